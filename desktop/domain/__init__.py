@@ -1,0 +1,1 @@
+"""Plain-Python domain: enums, rules, validators, arithmetic. Never imports Qt or SQL."""
