@@ -1,0 +1,385 @@
+"""The one way the GUI calls a service: off the UI thread, progress when slow, errors shown in
+one place, one app-wide ``changed`` signal (Anki's ``CollectionOp`` + ``operation_did_execute``).
+
+API (stable; other screens rely on it)::
+
+    from desktop.ui import ops
+
+    # A write (or any slow call). ``fn`` runs in a QThreadPool worker; callbacks run on the
+    # UI thread. Returns the Op; call .run() last.
+    ops.Op(parent, lambda: desk.cases.accept(case_id, version=v), label=self.tr("正在受理…"))
+        .changes("case", [case_id])            # or .changes("case", lambda result: [result.id])
+        .success(lambda detail: self.load(detail))
+        .failure(lambda err: ...)              # optional: return True = handled, skip the box
+        .conflict(reload=self.reload, reapply=self.save)   # optional ConflictError choices
+        .run()
+
+    # A read whose older results must be dropped (search box, list paging):
+    q = ops.LatestQuery(parent)
+    q.submit(lambda: desk.cases.search(query), on_done)   # on_done only for the newest submit
+
+    ops.changes().changed.connect(slot)   # slot(kind: str, ids: list[int]) - views refresh
+    ops.notify("case", [12])             # announce a change made without an Op
+    ops.show_error(parent, exc)          # the one place errors become a Chinese message box
+                                         # (non-blocking; objectName "errorBox"; conflicts
+                                         # open "conflictBox" with buttons "conflictReload",
+                                         # "conflictReapply")
+    ops.wait_idle(timeout_ms)            # tests/benchmarks: wait until no Op is running
+
+Kinds used by ``changed``: "case", "party", "session", "outcome", "followup", "attachment",
+"document", "lookup", "user", "committee", "settings". ``ids`` may be empty = "anything".
+
+Rules: ``fn`` must not touch widgets; services open one SQLAlchemy session per call, so no
+session crosses threads. A MediationError is shown with its Chinese ``message`` (and the
+widget named by ``err.field`` gets focus if the parent exposes ``focus_field(name)``); any
+other exception is logged with its traceback and shown as an unexpected error.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from desktop.domain.errors import ConflictError, MediationError
+from desktop.ui.qt import (
+    QApplication,
+    QCoreApplication,
+    QMessageBox,
+    QObject,
+    QProgressDialog,
+    QRunnable,
+    QThreadPool,
+    QTimer,
+    Qt,
+    QWidget,
+    Signal,
+    Slot,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Show a progress dialog only when an operation takes longer than this.
+PROGRESS_DELAY_MS = 300
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ops", text)
+
+
+class Changes(QObject):
+    """App-wide bus: ``changed(kind, ids)`` after any successful write."""
+
+    changed = Signal(str, list)
+    #: Number of running operations changed (for a status-bar busy indicator).
+    busy = Signal(int)
+
+
+_changes: Changes | None = None
+_running: set["_Relay"] = set()
+
+
+def changes() -> Changes:
+    global _changes
+    if _changes is None:
+        _changes = Changes()
+    return _changes
+
+
+def notify(kind: str, ids: list[int] | None = None) -> None:
+    changes().changed.emit(kind, list(ids or []))
+
+
+def _pool() -> QThreadPool:
+    return QThreadPool.globalInstance()
+
+
+class _Relay(QObject):
+    """Lives on the UI thread; the worker emits these signals and Qt queues them here."""
+
+    done = Signal(object)
+    failed = Signal(object, str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on_done: Callable[[Any], None] = lambda _r: None
+        self.on_failed: Callable[[BaseException, str], None] = lambda _e, _tb: None
+        self.done.connect(self._done)
+        self.failed.connect(self._failed)
+
+    @Slot(object)
+    def _done(self, result: Any) -> None:
+        _finish(self)
+        self.on_done(result)
+
+    @Slot(object, str)
+    def _failed(self, exc: BaseException, tb: str) -> None:
+        _finish(self)
+        self.on_failed(exc, tb)
+
+
+def _finish(relay: _Relay) -> None:
+    _running.discard(relay)
+    changes().busy.emit(len(_running))
+
+
+class _Worker(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.fn = fn
+        self.relay = relay
+        self.setAutoDelete(True)
+
+    def run(self) -> None:  # worker thread
+        try:
+            result = self.fn()
+        except BaseException as exc:  # noqa: BLE001 - everything is reported on the UI thread
+            self.relay.failed.emit(exc, traceback.format_exc())
+        else:
+            self.relay.done.emit(result)
+
+
+def _start(fn: Callable[[], Any], on_done: Callable[[Any], None],
+           on_failed: Callable[[BaseException, str], None]) -> _Relay:
+    relay = _Relay()
+    relay.on_done = on_done
+    relay.on_failed = on_failed
+    _running.add(relay)  # keep the relay alive until the worker reports
+    changes().busy.emit(len(_running))
+    _pool().start(_Worker(fn, relay))
+    return relay
+
+
+class Op(Generic[T]):
+    """One service call off the UI thread. Build with the fluent methods, then ``run()``."""
+
+    def __init__(self, parent: QWidget | None, fn: Callable[[], T], *, label: str = "") -> None:
+        self.parent = parent
+        self.fn = fn
+        self.label = label or _tr("正在处理，请稍候…")
+        self._success: Callable[[T], None] | None = None
+        self._failure: Callable[[BaseException], bool | None] | None = None
+        self._kind: str | None = None
+        self._ids: list[int] | Callable[[T], list[int]] = []
+        self._reload: Callable[[], None] | None = None
+        self._reapply: Callable[[], None] | None = None
+        self._progress: QProgressDialog | None = None
+        self._timer: QTimer | None = None
+        self.finished = False
+
+    def success(self, cb: Callable[[T], None]) -> "Op[T]":
+        self._success = cb
+        return self
+
+    def failure(self, cb: Callable[[BaseException], bool | None]) -> "Op[T]":
+        """``cb(err)``; return True when it handled the error (no message box)."""
+        self._failure = cb
+        return self
+
+    def changes(self, kind: str, ids: list[int] | Callable[[T], list[int]] | None = None
+                ) -> "Op[T]":
+        self._kind = kind
+        self._ids = ids if ids is not None else []
+        return self
+
+    def conflict(self, *, reload: Callable[[], None] | None = None,
+                 reapply: Callable[[], None] | None = None) -> "Op[T]":
+        self._reload = reload
+        self._reapply = reapply
+        return self
+
+    def run(self) -> "Op[T]":
+        self._timer = QTimer()
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._show_progress)
+        self._timer.start(PROGRESS_DELAY_MS)
+        _start(self.fn, self._on_done, self._on_failed)
+        return self
+
+    def _show_progress(self) -> None:
+        if self.finished:
+            return
+        dlg = QProgressDialog(self.label, "", 0, 0, self.parent)
+        dlg.setCancelButton(None)  # service calls are one transaction: not cancellable midway
+        dlg.setWindowTitle(_tr("请稍候"))
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        dlg.setMinimumDuration(0)
+        dlg.show()
+        self._progress = dlg
+
+    def _close_progress(self) -> None:
+        self.finished = True
+        if self._timer is not None:
+            self._timer.stop()
+        if self._progress is not None:
+            self._progress.close()
+            self._progress.deleteLater()
+            self._progress = None
+
+    def _on_done(self, result: T) -> None:
+        self._close_progress()
+        if self._kind is not None:
+            ids = self._ids(result) if callable(self._ids) else self._ids
+            notify(self._kind, list(ids))
+        if self._success is not None:
+            self._success(result)
+
+    def _on_failed(self, exc: BaseException, tb: str) -> None:
+        self._close_progress()
+        if not isinstance(exc, MediationError):
+            log.error("operation failed:\n%s", tb)
+        if self._failure is not None and self._failure(exc):
+            return
+        if isinstance(exc, ConflictError) and (self._reload or self._reapply):
+            def chosen(choice: str) -> None:
+                if choice == "reload" and self._reload:
+                    self._reload()
+                elif choice == "reapply" and self._reapply:
+                    self._reapply()
+
+            ask_conflict(self.parent, exc, can_reapply=self._reapply is not None,
+                         on_choice=chosen)
+            return
+        show_error(self.parent, exc, tb)
+
+
+class LatestQuery(QObject):
+    """Background reads where only the newest answer matters (search-as-you-type).
+
+    Each ``submit`` bumps a generation; results of older submissions are dropped. Errors of
+    the newest submission go to ``on_error`` or ``show_error``.
+    """
+
+    started = Signal()
+    settled = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.generation = 0
+        self.pending = 0
+        self.dropped = 0
+
+    def submit(self, fn: Callable[[], T], on_done: Callable[[T], None],
+               on_error: Callable[[BaseException], None] | None = None) -> int:
+        self.generation += 1
+        gen = self.generation
+        self.pending += 1
+        if self.pending == 1:
+            self.started.emit()
+
+        def done(result: T) -> None:
+            self._settle()
+            if gen != self.generation:
+                self.dropped += 1
+                return
+            on_done(result)
+
+        def failed(exc: BaseException, tb: str) -> None:
+            self._settle()
+            if gen != self.generation:
+                return
+            if on_error is not None:
+                on_error(exc)
+            else:
+                if not isinstance(exc, MediationError):
+                    log.error("query failed:\n%s", tb)
+                parent = self.parent()
+                show_error(parent if isinstance(parent, QWidget) else None, exc, tb)
+
+        _start(fn, done, failed)
+        return gen
+
+    def _settle(self) -> None:
+        self.pending -= 1
+        if self.pending == 0:
+            self.settled.emit()
+
+
+def error_text(exc: BaseException) -> str:
+    if isinstance(exc, MediationError):
+        return exc.message
+    return _tr("发生了意外错误，操作未完成。请将详细信息告知管理员。")
+
+
+_open_boxes: set[QMessageBox] = set()
+
+
+def _open(box: QMessageBox) -> None:
+    """Show a message box without blocking (window-modal when it has a parent), so tests and
+    the event loop keep running; tests find it by objectName."""
+    _open_boxes.add(box)
+    box.finished.connect(lambda _r: _open_boxes.discard(box))
+    # no WA_DeleteOnClose: the set drops our reference; the parent owns the C++ object
+    box.open()
+
+
+def show_error(parent: QWidget | None, exc: BaseException, tb: str = "") -> QMessageBox:
+    """The one place an error becomes a message in Chinese. Returns the (open) box."""
+    if isinstance(exc, MediationError):
+        field = getattr(exc, "field", None)
+        focus = getattr(parent, "focus_field", None)
+        if field and callable(focus):
+            focus(field)
+        box = QMessageBox(QMessageBox.Icon.Warning, _tr("无法完成"), exc.message,
+                          QMessageBox.StandardButton.Ok, parent)
+    else:
+        box = QMessageBox(QMessageBox.Icon.Critical, _tr("意外错误"), error_text(exc),
+                          QMessageBox.StandardButton.Ok, parent)
+        box.setDetailedText(tb or "".join(traceback.format_exception(exc)))
+    box.setObjectName("errorBox")
+    _open(box)
+    return box
+
+
+def ask_conflict(parent: QWidget | None, exc: ConflictError, *, can_reapply: bool,
+                 on_choice: Callable[[str], None]) -> QMessageBox:
+    """Offer reload / re-apply for an optimistic-lock conflict; ``on_choice`` receives
+    "reload", "reapply" or "cancel"."""
+    lines = [exc.message]
+    if exc.changed_by:
+        lines.append(_tr("修改人：") + exc.changed_by)
+    for ch in exc.changes[:12]:
+        lines.append(f"· {ch.label}：{ch.theirs}")
+    box = QMessageBox(QMessageBox.Icon.Warning, _tr("记录已被他人修改"), "\n".join(lines),
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("conflictBox")
+    reload_btn = box.addButton(_tr("重新加载（放弃我的修改）"), QMessageBox.ButtonRole.AcceptRole)
+    reload_btn.setObjectName("conflictReload")
+    reapply_btn = None
+    if can_reapply:
+        reapply_btn = box.addButton(_tr("在最新数据上重新应用我的修改"),
+                                    QMessageBox.ButtonRole.ApplyRole)
+        reapply_btn.setObjectName("conflictReapply")
+    box.addButton(_tr("取消"), QMessageBox.ButtonRole.RejectRole)
+
+    def clicked(button: object) -> None:
+        if button is reload_btn:
+            on_choice("reload")
+        elif reapply_btn is not None and button is reapply_btn:
+            on_choice("reapply")
+        else:
+            on_choice("cancel")
+
+    box.buttonClicked.connect(clicked)
+    _open(box)
+    return box
+
+
+def running() -> int:
+    return len(_running)
+
+
+def wait_idle(timeout_ms: int = 10000) -> bool:
+    """Process events until no operation is running (tests, benchmarks)."""
+    from desktop.ui.qt import QElapsedTimer
+
+    timer = QElapsedTimer()
+    timer.start()
+    while _running and timer.elapsed() < timeout_ms:
+        QCoreApplication.processEvents()
+        _pool().waitForDone(5)
+    QCoreApplication.processEvents()
+    return not _running

@@ -1,0 +1,78 @@
+"""The one module through which all UI code imports Qt (Anki's ``aqt.qt``, qutebrowser's
+``qutebrowser.qt``): version workarounds live here and nowhere else.
+
+API (stable; GUI-B and the reports page rely on it)::
+
+    from desktop.ui.qt import *                  # every QtCore/QtGui/QtWidgets name, Signal, Slot
+    from desktop.ui.qt import QWidget, Qt, Signal
+    from desktop.ui import qt
+    qt.QtCharts      # PySide6.QtCharts module, imported on first use (keeps cold start small)
+    qt.QtPdf         # PySide6.QtPdf
+    qt.QtPdfWidgets  # PySide6.QtPdfWidgets
+    qt.QtPrintSupport
+    qt.QtSvg
+    qt.QtTest        # for tests only
+    qt.qt_version()  # "6.12.0"
+
+The lazy modules are reached through module ``__getattr__``, so ``from desktop.ui.qt import
+QtPdf`` also works and imports it at that moment. Nothing here imports services or the store.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Any
+
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import *  # noqa: F401,F403
+from PySide6.QtCore import Property, QCoreApplication, Signal, Slot  # noqa: F401
+from PySide6.QtGui import *  # noqa: F401,F403
+from PySide6.QtWidgets import *  # noqa: F401,F403
+
+_LAZY = {
+    "QtCharts": "PySide6.QtCharts",
+    "QtPdf": "PySide6.QtPdf",
+    "QtPdfWidgets": "PySide6.QtPdfWidgets",
+    "QtPrintSupport": "PySide6.QtPrintSupport",
+    "QtSvg": "PySide6.QtSvg",
+    "QtSvgWidgets": "PySide6.QtSvgWidgets",
+    "QtTest": "PySide6.QtTest",
+}
+
+
+def __getattr__(name: str) -> ModuleType:
+    """Import the heavy, rarely needed Qt modules on first use only."""
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'desktop.ui.qt' has no attribute {name!r}")
+    module = importlib.import_module(target)
+    globals()[name] = module
+    return module
+
+
+def qt_version() -> str:
+    return QtCore.qVersion()
+
+
+def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    """``QCoreApplication.translate`` for code that is not a QObject (module-level helpers)."""
+    return QCoreApplication.translate(context, text, disambiguation, n)
+
+
+def set_busy_cursor(on: bool) -> None:
+    app: Any = QtWidgets.QApplication.instance()
+    if app is None:
+        return
+    if on:
+        app.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
+    else:
+        app.restoreOverrideCursor()
+
+
+# The lazy modules are deliberately NOT in __all__: a star import would import them all.
+__all__ = [  # noqa: F405 - the star imports above define the rest
+    name
+    for name in dir()
+    if not name.startswith("_") and name not in {"annotations", "importlib", "Any", "ModuleType"}
+]

@@ -1,0 +1,19 @@
+"""Top-level test setup shared by every suite.
+
+Qt runs offscreen in every test (set once here, before anything imports Qt); screenshots for
+people are taken separately under Xvfb. Keep edits here additive: several engineers add to it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("QT_QUICK_BACKEND", "software")
+
+# `from tests.helpers.qtinput import …` works whether or not pytest put the repo root on sys.path.
+_REPO = str(Path(__file__).resolve().parent.parent)
+if _REPO not in sys.path:
+    sys.path.insert(0, _REPO)

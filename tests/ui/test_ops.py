@@ -1,0 +1,79 @@
+"""desktop.ui.ops: work runs off the UI thread, errors land in one box, changes are announced."""
+
+from __future__ import annotations
+
+import threading
+
+from desktop.domain.errors import ConflictError, FieldChange, ValidationError
+from desktop.ui import ops
+from desktop.ui.qt import QApplication, QMessageBox, QWidget
+
+
+def _boxes(name: str) -> list[QMessageBox]:
+    return [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.objectName() == name and w.isVisible()]
+
+
+def test_op_runs_in_worker_and_announces_change(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    seen: list = []
+    ops.changes().changed.connect(lambda kind, ids: seen.append((kind, ids)))
+    results: list = []
+    main = threading.get_ident()
+    ops.Op(parent, lambda: threading.get_ident()).changes("case", lambda r: [7]).success(
+        results.append).run()
+    qtbot.waitUntil(lambda: bool(results), timeout=5000)
+    assert results[0] != main
+    assert ("case", [7]) in seen
+
+
+def test_mediation_error_shown_in_chinese(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    focused: list = []
+    parent.focus_field = focused.append  # type: ignore[attr-defined]
+
+    def boom():
+        raise ValidationError("身份证号码校验位不正确", field="id_number")
+
+    ops.Op(parent, boom).run()
+    qtbot.waitUntil(lambda: bool(parent.findChildren(QMessageBox, "errorBox")), timeout=5000)
+    box = parent.findChild(QMessageBox, "errorBox")
+    assert box.text() == "身份证号码校验位不正确"
+    assert focused == ["id_number"]
+    box.accept()
+
+
+def test_conflict_offers_reload(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    reloaded: list = []
+
+    def clash():
+        raise ConflictError(changed_by="李四", changes=[FieldChange("facts", "纠纷事实", "a", "b")])
+
+    ops.Op(parent, clash).conflict(reload=lambda: reloaded.append(1), reapply=lambda: None).run()
+    qtbot.waitUntil(lambda: bool(parent.findChildren(QMessageBox, "conflictBox")), timeout=5000)
+    box = parent.findChild(QMessageBox, "conflictBox")
+    assert "李四" in box.text() and "纠纷事实" in box.text()
+    [btn] = [b for b in box.buttons() if b.objectName() == "conflictReload"]
+    btn.click()
+    assert reloaded == [1]
+
+
+def test_latest_query_drops_stale_results(qtbot):
+    q = ops.LatestQuery()
+    gate = threading.Event()
+    got: list = []
+
+    def slow():
+        gate.wait(5)
+        return "old"
+
+    q.submit(slow, got.append)
+    q.submit(lambda: "new", got.append)
+    qtbot.waitUntil(lambda: got == ["new"], timeout=5000)
+    gate.set()
+    qtbot.waitUntil(lambda: q.pending == 0, timeout=5000)
+    assert got == ["new"] and q.dropped == 1
