@@ -1,0 +1,213 @@
+"""Engine, sessions and start-up migration for both data modes.
+
+Embedded mode is one SQLite file (WAL, foreign keys on, busy timeout, ``synchronous=FULL`` so an
+acknowledged save survives a power cut). Write transactions on SQLite start with
+``BEGIN IMMEDIATE``: two desks never both read-then-upgrade into a deadlock; the second waits
+up to the busy timeout. LAN mode is PostgreSQL through psycopg 3.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.domain.errors import DatabaseError
+from desktop.store import paths
+
+DB_FILE_NAME = "mediationdesk.sqlite3"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{paths.data_dir() / DB_FILE_NAME}"
+
+
+def resolve_url(url: str | None) -> str:
+    """``--db`` beats ``MEDIATIONDESK_DB`` beats the embedded default file."""
+    import os
+
+    url = url or os.environ.get("MEDIATIONDESK_DB") or default_database_url()
+    if "://" not in url:  # a plain path is an SQLite file
+        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
+
+
+def _make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        )
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see below)
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            immediate = conn.get_execution_options().get("sqlite_immediate", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        connect_args={"connect_timeout": 10, "application_name": "mediationdesk"},
+    )
+
+
+def translate_db_error(err: Exception) -> DatabaseError:
+    """A Chinese sentence for what went wrong with the database, and what to do about it."""
+    text = str(getattr(err, "orig", err) or err)
+    low = text.lower()
+    if "database is locked" in low or "database is busy" in low:
+        return DatabaseError("数据库正忙（其他工作台正在保存），请稍候几秒再试。您输入的内容没有丢失。")
+    if "disk is full" in low or "no space left" in low or "database or disk is full" in low:
+        return DatabaseError("磁盘空间已满，无法保存。请清理磁盘后再试，您输入的内容仍保留在界面中。")
+    if "password authentication failed" in low or "authentication failed" in low:
+        return DatabaseError("数据库服务器拒绝了用户名或密码，请在“设置 → 数据库”中核对。")
+    if "does not exist" in low and "database" in low:
+        return DatabaseError("数据库服务器上没有这个数据库，请管理员先运行 mediationdesk db init。")
+    if ("connection refused" in low or "could not connect" in low or "timeout" in low
+            or "server closed the connection" in low or "connection failed" in low
+            or "terminating connection" in low or "no route to host" in low):
+        return DatabaseError("无法连接局域网数据库服务器，请检查网络和服务器是否开启；您输入的内容没有丢失。")
+    if "unable to open database file" in low or "readonly database" in low:
+        return DatabaseError("无法打开数据库文件，请检查文件位置和读写权限。")
+    if "malformed" in low or "not a database" in low:
+        return DatabaseError("数据库文件已损坏或不是调解台数据库，请从备份恢复（mediationdesk restore）。")
+    return DatabaseError(f"数据库错误：{text.splitlines()[0] if text else type(err).__name__}")
+
+
+@dataclass
+class Database:
+    """An opened database: engine plus read/write session factories."""
+
+    url: str
+    engine: Engine
+
+    def __post_init__(self) -> None:
+        self._read = sessionmaker(bind=self.engine, expire_on_commit=False)
+        write_engine = self.engine.execution_options(sqlite_immediate=True)
+        self._write = sessionmaker(bind=write_engine, expire_on_commit=False)
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, url: str | None = None, *, migrate: bool = True, backup: bool = True,
+             allow_upgrade: bool = True) -> "Database":
+        """Open (and on first start create) the database, migrating it to this app's schema.
+
+        A backup is taken before any migration of an existing SQLite file. A schema newer
+        than the app is refused and left untouched. ``allow_upgrade=False`` refuses an older
+        schema instead of migrating it (LAN mode: only administrators migrate).
+        """
+        resolved = resolve_url(url)
+        try:
+            engine = _make_engine(resolved)
+            db = cls(resolved, engine)
+            if migrate:
+                from desktop.store import migrate as migrate_mod
+
+                migrate_mod.upgrade_to_head(db, backup=backup, allow_upgrade=allow_upgrade)
+        except DatabaseError:
+            raise
+        except (OperationalError, DBAPIError) as err:
+            raise translate_db_error(err) from err
+        except sqlite3.Error as err:
+            raise translate_db_error(err) from err
+        return db
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- facts -----------------------------------------------------------------------------
+    @property
+    def parsed_url(self) -> URL:
+        return make_url(self.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.parsed_url.get_backend_name() == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        return Path(self.parsed_url.database or "") if self.is_sqlite else None
+
+    def describe(self) -> str:
+        """Chinese description for the status bar and diagnostics."""
+        u = self.parsed_url
+        if self.is_sqlite:
+            return f"本地数据库：{u.database}"
+        return f"局域网服务器：{u.host}:{u.port or 5432}/{u.database}"
+
+    def safe_url(self) -> str:
+        return self.parsed_url.render_as_string(hide_password=True)
+
+    def has_tables(self) -> bool:
+        return bool(inspect(self.engine).get_table_names())
+
+    # -- sessions --------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        session = self._read()
+        try:
+            yield session
+        except (OperationalError, DBAPIError) as err:
+            raise translate_db_error(err) from err
+        finally:
+            session.rollback()
+            session.close()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        session = self._write()
+        try:
+            yield session
+            session.commit()
+        except (OperationalError, DBAPIError) as err:
+            session.rollback()
+            raise translate_db_error(err) from err
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+def sqlite_backup(src: Path, dest: Path) -> Path:
+    """Consistent copy of a live SQLite file with the online-backup API."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_suffix(dest.suffix + ".part")
+    with contextlib.closing(sqlite3.connect(str(src), timeout=BUSY_TIMEOUT_MS / 1000)) as s, \
+            contextlib.closing(sqlite3.connect(str(tmp))) as d:
+        s.backup(d)
+    tmp.replace(dest)
+    return dest
+
+
+def timestamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
