@@ -44,15 +44,14 @@ from typing import Any, Generic, TypeVar
 
 from desktop.domain.errors import ConflictError, MediationError
 from desktop.ui.qt import (
-    QApplication,
     QCoreApplication,
     QMessageBox,
     QObject,
     QProgressDialog,
     QRunnable,
+    Qt,
     QThreadPool,
     QTimer,
-    Qt,
     QWidget,
     Signal,
     Slot,
@@ -79,7 +78,7 @@ class Changes(QObject):
 
 
 _changes: Changes | None = None
-_running: set["_Relay"] = set()
+_running: set[_Relay] = set()
 
 
 def changes() -> Changes:
@@ -170,28 +169,28 @@ class Op(Generic[T]):
         self._timer: QTimer | None = None
         self.finished = False
 
-    def success(self, cb: Callable[[T], None]) -> "Op[T]":
+    def success(self, cb: Callable[[T], None]) -> Op[T]:
         self._success = cb
         return self
 
-    def failure(self, cb: Callable[[BaseException], bool | None]) -> "Op[T]":
+    def failure(self, cb: Callable[[BaseException], bool | None]) -> Op[T]:
         """``cb(err)``; return True when it handled the error (no message box)."""
         self._failure = cb
         return self
 
     def changes(self, kind: str, ids: list[int] | Callable[[T], list[int]] | None = None
-                ) -> "Op[T]":
+                ) -> Op[T]:
         self._kind = kind
         self._ids = ids if ids is not None else []
         return self
 
     def conflict(self, *, reload: Callable[[], None] | None = None,
-                 reapply: Callable[[], None] | None = None) -> "Op[T]":
+                 reapply: Callable[[], None] | None = None) -> Op[T]:
         self._reload = reload
         self._reapply = reapply
         return self
 
-    def run(self) -> "Op[T]":
+    def run(self) -> Op[T]:
         self._timer = QTimer()
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._show_progress)

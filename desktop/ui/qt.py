@@ -24,11 +24,11 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-from PySide6 import QtCore, QtGui, QtWidgets
-from PySide6.QtCore import *  # noqa: F401,F403
+from PySide6 import QtCore, QtGui, QtWidgets  # noqa: F401 - re-exported modules
+from PySide6.QtCore import *
 from PySide6.QtCore import Property, QCoreApplication, Signal, Slot  # noqa: F401
-from PySide6.QtGui import *  # noqa: F401,F403
-from PySide6.QtWidgets import *  # noqa: F401,F403
+from PySide6.QtGui import *
+from PySide6.QtWidgets import *
 
 _LAZY = {
     "QtCharts": "PySide6.QtCharts",
@@ -71,7 +71,7 @@ def set_busy_cursor(on: bool) -> None:
 
 
 # The lazy modules are deliberately NOT in __all__: a star import would import them all.
-__all__ = [  # noqa: F405 - the star imports above define the rest
+__all__ = [
     name
     for name in dir()
     if not name.startswith("_") and name not in {"annotations", "importlib", "Any", "ModuleType"}
