@@ -1,0 +1,352 @@
+"""Chinese typesetting for the forms: line breaking with 避头尾, paragraphs, A4 pages.
+
+ReportLab's ``Paragraph(wordWrap='CJK')`` lets a full-width comma start a line and knows no
+font fallback, so paragraphs here are our own flowable: ``break_lines`` produces the lines
+that are then drawn as they are (the 避头尾 test checks exactly these lines).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from desktop.documents.fonts import BODY, FontChain, _char_width, ensure_registered, runs
+
+# Characters that must not begin a line (行首禁则) and must not end one (行尾禁则).
+NO_LINE_START = frozenset("，。、；：？！）》」』〉】〕…—·’”％‰,.;:?!)]}%")
+NO_LINE_END = frozenset("（《「『〈【〔‘“([{¥￥$")
+
+PAGE_W, PAGE_H = A4
+MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 28 * mm, 26 * mm, 28 * mm, 26 * mm
+CONTENT_W = PAGE_W - MARGIN_L - MARGIN_R
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9@#&*+\-_/.,:%¥￥$×X]+|\s|.", re.S)
+
+
+def _tokens(text: str) -> list[str]:
+    # Each CJK character is its own token; runs of ASCII letters/digits (ID numbers,
+    # amounts, phone numbers) stay whole unless wider than the line.
+    toks: list[str] = []
+    for m in _ASCII_WORD.finditer(text):
+        tok = m.group(0)
+        # Keep ASCII trailing punctuation breakable from the word when it is not part of a
+        # number ("12,000.00" stays whole; "ok." is fine either way).
+        toks.append(tok)
+    return toks
+
+
+def _width(tok: str, chain: FontChain, size: float) -> float:
+    return sum(_char_width(ch, chain, size) for ch in tok)
+
+
+def _legal_break(toks: Sequence[str], k: int) -> bool:
+    """May a line end after token k (so the next starts with token k+1)?"""
+    n = k + 1
+    while n < len(toks) and toks[n].isspace():
+        n += 1
+    if n >= len(toks):
+        return True
+    p = k
+    while p > 0 and toks[p].isspace():
+        p -= 1
+    return toks[n][0] not in NO_LINE_START and toks[p][-1] not in NO_LINE_END
+
+
+def break_lines(
+    text: str, width: float, size: float = 12, chain: FontChain = BODY
+) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` points, obeying 避头尾.
+
+    Explicit newlines start new lines. When a character must move to keep a forbidden
+    punctuation mark off a line start, the previous character goes down with it (推出); a
+    line is only allowed to run past ``width`` when no legal break exists at all (a long
+    run of punctuation), which keeps the rule absolute.
+    """
+    lines: list[str] = []
+    for para in text.split("\n"):
+        lines.extend(_break_paragraph(para, width, size, chain))
+    return lines
+
+
+def _break_paragraph(text: str, width: float, size: float, chain: FontChain) -> list[str]:
+    toks = _tokens(text)
+    if not toks:
+        return [""]
+    # Split ASCII words wider than the line into characters.
+    expanded: list[str] = []
+    for tok in toks:
+        if len(tok) > 1 and _width(tok, chain, size) > width:
+            expanded.extend(tok)
+        else:
+            expanded.append(tok)
+    toks = expanded
+    widths = [_width(t, chain, size) for t in toks]
+    lines: list[str] = []
+    i, n = 0, len(toks)
+    while i < n:
+        # Spaces do not begin a wrapped line.
+        if lines and toks[i].isspace():
+            i += 1
+            continue
+        total, j = 0.0, i - 1
+        while j + 1 < n and total + widths[j + 1] <= width + 0.01:
+            j += 1
+            total += widths[j]
+        if j < i:
+            j = i  # a single token wider than the line
+        if j == n - 1:
+            lines.append("".join(toks[i:]))
+            break
+        k = j
+        while k >= i and not _legal_break(toks, k):
+            k -= 1
+        if k < i:  # no legal break inside the width: run on to the first legal one
+            k = j + 1
+            while k < n - 1 and not _legal_break(toks, k):
+                k += 1
+        lines.append("".join(toks[i : k + 1]).rstrip())
+        i = k + 1
+    return lines
+
+
+@dataclass
+class TextStyle:
+    size: float = 12
+    leading: float | None = None
+    chain: FontChain = BODY
+    align: str = "left"  # left | center | right | justify
+    indent_chars: float = 0  # first-line indent, in em (2 for 首行缩进两字)
+    space_before: float = 0
+    space_after: float = 0
+
+    @property
+    def line_height(self) -> float:
+        return self.leading if self.leading is not None else self.size * 1.5
+
+
+class CJKParagraph(Flowable):
+    """A paragraph laid out by ``break_lines`` and drawn with per-character fonts."""
+
+    def __init__(self, text: str, style: TextStyle | None = None, *, _cont: bool = False):
+        super().__init__()
+        self.text = text
+        self.style = style or TextStyle()
+        self.lines: list[str] = []
+        self._cont = _cont  # a continuation after a page split: no first-line indent
+        self._width = 0.0
+        self._last_in_para: list[bool] = []
+
+    def _layout(self, avail_w: float) -> None:
+        st = self.style
+        indent = "" if self._cont else "\u3000" * int(st.indent_chars)
+        self.lines = break_lines(indent + self.text, avail_w, st.size, st.chain)
+        # Which lines end a hard paragraph (not justified).
+        self._last_in_para = []
+        for para in (indent + self.text).split("\n"):
+            count = len(break_lines(para, avail_w, st.size, st.chain))
+            self._last_in_para.extend([False] * (count - 1) + [True])
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._width = availWidth
+        self._layout(availWidth)
+        self.height = len(self.lines) * self.style.line_height
+        return availWidth, self.height
+
+    def getSpaceBefore(self) -> float:
+        return self.style.space_before
+
+    def getSpaceAfter(self) -> float:
+        return self.style.space_after
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        fit = int(availHeight // self.style.line_height)
+        if fit <= 0 or fit >= len(self.lines):
+            return [] if fit <= 0 else [self]
+        head = _Lines(self.lines[:fit], self._last_in_para[:fit], self.style)
+        rest_text = "\n".join(self._rest_paragraphs(fit))
+        return [head, CJKParagraph(rest_text, self.style, _cont=True)]
+
+    def _rest_paragraphs(self, fit: int) -> list[str]:
+        # Rebuild the remaining text, keeping hard paragraph breaks.
+        out, cur = [], ""
+        for line, last in zip(self.lines[fit:], self._last_in_para[fit:]):
+            cur += line
+            if last:
+                out.append(cur)
+                cur = ""
+        if cur:
+            out.append(cur)
+        return out
+
+    def draw(self) -> None:
+        draw_lines(self.canv, self.lines, self._last_in_para, self.style, self._width,
+                   self.height)
+
+
+class _Lines(Flowable):
+    """Lines already broken (the part of a split paragraph that fits on a page)."""
+
+    def __init__(self, lines: list[str], last: list[bool], style: TextStyle):
+        super().__init__()
+        self.lines, self.last, self.style = lines, last, style
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._width = availWidth
+        self.height = len(self.lines) * self.style.line_height
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        draw_lines(self.canv, self.lines, self.last, self.style, self._width, self.height)
+
+
+def draw_lines(
+    canv: rl_canvas.Canvas,
+    lines: Sequence[str],
+    last_in_para: Sequence[bool],
+    st: TextStyle,
+    width: float,
+    height: float,
+) -> None:
+    lh = st.line_height
+    # Baseline sits so that the glyphs are vertically centred in the line box.
+    base_off = (lh - st.size) / 2 + st.size * 0.88
+    for idx, line in enumerate(lines):
+        y = height - idx * lh - base_off
+        draw_line(canv, line, 0, y, width, st, justify=(
+            st.align == "justify" and not (last_in_para[idx] if idx < len(last_in_para)
+                                           else True)))
+
+
+def draw_line(
+    canv: rl_canvas.Canvas,
+    line: str,
+    x: float,
+    y: float,
+    width: float,
+    st: TextStyle,
+    *,
+    justify: bool = False,
+) -> None:
+    w = sum(_char_width(ch, st.chain, st.size) for ch in line)
+    char_space = 0.0
+    if st.align == "center":
+        x += (width - w) / 2
+    elif st.align == "right":
+        x += width - w
+    elif justify and len(line) > 1 and 0 < width - w < width * 0.2:
+        char_space = (width - w) / (len(line) - 1)
+    text = canv.beginText(x, y)
+    text.setCharSpace(char_space)
+    for font, chunk in runs(line, st.chain):
+        text.setFont(font, st.size)
+        text.textOut(chunk)
+    canv.drawText(text)
+
+
+class Spacer(Flowable):
+    def __init__(self, height: float):
+        super().__init__()
+        self.height = height
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        pass
+
+
+@dataclass
+class PdfMeta:
+    title: str
+    subject: str = ""
+    keywords: str = ""
+    author: str = ""
+    draft: bool = False
+    extra_page_drawers: list[Callable[[rl_canvas.Canvas, int, int], None]] = field(
+        default_factory=list
+    )
+
+
+def _canvas_class(meta: PdfMeta) -> type[rl_canvas.Canvas]:
+    class DocCanvas(rl_canvas.Canvas):
+        """Collects pages so "第 N 页 共 M 页" and the watermark are drawn at the end."""
+
+        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            # Without an embedded initial font ReportLab references (unembedded) Helvetica.
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or ensure_registered_body()
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 (ReportLab API)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                decorate_page(self, number, total, meta)
+                rl_canvas.Canvas.showPage(self)
+            rl_canvas.Canvas.save(self)
+
+    return DocCanvas
+
+
+def ensure_registered_body() -> str:
+    return ensure_registered(BODY.faces[0])
+
+
+FOOTER = TextStyle(size=10.5, align="center")
+
+
+def decorate_page(canv: rl_canvas.Canvas, number: int, total: int, meta: PdfMeta) -> None:
+    if total > 1:
+        draw_line(canv, f"第 {number} 页 共 {total} 页", MARGIN_L, 14 * mm, CONTENT_W, FOOTER)
+    for drawer in meta.extra_page_drawers:
+        drawer(canv, number, total)
+    if meta.draft:
+        draw_watermark(canv)
+
+
+def draw_watermark(canv: rl_canvas.Canvas) -> None:
+    from desktop.documents.fonts import TITLE
+
+    canv.saveState()
+    canv.setFillColorRGB(0.6, 0.6, 0.6, alpha=0.35)
+    canv.translate(PAGE_W / 2, PAGE_H / 2)
+    canv.rotate(45)
+    style = TextStyle(size=120, chain=TITLE)
+    w = sum(_char_width(ch, TITLE, 120) for ch in "草稿")
+    draw_line(canv, "草稿", -w / 2, -40, w, style)
+    canv.restoreState()
+
+
+def build_pdf(story: list[Flowable], meta: PdfMeta) -> bytes:
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=MARGIN_L,
+        rightMargin=MARGIN_R,
+        topMargin=MARGIN_T,
+        bottomMargin=MARGIN_B,
+        title=meta.title,
+        subject=meta.subject,
+        keywords=meta.keywords,
+        author=meta.author,
+        creator="调解台 MediationDesk",
+        producer="调解台 MediationDesk",
+    )
+    frame = Frame(MARGIN_L, MARGIN_B, CONTENT_W, PAGE_H - MARGIN_T - MARGIN_B,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.build(story, canvasmaker=_canvas_class(meta))
+    return buf.getvalue()
