@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["resource_root", "resource_path"]
+__all__ = ["resource_path", "resource_root"]
 
 #: Environment variable that overrides the root (for packagers and tests).
 ENV_VAR = "MEDIATIONDESK_RESOURCES"

@@ -84,7 +84,7 @@ def app_dirs() -> dict[str, Path]:
 
     name = APP_NAME
     try:
-        from desktop.store.paths import APP_DIR_NAME as name  # noqa: N811
+        from desktop.store.paths import APP_DIR_NAME as name
     except ImportError:
         pass
     data = os.environ.get("MEDIATIONDESK_DATA_DIR")
@@ -368,7 +368,7 @@ def check_qt(probe_cmd: Sequence[str] | None) -> tuple[CheckResult, dict[str, ob
         label = plat or "默认"
         try:
             proc = subprocess.run(
-                [*probe_cmd], env=env, capture_output=True, text=True, timeout=90,
+                [*probe_cmd], check=False, env=env, capture_output=True, timeout=90,
                 encoding="utf-8", errors="replace",
             )
         except subprocess.TimeoutExpired:
@@ -394,9 +394,9 @@ def check_qt(probe_cmd: Sequence[str] | None) -> tuple[CheckResult, dict[str, ob
             "qt", title, FAIL, "Qt 组件缺失：" + "；".join(f"{m}（{e}）" for m, e in broken.items())
         ), info
     loaded = "、".join(str(r.get("platform")) for r in results)
-    note = "" if len(results) > 1 else "（本机无图形显示，只检查了 offscreen）" if not (
-        sys.platform == "win32"
-    ) else ""
+    note = ""
+    if len(results) == 1 and sys.platform != "win32":
+        note = "（本机无图形显示，只检查了 offscreen）"
     icon = "，SVG 图标可绘制" if all(r.get("svg_icon") for r in results) else "，但 SVG 图标无法绘制"
     status = PASS if all(r.get("svg_icon") for r in results) else FAIL
     return CheckResult(
