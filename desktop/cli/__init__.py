@@ -19,6 +19,7 @@ from desktop.domain.errors import MediationError
 COMMAND_MODULES: list[str] = [
     "desktop.cli.setup",
     "desktop.cli.cases",
+    "desktop.cli.selftest",
 ]
 
 
