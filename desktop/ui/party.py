@@ -1,0 +1,496 @@
+"""Party cards: a person or an organisation, checked next to each field as the user types.
+
+The checks are the domain validators (``desktop.domain.validators``); the widget only decides
+*when* to show them: a number still being typed gets a progress hint ("已输入 10/18 位"), a
+complete or abandoned one gets the validator's message. A valid resident ID fills in the
+birth date and sex. ``PartyEditor.load(PartyInput)`` / ``save() -> PartyInput``; ``to_dict`` /
+``from_dict`` are the same data in JSON-friendly form for autosaved drafts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from desktop.domain import validators
+from desktop.domain.enums import IdType, PartyKind, PartySide, Sex
+from desktop.domain.errors import ValidationError
+from desktop.services.dto import PartyInput
+from desktop.ui.qt import (
+    QButtonGroup,
+    QComboBox,
+    QDate,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+ETHNICITIES = ("汉族", "回族", "满族", "蒙古族", "藏族", "维吾尔族", "壮族", "苗族", "彝族",
+               "土家族", "布依族", "侗族", "瑶族", "朝鲜族", "白族", "哈尼族", "哈萨克族", "黎族",
+               "傣族", "畲族")
+NO_DATE = QDate(1900, 1, 1)
+ORDINALS = "甲乙丙丁戊己庚辛壬癸"
+
+
+def _date_to_iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def party_to_dict(party: PartyInput) -> dict[str, Any]:
+    return {k: _date_to_iso(v) for k, v in dataclasses.asdict(party).items()}
+
+
+def party_from_dict(data: dict[str, Any]) -> PartyInput:
+    known = {f.name for f in dataclasses.fields(PartyInput)}
+    values = {k: v for k, v in data.items() if k in known}
+    if values.get("birth_date"):
+        values["birth_date"] = dt.date.fromisoformat(values["birth_date"])
+    values.setdefault("name", "")
+    return PartyInput(**values)
+
+
+class FieldCheck:
+    """A line edit, the message label under it, and when to show what."""
+
+    def __init__(self, edit: QLineEdit, message: QLabel,
+                 check: Callable[[str], str | None],
+                 incomplete: Callable[[str], str | None] | None = None,
+                 required: bool = False) -> None:
+        self.edit = edit
+        self.message = message
+        self.check = check  # returns an OK detail text or None; raises ValidationError
+        self.incomplete = incomplete  # progress hint while the value cannot be complete yet
+        self.required = required
+        self.error: str | None = None
+        edit.textChanged.connect(lambda _t: self.run(final=False))
+        edit.editingFinished.connect(lambda: self.run(final=True))
+
+    def run(self, final: bool) -> None:
+        text = self.edit.text().strip()
+        self.error = None
+        if not text:
+            if self.required and final:
+                self._show(self.edit.tr("必填"), "error")
+            else:
+                self._show("", "")
+            return
+        try:
+            detail = self.check(text)
+        except ValidationError as exc:
+            hint = self.incomplete(text) if (self.incomplete and not final) else None
+            if hint:
+                self._show(hint, "hint")
+            else:
+                self.error = exc.message
+                self._show(exc.message, "error")
+            return
+        self._show(detail or "", "ok")
+
+    def _show(self, text: str, state: str) -> None:
+        self.message.setText(("✓ " + text) if state == "ok" and text else text)
+        self.message.setProperty("state", state)
+        self.edit.setProperty("invalid", state == "error")
+        for widget in (self.message, self.edit):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+        self.message.setVisible(bool(text))
+
+
+class PartyEditor(QFrame):
+    """One party's card. ``changed`` on every edit; ``remove_requested`` from its button."""
+
+    changed = Signal()
+    remove_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("partyCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._loading = False
+        self._id: int | None = None
+        self._version: int | None = None
+
+        self.heading = QLabel(self)
+        self.heading.setObjectName("partyHeading")
+        self.side = QComboBox(self)
+        for side in PartySide:
+            self.side.addItem(self.tr(side.label), side.value)
+        self.person_radio = QRadioButton(self.tr("自然人"), self)
+        self.org_radio = QRadioButton(self.tr("单位（法人或其他组织）"), self)
+        self.person_radio.setChecked(True)
+        self.kind_group = QButtonGroup(self)
+        self.kind_group.addButton(self.person_radio)
+        self.kind_group.addButton(self.org_radio)
+        self.remove_button = QPushButton(self.tr("删除此当事人"), self)
+        self.remove_button.setObjectName("removeParty")
+        self.remove_button.clicked.connect(self.remove_requested)
+
+        head = QHBoxLayout()
+        head.addWidget(self.heading)
+        head.addWidget(self.side)
+        head.addSpacing(12)
+        head.addWidget(self.person_radio)
+        head.addWidget(self.org_radio)
+        head.addStretch(1)
+        head.addWidget(self.remove_button)
+
+        self.name = self._line("name", self.tr("姓名"))
+        self.sex = QComboBox(self)
+        self.sex.addItem(self.tr("（未填）"), None)
+        for sex in Sex:
+            self.sex.addItem(self.tr(sex.label), sex.value)
+        self.ethnicity = QComboBox(self)
+        self.ethnicity.setEditable(True)
+        self.ethnicity.addItem("")
+        self.ethnicity.addItems([self.tr(e) for e in ETHNICITIES])
+        self.birth_date = QDateEdit(self)
+        self.birth_date.setDisplayFormat("yyyy年M月d日")
+        self.birth_date.setMinimumDate(NO_DATE)
+        self.birth_date.setSpecialValueText(self.tr("（未填）"))
+        self.birth_date.setDate(NO_DATE)
+        self.birth_date.setCalendarPopup(True)
+        self.id_type = QComboBox(self)
+        for kind in IdType:
+            self.id_type.addItem(self.tr(kind.label), kind.value)
+        self.id_number = self._line("id_number", self.tr("证件号码"))
+        self.occupation = self._line("occupation", self.tr("职业"))
+        self.phone = self._line("phone", self.tr("联系电话"))
+        self.address = self._line("address", self.tr("住址"))
+        self.credit_code = self._line("credit_code", self.tr("统一社会信用代码"))
+        self.legal_rep = self._line("legal_rep", self.tr("法定代表人"))
+        self.legal_rep_title = self._line("legal_rep_title", self.tr("职务"))
+        self.agent_name = self._line("agent_name", self.tr("代理人（可不填）"))
+        self.agent_phone = self._line("agent_phone", self.tr("代理人电话"))
+        self.agent_relation = self._line("agent_relation", self.tr("与当事人关系"))
+
+        self.messages: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(2)
+        self._grid = grid
+        self._labels: dict[str, QLabel] = {}
+        rows = [
+            [("name", self.tr("姓名"), self.name), ("sex", self.tr("性别"), self.sex),
+             ("ethnicity", self.tr("民族"), self.ethnicity)],
+            [("id_type", self.tr("证件类型"), self.id_type),
+             ("id_number", self.tr("证件号码"), self.id_number),
+             ("birth_date", self.tr("出生日期"), self.birth_date)],
+            [("credit_code", self.tr("统一社会信用代码"), self.credit_code),
+             ("legal_rep", self.tr("法定代表人"), self.legal_rep),
+             ("legal_rep_title", self.tr("职务"), self.legal_rep_title)],
+            [("phone", self.tr("联系电话"), self.phone),
+             ("occupation", self.tr("职业"), self.occupation),
+             ("address", self.tr("住址"), self.address)],
+            [("agent_name", self.tr("代理人"), self.agent_name),
+             ("agent_phone", self.tr("代理人电话"), self.agent_phone),
+             ("agent_relation", self.tr("关系"), self.agent_relation)],
+        ]
+        for r, row in enumerate(rows):
+            for c, (key, label, widget) in enumerate(row):
+                lab = QLabel(label, self)
+                lab.setBuddy(widget)
+                lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                message = QLabel(self)
+                message.setObjectName("fieldMessage")
+                message.setWordWrap(True)
+                message.hide()
+                self.messages[key] = message
+                self._labels[key] = lab
+                grid.addWidget(lab, 2 * r, 2 * c)
+                grid.addWidget(widget, 2 * r, 2 * c + 1)
+                grid.addWidget(message, 2 * r + 1, 2 * c + 1)
+        for c in (1, 3, 5):
+            grid.setColumnStretch(c, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addLayout(grid)
+
+        self.checks: dict[str, FieldCheck] = {
+            "name": FieldCheck(self.name, self.messages["name"], self._check_name,
+                               required=True),
+            "id_number": FieldCheck(self.id_number, self.messages["id_number"], self._check_id,
+                                    self._id_progress),
+            "credit_code": FieldCheck(self.credit_code, self.messages["credit_code"],
+                                      self._check_credit,
+                                      lambda t: self._progress(t, 18)),
+            "phone": FieldCheck(self.phone, self.messages["phone"], self._check_phone,
+                                self._phone_progress),
+            "agent_phone": FieldCheck(self.agent_phone, self.messages["agent_phone"],
+                                      self._check_phone, self._phone_progress),
+            "legal_rep": FieldCheck(self.legal_rep, self.messages["legal_rep"],
+                                    self._check_plain_name),
+            "agent_name": FieldCheck(self.agent_name, self.messages["agent_name"],
+                                     self._check_plain_name),
+        }
+        self.person_radio.toggled.connect(self._kind_changed)
+        self.id_type.currentIndexChanged.connect(lambda _i: self.checks["id_number"].run(False))
+        for edit in (self.name, self.id_number, self.occupation, self.phone, self.address,
+                     self.credit_code, self.legal_rep, self.legal_rep_title, self.agent_name,
+                     self.agent_phone, self.agent_relation):
+            edit.textChanged.connect(self._emit_changed)
+        for combo in (self.side, self.sex, self.id_type):
+            combo.currentIndexChanged.connect(self._emit_changed)
+        self.ethnicity.currentTextChanged.connect(self._emit_changed)
+        self.birth_date.dateChanged.connect(self._emit_changed)
+        self._kind_changed()
+
+    def _line(self, key: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setObjectName(key)
+        edit.setPlaceholderText(placeholder)
+        edit.setAccessibleName(placeholder)
+        return edit
+
+    # ---- checks (the validators decide; the widget shows) ------------------------------
+    def _check_name(self, text: str) -> str | None:
+        if self.is_person():
+            validators.validate_person_name(text)
+        return None
+
+    def _check_plain_name(self, text: str) -> str | None:
+        validators.validate_person_name(text)
+        return None
+
+    def _check_id(self, text: str) -> str | None:
+        kind = self.id_type.currentData()
+        if kind != IdType.RESIDENT.value:
+            validators.validate_id_number(kind, text)
+            return None
+        rid = validators.validate_resident_id(text)
+        self._apply_resident_id(rid)
+        return self.tr("出生日期 {date}，{sex}").format(
+            date=f"{rid.birth_date.year}年{rid.birth_date.month}月{rid.birth_date.day}日",
+            sex=self.tr(rid.sex.label))
+
+    def _id_progress(self, text: str) -> str | None:
+        if self.id_type.currentData() != IdType.RESIDENT.value:
+            return None
+        return self._progress(text, 18)
+
+    def _progress(self, text: str, total: int) -> str | None:
+        compact = "".join(text.split())
+        if len(compact) < total and compact.isalnum() and compact.isascii():
+            return self.tr("已输入 {n}/{total} 位").format(n=len(compact), total=total)
+        return None
+
+    def _check_credit(self, text: str) -> str | None:
+        validators.validate_credit_code(text)
+        return None
+
+    def _check_phone(self, text: str) -> str | None:
+        normalized = validators.validate_phone(text)
+        return self.tr("手机") if validators.is_mobile(normalized) else normalized
+
+    def _phone_progress(self, text: str) -> str | None:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if text.startswith("1") and len(digits) < 11 and digits == text.replace(" ", ""):
+            return self.tr("已输入 {n}/11 位").format(n=len(digits))
+        if text.startswith("0") and len(digits) < 10:
+            return self.tr("固定电话请带区号")
+        return None
+
+    def _apply_resident_id(self, rid: validators.ResidentId) -> None:
+        # The ID decides birth date and sex; fields stay editable only for other ID types.
+        self.birth_date.setDate(QDate(rid.birth_date.year, rid.birth_date.month,
+                                      rid.birth_date.day))
+        self.sex.setCurrentIndex(self.sex.findData(rid.sex.value))
+
+    def errors(self) -> dict[str, str]:
+        for key, check in self.checks.items():
+            if self._field_applies(key):
+                check.run(final=True)
+        return {key: c.error for key, c in self.checks.items()
+                if c.error and self._field_applies(key)}
+
+    def _field_applies(self, key: str) -> bool:
+        person_only = {"sex", "ethnicity", "birth_date", "id_type", "id_number", "occupation"}
+        org_only = {"credit_code", "legal_rep", "legal_rep_title"}
+        if self.is_person():
+            return key not in org_only
+        return key not in person_only
+
+    # ---- kind / heading ----------------------------------------------------------------
+    def is_person(self) -> bool:
+        return self.person_radio.isChecked()
+
+    def _kind_changed(self, *_args: object) -> None:
+        person = self.is_person()
+        self.name.setPlaceholderText(self.tr("姓名") if person else self.tr("单位名称"))
+        self._labels["name"].setText(self.tr("姓名") if person else self.tr("单位名称"))
+        self._labels["address"].setText(self.tr("住址") if person else self.tr("住所"))
+        for key, label in self._labels.items():
+            applies = self._field_applies(key)
+            label.setVisible(applies)
+            self._widget(key).setVisible(applies)
+            if not applies:
+                self.messages[key].hide()
+        self.checks["name"].run(final=False)
+        self._emit_changed()
+
+    def _widget(self, key: str) -> QWidget:
+        return getattr(self, key)
+
+    def set_ordinal(self, index: int) -> None:
+        letter = ORDINALS[index] if index < len(ORDINALS) else str(index + 1)
+        self.heading.setText(self.tr("当事人{n}").format(n=letter))
+
+    def focus_field(self, key: str) -> bool:
+        widget = getattr(self, key, None)
+        if isinstance(widget, QWidget) and self._field_applies(key):
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        return False
+
+    def _emit_changed(self, *_args: object) -> None:
+        if not self._loading:
+            self.changed.emit()
+
+    # ---- load / save -------------------------------------------------------------------
+    def load(self, party: PartyInput) -> None:
+        self._loading = True
+        try:
+            self._id, self._version = party.id, party.version
+            self.side.setCurrentIndex(max(0, self.side.findData(party.side)))
+            (self.person_radio if party.kind == PartyKind.PERSON.value
+             else self.org_radio).setChecked(True)
+            self.id_type.setCurrentIndex(max(0, self.id_type.findData(party.id_type)))
+            for key in ("name", "id_number", "occupation", "phone", "address", "credit_code",
+                        "legal_rep", "legal_rep_title", "agent_name", "agent_phone",
+                        "agent_relation"):
+                getattr(self, key).setText(getattr(party, key) or "")
+            self.ethnicity.setCurrentText(party.ethnicity or "")
+            self.sex.setCurrentIndex(max(0, self.sex.findData(party.sex)))
+            bd = party.birth_date
+            self.birth_date.setDate(QDate(bd.year, bd.month, bd.day) if bd else NO_DATE)
+            self._kind_changed()
+        finally:
+            self._loading = False
+
+    def save(self) -> PartyInput:
+        bd = self.birth_date.date()
+        person = self.is_person()
+        return PartyInput(
+            name=self.name.text().strip(),
+            side=self.side.currentData(),
+            kind=PartyKind.PERSON.value if person else PartyKind.ORGANIZATION.value,
+            sex=self.sex.currentData() if person else None,
+            ethnicity=self.ethnicity.currentText().strip() if person else "",
+            birth_date=dt.date(bd.year(), bd.month(), bd.day()) if person and bd != NO_DATE
+            else None,
+            id_type=self.id_type.currentData() if person else IdType.OTHER.value,
+            id_number=self.id_number.text().strip() if person else "",
+            occupation=self.occupation.text().strip() if person else "",
+            address=self.address.text().strip(),
+            phone=self.phone.text().strip(),
+            credit_code=self.credit_code.text().strip() if not person else "",
+            legal_rep=self.legal_rep.text().strip() if not person else "",
+            legal_rep_title=self.legal_rep_title.text().strip() if not person else "",
+            agent_name=self.agent_name.text().strip(),
+            agent_phone=self.agent_phone.text().strip(),
+            agent_relation=self.agent_relation.text().strip(),
+            id=self._id,
+            version=self._version,
+        )
+
+
+class PartyList(QWidget):
+    """Any number of party cards, with buttons to add a person or an organisation."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editors: list[PartyEditor] = []
+        self._cards = QVBoxLayout()
+        self._cards.setSpacing(10)
+        self.add_person_button = QPushButton(self.tr("＋ 添加自然人"), self)
+        self.add_person_button.setObjectName("addPerson")
+        self.add_org_button = QPushButton(self.tr("＋ 添加单位"), self)
+        self.add_org_button.setObjectName("addOrganization")
+        self.add_person_button.clicked.connect(lambda: self.add(PartyKind.PERSON))
+        self.add_org_button.clicked.connect(lambda: self.add(PartyKind.ORGANIZATION))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_person_button)
+        buttons.addWidget(self.add_org_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._cards)
+        layout.addLayout(buttons)
+
+    def add(self, kind: PartyKind = PartyKind.PERSON, party: PartyInput | None = None
+            ) -> PartyEditor:
+        editor = PartyEditor(self)
+        if party is None:
+            side = PartySide.APPLICANT if not self.editors else PartySide.RESPONDENT
+            party = PartyInput(name="", kind=kind.value, side=side.value)
+        editor.load(party)
+        editor.changed.connect(self.changed)
+        editor.remove_requested.connect(lambda: self.remove(editor))
+        self.editors.append(editor)
+        self._cards.addWidget(editor)
+        self._renumber()
+        self.changed.emit()
+        if self.isVisible():
+            editor.name.setFocus()
+        return editor
+
+    def remove(self, editor: PartyEditor) -> None:
+        if editor in self.editors:
+            self.editors.remove(editor)
+            self._cards.removeWidget(editor)
+            editor.deleteLater()
+            self._renumber()
+            self.changed.emit()
+
+    def _renumber(self) -> None:
+        for i, editor in enumerate(self.editors):
+            editor.set_ordinal(i)
+            # A case needs two parties: the last two cards cannot be removed.
+            editor.remove_button.setEnabled(len(self.editors) > 2)
+
+    def load(self, parties: list[PartyInput]) -> None:
+        for editor in list(self.editors):
+            self.remove(editor)
+        for party in parties:
+            self.add(PartyKind(party.kind), party)
+
+    def save(self) -> list[PartyInput]:
+        return [e.save() for e in self.editors]
+
+    def errors(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for i, editor in enumerate(self.editors):
+            for key, message in editor.errors().items():
+                out[f"parties[{i}].{key}"] = message
+        return out
+
+    def focus_field(self, name: str) -> bool:
+        """``parties[1].phone`` → that card's phone field."""
+        if name.startswith("parties["):
+            index_text, _, key = name[len("parties["):].partition("].")
+            if index_text.isdigit() and int(index_text) < len(self.editors):
+                editor = self.editors[int(index_text)]
+                return editor.focus_field(key or "name")
+        return False
+
+
+def scroll_wrap(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
