@@ -1,0 +1,1 @@
+"""The case window: one tab per part of the case file (parties, sessions, outcome, …)."""

@@ -1,0 +1,235 @@
+"""The agreement's obligations: who pays whom what, how much, how and by when.
+
+The total is shown live in figures and in 大写 (``desktop.domain.money``), as it will be printed
+on the agreement, so the mediator can read it out to the parties before printing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from desktop.domain.errors import ValidationError
+from desktop.domain.money import format_money, parse_money, to_chinese_upper
+from desktop.services.dto import ObligationInput
+from desktop.ui.qt import (
+    QAbstractItemView,
+    QComboBox,
+    QDate,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    Qt,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+NO_DATE = QDate(2000, 1, 1)
+COL_PAYER, COL_PAYEE, COL_CONTENT, COL_AMOUNT, COL_MANNER, COL_DEADLINE = range(6)
+
+
+class ObligationsTable(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._parties: list[tuple[int, str]] = []
+        self.table = QTableWidget(0, 6, self)
+        self.table.setObjectName("obligations")
+        self.table.setHorizontalHeaderLabels([
+            self.tr("履行方"), self.tr("接收方"), self.tr("履行内容"), self.tr("金额（元）"),
+            self.tr("履行方式"), self.tr("履行期限")])
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_CONTENT, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((COL_PAYER, 120), (COL_PAYEE, 120), (COL_AMOUNT, 130),
+                           (COL_MANNER, 140), (COL_DEADLINE, 140)):
+            self.table.setColumnWidth(col, width)
+        self.table.verticalHeader().setDefaultSectionSize(36)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)  # Tab moves through the cell editors instead
+        self.table.setMinimumHeight(150)
+
+        self.add_button = QPushButton(self.tr("＋ 添加一项义务"), self)
+        self.add_button.setObjectName("addObligation")
+        self.remove_button = QPushButton(self.tr("删除所选"), self)
+        self.add_button.clicked.connect(lambda: self.add_row())
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.total_label = QLabel(self)
+        self.total_label.setObjectName("obligationTotal")
+        self.total_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.hide()
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.total_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.error_label)
+        layout.addLayout(buttons)
+        self._update_total()
+
+    # ---- parties -----------------------------------------------------------------------
+    def set_parties(self, parties: list[tuple[int, str]]) -> None:
+        self._parties = list(parties)
+        for row in range(self.table.rowCount()):
+            for col in (COL_PAYER, COL_PAYEE):
+                combo = self._combo(row, col)
+                current = combo.currentData()
+                self._fill_parties(combo)
+                combo.setCurrentIndex(max(0, combo.findData(current)))
+
+    def _fill_parties(self, combo: QComboBox) -> None:
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(self.tr("（未指定）"), None)
+        for party_id, name in self._parties:
+            combo.addItem(name, party_id)
+        combo.blockSignals(False)
+
+    # ---- rows --------------------------------------------------------------------------
+    def add_row(self, item: ObligationInput | None = None) -> int:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        payer, payee = QComboBox(), QComboBox()
+        for combo in (payer, payee):
+            self._fill_parties(combo)
+            combo.currentIndexChanged.connect(self._emit)
+        content = QLineEdit()
+        content.setPlaceholderText(self.tr("如：赔偿医疗费、误工费"))
+        amount = QLineEdit()
+        amount.setObjectName("amount")
+        amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        amount.setPlaceholderText(self.tr("0.00"))
+        manner = QLineEdit()
+        manner.setPlaceholderText(self.tr("如：一次性银行转账"))
+        deadline = QDateEdit()
+        deadline.setDisplayFormat("yyyy年M月d日")
+        deadline.setMinimumDate(NO_DATE)
+        deadline.setSpecialValueText(self.tr("（未定）"))
+        deadline.setCalendarPopup(True)
+        deadline.setDate(NO_DATE)
+        for edit in (content, amount, manner):
+            edit.textChanged.connect(self._emit)
+        deadline.dateChanged.connect(self._emit)
+        for col, widget in ((COL_PAYER, payer), (COL_PAYEE, payee), (COL_CONTENT, content),
+                            (COL_AMOUNT, amount), (COL_MANNER, manner),
+                            (COL_DEADLINE, deadline)):
+            self.table.setCellWidget(row, col, widget)
+        if item is not None:
+            payer.setCurrentIndex(max(0, payer.findData(item.payer_party_id)))
+            payee.setCurrentIndex(max(0, payee.findData(item.payee_party_id)))
+            content.setText(item.content)
+            amount.setText(f"{item.amount:.2f}" if item.amount is not None else "")
+            manner.setText(item.manner)
+            if item.deadline:
+                deadline.setDate(QDate(item.deadline.year, item.deadline.month,
+                                       item.deadline.day))
+        self._emit()
+        return row
+
+    def remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()},
+                      reverse=True)
+        if not rows and self.table.currentRow() >= 0:
+            rows = [self.table.currentRow()]
+        for row in rows:
+            self.table.removeRow(row)
+        self._emit()
+
+    def _combo(self, row: int, col: int) -> QComboBox:
+        return self.table.cellWidget(row, col)  # type: ignore[return-value]
+
+    def _edit(self, row: int, col: int) -> QLineEdit:
+        return self.table.cellWidget(row, col)  # type: ignore[return-value]
+
+    def amount_edit(self, row: int) -> QLineEdit:
+        return self._edit(row, COL_AMOUNT)
+
+    # ---- totals ------------------------------------------------------------------------
+    def _emit(self, *_args: object) -> None:
+        self._update_total()
+        self.changed.emit()
+
+    def errors(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for row in range(self.table.rowCount()):
+            text = self._edit(row, COL_AMOUNT).text().strip()
+            if text:
+                try:
+                    parse_money(text)
+                except ValidationError as exc:
+                    out[f"obligations[{row}].amount"] = exc.message
+        return out
+
+    def total(self) -> Decimal:
+        total = Decimal("0.00")
+        for row in range(self.table.rowCount()):
+            text = self._edit(row, COL_AMOUNT).text().strip()
+            try:
+                total += parse_money(text) if text else Decimal("0.00")
+            except ValidationError:
+                continue
+        return total
+
+    def _update_total(self) -> None:
+        errors = self.errors()
+        for row in range(self.table.rowCount()):
+            edit = self._edit(row, COL_AMOUNT)
+            edit.setProperty("invalid", f"obligations[{row}].amount" in errors)
+            edit.style().unpolish(edit)
+            edit.style().polish(edit)
+        if errors:
+            first = min(errors)
+            row = int(first[first.index("[") + 1:first.index("]")])
+            self.error_label.setText(self.tr("第 {n} 项：{msg}").format(n=row + 1,
+                                                                     msg=errors[first]))
+        self.error_label.setVisible(bool(errors))
+        total = self.total()
+        self.total_label.setText(self.tr("合计 {figures}（{upper}）").format(
+            figures=format_money(total), upper=to_chinese_upper(total)))
+
+    # ---- load / save -------------------------------------------------------------------
+    def load(self, items: list[ObligationInput]) -> None:
+        self.table.setRowCount(0)
+        for item in items:
+            self.add_row(item)
+        self._update_total()
+
+    def save(self) -> list[ObligationInput]:
+        out: list[ObligationInput] = []
+        for row in range(self.table.rowCount()):
+            text = self._edit(row, COL_AMOUNT).text().strip()
+            try:
+                amount = parse_money(text) if text else None
+            except ValidationError as exc:
+                raise ValidationError(exc.message, field=f"obligations[{row}].amount") from None
+            date = self.table.cellWidget(row, COL_DEADLINE).date()  # type: ignore[union-attr]
+            out.append(ObligationInput(
+                content=self._edit(row, COL_CONTENT).text().strip(),
+                payer_party_id=self._combo(row, COL_PAYER).currentData(),
+                payee_party_id=self._combo(row, COL_PAYEE).currentData(),
+                amount=amount,
+                manner=self._edit(row, COL_MANNER).text().strip(),
+                deadline=dt.date(date.year(), date.month(), date.day())
+                if date != NO_DATE else None,
+            ))
+        return out
+
+    def focus_field(self, name: str) -> bool:
+        if name.startswith("obligations[") and "]" in name:
+            row = int(name[len("obligations["):name.index("]")])
+            if row < self.table.rowCount():
+                self.amount_edit(row).setFocus()
+                return True
+        return False
