@@ -1,0 +1,136 @@
+"""What every service shares: the acting user, one transaction per call, permission checks,
+visibility of cases, optimistic-locking checks and the audit trail."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from desktop.domain.enums import Role
+from desktop.domain.errors import ConflictError, NotFound, PermissionDenied
+from desktop.store.db import Database
+from desktop.store.models import Case
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The logged-in user on whose behalf a service acts."""
+
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+    committee_id: int | None
+
+    @property
+    def spans_deployment(self) -> bool:
+        """Administrators (and a county-level read-only role without a committee) see all."""
+        return self.role == Role.ADMIN or (self.role == Role.READONLY and self.committee_id is None)
+
+    @property
+    def may_unmask(self) -> bool:
+        return self.role in (Role.DIRECTOR, Role.ADMIN, Role.MEDIATOR)
+
+
+SYSTEM = Actor(0, "system", "系统", Role.ADMIN, None)
+
+
+@dataclass
+class Tx:
+    """One unit of work: the session and the audit entries it will append on commit."""
+
+    session: Session
+    actor: Actor
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+    def audit(self, action: str, entity: str, entity_id: int | None, summary: str,
+              case_id: int | None = None, **detail: Any) -> None:
+        self.entries.append(dict(action=action, entity=entity, entity_id=entity_id,
+                                 case_id=case_id, summary=summary, detail=detail))
+
+
+class ServiceBase:
+    def __init__(self, db: Database, actor: Actor) -> None:
+        self.db = db
+        self.actor = actor
+
+    # -- transactions ----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Tx]:
+        from desktop.services.audit import append_entries
+
+        with self.db.write() as session:
+            tx = Tx(session, self.actor)
+            try:
+                yield tx
+                session.flush()
+            except StaleDataError as err:
+                raise ConflictError(entity="", changed_by="") from err
+            append_entries(session, self.actor, tx.entries)
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Session]:
+        with self.db.read() as session:
+            yield session
+
+    # -- permissions -----------------------------------------------------------------------
+    def _require_role(self, *roles: Role, what: str) -> None:
+        if self.actor.role not in roles:
+            raise PermissionDenied(f"您的角色（{self.actor.role.label}）无权{what}。")
+
+    def _visible(self, case: Case) -> bool:
+        return self.actor.spans_deployment or case.committee_id == self.actor.committee_id
+
+    def _load_case(self, session: Session, case_id: int, *, for_update: bool = False) -> Case:
+        stmt = select(Case).where(Case.id == case_id)
+        if for_update and not self.db.is_sqlite:
+            stmt = stmt.with_for_update()
+        case = session.scalars(stmt).first()
+        if case is None or not self._visible(case):
+            raise NotFound("找不到该案件，或您无权查看。")
+        return case
+
+    def _require_case_editor(self, case: Case) -> None:
+        """Mediators edit the cases assigned to them (or not yet assigned) in their committee."""
+        role = self.actor.role
+        if role == Role.READONLY:
+            raise PermissionDenied("只读账号不能修改案件。")
+        if role == Role.ADMIN:
+            return
+        if case.committee_id != self.actor.committee_id:
+            raise PermissionDenied("不能修改其他调委会的案件。")
+        if role == Role.MEDIATOR:
+            co = {int(x) for x in case.co_mediator_ids.split(",") if x}
+            if case.mediator_id not in (None, self.actor.user_id) and self.actor.user_id not in co:
+                raise PermissionDenied("该案件未分配给您，请联系主任分配后再办理。")
+
+    @staticmethod
+    def _check_version(obj: Any, expected: int | None, entity: str, label: str,
+                       mine: dict[str, Any] | None = None, labels: dict[str, str] | None = None,
+                       changed_by: str = "") -> None:
+        """Raise ConflictError when someone saved ``obj`` after the caller read it."""
+        if expected is None or obj.version == expected:
+            return
+        from desktop.domain.errors import FieldChange
+
+        changes = []
+        for name, value in (mine or {}).items():
+            theirs = getattr(obj, name, None)
+            if value is not None and theirs != value:
+                changes.append(FieldChange(name, (labels or {}).get(name, name), value, theirs))
+        raise ConflictError(
+            f"{label}已被{changed_by or '其他人'}修改（您看到的是第 {expected} 版，现在是第 "
+            f"{obj.version} 版）。请重新加载查看对方的修改，或保留您的修改再次保存。",
+            entity=entity, entity_id=getattr(obj, "id", None), current_version=obj.version,
+            changes=changes, changed_by=changed_by)
+
+    @staticmethod
+    def today() -> dt.date:
+        return dt.date.today()

@@ -1,0 +1,343 @@
+"""Reading cases: the paged, filtered, searchable list; one case's full detail; the dashboard;
+the actions the user may take; the case's history in plain Chinese."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from desktop.domain import deadlines, workflow
+from desktop.domain.enums import (OPEN_STATUSES, CaseStatus, JointKind, ParticipantKind,
+                                  ParticipationRole, PartySide, RiskKind, Role)
+from desktop.domain.masking import mask_address, mask_id_number, mask_phone
+from desktop.services import dto
+from desktop.services.base import ServiceBase
+from desktop.services.terms import query_ranges
+from desktop.store.models import (Agreement, Attachment, AuditEntry, Case, Committee, Document,
+                                  Extension, FollowUp, JudicialConfirmation, Lookup,
+                                  MediationSession, OralAgreement, Party, Referral, RiskFlag,
+                                  SearchTerm, Signature, Termination, User)
+
+SORT_COLUMNS = {
+    "registered_at": Case.registered_at,
+    "number": Case.number_year.op("*")(100000) + Case.number_seq,  # numeric order of 案号
+    "status": Case.status,
+    "deadline": Case.deadline,
+    "dispute_type": Case.dispute_type,
+    "source": Case.source,
+    "mediator": Case.mediator_id,
+    "party_names": Case.party_names,
+    "accepted_on": Case.accepted_on,
+    "title": Case.title,
+}
+
+ROW_COLUMNS = (Case.id, Case.number, Case.status, Case.title, Case.party_names,
+               Case.dispute_type, Case.source, Case.mediator_id, User.display_name,
+               Case.registered_at, Case.accepted_on, Case.deadline, Case.joint_mask,
+               Case.risk_level, Case.committee_id, Case.version)
+
+
+class CaseService(ServiceBase):
+    # -- labels ----------------------------------------------------------------------------
+    def _labels(self, s: Session) -> dict[tuple[str, str], str]:
+        return {(k, c): n for k, c, n in s.execute(select(Lookup.kind, Lookup.code, Lookup.name))}
+
+    def _row(self, r: Any, labels: dict[tuple[str, str], str], today: dt.date) -> dto.CaseRow:
+        status = CaseStatus(r[2])
+        due = deadlines.due_state(r[11], today) if status in OPEN_STATUSES else ""
+        return dto.CaseRow(
+            id=r[0], number=r[1], status=r[2], status_label=status.label, title=r[3],
+            party_names=r[4], dispute_type=r[5],
+            dispute_type_label=labels.get(("dispute_type", r[5]), r[5]), source=r[6],
+            source_label=labels.get(("source", r[6]), r[6]), mediator_id=r[7],
+            mediator_name=r[8] or "", registered_at=r[9], accepted_on=r[10], deadline=r[11],
+            due_state=due, joint_mask=r[12], joint_label=JointKind(r[12]).label if r[12] else "",
+            risk_level=r[13], committee_id=r[14], version=r[15])
+
+    def _base(self) -> Select[Any]:
+        stmt = select(*ROW_COLUMNS).outerjoin(User, User.id == Case.mediator_id)
+        if not self.actor.spans_deployment:
+            stmt = stmt.where(Case.committee_id == self.actor.committee_id)
+        return stmt
+
+    # -- list ------------------------------------------------------------------------------
+    def _filtered(self, stmt: Select[Any], q: dto.CaseQuery, today: dt.date) -> Select[Any]:
+        conds = []
+        ranges = query_ranges(q.text)
+        if ranges:
+            term_match = or_(*[and_(SearchTerm.term >= lo, SearchTerm.term < hi)
+                               for lo, hi in ranges])
+            conds.append(Case.id.in_(select(SearchTerm.case_id).where(term_match)))
+        if q.statuses:
+            conds.append(Case.status.in_(q.statuses))
+        if q.dispute_types:
+            conds.append(Case.dispute_type.in_(q.dispute_types))
+        if q.sources:
+            conds.append(Case.source.in_(q.sources))
+        if q.mediator_id is not None:
+            conds.append(Case.mediator_id == q.mediator_id)
+        if q.joint_mask is not None:
+            conds.append(Case.joint_mask == q.joint_mask)
+        if q.joint_any:
+            conds.append(Case.joint_mask.op("&")(q.joint_any) != 0)
+        if q.date_from:
+            conds.append(Case.registered_at >= dt.datetime.combine(q.date_from, dt.time()))
+        if q.date_to:
+            conds.append(Case.registered_at < dt.datetime.combine(
+                q.date_to + dt.timedelta(days=1), dt.time()))
+        if q.committee_id is not None:
+            conds.append(Case.committee_id == q.committee_id)
+        if q.due:
+            open_ = Case.status.in_([s.value for s in OPEN_STATUSES])
+            if q.due == "overdue":
+                conds += [open_, Case.deadline < today]
+            elif q.due == "due_soon":
+                conds += [open_, Case.deadline >= today,
+                          Case.deadline <= today + dt.timedelta(days=deadlines.DUE_SOON_DAYS)]
+        return stmt.where(*conds) if conds else stmt
+
+    def search(self, q: dto.CaseQuery) -> dto.CasePage:
+        today = self.today()
+        limit = max(1, min(q.limit, 1000))
+        with self._read() as s:
+            stmt = self._filtered(self._base(), q, today)
+            col = SORT_COLUMNS.get(q.sort_key, Case.registered_at)
+            order = [col.desc() if q.sort_desc else col.asc(),
+                     Case.id.desc() if q.sort_desc else Case.id.asc()]
+            rows = s.execute(stmt.order_by(*order).offset(q.offset).limit(limit)).all()
+            labels = self._labels(s)
+            total = None
+            if q.with_total:
+                count_stmt = self._filtered(select(func.count(Case.id)), q, today)
+                if not self.actor.spans_deployment:
+                    count_stmt = count_stmt.where(Case.committee_id == self.actor.committee_id)
+                total = s.scalar(count_stmt)
+            return dto.CasePage([self._row(r, labels, today) for r in rows], total, q.offset,
+                                limit)
+
+    def count(self, q: dto.CaseQuery) -> int:
+        with self._read() as s:
+            stmt = self._filtered(select(func.count(Case.id)), q, self.today())
+            if not self.actor.spans_deployment:
+                stmt = stmt.where(Case.committee_id == self.actor.committee_id)
+            return int(s.scalar(stmt) or 0)
+
+    def rows_by_id(self, ids: Sequence[int]) -> dict[int, dto.CaseRow]:
+        if not ids:
+            return {}
+        today = self.today()
+        with self._read() as s:
+            labels = self._labels(s)
+            rows = s.execute(self._base().where(Case.id.in_(list(ids)))).all()
+            return {r[0]: self._row(r, labels, today) for r in rows}
+
+    def find_by_number(self, number: str) -> int | None:
+        with self._read() as s:
+            stmt = select(Case.id).where(Case.number == number.strip())
+            if not self.actor.spans_deployment:
+                stmt = stmt.where(Case.committee_id == self.actor.committee_id)
+            return s.scalar(stmt)
+
+    # -- detail ----------------------------------------------------------------------------
+    def allowed_actions(self, case_id: int) -> list[str]:
+        with self._read() as s:
+            case = self._load_case(s, case_id)
+            return self._allowed(case)
+
+    def _allowed(self, case: Case) -> list[str]:
+        try:
+            self._require_case_editor(case)
+        except Exception:
+            return []
+        return workflow.allowed_actions(case.status, self.actor.role)
+
+    def get(self, case_id: int, *, unmask: bool = False) -> dto.CaseDetail:
+        """The whole case. Personal data is masked unless ``unmask`` (audited) is asked for by
+        a role that may see it."""
+        from desktop.domain.errors import PermissionDenied
+
+        if unmask and not self.actor.may_unmask:
+            raise PermissionDenied("您的角色不能查看完整的个人信息。")
+        with self._read() as s:
+            case = self._load_case(s, case_id)
+            detail = self._detail(s, case, masked=not unmask)
+        if unmask:
+            with self._write() as tx:
+                tx.audit("unmask", "case", case_id, "查看了当事人完整个人信息", case_id=case_id)
+        return detail
+
+    def _detail(self, s: Session, case: Case, *, masked: bool) -> dto.CaseDetail:
+        labels = self._labels(s)
+        today = self.today()
+        parties = list(case.parties)
+        names = {p.id: p.name for p in parties}
+
+        def party_view(p: Party) -> dto.PartyView:
+            mask = masked
+            return dto.PartyView(
+                p.id, p.version, p.sort_order, p.side, PartySide(p.side).label, p.kind, p.name,
+                p.sex, p.ethnicity, p.birth_date, p.id_type,
+                mask_id_number(p.id_number) if mask else p.id_number, p.occupation,
+                mask_address(p.address) if mask else p.address,
+                mask_phone(p.phone) if mask else p.phone, p.credit_code, p.legal_rep,
+                p.legal_rep_title, p.agent_name,
+                mask_phone(p.agent_phone) if mask else p.agent_phone, p.agent_relation, mask)
+
+        sessions = s.scalars(select(MediationSession).where(MediationSession.case_id == case.id)
+                             .options(selectinload(MediationSession.participants))
+                             .order_by(MediationSession.seq)).all()
+        session_views = [dto.SessionView(
+            m.id, m.version, m.seq, m.kind, m.started_at, m.ended_at, m.place, m.content,
+            m.result, m.agreed, m.recorder, m.interviewee,
+            [dto.ParticipantView(x.id, x.kind, ParticipantKind(x.kind).label, x.role,
+                                 ParticipationRole(x.role).label, x.name, x.unit, x.title,
+                                 x.number, x.user_id, x.party_id) for x in m.participants])
+            for m in sessions]
+        agreement = s.scalars(select(Agreement).where(Agreement.case_id == case.id)
+                              .options(selectinload(Agreement.obligations))).first()
+        agreement_view = None
+        if agreement is not None:
+            agreement_view = dto.AgreementView(
+                agreement.id, agreement.version, agreement.facts, agreement.disputed_matters,
+                agreement.responsibilities, agreement.other_terms, agreement.performance_manner,
+                agreement.performance_deadline, agreement.copies, agreement.status,
+                agreement.signed_on_paper, agreement.effective_on, agreement.total_amount,
+                [dto.ObligationView(o.id, o.seq, o.content, o.payer_party_id,
+                                    names.get(o.payer_party_id or 0, ""), o.payee_party_id,
+                                    names.get(o.payee_party_id or 0, ""), o.amount, o.manner,
+                                    o.deadline) for o in agreement.obligations])
+        oral = s.scalars(select(OralAgreement).where(OralAgreement.case_id == case.id)).first()
+        oral_view = (dto.OralAgreementView(oral.id, oral.version, oral.facts, oral.content,
+                                           oral.performance, oral.amount, oral.reached_on)
+                     if oral else None)
+        conf = s.scalars(select(JudicialConfirmation)
+                         .where(JudicialConfirmation.case_id == case.id)).first()
+        effective = (agreement.effective_on if agreement else None) or (
+            oral.reached_on if oral else None)
+        mediator = s.get(User, case.mediator_id) if case.mediator_id else None
+        committee = s.get(Committee, case.committee_id)
+
+        def by_case(model: Any, order: Any) -> list[Any]:
+            return list(s.scalars(select(model).where(model.case_id == case.id).order_by(order)))
+
+        status = CaseStatus(case.status)
+        return dto.CaseDetail(
+            id=case.id, version=case.version, committee_id=case.committee_id,
+            committee_name=committee.name if committee else "", number=case.number,
+            status=case.status, status_label=status.label, title=case.title,
+            dispute_type=case.dispute_type,
+            dispute_type_label=labels.get(("dispute_type", case.dispute_type), case.dispute_type),
+            source=case.source, source_label=labels.get(("source", case.source), case.source),
+            referring_unit=case.referring_unit, referral_ref=case.referral_ref, facts=case.facts,
+            requests=case.requests, amount_claimed=case.amount_claimed,
+            people_involved=case.people_involved, registered_at=case.registered_at,
+            accepted_on=case.accepted_on, deadline=case.deadline,
+            due_state=deadlines.due_state(case.deadline, today) if status in OPEN_STATUSES else "",
+            closed_on=case.closed_on, archived_on=case.archived_on, outcome=case.outcome,
+            refuse_reason=case.refuse_reason, joint_mask=case.joint_mask,
+            joint_label=JointKind(case.joint_mask).label, mediator_id=case.mediator_id,
+            mediator_name=mediator.display_name if mediator else "",
+            co_mediator_ids=[int(x) for x in case.co_mediator_ids.split(",") if x],
+            agreed_amount=case.agreed_amount,
+            confirmation_deadline=deadlines.confirmation_deadline(effective) if effective else None,
+            parties=[party_view(p) for p in parties], sessions=session_views,
+            agreement=agreement_view, oral_agreement=oral_view,
+            terminations=[dto.TerminationView(t.id, t.reason, t.remedies, t.terminated_on)
+                          for t in by_case(Termination, Termination.id)],
+            referrals=[dto.ReferralView(r.id, r.to_body, r.reason, r.referred_on)
+                       for r in by_case(Referral, Referral.id)],
+            extensions=[dto.ExtensionView(e.id, e.days, e.reason, e.old_deadline, e.new_deadline)
+                        for e in by_case(Extension, Extension.id)],
+            risks=[dto.RiskView(r.id, r.version, r.kind, RiskKind(r.kind).label, r.level,
+                                r.description, r.people, r.measures, r.reported_to_police,
+                                r.flagged_on, r.resolved_on, r.prevented)
+                   for r in by_case(RiskFlag, RiskFlag.id)],
+            follow_ups=[dto.FollowUpView(f.id, f.visited_on, f.method, f.performance,
+                                         f.satisfaction, f.lawsuit, f.escalation_risk,
+                                         f.findings, f.action, f.visitor, f.next_due)
+                        for f in by_case(FollowUp, FollowUp.visited_on)],
+            confirmation=(dto.ConfirmationView(conf.id, conf.version, conf.court, conf.filed_on,
+                                               conf.ruling, conf.ruling_on, conf.ruling_number,
+                                               conf.notes) if conf else None),
+            attachments=[dto.AttachmentView(a.id, a.category, a.filename, a.mime, a.size,
+                                            a.sha256, a.note, a.added_at)
+                         for a in by_case(Attachment, Attachment.id)],
+            signatures=[dto.SignatureView(g.id, g.form, g.signer_kind, g.signer_name, g.party_id,
+                                          g.user_id, g.png_sha256, g.on_paper, g.signed_at)
+                        for g in by_case(Signature, Signature.id)],
+            documents=[dto.DocumentView(d.id, d.form, d.final, d.sha256, d.verification_code,
+                                        d.pages, d.created_at)
+                       for d in by_case(Document, Document.id)],
+            allowed_actions=self._allowed(case), masked=masked)
+
+    def history(self, case_id: int) -> list[dto.AuditView]:
+        with self._read() as s:
+            self._load_case(s, case_id)
+            rows = s.scalars(select(AuditEntry).where(AuditEntry.case_id == case_id)
+                             .order_by(AuditEntry.id)).all()
+            return [dto.AuditView(r.id, r.at, r.username, r.action, r.entity, r.entity_id,
+                                  r.summary) for r in rows]
+
+    # -- dashboard -------------------------------------------------------------------------
+    def dashboard(self, limit: int = 50) -> dto.Dashboard:
+        today = self.today()
+        soon = today + dt.timedelta(days=deadlines.DUE_SOON_DAYS)
+        open_values = [st.value for st in OPEN_STATUSES]
+        with self._read() as s:
+            labels = self._labels(s)
+            base = self._base()
+
+            def rows(*conds: Any, order: Any = Case.deadline) -> list[dto.CaseRow]:
+                stmt = base.where(*conds).order_by(order, Case.id).limit(limit)
+                return [self._row(r, labels, today) for r in s.execute(stmt)]
+
+            mine = (Case.mediator_id == self.actor.user_id) if self.actor.role == Role.MEDIATOR \
+                else True
+            my_open = rows(Case.status.in_(open_values), mine,
+                           order=Case.registered_at.desc())
+            due_soon = rows(Case.status.in_(open_values), mine, Case.deadline >= today,
+                            Case.deadline <= soon)
+            overdue = rows(Case.status.in_(open_values), mine, Case.deadline < today)
+            start = dt.datetime.combine(today, dt.time())
+            sess_stmt = (select(Case.id, Case.number, Case.title, MediationSession.started_at,
+                                MediationSession.place)
+                         .join(MediationSession, MediationSession.case_id == Case.id)
+                         .where(MediationSession.started_at >= start,
+                                MediationSession.started_at < start + dt.timedelta(days=1))
+                         .order_by(MediationSession.started_at).limit(limit))
+            if not self.actor.spans_deployment:
+                sess_stmt = sess_stmt.where(Case.committee_id == self.actor.committee_id)
+            today_sessions = [dto.SessionOnDay(*r) for r in s.execute(sess_stmt)]
+            # follow-ups due: succeeded cases whose next visit is due, or never visited and
+            # closed more than 7 days ago
+            last_fu = (select(FollowUp.case_id, func.max(FollowUp.next_due).label("nd"),
+                              func.count(FollowUp.id).label("n"))
+                       .group_by(FollowUp.case_id).subquery())
+            fu_stmt = (base.outerjoin(last_fu, last_fu.c.case_id == Case.id)
+                       .where(Case.status == CaseStatus.SUCCEEDED.value, mine,
+                              or_(and_(last_fu.c.n.is_(None),
+                                       Case.closed_on <= today - dt.timedelta(days=7)),
+                                  last_fu.c.nd <= today))
+                       .order_by(Case.closed_on, Case.id).limit(limit))
+            followups_due = [self._row(r, labels, today) for r in s.execute(fu_stmt)]
+            # judicial confirmation windows closing within 7 days, no application yet
+            no_conf = ~select(JudicialConfirmation.id).where(
+                JudicialConfirmation.case_id == Case.id).exists()
+            eff = (select(Agreement.case_id, Agreement.effective_on)
+                   .where(Agreement.effective_on.is_not(None)).subquery())
+            conf_stmt = (base.join(eff, eff.c.case_id == Case.id)
+                         .where(Case.status == CaseStatus.SUCCEEDED.value, no_conf,
+                                eff.c.effective_on >= today - dt.timedelta(days=30),
+                                eff.c.effective_on <= today - dt.timedelta(days=23))
+                         .order_by(eff.c.effective_on).limit(limit))
+            confirmation_closing = [self._row(r, labels, today) for r in s.execute(conf_stmt)]
+            risk_stmt = (base.where(Case.risk_level.is_not(None),
+                                    Case.status.in_(open_values + [CaseStatus.SUCCEEDED.value]))
+                         .order_by(Case.registered_at.desc()).limit(limit))
+            risk_flagged = [self._row(r, labels, today) for r in s.execute(risk_stmt)]
+            return dto.Dashboard(my_open, due_soon, overdue, today_sessions, followups_due,
+                                 confirmation_closing, risk_flagged)

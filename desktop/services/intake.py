@@ -1,0 +1,427 @@
+"""Intake: register a dispute, check for duplicates, accept (number + deadline) or refuse,
+edit the case and its parties, assign mediators, extend the time limit, refer elsewhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from desktop.domain import deadlines, workflow
+from desktop.domain.enums import (OPEN_STATUSES, REFERRAL_SOURCES, CaseStatus, IdType, PartyKind,
+                                  PartySide, Role, Sex)
+from desktop.domain.errors import NotFound, PermissionDenied, ValidationError
+from desktop.domain.masking import mask_id_number, mask_phone
+from desktop.domain.numbering import format_case_number
+from desktop.domain.validators import (validate_credit_code, validate_id_number,
+                                       validate_person_name, validate_phone)
+from desktop.services.base import ServiceBase, Tx
+from desktop.services.dto import CaseDraft, CaseRef, CaseUpdate, DuplicateHit, PartyInput
+from desktop.services.terms import case_terms
+from desktop.store.models import (Case, Committee, Extension, Lookup, NumberCounter, Party,
+                                  Referral, SearchTerm, User)
+
+CASE_LABELS = {
+    "title": "案由", "dispute_type": "纠纷类型", "source": "案件来源", "referring_unit": "移送单位",
+    "referral_ref": "移送文号", "facts": "纠纷简要情况", "requests": "当事人请求",
+    "amount_claimed": "涉及金额", "people_involved": "涉及人数",
+}
+
+
+def validate_party(p: PartyInput, index: int) -> PartyInput:
+    """Normalise one party; errors name the field as ``parties.<index>.<field>``."""
+    prefix = f"parties.{index}."
+    who = f"第 {index + 1} 位当事人"
+    errors: dict[str, str] = {}
+
+    def check(field: str, fn) -> None:  # type: ignore[no-untyped-def]
+        try:
+            fn()
+        except ValidationError as err:
+            errors[prefix + field] = f"{who}：{err.message}"
+
+    try:
+        PartySide(p.side)
+    except ValueError:
+        errors[prefix + "side"] = f"{who}：请选择当事人身份（申请人/被申请人）。"
+    if p.kind == PartyKind.ORGANIZATION:
+        if not p.name.strip():
+            errors[prefix + "name"] = f"{who}：请填写单位名称。"
+        p.name = p.name.strip()
+        if p.credit_code:
+            check("credit_code", lambda: setattr(p, "credit_code", validate_credit_code(p.credit_code)))
+        if not p.legal_rep.strip():
+            errors[prefix + "legal_rep"] = f"{who}：请填写法定代表人或负责人。"
+    elif p.kind == PartyKind.PERSON:
+        check("name", lambda: setattr(p, "name", validate_person_name(p.name)))
+        if p.id_number.strip():
+            def _id() -> None:
+                p.id_number = validate_id_number(p.id_type or IdType.RESIDENT, p.id_number)
+                if (p.id_type or "resident") == IdType.RESIDENT:
+                    from desktop.domain.validators import validate_resident_id
+
+                    rid = validate_resident_id(p.id_number)
+                    if p.birth_date is None:
+                        p.birth_date = rid.birth_date
+                    if not p.sex:
+                        p.sex = rid.sex.value
+                    elif p.sex != rid.sex.value:
+                        raise ValidationError(
+                            f"性别与身份证号码不符（号码显示为{rid.sex.label}性）。")
+            check("id_number", _id)
+        if p.sex:
+            try:
+                Sex(p.sex)
+            except ValueError:
+                errors[prefix + "sex"] = f"{who}：性别无效。"
+    else:
+        errors[prefix + "kind"] = f"{who}：当事人类型无效。"
+    if p.phone.strip():
+        check("phone", lambda: setattr(p, "phone", validate_phone(p.phone)))
+    if p.agent_phone.strip():
+        check("agent_phone", lambda: setattr(p, "agent_phone", validate_phone(p.agent_phone)))
+    if errors:
+        first = next(iter(errors.values()))
+        raise ValidationError(first, field=next(iter(errors)), errors=errors)
+    return p
+
+
+def _party_row(p: PartyInput, order: int) -> dict[str, object]:
+    return dict(sort_order=order, side=p.side, kind=p.kind, name=p.name, sex=p.sex or None,
+                ethnicity=p.ethnicity.strip(), birth_date=p.birth_date, id_type=p.id_type,
+                id_number=p.id_number, occupation=p.occupation.strip(),
+                address=p.address.strip(), phone=p.phone, credit_code=p.credit_code,
+                legal_rep=p.legal_rep.strip(), legal_rep_title=p.legal_rep_title.strip(),
+                agent_name=p.agent_name.strip(), agent_phone=p.agent_phone,
+                agent_relation=p.agent_relation.strip())
+
+
+def party_names(parties: Sequence[Party | PartyInput]) -> str:
+    sides: dict[str, list[str]] = {}
+    for p in parties:
+        sides.setdefault(p.side, []).append(p.name)
+    left = "、".join(sides.get("applicant", []) + sides.get("party", []))
+    right = "、".join(sides.get("respondent", []))
+    return f"{left} 与 {right}"[:400] if right else left[:400]
+
+
+def refresh_terms(session: Session, case: Case) -> None:
+    """Rebuild a case's search terms after its number or parties changed."""
+    session.execute(delete(SearchTerm).where(SearchTerm.case_id == case.id))
+    terms = case_terms(case.number, case.number_seq, case.number_year,
+                       [(p.name, p.id_number, p.phone, p.credit_code) for p in case.parties])
+    session.add_all(SearchTerm(case_id=case.id, term=t) for t in sorted(terms))
+
+
+def _check_lookup(session: Session, kind: str, code: str, field: str, what: str) -> None:
+    if not session.scalars(select(Lookup.id).where(Lookup.kind == kind, Lookup.code == code,
+                                                    Lookup.active.is_(True))).first():
+        raise ValidationError(f"请选择{what}。", field=field)
+
+
+def next_case_number(session: Session, committee: Committee, year: int, *, postgres: bool) -> int:
+    """Take the next sequence number for (committee, year), locking the counter row.
+
+    The counter is created if missing (INSERT … ON CONFLICT DO NOTHING, safe under races),
+    then read FOR UPDATE: a second desk blocks until this transaction ends, so numbers are
+    unique and — since the counter rolls back with a failed acceptance — gapless.
+    """
+    ins = (pg_insert if postgres else sqlite_insert)(NumberCounter).values(
+        committee_id=committee.id, year=year, last_seq=0).on_conflict_do_nothing()
+    session.execute(ins)
+    counter = session.scalars(select(NumberCounter).where(
+        NumberCounter.committee_id == committee.id, NumberCounter.year == year
+    ).with_for_update()).one()
+    counter.last_seq += 1
+    return counter.last_seq
+
+
+class IntakeService(ServiceBase):
+    # -- registering -----------------------------------------------------------------------
+    def register(self, draft: CaseDraft) -> CaseRef:
+        if self.actor.role not in (Role.MEDIATOR, Role.DIRECTOR, Role.ADMIN):
+            raise PermissionDenied("只读账号不能登记案件。")
+        errors: dict[str, str] = {}
+        if len(draft.parties) < 2:
+            errors["parties"] = "纠纷至少有两方当事人，请补全。"
+        for i, p in enumerate(draft.parties):
+            try:
+                validate_party(p, i)
+            except ValidationError as err:
+                errors.update(err.errors)
+        if draft.parties and not any(p.side in ("applicant", "party") for p in draft.parties):
+            errors.setdefault("parties", "请至少指定一位申请人。")
+        if not draft.facts.strip():
+            errors["facts"] = "请填写纠纷简要情况。"
+        if draft.source in REFERRAL_SOURCES and not draft.referring_unit.strip():
+            errors["referring_unit"] = "移送/委托案件请填写移送单位（如××派出所、××人民法院）。"
+        if errors:
+            raise ValidationError(next(iter(errors.values())), field=next(iter(errors)),
+                                  errors=errors)
+        with self._write() as tx:
+            s = tx.session
+            _check_lookup(s, "dispute_type", draft.dispute_type, "dispute_type", "纠纷类型")
+            _check_lookup(s, "source", draft.source, "source", "案件来源")
+            committee_id = draft.committee_id or self.actor.committee_id
+            if committee_id is None or s.get(Committee, committee_id) is None:
+                raise ValidationError("请选择受理的调委会。", field="committee_id")
+            if committee_id != self.actor.committee_id and not self.actor.spans_deployment:
+                raise PermissionDenied("不能为其他调委会登记案件。")
+            mediator_id = draft.mediator_id
+            if mediator_id is None and self.actor.role == Role.MEDIATOR:
+                mediator_id = self.actor.user_id
+            case = Case(
+                committee_id=committee_id, status=CaseStatus.REGISTERED.value,
+                title=draft.title.strip() or f"{party_names(draft.parties)}纠纷"[:200],
+                dispute_type=draft.dispute_type, source=draft.source,
+                referring_unit=draft.referring_unit.strip(), referral_ref=draft.referral_ref.strip(),
+                facts=draft.facts.strip(), requests=draft.requests.strip(),
+                amount_claimed=draft.amount_claimed, mediator_id=mediator_id,
+                party_count=len(draft.parties), people_involved=draft.people_involved or len(draft.parties),
+                created_by=self.actor.user_id or None, party_names=party_names(draft.parties),
+            )
+            case.parties = [Party(**_party_row(p, i)) for i, p in enumerate(draft.parties)]  # type: ignore[arg-type]
+            s.add(case)
+            s.flush()
+            refresh_terms(s, case)
+            tx.audit("register", "case", case.id, f"登记纠纷：{case.title}", case_id=case.id,
+                     parties=[p.name for p in draft.parties], dispute_type=draft.dispute_type,
+                     source=draft.source)
+            s.flush()
+            return CaseRef(case.id, case.version, None, case.status)
+
+    def find_duplicates(self, parties: Sequence[PartyInput],
+                        exclude_case_id: int | None = None) -> list[DuplicateHit]:
+        """Open cases sharing an ID number, a phone, or a name with these parties."""
+        ids = {p.id_number.strip().upper() for p in parties if p.id_number.strip()}
+        phones = {p.phone.strip() for p in parties if p.phone.strip()}
+        names = {p.name.strip() for p in parties if p.name.strip()}
+        creds = {p.credit_code.strip().upper() for p in parties if p.credit_code.strip()}
+        if not (ids or phones or names or creds):
+            return []
+        from desktop.services.cases import CaseService
+
+        with self._read() as s:
+            conds = []
+            if ids:
+                conds.append(Party.id_number.in_(ids))
+            if phones:
+                conds.append(Party.phone.in_(phones))
+            if names:
+                conds.append(Party.name.in_(names))
+            if creds:
+                conds.append(Party.credit_code.in_(creds))
+            stmt = (select(Party.case_id, Party.name, Party.id_number, Party.phone,
+                           Party.credit_code)
+                    .join(Case, Case.id == Party.case_id)
+                    .where(or_(*conds), Case.status.in_([st.value for st in OPEN_STATUSES]))
+                    .limit(200))
+            if not self.actor.spans_deployment:
+                stmt = stmt.where(Case.committee_id == self.actor.committee_id)
+            reasons: dict[int, list[str]] = {}
+            for case_id, name, id_number, phone, credit in s.execute(stmt):
+                if case_id == exclude_case_id:
+                    continue
+                r = reasons.setdefault(case_id, [])
+                if id_number and id_number.upper() in ids:
+                    r.append(f"身份证件号码相同：{name}（{mask_id_number(id_number)}）")
+                elif credit and credit.upper() in creds:
+                    r.append(f"统一社会信用代码相同：{name}")
+                elif phone and phone in phones:
+                    r.append(f"联系电话相同：{name}（{mask_phone(phone)}）")
+                elif name in names:
+                    r.append(f"姓名相同：{name}")
+        if not reasons:
+            return []
+        rows = CaseService(self.db, self.actor).rows_by_id(list(reasons))
+        strength = lambda h: (0 if any("身份" in x or "信用" in x for x in h.reasons) else 1)  # noqa: E731
+        hits = [DuplicateHit(rows[cid], sorted(set(r))) for cid, r in reasons.items() if cid in rows]
+        return sorted(hits, key=strength)
+
+    # -- accept / refuse -------------------------------------------------------------------
+    def accept(self, case_id: int, version: int | None = None,
+               accepted_on: dt.date | None = None) -> CaseRef:
+        with self._write() as tx:
+            s = tx.session
+            case = self._load_case(s, case_id, for_update=True)
+            self._require_case_editor(case)
+            workflow.check_transition("accept", case.status, self.actor.role)
+            self._check_version(case, version, "case", "该案件")
+            day = accepted_on or self.today()
+            committee = s.get(Committee, case.committee_id)
+            assert committee is not None
+            seq = next_case_number(s, committee, day.year, postgres=not self.db.is_sqlite)
+            case.number_year, case.number_seq = day.year, seq
+            case.number = format_case_number(committee.number_pattern, year=day.year,
+                                             short=committee.short_name, seq=seq)
+            case.status = CaseStatus.ACCEPTED.value
+            case.accepted_on = day
+            case.deadline = deadlines.mediation_deadline(day)
+            if case.mediator_id is None and self.actor.role == Role.MEDIATOR:
+                case.mediator_id = self.actor.user_id
+            s.flush()
+            refresh_terms(s, case)
+            tx.audit("accept", "case", case.id, f"受理，案号 {case.number}，调解期限至 {case.deadline}",
+                     case_id=case.id, number=case.number)
+            s.flush()
+            return CaseRef(case.id, case.version, case.number, case.status)
+
+    def refuse(self, case_id: int, version: int | None, reason: str) -> CaseRef:
+        with self._write() as tx:
+            case = self._load_case(tx.session, case_id, for_update=True)
+            self._require_case_editor(case)
+            workflow.check_transition("refuse", case.status, self.actor.role, reason)
+            self._check_version(case, version, "case", "该案件")
+            case.status = CaseStatus.REFUSED.value
+            case.refuse_reason = reason.strip()
+            case.closed_on = self.today()
+            tx.audit("refuse", "case", case.id, f"不予受理：{reason.strip()}", case_id=case.id)
+            tx.session.flush()
+            return CaseRef(case.id, case.version, case.number, case.status)
+
+    # -- editing ---------------------------------------------------------------------------
+    def update_case(self, case_id: int, version: int, changes: CaseUpdate) -> CaseRef:
+        with self._write() as tx:
+            s = tx.session
+            case = self._load_case(s, case_id, for_update=True)
+            self._require_case_editor(case)
+            workflow.check_transition("edit", case.status, self.actor.role)
+            mine = {k: v for k, v in vars(changes).items() if v is not None}
+            last = self._last_editor(s, case.id)
+            self._check_version(case, version, "case", "该案件", mine, CASE_LABELS, last)
+            if "dispute_type" in mine:
+                _check_lookup(s, "dispute_type", mine["dispute_type"], "dispute_type", "纠纷类型")
+            if "source" in mine:
+                _check_lookup(s, "source", mine["source"], "source", "案件来源")
+            changed = {}
+            for key, value in mine.items():
+                if isinstance(value, str):
+                    value = value.strip()
+                if getattr(case, key) != value:
+                    changed[key] = (str(getattr(case, key)), str(value))
+                    setattr(case, key, value)
+            if changed:
+                tx.audit("update", "case", case.id,
+                         "修改" + "、".join(CASE_LABELS.get(k, k) for k in changed),
+                         case_id=case.id, changes={k: v for k, v in changed.items()
+                                                   if k not in ("facts", "requests")})
+            s.flush()
+            return CaseRef(case.id, case.version, case.number, case.status)
+
+    def save_party(self, case_id: int, party: PartyInput) -> int:
+        """Add a party (``party.id is None``) or edit one; returns the party id."""
+        with self._write() as tx:
+            s = tx.session
+            case = self._load_case(s, case_id, for_update=True)
+            self._require_case_editor(case)
+            workflow.check_transition("edit", case.status, self.actor.role)
+            index = len(case.parties) if party.id is None else next(
+                (i for i, p in enumerate(case.parties) if p.id == party.id), -1)
+            if index < 0:
+                raise NotFound("该当事人不存在。")
+            validate_party(party, index)
+            if party.id is None:
+                row = Party(**_party_row(party, index))  # type: ignore[arg-type]
+                case.parties.append(row)
+                action, summary = "add_party", f"增加当事人 {party.name}"
+            else:
+                row = case.parties[index]
+                self._check_version(row, party.version, "party", f"当事人 {row.name} 的信息",
+                                    {"name": party.name, "phone": party.phone})
+                for key, value in _party_row(party, row.sort_order).items():
+                    setattr(row, key, value)
+                action, summary = "update_party", f"修改当事人 {party.name} 的信息"
+            case.party_count = len(case.parties)
+            case.party_names = party_names(case.parties)
+            s.flush()
+            refresh_terms(s, case)
+            tx.audit(action, "party", row.id, summary, case_id=case.id,
+                     id_number=mask_id_number(party.id_number), phone=mask_phone(party.phone))
+            case.updated_at = dt.datetime.now().replace(microsecond=0)
+            s.flush()
+            return row.id
+
+    def remove_party(self, case_id: int, party_id: int) -> None:
+        with self._write() as tx:
+            s = tx.session
+            case = self._load_case(s, case_id, for_update=True)
+            self._require_case_editor(case)
+            workflow.check_transition("edit", case.status, self.actor.role)
+            row = next((p for p in case.parties if p.id == party_id), None)
+            if row is None:
+                raise NotFound("该当事人不存在。")
+            if len(case.parties) <= 2:
+                raise ValidationError("纠纷至少有两方当事人，不能再删除。", field="parties")
+            case.parties.remove(row)
+            case.party_count = len(case.parties)
+            case.party_names = party_names(case.parties)
+            s.flush()
+            refresh_terms(s, case)
+            tx.audit("remove_party", "party", party_id, f"删除当事人 {row.name}", case_id=case.id)
+
+    def assign(self, case_id: int, mediator_id: int, co_mediator_ids: Sequence[int] = ()) -> None:
+        """Directors assign (or reassign) the case's mediators."""
+        self._require_role(Role.DIRECTOR, Role.ADMIN, what="分配调解员")
+        with self._write() as tx:
+            s = tx.session
+            case = self._load_case(s, case_id, for_update=True)
+            if self.actor.role != Role.ADMIN and case.committee_id != self.actor.committee_id:
+                raise PermissionDenied("不能分配其他调委会的案件。")
+            names = []
+            for uid in [mediator_id, *co_mediator_ids]:
+                user = s.get(User, uid)
+                if user is None or not user.active or user.role not in ("mediator", "director"):
+                    raise ValidationError("所选人员不是可用的调解员。", field="mediator_id")
+                names.append(user.display_name)
+            case.mediator_id = mediator_id
+            case.co_mediator_ids = ",".join(str(x) for x in co_mediator_ids if x != mediator_id)
+            tx.audit("assign", "case", case.id, f"分配调解员：{'、'.join(names)}", case_id=case.id)
+
+    def extend(self, case_id: int, days: int, reason: str) -> CaseRef:
+        if not 1 <= days <= 90:
+            raise ValidationError("延长天数应在 1 到 90 天之间。", field="days")
+        with self._write() as tx:
+            s = tx.session
+            case = self._load_case(s, case_id, for_update=True)
+            self._require_case_editor(case)
+            workflow.check_transition("extend", case.status, self.actor.role, reason)
+            assert case.deadline is not None
+            old = case.deadline
+            case.deadline = old + dt.timedelta(days=days)
+            s.add(Extension(case_id=case.id, days=days, reason=reason.strip(), old_deadline=old,
+                            new_deadline=case.deadline, user_id=self.actor.user_id or None))
+            tx.audit("extend", "case", case.id, f"调解期限延长 {days} 天至 {case.deadline}：{reason.strip()}",
+                     case_id=case.id)
+            s.flush()
+            return CaseRef(case.id, case.version, case.number, case.status)
+
+    def refer(self, case_id: int, to_body: str, reason: str) -> CaseRef:
+        if not to_body.strip():
+            raise ValidationError("请填写移送/转办的单位。", field="to_body")
+        with self._write() as tx:
+            s = tx.session
+            case = self._load_case(s, case_id, for_update=True)
+            self._require_case_editor(case)
+            workflow.check_transition("refer", case.status, self.actor.role, reason)
+            s.add(Referral(case_id=case.id, to_body=to_body.strip(), reason=reason.strip(),
+                           referred_on=self.today(), user_id=self.actor.user_id or None))
+            case.status = CaseStatus.REFERRED.value
+            case.closed_on = case.closed_on or self.today()
+            tx.audit("refer", "case", case.id, f"移送至 {to_body.strip()}：{reason.strip()}",
+                     case_id=case.id)
+            s.flush()
+            return CaseRef(case.id, case.version, case.number, case.status)
+
+    def _last_editor(self, session: Session, case_id: int) -> str:
+        from desktop.store.models import AuditEntry
+
+        return session.scalar(select(AuditEntry.username).where(AuditEntry.case_id == case_id)
+                              .order_by(AuditEntry.id.desc()).limit(1)) or ""
+
+
+__all__ = ["IntakeService", "Tx", "next_case_number", "party_names", "refresh_terms",
+           "validate_party"]

@@ -1,0 +1,127 @@
+"""Mediation and investigation sessions (调解记录 / 调查记录) with their participants."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from desktop.domain import workflow
+from desktop.domain.enums import (PARTICIPANT_JOINT_FLAG, CaseStatus, JointKind, ParticipantKind,
+                                  ParticipationRole, SessionKind)
+from desktop.domain.errors import NotFound, ValidationError
+from desktop.services.base import ServiceBase
+from desktop.services.dto import SessionInput
+from desktop.store.models import Case, MediationSession, SessionParticipant
+
+INVITED = {ParticipantKind.POLICE, ParticipantKind.JUDICIAL, ParticipantKind.LAWYER,
+           ParticipantKind.JUDGE, ParticipantKind.INVITED}
+
+
+def validate_session(inp: SessionInput) -> None:
+    errors: dict[str, str] = {}
+    try:
+        SessionKind(inp.kind)
+    except ValueError:
+        errors["kind"] = "记录类型无效。"
+    if not inp.place.strip():
+        errors["place"] = "请填写调解（调查）地点。"
+    if inp.ended_at and inp.ended_at < inp.started_at:
+        errors["ended_at"] = "结束时间不能早于开始时间。"
+    for i, p in enumerate(inp.participants):
+        key = f"participants.{i}."
+        try:
+            kind = ParticipantKind(p.kind)
+            ParticipationRole(p.role)
+        except ValueError:
+            errors[key + "kind"] = f"第 {i + 1} 位参加人的身份或角色无效。"
+            continue
+        if not p.name.strip():
+            errors[key + "name"] = f"第 {i + 1} 位参加人请填写姓名。"
+        if kind in INVITED and kind != ParticipantKind.INVITED and not p.unit.strip():
+            errors[key + "unit"] = f"{p.name or kind.label}：请填写所在单位（如××派出所、××律师事务所）。"
+        if kind == ParticipantKind.LAWYER and p.number and not re.fullmatch(r"\d{17}", p.number):
+            errors[key + "number"] = f"{p.name}：律师执业证号应为 17 位数字。"
+    if inp.kind == SessionKind.MEDIATION and not any(
+            p.kind == ParticipantKind.MEDIATOR for p in inp.participants):
+        errors["participants"] = "调解记录至少要有一名调解员参加。"
+    if errors:
+        raise ValidationError(next(iter(errors.values())), field=next(iter(errors)), errors=errors)
+
+
+def joint_mask_of(kinds: list[str]) -> int:
+    mask = JointKind.NONE
+    for k in kinds:
+        mask |= PARTICIPANT_JOINT_FLAG.get(ParticipantKind(k), JointKind.NONE)
+    return int(mask)
+
+
+class SessionService(ServiceBase):
+    def add(self, case_id: int, inp: SessionInput) -> int:
+        validate_session(inp)
+        with self._write() as tx:
+            s = tx.session
+            case = self._load_case(s, case_id, for_update=True)
+            self._require_case_editor(case)
+            workflow.check_transition("add_session", case.status, self.actor.role)
+            seq = (s.scalar(select(func.max(MediationSession.seq))
+                            .where(MediationSession.case_id == case.id)) or 0) + 1
+            m = MediationSession(
+                case_id=case.id, seq=seq, kind=inp.kind, started_at=inp.started_at,
+                ended_at=inp.ended_at, place=inp.place.strip(), content=inp.content.strip(),
+                result=inp.result.strip(), agreed=inp.agreed, recorder=inp.recorder.strip(),
+                interviewee=inp.interviewee.strip(), created_by=self.actor.user_id or None,
+                participants=[SessionParticipant(kind=p.kind, role=p.role, name=p.name.strip(),
+                                                 unit=p.unit.strip(), title=p.title.strip(),
+                                                 number=p.number.strip(), user_id=p.user_id,
+                                                 party_id=p.party_id)
+                              for p in inp.participants])
+            s.add(m)
+            s.flush()
+            self._refresh_joint(case)
+            if case.status == CaseStatus.ACCEPTED.value and inp.kind == SessionKind.MEDIATION:
+                case.status = CaseStatus.MEDIATING.value
+            invited = [f"{p.unit}{ParticipantKind(p.kind).label}{p.name}" for p in inp.participants
+                       if ParticipantKind(p.kind) in INVITED]
+            tx.audit("add_session", "session", m.id,
+                     f"第 {seq} 次{SessionKind(inp.kind).label}（{inp.started_at:%Y-%m-%d %H:%M}，"
+                     f"{inp.place.strip()}）" + (f"，参加人：{'、'.join(invited)}" if invited else ""),
+                     case_id=case.id)
+            return m.id
+
+    def update(self, session_id: int, version: int, inp: SessionInput) -> None:
+        validate_session(inp)
+        with self._write() as tx:
+            s = tx.session
+            m = s.get(MediationSession, session_id)
+            if m is None:
+                raise NotFound("该调解记录不存在。")
+            case = self._load_case(s, m.case_id, for_update=True)
+            self._require_case_editor(case)
+            workflow.check_transition("add_session", case.status, self.actor.role)
+            self._check_version(m, version, "session", f"第 {m.seq} 次记录",
+                                {"place": inp.place, "content": inp.content, "result": inp.result})
+            m.kind, m.started_at, m.ended_at = inp.kind, inp.started_at, inp.ended_at
+            m.place, m.content, m.result = inp.place.strip(), inp.content.strip(), inp.result.strip()
+            m.agreed, m.recorder, m.interviewee = inp.agreed, inp.recorder.strip(), inp.interviewee
+            m.participants = [SessionParticipant(kind=p.kind, role=p.role, name=p.name.strip(),
+                                                 unit=p.unit.strip(), title=p.title.strip(),
+                                                 number=p.number.strip(), user_id=p.user_id,
+                                                 party_id=p.party_id) for p in inp.participants]
+            s.flush()
+            self._refresh_joint(case)
+            tx.audit("update_session", "session", m.id, f"修改第 {m.seq} 次记录", case_id=case.id)
+
+    def _refresh_joint(self, case: Case) -> None:
+        s = self._session_of(case)
+        kinds = list(s.scalars(select(SessionParticipant.kind).join(MediationSession).where(
+            MediationSession.case_id == case.id)))
+        case.joint_mask = joint_mask_of(kinds)
+
+    @staticmethod
+    def _session_of(obj: object):  # type: ignore[no-untyped-def]
+        from sqlalchemy.orm import object_session
+
+        s = object_session(obj)
+        assert s is not None
+        return s
