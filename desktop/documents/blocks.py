@@ -1,0 +1,242 @@
+"""Building blocks shared by the forms: titles, ruled tables, signature lines, seal, QR code."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
+
+from desktop.documents.fonts import BODY, TITLE, ensure_registered
+from desktop.documents.layout import CONTENT_W, CJKParagraph, Spacer, TextStyle, draw_line
+
+TITLE_STYLE = TextStyle(size=22, leading=34, chain=TITLE, align="center", space_after=4)
+NUMBER_STYLE = TextStyle(size=12, leading=20, align="right", space_after=6)
+BODY_STYLE = TextStyle(size=14, leading=25, align="justify", indent_chars=2)
+PLAIN_STYLE = TextStyle(size=14, leading=25, align="justify")
+HEAD_STYLE = TextStyle(size=14, leading=25, align="left", chain=TITLE)
+CELL_STYLE = TextStyle(size=12, leading=18, align="left")
+CELL_LABEL = TextStyle(size=12, leading=18, align="center")
+SMALL_STYLE = TextStyle(size=10.5, leading=16)
+
+# Tables set a cell font even for flowable cells; without this it is (unembedded) Helvetica.
+BASE_FONT = BODY.primary
+
+GRID = TableStyle(
+    [
+        ("FONTNAME", (0, 0), (-1, -1), BASE_FONT),
+        ("GRID", (0, 0), (-1, -1), 0.8, "black"),
+        ("BOX", (0, 0), (-1, -1), 1.4, "black"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+)
+
+
+def title(text: str) -> CJKParagraph:
+    return CJKParagraph(text, TITLE_STYLE)
+
+
+def number_line(text: str) -> CJKParagraph:
+    return CJKParagraph(text, NUMBER_STYLE)
+
+
+def para(text: str, style: TextStyle = BODY_STYLE) -> CJKParagraph:
+    return CJKParagraph(text, style)
+
+
+def heading(text: str) -> CJKParagraph:
+    return CJKParagraph(text, HEAD_STYLE)
+
+
+def field_line(label: str, value: str, style: TextStyle = PLAIN_STYLE) -> CJKParagraph:
+    return CJKParagraph(f"{label}：{value}", style)
+
+
+def spacer(height_mm: float) -> Spacer:
+    return Spacer(height_mm * mm)
+
+
+Cell = str | Flowable | Sequence[Flowable] | None
+
+
+def _cell(value: Cell, label: bool) -> Flowable | Sequence[Flowable] | str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return CJKParagraph(value, CELL_LABEL if label else CELL_STYLE)
+    return value
+
+
+def grid(
+    rows: Sequence[Sequence[Cell]],
+    widths_mm: Sequence[float] | None = None,
+    *,
+    label_cols: Sequence[int] = (0,),
+    spans: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
+    min_heights_mm: dict[int, float] | None = None,
+    label_cells: Sequence[tuple[int, int]] = (),
+) -> Table:
+    """A ruled table. Strings in ``label_cols`` (and ``label_cells``) are centred labels."""
+    if widths_mm is None:
+        ncol = max(len(r) for r in rows)
+        widths = [CONTENT_W / ncol] * ncol
+    else:
+        total = sum(widths_mm)
+        widths = [CONTENT_W * w / total for w in widths_mm]
+    ensure_registered(BODY.faces[0])
+    label_set = set(label_cells)
+    data = [
+        [_cell(v, c in label_cols or (r, c) in label_set) for c, v in enumerate(row)]
+        for r, row in enumerate(rows)
+    ]
+    heights = None
+    if min_heights_mm:
+        heights = [min_heights_mm.get(i, None) for i in range(len(rows))]
+        heights = [h * mm if h else None for h in heights]
+    table = Table(data, colWidths=widths, rowHeights=heights, splitByRow=1, splitInRow=1,
+                  repeatRows=0)
+    style = TableStyle(GRID.getCommands())
+    for r in (min_heights_mm or {}):
+        # Tall free-text cells read from the top, like a form filled in by hand.
+        style.add("VALIGN", (1, r), (-1, r), "TOP")
+    for start, end in spans:
+        style.add("SPAN", start, end)
+    table.setStyle(style)
+    return table
+
+
+class ImageBox(Flowable):
+    """An image scaled to fit a box (signature pads, scans)."""
+
+    def __init__(self, data: bytes, width: float, height: float, align: str = "center"):
+        super().__init__()
+        self.reader = ImageReader(io.BytesIO(data))
+        iw, ih = self.reader.getSize()
+        scale = min(width / iw, height / ih)
+        self.w, self.h = iw * scale, ih * scale
+        self.box_w, self.box_h = width, height
+        self.align = align
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.box_w, self.box_h
+
+    def draw(self) -> None:
+        x = (self.box_w - self.w) / 2 if self.align == "center" else 0
+        self.canv.drawImage(self.reader, x, (self.box_h - self.h) / 2, self.w, self.h,
+                            mask="auto")
+
+
+class FingerprintBox(Flowable):
+    """A small square where the party presses a fingerprint (捺印)."""
+
+    def __init__(self, size: float = 16 * mm):
+        super().__init__()
+        self.size = size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._avail = availWidth
+        return availWidth, self.size + 4 * mm
+
+    def draw(self) -> None:
+        x = (self._avail - self.size) / 2
+        self.canv.setDash(2, 2)
+        self.canv.setLineWidth(0.6)
+        self.canv.rect(x, 4 * mm, self.size, self.size)
+        self.canv.setDash()
+        draw_line(self.canv, "捺印", 0, 0.5 * mm, self._avail, SMALL_CENTER)
+
+
+SMALL_CENTER = TextStyle(size=9, leading=12, align="center")
+
+
+class SealBlock(Flowable):
+    """Committee name and date at the right, with the seal image stamped over them."""
+
+    def __init__(self, committee: str, date_text: str, seal_png: bytes | None,
+                 *, label: str = "", seal_mm: float = 42):
+        super().__init__()
+        self.committee, self.date_text, self.seal_png = committee, date_text, seal_png
+        self.label = label  # e.g. "（盖章）"
+        self.seal = seal_mm * mm
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._avail = availWidth
+        return availWidth, max(self.seal * 0.9, 24 * mm)
+
+    def draw(self) -> None:
+        st = TextStyle(size=14, leading=24, align="center")
+        width = max(CONTENT_W * 0.5, 0)
+        x0 = self._avail - width
+        h = max(self.seal * 0.9, 24 * mm)
+        name = self.committee + (self.label or "")
+        draw_line(self.canv, name, x0, h / 2 + 3 * mm, width, st)
+        draw_line(self.canv, self.date_text, x0, h / 2 - 7 * mm, width, st)
+        if self.seal_png:
+            reader = ImageReader(io.BytesIO(self.seal_png))
+            cx = x0 + width / 2
+            self.canv.drawImage(reader, cx - self.seal / 2, h / 2 - self.seal / 2 + 1 * mm,
+                                self.seal, self.seal, mask="auto", preserveAspectRatio=True)
+
+
+class QrBlock(Flowable):
+    """QR code with the case number and verification code, with a caption beside it."""
+
+    def __init__(self, payload: str, caption: Sequence[str], size_mm: float = 24):
+        super().__init__()
+        self.payload, self.caption, self.size = payload, list(caption), size_mm * mm
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._avail = availWidth
+        return availWidth, self.size
+
+    def draw(self) -> None:
+        # Drawn module by module: ReportLab's graphics renderer would set (and reference)
+        # unembedded Helvetica in the page.
+        matrix = qr_matrix(self.payload)
+        n = len(matrix)
+        cell = self.size / n
+        self.canv.setFillColorRGB(0, 0, 0)
+        for r, row in enumerate(matrix):
+            for c, on in enumerate(row):
+                if on:
+                    self.canv.rect(c * cell, self.size - (r + 1) * cell, cell * 1.02,
+                                   cell * 1.02, stroke=0, fill=1)
+        st = TextStyle(size=9, leading=13)
+        for i, line in enumerate(self.caption):
+            draw_line(self.canv, line, self.size + 3 * mm, self.size - 11 - i * 13,
+                      self._avail - self.size, st)
+
+
+def qr_matrix(payload: str) -> list[list[bool]]:
+    import qrcode
+
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code.add_data(payload.encode("utf-8"))
+    code.make(fit=True)
+    return code.get_matrix()  # type: ignore[no-any-return]
+
+
+def keep(*flowables: Flowable) -> KeepTogether:
+    return KeepTogether(list(flowables))
+
+
+def sign_table(rows: Sequence[Sequence[Cell]]) -> Table:
+    """Unruled signature lines: label, printed name, signature (underlined)."""
+    ensure_registered(BODY.faces[0])
+    data = [[_cell(v, False) for v in row] for row in rows]
+    widths = [CONTENT_W * f for f in (0.36, 0.28, 0.36)]
+    table = Table(data, colWidths=widths, rowHeights=[12 * mm] * len(rows))
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), BASE_FONT),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LINEBELOW", (2, 0), (2, -1), 0.6, "black"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return table

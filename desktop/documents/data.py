@@ -1,0 +1,225 @@
+"""Plain data the renderers take. The services fill these in; renderers never touch a database.
+
+Labels are already resolved (dispute type, source names as the committee configured them);
+dates are ``datetime.date``, amounts ``Decimal``. Images are PNG/JPEG bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from desktop.domain.enums import (
+    AttachmentCategory,
+    DocumentForm,
+    FollowUpMethod,
+    IdType,
+    ParticipantKind,
+    ParticipationRole,
+    PartyKind,
+    PartySide,
+    Performance,
+    Satisfaction,
+    Sex,
+)
+
+
+@dataclass(frozen=True)
+class CommitteeInfo:
+    name: str  # 青山街道人民调解委员会
+    short_name: str = ""
+    address: str = ""
+    phone: str = ""
+    seal_png: bytes | None = None  # scanned seal image, placed on finals only
+
+
+@dataclass(frozen=True)
+class CaseHeader:
+    number: str  # （2026）青人调字第0001号
+    title: str = ""
+    dispute_type: str = ""  # 邻里纠纷 …
+    source: str = ""  # 当事人申请 …
+    referring_unit: str = ""
+    registered_on: dt.date | None = None
+    accepted_on: dt.date | None = None
+    closed_on: dt.date | None = None
+    facts: str = ""  # 纠纷简要情况
+    requests: str = ""  # 申请事项
+    registrar: str = ""  # 登记人
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    side: PartySide = PartySide.APPLICANT
+    kind: PartyKind = PartyKind.PERSON
+    label: str = ""  # overrides the side label, e.g. 当事人甲
+    sex: Sex | None = None
+    ethnicity: str = ""
+    birth_date: dt.date | None = None
+    age: int | None = None
+    id_type: IdType = IdType.RESIDENT
+    id_number: str = ""
+    occupation: str = ""
+    address: str = ""
+    phone: str = ""
+    credit_code: str = ""
+    legal_rep: str = ""
+    legal_rep_title: str = ""
+    agent_name: str = ""
+    agent_relation: str = ""
+    agent_phone: str = ""
+
+    @property
+    def side_label(self) -> str:
+        return self.label or self.side.label
+
+
+@dataclass(frozen=True)
+class Participant:
+    name: str
+    kind: ParticipantKind
+    role: ParticipationRole = ParticipationRole.PARTICIPANT
+    unit: str = ""
+    title: str = ""
+    number: str = ""  # 警号 / 工作证号 / 执业证号
+
+
+@dataclass(frozen=True)
+class Session:
+    started_at: dt.datetime
+    ended_at: dt.datetime | None = None
+    place: str = ""
+    participants: tuple[Participant, ...] = ()
+    content: str = ""
+    result: str = ""
+    recorder: str = ""
+    interviewee: str = ""  # investigations: 被调查人
+    interviewee_details: str = ""  # 性别、年龄、住址、与当事人关系 …
+
+
+@dataclass(frozen=True)
+class Obligation:
+    payer: str
+    payee: str
+    content: str  # 支付赔偿款 / 拆除围墙 …
+    amount: Decimal | None = None
+    manner: str = ""
+    deadline: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Signature:
+    signer: str
+    png: bytes | None = None  # captured on the signature pad; None = sign on paper
+
+
+@dataclass(frozen=True)
+class AgreementInfo:
+    facts: str
+    disputed_matters: str
+    responsibilities: str
+    obligations: tuple[Obligation, ...]
+    performance_manner: str = ""
+    performance_deadline: dt.date | None = None
+    other_terms: str = ""
+    signed_on: dt.date | None = None  # date printed under the seal
+
+
+@dataclass(frozen=True)
+class OralAgreementInfo:
+    facts: str
+    content: str
+    performance: str = ""
+    amount: Decimal | None = None
+    reached_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class TerminationInfo:
+    reason: str
+    terminated_on: dt.date
+    remedies: str = ""  # extra text; the standard remedies are always printed
+
+
+@dataclass(frozen=True)
+class FollowUpInfo:
+    visited_on: dt.date
+    method: FollowUpMethod
+    performance: Performance
+    satisfaction: Satisfaction = Satisfaction.SATISFIED
+    lawsuit: bool = False
+    escalation_risk: bool = False
+    matter: str = ""  # 回访事项
+    findings: str = ""
+    action: str = ""
+    visitor: str = ""
+
+
+@dataclass(frozen=True)
+class ConfirmationInfo:
+    court: str
+    filed_on: dt.date | None = None
+    agreement_effective_on: dt.date | None = None
+    ruling: str = ""  # label, e.g. 裁定确认有效
+    ruling_on: dt.date | None = None
+    ruling_number: str = ""
+    requests: str = ""  # extra request text
+
+
+@dataclass(frozen=True)
+class AttachmentFile:
+    title: str
+    category: AttachmentCategory
+    mime: str  # application/pdf, image/png, image/jpeg
+    data: bytes
+
+
+@dataclass(frozen=True)
+class DossierInfo:
+    volume_name: str = ""  # 卷名; default: "<parties> <type>纠纷"
+    filed_by: str = ""  # 立卷人
+    filed_on: dt.date | None = None  # 立卷日期
+    retention: str = "长期"  # 保管期限
+    remarks: str = ""  # 备注
+    explanation: str = ""  # 卷宗情况说明 (also the reason for missing required items)
+    reviewer: str = ""  # 检查人 on the 备考表
+
+
+@dataclass(frozen=True)
+class CaseDocumentData:
+    """Everything about one case that any form may print."""
+
+    committee: CommitteeInfo
+    case: CaseHeader
+    parties: tuple[Party, ...]
+    mediators: tuple[str, ...] = ()
+    sessions: tuple[Session, ...] = ()  # mediation sessions (人民调解记录)
+    investigations: tuple[Session, ...] = ()  # 调查记录
+    agreement: AgreementInfo | None = None
+    oral: OralAgreementInfo | None = None
+    termination: TerminationInfo | None = None
+    followups: tuple[FollowUpInfo, ...] = ()
+    confirmation: ConfirmationInfo | None = None
+    attachments: tuple[AttachmentFile, ...] = ()
+    party_signatures: tuple[Signature, ...] = ()
+    mediator_signatures: tuple[Signature, ...] = ()
+    dossier: DossierInfo = field(default_factory=DossierInfo)
+    verification_code: str = ""  # printed and put in the QR code
+    today: dt.date | None = None  # date printed when a form has no other date
+
+    def signature_of(self, name: str, *, mediator: bool = False) -> bytes | None:
+        pool = self.mediator_signatures if mediator else self.party_signatures
+        for sig in pool:
+            if sig.signer == name and sig.png:
+                return sig.png
+        return None
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    final: bool = False  # finals carry the seal image and no 草稿 watermark
+
+
+FORM_CODES: dict[str, DocumentForm] = {form.value: form for form in DocumentForm}

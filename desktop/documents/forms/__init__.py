@@ -1,0 +1,58 @@
+"""One renderer per standard form; ``render`` turns case data into PDF bytes."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from reportlab.platypus import Flowable
+
+from desktop.documents.data import CaseDocumentData, RenderOptions
+from desktop.documents.layout import PdfMeta, build_pdf
+from desktop.domain.enums import DocumentForm
+
+StoryFn = Callable[[CaseDocumentData, RenderOptions], list[Flowable]]
+
+MODULES: dict[DocumentForm, str] = {
+    DocumentForm.APPLICATION: "application",
+    DocumentForm.REGISTRATION: "registration",
+    DocumentForm.NOTICE: "notice",
+    DocumentForm.INVESTIGATION: "investigation",
+    DocumentForm.RECORD: "record",
+    DocumentForm.AGREEMENT: "agreement",
+    DocumentForm.ORAL: "oral",
+    DocumentForm.TERMINATION: "termination",
+    DocumentForm.FOLLOWUP: "followup",
+    DocumentForm.CONFIRMATION: "confirmation",
+}
+
+
+def story_for(form: DocumentForm) -> StoryFn:
+    module = importlib.import_module(f"desktop.documents.forms.{MODULES[form]}")
+    return module.story  # type: ignore[no-any-return]
+
+
+def meta_for(form: DocumentForm, data: CaseDocumentData, opts: RenderOptions) -> PdfMeta:
+    # Identification read back by ``verify`` (and by people, in the PDF properties).
+    keywords = f"mediationdesk;case={data.case.number};form={form.value}"
+    if data.verification_code:
+        keywords += f";code={data.verification_code}"
+    return PdfMeta(
+        title=f"{form.label} {data.case.number}",
+        subject=form.label,
+        keywords=keywords,
+        author=data.committee.name,
+        draft=not opts.final,
+    )
+
+
+def render(form: DocumentForm | str, data: CaseDocumentData,
+           opts: RenderOptions | None = None) -> bytes:
+    """PDF bytes of one form (the dossier included). Drafts carry the 草稿 watermark."""
+    form = DocumentForm(form)
+    opts = opts or RenderOptions()
+    if form == DocumentForm.DOSSIER:
+        from desktop.documents.dossier import render_dossier
+
+        return render_dossier(data, opts)
+    return build_pdf(story_for(form)(data, opts), meta_for(form, data, opts))

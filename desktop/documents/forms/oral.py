@@ -1,0 +1,46 @@
+"""人民调解口头协议登记表 (Art. 28, 30): an oral agreement, recorded by the mediator."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable
+
+from desktop.documents import blocks
+from desktop.documents.data import CaseDocumentData, RenderOptions
+from desktop.documents.forms.common import (
+    fdate,
+    issue_date,
+    mediator_names,
+    money_both,
+    sign_cell,
+)
+from desktop.domain.errors import ValidationError
+
+
+def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
+    oral = data.oral
+    if oral is None:
+        raise ValidationError("该案件没有口头协议。")
+    day = issue_date(data, oral.reached_on)
+    s: list[Flowable] = [blocks.title("人民调解口头协议登记表"),
+                         blocks.number_line(f"编号：{data.case.number}")]
+    parties = "\n".join(
+        f"{p.side_label}：{p.name}" + (f"，{p.phone}" if p.phone else "")
+        + (f"，{p.address}" if p.address else "") for p in data.parties)
+    meds = mediator_names(data)
+    s.append(blocks.grid(
+        [["当事人", parties],
+         ["纠纷简要情况", oral.facts or data.case.facts],
+         ["口头协议内容", oral.content],
+         ["涉及金额", money_both(oral.amount) if oral.amount is not None else "—"],
+         ["履行情况", oral.performance or "—"],
+         ["达成日期", fdate(oral.reached_on)],
+         ["人民调解员", "、".join(meds)]],
+        [22, 82], min_heights_mm={2: 60}))
+    s.append(blocks.para("依照《中华人民共和国人民调解法》第三十条，口头调解协议自各方当事人达成"
+                         "协议之日起生效。", blocks.TextStyle(size=12, leading=20)))
+    rows = [[f"当事人（{p.side_label}）", p.name, sign_cell(data, p.name)] for p in data.parties]
+    rows += [["人民调解员", n, sign_cell(data, n, mediator=True)] for n in meds]
+    s += [blocks.sign_table(rows), blocks.spacer(4)]
+    s.append(blocks.SealBlock(data.committee.name, fdate(day),
+                              data.committee.seal_png if opts.final else None))
+    return s
