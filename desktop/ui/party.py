@@ -80,11 +80,8 @@ class FieldCheck:
     def run(self, final: bool) -> None:
         text = self.edit.text().strip()
         self.error = None
-        if not text:
-            if self.required and final:
-                self._show(self.edit.tr("必填"), "error")
-            else:
-                self._show("", "")
+        if not text and not (self.required and final):
+            self._show("", "")
             return
         try:
             detail = self.check(text)
@@ -258,6 +255,8 @@ class PartyEditor(QFrame):
     def _check_name(self, text: str) -> str | None:
         if self.is_person():
             validators.validate_person_name(text)
+        elif not text.strip():
+            raise ValidationError(self.tr("请填写单位名称。"), field="name")
         return None
 
     def _check_plain_name(self, text: str) -> str | None:

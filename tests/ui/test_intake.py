@@ -1,0 +1,147 @@
+"""新建登记 on a real database: validation from the service, the duplicate warning before
+saving, autosaved drafts that outlive the page, and a successful registration."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.domain.validators import resident_id_check_char
+from desktop.services.dto import CaseDraft, CaseQuery, PartyInput
+from desktop.ui import ops
+from desktop.ui.intake import IntakePage
+from desktop.ui.qt import QApplication, QInputMethodEvent, QMessageBox, Qt
+from tests.helpers.world import make_world
+
+pytestmark = pytest.mark.gui
+
+ID17 = "33010619850312001"
+WANG_ID = ID17 + resident_id_check_char(ID17)
+
+
+def ime_type(widget, text: str) -> None:
+    widget.setFocus()
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+@pytest.fixture
+def world(tmp_path):
+    w = make_world(tmp_path)
+    yield w
+    ops.wait_idle()
+    w.db.close()
+
+
+def make_page(qtbot, desk) -> IntakePage:
+    page = IntakePage(desk)
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    ops.wait_idle()
+    return page
+
+
+def fill(qtbot, page: IntakePage, first: str = "王𠮷", second: str = "李四",
+         id_number: str = WANG_ID) -> None:
+    a, b = page.parties.editors
+    ime_type(a.name, first)
+    qtbot.keyClicks(a.id_number, id_number)
+    qtbot.keyClicks(a.phone, "13800138000")
+    ime_type(b.name, second)
+    page.dispute_type.setCurrentIndex(page.dispute_type.findData("neighbor"))
+    ime_type(page.facts, "楼上漏水，损坏楼下天花板。")
+    ime_type(page.requests, "赔偿维修费。")
+
+
+def open_boxes(name: str) -> list[QMessageBox]:
+    return [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.objectName() == name and w.isVisible()]
+
+
+def test_service_messages_appear_next_to_the_fields(qtbot, world):
+    page = make_page(qtbot, world.mediator)
+    ime_type(page.parties.editors[0].name, "王𠮷")
+    page.source.setCurrentIndex(page.source.findData("police_110"))
+    assert page.referring_unit.isVisible()
+    page.register()
+    assert ops.wait_idle()
+    assert page.field_messages["facts"].isVisible()
+    assert page.field_messages["facts"].text() == "请填写纠纷简要情况。"
+    assert "移送单位" in page.field_messages["referring_unit"].text()
+    second = page.parties.editors[1].messages["name"]
+    assert second.isVisible() and "请填写姓名。" in second.text()
+    assert open_boxes("errorBox")
+    assert world.mediator.cases.search(CaseQuery()).rows == []
+
+
+def test_duplicate_open_case_is_shown_before_saving(qtbot, world):
+    world.mediator.intake.register(CaseDraft(
+        parties=[PartyInput("王𠮷", id_number=WANG_ID), PartyInput("赵六", side="respondent")],
+        dispute_type="neighbor", source="party_apply", facts="此前登记的纠纷"))
+    page = make_page(qtbot, world.mediator)
+    assert page.duplicate_list.count() == 0
+    qtbot.keyClicks(page.parties.editors[0].id_number, WANG_ID)
+    qtbot.waitUntil(lambda: page.duplicate_list.count() == 1, timeout=5000)
+    assert "发现 1 件未结案件" in page.duplicate_status.text()
+    assert "身份证件号码相同：王𠮷" in page.duplicate_list.item(0).text()
+    fill(qtbot, page, id_number="")
+    page.submit()
+    qtbot.waitUntil(lambda: bool(open_boxes("duplicateConfirm")), timeout=2000)
+    box = open_boxes("duplicateConfirm")[0]
+    with qtbot.waitSignal(page.open_case, timeout=5000) as opened:
+        box.button(QMessageBox.StandardButton.Yes).click()
+    detail = world.mediator.cases.get(opened.args[0])
+    assert [p.name for p in detail.parties] == ["王𠮷", "李四"]
+
+
+def test_draft_survives_the_page_and_is_resumed(qtbot, world):
+    page = make_page(qtbot, world.mediator)
+    fill(qtbot, page)
+    page.source.setCurrentIndex(page.source.findData("police_station"))
+    ime_type(page.referring_unit, "青山派出所")
+    qtbot.keyClicks(page.referral_ref, "JQ20261127-018")
+    with qtbot.waitSignal(page.draft_saved, timeout=5000):
+        pass  # the debounce timer fires on its own
+    assert ops.wait_idle()
+    ime_type(page.requests, "另要求赔礼道歉。")
+    key = page.draft_key
+    page.close()  # closing saves what the timer had not saved yet
+    page.deleteLater()
+    qtbot.wait(10)
+    assert world.mediator.drafts.load(key)["requests"].endswith("另要求赔礼道歉。")
+
+    again = make_page(qtbot, world.mediator)
+    qtbot.waitUntil(again.resume_banner.isVisible, timeout=3000)
+    assert "王𠮷、李四" in again.resume_combo.currentText()
+    qtbot.mouseClick(again.resume_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: again.facts.toPlainText() != "", timeout=3000)
+    assert [e.name.text() for e in again.parties.editors] == ["王𠮷", "李四"]
+    assert again.parties.editors[0].id_number.text() == WANG_ID
+    assert again.referring_unit.text() == "青山派出所" and again.referring_unit.isVisible()
+    assert again.requests.toPlainText() == "赔偿维修费。另要求赔礼道歉。"
+    assert not again.resume_banner.isVisible()
+    assert again.draft_key == key
+
+    # Registering removes the draft.
+    with qtbot.waitSignal(again.open_case, timeout=5000) as opened:
+        qtbot.keyClick(again.facts, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert ops.wait_idle()
+    assert world.mediator.drafts.load(key) is None
+    detail = world.mediator.cases.get(opened.args[0])
+    assert detail.referring_unit == "青山派出所" and detail.referral_ref == "JQ20261127-018"
+    assert detail.source == "police_station" and detail.status == "registered"
+    assert [e.name.text() for e in again.parties.editors] == ["", ""]  # ready for the next
+
+
+def test_drafts_are_per_user_and_can_be_discarded(qtbot, world):
+    page = make_page(qtbot, world.mediator)
+    fill(qtbot, page)
+    page.flush_draft()
+    assert world.director.drafts.list() == []  # another user's scratch pad is not offered
+    again = make_page(qtbot, world.mediator)
+    qtbot.waitUntil(again.resume_banner.isVisible, timeout=3000)
+    qtbot.mouseClick(again.discard_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not again.resume_banner.isVisible(), timeout=3000)
+    assert [d[0] for d in world.mediator.drafts.list()] == []
