@@ -1,0 +1,378 @@
+"""Realistic synthetic data: committees, users, and cases across the whole case life.
+
+Fast enough for a million cases (bulk Core inserts with ids assigned here, one transaction
+per batch, so a killed load keeps every batch it reported as committed). Names include rare
+characters (𠮷 䶮 堃 赟 昇) and minority names with ·; ID numbers and credit codes are valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, insert, select, text
+
+from desktop.domain import deadlines
+from desktop.domain.enums import (DEFAULT_DISPUTE_TYPES, DEFAULT_SOURCES, REFERRAL_SOURCES,
+                                  JointKind, Role)
+from desktop.domain.numbering import DEFAULT_PATTERN, format_case_number
+from desktop.domain.validators import credit_code_check_char, resident_id_check_char
+from desktop.services.audit import append_entries
+from desktop.services.base import SYSTEM
+from desktop.services.intake import party_names
+from desktop.services.terms import case_terms
+from desktop.store.db import Database
+from desktop.store.models import (Agreement, Case, Committee, FollowUp, JudicialConfirmation,
+                                  MediationSession, NumberCounter, Obligation, OralAgreement,
+                                  Party, RiskFlag, SearchTerm, SessionParticipant, Setting,
+                                  Termination, User)
+
+DEMO_PASSWORD = "demo1234"
+SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢") + ["欧阳", "司马", "诸葛", "上官"]
+GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉兰春梅海燕文斌鹏辉宇浩然欣怡子涵梓萱一诺") + ["堃", "赟", "昇", "䶮", "𠮷", "淼", "犇", "喆"]
+MINORITY = ["买买提·艾力", "阿依古丽·吐尔逊", "扎西·次仁", "巴特尔·那木吉拉", "古丽娜尔·阿不都"]
+ETHNIC = ["汉族"] * 18 + ["回族", "满族", "壮族", "维吾尔族", "蒙古族", "藏族"]
+REGIONS = ["330102", "330106", "330110", "110105", "110108", "440304", "320102", "510104",
+           "420106", "370102"]
+STREETS = ["青山路", "解放路", "人民路", "河西街", "和平巷", "幸福里", "建设路", "文化路"]
+COMPANIES = ["青山物业服务有限公司", "河西建筑工程有限公司", "顺达运输有限公司", "万家乐超市",
+             "安居房地产开发有限公司", "康宁医院", "新华装饰工程有限公司"]
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+FACTS = {
+    "neighbor": "双方系邻居，因{x}楼上卫生间漏水导致楼下房屋天花板受损发生纠纷，多次协商未果。",
+    "marriage": "双方系夫妻关系，因家庭琐事及子女抚养问题发生矛盾，女方要求离婚并分割共同财产。",
+    "property_mgmt": "业主以物业服务不到位为由拒交物业费，物业公司要求补交{x}个月物业费。",
+    "labor": "申请人在被申请人处务工，被申请人拖欠工资{x}个月，申请人多次讨要未果。",
+    "traffic": "双方在青山路口发生交通事故，造成一方车辆受损、人员轻微受伤，就赔偿数额协商不成。",
+    "damages": "被申请人饲养的犬只将申请人咬伤，双方就医疗费、误工费赔偿发生争议。",
+    "contract": "双方签订装修合同，因工程质量及工期延误发生纠纷，申请人要求退还部分工程款。",
+}
+
+
+@dataclass
+class DemoStats:
+    cases: int = 0
+    parties: int = 0
+    sessions: int = 0
+    seconds: float = 0.0
+
+
+def _resident_id(rng: random.Random, birth: dt.date, female: bool) -> str:
+    seq = rng.randrange(0, 500) * 2 + (0 if female else 1)
+    first17 = f"{rng.choice(REGIONS)}{birth:%Y%m%d}{seq:03d}"
+    return first17 + resident_id_check_char(first17)
+
+
+def _credit_code(rng: random.Random) -> str:
+    body = "91" + rng.choice(REGIONS) + "".join(rng.choice(CREDIT_ALPHABET) for _ in range(9))
+    return body + credit_code_check_char(body)
+
+
+def _person_name(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.01:
+        return rng.choice(MINORITY)
+    given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
+    return rng.choice(SURNAMES) + given
+
+
+def ensure_demo_accounts(db: Database) -> tuple[str, str] | None:
+    """On an empty database create two committees and demo users; return the demo login.
+    Returns None when the database already has users that are not from a demo."""
+    from desktop.services.auth import hash_password
+
+    with db.write() as s:
+        if s.scalar(select(func.count()).select_from(User)):
+            row = s.get(Setting, "demo_login")
+            return tuple(row.value.split(":", 1)) if row else None  # type: ignore[return-value]
+        pw = hash_password(DEMO_PASSWORD)
+        c1 = Committee(name="青山街道人民调解委员会", short_name="青", number_pattern=DEFAULT_PATTERN,
+                       region="青山区", address="青山区青山路1号综治中心二楼", phone="0571-87000001",
+                       director_name="周主任")
+        c2 = Committee(name="河西镇人民调解委员会", short_name="河", number_pattern=DEFAULT_PATTERN,
+                       region="河西镇", address="河西镇政府综治中心", phone="0571-87000002",
+                       director_name="吴主任")
+        s.add_all([c1, c2])
+        s.flush()
+        users = [User(username="demo", display_name="演示管理员", password_hash=pw,
+                      role=Role.ADMIN.value, committee_id=c1.id)]
+        for i, c in enumerate((c1, c2), start=1):
+            users.append(User(username=f"director{i}", display_name=c.director_name,
+                              password_hash=pw, role=Role.DIRECTOR.value, committee_id=c.id))
+        names = ["王建国", "李秀英", "张明", "刘芳", "陈堃", "杨赟", "黄海燕", "赵志红"]
+        for i, name in enumerate(names, start=1):
+            users.append(User(username=f"mediator{i}", display_name=name, password_hash=pw,
+                              role=Role.MEDIATOR.value, committee_id=(c1 if i <= 4 else c2).id))
+        users.append(User(username="inspector", display_name="县司法局督查", password_hash=pw,
+                          role=Role.READONLY.value, committee_id=None))
+        s.add_all(users)
+        s.add(Setting(key="demo_login", value=f"demo:{DEMO_PASSWORD}"))
+        s.flush()
+        append_entries(s, SYSTEM, [dict(action="demo_setup", entity="committee", entity_id=c1.id,
+                                         case_id=None, summary="创建演示调委会和演示账号", detail={})])
+    return ("demo", DEMO_PASSWORD)
+
+
+def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: int = 5000,
+             today: dt.date | None = None,
+             progress: Callable[[int, int], None] | None = None) -> DemoStats:
+    rng = random.Random(seed)
+    today = today or dt.date.today()
+    start_day = today - dt.timedelta(days=int(months * 30.4))
+    span = (today - start_day).days
+    stats = DemoStats()
+    t0 = time.perf_counter()
+    with db.read() as s:
+        committees = [(c.id, c.short_name, c.number_pattern) for c in s.scalars(select(Committee))]
+        mediators: dict[int, list[tuple[int, str]]] = {}
+        for u in s.scalars(select(User).where(User.role.in_(["mediator", "director"]))):
+            if u.committee_id:
+                mediators.setdefault(u.committee_id, []).append((u.id, u.display_name))
+    committees = [c for c in committees if c[0] in mediators] or committees
+    types = [e.code for e in DEFAULT_DISPUTE_TYPES]
+    type_weights = [14, 22, 8, 9, 4, 10, 8, 2, 9, 6, 2, 3, 1, 3, 2]
+    sources = [e.code for e in DEFAULT_SOURCES]
+    source_weights = [40, 10, 10, 12, 8, 6, 3, 4, 5, 2]
+    # registration days sorted, so numbers rise with acceptance dates
+    days = sorted(start_day + dt.timedelta(days=rng.randrange(span + 1)) for _ in range(n))
+    done = 0
+    while done < n:
+        chunk = days[done:done + batch]
+        with db.write() as s:
+            _insert_batch(s, db, rng, chunk, committees, mediators, types, type_weights, sources,
+                          source_weights, today, stats)
+            append_entries(s, SYSTEM, [dict(action="demo_load", entity="case", entity_id=None,
+                                             case_id=None, detail={},
+                                             summary=f"载入演示案件 {len(chunk)} 件")])
+        done += len(chunk)
+        if progress:
+            progress(done, n)
+    stats.seconds = time.perf_counter() - t0
+    return stats
+
+
+def _next_id(s: Any, model: Any) -> int:
+    return int(s.scalar(select(func.max(model.id))) or 0) + 1
+
+
+def _insert_batch(s: Any, db: Database, rng: random.Random, days: list[dt.date],
+                  committees: list[tuple[int, str, str]],
+                  mediators: dict[int, list[tuple[int, str]]], types: list[str],
+                  type_weights: list[int], sources: list[str], source_weights: list[int],
+                  today: dt.date, stats: DemoStats) -> None:
+    case_id, party_id = _next_id(s, Case), _next_id(s, Party)
+    session_id, agreement_id = _next_id(s, MediationSession), _next_id(s, Agreement)
+    counters = {(c, y): seq for c, y, seq in s.execute(
+        select(NumberCounter.committee_id, NumberCounter.year, NumberCounter.last_seq))}
+    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in (
+        "case", "party", "term", "session", "participant", "agreement", "obligation", "oral",
+        "termination", "followup", "confirmation", "risk")}
+    for day in days:
+        cid, short, pattern = rng.choice(committees)
+        med_id, med_name = rng.choice(mediators.get(cid) or [(None, "")])  # type: ignore[list-item]
+        dtype = rng.choices(types, type_weights)[0]
+        source = rng.choices(sources, source_weights)[0]
+        registered = dt.datetime.combine(day, dt.time(rng.randrange(8, 18), rng.randrange(60)))
+        age = (today - day).days
+        # parties
+        parties = []
+        nparties = 2 if rng.random() < 0.85 else 3
+        for i in range(nparties):
+            side = "applicant" if i == 0 else "respondent"
+            if i > 0 and rng.random() < 0.15:
+                parties.append(dict(id=party_id, case_id=case_id, sort_order=i, side=side,
+                                    kind="organization", name=rng.choice(COMPANIES),
+                                    credit_code=_credit_code(rng), legal_rep=_person_name(rng),
+                                    legal_rep_title="总经理", address="青山区" + rng.choice(STREETS)
+                                    + f"{rng.randrange(1, 300)}号", phone=f"0571-8{rng.randrange(10**6, 10**7)}",
+                                    id_type="resident", id_number="", version=1))
+            else:
+                female = rng.random() < 0.5
+                birth = dt.date(rng.randrange(1945, 2004), rng.randrange(1, 13), rng.randrange(1, 29))
+                parties.append(dict(id=party_id, case_id=case_id, sort_order=i, side=side,
+                                    kind="person", name=_person_name(rng),
+                                    sex="female" if female else "male", ethnicity=rng.choice(ETHNIC),
+                                    birth_date=birth, id_type="resident",
+                                    id_number=_resident_id(rng, birth, female),
+                                    phone=f"1{rng.choice('3456789')}{rng.randrange(10**8, 10**9)}",
+                                    address="青山区" + rng.choice(STREETS) + f"{rng.randrange(1, 300)}号",
+                                    occupation=rng.choice(["务工", "个体", "退休", "农民", "职员"]),
+                                    version=1))
+            party_id += 1
+        # fate of the case by its age
+        r = rng.random()
+        if r < 0.02:
+            status = "refused"
+        elif age < 40 and r < 0.5:
+            status = rng.choice(["registered", "accepted", "mediating", "mediating"])
+        elif r < 0.04:
+            status = "referred"
+        else:
+            status = "succeeded" if rng.random() < 0.93 else "terminated"
+        number = year = seq = None
+        accepted_on = deadline = closed_on = archived_on = None
+        outcome = None
+        agreed_amount = None
+        joint_mask = 0
+        if status not in ("registered", "refused") and not (status == "referred" and r < 0.03):
+            accepted_on = min(day + dt.timedelta(days=rng.randrange(0, 3)), today)
+            year = accepted_on.year
+            seq = counters.get((cid, year), 0) + 1
+            counters[(cid, year)] = seq
+            number = format_case_number(pattern, year=year, short=short, seq=seq)
+            deadline = deadlines.mediation_deadline(accepted_on)
+        if status in ("succeeded", "terminated", "referred", "refused"):
+            base = accepted_on or day
+            closed_on = min(base + dt.timedelta(days=rng.randrange(1, 45)), today)
+        if status in ("mediating", "succeeded", "terminated") and accepted_on:
+            # one to three sessions, some joint
+            joint = rng.random()
+            kinds = []
+            if joint < 0.25:
+                kinds = rng.choice([["police"], ["police", "judicial", "lawyer"], ["lawyer"],
+                                    ["judicial"], ["police", "lawyer"], ["judge"]])
+            for k in range(1, (2 if rng.random() < 0.7 else 3)):
+                when = dt.datetime.combine(min(accepted_on + dt.timedelta(days=k * 3), today),
+                                           dt.time(9 + k))
+                rows["session"].append(dict(id=session_id, case_id=case_id, seq=k,
+                                            kind="mediation", started_at=when,
+                                            place="综治中心人民调解室", content="调解员向双方释明法律规定，听取双方意见……",
+                                            result="双方达成一致" if status == "succeeded" else "",
+                                            agreed=status == "succeeded", recorder=med_name, version=1))
+                rows["participant"].append(dict(session_id=session_id, kind="mediator",
+                                                role="host", name=med_name, unit="", title="",
+                                                number="", user_id=med_id))
+                for p in parties:
+                    rows["participant"].append(dict(session_id=session_id, kind="party",
+                                                    role="participant", name=p["name"], unit="",
+                                                    title="", number="", party_id=p["id"]))
+                for kind in kinds:
+                    unit, num = {"police": ("青山派出所", f"{rng.randrange(10**5, 10**6)}"),
+                                 "judicial": ("青山司法所", f"SF{rng.randrange(1000, 9999)}"),
+                                 "lawyer": ("青山律师事务所", f"1330120{rng.randrange(10**9, 10**10)}"),
+                                 "judge": ("青山区人民法院", "")}[kind]
+                    rows["participant"].append(dict(session_id=session_id, kind=kind,
+                                                    role="participant", name=_person_name(rng),
+                                                    unit=unit, title="", number=num))
+                    joint_mask |= {"police": JointKind.POLICE, "judicial": JointKind.JUDICIAL,
+                                   "lawyer": JointKind.LAWYER, "judge": JointKind.COURT}[kind]
+                session_id += 1
+                stats.sessions += 1
+        if status == "succeeded":
+            amount = Decimal(rng.choice([0, 500, 1200, 3000, 8000, 12000, 50000])) + Decimal(
+                rng.randrange(0, 100))
+            agreed_amount = amount
+            if rng.random() < 0.8:
+                outcome = "written"
+                rows["agreement"].append(dict(
+                    id=agreement_id, case_id=case_id, facts=FACTS.get(dtype, "双方发生纠纷。").format(x=3),
+                    disputed_matters="赔偿数额及履行方式", responsibilities="被申请人承担主要责任",
+                    other_terms="", performance_manner="现金或银行转账", copies=nparties + 1,
+                    status="signed", signed_on_paper=rng.random() < 0.3, effective_on=closed_on,
+                    total_amount=amount, version=1, performance_deadline=closed_on))
+                rows["obligation"].append(dict(
+                    agreement_id=agreement_id, seq=1, payer_party_id=parties[1]["id"],
+                    payee_party_id=parties[0]["id"], content="赔偿损失", amount=amount,
+                    manner="银行转账", deadline=closed_on))
+                agreement_id += 1
+                if rng.random() < 0.1 and closed_on:
+                    filed = closed_on + dt.timedelta(days=rng.randrange(1, 25))
+                    if filed <= today:
+                        rows["confirmation"].append(dict(
+                            case_id=case_id, court="青山区人民法院", filed_on=filed,
+                            ruling=rng.choice(["confirmed", "confirmed", "pending", "rejected"]),
+                            ruling_on=filed + dt.timedelta(days=10)
+                            if filed + dt.timedelta(days=10) <= today else None,
+                            ruling_number="", notes="", version=1))
+            else:
+                outcome = "oral"
+                rows["oral"].append(dict(case_id=case_id, facts="", content="双方当场达成口头协议，互不追究。",
+                                         performance="当场履行", amount=amount, reached_on=closed_on,
+                                         version=1))
+            if closed_on and (today - closed_on).days > 14 and rng.random() < 0.7:
+                rows["followup"].append(dict(
+                    case_id=case_id, visited_on=min(closed_on + dt.timedelta(days=14), today),
+                    method=rng.choice(["phone", "visit"]),
+                    performance=rng.choices(["full", "partial", "none"], [85, 10, 5])[0],
+                    satisfaction="satisfied", lawsuit=False, escalation_risk=False,
+                    findings="已按协议履行", action="", visitor=med_name))
+        elif status == "terminated":
+            outcome = "terminated"
+            rows["termination"].append(dict(case_id=case_id, reason="双方分歧较大，经多次调解未能达成一致。",
+                                            remedies="可依法向人民法院提起诉讼。", terminated_on=closed_on))
+        risk_level = None
+        if rng.random() < 0.03:
+            risk_level = rng.choice(["medium", "high"])
+            prevented = status in ("succeeded", "terminated") and rng.random() < 0.8
+            rows["risk"].append(dict(case_id=case_id, kind=rng.choice(["criminal", "petition"]),
+                                     level=risk_level, description="当事人情绪激动，有激化可能。",
+                                     people=rng.randrange(2, 30), measures="稳控化解，报告派出所",
+                                     reported_to_police=True, flagged_on=day,
+                                     resolved_on=closed_on if prevented else None,
+                                     prevented=prevented, version=1))
+            if prevented:
+                risk_level = None
+        if status in ("succeeded", "terminated", "refused", "referred") and closed_on and \
+                (today - closed_on).days > 60 and rng.random() < 0.6:
+            archived_on = closed_on + dt.timedelta(days=30)
+            status_final = "archived"
+        else:
+            status_final = status
+        pn = party_names([_P(p["name"], p["side"]) for p in parties])
+        rows["case"].append(dict(
+            id=case_id, committee_id=cid, status=status_final, number=number, number_year=year,
+            number_seq=seq, title=f"{pn}纠纷"[:200], dispute_type=dtype, source=source,
+            referring_unit="青山派出所" if source in REFERRAL_SOURCES else "",
+            referral_ref=f"青公（{day.year}）{rng.randrange(1, 999)}号" if source in REFERRAL_SOURCES else "",
+            facts=FACTS.get(dtype, "双方因琐事发生纠纷，要求调解。").format(x=rng.randrange(2, 12)),
+            requests="要求对方赔偿损失", registered_at=registered, accepted_on=accepted_on,
+            deadline=deadline, closed_on=closed_on, archived_on=archived_on, outcome=outcome,
+            refuse_reason="不属于人民调解受理范围" if status == "refused" else "",
+            joint_mask=int(joint_mask), agreed_amount=agreed_amount, mediator_id=med_id,
+            co_mediator_ids="", party_count=nparties, people_involved=nparties,
+            risk_level=risk_level, party_names=pn, version=1, updated_at=registered))
+        rows["party"].extend(parties)
+        for t in case_terms(number, seq, year, [(p["name"], p.get("id_number", ""),
+                                                   p.get("phone", ""), p.get("credit_code", ""))
+                                                  for p in parties]):
+            rows["term"].append(dict(case_id=case_id, term=t))
+        stats.parties += nparties
+        stats.cases += 1
+        case_id += 1
+    order = [("case", Case), ("party", Party), ("term", SearchTerm),
+             ("session", MediationSession), ("participant", SessionParticipant),
+             ("agreement", Agreement), ("obligation", Obligation), ("oral", OralAgreement),
+             ("termination", Termination), ("followup", FollowUp),
+             ("confirmation", JudicialConfirmation), ("risk", RiskFlag)]
+    for key, model in order:
+        data = rows[key]
+        if data:
+            s.execute(insert(model), _uniform(data))
+    for (cid, year), seq in counters.items():
+        updated = s.execute(NumberCounter.__table__.update().where(
+            NumberCounter.committee_id == cid, NumberCounter.year == year).values(last_seq=seq))
+        if updated.rowcount == 0:
+            s.execute(insert(NumberCounter).values(committee_id=cid, year=year, last_seq=seq))
+    if not db.is_sqlite:
+        for table in ("mediation_case", "party", "mediation_session", "agreement"):
+            s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                           f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+
+
+@dataclass
+class _P:
+    name: str
+    side: str
+
+
+def _uniform(data: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """executemany needs the same keys in every row."""
+    keys: set[str] = set()
+    for d in data:
+        keys.update(d)
+    return [{k: d.get(k) for k in keys} for d in data]
