@@ -113,6 +113,7 @@ class Obligation:
 class Signature:
     signer: str
     png: bytes | None = None  # captured on the signature pad; None = sign on paper
+    form: str = ""  # DocumentForm value it was captured for; "" = any form
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,19 @@ class CaseDocumentData:
     verification_code: str = ""  # printed and put in the QR code
     today: dt.date | None = None  # date printed when a form has no other date
 
+    def for_form(self, form: str) -> CaseDocumentData:
+        """The same data with only the signatures captured for ``form``.
+
+        A signature given on the agreement must not appear on, say, the registration form.
+        """
+        from dataclasses import replace
+
+        def keep(sigs: tuple[Signature, ...]) -> tuple[Signature, ...]:
+            return tuple(g for g in sigs if g.form in ("", form))
+
+        return replace(self, party_signatures=keep(self.party_signatures),
+                       mediator_signatures=keep(self.mediator_signatures))
+
     def signature_of(self, name: str, *, mediator: bool = False) -> bytes | None:
         pool = self.mediator_signatures if mediator else self.party_signatures
         for sig in pool:
@@ -223,3 +237,23 @@ class RenderOptions:
 
 
 FORM_CODES: dict[str, DocumentForm] = {form.value: form for form in DocumentForm}
+
+
+def printable_text(obj: object) -> str:
+    """Every string in the data (what the forms may print), for the missing-glyph check."""
+    import dataclasses
+
+    out: list[str] = []
+
+    def walk(o: object) -> None:
+        if isinstance(o, str):
+            out.append(o)
+        elif dataclasses.is_dataclass(o) and not isinstance(o, type):
+            for f in dataclasses.fields(o):
+                walk(getattr(o, f.name))
+        elif isinstance(o, (tuple, list)):
+            for x in o:
+                walk(x)
+
+    walk(obj)
+    return "\n".join(out)

@@ -49,7 +49,7 @@ class Item:
 def _render(form: DocumentForm, data: CaseDocumentData, opts: RenderOptions) -> bytes:
     meta = meta_for(form, data, opts)
     meta.draft = False  # one watermark for the whole dossier, drawn on the assembled pages
-    return build_pdf(story_for(form)(data, opts), meta)
+    return build_pdf(story_for(form)(data.for_form(form.value), opts), meta)
 
 
 def _scans(data: CaseDocumentData, *cats: AttachmentCategory) -> bytes | None:

@@ -55,4 +55,5 @@ def render(form: DocumentForm | str, data: CaseDocumentData,
         from desktop.documents.dossier import render_dossier
 
         return render_dossier(data, opts)
+    data = data.for_form(form.value)
     return build_pdf(story_for(form)(data, opts), meta_for(form, data, opts))

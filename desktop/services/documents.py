@@ -1,0 +1,332 @@
+"""Documents of a case: gather its data, render a form, seal finals, record what was issued.
+
+The committee's seal key is a PKCS#12 in the ``committee_key`` table; its password is kept
+in the system keyring (service ``MediationDesk seal``, user ``committee-<id>``). For
+unattended runs (batch printing, support) ``MEDIATIONDESK_SEAL_PASSWORD`` may supply it,
+like ``MEDIATIONDESK_PASSWORD`` does for the login. Nothing is ever written in plain text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from desktop.documents import data as d
+from desktop.domain.enums import (
+    AttachmentCategory,
+    ConfirmationRuling,
+    DocumentForm,
+    FollowUpMethod,
+    IdType,
+    ParticipantKind,
+    ParticipationRole,
+    PartyKind,
+    PartySide,
+    Performance,
+    Role,
+    Satisfaction,
+    SessionKind,
+    Sex,
+)
+from desktop.domain.errors import NotFound, PermissionDenied, ValidationError
+from desktop.services import dto
+from desktop.services.base import ServiceBase
+from desktop.services.files import store_blob
+from desktop.store.models import CommitteeKey, Document
+
+KEYRING_SERVICE = "MediationDesk seal"
+PASSWORD_ENV = "MEDIATIONDESK_SEAL_PASSWORD"
+_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I L O U
+
+
+def new_verification_code() -> str:
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+@dataclass(frozen=True)
+class IssuedDocument:
+    form: DocumentForm
+    data: bytes
+    sha256: str
+    verification_code: str
+    final: bool
+    pages: int
+    document_id: int
+
+
+def _keyring_user(committee_id: int) -> str:
+    return f"committee-{committee_id}"
+
+
+def seal_password(committee_id: int) -> str:
+    env = os.environ.get(PASSWORD_ENV)
+    if env:
+        return env
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
+    try:
+        pw = keyring.get_password(KEYRING_SERVICE, _keyring_user(committee_id))
+    except NoKeyringError:
+        raise ValidationError(
+            "本机没有可用的系统密钥环，无法取得印章证书密码。请在有密钥环的桌面环境中使用，"
+            f"或在无人值守运行时通过环境变量 {PASSWORD_ENV} 提供密码。") from None
+    except KeyringError as err:
+        raise ValidationError(f"读取系统密钥环失败：{err}") from None
+    if not pw:
+        raise ValidationError("找不到印章证书的密码，请在“设置—电子印章”中重新设置。")
+    return pw
+
+
+class DocumentService(ServiceBase):
+    # -- the committee's seal key ----------------------------------------------------------
+    def create_seal_key(self, committee_id: int | None = None, *,
+                        password: str | None = None) -> str:
+        """Generate the committee CA and signing certificate; returns the CA certificate PEM.
+
+        The password (random when not given) goes to the keyring."""
+        from desktop.documents.seal import generate_committee_keys
+
+        cid = committee_id or self.actor.committee_id
+        self._require_role(Role.DIRECTOR, Role.ADMIN, what="设置电子印章")
+        committee = self._committee(cid)
+        password = password or secrets.token_urlsafe(24)
+        keys = generate_committee_keys(committee.name, password)
+        self._store_password(cid, password)
+        self._save_key(cid, keys)
+        return keys.ca_cert_pem.decode("ascii")
+
+    def import_seal_key(self, pkcs12: bytes, password: str,
+                        committee_id: int | None = None) -> str:
+        from desktop.documents.seal import import_pkcs12
+
+        cid = committee_id or self.actor.committee_id
+        self._require_role(Role.DIRECTOR, Role.ADMIN, what="设置电子印章")
+        keys = import_pkcs12(pkcs12, password)
+        self._store_password(cid, password)
+        self._save_key(cid, keys)
+        return keys.ca_cert_pem.decode("ascii")
+
+    def _store_password(self, committee_id: int, password: str) -> None:
+        if os.environ.get(PASSWORD_ENV) == password:
+            return  # unattended: the caller keeps it
+        import keyring
+        from keyring.errors import KeyringError, NoKeyringError
+
+        try:
+            keyring.set_password(KEYRING_SERVICE, _keyring_user(committee_id), password)
+        except NoKeyringError:
+            raise ValidationError("本机没有可用的系统密钥环，无法安全保存印章证书密码。") from None
+        except KeyringError as err:
+            raise ValidationError(f"保存到系统密钥环失败：{err}") from None
+
+    def _save_key(self, committee_id: int, keys) -> None:  # type: ignore[no-untyped-def]
+        with self._write() as tx:
+            for old in tx.session.scalars(select(CommitteeKey).where(
+                    CommitteeKey.committee_id == committee_id, CommitteeKey.active)):
+                old.active = False
+            row = CommitteeKey(committee_id=committee_id, pkcs12=keys.pkcs12,
+                               ca_cert_pem=keys.ca_cert_pem, cert_pem=keys.cert_pem,
+                               subject=keys.subject, not_after=keys.not_after, active=True)
+            tx.session.add(row)
+            tx.session.flush()
+            tx.audit("seal_key", "committee_key", row.id, f"设置电子印章证书：{keys.subject}")
+
+    def trusted_certs(self) -> list[bytes]:
+        """CA certificates of every committee key ever used here (old seals stay verifiable)."""
+        return trusted_certs(self.db)
+
+    # -- case data -------------------------------------------------------------------------
+    def _committee(self, cid: int | None) -> dto.CommitteeView:
+        from desktop.services.committees import CommitteeService
+
+        if cid is None:
+            raise NotFound("找不到调委会。")
+        return CommitteeService(self.db, self.actor).get(cid)
+
+    def case_data(self, case_id: int, *, verification_code: str = "") -> d.CaseDocumentData:
+        """The case as the renderers want it (full particulars: printing is audited)."""
+        from desktop.services.cases import CaseService
+        from desktop.services.committees import CommitteeService
+        from desktop.services.files import FileService
+
+        if not self.actor.may_unmask:
+            raise PermissionDenied("您的角色不能打印含完整个人信息的调解文书。")
+        detail = CaseService(self.db, self.actor).get(case_id, unmask=True)
+        committee = CommitteeService(self.db, self.actor).get(detail.committee_id)
+        seal = CommitteeService(self.db, self.actor).seal_png(detail.committee_id)
+        files = FileService(self.db, self.actor)
+        return to_document_data(detail, committee, seal, files.blob, self.actor.display_name,
+                                self.today(), verification_code)
+
+    # -- issuing ---------------------------------------------------------------------------
+    def issue(self, case_id: int, form: DocumentForm | str, *, final: bool = False
+              ) -> IssuedDocument:
+        """Render the form; a final is sealed. Either way the PDF is kept and recorded."""
+        from desktop.documents.forms import render
+
+        form = DocumentForm(form)
+        code = new_verification_code() if final else ""
+        data = self.case_data(case_id, verification_code=code)
+        pdf = render(form, data, d.RenderOptions(final=final))
+        if final:
+            pdf = self._seal(case_id, form, pdf, data, code)
+        from pypdf import PdfReader
+        import io
+
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        sha = hashlib.sha256(pdf).hexdigest()
+        with self._write() as tx:
+            blob = store_blob(tx.session, pdf)
+            row = Document(case_id=case_id, form=form.value, final=final, sha256=sha,
+                           blob_sha256=blob, verification_code=code, pages=pages,
+                           user_id=self.actor.user_id or None)
+            tx.session.add(row)
+            tx.session.flush()
+            tx.audit("document", "document", row.id,
+                     f"生成{'正式' if final else '草稿'}{form.label}（{pages}页）",
+                     case_id=case_id, sha256=sha, code=code)
+            doc_id = row.id
+        return IssuedDocument(form, pdf, sha, code, final, pages, doc_id)
+
+    def _seal(self, case_id: int, form: DocumentForm, pdf: bytes,
+              data: d.CaseDocumentData, code: str) -> bytes:
+        from desktop.documents.seal import seal_pdf
+        from desktop.services.cases import CaseService
+
+        cid = CaseService(self.db, self.actor).get(case_id).committee_id
+        with self._read() as s:
+            key = s.scalars(select(CommitteeKey).where(CommitteeKey.committee_id == cid,
+                                                       CommitteeKey.active)
+                            .order_by(CommitteeKey.id.desc())).first()
+            if key is None:
+                raise ValidationError("调委会尚未设置电子印章证书，不能生成正式文书。"
+                                      "请主任在“设置—电子印章”中生成或导入证书。")
+            p12 = key.pkcs12
+        sealed = seal_pdf(pdf, p12, seal_password(cid), form_code=form.value,
+                          form_label=form.label, case_number=data.case.number,
+                          verification_code=code, committee=data.committee.name)
+        return sealed.data
+
+    def find_issued(self, sha256: str) -> dto.DocumentView | None:
+        with self._read() as s:
+            doc = s.scalars(select(Document).where(Document.sha256 == sha256)).first()
+            if doc is None:
+                return None
+            return dto.DocumentView(doc.id, doc.form, doc.final, doc.sha256,
+                                    doc.verification_code, doc.pages, doc.created_at)
+
+
+def trusted_certs(db) -> list[bytes]:  # type: ignore[no-untyped-def]
+    with db.read() as s:
+        return [bytes(k.ca_cert_pem) for k in s.scalars(select(CommitteeKey))]
+
+
+def _enum(cls, value, default=None):  # type: ignore[no-untyped-def]
+    try:
+        return cls(value) if value else default
+    except ValueError:
+        return default
+
+
+def to_document_data(detail: dto.CaseDetail, committee: dto.CommitteeView,
+                     seal_png: bytes | None, blob, filed_by: str,  # type: ignore[no-untyped-def]
+                     today: dt.date, verification_code: str = "") -> d.CaseDocumentData:
+    """Map the services' case detail onto the renderers' plain data."""
+    parties = tuple(
+        d.Party(name=p.name, side=_enum(PartySide, p.side, PartySide.PARTY),
+                kind=_enum(PartyKind, p.kind, PartyKind.PERSON), sex=_enum(Sex, p.sex),
+                ethnicity=p.ethnicity, birth_date=p.birth_date,
+                id_type=_enum(IdType, p.id_type, IdType.RESIDENT), id_number=p.id_number,
+                occupation=p.occupation, address=p.address, phone=p.phone,
+                credit_code=p.credit_code, legal_rep=p.legal_rep,
+                legal_rep_title=p.legal_rep_title, agent_name=p.agent_name,
+                agent_relation=p.agent_relation, agent_phone=p.agent_phone)
+        for p in sorted(detail.parties, key=lambda p: p.sort_order))
+
+    def session(v: dto.SessionView) -> d.Session:
+        return d.Session(
+            started_at=v.started_at, ended_at=v.ended_at, place=v.place, content=v.content,
+            result=v.result, recorder=v.recorder, interviewee=v.interviewee,
+            participants=tuple(
+                d.Participant(x.name, _enum(ParticipantKind, x.kind, ParticipantKind.INVITED),
+                              _enum(ParticipationRole, x.role, ParticipationRole.PARTICIPANT),
+                              x.unit, x.title, x.number) for x in v.participants))
+
+    sessions = tuple(session(v) for v in detail.sessions if v.kind != SessionKind.INVESTIGATION)
+    investigations = tuple(session(v) for v in detail.sessions
+                           if v.kind == SessionKind.INVESTIGATION)
+    mediators: list[str] = [detail.mediator_name] if detail.mediator_name else []
+    for s in sessions:
+        for x in s.participants:
+            if x.kind == ParticipantKind.MEDIATOR and x.name not in mediators:
+                mediators.append(x.name)
+    ag = detail.agreement
+    agreement = None
+    if ag is not None:
+        agreement = d.AgreementInfo(
+            facts=ag.facts, disputed_matters=ag.disputed_matters,
+            responsibilities=ag.responsibilities,
+            obligations=tuple(d.Obligation(o.payer_name, o.payee_name, o.content, o.amount,
+                                           o.manner, o.deadline) for o in ag.obligations),
+            performance_manner=ag.performance_manner,
+            performance_deadline=ag.performance_deadline, other_terms=ag.other_terms,
+            signed_on=ag.effective_on or detail.closed_on)
+    oral = detail.oral_agreement
+    term = detail.terminations[-1] if detail.terminations else None
+    conf = detail.confirmation
+    ruling = _enum(ConfirmationRuling, conf.ruling) if conf else None
+    sig_party: list[d.Signature] = []
+    sig_med: list[d.Signature] = []
+    for g in detail.signatures:
+        png = blob(g.png_sha256) if g.png_sha256 and not g.on_paper else None
+        (sig_med if g.signer_kind == "mediator" else sig_party).append(
+            d.Signature(g.signer_name, png, g.form))
+    attachments = []
+    for a in detail.attachments:
+        if a.mime in ("application/pdf", "image/png", "image/jpeg"):
+            attachments.append(d.AttachmentFile(
+                a.note or a.filename, _enum(AttachmentCategory, a.category,
+                                            AttachmentCategory.OTHER), a.mime, blob(a.sha256)))
+    return d.CaseDocumentData(
+        committee=d.CommitteeInfo(committee.name, committee.short_name, committee.address,
+                                  committee.phone, seal_png),
+        case=d.CaseHeader(
+            number=detail.number or "（未受理）", title=detail.title,
+            dispute_type=detail.dispute_type_label, source=detail.source_label,
+            referring_unit=detail.referring_unit,
+            registered_on=detail.registered_at.date() if detail.registered_at else None,
+            accepted_on=detail.accepted_on, closed_on=detail.closed_on, facts=detail.facts,
+            requests=detail.requests, registrar=detail.mediator_name),
+        parties=parties,
+        mediators=tuple(mediators),
+        sessions=sessions,
+        investigations=investigations,
+        agreement=agreement,
+        oral=(d.OralAgreementInfo(oral.facts, oral.content, oral.performance, oral.amount,
+                                  oral.reached_on) if oral else None),
+        termination=(d.TerminationInfo(term.reason, term.terminated_on, term.remedies)
+                     if term else None),
+        followups=tuple(
+            d.FollowUpInfo(f.visited_on, _enum(FollowUpMethod, f.method, FollowUpMethod.OTHER),
+                           _enum(Performance, f.performance, Performance.NOT_DUE),
+                           _enum(Satisfaction, f.satisfaction, Satisfaction.SATISFIED),
+                           f.lawsuit, f.escalation_risk, "", f.findings, f.action, f.visitor)
+            for f in detail.follow_ups),
+        confirmation=(d.ConfirmationInfo(
+            conf.court, conf.filed_on, agreement.signed_on if agreement else None,
+            ruling.label if ruling and ruling != ConfirmationRuling.PENDING else "",
+            conf.ruling_on, conf.ruling_number) if conf else None),
+        attachments=tuple(attachments),
+        party_signatures=tuple(sig_party),
+        mediator_signatures=tuple(sig_med),
+        dossier=d.DossierInfo(filed_by=filed_by, filed_on=detail.archived_on or today),
+        verification_code=verification_code,
+        today=today,
+    )
