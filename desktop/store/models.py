@@ -171,7 +171,8 @@ class Case(Versioned, Base):
 
 class Party(Versioned, Base):
     __tablename__ = "party"
-    __table_args__ = (Index("ix_party_id_number", "id_number"),)
+    __table_args__ = (Index("ix_party_id_number", "id_number"), Index("ix_party_phone", "phone"),
+                      Index("ix_party_name", "name"))
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"),
                                          index=True)
