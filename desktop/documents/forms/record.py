@@ -41,13 +41,17 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
              ["记录人", ses.recorder]],
             [22, 82]))
         if invited:
-            rows: list[list[blocks.Cell]] = [["参加人", "姓名", "身份", "工作单位", "职务",
-                                              "证件编号", "作用"]]
+            small = blocks.TextStyle(size=10.5, leading=15)
+            small_c = blocks.TextStyle(size=10.5, leading=15, align="center")
+            head = ["姓名", "身份", "工作单位", "职务", "证件编号", "作用"]
+            rows: list[list[blocks.Cell]] = [
+                [blocks.para("参加人（邀请参加调解的人员）", small_c), "", "", "", "", ""],
+                [blocks.para(h, small_c) for h in head]]
             for p in invited:
-                rows.append(["", p.name, p.kind.label, p.unit, p.title, p.number, p.role.label])
-            s.append(blocks.grid(rows, [22, 13, 14, 20, 13, 26, 9], label_cols=(0,),
-                                 label_cells=[(0, c) for c in range(7)],
-                                 spans=[((0, 0), (0, len(rows) - 1))]))
+                rows.append([blocks.para(v, small) for v in
+                             (p.name, p.kind.label, p.unit, p.title, p.number, p.role.label)])
+            s.append(blocks.grid(rows, [13, 24, 30, 14, 30, 9], label_cols=(),
+                                 spans=[((0, 0), (5, 0))]))
         s.append(blocks.grid(
             [["调解情况", ses.content], ["调解结果", ses.result or "—"]],
             [22, 82], min_heights_mm={0: 80}))
