@@ -17,3 +17,6 @@ os.environ.setdefault("QT_QUICK_BACKEND", "software")
 _REPO = str(Path(__file__).resolve().parent.parent)
 if _REPO not in sys.path:
     sys.path.insert(0, _REPO)
+
+# Shared fixtures: the template SQLite database and the throwaway PostgreSQL server.
+pytest_plugins = ["tests.helpers.db", "tests.helpers.pg"]

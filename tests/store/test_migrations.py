@@ -1,0 +1,92 @@
+"""Migrations: create from empty, downgrade back, refuse a newer schema, back up before an
+upgrade — on SQLite and on the real PostgreSQL server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import inspect, text
+
+from desktop.domain.errors import DatabaseError
+from desktop.store import migrate
+from desktop.store.db import Database
+from desktop.store.models import Base
+
+
+def _roundtrip(url: str) -> None:
+    db = Database.open(url)
+    assert migrate.schema_state(db) == "current"
+    tables = set(inspect(db.engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    with db.read() as s:
+        assert s.execute(text("select count(*) from lookup where kind='dispute_type'")).scalar() == 15
+    cfg = migrate.alembic_config(db)
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+    left = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    assert left == set()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    assert migrate.schema_state(db) == "current"
+    db.close()
+
+
+def test_sqlite_upgrade_and_downgrade(tmp_path: Path) -> None:
+    _roundtrip(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+
+
+@pytest.mark.postgres
+def test_postgres_upgrade_and_downgrade(pg_empty_url: str) -> None:
+    _roundtrip(pg_empty_url)
+
+
+def test_first_start_creates_file_in_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MEDIATIONDESK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("MEDIATIONDESK_DB", raising=False)
+    db = Database.open()
+    assert db.sqlite_path == tmp_path / "data" / "mediationdesk.sqlite3"
+    assert db.sqlite_path.exists()
+    with db.read() as s:
+        assert s.execute(text("pragma journal_mode")).scalar() == "wal"
+        assert s.execute(text("pragma foreign_keys")).scalar() == 1
+    db.close()
+
+
+def _set_revision(db: Database, rev: str) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(text("update alembic_version set version_num = :r"), {"r": rev})
+
+
+def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    db = Database.open(f"sqlite:///{path}")
+    _set_revision(db, "9999_from_the_future")
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError) as err:
+        Database.open(f"sqlite:///{path}")
+    assert "更新版本" in err.value.message and "未做任何改动" in err.value.message
+    assert path.read_bytes() == before
+
+
+def test_older_schema_is_backed_up_then_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = Database.open(f"sqlite:///{path}")
+    cfg = migrate.alembic_config(db)
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+    assert migrate.schema_state(db) == "older"
+    db.close()
+    db = Database.open(f"sqlite:///{path}")
+    assert migrate.schema_state(db) == "current"
+    backups = list((tmp_path / "backups").glob("before-migrate-*.sqlite3"))
+    assert len(backups) == 1
+    old = Database.open(f"sqlite:///{backups[0]}", migrate=False)
+    assert migrate.current_revision(old) == "0001"
+    old.close()
+    db.close()
