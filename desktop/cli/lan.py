@@ -1,0 +1,378 @@
+"""LAN mode and trust: `db init/status/upgrade`, `audit verify`, `backup`, `restore`,
+`migrate-data`, and the administrator's `user reset-password` / `user unlock`.
+
+`db init --url` is run once by whoever administers the PostgreSQL server, with the URL of the
+database owner (e.g. ``postgresql://postgres@server/mediationdesk``). It creates the database
+if missing, migrates it, creates the application role the desks log in with (``--app-user``)
+and grants it only what the app needs: no UPDATE/DELETE on ``audit_log`` (and a trigger from
+migration 0003 refuses them for every role), only SELECT/UPDATE on the single ``audit_head``
+row, read-only ``alembic_version`` (desks never migrate a server; ``db upgrade`` does).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from desktop.domain.errors import DatabaseError, ValidationError
+
+APP_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
+# table -> privileges the application role keeps on it (all others: APP_TABLE_PRIVILEGES)
+RESTRICTED = {
+    "audit_log": "SELECT, INSERT",
+    "audit_head": "SELECT, UPDATE",
+    "alembic_version": "SELECT",
+}
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    db = sub.add_parser("db", help="数据库（局域网服务器）初始化、状态与升级")
+    dbsub = db.add_subparsers(dest="db_cmd", metavar="子命令")
+
+    p = dbsub.add_parser("init", help="准备一个新的服务器数据库：数据结构、应用账号授权、第一个管理员")
+    p.add_argument("--url", required=True,
+                   help="数据库所有者的地址，如 postgresql://postgres@192.168.1.10/mediationdesk"
+                        "（密码可放在环境变量 PGPASSWORD 中）；也可以是 sqlite:///文件")
+    p.add_argument("--app-user", default="mediationdesk",
+                   help="各工作台登录服务器使用的数据库账号（默认 mediationdesk）")
+    p.add_argument("--app-password-env", default="MEDIATIONDESK_APP_PASSWORD",
+                   help="从该环境变量读取应用账号的密码（默认 MEDIATIONDESK_APP_PASSWORD），否则提示输入")
+    p.add_argument("--committee", help="调委会全称（首次初始化时必填）")
+    p.add_argument("--short", help="调委会简称（用于案号），如 青")
+    p.add_argument("--admin", default="admin", help="第一个管理员的用户名（默认 admin）")
+    p.add_argument("--admin-name", default="系统管理员")
+    p.add_argument("--admin-password-env", default="MEDIATIONDESK_PASSWORD",
+                   help="从该环境变量读取管理员密码（默认 MEDIATIONDESK_PASSWORD），否则提示输入")
+    p.set_defaults(func=run_db_init)
+
+    p = dbsub.add_parser("status", parents=[common], help="显示数据库位置、结构版本、记录数与审计链头")
+    p.set_defaults(func=run_db_status)
+
+    p = dbsub.add_parser("upgrade", help="升级较旧的服务器数据库（先做便携备份，再升级，再重新授权）")
+    p.add_argument("--url", required=True, help="数据库所有者的地址")
+    p.add_argument("--app-user", default="mediationdesk")
+    p.add_argument("--backup-dir", default=None, help="升级前备份文件的存放目录（默认用户数据目录下 backups）")
+    p.set_defaults(func=run_db_upgrade)
+
+    audit = sub.add_parser("audit", help="审计记录").add_subparsers(dest="audit_cmd", metavar="子命令")
+    p = audit.add_parser("verify", parents=[common], help="逐条核验审计链，报告第一处断裂")
+    p.set_defaults(func=run_audit_verify)
+
+    p = sub.add_parser("backup", parents=[common], help="把整个数据库导出为便携备份文件（两种数据库通用）")
+    p.add_argument("--out", required=True, help="备份文件路径，如 D:\\备份\\调解台-20261127.mdbackup")
+    p.set_defaults(func=run_backup)
+
+    p = sub.add_parser("restore", parents=[common],
+                       help="把便携备份恢复到一个新建的空数据库，并核对条数和校验值")
+    p.add_argument("file", help="备份文件")
+    p.set_defaults(func=run_restore)
+
+    p = sub.add_parser("migrate-data", help="把全部数据从一个数据库搬到另一个（本机 ⇄ 局域网服务器）")
+    p.add_argument("--from", dest="src", required=True, help="源数据库地址")
+    p.add_argument("--to", dest="dest", required=True, help="目标数据库地址（须为空数据库）")
+    p.set_defaults(func=run_migrate_data)
+
+    user = sub.choices.get("user")
+    if user is not None and user._subparsers is not None:  # `user` group from desktop.cli.setup
+        usub = user._subparsers._group_actions[0]
+    else:
+        usub = sub.add_parser("user", help="用户管理").add_subparsers(dest="user_cmd", metavar="子命令")
+    p = usub.add_parser("reset-password", parents=[common], help="管理员重置某用户的密码（并解锁）")
+    p.add_argument("username")
+    p.add_argument("--password-env", default="NEW_USER_PASSWORD",
+                   help="从该环境变量读取新密码（默认 NEW_USER_PASSWORD），否则提示输入")
+    p.set_defaults(func=run_user_reset)
+    p = usub.add_parser("unlock", parents=[common], help="管理员解锁因连续输错密码被锁定的账号")
+    p.add_argument("username")
+    p.set_defaults(func=run_user_unlock)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def _secret(env: str, prompt: str, *, confirm: bool = True) -> str:
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise ValidationError(f"请在环境变量 {env} 中提供密码（无人值守运行时）。", field="password")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("再输入一次：") != first:
+        raise ValidationError("两次输入的密码不一致。", field="password")
+    return first
+
+
+def _with_env_password(url: str) -> str:
+    """Fill a PostgreSQL URL's missing password from PGPASSWORD (never typed on the command line)."""
+    from sqlalchemy.engine import make_url
+
+    from desktop.store.db import resolve_url
+
+    resolved = resolve_url(url)
+    u = make_url(resolved)
+    if u.get_backend_name() == "postgresql" and not u.password and os.environ.get("PGPASSWORD"):
+        u = u.set(password=os.environ["PGPASSWORD"])
+    return u.render_as_string(hide_password=False)
+
+
+def ensure_database(url: str) -> bool:
+    """Create the PostgreSQL database named in ``url`` if it does not exist. True if created."""
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    params = {"host": u.host, "port": u.port or 5432, "user": u.username,
+              "password": u.password, "connect_timeout": 10}
+    try:
+        with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                  (u.database,)).fetchone()
+            if exists:
+                return False
+            conn.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
+                sql.Identifier(u.database or "mediationdesk")))
+            return True
+    except psycopg.Error as err:
+        from desktop.store.profiles import explain
+
+        raise DatabaseError(explain(err)) from err
+
+
+def grant_app_role(db: object, app_user: str, app_password: str | None) -> list[str]:
+    """Create/refresh the application role and its grants (idempotent). Returns the SQL run."""
+    from psycopg import sql
+    from sqlalchemy import inspect
+
+    from desktop.store.db import Database
+
+    assert isinstance(db, Database)
+    owner = db.parsed_url.username
+    if app_user == owner:
+        raise ValidationError("应用账号不能与数据库所有者相同：各工作台应使用权限受限的账号。",
+                              field="app_user")
+    tables = inspect(db.engine).get_table_names()
+    ran: list[str] = []
+    with db.engine.begin() as conn:
+        raw = conn.connection.driver_connection
+        role = sql.Identifier(app_user)
+
+        def run(stmt: sql.Composable) -> None:
+            text = stmt.as_string(raw)
+            raw.execute(stmt)
+            ran.append(text if "PASSWORD" not in text else text.split("PASSWORD")[0] + "PASSWORD ***")
+
+        exists = raw.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (app_user,)).fetchone()
+        if not exists:
+            if not app_password:
+                raise ValidationError("请为应用账号设置密码。", field="app_password")
+            run(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(role, sql.Literal(app_password)))
+        elif app_password:
+            run(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(role, sql.Literal(app_password)))
+        dbname = sql.Identifier(db.parsed_url.database or "")
+        run(sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(dbname, role))
+        run(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(role))
+        run(sql.SQL("REVOKE CREATE ON SCHEMA public FROM {}").format(role))
+        for table in tables:
+            t = sql.Identifier(table)
+            run(sql.SQL("REVOKE ALL ON TABLE {} FROM {}").format(t, role))
+            privs = RESTRICTED.get(table, APP_TABLE_PRIVILEGES)
+            run(sql.SQL("GRANT " + privs + " ON TABLE {} TO {}").format(t, role))
+        run(sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(role))
+        # tables added by later migrations (run by the owner) are usable by the desks at once;
+        # `db upgrade` re-applies the restrictions above afterwards.
+        run(sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT " + APP_TABLE_PRIVILEGES
+                    + " ON TABLES TO {}").format(role))
+        run(sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES "
+                    "TO {}").format(role))
+    return ran
+
+
+# -- handlers --------------------------------------------------------------------------------
+def run_db_init(args: argparse.Namespace) -> int:
+    from desktop.services import auth
+    from desktop.store.db import Database
+
+    url = _with_env_password(args.url)
+    is_pg = url.startswith("postgresql")
+    if is_pg and ensure_database(url):
+        print("已在服务器上新建数据库。")
+    db = Database.open(url)  # creates/migrates the schema (owner's rights)
+    try:
+        print(f"数据结构已就绪：{db.describe()}")
+        if is_pg:
+            app_pw = None
+            from sqlalchemy import text
+
+            with db.engine.connect() as conn:
+                has_role = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
+                                        {"r": args.app_user}).first()
+            if not has_role or os.environ.get(args.app_password_env):
+                app_pw = _secret(args.app_password_env, f"为应用账号 {args.app_user} 设置密码：")
+            grant_app_role(db, args.app_user, app_pw)
+            print(f"应用账号 {args.app_user} 已授权（审计表只能追加，不能修改或删除）。")
+        if auth.bootstrap_needed(db):
+            if not args.committee or not args.short:
+                raise ValidationError("首次初始化请用 --committee 和 --short 填写调委会全称和简称。",
+                                      field="committee")
+            password = _secret(args.admin_password_env, f"为管理员 {args.admin} 设置密码：")
+            auth.first_run(db, committee_name=args.committee, short_name=args.short,
+                           admin_username=args.admin, admin_password=password,
+                           display_name=args.admin_name)
+            print(f"已创建调委会 {args.committee}（简称 {args.short}）和管理员 {args.admin}。")
+        else:
+            print("数据库中已有用户，未再创建管理员。")
+    finally:
+        db.close()
+    if is_pg:
+        print(f"各工作台在“设置 → 数据库”中填写：服务器 {db.parsed_url.host}，端口 "
+              f"{db.parsed_url.port or 5432}，数据库 {db.parsed_url.database}，用户 {args.app_user}。")
+    return 0
+
+
+def run_db_status(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from desktop.store import migrate
+    from desktop.store.db import Database
+    from desktop.store.models import AuditEntry, AuditHead, Case, User
+
+    db = Database.open(_with_env_password(args.db) if args.db else None, migrate=False)
+    try:
+        state = migrate.schema_state(db)
+        labels = {"current": "最新", "empty": "空（未初始化）", "older": "较旧（需要升级）",
+                  "newer": "较新（本程序无法使用）"}
+        print(f"数据库：{db.describe()}")
+        print(f"结构版本：{migrate.current_revision(db) or '无'}（{labels[state]}；本程序为 "
+              f"{migrate.head_revision(db)}）")
+        if state in ("current", "older"):
+            with db.read() as s:
+                print(f"用户 {s.scalar(select(func.count()).select_from(User))} 个，案件 "
+                      f"{s.scalar(select(func.count()).select_from(Case))} 件，审计记录 "
+                      f"{s.scalar(select(func.count()).select_from(AuditEntry))} 条")
+                head = s.get(AuditHead, 1)
+                if head:
+                    print(f"审计链头：第 {head.last_id} 条，{head.last_hash[:16]}…")
+    finally:
+        db.close()
+    return 0 if state == "current" else 1
+
+
+def run_db_upgrade(args: argparse.Namespace) -> int:
+    from desktop.store import migrate, paths
+    from desktop.store.backup import backup_archive
+    from desktop.store.db import Database, timestamp
+
+    db = Database.open(_with_env_password(args.url), migrate=False)
+    try:
+        state = migrate.schema_state(db)
+        if state == "current":
+            print("数据库结构已是最新，无需升级。")
+        elif state == "empty":
+            raise ValidationError("数据库尚未初始化，请使用 mediationdesk db init。")
+        else:
+            if state == "older":
+                folder = Path(args.backup_dir) if args.backup_dir else paths.backup_dir()
+                out = folder / f"before-upgrade-{timestamp()}.mdbackup"
+                backup_archive(db, out)
+                print(f"升级前备份：{out}")
+            migrate.upgrade_to_head(db, backup=True, allow_upgrade=True)
+            print(f"已升级到结构版本 {migrate.head_revision(db)}。")
+        if not db.is_sqlite:
+            grant_app_role(db, args.app_user, None)
+            print(f"已重新为应用账号 {args.app_user} 授权。")
+    finally:
+        db.close()
+    return 0
+
+
+def run_audit_verify(args: argparse.Namespace) -> int:
+    from desktop.services.audit import verify_chain
+    from desktop.store.db import Database
+
+    db = Database.open(_with_env_password(args.db) if args.db else None, migrate=False)
+    try:
+        with db.read() as s:
+            report = verify_chain(s)
+    finally:
+        db.close()
+    if report.ok:
+        print(report.message)
+        return 0
+    print(f"审计链断裂：{report.message}（此前 {report.checked} 条完好）", file=sys.stderr)
+    return 3
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from desktop.store.backup import backup_archive
+    from desktop.store.db import Database
+
+    db = Database.open(_with_env_password(args.db) if args.db else None, migrate=False)
+    try:
+        man = backup_archive(db, Path(args.out))
+    finally:
+        db.close()
+    rows = sum(t.count for t in man.tables.values())
+    print(f"已备份 {len(man.tables)} 张表共 {rows} 条记录到 {args.out}（结构版本 {man.revision}）")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from desktop.store.backup import restore_archive
+    from desktop.store.db import Database
+
+    url = _with_env_password(args.db) if args.db else None
+    if url and url.startswith("postgresql"):
+        ensure_database(url)
+    db = Database.open(url, backup=False)
+    try:
+        man = restore_archive(db, Path(args.file))
+    finally:
+        db.close()
+    rows = sum(t.count for t in man.tables.values())
+    print(f"已恢复 {rows} 条记录到 {db.describe()}；各表条数与校验值核对一致。")
+    return 0
+
+
+def run_migrate_data(args: argparse.Namespace) -> int:
+    from desktop.store.backup import migrate_data
+
+    dest = _with_env_password(args.dest)
+    if dest.startswith("postgresql"):
+        ensure_database(dest)
+    man = migrate_data(_with_env_password(args.src), dest)
+    rows = sum(t.count for t in man.tables.values())
+    print(f"已搬移 {rows} 条记录；目标数据库各表条数与校验值核对一致。")
+    return 0
+
+
+def _user_id(desk: object, username: str) -> int:
+    from desktop.domain.errors import NotFound
+
+    for u in desk.users.list():  # type: ignore[attr-defined]
+        if u.username == username:
+            return int(u.id)
+    raise NotFound(f"没有用户 {username}。")
+
+
+def run_user_reset(args: argparse.Namespace) -> int:
+    from desktop.cli.common import login_desk, open_db
+
+    db = open_db(args)
+    desk = login_desk(args, db)
+    uid = _user_id(desk, args.username)
+    password = _secret(args.password_env, f"为 {args.username} 设置新密码：")
+    desk.users.reset_password(uid, password)
+    print(f"已重置 {args.username} 的密码并解锁；下次登录须修改密码。")
+    return 0
+
+
+def run_user_unlock(args: argparse.Namespace) -> int:
+    from desktop.cli.common import login_desk, open_db
+
+    db = open_db(args)
+    desk = login_desk(args, db)
+    desk.users.unlock(_user_id(desk, args.username))
+    print(f"已解锁 {args.username}。")
+    return 0

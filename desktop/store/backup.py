@@ -1,0 +1,340 @@
+"""Backups: the automatic daily SQLite copy, and the portable archive for both backends.
+
+Daily (embedded mode): the SQLite online-backup API copies the live file into
+``backups/daily-YYYYMMDD.sqlite3`` beside it, once a day at start-up; the newest ``keep`` are
+kept (``MEDIATIONDESK_BACKUP_KEEP`` or ``[backup] keep`` in the ini, default 14).
+
+Portable archive (``mediationdesk backup/restore/migrate-data``): a zip holding
+``manifest.json`` and one JSON-lines file per table, tables in foreign-key order, rows in
+primary-key order, values in a canonical text form (ISO dates, decimals at the column's scale,
+base64 bytes). The manifest carries each table's row count and the SHA-256 of its file. A
+restore goes into an empty migrated database of the same schema revision, then the restored
+tables are dumped again the same way and must give the same counts and checksums — so an
+archive from SQLite restored on PostgreSQL (and back) is proven identical, row by row.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, func, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.types import Boolean, Date, DateTime, Integer, LargeBinary, Numeric
+
+from desktop import __version__
+from desktop.domain.errors import DatabaseError, ValidationError
+from desktop.store.db import Database, sqlite_backup
+from desktop.store.models import Base
+
+FORMAT = "mediationdesk-archive/1"
+DEFAULT_KEEP = 14
+_BATCH = 500
+# tables a fresh migration seeds (dictionaries, the audit chain head); a restore replaces them
+SEEDED = ("lookup", "audit_head", "app_setting")
+# tables whose rows mean "someone has worked here": a restore refuses to overwrite them
+WORK_TABLES = ("app_user", "mediation_case", "audit_log")
+
+
+# -- daily SQLite backups --------------------------------------------------------------------
+def retention() -> int:
+    env = os.environ.get("MEDIATIONDESK_BACKUP_KEEP")
+    if env and env.isdigit():
+        return max(1, int(env))
+    try:
+        from desktop.store.profiles import _parser, ini_path
+
+        cp = _parser(ini_path())
+        if cp.has_option("backup", "keep"):
+            return max(1, int(cp.get("backup", "keep")))
+    except (ValueError, OSError):
+        pass
+    return DEFAULT_KEEP
+
+
+def daily_backup(db: Database, *, keep: int | None = None, today: dt.date | None = None,
+                 folder: Path | None = None) -> Path | None:
+    """Copy the embedded database once a day (online-backup API) and prune old copies."""
+    src = db.sqlite_path
+    if src is None or not src.exists() or str(src) in ("", ":memory:"):
+        return None
+    folder = folder or src.parent / "backups"
+    day = today or dt.date.today()
+    dest = folder / f"daily-{day:%Y%m%d}.sqlite3"
+    made = None
+    if not dest.exists():
+        made = sqlite_backup(src, dest)
+    keep = keep or retention()
+    dailies = sorted(folder.glob("daily-*.sqlite3"))
+    for old in dailies[:-keep] if len(dailies) > keep else []:
+        old.unlink(missing_ok=True)
+    return made
+
+
+# -- canonical row text ----------------------------------------------------------------------
+def _tables() -> list[Table]:
+    return list(Base.metadata.sorted_tables)
+
+
+def _encode(col: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    t = col.type
+    if isinstance(t, LargeBinary):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(t, DateTime):
+        return value.isoformat(timespec="microseconds")
+    if isinstance(t, Date):
+        return value.isoformat()
+    if isinstance(t, Numeric) and not isinstance(t, Integer):
+        scale = t.scale if t.scale is not None else 2
+        return format(Decimal(str(value)).quantize(Decimal(1).scaleb(-scale)), "f")
+    if isinstance(t, Boolean):
+        return bool(value)
+    if isinstance(t, Integer):
+        return int(value)
+    return value
+
+
+def _decode(col: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    t = col.type
+    if isinstance(t, LargeBinary):
+        return base64.b64decode(value)
+    if isinstance(t, DateTime):
+        return dt.datetime.fromisoformat(value)
+    if isinstance(t, Date):
+        return dt.date.fromisoformat(value)
+    if isinstance(t, Numeric) and not isinstance(t, Integer):
+        return Decimal(value)
+    return value
+
+
+def _line(table: Table, row: Any) -> bytes:
+    data = {c.name: _encode(c, row._mapping[c.name]) for c in table.columns}
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            + "\n").encode("utf-8")
+
+
+def _rows(conn: Connection, table: Table) -> Iterator[bytes]:
+    order = list(table.primary_key.columns) or list(table.columns)
+    result = conn.execution_options(yield_per=_BATCH).execute(select(table).order_by(*order))
+    for row in result:
+        yield _line(table, row)
+
+
+@dataclass
+class TableSum:
+    count: int = 0
+    sha256: str = ""
+
+
+@dataclass
+class Manifest:
+    revision: str
+    tables: dict[str, TableSum] = field(default_factory=dict)
+    created_at: str = ""
+    source: str = ""
+    app_version: str = __version__
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "format": FORMAT, "app_version": self.app_version, "revision": self.revision,
+            "created_at": self.created_at, "source": self.source,
+            "tables": {k: {"count": v.count, "sha256": v.sha256} for k, v in self.tables.items()},
+        }, ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, raw: str) -> Manifest:
+        data = json.loads(raw)
+        if data.get("format") != FORMAT:
+            raise ValidationError("这不是调解台的备份文件，或备份格式不受支持。")
+        return cls(data["revision"], {k: TableSum(v["count"], v["sha256"])
+                                      for k, v in data["tables"].items()},
+                   data.get("created_at", ""), data.get("source", ""),
+                   data.get("app_version", ""))
+
+
+def _snapshot(db: Database) -> Connection:
+    """A connection in one consistent read snapshot (REPEATABLE READ on PostgreSQL)."""
+    conn = db.engine.connect()
+    if not db.is_sqlite:
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+    conn.begin()
+    return conn
+
+
+def _revision(conn: Connection) -> str:
+    try:
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar() or ""
+    except Exception as err:
+        raise DatabaseError("该数据库还没有调解台的数据结构，无法备份。") from err
+
+
+def checksums(db: Database) -> Manifest:
+    """Counts and SHA-256 of every table, in the archive's canonical form."""
+    with _snapshot(db) as conn:
+        man = Manifest(_revision(conn))
+        for table in _tables():
+            h, n = hashlib.sha256(), 0
+            for line in _rows(conn, table):
+                h.update(line)
+                n += 1
+            man.tables[table.name] = TableSum(n, h.hexdigest())
+        conn.rollback()
+    return man
+
+
+def backup_archive(db: Database, out: Path) -> Manifest:
+    """Write the portable archive of ``db`` to ``out`` (atomically: a .part file renamed)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    try:
+        with _snapshot(db) as conn, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            man = Manifest(_revision(conn), created_at=dt.datetime.now().isoformat(
+                timespec="seconds"), source=db.safe_url())
+            for table in _tables():
+                h, n = hashlib.sha256(), 0
+                with zf.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as fh:
+                    for line in _rows(conn, table):
+                        fh.write(line)
+                        h.update(line)
+                        n += 1
+                man.tables[table.name] = TableSum(n, h.hexdigest())
+            conn.rollback()
+            zf.writestr("manifest.json", man.to_json())
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return man
+
+
+def read_manifest(archive: Path) -> Manifest:
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            return Manifest.from_json(zf.read("manifest.json").decode("utf-8"))
+    except (zipfile.BadZipFile, KeyError) as err:
+        raise ValidationError("备份文件已损坏或不是调解台的备份文件。") from err
+
+
+def verify_archive(archive: Path) -> Manifest:
+    """Check every table file against the manifest's count and checksum."""
+    man = read_manifest(archive)
+    with zipfile.ZipFile(archive) as zf:
+        for name, expect in man.tables.items():
+            h, n = hashlib.sha256(), 0
+            with zf.open(f"tables/{name}.jsonl") as fh:
+                for line in fh:
+                    h.update(line)
+                    n += 1
+            if (n, h.hexdigest()) != (expect.count, expect.sha256):
+                raise ValidationError(f"备份文件中的表 {name} 已损坏（条数或校验值不符），不能用于恢复。")
+    return man
+
+
+def _resequence(conn: Connection, table: Table) -> None:
+    """After explicit-id inserts, move a PostgreSQL serial/identity sequence past the max id."""
+    pk = list(table.primary_key.columns)
+    if len(pk) != 1 or not isinstance(pk[0].type, Integer) or not pk[0].autoincrement:
+        return
+    seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
+                       {"t": table.name, "c": pk[0].name}).scalar()
+    if not seq:
+        return
+    conn.execute(text(f'SELECT setval(:s, COALESCE((SELECT MAX("{pk[0].name}") FROM '
+                      f'"{table.name}"), 1), (SELECT COUNT(*) FROM "{table.name}") > 0)'),
+                 {"s": seq})
+
+
+def restore_archive(db: Database, archive: Path) -> Manifest:
+    """Restore into an empty, migrated database of the archive's revision; verify afterwards."""
+    from desktop.store import migrate
+
+    man = verify_archive(archive)
+    current = migrate.current_revision(db)
+    if current != man.revision:
+        raise ValidationError(
+            f"备份的数据结构版本（{man.revision}）与目标数据库（{current or '未初始化'}）不同。"
+            "请用与备份时相同版本的调解台恢复，或先将目标数据库初始化为同一版本。")
+    known = {t.name: t for t in _tables()}
+    missing = set(man.tables) - set(known)
+    if missing:
+        raise ValidationError(f"备份中有本程序不认识的表：{'、'.join(sorted(missing))}。")
+    engine = db.engine.execution_options(sqlite_immediate=True) if db.is_sqlite else db.engine
+    with engine.begin() as conn:
+        for name in WORK_TABLES:
+            if conn.execute(select(func.count()).select_from(known[name])).scalar():
+                raise ValidationError("目标数据库中已有数据（用户、案件或审计记录），"
+                                      "只能恢复到新建的空数据库，以免覆盖现有数据。")
+        for table in reversed(_tables()):
+            if table.name in SEEDED:
+                conn.execute(table.delete())
+        with zipfile.ZipFile(archive) as zf:
+            for table in _tables():
+                if table.name not in man.tables:
+                    continue
+                batch: list[dict[str, Any]] = []
+                with zf.open(f"tables/{table.name}.jsonl") as fh:
+                    for raw in fh:
+                        data = json.loads(raw)
+                        batch.append({c.name: _decode(c, data.get(c.name))
+                                      for c in table.columns})
+                        if len(batch) >= _BATCH:
+                            conn.execute(table.insert(), batch)
+                            batch = []
+                if batch:
+                    conn.execute(table.insert(), batch)
+                if not db.is_sqlite:
+                    _resequence(conn, table)
+    after = checksums(db)
+    bad = [n for n, s in man.tables.items()
+           if (after.tables[n].count, after.tables[n].sha256) != (s.count, s.sha256)]
+    if bad:
+        raise DatabaseError(f"恢复后核对不一致：{'、'.join(bad)}。请勿使用该数据库，并保留备份文件。")
+    return man
+
+
+def migrate_data(src_url: str, dest_url: str, workdir: Path | None = None) -> Manifest:
+    """Move every row from one database to another (e.g. embedded → LAN server and back)."""
+    import tempfile
+
+    src = Database.open(src_url, migrate=False)
+    try:
+        from desktop.store import migrate
+
+        if migrate.schema_state(src) != "current":
+            raise ValidationError("源数据库不是本版本调解台的数据结构，请先用本程序打开（升级）源数据库。")
+        folder = Path(tempfile.mkdtemp(prefix="md-migrate-", dir=workdir))
+        archive = folder / "migrate.mdbackup"
+        backup_archive(src, archive)
+    finally:
+        src.close()
+    dest = Database.open(dest_url, migrate=True, backup=False)
+    try:
+        return restore_archive(dest, archive)
+    finally:
+        dest.close()
+        archive.unlink(missing_ok=True)
+        folder.rmdir()
+
+
+def archive_name(prefix: str = "mediationdesk") -> str:
+    return f"{re.sub(r'[^A-Za-z0-9_-]', '', prefix)}-{dt.datetime.now():%Y%m%d-%H%M%S}.mdbackup"
+
+
+__all__ = ["DEFAULT_KEEP", "Manifest", "archive_name", "backup_archive", "checksums",
+           "daily_backup", "migrate_data", "read_manifest", "restore_archive", "retention",
+           "verify_archive"]
