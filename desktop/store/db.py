@@ -132,6 +132,8 @@ class Database:
                 from desktop.store import migrate as migrate_mod
 
                 migrate_mod.upgrade_to_head(db, backup=backup, allow_upgrade=allow_upgrade)
+                if backup and db.is_sqlite:
+                    _daily_backup(db)
         except DatabaseError:
             raise
         except (OperationalError, DBAPIError) as err:
@@ -196,6 +198,18 @@ class Database:
             raise
         finally:
             session.close()
+
+
+def _daily_backup(db: Database) -> None:
+    """Embedded mode's automatic daily copy; a failure warns but never blocks the desk."""
+    import logging
+
+    from desktop.store.backup import daily_backup
+
+    try:
+        daily_backup(db)
+    except (OSError, sqlite3.Error) as err:
+        logging.getLogger(__name__).warning("每日自动备份失败：%s", err)
 
 
 def sqlite_backup(src: Path, dest: Path) -> Path:
