@@ -20,6 +20,7 @@ COMMAND_MODULES: list[str] = [
     "desktop.cli.setup",
     "desktop.cli.cases",
     "desktop.cli.selftest",
+    "desktop.cli.lan",
     "desktop.cli.documents",
 ]
 
