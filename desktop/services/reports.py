@@ -1,0 +1,278 @@
+"""Reports: the monthly (quarterly, yearly, any range) statistics, drill-down and exports.
+
+Who may see what: directors, administrators and read-only inspectors see reports; a mediator
+sees his or her own committee's report too (the figures are aggregates without personal data,
+and mediators are asked for them at month end). Users whose role spans the deployment
+(administrators, county read-only accounts) may pick any committees or all of them; everyone
+else is limited to their own committee. Drill-down lists go through the case list's own
+visibility rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.domain.enums import JointKind, Role, SourceGroup
+from desktop.domain.errors import PermissionDenied, ValidationError
+from desktop.reports import stats
+from desktop.reports.figures import Breakdown, Report, Row, SweepRow, TrendPoint, empty_counts
+from desktop.reports.period import Period
+from desktop.services import dto
+from desktop.services.base import ServiceBase
+from desktop.store.models import Case, Committee, Lookup, User
+
+REPORT_ROLES = (Role.DIRECTOR, Role.ADMIN, Role.READONLY, Role.MEDIATOR)
+# joint-mediation rows always shown, then any other combination that has cases
+JOINT_ROWS = (0, 1, 2, 4, 1 | 2, 1 | 4, 2 | 4, 1 | 2 | 4)
+BREAKDOWNS = (
+    ("committee", "按调委会", "调委会"),
+    ("dispute_type", "按纠纷类型", "纠纷类型"),
+    ("source_group", "按来源分类", "来源分类"),
+    ("source", "按案件来源", "案件来源"),
+    ("mediator", "按调解员", "调解员"),
+    ("joint", "按联合调解", "联合调解类型"),
+)
+FORMATS = ("xlsx", "pdf", "csv")
+UNASSIGNED = "未分配"
+
+
+@dataclass
+class Drill:
+    """The cases behind one figure: how many, and the first rows (scoped by visibility)."""
+
+    total: int
+    rows: list[dto.CaseRow]
+
+
+def _add(into: dict[str, int | Decimal], counts: dict[str, int | Decimal]) -> None:
+    for k, v in counts.items():
+        into[k] = into[k] + v  # type: ignore[operator]
+
+
+def joint_label(mask: int) -> str:
+    return JointKind(mask).label
+
+
+class ReportService(ServiceBase):
+    # -- scope -----------------------------------------------------------------------------
+    def _check_role(self) -> None:
+        if self.actor.role not in REPORT_ROLES:
+            raise PermissionDenied("您的角色无权查看统计报表。")
+
+    def committees(self) -> list[tuple[int, str]]:
+        """(id, name) of the committees the user may report on."""
+        self._check_role()
+        with self._read() as s:
+            stmt = select(Committee.id, Committee.name).order_by(Committee.id)
+            if not self.actor.spans_deployment:
+                stmt = stmt.where(Committee.id == self.actor.committee_id)
+            return [(i, n) for i, n in s.execute(stmt)]
+
+    def _scope(self, s: Session, committee_ids: Sequence[int] | None
+               ) -> tuple[list[int] | None, str]:
+        """Validated committee ids (None = all, unfiltered) and the label for the title."""
+        names = {i: n for i, n in s.execute(select(Committee.id, Committee.name))}
+        if not self.actor.spans_deployment:
+            own = self.actor.committee_id
+            if own is None or (committee_ids and set(committee_ids) != {own}):
+                raise PermissionDenied("您只能查看本调委会的统计报表。")
+            return [own], names.get(own, "")
+        if not committee_ids:
+            return None, f"全部调委会（{len(names)} 个）" if len(names) > 1 else (
+                next(iter(names.values()), ""))
+        unknown = [c for c in committee_ids if c not in names]
+        if unknown:
+            raise ValidationError(f"找不到调委会：{unknown[0]}。", field="committee")
+        ids = sorted(set(committee_ids))
+        label = names[ids[0]] if len(ids) == 1 else "、".join(names[i] for i in ids)
+        return ids, label
+
+    def committee_ids_by_name(self, names: Sequence[str]) -> list[int]:
+        """For the CLI: ``--committee 青山街道人民调解委员会`` (full or short name)."""
+        with self._read() as s:
+            rows = s.execute(select(Committee.id, Committee.name, Committee.short_name)).all()
+        out = []
+        for name in names:
+            hit = [r[0] for r in rows if name.strip() in (r[1], r[2])]
+            if not hit:
+                raise ValidationError(f"找不到调委会“{name}”。", field="committee")
+            out.append(hit[0])
+        return out
+
+    # -- the report ------------------------------------------------------------------------
+    def report(self, period: Period, committee_ids: Sequence[int] | None = None, *,
+               trend: bool = True) -> Report:
+        self._check_role()
+        with self._read() as s:
+            ids, label = self._scope(s, committee_ids)
+            agg = stats.aggregate_rows(s, period, ids)
+            months = period.trend_months(12)
+            trend_points = ([TrendPoint(m, *t) for m, t in
+                             zip(months, stats.trend_rows(s, months, ids), strict=True)]
+                            if trend else [])
+            sweep = stats.sweep_rows(s, period, ids)
+            lookups = {(k, c): (n, g, o) for k, c, n, g, o in s.execute(
+                select(Lookup.kind, Lookup.code, Lookup.name, Lookup.grp, Lookup.sort_order))}
+            active = [(k, c) for k, c in s.execute(
+                select(Lookup.kind, Lookup.code).where(Lookup.active.is_(True)))]
+            committees = {i: n for i, n in s.execute(select(Committee.id, Committee.name))}
+            mediator_ids = {r[0][4] for r in agg if r[0][4] is not None}
+            mediators = {i: n for i, n in s.execute(select(User.id, User.display_name)
+                                                           .where(User.id.in_(mediator_ids)))} \
+                if mediator_ids else {}
+        total = Row("", "合计")
+        for _dims, counts in agg:
+            _add(total.counts, counts)
+        breakdowns = self._rollups(agg, ids, committees, lookups, active, mediators)
+        sweep_rows = []
+        for code, found, resolved in sorted(
+                sweep, key=lambda r: lookups.get(("dispute_type", r[0]), ("", "", 999))[2]):
+            sweep_rows.append(SweepRow(code, lookups.get(("dispute_type", code),
+                                                         (code,))[0], found, resolved))
+        sweep_total = SweepRow("", "合计", sum(r.found for r in sweep_rows),
+                               sum(r.resolved for r in sweep_rows))
+        return Report(period, ids or sorted(committees), label,
+                      dt.datetime.now().replace(microsecond=0), total, breakdowns, trend_points,
+                      sweep_total, sweep_rows)
+
+    def _rollups(self, agg: list[Any], ids: list[int] | None, committees: dict[int, str],
+                 lookups: dict[tuple[str, str], tuple[str, str, int]],
+                 active: list[tuple[str, str]], mediators: dict[int, str]) -> list[Breakdown]:
+        def key_of(which: str, dims: tuple[Any, ...]) -> str:
+            cid, dtype, source, mask, med = dims
+            if which == "committee":
+                return str(cid)
+            if which == "dispute_type":
+                return dtype
+            if which == "source":
+                return source
+            if which == "source_group":
+                return lookups.get(("source", source), ("", "", 0))[1] or "other"
+            if which == "mediator":
+                return "" if med is None else str(med)
+            return str(mask)
+
+        def label_of(which: str, key: str) -> str:
+            if which == "committee":
+                return committees.get(int(key), key)
+            if which in ("dispute_type", "source"):
+                return lookups.get((which, key), (key,))[0]
+            if which == "source_group":
+                try:
+                    return SourceGroup(key).label
+                except ValueError:
+                    return "其他来源"
+            if which == "mediator":
+                return mediators.get(int(key), key) if key else UNASSIGNED
+            return joint_label(int(key))
+
+        def preset(which: str) -> list[str]:
+            """Rows listed even when zero, in the order users expect."""
+            if which in ("dispute_type", "source"):
+                codes = [c for k, c in active if k == which]
+                return sorted(codes, key=lambda c: lookups[(which, c)][2])
+            if which == "source_group":
+                return [g.value for g in SourceGroup]
+            if which == "joint":
+                return [str(m) for m in JOINT_ROWS]
+            if which == "committee":
+                return [str(c) for c in (ids or sorted(committees))]
+            return []
+
+        out = []
+        for which, title, column in BREAKDOWNS:
+            if which == "committee" and ids is not None and len(ids) == 1:
+                continue
+            rows: dict[str, Row] = {k: Row(k, label_of(which, k)) for k in preset(which)}
+            for dims, counts in agg:
+                k = key_of(which, dims)
+                if k not in rows:
+                    rows[k] = Row(k, label_of(which, k))
+                _add(rows[k].counts, counts)
+            ordered = list(rows.values())
+            if which == "mediator":
+                ordered.sort(key=lambda r: (r.key == "", -int(r.counts["accepted"]), r.label))
+            elif which == "joint":
+                ordered.sort(key=lambda r: (int(r.key).bit_count(), int(r.key)))
+            out.append(Breakdown(which, title, column, ordered))
+        return out
+
+    # -- drill-down ------------------------------------------------------------------------
+    def cases_behind(self, period: Period, committee_ids: Sequence[int] | None, metric: str,
+                     breakdown: str | None = None, key: str | None = None,
+                     limit: int = 500) -> Drill:
+        """The cases behind one number of the report (a metric, optionally in one row)."""
+        self._check_role()
+        if metric not in stats.METRIC_KEYS:
+            raise ValidationError(f"该数字（{metric}）没有对应的案件清单。", field="metric")
+        with self._read() as s:
+            ids, _label = self._scope(s, committee_ids)
+            conds: list[Any] = []
+            if breakdown and breakdown != "total":
+                conds.append(self._dim_condition(s, breakdown, key or ""))
+            total, case_ids = stats.case_ids_behind(s, period, ids, metric, conds, limit)
+        rows = self._case_rows(case_ids)
+        return Drill(total, rows)
+
+    def _dim_condition(self, s: Session, breakdown: str, key: str) -> Any:
+        if breakdown == "committee":
+            return Case.committee_id == int(key)
+        if breakdown == "dispute_type":
+            return Case.dispute_type == key
+        if breakdown == "source":
+            return Case.source == key
+        if breakdown == "source_group":
+            codes = list(s.scalars(select(Lookup.code).where(Lookup.kind == "source",
+                                                             Lookup.grp == key)))
+            return Case.source.in_(codes)
+        if breakdown == "mediator":
+            return Case.mediator_id.is_(None) if not key else Case.mediator_id == int(key)
+        if breakdown == "joint":
+            return Case.joint_mask == int(key)
+        raise ValidationError(f"未知的分类：{breakdown}", field="breakdown")
+
+    def _case_rows(self, case_ids: list[int]) -> list[dto.CaseRow]:
+        from desktop.services.cases import CaseService
+
+        by_id = CaseService(self.db, self.actor).rows_by_id(case_ids)
+        return [by_id[i] for i in case_ids if i in by_id]
+
+    # -- exports ---------------------------------------------------------------------------
+    def export(self, report: Report, fmt: str, path: str | Path,
+               progress: Callable[[int, str], None] | None = None) -> Path:
+        """Write ``report`` as xlsx / pdf / csv to ``path`` (aggregates only; audited)."""
+        fmt = fmt.lower().lstrip(".")
+        if fmt not in FORMATS:
+            raise ValidationError(f"不支持的导出格式：{fmt}（可选 xlsx、pdf、csv）。", field="format")
+        path = Path(path)
+        if progress:
+            progress(10, "正在生成文件…")
+        if fmt == "xlsx":
+            from desktop.reports.export_xlsx import write_xlsx
+            write_xlsx(report, path)
+        elif fmt == "pdf":
+            from desktop.reports.export_pdf import write_pdf
+            write_pdf(report, path)
+        else:
+            from desktop.reports.export_csv import write_csv
+            write_csv(report, path)
+        if progress:
+            progress(90, "正在记录导出日志…")
+        with self._write() as tx:
+            tx.audit("export_report", "report", None,
+                     f"导出统计报表 {report.period.label}（{report.committee_label}，{fmt.upper()}）",
+                     period=report.period.slug, committees=report.committee_ids, format=fmt)
+        if progress:
+            progress(100, "完成")
+        return path
+
+
+__all__ = ["BREAKDOWNS", "FORMATS", "Drill", "Period", "ReportService", "empty_counts"]
