@@ -1,0 +1,131 @@
+"""Small pieces the case tabs share: a non-blocking "reason" dialog, read-only tables, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from desktop.domain.dates import format_date
+from desktop.ui.qt import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    translate,
+)
+
+
+def tr(text: str) -> str:
+    return translate("case", text)
+
+
+def fmt_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{format_date(value)} {value:%H:%M}"
+    return format_date(value)
+
+
+class ReasonDialog(QDialog):
+    """Asks for a reason (and optionally more fields) before a workflow step.
+
+    Opened with ``open()`` (window-modal, not blocking the event loop); ``on_ok`` receives the
+    text. Tests find it by objectName ``reasonDialog``.
+    """
+
+    def __init__(self, parent: QWidget | None, title: str, prompt: str,
+                 extra: Sequence[tuple[str, QWidget]] = (), text: str = "") -> None:
+        super().__init__(parent)
+        self.setObjectName("reasonDialog")
+        self.setWindowTitle(title)
+        self.resize(520, 300)
+        self.prompt = QLabel(prompt, self)
+        self.prompt.setWordWrap(True)
+        self.text = QPlainTextEdit(self)
+        self.text.setObjectName("reason")
+        self.text.setTabChangesFocus(True)
+        self.text.setPlainText(text)
+        form = QFormLayout()
+        for label, widget in extra:
+            form.addRow(label, widget)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
+        self.buttons.accepted.connect(self._ok)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.prompt)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.buttons)
+        self.text.setFocus()
+
+    def _ok(self) -> None:
+        if not self.text.toPlainText().strip():
+            self.prompt.setText(tr("请填写原因。"))
+            self.prompt.setObjectName("errorLabel")
+            self.prompt.style().unpolish(self.prompt)
+            self.prompt.style().polish(self.prompt)
+            self.text.setFocus()
+            return
+        self.accept()
+
+    def reason(self) -> str:
+        return self.text.toPlainText().strip()
+
+
+def ask_reason(parent: QWidget, title: str, prompt: str, on_ok: Callable[[ReasonDialog], None],
+               extra: Sequence[tuple[str, QWidget]] = (), text: str = "") -> ReasonDialog:
+    dialog = ReasonDialog(parent, title, prompt, extra, text)
+    dialog.accepted.connect(lambda: on_ok(dialog))
+    dialog.finished.connect(lambda _r: dialog.deleteLater())
+    dialog.open()
+    return dialog
+
+
+def make_table(headers: Sequence[str], parent: QWidget | None = None,
+               stretch: int = -1) -> QTableWidget:
+    table = QTableWidget(0, len(headers), parent)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.setWordWrap(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch < 0:
+        stretch = len(headers) - 1
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: Sequence[Sequence[Any]],
+               ids: Sequence[Any] | None = None) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            item = QTableWidgetItem("" if value is None else str(value))
+            if ids is not None:
+                item.setData(Qt.ItemDataRole.UserRole, ids[r])
+            table.setItem(r, c, item)
+    table.resizeRowsToContents()
+
+
+def selected_id(table: QTableWidget) -> Any:
+    row = table.currentRow()
+    if row < 0 or table.item(row, 0) is None:
+        return None
+    return table.item(row, 0).data(Qt.ItemDataRole.UserRole)

@@ -1,0 +1,430 @@
+"""Tab 调解结果: the written agreement (editor, obligations with the total in 大写, signatures,
+preview and print), the oral agreement, or termination with its reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from desktop.domain.errors import ValidationError
+from desktop.domain.money import parse_money
+from desktop.services.dto import (
+    AgreementInput,
+    AgreementView,
+    CaseDetail,
+    ObligationInput,
+    OralAgreementInput,
+    SignatureView,
+)
+from desktop.ui.case.common import fill_table, fmt_date, make_table
+from desktop.ui.case.documents import show_document
+from desktop.ui.case.obligations import ObligationsTable
+from desktop.ui.qt import (
+    QDate,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QShortcut,
+    Qt,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from desktop.ui.signature import SignatureCapture, SignatureDialog, Signer
+
+if TYPE_CHECKING:
+    from desktop.ui.case.window import CaseWindow
+
+NO_DATE = QDate(2000, 1, 1)
+
+
+def _text(parent: QWidget, name: str, placeholder: str, height: int = 90) -> QPlainTextEdit:
+    edit = QPlainTextEdit(parent)
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    edit.setTabChangesFocus(True)
+    edit.setMinimumHeight(height)
+    edit.setMaximumHeight(height + 60)
+    return edit
+
+
+class AgreementEditor(QWidget):
+    """人民调解协议书: text, obligations, signatures, and the buttons that follow the steps."""
+
+    def __init__(self, tab: OutcomeTab) -> None:
+        super().__init__(tab)
+        self.tab = tab
+        self.view: AgreementView | None = None
+        self.facts = _text(self, "facts", self.tr("纠纷的主要事实"))
+        self.disputed = _text(self, "disputed_matters", self.tr("争议事项"), 60)
+        self.responsibilities = _text(self, "responsibilities", self.tr("各方责任"), 60)
+        self.obligations = ObligationsTable(self)
+        self.other_terms = _text(self, "other_terms", self.tr("其他约定，如：双方就此纠纷再无其他争议"),
+                                 50)
+        self.manner = QLineEdit(self)
+        self.manner.setObjectName("performance_manner")
+        self.deadline = QDateEdit(self)
+        self.deadline.setDisplayFormat("yyyy年M月d日")
+        self.deadline.setMinimumDate(NO_DATE)
+        self.deadline.setSpecialValueText(self.tr("（各项分别约定）"))
+        self.deadline.setCalendarPopup(True)
+        self.status = QLabel(self)
+        self.status.setObjectName("agreementStatus")
+
+        self.save_button = QPushButton(self.tr("保存协议 (Ctrl+S)"), self)
+        self.save_button.setObjectName("saveAgreement")
+        self.save_button.setProperty("role", "primary")
+        self.preview_button = QPushButton(self.tr("预览协议书"), self)
+        self.preview_button.setObjectName("previewAgreement")
+        self.final_button = QPushButton(self.tr("打印正式协议书… (Ctrl+P)"), self)
+        self.final_button.setObjectName("printAgreement")
+        self.save_button.clicked.connect(self.save)
+        self.preview_button.clicked.connect(lambda: self.tab.window_and_doc(final=False))
+        self.final_button.clicked.connect(lambda: self.tab.window_and_doc(final=True))
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence.StandardKey.Print, self,
+                  lambda: self.tab.window_and_doc(final=True),
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        self.signers = make_table([self.tr("签名人"), self.tr("身份"), self.tr("签名情况")], self)
+        self.signers.setMinimumHeight(120)
+        self.sign_button = QPushButton(self.tr("签名…"), self)
+        self.sign_button.setObjectName("signButton")
+        self.sign_button.clicked.connect(self.sign_selected)
+        self.signers.doubleClicked.connect(lambda _i: self.sign_selected())
+        self.conclude_button = QPushButton(self.tr("全部签名完毕，协议生效"), self)
+        self.conclude_button.setObjectName("concludeAgreement")
+        self.conclude_button.setProperty("role", "primary")
+        self.conclude_button.clicked.connect(self.conclude)
+
+        form = QFormLayout()
+        form.addRow(self.tr("主要事实"), self.facts)
+        form.addRow(self.tr("争议事项"), self.disputed)
+        form.addRow(self.tr("各方责任"), self.responsibilities)
+        form.addRow(self.tr("履行义务"), self.obligations)
+        form.addRow(self.tr("其他约定"), self.other_terms)
+        form.addRow(self.tr("履行方式"), self.manner)
+        form.addRow(self.tr("履行期限"), self.deadline)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.final_button)
+        sign_box = QGroupBox(self.tr("签名（当事人、调解员）"), self)
+        sign_layout = QVBoxLayout(sign_box)
+        sign_layout.addWidget(self.signers)
+        sign_buttons = QHBoxLayout()
+        sign_buttons.addWidget(self.sign_button)
+        sign_buttons.addStretch(1)
+        sign_buttons.addWidget(self.conclude_button)
+        sign_layout.addLayout(sign_buttons)
+
+        inner = QWidget(self)
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addLayout(form)
+        inner_layout.addWidget(sign_box)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        self._signer_rows: list[Signer] = []
+        self.sign_dialog: SignatureDialog | None = None
+
+    # ---- load / save -------------------------------------------------------------------
+    def load(self, detail: CaseDetail) -> None:
+        view = detail.agreement
+        editable = "edit_agreement" in detail.allowed_actions and (
+            view is None or view.status == "draft")
+        first_load = self.view is None or (view is not None and self.view.id != view.id)
+        self.view = view
+        self.obligations.set_parties([(p.id, p.name) for p in detail.parties])
+        if view is None:
+            if not self.facts.toPlainText():
+                self.facts.setPlainText(detail.facts)
+                self.disputed.setPlainText(detail.requests)
+        elif first_load or not editable:
+            self.facts.setPlainText(view.facts)
+            self.disputed.setPlainText(view.disputed_matters)
+            self.responsibilities.setPlainText(view.responsibilities)
+            self.other_terms.setPlainText(view.other_terms)
+            self.manner.setText(view.performance_manner)
+            d = view.performance_deadline
+            self.deadline.setDate(QDate(d.year, d.month, d.day) if d else NO_DATE)
+            self.obligations.load([ObligationInput(o.content, o.payer_party_id,
+                                                   o.payee_party_id, o.amount, o.manner,
+                                                   o.deadline) for o in view.obligations])
+        for edit in (self.facts, self.disputed, self.responsibilities, self.other_terms):
+            edit.setReadOnly(not editable)
+        self.manner.setReadOnly(not editable)
+        self.deadline.setEnabled(editable)
+        self.obligations.setEnabled(editable)
+        self.save_button.setVisible(editable)
+        self.preview_button.setEnabled(view is not None)
+        self.final_button.setEnabled(view is not None)
+        status = {None: self.tr("尚未保存协议"), "draft": self.tr("协议草稿（未签署）"),
+                  "signed": self.tr("协议已签署生效"), "final": self.tr("协议已签署生效")}
+        text = status.get(view.status if view else None, "")
+        if view is not None and view.effective_on:
+            text += self.tr("，生效日期 {d}").format(d=fmt_date(view.effective_on))
+        self.status.setText(text)
+        self._load_signers(detail)
+
+    def _load_signers(self, detail: CaseDetail) -> None:
+        sigs = [s for s in detail.signatures if s.form == "agreement"]
+        signers = [Signer("party", p.name, party_id=p.id) for p in detail.parties]
+        mediator = detail.mediator_name or self.tab.window_.desk.actor.display_name
+        signers.append(Signer("mediator", mediator,
+                              user_id=detail.mediator_id or self.tab.window_.desk.actor.user_id))
+        self._signer_rows = signers
+        rows = []
+        for s in signers:
+            done = self._signature_of(s, sigs)
+            role = self.tr("当事人") if s.role == "party" else self.tr("调解员")
+            state = self.tr("未签名")
+            if done is not None:
+                how = self.tr("纸质签名") if done.on_paper else self.tr("签名板")
+                state = self.tr("已签名（{how}，{t}）").format(how=how, t=fmt_date(done.signed_at))
+            rows.append([s.name, role, state])
+        fill_table(self.signers, rows, list(range(len(signers))))
+        can_sign = "sign" in detail.allowed_actions and detail.agreement is not None and (
+            detail.agreement.status == "draft")
+        self.sign_button.setVisible(can_sign)
+        self.conclude_button.setVisible(can_sign and "succeed" in detail.allowed_actions)
+        self.conclude_button.setEnabled(all(self._signature_of(s, sigs) for s in signers))
+
+    @staticmethod
+    def _signature_of(signer: Signer, sigs: list[SignatureView]) -> SignatureView | None:
+        for s in reversed(sigs):
+            if signer.role == "party" and s.signer_kind == "party" and (
+                    s.party_id == signer.party_id):
+                return s
+            if signer.role == "mediator" and s.signer_kind == "mediator" and (
+                    s.signer_name == signer.name):
+                return s
+        return None
+
+    def agreement_input(self) -> AgreementInput:
+        d = self.deadline.date()
+        return AgreementInput(
+            facts=self.facts.toPlainText().strip(),
+            disputed_matters=self.disputed.toPlainText().strip(),
+            responsibilities=self.responsibilities.toPlainText().strip(),
+            obligations=self.obligations.save(),
+            other_terms=self.other_terms.toPlainText().strip(),
+            performance_manner=self.manner.text().strip(),
+            performance_deadline=dt.date(d.year(), d.month(), d.day()) if d != NO_DATE
+            else None)
+
+    def save(self) -> None:
+        if not self.save_button.isVisible():
+            return
+        try:
+            inp = self.agreement_input()
+        except ValidationError as exc:
+            self.obligations.focus_field(exc.field or "")
+            from desktop.ui import ops
+
+            ops.show_error(self, exc)
+            return
+        window = self.tab.window_
+        cid = window.case_id
+        version = self.view.version if self.view else None
+
+        def reapply() -> None:
+            fresh = window.desk.cases.get(cid).agreement
+            window.run(lambda: window.desk.outcomes.save_agreement(
+                cid, inp, fresh.version if fresh else None), self.tr("正在保存协议…"))
+
+        window.run(lambda: window.desk.outcomes.save_agreement(cid, inp, version),
+                   self.tr("正在保存协议…"), reapply=reapply)
+
+    # ---- signatures --------------------------------------------------------------------
+    def sign_selected(self) -> SignatureDialog | None:
+        row = self.signers.currentRow()
+        if row < 0 or row >= len(self._signer_rows) or not self.sign_button.isVisible():
+            return None
+        return self.sign(self._signer_rows[row])
+
+    def sign(self, signer: Signer) -> SignatureDialog:
+        dialog = SignatureDialog(self)
+        dialog.load(signer)
+        dialog.accepted.connect(lambda: self._store_signature(dialog.save()))
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.open()
+        self.sign_dialog = dialog
+        return dialog
+
+    def _store_signature(self, capture: SignatureCapture) -> None:
+        window = self.tab.window_
+        desk, cid, who = window.desk, window.case_id, capture.signer
+
+        def store() -> int:
+            if capture.on_paper and capture.scan_data:
+                desk.files.add_attachment(cid, capture.scan_filename, capture.scan_data,
+                                          "signed_scan", note=f"{who.name} 签字")
+            return desk.outcomes.sign(cid, signer_kind=who.role, signer_name=who.name,
+                                      png=capture.png, party_id=who.party_id,
+                                      user_id=who.user_id, on_paper=capture.on_paper)
+
+        window.run(store, self.tr("正在保存签名…"))
+
+    def conclude(self) -> None:
+        window = self.tab.window_
+        detail = window.detail
+        if detail is None:
+            return
+        sigs = [s for s in detail.signatures if s.form == "agreement"]
+        on_paper = bool(sigs) and all(s.on_paper for s in sigs)
+        cid = window.case_id
+        window.run(lambda: window.desk.outcomes.conclude_written(cid, on_paper=on_paper),
+                   self.tr("正在确认协议生效…"))
+
+    def focus_field(self, name: str) -> None:
+        if name.startswith("obligations"):
+            self.obligations.focus_field(name.replace(".", "[", 1).replace(".", "].", 1))
+            return
+        widget = self.findChild(QWidget, name)
+        if widget is not None:
+            widget.setFocus()
+
+
+class OralEditor(QWidget):
+    def __init__(self, tab: OutcomeTab) -> None:
+        super().__init__(tab)
+        self.tab = tab
+        self.facts = _text(self, "oral_facts", self.tr("纠纷事实"))
+        self.content = _text(self, "oral_content", self.tr("口头协议内容"))
+        self.performance = _text(self, "oral_performance", self.tr("履行方式、时限"), 50)
+        self.amount = QLineEdit(self)
+        self.amount.setObjectName("oral_amount")
+        self.amount.setPlaceholderText(self.tr("协议金额（元），可不填"))
+        self.record_button = QPushButton(self.tr("登记口头协议"), self)
+        self.record_button.setObjectName("recordOral")
+        self.record_button.setProperty("role", "primary")
+        self.record_button.clicked.connect(self.record)
+        self.view_label = QLabel(self)
+        self.view_label.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(QLabel(self.tr("当事人认为无需制作书面协议的，可以采用口头协议，调解员记录协议内容"
+                                   "（《人民调解法》第二十八条）。"), self))
+        form.addRow(self.tr("纠纷事实"), self.facts)
+        form.addRow(self.tr("协议内容"), self.content)
+        form.addRow(self.tr("履行"), self.performance)
+        form.addRow(self.tr("金额"), self.amount)
+        form.addRow("", self.record_button)
+        form.addRow(self.view_label)
+
+    def load(self, detail: CaseDetail) -> None:
+        can = "succeed" in detail.allowed_actions and detail.agreement is None
+        for w in (self.facts, self.content, self.performance, self.amount):
+            w.setEnabled(can)
+        self.record_button.setVisible(can)
+        oral = detail.oral_agreement
+        self.view_label.setText(self.tr("已于 {d} 达成口头协议：{c}").format(
+            d=fmt_date(oral.reached_on), c=oral.content) if oral else "")
+        if not self.facts.toPlainText():
+            self.facts.setPlainText(detail.facts)
+
+    def record(self) -> None:
+        window = self.tab.window_
+        text = self.amount.text().strip()
+        try:
+            amount = parse_money(text, field="oral_amount") if text else None
+        except ValidationError as exc:
+            from desktop.ui import ops
+
+            ops.show_error(self, exc)
+            return
+        inp = OralAgreementInput(content=self.content.toPlainText(),
+                                 facts=self.facts.toPlainText(),
+                                 performance=self.performance.toPlainText(), amount=amount)
+        cid = window.case_id
+        window.run(lambda: window.desk.outcomes.record_oral(cid, inp),
+                   self.tr("正在登记口头协议…"))
+
+
+class TerminationEditor(QWidget):
+    def __init__(self, tab: OutcomeTab) -> None:
+        super().__init__(tab)
+        self.tab = tab
+        self.reason = _text(self, "termination_reason", self.tr("终止调解的原因，如：一方当事人明确拒绝继续调解"))
+        self.remedies = _text(self, "remedies", self.tr("告知当事人的其他救济途径（不填则使用标准告知内容）"))
+        self.button = QPushButton(self.tr("终止调解"), self)
+        self.button.setObjectName("terminateCase")
+        self.button.setProperty("role", "danger")
+        self.button.clicked.connect(self.terminate)
+        self.list_label = QLabel(self)
+        self.list_label.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(self.tr("原因"), self.reason)
+        form.addRow(self.tr("救济途径"), self.remedies)
+        form.addRow("", self.button)
+        form.addRow(self.list_label)
+
+    def load(self, detail: CaseDetail) -> None:
+        can = "terminate" in detail.allowed_actions
+        self.reason.setEnabled(can)
+        self.remedies.setEnabled(can)
+        self.button.setVisible(can)
+        self.list_label.setText("\n".join(
+            self.tr("{d} 终止调解：{r}").format(d=fmt_date(t.terminated_on), r=t.reason)
+            for t in detail.terminations))
+
+    def terminate(self) -> None:
+        window = self.tab.window_
+        detail = window.detail
+        if detail is None:
+            return
+        cid, version = detail.id, detail.version
+        reason, remedies = self.reason.toPlainText(), self.remedies.toPlainText()
+        window.run(lambda: window.desk.outcomes.terminate(cid, reason, remedies, version),
+                   self.tr("正在终止调解…"))
+
+
+class OutcomeTab(QWidget):
+    def __init__(self, window: CaseWindow) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.inner = QTabWidget(self)
+        self.inner.setObjectName("outcomeKinds")
+        self.agreement = AgreementEditor(self)
+        self.oral = OralEditor(self)
+        self.termination = TerminationEditor(self)
+        self.inner.addTab(self.agreement, self.tr("书面协议"))
+        self.inner.addTab(self.oral, self.tr("口头协议"))
+        self.inner.addTab(self.termination, self.tr("终止调解"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.inner)
+
+    def load(self, detail: CaseDetail) -> None:
+        self.agreement.load(detail)
+        self.oral.load(detail)
+        self.termination.load(detail)
+        if detail.oral_agreement is not None:
+            self.inner.setCurrentWidget(self.oral)
+        elif detail.terminations and detail.agreement is None:
+            self.inner.setCurrentWidget(self.termination)
+
+    def window_and_doc(self, final: bool) -> None:
+        """Preview (draft) or issue the final agreement, then show it to print."""
+        window = self.window_
+        detail = window.detail
+        copies = len(detail.parties) + 1 if detail else 1
+        show_document(window, "agreement", final=final, copies=copies)
+
+    def focus_field(self, name: str) -> None:
+        self.agreement.focus_field(name)
+
+
+__all__ = ["Any", "OutcomeTab"]

@@ -1,0 +1,243 @@
+"""Tab 当事人与纠纷: the case's facts (editable while the case is open) and its parties."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from desktop.domain.enums import REFERRAL_SOURCES
+from desktop.services.dto import CaseDetail, CaseUpdate, PartyInput, PartyView
+from desktop.ui.case.common import fill_table, fmt_date, make_table, selected_id
+from desktop.ui.party import PartyEditor
+from desktop.ui.qt import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QShortcut,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from desktop.ui.case.window import CaseWindow
+
+
+def party_input(view: PartyView) -> PartyInput:
+    return PartyInput(
+        name=view.name, side=view.side, kind=view.kind, sex=view.sex, ethnicity=view.ethnicity,
+        birth_date=view.birth_date, id_type=view.id_type, id_number=view.id_number,
+        occupation=view.occupation, address=view.address, phone=view.phone,
+        credit_code=view.credit_code, legal_rep=view.legal_rep,
+        legal_rep_title=view.legal_rep_title, agent_name=view.agent_name,
+        agent_phone=view.agent_phone, agent_relation=view.agent_relation, id=view.id,
+        version=view.version)
+
+
+class PartyDialog(QDialog):
+    """Edit or add one party: the same card as at intake."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("partyDialog")
+        self.setWindowTitle(self.tr("当事人信息"))
+        self.resize(1000, 380)
+        self.editor = PartyEditor(self)
+        self.editor.remove_button.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.editor)
+        layout.addWidget(buttons)
+
+    def load(self, party: PartyInput) -> None:
+        self.editor.load(party)
+        self.editor.set_ordinal(0)
+        self.editor.heading.setText(party.name or self.tr("新当事人"))
+
+    def save(self) -> PartyInput:
+        return self.editor.save()
+
+
+class PartiesTab(QWidget):
+    def __init__(self, window: CaseWindow) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.detail: CaseDetail | None = None
+
+        self.case_box = QGroupBox(self.tr("纠纷情况"), self)
+        self.title = QLineEdit(self)
+        self.title.setObjectName("title")
+        self.referring_unit = QLineEdit(self)
+        self.referring_unit.setObjectName("referring_unit")
+        self.referral_ref = QLineEdit(self)
+        self.referral_ref.setObjectName("referral_ref")
+        self.facts = QPlainTextEdit(self)
+        self.facts.setObjectName("facts")
+        self.requests = QPlainTextEdit(self)
+        self.requests.setObjectName("requests")
+        for edit in (self.facts, self.requests):
+            edit.setTabChangesFocus(True)
+            edit.setMaximumHeight(110)
+        self.source_label = QLabel(self)
+        self.save_button = QPushButton(self.tr("保存修改 (Ctrl+S)"), self)
+        self.save_button.setObjectName("saveCase")
+        self.save_button.setProperty("role", "primary")
+        self.save_button.clicked.connect(self.save_case)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save_case,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        case_layout = QVBoxLayout(self.case_box)
+        form = QFormLayout()
+        case_layout.addLayout(form)
+        case_layout.addStretch(1)
+        form.addRow(self.tr("案由"), self.title)
+        form.addRow(self.tr("来源"), self.source_label)
+        self.referral_rows = [QLabel(self.tr("移送单位")), QLabel(self.tr("移送文号"))]
+        form.addRow(self.referral_rows[0], self.referring_unit)
+        form.addRow(self.referral_rows[1], self.referral_ref)
+        form.addRow(self.tr("纠纷简要情况"), self.facts)
+        form.addRow(self.tr("当事人请求"), self.requests)
+        form.addRow("", self.save_button)
+
+        self.table = make_table([self.tr("身份"), self.tr("姓名/名称"), self.tr("证件号码"),
+                                 self.tr("联系电话"), self.tr("代理人"), self.tr("住址")], self)
+        self.table.doubleClicked.connect(lambda _i: self.edit_party())
+        self.add_button = QPushButton(self.tr("添加当事人"), self)
+        self.add_button.setObjectName("addParty")
+        self.edit_button = QPushButton(self.tr("修改所选当事人"), self)
+        self.edit_button.setObjectName("editParty")
+        self.unmask_button = QPushButton(self.tr("显示完整证件号和电话"), self)
+        self.unmask_button.setObjectName("unmask")
+        self.unmask_button.setToolTip(self.tr("查看完整个人信息会记入操作记录"))
+        self.add_button.clicked.connect(self.add_party)
+        self.edit_button.clicked.connect(self.edit_party)
+        self.unmask_button.clicked.connect(self.unmask)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.unmask_button)
+        party_box = QGroupBox(self.tr("当事人"), self)
+        party_layout = QVBoxLayout(party_box)
+        party_layout.addWidget(self.table, 1)
+        party_layout.addLayout(buttons)
+
+        layout = QHBoxLayout(self)
+        layout.addWidget(party_box, 3)
+        layout.addWidget(self.case_box, 2)
+
+    def load(self, detail: CaseDetail) -> None:
+        self.detail = detail
+        editable = "edit" in detail.allowed_actions
+        self.title.setText(detail.title)
+        self.referring_unit.setText(detail.referring_unit)
+        self.referral_ref.setText(detail.referral_ref)
+        if self.facts.toPlainText() != detail.facts:
+            self.facts.setPlainText(detail.facts)
+        if self.requests.toPlainText() != detail.requests:
+            self.requests.setPlainText(detail.requests)
+        self.source_label.setText(f"{detail.source_label}　{detail.dispute_type_label}")
+        referral = detail.source in REFERRAL_SOURCES or bool(detail.referring_unit)
+        for widget in (*self.referral_rows, self.referring_unit, self.referral_ref):
+            widget.setVisible(referral)
+        for widget in (self.title, self.referring_unit, self.referral_ref):
+            widget.setReadOnly(not editable)
+        for text in (self.facts, self.requests):
+            text.setReadOnly(not editable)
+        self.save_button.setVisible(editable)
+        self.add_button.setVisible(editable)
+        self.edit_button.setVisible(editable)
+        self.show_parties(detail.parties)
+
+    def show_parties(self, parties: list[PartyView]) -> None:
+        rows = []
+        for p in parties:
+            ident = p.credit_code if p.kind == "organization" else p.id_number
+            agent = p.agent_name + (f"（{p.agent_relation}）" if p.agent_relation else "")
+            extra = ""
+            if p.kind == "person" and p.birth_date:
+                extra = self.tr("，{sex}，{born}生").format(
+                    sex={"male": self.tr("男"), "female": self.tr("女")}.get(p.sex or "", ""),
+                    born=fmt_date(p.birth_date))
+            elif p.kind == "organization" and p.legal_rep:
+                extra = self.tr("，法定代表人 {n}").format(n=p.legal_rep)
+            rows.append([p.side_label, p.name + extra, ident, p.phone, agent, p.address])
+        fill_table(self.table, rows, [p.id for p in parties])
+
+    # ---- edits -------------------------------------------------------------------------
+    def case_update(self) -> CaseUpdate:
+        return CaseUpdate(title=self.title.text(), referring_unit=self.referring_unit.text(),
+                          referral_ref=self.referral_ref.text(),
+                          facts=self.facts.toPlainText(), requests=self.requests.toPlainText())
+
+    def save_case(self) -> None:
+        detail = self.detail
+        if detail is None or "edit" not in detail.allowed_actions:
+            return
+        changes, cid, version = self.case_update(), detail.id, detail.version
+        desk = self.window_.desk
+
+        def reapply() -> None:
+            # Keep my text, save it over the newer version the service now reports.
+            fresh = desk.cases.get(cid)
+            self.window_.run(lambda: desk.intake.update_case(cid, fresh.version, changes),
+                             self.tr("正在保存…"))
+
+        self.window_.run(lambda: desk.intake.update_case(cid, version, changes),
+                         self.tr("正在保存…"), reapply=reapply)
+
+    def _open_dialog(self, party: PartyInput) -> None:
+        dialog = PartyDialog(self)
+        dialog.load(party)
+        cid = self.window_.case_id
+        desk = self.window_.desk
+
+        def save() -> None:
+            data = dialog.save()
+            self.window_.run(lambda: desk.intake.save_party(cid, data), self.tr("正在保存…"))
+
+        dialog.accepted.connect(save)
+        dialog.open()
+
+    def add_party(self) -> None:
+        self._open_dialog(PartyInput(name="", side="respondent"))
+
+    def edit_party(self) -> None:
+        party_id = selected_id(self.table)
+        if party_id is None or self.detail is None or not self.edit_button.isVisible():
+            return
+        cid = self.window_.case_id
+        desk = self.window_.desk
+
+        def got(detail: CaseDetail) -> None:
+            view = next((p for p in detail.parties if p.id == party_id), None)
+            if view is not None:
+                self._open_dialog(party_input(view))
+
+        # Editing needs the full ID number and phone, not the masked ones (audited).
+        self.window_.fetch(lambda: desk.cases.get(cid, unmask=True), got)
+
+    def unmask(self) -> None:
+        cid = self.window_.case_id
+        desk = self.window_.desk
+        self.window_.fetch(lambda: desk.cases.get(cid, unmask=True),
+                           lambda d: self.show_parties(d.parties))
+
+    def focus_field(self, name: str) -> None:
+        widget = self.findChild(QWidget, name)
+        if widget is not None:
+            widget.setFocus()
+
+
+__all__ = ["PartiesTab", "PartyDialog", "party_input"]
