@@ -116,6 +116,10 @@ def _break_paragraph(text: str, width: float, size: float, chain: FontChain) -> 
     return lines
 
 
+def string_width_of(text: str, size: float, chain: FontChain = BODY) -> float:
+    return sum(_char_width(ch, chain, size) for ch in text)
+
+
 @dataclass
 class TextStyle:
     size: float = 12

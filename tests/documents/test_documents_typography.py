@@ -1,0 +1,86 @@
+"""避头尾 on the laid-out lines, rare name characters, the missing-glyph warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from desktop.documents.fonts import missing_glyphs
+from desktop.documents.layout import (
+    NO_LINE_END,
+    NO_LINE_START,
+    CJKParagraph,
+    PdfMeta,
+    TextStyle,
+    build_pdf,
+    string_width_of,
+)
+from tests.documents.conftest import flat, pdf_text
+
+HAN = "调解协议书当事人申请被申请人委员会纠纷赔偿金额履行期限双方自愿达成如下𠮷堃赟昇䶮"
+PUNCT = "，。、；：？！）》」』〉（《「『〈"
+ASCII = "0123456789ab.,%"
+
+text_st = st.text(alphabet=st.sampled_from(HAN + PUNCT + ASCII + HAN), min_size=1, max_size=160)
+
+
+def _check(lines: list[str], width: float, size: float) -> None:
+    for i, line in enumerate(lines):
+        if i > 0 and line:
+            assert line[0] not in NO_LINE_START, (i, lines)
+        if i < len(lines) - 1 and line:
+            assert line[-1] not in NO_LINE_END, (i, lines)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=text_st, width_chars=st.sampled_from([3, 5, 8, 13, 21, 34]))
+def test_no_forbidden_punctuation_at_line_edges(text: str, width_chars: int) -> None:
+    size = 12.0
+    width = width_chars * size
+    para = CJKParagraph(text, TextStyle(size=size, align="justify"))
+    para.wrap(width, 10_000)
+    lines = para.lines
+    assert "".join(lines) == text.replace("\n", "")
+    _check(lines, width, size)
+    # Lines stay within the width unless a run of punctuation left no legal break at all.
+    for line in lines:
+        if string_width_of(line, size) > width + 0.01:
+            assert len(line) > 1
+
+
+def test_comma_never_starts_a_line_at_exact_fit() -> None:
+    # Ten characters fill the line exactly; the comma must not begin the next one.
+    para = CJKParagraph("一二三四五六七八九十，十一", TextStyle(size=12))
+    para.wrap(120, 1000)
+    assert para.lines == ["一二三四五六七八九", "十，十一"]
+
+
+def test_drawn_lines_are_the_laid_out_lines(tmp_path: Path) -> None:
+    text = "双方当事人于2026年11月1日发生纠纷，经调解，自愿达成如下协议：（一）甲方向乙方支付人民币" * 3
+    para = CJKParagraph(text, TextStyle(size=12))
+    para.wrap(200, 1000)
+    expected = list(para.lines)
+    pdf = tmp_path / "p.pdf"
+    pdf.write_bytes(build_pdf([CJKParagraph(text, TextStyle(size=12))], PdfMeta(title="t")))
+    # Same width as in the document: read the PDF's lines back.
+    para2 = CJKParagraph(text, TextStyle(size=12))
+    from desktop.documents.layout import CONTENT_W
+
+    para2.wrap(CONTENT_W, 1000)
+    got = [line.strip() for line in pdf_text(pdf).splitlines() if line.strip()]
+    assert got == para2.lines
+    _check(expected, 200, 12)
+
+
+def test_rare_name_characters_are_printed(rendered) -> None:  # type: ignore[no-untyped-def]
+    text = flat(pdf_text(rendered("agreement", final=True)))
+    for ch in "𠮷䶮堃赟昇":
+        assert ch in text, ch
+
+
+def test_missing_glyph_is_named() -> None:
+    # U+F0000 (private use) and U+2B81D-like gaps: no shipped font has a glyph for U+F0000.
+    assert missing_glyphs("张\U000F0000三𠮷䶮堃赟昇") == ["\U000F0000"]
+    assert missing_glyphs("青山街道人民调解委员会，（2026）") == []
