@@ -10,7 +10,6 @@ from desktop.services.dto import CaseDraft, CaseQuery, PartyInput
 from desktop.ui import ops
 from desktop.ui.intake import IntakePage
 from desktop.ui.qt import QApplication, QInputMethodEvent, QMessageBox, Qt
-from tests.helpers.world import make_world
 
 pytestmark = pytest.mark.gui
 
@@ -26,11 +25,8 @@ def ime_type(widget, text: str) -> None:
 
 
 @pytest.fixture
-def world(tmp_path):
-    w = make_world(tmp_path)
-    yield w
-    ops.wait_idle()
-    w.db.close()
+def mediator(desks):
+    return desks["wang"]
 
 
 def make_page(qtbot, desk) -> IntakePage:
@@ -60,8 +56,8 @@ def open_boxes(name: str) -> list[QMessageBox]:
             if isinstance(w, QMessageBox) and w.objectName() == name and w.isVisible()]
 
 
-def test_service_messages_appear_next_to_the_fields(qtbot, world):
-    page = make_page(qtbot, world.mediator)
+def test_service_messages_appear_next_to_the_fields(qtbot, mediator):
+    page = make_page(qtbot, mediator)
     ime_type(page.parties.editors[0].name, "王𠮷")
     page.source.setCurrentIndex(page.source.findData("police_110"))
     assert page.referring_unit.isVisible()
@@ -73,14 +69,14 @@ def test_service_messages_appear_next_to_the_fields(qtbot, world):
     second = page.parties.editors[1].messages["name"]
     assert second.isVisible() and "请填写姓名。" in second.text()
     assert open_boxes("errorBox")
-    assert world.mediator.cases.search(CaseQuery()).rows == []
+    assert mediator.cases.search(CaseQuery()).rows == []
 
 
-def test_duplicate_open_case_is_shown_before_saving(qtbot, world):
-    world.mediator.intake.register(CaseDraft(
+def test_duplicate_open_case_is_shown_before_saving(qtbot, mediator):
+    mediator.intake.register(CaseDraft(
         parties=[PartyInput("王𠮷", id_number=WANG_ID), PartyInput("赵六", side="respondent")],
         dispute_type="neighbor", source="party_apply", facts="此前登记的纠纷"))
-    page = make_page(qtbot, world.mediator)
+    page = make_page(qtbot, mediator)
     assert page.duplicate_list.count() == 0
     qtbot.keyClicks(page.parties.editors[0].id_number, WANG_ID)
     qtbot.waitUntil(lambda: page.duplicate_list.count() == 1, timeout=5000)
@@ -92,12 +88,12 @@ def test_duplicate_open_case_is_shown_before_saving(qtbot, world):
     box = open_boxes("duplicateConfirm")[0]
     with qtbot.waitSignal(page.open_case, timeout=5000) as opened:
         box.button(QMessageBox.StandardButton.Yes).click()
-    detail = world.mediator.cases.get(opened.args[0])
+    detail = mediator.cases.get(opened.args[0])
     assert [p.name for p in detail.parties] == ["王𠮷", "李四"]
 
 
-def test_draft_survives_the_page_and_is_resumed(qtbot, world):
-    page = make_page(qtbot, world.mediator)
+def test_draft_survives_the_page_and_is_resumed(qtbot, mediator):
+    page = make_page(qtbot, mediator)
     fill(qtbot, page)
     page.source.setCurrentIndex(page.source.findData("police_station"))
     ime_type(page.referring_unit, "青山派出所")
@@ -110,9 +106,9 @@ def test_draft_survives_the_page_and_is_resumed(qtbot, world):
     page.close()  # closing saves what the timer had not saved yet
     page.deleteLater()
     qtbot.wait(10)
-    assert world.mediator.drafts.load(key)["requests"].endswith("另要求赔礼道歉。")
+    assert mediator.drafts.load(key)["requests"].endswith("另要求赔礼道歉。")
 
-    again = make_page(qtbot, world.mediator)
+    again = make_page(qtbot, mediator)
     qtbot.waitUntil(again.resume_banner.isVisible, timeout=3000)
     assert "王𠮷、李四" in again.resume_combo.currentText()
     qtbot.mouseClick(again.resume_button, Qt.MouseButton.LeftButton)
@@ -128,20 +124,20 @@ def test_draft_survives_the_page_and_is_resumed(qtbot, world):
     with qtbot.waitSignal(again.open_case, timeout=5000) as opened:
         qtbot.keyClick(again.facts, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert ops.wait_idle()
-    assert world.mediator.drafts.load(key) is None
-    detail = world.mediator.cases.get(opened.args[0])
+    assert mediator.drafts.load(key) is None
+    detail = mediator.cases.get(opened.args[0])
     assert detail.referring_unit == "青山派出所" and detail.referral_ref == "JQ20261127-018"
     assert detail.source == "police_station" and detail.status == "registered"
     assert [e.name.text() for e in again.parties.editors] == ["", ""]  # ready for the next
 
 
-def test_drafts_are_per_user_and_can_be_discarded(qtbot, world):
-    page = make_page(qtbot, world.mediator)
+def test_drafts_are_per_user_and_can_be_discarded(qtbot, mediator, desks):
+    page = make_page(qtbot, mediator)
     fill(qtbot, page)
     page.flush_draft()
-    assert world.director.drafts.list() == []  # another user's scratch pad is not offered
-    again = make_page(qtbot, world.mediator)
+    assert desks["zhuren"].drafts.list() == []  # another user's scratch pad is not offered
+    again = make_page(qtbot, mediator)
     qtbot.waitUntil(again.resume_banner.isVisible, timeout=3000)
     qtbot.mouseClick(again.discard_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not again.resume_banner.isVisible(), timeout=3000)
-    assert [d[0] for d in world.mediator.drafts.list()] == []
+    assert [d[0] for d in mediator.drafts.list()] == []
