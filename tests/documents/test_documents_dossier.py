@@ -1,0 +1,61 @@
+"""The dossier: cover, 卷内目录 whose page numbers point at the right pages, scans included."""
+
+from __future__ import annotations
+
+from desktop.documents.forms import render
+from desktop.documents.data import RenderOptions
+from tests.documents.conftest import flat, pdf_fonts, pdf_pages, pdf_text
+
+
+def test_dossier_contents_and_page_numbers(rendered, case_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = rendered("dossier", final=True)
+    pages = pdf_pages(path)
+    cover = flat(pdf_text(path, "-f", "1", "-l", "1"))
+    for s in ["人民调解卷宗", "卷名", "卷号", "（2026）青人调字第0001号", "人民调解员", "陈明、刘芳",
+              "调解日期", "自2026年11月19日至2026年11月20日", "立卷人", "刘芳", "立卷日期",
+              "2026年12月31日", "保管期限", "长期", "备注"]:
+        assert s in cover, s
+    toc = pdf_text(path, "-f", "2", "-l", "2")
+    assert "卷内目录" in toc
+    # Every listed document starts on the page the 目录 says (numbered after cover + 目录).
+    expected_titles = {
+        "人民调解申请书": "人民调解申请书", "人民调解受理登记表": "人民调解受理登记表",
+        "当事人权利义务告知书": "当事人权利义务告知书", "当事人身份证明": "身份证明",
+        "人民调解调查记录": "人民调解调查记录", "证据材料": "证据材料", "人民调解记录": "人民调解记录",
+        "人民调解协议书": "人民调解协议书", "人民调解回访记录": "人民调解回访记录",
+        "司法确认材料": "司法确认申请书", "备考表（封底）": "备考表",
+    }
+    lines = [line.split() for line in pdf_text(path, "-f", "2", "-l", "2", "-layout").splitlines()]
+    starts = {}
+    for parts in lines:
+        if len(parts) >= 3 and parts[0].isdigit() and parts[2].isdigit():
+            starts[parts[1]] = int(parts[2])
+    assert set(expected_titles) <= set(starts), starts
+    order = [starts[t] for t in expected_titles]
+    assert order == sorted(order)
+    for title, marker in expected_titles.items():
+        page = starts[title] + 2
+        text = flat(pdf_text(path, "-f", str(page), "-l", str(page)))
+        assert marker in text, (title, page)
+        # The archive page number is stamped top right, above everything else.
+        first = pdf_text(path, "-f", str(page), "-l", str(page), "-layout").strip().splitlines()[0]
+        assert first.split()[-1] == str(starts[title]), (title, first)
+    assert "授权委托书" in toc  # listed even when there is none (no page number)
+    assert pages == starts["备考表（封底）"] + 2
+    for row in pdf_fonts(path):
+        assert row[-5] == "yes", row
+    assert "草稿" not in flat(pdf_text(path))
+
+
+def test_dossier_draft_is_watermarked_and_missing_items_flagged(case_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    data = replace(case_data, sessions=(), attachments=())
+    path = tmp_path / "d.pdf"
+    path.write_bytes(render("dossier", data, RenderOptions(final=False)))
+    text = pdf_text(path)
+    assert "草稿" in flat(text)
+    toc = pdf_text(path, "-f", "2", "-l", "2", "-layout")
+    missing = [line for line in toc.splitlines() if "缺" in line]
+    assert any("人民调解记录" in line for line in missing)
+    assert any("当事人身份证明" in line for line in missing)
