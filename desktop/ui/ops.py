@@ -55,6 +55,7 @@ from desktop.ui.qt import (
     QWidget,
     Signal,
     Slot,
+    is_alive,
 )
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,6 @@ class Changes(QObject):
 
 
 _changes: Changes | None = None
-_running: set[_Relay] = set()
 
 
 def changes() -> Changes:
@@ -96,60 +96,75 @@ def _pool() -> QThreadPool:
     return QThreadPool.globalInstance()
 
 
-class _Relay(QObject):
-    """Lives on the UI thread; the worker emits these signals and Qt queues them here."""
+class _Dispatcher(QObject):
+    """One long-lived QObject on the UI thread; workers emit its signals with a job id and
+    Qt queues them here. Nothing a worker touches is ever destroyed on the worker's thread
+    (a QObject deleted off its own thread crashes), so workers hold only ints and this."""
 
-    done = Signal(object)
-    failed = Signal(object, str)
+    done = Signal(int, object)
+    failed = Signal(int, object, str)
 
     def __init__(self) -> None:
         super().__init__()
-        self.on_done: Callable[[Any], None] = lambda _r: None
-        self.on_failed: Callable[[BaseException, str], None] = lambda _e, _tb: None
         self.done.connect(self._done)
         self.failed.connect(self._failed)
 
-    @Slot(object)
-    def _done(self, result: Any) -> None:
-        _finish(self)
-        self.on_done(result)
+    @Slot(int, object)
+    def _done(self, job: int, result: Any) -> None:
+        entry = _jobs.pop(job, None)
+        changes().busy.emit(len(_jobs))
+        if entry is not None:
+            entry[1](result)
 
-    @Slot(object, str)
-    def _failed(self, exc: BaseException, tb: str) -> None:
-        _finish(self)
-        self.on_failed(exc, tb)
+    @Slot(int, object, str)
+    def _failed(self, job: int, exc: BaseException, tb: str) -> None:
+        entry = _jobs.pop(job, None)
+        changes().busy.emit(len(_jobs))
+        if entry is not None:
+            entry[2](exc, tb)
 
 
-def _finish(relay: _Relay) -> None:
-    _running.discard(relay)
-    changes().busy.emit(len(_running))
+_dispatcher: _Dispatcher | None = None
+# job id -> (fn, on_done, on_failed); the UI thread owns these references.
+_jobs: dict[int, tuple[Callable[[], Any], Callable[[Any], None],
+                       Callable[[BaseException, str], None]]] = {}
+_next_job = 0
 
 
 class _Worker(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, job: int, fn: Callable[[], Any], dispatcher: _Dispatcher) -> None:
         super().__init__()
-        self.fn = fn
-        self.relay = relay
+        self.job = job
+        self.fn: Callable[[], Any] | None = fn
+        self.dispatcher = dispatcher
         self.setAutoDelete(True)
 
     def run(self) -> None:  # worker thread
+        fn, self.fn = self.fn, None
+        assert fn is not None
         try:
-            result = self.fn()
+            result = fn()
         except BaseException as exc:  # noqa: BLE001 - everything is reported on the UI thread
-            self.relay.failed.emit(exc, traceback.format_exc())
+            tb = traceback.format_exc()
+            exc.__traceback__ = None  # frames hold widgets: let them die on the UI thread
+            del fn
+            self.dispatcher.failed.emit(self.job, exc, tb)
         else:
-            self.relay.done.emit(result)
+            del fn
+            self.dispatcher.done.emit(self.job, result)
 
 
 def _start(fn: Callable[[], Any], on_done: Callable[[Any], None],
-           on_failed: Callable[[BaseException, str], None]) -> _Relay:
-    relay = _Relay()
-    relay.on_done = on_done
-    relay.on_failed = on_failed
-    _running.add(relay)  # keep the relay alive until the worker reports
-    changes().busy.emit(len(_running))
-    _pool().start(_Worker(fn, relay))
-    return relay
+           on_failed: Callable[[BaseException, str], None]) -> int:
+    global _dispatcher, _next_job
+    if _dispatcher is None:
+        _dispatcher = _Dispatcher()
+    _next_job += 1
+    job = _next_job
+    _jobs[job] = (fn, on_done, on_failed)
+    changes().busy.emit(len(_jobs))
+    _pool().start(_Worker(job, fn, _dispatcher))
+    return job
 
 
 class Op(Generic[T]):
@@ -214,15 +229,21 @@ class Op(Generic[T]):
         if self._timer is not None:
             self._timer.stop()
         if self._progress is not None:
-            self._progress.close()
-            self._progress.deleteLater()
+            if is_alive(self._progress):
+                self._progress.close()
+                self._progress.deleteLater()
             self._progress = None
+
+    def _parent_gone(self) -> bool:
+        return self.parent is not None and not is_alive(self.parent)
 
     def _on_done(self, result: T) -> None:
         self._close_progress()
         if self._kind is not None:
             ids = self._ids(result) if callable(self._ids) else self._ids
             notify(self._kind, list(ids))
+        if self._parent_gone():
+            return  # the screen that asked was closed; the change itself was announced
         if self._success is not None:
             self._success(result)
 
@@ -230,6 +251,8 @@ class Op(Generic[T]):
         self._close_progress()
         if not isinstance(exc, MediationError):
             log.error("operation failed:\n%s", tb)
+        if self._parent_gone():
+            return
         if self._failure is not None and self._failure(exc):
             return
         if isinstance(exc, ConflictError) and (self._reload or self._reapply):
@@ -270,6 +293,8 @@ class LatestQuery(QObject):
             self.started.emit()
 
         def done(result: T) -> None:
+            if not is_alive(self):
+                return  # the page that asked is gone
             self._settle()
             if gen != self.generation:
                 self.dropped += 1
@@ -277,6 +302,8 @@ class LatestQuery(QObject):
             on_done(result)
 
         def failed(exc: BaseException, tb: str) -> None:
+            if not is_alive(self):
+                return
             self._settle()
             if gen != self.generation:
                 return
@@ -368,7 +395,7 @@ def ask_conflict(parent: QWidget | None, exc: ConflictError, *, can_reapply: boo
 
 
 def running() -> int:
-    return len(_running)
+    return len(_jobs)
 
 
 def wait_idle(timeout_ms: int = 10000) -> bool:
@@ -377,8 +404,8 @@ def wait_idle(timeout_ms: int = 10000) -> bool:
 
     timer = QElapsedTimer()
     timer.start()
-    while _running and timer.elapsed() < timeout_ms:
+    while _jobs and timer.elapsed() < timeout_ms:
         QCoreApplication.processEvents()
         _pool().waitForDone(5)
     QCoreApplication.processEvents()
-    return not _running
+    return not _jobs

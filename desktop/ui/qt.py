@@ -51,6 +51,13 @@ def __getattr__(name: str) -> ModuleType:
     return module
 
 
+def is_alive(obj: object) -> bool:
+    """False once the C++ side of a Qt object was deleted (its parent closed, deleteLater)."""
+    import shiboken6
+
+    return obj is not None and bool(shiboken6.isValid(obj))
+
+
 def qt_version() -> str:
     return QtCore.qVersion()
 

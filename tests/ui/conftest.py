@@ -1,13 +1,74 @@
-"""UI test fixtures: keep each test's settings file and user dirs out of the real home."""
+"""UI test fixtures.
+
+Every test gets its own settings file and user dirs (never the real home). Databases: one
+migrated SQLite template with a committee, an administrator, a mediator and a few cases is
+built once per session and copied per test (Anki's habit), which also proves the migrations
+run. Fixture names carry a ``ui_`` prefix so they never shadow the foundation's fixtures.
+"""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
+
+from tests.helpers.uidb import ADMIN, MEDIATOR, seed
 
 
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("MEDIATIONDESK_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("MEDIATIONDESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.delenv("MEDIATIONDESK_DB", raising=False)
     yield
+    from desktop.ui import ops
+
+    ops.wait_idle(5000)  # no worker may outlive its test's database
+
+
+@pytest.fixture(scope="session")
+def ui_template_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("ui-template") / "template.sqlite3"
+    seed(path)
+    return path
+
+
+@pytest.fixture
+def ui_db(ui_template_db, tmp_path):
+    from desktop.store.db import Database
+
+    path = tmp_path / "desk.sqlite3"
+    shutil.copy(ui_template_db, path)
+    db = Database.open(f"sqlite:///{path}")
+    yield db
+    from desktop.ui import ops
+
+    ops.wait_idle(5000)
+    db.close()
+
+
+def _desk(db, who):
+    from desktop.services import Desk, auth
+
+    return Desk(db, auth.login(db, *who))
+
+
+@pytest.fixture
+def ui_admin_desk(ui_db):
+    return _desk(ui_db, ADMIN)
+
+
+@pytest.fixture
+def ui_mediator_desk(ui_db):
+    return _desk(ui_db, MEDIATOR)
+
+
+@pytest.fixture
+def ui_app(qapp):
+    """The QApplication set up as the real app does (translators, font, theme)."""
+    from desktop.app import create_application
+
+    return create_application()

@@ -1,0 +1,223 @@
+"""GUI bootstrap: QApplication (high-DPI, Chinese translators, CJK font, theme), open and
+migrate the database, first-run set-up, login, main window.
+
+``desktop.cli.main`` with no arguments calls ``run_gui``. This module sits above ``desktop.ui``
+and is the one GUI module allowed to touch ``desktop.store`` (to open the database); the
+screens receive the opened ``Database`` only as an opaque object inside ``Desk``.
+
+Heavy modules (QtCharts, QtPdf, reportlab, pyhanko) are not imported here: the first screen
+does not need them (see ``bench/startup.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from desktop import APP_NAME, APP_NAME_ZH, __version__
+from desktop.resources import resource_path
+
+log = logging.getLogger(__name__)
+
+#: Families tried in order for the interface font; the bundled WenQuanYi Micro Hei is the
+#: fallback when the system has no CJK sans font (a bare Debian/UOS install may not).
+CJK_SANS = (
+    "Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC",
+    "Source Han Sans SC", "WenQuanYi Micro Hei", "Droid Sans Fallback",
+)
+BUNDLED_SANS = ("resources", "fonts", "wqy-microhei.ttc")
+
+
+def _before_qapplication() -> None:
+    from desktop.ui.qt import QGuiApplication, Qt
+
+    # Fractional scaling (125 %, 150 % on office laptops) without blurry rounding.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+
+
+def install_translators(app: Any) -> list[Any]:
+    """Qt's own zh_CN strings (standard buttons, context menus) plus ours."""
+    from desktop.ui.qt import QLibraryInfo, QLocale, QTranslator
+
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    loaded = []
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name, directory in (("qtbase_zh_CN", qt_dir),
+                            ("mediationdesk_zh_CN", str(resource_path("resources", "translations")))):
+        tr = QTranslator(app)
+        if tr.load(name, directory):
+            app.installTranslator(tr)
+            loaded.append(tr)
+        else:
+            log.info("translation %s not found in %s", name, directory)
+    app._translators = loaded  # keep them alive
+    return loaded
+
+
+def choose_font(app: Any) -> str:
+    from desktop.ui.qt import QFont, QFontDatabase
+
+    families = set(QFontDatabase.families())
+    family = next((f for f in CJK_SANS if f in families), "")
+    if not family:
+        fid = QFontDatabase.addApplicationFont(str(resource_path(*BUNDLED_SANS)))
+        loaded = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
+        family = loaded[0] if loaded else ""
+    font = QFont(app.font())
+    if family:
+        font.setFamilies([family, *CJK_SANS])
+    from desktop.ui.settings_store import settings
+
+    size = settings().get("ui/font_point_size")
+    font.setPointSizeF(float(size) if size > 0 else max(font.pointSizeF(), 10.0))
+    font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
+    app.setFont(font)
+    return family
+
+
+def apply_theme(app: Any) -> None:
+    qss = resource_path("resources", "style", "mediationdesk.qss")
+    try:
+        app.setStyle("Fusion")  # same look on Windows, UOS/Kylin and the test machine
+        style_dir = qss.parent.as_posix()
+        app.setStyleSheet(qss.read_text(encoding="utf-8").replace("@STYLE_DIR@", style_dir))
+    except OSError:
+        log.warning("style sheet missing: %s", qss)
+
+
+def create_application(argv: Sequence[str] | None = None) -> Any:
+    """The QApplication with everything a screen expects (also used by tests/benches)."""
+    from desktop.ui.qt import QApplication, QIcon
+
+    app = QApplication.instance()
+    if app is None:
+        _before_qapplication()
+        app = QApplication(list(argv or [sys.argv[0]]))
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME_ZH)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("mediationdesk")
+    app.setWindowIcon(QIcon(str(resource_path("resources", "icons", "mediationdesk.svg"))))
+    install_translators(app)
+    choose_font(app)
+    apply_theme(app)
+    return app
+
+
+# -- database ---------------------------------------------------------------------------------
+
+def database_url_from_settings(ask_password: Any = None) -> str | None:
+    """The URL the settings describe; None = embedded default (or ``MEDIATIONDESK_DB``)."""
+    from desktop.ui.settings_store import get_db_password, lan_url, settings
+
+    s = settings()
+    if os.environ.get("MEDIATIONDESK_DB"):
+        return None  # explicit override for tests, portable installs and support staff
+    if s.get("db/mode") != "lan":
+        path = s.get("db/sqlite_path")
+        return f"sqlite:///{path}" if path else None
+    profile = s.database_profile()
+    password = get_db_password(profile)
+    if password is None and ask_password is not None:
+        password = ask_password(profile)
+    return lan_url(profile, password or "")
+
+
+def open_database(url: str | None) -> Any:
+    from desktop.store.db import Database
+
+    return Database.open(url, migrate=True)
+
+
+def _ask_lan_password(profile: dict[str, Any]) -> str | None:
+    from desktop.ui.qt import QInputDialog, QLineEdit, translate
+
+    text, ok = QInputDialog.getText(
+        None, translate("app", "局域网数据库密码"),
+        translate("app", "系统密钥环中没有保存 {user}@{host} 的密码，请输入：").format(
+            user=profile["user"], host=profile["host"]),
+        QLineEdit.EchoMode.Password)
+    return text if ok else None
+
+
+def _open_database_interactive() -> Any | None:
+    """Open the configured database; on failure offer retry, the database settings or quit."""
+    from desktop.domain.errors import MediationError
+    from desktop.ui.qt import QMessageBox, translate
+
+    while True:
+        try:
+            return open_database(database_url_from_settings(_ask_lan_password))
+        except MediationError as err:
+            box = QMessageBox(QMessageBox.Icon.Critical, translate("app", "无法打开数据库"),
+                              err.message)
+            retry = box.addButton(translate("app", "重试"), QMessageBox.ButtonRole.AcceptRole)
+            setup = box.addButton(translate("app", "数据库设置…"), QMessageBox.ButtonRole.ActionRole)
+            box.addButton(translate("app", "退出"), QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is retry:
+                continue
+            if box.clickedButton() is setup:
+                from desktop.ui.settings import DatabaseProfileDialog
+
+                DatabaseProfileDialog(test_connection=check_connection).exec()
+                continue
+            return None
+
+
+def check_connection(url: str) -> str:
+    """Open, check and close a database without migrating it: the settings page's
+    "测试连接". Returns a Chinese description; raises MediationError."""
+    from desktop.store.db import Database
+
+    db = Database.open(url, migrate=False)
+    try:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        return db.describe()
+    finally:
+        db.close()
+
+
+def start_session(db: Any, actor: Any) -> Any:
+    """Desk + main window for a logged-in actor (tests and the bench call this too)."""
+    from desktop.services import Desk
+    from desktop.ui.mainwindow import MainWindow
+
+    desk = Desk(db, actor)
+    return MainWindow(desk, db_label=db.describe(), is_local=bool(db.is_sqlite),
+                      test_connection=check_connection)
+
+
+def run_gui(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=os.environ.get("MEDIATIONDESK_LOG", "WARNING"))
+    app = create_application(argv)
+    db = _open_database_interactive()
+    if db is None:
+        return 1
+    from desktop.ui.login import FirstRunDialog, LoginDialog, bootstrap_needed
+
+    if bootstrap_needed(db):
+        first = FirstRunDialog(db)
+        if not first.exec():
+            db.close()
+            return 1
+    login = LoginDialog(db)
+    if not login.exec():
+        db.close()
+        return 0
+    window = start_session(db, login.actor)
+    window.show()
+    try:
+        return int(app.exec())
+    finally:
+        db.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_gui(sys.argv))

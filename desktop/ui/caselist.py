@@ -1,0 +1,412 @@
+"""案件 (case list): a table model paged in SQL through ``desk.cases.search``.
+
+Nothing here holds the whole table: the model asks for ``PAGE`` rows at a time
+(``canFetchMore``/``fetchMore`` as the view scrolls), stops at ``MAX_ROWS`` and asks the user
+to narrow the search instead. Filtering, sorting and the search itself run in SQL, in a
+worker thread (``ops.LatestQuery``), so a keystroke costs the UI thread only a timer restart;
+a result that arrives after a newer query was issued is dropped. The total ("共 N 件") is
+counted by a second query so the first rows appear before the count is known.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from desktop.domain.dates import format_date
+from desktop.domain.enums import OPEN_STATUSES, CaseStatus
+from desktop.services.dto import CasePage, CaseQuery, CaseRow
+from desktop.ui import ops
+from desktop.ui.qt import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QBrush,
+    QCheckBox,
+    QColor,
+    QComboBox,
+    QDate,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPushButton,
+    Qt,
+    QTableView,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+    translate,
+)
+from desktop.ui.settings_store import settings
+
+PAGE = 200
+MAX_ROWS = 20_000
+
+# (CaseRow attribute, header, service sort key or None when the column cannot be sorted, width)
+COLUMNS: list[tuple[str, str, str | None, int]] = [
+    ("number", QT_TRANSLATE_NOOP("caselist", "案号"), "number", 200),
+    ("party_names", QT_TRANSLATE_NOOP("caselist", "当事人"), "party_names", 200),
+    ("dispute_type_label", QT_TRANSLATE_NOOP("caselist", "纠纷类型"), "dispute_type", 96),
+    ("source_label", QT_TRANSLATE_NOOP("caselist", "来源"), "source", 110),
+    ("status_label", QT_TRANSLATE_NOOP("caselist", "状态"), "status", 76),
+    ("mediator_name", QT_TRANSLATE_NOOP("caselist", "调解员"), "mediator", 76),
+    ("registered_at", QT_TRANSLATE_NOOP("caselist", "登记日期"), "registered_at", 122),
+    ("deadline", QT_TRANSLATE_NOOP("caselist", "办理期限"), "deadline", 122),
+    ("joint_label", QT_TRANSLATE_NOOP("caselist", "联合调解"), None, 110),
+]
+
+OVERDUE = QColor("#b42318")
+DUE_SOON = QColor("#b54708")
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+class CaseTableModel(QAbstractTableModel):
+    """Rows of ``CaseRow`` fetched page by page; ``set_query`` starts over."""
+
+    page_loaded = Signal(int)  # rows now loaded
+    total_known = Signal(int)
+    loading_changed = Signal(bool)
+
+    def __init__(self, desk: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.rows: list[CaseRow] = []
+        self.query = CaseQuery(limit=PAGE, with_total=False)
+        self.total: int | None = None
+        self.exhausted = False
+        self.loading = False
+        self.pages = ops.LatestQuery(self)
+        self.counts = ops.LatestQuery(self)
+        self.headers = [translate("caselist", h) for _a, h, _s, _w in COLUMNS]
+        self.active = False  # sort() before the page is ready would query for nothing
+
+    # -- Qt model API ------------------------------------------------------------------------
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        attr = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = getattr(row, attr)
+            if attr == "number":
+                return value or self.tr("（未受理）登记 #{id}").format(id=row.id)
+            if isinstance(value, (dt.date, dt.datetime)):
+                return format_date(value)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.ForegroundRole and attr == "deadline":
+            if row.due_state == "overdue":
+                return QBrush(OVERDUE)
+            if row.due_state == "due_soon":
+                return QBrush(DUE_SOON)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.title}\n{row.party_names}"
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    def canFetchMore(self, parent: Index = _ROOT) -> bool:
+        return (not parent.isValid() and not self.exhausted and not self.loading
+                and len(self.rows) < MAX_ROWS)
+
+    def fetchMore(self, parent: Index = _ROOT) -> None:
+        if self.canFetchMore(parent):
+            self._load(len(self.rows))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][2]
+        if key is None or not self.active:
+            return
+        self.set_query(dataclasses.replace(
+            self.query, sort_key=key, sort_desc=order == Qt.SortOrder.DescendingOrder))
+
+    # -- loading -----------------------------------------------------------------------------
+    def set_query(self, query: CaseQuery) -> None:
+        self.query = dataclasses.replace(query, offset=0, limit=PAGE, with_total=False)
+        self.beginResetModel()
+        self.rows = []
+        self.total = None
+        self.exhausted = False
+        self.endResetModel()
+        self._load(0)
+        count_q = self.query
+        self.counts.submit(lambda: self.desk.cases.count(count_q), self._counted,
+                           on_error=lambda _e: None)
+
+    def refresh(self) -> None:
+        self.set_query(self.query)
+
+    def _load(self, offset: int) -> None:
+        q = dataclasses.replace(self.query, offset=offset)
+        self._set_loading(True)
+        self.pages.submit(lambda: self.desk.cases.search(q), self._page, self._failed)
+
+    def _set_loading(self, on: bool) -> None:
+        if self.loading != on:
+            self.loading = on
+            self.loading_changed.emit(on)
+
+    def _page(self, page: CasePage) -> None:
+        self._set_loading(False)
+        rows = list(page.rows)
+        if page.offset != len(self.rows):  # a reset happened in between: not ours
+            return
+        if rows:
+            first = len(self.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self.rows.extend(rows)
+            self.endInsertRows()
+        self.exhausted = len(rows) < self.query.limit
+        if self.exhausted and self.total is None:
+            self._counted(len(self.rows))
+        self.page_loaded.emit(len(self.rows))
+
+    def _counted(self, total: int) -> None:
+        self.total = int(total)
+        self.total_known.emit(self.total)
+
+    def _failed(self, err: BaseException) -> None:
+        self._set_loading(False)
+        self.exhausted = True
+        parent = QObject.parent(self)
+        ops.show_error(parent if isinstance(parent, QWidget) else None, err)
+
+    def case_id(self, row: int) -> int:
+        return self.rows[row].id
+
+
+def _combo(name: str, items: list[tuple[str, Any]]) -> QComboBox:
+    box = QComboBox(objectName=name)
+    for text, value in items:
+        box.addItem(text, value)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    return box
+
+
+class CaseListPage(QWidget):
+    open_case = Signal(int)
+
+    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.setObjectName("page")
+        self.model = CaseTableModel(desk, self)
+
+        title = QLabel(self.tr("案件"), objectName="pageTitle")
+        self.count_label = QLabel("", objectName="pageHint")
+        self.status_label = QLabel("", objectName="pageHint")
+        self.search = QLineEdit(objectName="searchBox")
+        self.search.setPlaceholderText(self.tr(
+            "搜索案号、当事人姓名、拼音首字母（如 zsf）、身份证号后 4 位以上或电话号码"))
+        self.search.setClearButtonEnabled(True)
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(int(settings().get("caselist/debounce_ms")))
+        self.debounce.timeout.connect(self.apply)
+        self.search.textEdited.connect(lambda _t: self.debounce.start())
+        self.search.returnPressed.connect(self.apply_now)
+
+        status_items: list[tuple[str, Any]] = [(self.tr("全部状态"), []),
+                                               (self.tr("未结案件"), [s.value for s in OPEN_STATUSES])]
+        status_items += [(s.label, [s.value]) for s in CaseStatus]
+        self.status = _combo("statusFilter", status_items)
+        self.dispute = _combo("typeFilter", [(self.tr("全部纠纷类型"), [])])
+        self.source = _combo("sourceFilter", [(self.tr("全部来源"), [])])
+        self.mediator = _combo("mediatorFilter", [(self.tr("全部调解员"), None)])
+        self.joint = _combo("jointFilter", [
+            (self.tr("联合调解：不限"), None), (self.tr("无联合调解"), ("mask", 0)),
+            (self.tr("含公安"), ("any", 1)), (self.tr("含司法"), ("any", 2)),
+            (self.tr("含律师"), ("any", 4)), (self.tr("含法院"), ("any", 8)),
+            (self.tr("公安+司法+律师"), ("all", 7))])
+        self.use_dates = QCheckBox(self.tr("登记日期"), objectName="dateFilter")
+        today = QDate.currentDate()
+        self.date_from = QDateEdit(today.addMonths(-1), objectName="dateFrom")
+        self.date_to = QDateEdit(today, objectName="dateTo")
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+            d.setEnabled(False)
+        self.use_dates.toggled.connect(self.date_from.setEnabled)
+        self.use_dates.toggled.connect(self.date_to.setEnabled)
+        clear = QPushButton(self.tr("清除筛选"), objectName="clearFilters")
+        clear.clicked.connect(self.clear_filters)
+        for w in (self.status, self.dispute, self.source, self.mediator, self.joint):
+            w.currentIndexChanged.connect(self.apply_now)
+        self.use_dates.toggled.connect(self.apply_now)
+        self.date_from.dateChanged.connect(self.apply_now)
+        self.date_to.dateChanged.connect(self.apply_now)
+
+        self.view = QTableView(objectName="caseTable")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSortingEnabled(True)
+        self.view.setWordWrap(False)
+        self.view.setShowGrid(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(34)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSortIndicator(6, Qt.SortOrder.DescendingOrder)
+        for i, (_a, _h, _s, width) in enumerate(COLUMNS):
+            header.resizeSection(i, width)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        saved = settings().get("caselist/header")
+        if saved:
+            header.restoreState(saved)
+        header.sectionResized.connect(self._save_header)
+        header.sortIndicatorChanged.connect(self._save_header)
+        self.view.activated.connect(lambda idx: self.open_case.emit(self.model.case_id(idx.row())))
+        self.view.doubleClicked.connect(lambda idx: None)  # activated already covers it
+
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addSpacing(12)
+        head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
+        head.addStretch(1)
+        head.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignBottom)
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        for w in (self.status, self.dispute, self.source, self.mediator, self.joint,
+                  self.use_dates, self.date_from, QLabel("—"), self.date_to):
+            filters.addWidget(w)
+        filters.addStretch(1)
+        filters.addWidget(clear)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 20)
+        layout.setSpacing(12)
+        layout.addLayout(head)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+
+        self.model.total_known.connect(self._show_total)
+        self.model.page_loaded.connect(self._show_loaded)
+        self.model.loading_changed.connect(
+            lambda on: self.status_label.setText(self.tr("正在查询…") if on else ""))
+        ops.changes().changed.connect(self._changed)
+        self._load_lookups()
+        self.model.active = True
+        self.apply_now()
+
+    # -- filters -----------------------------------------------------------------------------
+    def _load_lookups(self) -> None:
+        desk = self.desk
+
+        def fetch() -> tuple[list[Any], list[Any], list[Any] | None]:
+            types = list(desk.lookups.list("dispute_type"))
+            sources = list(desk.lookups.list("source"))
+            try:
+                users = list(desk.users.mediators())
+            except Exception:  # noqa: BLE001 - a mediator may not list users: no filter then
+                users = None
+            return types, sources, users
+
+        ops.LatestQuery(self).submit(fetch, self._fill_lookups, on_error=lambda _e: None)
+
+    def _fill_lookups(self, data: tuple[list[Any], list[Any], list[Any] | None]) -> None:
+        types, sources, users = data
+        for box, entries in ((self.dispute, types), (self.source, sources)):
+            box.blockSignals(True)
+            for e in entries:
+                box.addItem(e.name, [e.code])
+            box.blockSignals(False)
+        if users is None:
+            self.mediator.hide()
+            return
+        self.mediator.blockSignals(True)
+        for u in users:
+            if getattr(u, "active", True):
+                self.mediator.addItem(u.display_name, u.id)
+        self.mediator.blockSignals(False)
+
+    def current_query(self) -> CaseQuery:
+        joint = self.joint.currentData()
+        mask = any_ = None
+        if joint is not None:
+            how, bits = joint
+            if how == "any":
+                any_ = bits
+            else:
+                mask = bits
+        header = self.view.horizontalHeader()
+        sort_col = header.sortIndicatorSection()
+        sort_key = COLUMNS[sort_col][2] if 0 <= sort_col < len(COLUMNS) else None
+        return CaseQuery(
+            text=self.search.text().strip(),
+            statuses=list(self.status.currentData() or []),
+            dispute_types=list(self.dispute.currentData() or []),
+            sources=list(self.source.currentData() or []),
+            mediator_id=self.mediator.currentData(),
+            joint_mask=mask,
+            joint_any=any_,
+            date_from=self.date_from.date().toPython() if self.use_dates.isChecked() else None,
+            date_to=self.date_to.date().toPython() if self.use_dates.isChecked() else None,
+            sort_key=sort_key or "registered_at",
+            sort_desc=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
+            limit=PAGE,
+        )
+
+    def apply(self) -> None:
+        self.model.set_query(self.current_query())
+
+    def apply_now(self, *_args: Any) -> None:
+        self.debounce.stop()
+        self.apply()
+
+    def clear_filters(self) -> None:
+        for w in (self.status, self.dispute, self.source, self.mediator, self.joint):
+            w.blockSignals(True)
+            w.setCurrentIndex(0)
+            w.blockSignals(False)
+        self.use_dates.blockSignals(True)
+        self.use_dates.setChecked(False)
+        self.use_dates.blockSignals(False)
+        self.date_from.setEnabled(False)
+        self.date_to.setEnabled(False)
+        self.search.clear()
+        self.apply_now()
+
+    # -- page API used by the main window ----------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def refresh(self) -> None:
+        self.model.refresh()
+
+    def _changed(self, kind: str, _ids: list) -> None:
+        if kind in ("case", "party", "session", "outcome", ""):
+            self.model.refresh()
+
+    def _show_total(self, total: int) -> None:
+        self.count_label.setText(self.tr("共 {n} 件").format(n=f"{total:,}"))
+
+    def _show_loaded(self, loaded: int) -> None:
+        if loaded >= MAX_ROWS:
+            self.status_label.setText(self.tr("已显示前 {n} 件，请用搜索或筛选缩小范围").format(
+                n=f"{MAX_ROWS:,}"))
+
+    def _save_header(self, *_args: Any) -> None:
+        settings().set("caselist/header",
+                       bytes(self.view.horizontalHeader().saveState().data()))

@@ -1,0 +1,231 @@
+"""Login and first-run dialogs.
+
+``LoginDialog(db)``: user name + password; a wrong password, a locked or disabled account, or
+an unreachable LAN server is shown in red inside the dialog (no message box to dismiss).
+After ``exec()`` returns Accepted, ``dialog.actor`` is the logged-in Actor.
+
+``FirstRunDialog(db)``: no users yet → create the committee and the first administrator.
+Both call the services through ``ops`` so hashing (argon2, deliberately slow) and LAN round
+trips never freeze the window.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.domain.errors import MediationError
+from desktop.ui import ops
+from desktop.ui.qt import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QIcon,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    translate,
+)
+from desktop.ui.settings_store import settings
+
+
+def bootstrap_needed(db: Any) -> bool:
+    from desktop.services import auth
+
+    return bool(auth.bootstrap_needed(db))
+
+
+def _brand(subtitle: str) -> QWidget:
+    from desktop.resources import resource_path
+
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 8)
+    icon = QLabel()
+    icon.setPixmap(QIcon(str(resource_path("resources", "icons", "mediationdesk.svg")))
+                   .pixmap(48, 48))
+    row.addWidget(icon)
+    col = QVBoxLayout()
+    title = QLabel(translate("LoginDialog", "调解台"))
+    title.setObjectName("pageTitle")
+    sub = QLabel(subtitle)
+    sub.setObjectName("pageHint")
+    col.addWidget(title)
+    col.addWidget(sub)
+    row.addLayout(col)
+    row.addStretch(1)
+    return box
+
+
+class LoginDialog(QDialog):
+    def __init__(self, db: Any, parent: QWidget | None = None,
+                 db_label: str | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.actor: Any = None
+        self.setObjectName("loginDialog")
+        self.setWindowTitle(self.tr("登录 — 调解台"))
+        self.setMinimumWidth(420)
+
+        self.username = QLineEdit(objectName="username")
+        self.username.setPlaceholderText(self.tr("用户名"))
+        self.password = QLineEdit(objectName="password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("密码"))
+        self.error = QLabel(objectName="errorLabel")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.login_button = QPushButton(self.tr("登录"), objectName="loginButton")
+        self.login_button.setProperty("role", "primary")
+        self.login_button.setDefault(True)
+        cancel = QPushButton(self.tr("退出"))
+        cancel.clicked.connect(self.reject)
+        self.login_button.clicked.connect(self.submit)
+
+        form = QFormLayout()
+        form.setSpacing(10)
+        form.addRow(self.tr("用户名"), self.username)
+        form.addRow(self.tr("密码"), self.password)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.login_button)
+        where = QLabel(db_label if db_label is not None else _describe(db))
+        where.setObjectName("pageHint")
+        where.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 20)
+        layout.setSpacing(12)
+        layout.addWidget(_brand(self.tr("人民调解案件管理")))
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        layout.addWidget(where)
+
+        last = settings().get("login/last_user")
+        self.username.setText(last)
+        (self.password if last else self.username).setFocus()
+
+    def submit(self) -> None:
+        user = self.username.text().strip()
+        pw = self.password.text()
+        if not user or not pw:
+            self.show_error(self.tr("请输入用户名和密码。"))
+            return
+        from desktop.services import auth
+
+        self.login_button.setEnabled(False)
+        self.error.hide()
+        (ops.Op(self, lambda: auth.login(self.db, user, pw), label=self.tr("正在登录…"))
+         .success(self._logged_in).failure(self._failed).run())
+
+    def _logged_in(self, actor: Any) -> None:
+        self.actor = actor
+        settings().set("login/last_user", self.username.text().strip())
+        self.accept()
+
+    def _failed(self, err: BaseException) -> bool:
+        self.login_button.setEnabled(True)
+        if isinstance(err, MediationError):
+            self.show_error(err.message)
+            self.password.selectAll()
+            self.password.setFocus()
+            return True
+        return False
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+
+def _describe(db: Any) -> str:
+    try:
+        return str(db.describe())
+    except Exception:  # noqa: BLE001 - a label only
+        return ""
+
+
+class FirstRunDialog(QDialog):
+    """First start: the committee and its first administrator, in one small form."""
+
+    def __init__(self, db: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.setObjectName("loginDialog")
+        self.setWindowTitle(self.tr("首次使用 — 调解台"))
+        self.setMinimumWidth(480)
+        self.committee = QLineEdit(objectName="committee")
+        self.committee.setPlaceholderText(self.tr("例如：青山街道人民调解委员会"))
+        self.short_name = QLineEdit(objectName="shortName")
+        self.short_name.setPlaceholderText(self.tr("用于案号，例如：青"))
+        self.short_name.setMaxLength(4)
+        self.admin = QLineEdit("admin", objectName="adminUser")
+        self.display = QLineEdit(objectName="displayName")
+        self.display.setPlaceholderText(self.tr("管理员姓名"))
+        self.pw1 = QLineEdit(objectName="password1")
+        self.pw2 = QLineEdit(objectName="password2")
+        for w in (self.pw1, self.pw2):
+            w.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel(objectName="errorLabel")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        ok = QPushButton(self.tr("创建并开始使用"), objectName="createButton")
+        ok.setProperty("role", "primary")
+        ok.setDefault(True)
+        ok.clicked.connect(self.submit)
+        self.ok = ok
+
+        form = QFormLayout()
+        form.setSpacing(10)
+        form.addRow(self.tr("调解委员会名称"), self.committee)
+        form.addRow(self.tr("简称"), self.short_name)
+        form.addRow(self.tr("管理员用户名"), self.admin)
+        form.addRow(self.tr("管理员姓名"), self.display)
+        form.addRow(self.tr("密码"), self.pw1)
+        form.addRow(self.tr("再次输入密码"), self.pw2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 20)
+        layout.setSpacing(12)
+        layout.addWidget(_brand(self.tr("首次使用：请建立调解委员会和管理员账号")))
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(ok)
+        layout.addLayout(row)
+
+    def submit(self) -> None:
+        if self.pw1.text() != self.pw2.text():
+            self._show(self.tr("两次输入的密码不一致。"))
+            return
+        from desktop.services import auth
+
+        kwargs = {"committee_name": self.committee.text().strip(),
+                  "short_name": self.short_name.text().strip(),
+                  "admin_username": self.admin.text().strip(),
+                  "admin_password": self.pw1.text(),
+                  "display_name": self.display.text().strip() or self.tr("系统管理员")}
+        self.ok.setEnabled(False)
+        (ops.Op(self, lambda: auth.first_run(self.db, **kwargs), label=self.tr("正在创建…"))
+         .success(lambda _r: self.accept()).failure(self._failed).run())
+
+    def _failed(self, err: BaseException) -> bool:
+        self.ok.setEnabled(True)
+        if isinstance(err, MediationError):
+            self._show(err.message)
+            return True
+        return False
+
+    def _show(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def focus_field(self, name: str) -> None:
+        widget = {"committee_name": self.committee, "short_name": self.short_name,
+                  "username": self.admin, "password": self.pw1,
+                  "display_name": self.display}.get(name)
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)

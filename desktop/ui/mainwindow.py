@@ -1,0 +1,281 @@
+"""The main window: sidebar navigation (工作台 / 案件 / 新建登记 / 报表 / 设置) over a
+QStackedWidget, status bar with the database in use and the logged-in user.
+
+Pages are built on first visit (only the dashboard at start: cold start stays small). Pages
+owned by other screens are imported lazily and replaced by a placeholder when their module
+is not installed yet:
+
+    desktop.ui.intake.IntakePage(desk, parent)      新建登记
+    desktop.ui.reports.ReportsPage(desk, parent)    报表
+    desktop.ui.case.CaseWindow(desk, case_id, parent)   opened by ``open_case``
+
+A page may offer ``refresh()`` (F5), ``focus_search()`` (Ctrl+F) and a signal
+``open_case(int)``; the main window connects what is there.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from desktop.ui import ops
+from desktop.ui.qt import (
+    QCloseEvent,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QShortcut,
+    QSize,
+    QStackedWidget,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from desktop.ui.settings_store import settings
+
+log = logging.getLogger(__name__)
+
+PAGES = ("dashboard", "cases", "intake", "reports", "settings")
+
+
+def role_label(actor: Any) -> str:
+    role = getattr(actor, "role", "")
+    return str(getattr(role, "label", role))
+
+
+class Placeholder(QWidget):
+    """Stands in for a screen whose module is not installed (yet)."""
+
+    def __init__(self, title: str, detail: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 28, 32, 28)
+        head = QLabel(title, objectName="pageTitle")
+        body = QLabel(self.tr("此功能模块尚未安装或正在建设中。"), objectName="pageHint")
+        small = QLabel(detail, objectName="pageHint")
+        small.setWordWrap(True)
+        small.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(head)
+        layout.addSpacing(8)
+        layout.addWidget(body)
+        layout.addWidget(small)
+        layout.addStretch(1)
+
+
+def lazy_widget(module: str, attr: str, title: str, *args: Any) -> QWidget:
+    """``module.attr(*args)`` or a Placeholder when the module is missing or fails."""
+    try:
+        cls = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError) as err:
+        log.info("%s.%s unavailable: %s", module, attr, err)
+        return Placeholder(title, f"{module}.{attr}: {err}")
+    return cls(*args)
+
+
+class MainWindow(QMainWindow):
+    page_changed = Signal(str)
+
+    def __init__(self, desk: Any, *, db_label: str = "", is_local: bool = True,
+                 test_connection: Callable[[str], str] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.test_connection = test_connection
+        self.case_windows: dict[int, QWidget] = {}
+        self.pages: dict[str, QWidget] = {}
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("调解台 — 人民调解案件管理"))
+        self.setMinimumSize(QSize(1024, 680))
+
+        self.titles = {
+            "dashboard": self.tr("工作台"),
+            "cases": self.tr("案件"),
+            "intake": self.tr("新建登记"),
+            "reports": self.tr("报表"),
+            "settings": self.tr("设置"),
+        }
+        self.stack = QStackedWidget(objectName="stack")
+        self.nav = QListWidget(objectName="nav")
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        for key in PAGES:
+            item = QListWidgetItem(self.titles[key])
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(QSize(180, 44))
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(lambda row: self.show_page(PAGES[row]))
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self._sidebar())
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._status(db_label, is_local)
+        self._shortcuts()
+        self._restore_geometry()
+        ops.changes().busy.connect(self._busy)
+        self.nav.setCurrentRow(0)
+
+    # -- layout ------------------------------------------------------------------------------
+    def _sidebar(self) -> QWidget:
+        side = QWidget(objectName="sidebar")
+        side.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        side.setFixedWidth(208)
+        col = QVBoxLayout(side)
+        col.setContentsMargins(0, 22, 0, 0)
+        col.setSpacing(4)
+        brand = QLabel(self.tr("调解台"), objectName="brandTitle")
+        sub = QLabel(self.tr("人民调解案件管理"), objectName="brandSub")
+        for w in (brand, sub):
+            w.setContentsMargins(24, 0, 12, 0)
+        col.addWidget(brand)
+        col.addWidget(sub)
+        col.addSpacing(22)
+        col.addWidget(self.nav, 1)
+        actor = self.desk.actor
+        who = QLabel(f"{getattr(actor, 'display_name', '')}\n{role_label(actor)}",
+                     objectName="sidebarUser")
+        col.addWidget(who)
+        return side
+
+    def _status(self, db_label: str, is_local: bool) -> None:
+        bar = self.statusBar()
+        self.db_status = QLabel(db_label, objectName="dbStatus")
+        self.is_local = is_local
+        self.db_status.setToolTip(db_label)
+        actor = self.desk.actor
+        self.user_status = QLabel(
+            self.tr("当前用户：") + f"{getattr(actor, 'display_name', '')}（{role_label(actor)}）",
+            objectName="userStatus")
+        self.busy_status = QLabel("", objectName="busyStatus")
+        bar.addWidget(self.db_status, 1)
+        bar.addPermanentWidget(self.busy_status)
+        bar.addPermanentWidget(self.user_status)
+
+    def _busy(self, running: int) -> None:
+        self.busy_status.setText(self.tr("正在处理…") if running else "")
+
+    def _shortcuts(self) -> None:
+        def add(seq: QKeySequence | str, fn: Callable[[], None]) -> None:
+            sc = QShortcut(QKeySequence(seq), self)
+            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.activated.connect(fn)
+
+        add(QKeySequence.StandardKey.New, lambda: self.show_page("intake"))
+        add(QKeySequence.StandardKey.Find, self.focus_search)
+        add("F5", self.refresh)  # not StandardKey.Refresh: it is also F5 → ambiguous, dead
+        for i, key in enumerate(PAGES, start=1):
+            add(f"Ctrl+{i}", lambda key=key: self.show_page(key))
+
+    # -- pages -------------------------------------------------------------------------------
+    def _build(self, key: str) -> QWidget:
+        title = self.titles[key]
+        if key == "dashboard":
+            from desktop.ui.dashboard import DashboardPage
+
+            return DashboardPage(self.desk, self)
+        if key == "cases":
+            from desktop.ui.caselist import CaseListPage
+
+            return CaseListPage(self.desk, self)
+        if key == "intake":
+            return lazy_widget("desktop.ui.intake", "IntakePage", title, self.desk, self)
+        if key == "reports":
+            return lazy_widget("desktop.ui.reports", "ReportsPage", title, self.desk, self)
+        from desktop.ui.settings import SettingsPage
+
+        return SettingsPage(self.desk, self, test_connection=self.test_connection)
+
+    def page(self, key: str) -> QWidget:
+        if key not in self.pages:
+            widget = self._build(key)
+            widget.setObjectName(widget.objectName() or f"page_{key}")
+            opener = getattr(widget, "open_case", None)
+            if opener is not None and hasattr(opener, "connect"):
+                opener.connect(self.open_case)
+            self.pages[key] = widget
+            self.stack.addWidget(widget)
+        return self.pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        widget = self.page(key)
+        self.stack.setCurrentWidget(widget)
+        row = PAGES.index(key)
+        if self.nav.currentRow() != row:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(row)
+            self.nav.blockSignals(False)
+        settings().set("ui/last_page", key)
+        self.page_changed.emit(key)
+        return widget
+
+    def current_key(self) -> str:
+        current = self.stack.currentWidget()
+        return next((k for k, w in self.pages.items() if w is current), "")
+
+    def focus_search(self) -> None:
+        page = self.show_page("cases")
+        focus = getattr(page, "focus_search", None)
+        if callable(focus):
+            focus()
+
+    def refresh(self) -> None:
+        page = self.stack.currentWidget()
+        fn = getattr(page, "refresh", None)
+        if callable(fn):
+            fn()
+
+    def open_case(self, case_id: int) -> QWidget:
+        """Open (or raise) the case window; GUI-B's ``desktop.ui.case.CaseWindow``."""
+        existing = self.case_windows.get(case_id)
+        if existing is not None:
+            try:
+                existing.show()
+                existing.raise_()
+                existing.activateWindow()
+                return existing
+            except RuntimeError:  # the C++ window was deleted when it closed
+                del self.case_windows[case_id]
+        win = lazy_widget("desktop.ui.case", "CaseWindow", self.tr("案件详情"),
+                          self.desk, case_id, self)
+        if isinstance(win, Placeholder):
+            win.setParent(self, Qt.WindowType.Window)
+            win.resize(720, 480)
+        win.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        win.destroyed.connect(lambda *_: self.case_windows.pop(case_id, None))
+        self.case_windows[case_id] = win
+        win.show()
+        return win
+
+    # -- geometry ----------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geo = settings().get("ui/geometry")
+        if not geo or not self.restoreGeometry(geo):
+            self.resize(1280, 800)
+        state = settings().get("ui/state")
+        if state:
+            self.restoreState(state)
+
+    def save_geometry(self) -> None:
+        s = settings()
+        s.set("ui/geometry", bytes(self.saveGeometry().data()))
+        s.set("ui/state", bytes(self.saveState().data()))
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_geometry()
+        for win in list(self.case_windows.values()):
+            try:
+                win.close()
+            except RuntimeError:
+                pass
+        super().closeEvent(event)
