@@ -14,9 +14,9 @@ from desktop.documents.layout import CONTENT_W, CJKParagraph, Spacer, TextStyle,
 
 TITLE_STYLE = TextStyle(size=22, leading=34, chain=TITLE, align="center", space_after=4)
 NUMBER_STYLE = TextStyle(size=12, leading=20, align="right", space_after=6)
-BODY_STYLE = TextStyle(size=14, leading=25, align="justify", indent_chars=2)
-PLAIN_STYLE = TextStyle(size=14, leading=25, align="justify")
-HEAD_STYLE = TextStyle(size=14, leading=25, align="left", chain=TITLE)
+BODY_STYLE = TextStyle(size=14, leading=24, align="justify", indent_chars=2)
+PLAIN_STYLE = TextStyle(size=14, leading=24, align="justify")
+HEAD_STYLE = TextStyle(size=14, leading=24, align="left", chain=TITLE)
 CELL_STYLE = TextStyle(size=12, leading=18, align="left")
 CELL_LABEL = TextStyle(size=12, leading=18, align="center")
 SMALL_STYLE = TextStyle(size=10.5, leading=16)
@@ -159,8 +159,9 @@ class SealBlock(Flowable):
     """Committee name and date at the right, with the seal image stamped over them."""
 
     def __init__(self, committee: str, date_text: str, seal_png: bytes | None,
-                 *, label: str = "", seal_mm: float = 42):
+                 *, label: str = "", seal_mm: float = 42, qr: QrBlock | None = None):
         super().__init__()
+        self.qr = qr  # drawn at the left of the same band
         self.committee, self.date_text, self.seal_png = committee, date_text, seal_png
         self.label = label  # e.g. "（盖章）"
         self.seal = seal_mm * mm
@@ -177,6 +178,9 @@ class SealBlock(Flowable):
         name = self.committee + (self.label or "")
         draw_line(self.canv, name, x0, h / 2 + 3 * mm, width, st)
         draw_line(self.canv, self.date_text, x0, h / 2 - 7 * mm, width, st)
+        if self.qr is not None:
+            self.qr.wrap(x0 - 4 * mm, h)
+            self.qr.drawOn(self.canv, 0, (h - self.qr.size) / 2)
         if self.seal_png:
             reader = ImageReader(io.BytesIO(self.seal_png))
             cx = x0 + width / 2
@@ -216,7 +220,9 @@ class QrBlock(Flowable):
 def qr_matrix(payload: str) -> list[list[bool]]:
     import qrcode
 
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    # A fixed mask pattern: any mask gives a valid code, and trying all eight costs ~30 ms.
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0,
+                         mask_pattern=2)
     code.add_data(payload.encode("utf-8"))
     code.make(fit=True)
     return code.get_matrix()  # type: ignore[no-any-return]

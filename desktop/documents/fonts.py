@@ -32,7 +32,9 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+# eq=False: identity hashing. These are module singletons used as cache keys on every
+# character measured; field-wise dataclass hashing showed up at the top of the profile.
+@dataclass(frozen=True, eq=False)
 class Face:
     name: str  # ReportLab font name
     file: str  # under resources/fonts
@@ -45,7 +47,7 @@ HANA_A = Face("MD-HanaMinA", "HanaMinA-extra.ttf")
 HANA_B = Face("MD-HanaMinB", "HanaMinB.ttf")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FontChain:
     """Faces tried in order for each character."""
 

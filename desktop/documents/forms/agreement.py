@@ -69,17 +69,17 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
     s.append(blocks.spacer(3))
     meds = mediator_names(data)
     med_rows = [["人民调解员（签名）", n, sign_cell(data, n, mediator=True)] for n in meds]
-    s.append(blocks.sign_table(med_rows or [["人民调解员（签名）", "", ""]]))
-    s.append(blocks.spacer(4))
     when = issue_date(data, ag.signed_on)
-    seal = blocks.SealBlock(data.committee.name, fdate(when),
-                            data.committee.seal_png if opts.final else None)
     qr = blocks.QrBlock(
         f"MDV1|{data.case.number}|agreement|{data.verification_code}",
         [f"案号：{data.case.number}", f"验证码：{data.verification_code or '（草稿无验证码）'}",
          "核验：mediationdesk verify 文件.pdf"],
     )
-    s.append(blocks.keep(seal, blocks.spacer(4), qr))
+    seal = blocks.SealBlock(data.committee.name, fdate(when),
+                            data.committee.seal_png if opts.final else None, qr=qr)
+    # The mediators sign right above the seal: never leave the seal alone on a page.
+    s.append(blocks.keep(blocks.sign_table(med_rows or [["人民调解员（签名）", "", ""]]),
+                         blocks.spacer(4), seal))
     return s
 
 
