@@ -1,0 +1,527 @@
+"""Importing the dispute sweep ledger (矛盾纠纷排查台账) from Excel or CSV.
+
+The steps the wizard and ``mediationdesk import-ledger`` share: ``open_ledger`` reads the file
+and finds the header row (titles merged above it, merged or two-level headers are handled);
+``guess_mapping`` matches the Chinese headers to our fields; ``LedgerService.check`` validates
+every row and names the row and column of every problem; ``LedgerService.import_ledger``
+writes all rows in one transaction or nothing. Each row has a fingerprint (date, parties, type,
+summary) unique per committee, so importing the same ledger again adds nothing, and a ledger
+whose rows were marked resolved since updates them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import unicodedata
+import uuid
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from desktop.domain.dates import parse_date
+from desktop.domain.enums import Role
+from desktop.domain.errors import PermissionDenied, ValidationError
+from desktop.services.base import ServiceBase
+from desktop.store.models import Lookup, SweepRecord
+
+# field -> (Chinese label, required, header aliases; the first alias is the canonical header)
+FIELDS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
+    "found_on": ("排查日期", True, ("排查日期", "发现日期", "排查时间", "登记日期", "摸排日期", "日期")),
+    "parties": ("当事人", True, ("当事人", "当事人姓名", "纠纷当事人", "双方当事人", "涉及人员")),
+    "dispute_type": ("纠纷类型", True, ("纠纷类型", "矛盾纠纷类型", "纠纷类别", "类型", "类别")),
+    "source": ("来源", False, ("来源", "纠纷来源", "信息来源", "排查来源", "线索来源")),
+    "summary": ("简要情况", False, ("简要情况", "纠纷简要情况", "基本情况", "主要内容", "简要案情",
+                                "纠纷内容", "矛盾纠纷简要情况")),
+    "resolved": ("是否化解", False, ("是否化解", "化解与否", "是否已化解")),
+    "resolution": ("化解情况", False, ("化解情况", "处理情况", "化解结果", "调处情况", "办理情况")),
+    "resolved_on": ("化解日期", False, ("化解日期", "化解时间", "办结日期", "结案日期")),
+    "responsible": ("责任人", False, ("责任人", "包案责任人", "负责人", "承办人", "包案领导")),
+}
+YES = {"是", "已化解", "化解", "已解决", "解决", "√", "y", "yes", "1", "true", "已调解", "调解成功",
+       "成功", "已办结", "办结"}
+NO = {"否", "未化解", "未解决", "×", "x", "n", "no", "0", "false", "化解中", "正在化解", "未办结",
+      "调解中", "稳控中", ""}
+MAX_HEADER_SCAN = 15
+MAX_ERRORS = 200
+
+
+@dataclass
+class LedgerFile:
+    """A read ledger: the header row's texts and the data rows (with spreadsheet row numbers)."""
+
+    name: str
+    sheet: str
+    header_row: int  # 1-based, as Excel shows it
+    headers: list[str]
+    rows: list[tuple[int, list[Any]]]  # (row number, cells); blank rows already dropped
+    blank_rows: int = 0
+
+    def preview(self, n: int = 20) -> list[list[str]]:
+        return [[_show(c) for c in cells] for _r, cells in self.rows[:n]]
+
+
+@dataclass
+class Problem:
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第 {self.row} 行" if self.row else "表头"
+        return f"{where}“{self.column}”列：{self.message}" if self.column else f"{where}：{self.message}"
+
+
+class LedgerError(ValidationError):
+    """The ledger cannot be imported; ``problems`` names every bad row and column."""
+
+    def __init__(self, problems: list[Problem], total: int | None = None) -> None:
+        count = total if total is not None else len(problems)
+        head = "；".join(str(p) for p in problems[:3])
+        more = f"（共 {count} 处问题，未导入任何数据）" if count > 1 else "（未导入任何数据）"
+        super().__init__(f"{head}{more}", field="file")
+        self.problems = problems
+        self.total = count
+
+
+@dataclass
+class LedgerResult:
+    rows: int  # data rows read
+    new: int
+    updated: int
+    unchanged: int
+    duplicates_in_file: int
+    blank_rows: int
+    batch: str
+    dry_run: bool
+    found: int = 0
+    resolved: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        verb = "检查通过（试运行，未写入）" if self.dry_run else "导入完成"
+        return (f"{verb}：共 {self.rows} 行，新增 {self.new} 条，更新 {self.updated} 条，"
+                f"已存在未变 {self.unchanged} 条，文件内重复 {self.duplicates_in_file} 行，"
+                f"跳过空行 {self.blank_rows} 行；其中已化解 {self.resolved} 条。")
+
+
+# -- reading ---------------------------------------------------------------------------------
+def _show(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, dt.datetime):
+        return f"{cell:%Y-%m-%d}" if cell.time() == dt.time() else f"{cell:%Y-%m-%d %H:%M}"
+    if isinstance(cell, dt.date):
+        return f"{cell:%Y-%m-%d}"
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def norm_header(text: Any) -> str:
+    t = unicodedata.normalize("NFKC", _show(text))
+    return re.sub(r"[\s*＊:：()（）\[\]【】]", "", t)
+
+
+def _not_spreadsheet(name: str, why: str = "") -> ValidationError:
+    return ValidationError(
+        f"文件“{name}”不是可读取的 Excel（.xlsx）或 CSV 表格{why}。请在 Excel 或 WPS 中“另存为”"
+        ".xlsx 或 CSV（UTF-8）后再导入。", field="file")
+
+
+def _read_xlsx(path: Path) -> tuple[str, list[list[Any]], list[tuple[int, int, int, int]]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        raise _not_spreadsheet(path.name) from err
+    ws = wb.worksheets[0]
+    for candidate in wb.worksheets:  # the first sheet that has data
+        if candidate.max_row > 1:
+            ws = candidate
+            break
+    merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    return ws.title, rows, merged
+
+
+def _read_csv(path: Path) -> list[list[Any]]:
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise _not_spreadsheet(path.name, "（文件含二进制内容）")
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes nearly anything
+        raise _not_spreadsheet(path.name, "（无法识别文字编码）")
+    first = text.split("\n", 1)[0]
+    delim = "\t" if first.count("\t") > first.count(",") else ","
+    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delim)]
+
+
+def _is_blank(cells: Sequence[Any]) -> bool:
+    return all(_show(c) == "" for c in cells)
+
+
+def _header_score(cells: Sequence[Any]) -> int:
+    names = {norm_header(c) for c in cells if _show(c)}
+    aliases = {a for _l, _r, al in FIELDS.values() for a in al}
+    return len(names & aliases)
+
+
+def open_ledger(path: str | Path) -> LedgerFile:
+    """Read the first sheet (or the CSV) and locate the header row."""
+    path = Path(path)
+    if not path.exists():
+        raise ValidationError(f"找不到文件：{path}", field="file")
+    suffix = path.suffix.lower()
+    merged: list[tuple[int, int, int, int]] = []
+    sheet = ""
+    if suffix in (".xlsx", ".xlsm"):
+        sheet, grid, merged = _read_xlsx(path)
+    elif suffix in (".csv", ".txt"):
+        grid = _read_csv(path)
+    elif suffix in (".xls", ".et", ".wps"):
+        raise _not_spreadsheet(path.name, "（旧版 .xls 格式暂不支持）")
+    else:
+        if zipfile.is_zipfile(path):
+            sheet, grid, merged = _read_xlsx(path)
+        else:
+            raise _not_spreadsheet(path.name)
+    width = max((len(r) for r in grid), default=0)
+    grid = [list(r) + [None] * (width - len(r)) for r in grid]
+    # a merged cell's value sits in its top-left cell: spread it over the range
+    for r0, c0, r1, c1 in merged:
+        value = grid[r0 - 1][c0 - 1] if r0 - 1 < len(grid) else None
+        for r in range(r0, min(r1, len(grid)) + 1):
+            for c in range(c0, c1 + 1):
+                if r - 1 < len(grid) and c - 1 < width:
+                    grid[r - 1][c - 1] = value
+    scan = grid[:MAX_HEADER_SCAN]
+    scores = [_header_score(r) for r in scan]
+    if not scores or max(scores) == 0:
+        raise ValidationError(
+            f"文件“{path.name}”的前 {MAX_HEADER_SCAN} 行中找不到表头（如 排查日期、当事人、纠纷类型）。"
+            "请检查是否选错了文件或工作表，或用列对应文件（--mapping）指定。", field="file")
+    h = scores.index(max(scores))
+    headers = [_show(c) for c in grid[h]]
+    start = h + 1
+    # two-level header: the row below also names fields (e.g. 化解情况 over 是否化解 | 化解日期)
+    if h + 1 < len(grid) and _header_score(grid[h + 1]) > 0 and not _looks_like_data(grid[h + 1]):
+        headers = [_show(lo) or up for up, lo in zip(headers, grid[h + 1], strict=True)]
+        start = h + 2
+    rows, blank = [], 0
+    for i in range(start, len(grid)):
+        cells = grid[i]
+        if _is_blank(cells):
+            blank += 1
+            continue
+        rows.append((i + 1, cells))
+    # trailing blank lines are not worth counting
+    return LedgerFile(path.name, sheet, h + 1, headers, rows, blank)
+
+
+def _looks_like_data(cells: Sequence[Any]) -> bool:
+    return any(isinstance(c, (dt.date, int, float)) for c in cells)
+
+
+def guess_mapping(headers: Sequence[str]) -> dict[str, int]:
+    """Field -> column index, from the Chinese headers (exact alias first, then contains)."""
+    normed = [norm_header(h) for h in headers]
+    out: dict[str, int] = {}
+    used: set[int] = set()
+    for exact in (True, False):
+        for fname, (_label, _req, aliases) in FIELDS.items():
+            if fname in out:
+                continue
+            for alias in aliases:
+                hits = [i for i, h in enumerate(normed) if i not in used and h and (
+                    h == alias if exact else (alias in h and len(alias) >= 3))]
+                if hits:
+                    out[fname] = hits[0]
+                    used.add(hits[0])
+                    break
+    return out
+
+
+def load_mapping(path: str | Path, headers: Sequence[str]) -> dict[str, int]:
+    """A mapping file: JSON ``{"found_on": "排查时间", "parties": "C", ...}`` (header text or
+    column letter); fields it leaves out are guessed."""
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as err:
+        raise ValidationError(f"列对应文件无法读取：{err}", field="mapping") from err
+    if not isinstance(raw, dict):
+        raise ValidationError("列对应文件应为 JSON 对象，如 {\"found_on\": \"排查时间\"}。", field="mapping")
+    normed = [norm_header(h) for h in headers]
+    mapping = guess_mapping(headers)
+    for fname, target in raw.items():
+        if fname not in FIELDS:
+            raise ValidationError(f"列对应文件中的字段“{fname}”未知（可用：{'、'.join(FIELDS)}）。",
+                                  field="mapping")
+        t = str(target).strip()
+        if re.fullmatch(r"[A-Za-z]{1,2}", t):
+            from openpyxl.utils import column_index_from_string
+            mapping[fname] = column_index_from_string(t.upper()) - 1
+        elif norm_header(t) in normed:
+            mapping[fname] = normed.index(norm_header(t))
+        else:
+            raise ValidationError(f"列对应文件：表头中没有“{t}”这一列。", field="mapping")
+    return mapping
+
+
+# -- validation ------------------------------------------------------------------------------
+def fingerprint(found_on: dt.date, parties: str, dispute_type: str, summary: str) -> str:
+    def squash(s: str) -> str:
+        s = unicodedata.normalize("NFKC", s)
+        return re.sub(r"[\s,，、;；/]+", "|", s).strip("|")
+
+    key = "\x1f".join([found_on.isoformat(), squash(parties), dispute_type, squash(summary)])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _date(cell: Any, label: str) -> dt.date:
+    if isinstance(cell, dt.datetime):
+        return cell.date()
+    if isinstance(cell, dt.date):
+        return cell
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        if 20000 < cell < 80000:  # an Excel serial date that lost its format
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(cell))
+        return parse_date(str(int(cell)), field=label)
+    return parse_date(str(cell), field=label)
+
+
+def _yes_no(text: str) -> bool | None:
+    t = unicodedata.normalize("NFKC", text).strip().lower()
+    if t in YES:
+        return True
+    if t in NO:
+        return False
+    return None
+
+
+def _type_index(types: list[tuple[str, str]]) -> dict[str, str]:
+    idx: dict[str, str] = {}
+    for code, name in types:
+        for key in (code.lower(), name, f"{name}纠纷", f"{name}类", f"{name}类纠纷", f"{name}矛盾纠纷"):
+            idx[key] = code
+    # names the ledgers commonly use for the default types
+    for alias, code in (("婚姻", "marriage"), ("家庭", "marriage"), ("邻里关系", "neighbor"),
+                        ("宅基地", "housing"), ("房屋", "housing"), ("劳资", "labor"),
+                        ("劳动", "labor"), ("医患", "medical"), ("交通事故", "traffic"),
+                        ("征地", "demolition"), ("拆迁", "demolition"), ("土地", "land"),
+                        ("山林", "land"), ("物业管理", "property_mgmt"), ("消费者", "consumer")):
+        if code in {c for c, _n in types}:
+            idx.setdefault(alias, code)
+            idx.setdefault(f"{alias}纠纷", code)
+    return idx
+
+
+@dataclass
+class Checked:
+    records: list[dict[str, Any]]
+    problems: list[Problem]
+    problem_count: int
+    duplicates_in_file: int
+
+
+def check_rows(ledger: LedgerFile, mapping: dict[str, int], types: list[tuple[str, str]],
+               today: dt.date) -> Checked:
+    missing = [FIELDS[f][0] for f, (_l, req, _a) in FIELDS.items() if req and f not in mapping]
+    if missing:
+        raise LedgerError([Problem(None, m, "找不到这一必填列，请在列对应中指定。") for m in missing])
+    width = len(ledger.headers)
+    for fname, col in mapping.items():
+        if not 0 <= col < width:
+            raise LedgerError([Problem(None, FIELDS[fname][0], f"指定的第 {col + 1} 列不存在。")])
+    type_idx = _type_index(types)
+    names = "、".join(n for _c, n in types)
+    problems: list[Problem] = []
+    count = 0
+    seen: set[str] = set()
+    dups = 0
+    records = []
+
+    def bad(row: int, fname: str, msg: str) -> None:
+        nonlocal count
+        count += 1
+        if len(problems) < MAX_ERRORS:
+            col = mapping[fname]
+            header = ledger.headers[col] or FIELDS[fname][0]
+            problems.append(Problem(row, header, msg))
+
+    for row, cells in ledger.rows:
+        def get(fname: str, cells: list[Any] = cells) -> Any:
+            return cells[mapping[fname]] if fname in mapping else None
+
+        before = count
+        found_on = resolved_on = None
+        try:
+            raw = get("found_on")
+            if _show(raw) == "":
+                bad(row, "found_on", "排查日期为空。")
+            else:
+                found_on = _date(raw, "found_on")
+                if found_on > today:
+                    bad(row, "found_on", f"排查日期 {found_on:%Y-%m-%d} 晚于今天。")
+        except ValidationError as err:
+            bad(row, "found_on", err.message)
+        parties = _show(get("parties"))
+        if not parties:
+            bad(row, "parties", "当事人为空。")
+        elif len(parties) > 200:
+            bad(row, "parties", f"当事人过长（{len(parties)} 字，最多 200 字）。")
+        type_text = unicodedata.normalize("NFKC", _show(get("dispute_type"))).replace(" ", "")
+        code = type_idx.get(type_text) or type_idx.get(type_text.lower())
+        if not type_text:
+            bad(row, "dispute_type", "纠纷类型为空。")
+        elif code is None:
+            bad(row, "dispute_type", f"未知的纠纷类型“{type_text}”（可用：{names}）。")
+        resolved: bool | None = None
+        if "resolved" in mapping:
+            yn = _show(get("resolved"))
+            resolved = _yes_no(yn)
+            if resolved is None:
+                bad(row, "resolved", f"“{yn}”无法识别，请填 是 或 否。")
+        if "resolved_on" in mapping and _show(get("resolved_on")):
+            try:
+                resolved_on = _date(get("resolved_on"), "resolved_on")
+                if found_on and resolved_on < found_on:
+                    bad(row, "resolved_on", "化解日期早于排查日期。")
+                elif resolved_on > today:
+                    bad(row, "resolved_on", f"化解日期 {resolved_on:%Y-%m-%d} 晚于今天。")
+                elif resolved is False:
+                    bad(row, "resolved_on", "已填写化解日期，但“是否化解”为否。")
+            except ValidationError as err:
+                bad(row, "resolved_on", err.message)
+        resolution = _show(get("resolution"))
+        if resolved is None:
+            if resolved_on is not None:
+                resolved = True
+            else:
+                yn = _yes_no(resolution)
+                resolved = bool(yn) if yn is not None else bool(
+                    re.search(r"(已|成功)(化解|调解|解决|办结)|达成(调解)?协议", resolution)
+                    and not re.search(r"未(化解|解决|达成)", resolution))
+        for fname, limit in (("source", 60), ("responsible", 40)):
+            if len(_show(get(fname))) > limit:
+                bad(row, fname, f"内容过长（最多 {limit} 字）。")
+        if count > before or found_on is None or code is None:
+            continue
+        summary = _show(get("summary"))
+        fp = fingerprint(found_on, parties, code, summary)
+        if fp in seen:
+            dups += 1
+            continue
+        seen.add(fp)
+        records.append({"fingerprint": fp, "found_on": found_on, "parties": parties,
+                            "dispute_type": code, "source": _show(get("source")), "summary": summary,
+                            "resolved": resolved, "resolution": resolution, "resolved_on": resolved_on,
+                            "responsible": _show(get("responsible"))})
+    if not ledger.rows:
+        problems.append(Problem(None, "", "表格中没有数据行。"))
+        count += 1
+    return Checked(records, problems, count, dups)
+
+
+# -- the service -----------------------------------------------------------------------------
+class LedgerService(ServiceBase):
+    IMPORT_ROLES = (Role.DIRECTOR, Role.ADMIN, Role.MEDIATOR)
+
+    def _committee(self, committee_id: int | None) -> int:
+        if self.actor.role not in self.IMPORT_ROLES:
+            raise PermissionDenied("您的角色不能导入排查台账。")
+        cid = committee_id or self.actor.committee_id
+        if cid is None:
+            raise ValidationError("请指定台账所属的调委会。", field="committee")
+        if cid != self.actor.committee_id and not self.actor.spans_deployment:
+            raise PermissionDenied("只能向本调委会导入排查台账。")
+        return cid
+
+    def dispute_types(self) -> list[tuple[str, str]]:
+        with self._read() as s:
+            return [(c, n) for c, n in s.execute(
+                select(Lookup.code, Lookup.name).where(Lookup.kind == "dispute_type",
+                                                       Lookup.active.is_(True))
+                .order_by(Lookup.sort_order))]
+
+    def check(self, ledger: LedgerFile, mapping: dict[str, int]) -> Checked:
+        return check_rows(ledger, mapping, self.dispute_types(), self.today())
+
+    def import_ledger(self, ledger: LedgerFile | str | Path, mapping: dict[str, int] | None = None,
+                      *, dry_run: bool = False, committee_id: int | None = None,
+                      progress: Callable[[int, str], None] | None = None) -> LedgerResult:
+        """Validate every row; then write them all in one transaction (or nothing)."""
+        cid = self._committee(committee_id)
+        if not isinstance(ledger, LedgerFile):
+            ledger = open_ledger(ledger)
+        mapping = mapping if mapping is not None else guess_mapping(ledger.headers)
+        if progress:
+            progress(5, "正在检查每一行…")
+        checked = self.check(ledger, mapping)
+        if checked.problem_count:
+            raise LedgerError(checked.problems, checked.problem_count)
+        batch = uuid.uuid4().hex[:16]
+        records = checked.records
+        new: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
+        unchanged = 0
+        with (self._read() if dry_run else self._write()) as ctx:
+            s = ctx if dry_run else ctx.session  # type: ignore[union-attr]
+            existing: dict[str, tuple[int, bool, str, dt.date | None, str]] = {}
+            fps = [r["fingerprint"] for r in records]
+            for i in range(0, len(fps), 900):  # SQLite's parameter limit
+                for row in s.execute(select(SweepRecord.fingerprint, SweepRecord.id,
+                                            SweepRecord.resolved, SweepRecord.resolution,
+                                            SweepRecord.resolved_on, SweepRecord.responsible)
+                                     .where(SweepRecord.committee_id == cid,
+                                            SweepRecord.fingerprint.in_(fps[i:i + 900]))):
+                    existing[row[0]] = tuple(row[1:])  # type: ignore[assignment]
+            for r in records:
+                old = existing.get(r["fingerprint"])
+                if old is None:
+                    new.append(dict(r, committee_id=cid, import_batch=batch, version=1,
+                                    imported_at=dt.datetime.now().replace(microsecond=0)))
+                elif (old[1], old[2], old[3], old[4]) != (r["resolved"], r["resolution"],
+                                                          r["resolved_on"], r["responsible"]):
+                    changed.append({"id": old[0], "resolved": r["resolved"],
+                                        "resolution": r["resolution"], "resolved_on": r["resolved_on"],
+                                        "responsible": r["responsible"]})
+                else:
+                    unchanged += 1
+            if progress:
+                progress(50, f"正在写入 {len(new)} 条新记录…")
+            if not dry_run:
+                if new:
+                    s.execute(insert(SweepRecord), new)
+                for c in changed:
+                    s.execute(update(SweepRecord).where(SweepRecord.id == c.pop("id"))
+                              .values(**c, version=SweepRecord.version + 1))
+                ctx.audit("import_ledger", "sweep", None,  # type: ignore[union-attr]
+                          f"导入排查台账“{ledger.name}”：新增 {len(new)} 条，更新 {len(changed)} 条",
+                          file=ledger.name, batch=batch, new=len(new), updated=len(changed),
+                          committee_id=cid)
+        if progress:
+            progress(100, "完成")
+        return LedgerResult(len(ledger.rows), len(new), len(changed), unchanged,
+                            checked.duplicates_in_file, ledger.blank_rows, batch, dry_run,
+                            found=len(records), resolved=sum(1 for r in records if r["resolved"]))
+
+
+__all__ = ["FIELDS", "LedgerError", "LedgerFile", "LedgerResult", "LedgerService", "Problem",
+           "fingerprint", "guess_mapping", "load_mapping", "open_ledger"]
