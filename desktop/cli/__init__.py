@@ -22,6 +22,7 @@ COMMAND_MODULES: list[str] = [
     "desktop.cli.selftest",
     "desktop.cli.lan",
     "desktop.cli.documents",
+    "desktop.cli.reports",
 ]
 
 
