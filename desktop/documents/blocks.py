@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from functools import lru_cache
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -111,12 +112,37 @@ def grid(
     return table
 
 
+@lru_cache(maxsize=64)
+def image_reader(data: bytes) -> ImageReader:
+    """Decoded once per process: the seal and a case's signatures recur on every form."""
+    reader = ImageReader(io.BytesIO(data))
+    reader.getRGBData()  # decode now; ReportLab keeps the pixels on the reader
+    return reader
+
+
+@lru_cache(maxsize=32)
+def scan_image(data: bytes) -> bytes:
+    """A large opaque scan as JPEG (quality 92), which ReportLab embeds without re-encoding.
+
+    PNG scans of paper pages are megabytes of pixels that would be inflated and deflated on
+    every dossier; scanners themselves deliver JPEG. Small or transparent images stay as they
+    are."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        if im.format == "JPEG" or im.mode not in ("RGB", "L") or im.width * im.height < 1_000_000:
+            return data
+        out = io.BytesIO()
+        im.save(out, "JPEG", quality=92, optimize=False)
+        return out.getvalue()
+
+
 class ImageBox(Flowable):
     """An image scaled to fit a box (signature pads, scans)."""
 
     def __init__(self, data: bytes, width: float, height: float, align: str = "center"):
         super().__init__()
-        self.reader = ImageReader(io.BytesIO(data))
+        self.reader = image_reader(data)
         iw, ih = self.reader.getSize()
         scale = min(width / iw, height / ih)
         self.w, self.h = iw * scale, ih * scale
@@ -182,7 +208,7 @@ class SealBlock(Flowable):
             self.qr.wrap(x0 - 4 * mm, h)
             self.qr.drawOn(self.canv, 0, (h - self.qr.size) / 2)
         if self.seal_png:
-            reader = ImageReader(io.BytesIO(self.seal_png))
+            reader = image_reader(self.seal_png)
             cx = x0 + width / 2
             self.canv.drawImage(reader, cx - self.seal / 2, h / 2 - self.seal / 2 + 1 * mm,
                                 self.seal, self.seal, mask="auto", preserveAspectRatio=True)

@@ -71,7 +71,7 @@ def _image_pdf(a: AttachmentFile) -> bytes:
     buf = io.BytesIO()
     c = rl_canvas.Canvas(buf, pagesize=(PAGE_W, PAGE_H),
                          initialFontName=ensure_registered(BODY.faces[0]))
-    reader = ImageReader(io.BytesIO(a.data))
+    reader = ImageReader(io.BytesIO(blocks.scan_image(a.data)))
     iw, ih = reader.getSize()
     box_w, box_h = CONTENT_W, PAGE_H - MARGIN_T - MARGIN_B - 12 * mm
     scale = min(box_w / iw, box_h / ih)
