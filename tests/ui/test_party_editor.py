@@ -63,7 +63,7 @@ def test_short_id_is_an_error_once_the_user_leaves_the_field(qtbot, card):
     qtbot.keyClicks(card.id_number, "1101051949")
     card.id_number.editingFinished.emit()
     assert message(card, "id_number") == "身份证号码应为18位，当前为10位。"
-    assert card.errors() == {"id_number": "身份证号码应为18位，当前为10位。"}
+    assert card.errors() == {"name": "请填写姓名。", "id_number": "身份证号码应为18位，当前为10位。"}
 
 
 def test_names_with_rare_characters_and_middle_dot_typed_by_input_method(qtbot, card):

@@ -15,6 +15,7 @@ from desktop.ui.qt import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDate,
     QDateTime,
     QDateTimeEdit,
     QDialog,
@@ -32,6 +33,7 @@ from desktop.ui.qt import (
     Qt,
     QTableWidget,
     QTextBrowser,
+    QTime,
     QVBoxLayout,
     QWidget,
 )
@@ -66,7 +68,7 @@ C_KIND, C_NAME, C_ROLE, C_UNIT, C_TITLE, C_NUMBER = range(6)
 
 
 def to_qdatetime(value: dt.datetime) -> QDateTime:
-    return QDateTime(value.year, value.month, value.day, value.hour, value.minute)
+    return QDateTime(QDate(value.year, value.month, value.day), QTime(value.hour, value.minute))
 
 
 def from_qdatetime(value: QDateTime) -> dt.datetime:
