@@ -96,7 +96,7 @@ class LookupService(ServiceBase):
     def labels(self, kind: str) -> dict[str, str]:
         with self._read() as s:
             return dict(s.execute(select(Lookup.code, Lookup.name).where(Lookup.kind == kind))
-                        .tuples().all())
+                        .all())
 
     def save(self, kind: str, code: str, name: str, group: str = "", active: bool = True) -> None:
         """Add or rename an entry (codes are never reused for something else)."""

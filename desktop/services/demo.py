@@ -349,10 +349,11 @@ def _insert_batch(s: Any, db: Database, rng: random.Random, days: list[dt.date],
              ("agreement", Agreement), ("obligation", Obligation), ("oral", OralAgreement),
              ("termination", Termination), ("followup", FollowUp),
              ("confirmation", JudicialConfirmation), ("risk", RiskFlag)]
+    conn = s.connection()  # Core executemany: one statement per table, not the ORM bulk path
     for key, model in order:
         data = rows[key]
         if data:
-            s.execute(insert(model), _uniform(data))
+            conn.execute(model.__table__.insert(), _uniform(model.__table__, data))
     for (cid, year), seq in counters.items():
         updated = s.execute(NumberCounter.__table__.update().where(
             NumberCounter.committee_id == cid, NumberCounter.year == year).values(last_seq=seq))
@@ -370,9 +371,14 @@ class _P:
     side: str
 
 
-def _uniform(data: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """executemany needs the same keys in every row."""
+def _uniform(table: Any, data: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """executemany needs the same keys in every row; a missing key takes the column's
+    Python-side scalar default (Core does not apply defaults to keys that are present)."""
     keys: set[str] = set()
     for d in data:
         keys.update(d)
-    return [{k: d.get(k) for k in keys} for d in data]
+    defaults = {}
+    for k in keys:
+        default = table.c[k].default
+        defaults[k] = default.arg if default is not None and default.is_scalar else None
+    return [{k: d.get(k, defaults[k]) for k in keys} for d in data]

@@ -24,7 +24,7 @@ def _view(u: User, committee_names: dict[int, str]) -> UserView:
 class UserService(ServiceBase):
     def list(self) -> list[UserView]:
         with self._read() as s:
-            names = dict(s.execute(select(Committee.id, Committee.name)).tuples().all())
+            names = dict(s.execute(select(Committee.id, Committee.name)).all())
             stmt = select(User).order_by(User.id)
             if not self.actor.spans_deployment:
                 stmt = stmt.where(User.committee_id == self.actor.committee_id)
@@ -60,7 +60,7 @@ class UserService(ServiceBase):
             s.flush()
             tx.audit("create", "user", user.id,
                      f"新增用户 {username}（{display_name}，{Role(role).label}）")
-            names = dict(s.execute(select(Committee.id, Committee.name)).tuples().all())
+            names = dict(s.execute(select(Committee.id, Committee.name)).all())
             return _view(user, names)
 
     def update(self, user_id: int, version: int, *, display_name: str | None = None,
@@ -86,7 +86,7 @@ class UserService(ServiceBase):
                 user.committee_id, _ = committee_id, changes.append("所属调委会")
             tx.audit("update", "user", user.id, f"修改用户 {user.username}：{'、'.join(changes)}")
             tx.session.flush()
-            names = dict(tx.session.execute(select(Committee.id, Committee.name)).tuples().all())
+            names = dict(tx.session.execute(select(Committee.id, Committee.name)).all())
             return _view(user, names)
 
     def reset_password(self, user_id: int, new_password: str) -> None:

@@ -1,0 +1,152 @@
+"""Intake through the real services on a real SQLite file: register, duplicates, accept with
+numbering, refuse, edit with optimistic locking, assign, extend, refer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from desktop.domain.errors import (ConflictError, InvalidTransition, NotFound, PermissionDenied,
+                                   ValidationError)
+from desktop.services.dto import CaseDraft, CaseQuery, CaseUpdate, PartyInput
+from tests.helpers.db import Desks
+
+VALID_ID = "11010519491231002X"  # GB 11643's example: female, born 1949-12-31
+
+
+def draft(**kw: object) -> CaseDraft:
+    parties = kw.pop("parties", None) or [
+        PartyInput("张𠮷", side="applicant", id_number=VALID_ID, phone="13812345678"),
+        PartyInput("李四", side="respondent", phone="0571-87654321"),
+    ]
+    return CaseDraft(parties=parties, dispute_type=kw.pop("dispute_type", "neighbor"),  # type: ignore[arg-type]
+                     source=kw.pop("source", "party_apply"), facts=kw.pop("facts", "楼上漏水"),  # type: ignore[arg-type]
+                     **kw)  # type: ignore[arg-type]
+
+
+def test_register_derives_birth_and_sex_and_masks(desks: Desks) -> None:
+    wang = desks["wang"]
+    ref = wang.intake.register(draft())
+    c = wang.cases.get(ref.id)
+    assert c.status == "registered" and c.number is None
+    assert c.mediator_name == "王建国"  # the registering mediator takes the case
+    zhang = c.parties[0]
+    assert (zhang.sex, zhang.birth_date) == ("female", dt.date(1949, 12, 31))
+    assert zhang.id_number == "110105********002X" and zhang.phone == "138****5678"
+    full = wang.cases.get(ref.id, unmask=True)
+    assert full.parties[0].id_number == VALID_ID
+    assert any("完整个人信息" in h.summary for h in wang.cases.history(ref.id))
+
+
+def test_register_errors_name_each_field(desks: Desks) -> None:
+    bad = draft(parties=[PartyInput("张三", id_number="110105194912310021", phone="12345"),
+                         PartyInput("", side="respondent")], facts="")
+    with pytest.raises(ValidationError) as err:
+        desks["wang"].intake.register(bad)
+    errors = err.value.errors
+    assert "校验" in errors["parties.0.id_number"]
+    assert "parties.0.phone" in errors and "parties.1.name" in errors and "facts" in errors
+    with pytest.raises(ValidationError) as err2:
+        desks["wang"].intake.register(draft(source="police_110"))
+    assert err2.value.field == "referring_unit"
+    with pytest.raises(ValidationError) as err3:
+        desks["wang"].intake.register(draft(dispute_type="nonsense"))
+    assert err3.value.field == "dispute_type"
+
+
+def test_duplicates_by_id_phone_and_name(desks: Desks) -> None:
+    wang = desks["wang"]
+    first = wang.intake.register(draft())
+    hits = wang.intake.find_duplicates([PartyInput("别名", id_number=VALID_ID)])
+    assert [h.case.id for h in hits] == [first.id]
+    assert "身份证件号码相同" in hits[0].reasons[0]
+    assert wang.intake.find_duplicates([PartyInput("某人", phone="0571-87654321")])[0].case.id == first.id
+    assert wang.intake.find_duplicates([PartyInput("李四")])[0].reasons == ["姓名相同：李四"]
+    # another committee's mediator does not see it
+    assert desks["zhao"].intake.find_duplicates([PartyInput("x", id_number=VALID_ID)]) == []
+    # a closed case is not a duplicate
+    wang.intake.refuse(first.id, None, "不属于受理范围")
+    assert wang.intake.find_duplicates([PartyInput("x", id_number=VALID_ID)]) == []
+
+
+def test_accept_numbers_per_committee_and_year(desks: Desks) -> None:
+    wang, zhao = desks["wang"], desks["zhao"]
+    a = wang.intake.accept(wang.intake.register(draft()).id)
+    b = wang.intake.accept(wang.intake.register(draft()).id)
+    c = zhao.intake.accept(zhao.intake.register(draft()).id)
+    year = dt.date.today().year
+    assert a.number == f"（{year}）青人调字第0001号"
+    assert b.number == f"（{year}）青人调字第0002号"
+    assert c.number == f"（{year}）河人调字第0001号"
+    detail = wang.cases.get(a.id)
+    assert detail.deadline == dt.date.today() + dt.timedelta(days=30)
+    old = wang.intake.accept(wang.intake.register(draft()).id, accepted_on=dt.date(year - 1, 12, 30))
+    assert old.number == f"（{year - 1}）青人调字第0001号"
+    with pytest.raises(InvalidTransition):
+        wang.intake.accept(a.id)
+
+
+def test_refuse_needs_reason(desks: Desks) -> None:
+    ref = desks["wang"].intake.register(draft())
+    with pytest.raises(ValidationError):
+        desks["wang"].intake.refuse(ref.id, None, " ")
+    out = desks["wang"].intake.refuse(ref.id, None, "已起诉至法院")
+    assert out.status == "refused"
+
+
+def test_concurrent_edit_is_a_conflict_with_the_other_change(desks: Desks) -> None:
+    wang, zhuren = desks["wang"], desks["zhuren"]
+    ref = wang.intake.register(draft())
+    seen = wang.cases.get(ref.id)
+    zhuren.intake.update_case(ref.id, seen.version, CaseUpdate(facts="主任补充的事实"))
+    with pytest.raises(ConflictError) as err:
+        wang.intake.update_case(ref.id, seen.version, CaseUpdate(facts="王的版本"))
+    assert err.value.changes[0].theirs == "主任补充的事实"
+    assert err.value.changed_by == "zhuren" and "zhuren" in err.value.message
+    assert wang.cases.get(ref.id).facts == "主任补充的事实"
+
+
+def test_mediator_limits(desks: Desks) -> None:
+    ref = desks["wang"].intake.register(draft())
+    with pytest.raises(PermissionDenied):
+        desks["li"].intake.accept(ref.id)  # assigned to wang, not li
+    with pytest.raises(NotFound):
+        desks["zhao"].cases.get(ref.id)  # another committee
+    with pytest.raises(PermissionDenied):
+        desks["ducha"].intake.register(draft())
+    with pytest.raises(PermissionDenied):
+        desks["wang"].intake.assign(ref.id, desks.actor("li").user_id)
+    desks["zhuren"].intake.assign(ref.id, desks.actor("li").user_id)
+    assert desks["li"].intake.accept(ref.id).status == "accepted"
+
+
+def test_extend_and_refer(desks: Desks) -> None:
+    wang = desks["wang"]
+    ref = wang.intake.accept(wang.intake.register(draft()).id)
+    before = wang.cases.get(ref.id).deadline
+    assert before is not None
+    wang.intake.extend(ref.id, 15, "需等待伤情鉴定结果")
+    detail = wang.cases.get(ref.id)
+    assert detail.deadline == before + dt.timedelta(days=15)
+    assert detail.extensions[0].reason == "需等待伤情鉴定结果"
+    other = wang.intake.register(draft())
+    wang.intake.refuse(other.id, None, "属于劳动仲裁范围")
+    wang.intake.refer(other.id, "青山区劳动人事争议仲裁委员会", "属于劳动仲裁范围")
+    assert wang.cases.get(other.id).status == "referred"
+
+
+def test_search_by_number_name_pinyin_id_tail_and_phone(desks: Desks) -> None:
+    wang = desks["wang"]
+    ref = wang.intake.accept(wang.intake.register(draft(parties=[
+        PartyInput("张三丰", id_number=VALID_ID, phone="13812345678"),
+        PartyInput("李四", side="respondent")])).id)
+    wang.intake.register(draft(parties=[PartyInput("王五", phone="13900000000"),
+                                        PartyInput("赵六", side="respondent")]))
+    for text in ["张三丰", "张三", "zsf", "zhangsanfeng", "002X", "1231002x", "13812345678",
+                 "0001", ref.number]:
+        rows = wang.cases.search(CaseQuery(text=text)).rows
+        assert [r.id for r in rows] == [ref.id], text
+    assert wang.cases.search(CaseQuery()).total == 2
+    assert wang.cases.search(CaseQuery(statuses=["accepted"])).total == 1
+    assert wang.cases.search(CaseQuery(text="不存在的人")).total == 0
