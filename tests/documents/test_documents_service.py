@@ -1,0 +1,142 @@
+"""Documents through the services on a real SQLite database: case data mapping, seal key in
+the keyring, a sealed final recorded with its SHA-256, drafts, permissions, the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import subprocess
+import sys
+from decimal import Decimal
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from desktop.documents.sample import signature_png
+from desktop.documents.verify import verify_pdf
+from desktop.domain.errors import PermissionDenied, ValidationError
+from desktop.services.documents import DocumentService
+from desktop.services.dto import AgreementInput, ObligationInput
+from tests.documents.conftest import flat
+from tests.helpers.db import PASSWORDS, Desks
+from tests.services.test_case_life import accepted, joint_session
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture
+def ring() -> MemoryKeyring:
+    before = keyring.get_keyring()
+    r = MemoryKeyring()
+    keyring.set_keyring(r)
+    yield r  # type: ignore[misc]
+    keyring.set_keyring(before)
+
+
+def concluded_case(desks: Desks) -> int:
+    wang = desks["wang"]
+    cid = accepted(wang)
+    joint_session(wang, cid)
+    a, b = wang.cases.get(cid).parties
+    wang.outcomes.save_agreement(cid, AgreementInput(
+        "楼上漏水致楼下受损", "赔偿数额", "被申请人负主要责任", obligations=[
+            ObligationInput("赔偿维修费", b.id, a.id, Decimal("12000.00"), "银行转账",
+                            dt.date(2026, 12, 31))]))
+    for i, p in enumerate((a, b)):
+        wang.outcomes.sign(cid, signer_kind="party", signer_name=p.name, party_id=p.id,
+                           png=signature_png(i + 1))
+    wang.outcomes.sign(cid, signer_kind="mediator", signer_name="王建国", png=signature_png(5),
+                       user_id=desks.actor("wang").user_id)
+    wang.outcomes.conclude_written(cid)
+    return cid
+
+
+def test_sealed_final_is_recorded_and_verifies(desks: Desks, ring: MemoryKeyring,
+                                               tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cid = concluded_case(desks)
+    director = DocumentService(desks.db, desks.actor("zhuren"))
+    ca_pem = director.create_seal_key()
+    assert "BEGIN CERTIFICATE" in ca_pem and len(ring.store) == 1
+    wang = DocumentService(desks.db, desks.actor("wang"))
+    issued = wang.issue(cid, "agreement", final=True)
+    assert issued.final and issued.sha256 == hashlib.sha256(issued.data).hexdigest()
+    detail = desks["wang"].cases.get(cid)
+    docs = [d for d in detail.documents if d.final]
+    assert [(d.form, d.sha256, d.verification_code) for d in docs] == [
+        ("agreement", issued.sha256, issued.verification_code)]
+    res = verify_pdf(issued.data, wang.trusted_certs())
+    assert res.ok, res.report()
+    assert res.case_number == detail.number and res.verification_code == issued.verification_code
+    path = tmp_path / "a.pdf"
+    path.write_bytes(issued.data)
+    text = flat(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                               check=True).stdout, footers=False)
+    party_names = [p.name for p in detail.parties]
+    for s in [*party_names, "¥12,000.00（大写：人民币壹万贰仟元整）", "本协议一式三份",
+              "王建国", detail.number or "", issued.verification_code]:
+        assert flat(s) in text, s
+    # The full ID number is printed on the agreement (the list views mask it).
+    full = desks["wang"].cases.get(cid, unmask=True).parties[0].id_number
+    assert full and full in text
+
+
+def test_final_needs_a_seal_key_and_drafts_do_not(desks: Desks, ring: MemoryKeyring) -> None:
+    cid = concluded_case(desks)
+    wang = DocumentService(desks.db, desks.actor("wang"))
+    with pytest.raises(ValidationError, match="电子印章"):
+        wang.issue(cid, "agreement", final=True)
+    draft = wang.issue(cid, "record")
+    assert not draft.final and draft.verification_code == "" and draft.pages >= 1
+    with pytest.raises(PermissionDenied):
+        DocumentService(desks.db, desks.actor("wang")).create_seal_key()
+    with pytest.raises(PermissionDenied):
+        DocumentService(desks.db, desks.actor("ducha")).issue(cid, "agreement")
+
+
+@pytest.mark.slow
+def test_cli_document_and_verify(desks: Desks, db_file, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cid = concluded_case(desks)
+    number = desks["wang"].cases.get(cid).number
+    env = dict(os.environ, MEDIATIONDESK_DB=f"sqlite:///{db_file}",
+               MEDIATIONDESK_PASSWORD=PASSWORDS["zhuren"], MEDIATIONDESK_SEAL_PASSWORD="s3cret")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "desktop", *args], env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    made = cli("seal-key", "--user", "zhuren", "--ca-out", str(tmp_path / "ca.pem"))
+    assert made.returncode == 0, made.stderr
+    out = tmp_path / "final.pdf"
+    res = cli("document", number, "--form", "agreement", "--out", str(out), "--final",
+              "--user", "zhuren")
+    assert res.returncode == 0, res.stderr
+    assert "验证码" in res.stdout and out.exists()
+    ok = cli("verify", str(out))
+    assert ok.returncode == 0 and "【通过】" in ok.stdout and number in ok.stdout
+    assert "登记过此文件" in ok.stdout
+    tampered = tmp_path / "bad.pdf"
+    data = bytearray(out.read_bytes())
+    data[len(data) // 3] ^= 0xFF
+    tampered.write_bytes(bytes(data))
+    bad = cli("verify", str(tampered))
+    assert bad.returncode != 0 and "【未通过】" in bad.stdout
+    dossier = cli("document", number, "--form", "dossier", "--out", str(tmp_path / "d.pdf"),
+                  "--user", "zhuren")
+    assert dossier.returncode == 0, dossier.stderr
