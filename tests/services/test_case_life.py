@@ -9,13 +9,19 @@ from decimal import Decimal
 
 import pytest
 
-from desktop.domain.errors import (AuthError, InvalidTransition, PermissionDenied,
-                                   ValidationError)
+from desktop.domain.errors import AuthError, InvalidTransition, PermissionDenied, ValidationError
 from desktop.services import Desk, auth
-from desktop.services.dto import (AgreementInput, FollowUpInput, ObligationInput,
-                                  OralAgreementInput, ParticipantInput, RiskInput, SessionInput)
+from desktop.services.dto import (
+    AgreementInput,
+    FollowUpInput,
+    ObligationInput,
+    OralAgreementInput,
+    ParticipantInput,
+    RiskInput,
+    SessionInput,
+)
+from tests.helpers.cases import draft
 from tests.helpers.db import PASSWORDS, Desks
-from tests.services.test_intake import draft
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -96,7 +102,7 @@ def test_paper_signature_needs_the_scan(desks: Desks) -> None:
 def test_oral_agreement_and_follow_up_and_confirmation(desks: Desks) -> None:
     wang = desks["wang"]
     cid = accepted(wang)
-    wang.outcomes.record_oral(cid, OralAgreementInput("当场赔偿500元", amount=Decimal("500")))
+    wang.outcomes.record_oral(cid, OralAgreementInput("当场赔偿500元", amount=Decimal(500)))
     c = wang.cases.get(cid)
     assert (c.status, c.outcome, c.agreed_amount) == ("succeeded", "oral", Decimal("500.00"))
     wang.followups.add(cid, FollowUpInput(dt.date.today(), "visit", "full", findings="已履行"))

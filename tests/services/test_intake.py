@@ -7,22 +7,16 @@ import datetime as dt
 
 import pytest
 
-from desktop.domain.errors import (ConflictError, InvalidTransition, NotFound, PermissionDenied,
-                                   ValidationError)
-from desktop.services.dto import CaseDraft, CaseQuery, CaseUpdate, PartyInput
+from desktop.domain.errors import (
+    ConflictError,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
+from desktop.services.dto import CaseQuery, CaseUpdate, PartyInput
+from tests.helpers.cases import VALID_ID, draft
 from tests.helpers.db import Desks
-
-VALID_ID = "11010519491231002X"  # GB 11643's example: female, born 1949-12-31
-
-
-def draft(**kw: object) -> CaseDraft:
-    parties = kw.pop("parties", None) or [
-        PartyInput("张𠮷", side="applicant", id_number=VALID_ID, phone="13812345678"),
-        PartyInput("李四", side="respondent", phone="0571-87654321"),
-    ]
-    return CaseDraft(parties=parties, dispute_type=kw.pop("dispute_type", "neighbor"),  # type: ignore[arg-type]
-                     source=kw.pop("source", "party_apply"), facts=kw.pop("facts", "楼上漏水"),  # type: ignore[arg-type]
-                     **kw)  # type: ignore[arg-type]
 
 
 def test_register_derives_birth_and_sex_and_masks(desks: Desks) -> None:
