@@ -1,0 +1,158 @@
+"""The 报表 screen and the ledger wizard, offscreen, on the hand-counted fixture."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.reports.period import Period
+from desktop.services import Desk
+from desktop.ui import ops
+from tests.reports.ledgers import sweep_rows, write_xlsx
+
+NOV = Period.parse("2026-11")
+
+
+@pytest.fixture
+def page_for(qtbot, seeded_sqlite):  # type: ignore[no-untyped-def]
+    desks, ids = seeded_sqlite
+    made = []
+
+    def make(username: str = "admin"):  # type: ignore[no-untyped-def]
+        from desktop.ui.reports import ReportsPage
+
+        page = ReportsPage(Desk(desks.db, desks.actor(username)))
+        qtbot.addWidget(page)
+        made.append(page)
+        ops.wait_idle(10000)
+        qtbot.waitUntil(lambda: page.report is not None, timeout=10000)
+        show(qtbot, page, NOV)
+        return page
+
+    yield make, ids
+    ops.wait_idle(10000)
+
+
+def show(qtbot, page, period: Period) -> None:  # type: ignore[no-untyped-def]
+    page.set_period(period)
+    with qtbot.waitSignal(page.report_shown, timeout=10000):
+        page.refresh()
+
+
+def cell(page, key: str, row_label: str, column: str) -> str:  # type: ignore[no-untyped-def]
+    w, table, _b = page.tables[key]
+    r = [row[0] for row in table.rows].index(row_label)
+    c = table.header.index(column)
+    return w.item(r, c).text()
+
+
+def test_figures_rates_tables_and_chart(page_for) -> None:  # type: ignore[no-untyped-def]
+    make, _ids = page_for
+    page = make()
+    assert "2026年11月" in page.title.text()
+    assert "4 ÷ 7 = <b>57.14%</b>" in page.rates.text()
+    assert "3 ÷ 5 = <b>60.00%</b>" in page.rates.text()
+    assert cell(page, "dispute_type", "邻里", "受理") == "3"
+    assert cell(page, "dispute_type", "邻里", "调解成功率") == "66.67%"
+    assert cell(page, "dispute_type", "合同", "调解成功率") == "—"
+    assert cell(page, "joint", "公安+司法+律师", "协议涉及金额") == "30,000.00"
+    assert cell(page, "mediator", "未分配", "未结") == "1"
+    assert page.tabs.count() == 9  # 汇总, 6 breakdowns, 12-month trend, 排查化解
+    assert page.tabs.tabText(0) == "汇总"
+    from desktop.ui.qt import QtCharts
+
+    views = page.chart_holder.findChildren(QtCharts.QChartView)
+    assert {v.objectName() for v in views} == {"typeChart", "trendChart"}
+    bars = page.chart.series()[0].barSets()
+    assert [b.label() for b in bars] == ["受理", "调解成功"]
+    assert sum(bars[0].at(i) for i in range(bars[0].count())) == 7
+
+
+def test_drill_down_lists_the_cases_and_opens_one(page_for, qtbot) -> None:  # type: ignore[no-untyped-def]
+    make, ids = page_for
+    page = make()
+    _w, table, _b = page.tables["dispute_type"]
+    r = [row[0] for row in table.rows].index("邻里")
+    page.drill("dispute_type", r, table.header.index("受理"))
+    ops.wait_idle(10000)
+    qtbot.waitUntil(lambda: page.drill_dialog is not None, timeout=5000)
+    dlg = page.drill_dialog
+    assert sorted(dlg.case_ids()) == sorted([ids["c1"], ids["c2"], ids["c8"]])
+    assert dlg.count_label.text() == "共 3 件"
+    with qtbot.waitSignal(page.open_case, timeout=2000) as sig:
+        dlg.table.cellDoubleClicked.emit(0, 1)
+    assert sig.args[0] in (ids["c1"], ids["c2"], ids["c8"])
+    # the summary's 超期 value and a rate cell (not a count: no drill-down)
+    _s, st, _ = page.tables["summary"]
+    assert page.drill_target("summary", [r[0] for r in st.rows].index("超期"), 1) == \
+        ("overdue", "total", "")
+    assert page.drill_target("dispute_type", r, table.header.index("调解成功率")) is None
+
+
+def test_committee_pick_and_mediator_scope(page_for, qtbot) -> None:  # type: ignore[no-untyped-def]
+    make, ids = page_for
+    page = make("admin")
+    assert page.committee_button.isEnabled()
+    page.set_committees([ids["B"]])
+    show(qtbot, page, NOV)
+    assert "河西镇" in page.title.text()
+    assert "1 ÷ 2 = <b>50.00%</b>" in page.rates.text()
+    assert "调委会" not in [page.tabs.tabText(i) for i in range(page.tabs.count())]
+    mediator = make("zhao")
+    assert not mediator.committee_button.isEnabled()
+    assert "河西镇" in mediator.title.text()
+
+
+def test_export_buttons_write_files(page_for, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    make, _ids = page_for
+    page = make()
+    for fmt in ("xlsx", "csv", "pdf"):
+        target = tmp_path / f"r.{fmt}"
+        page.export_to(fmt, str(target))
+        ops.wait_idle(30000)
+        assert target.exists() and page.last_export == str(target)
+    assert openpyxl.load_workbook(tmp_path / "r.xlsx")["纠纷类型"]["B3"].value == "受理"
+
+
+def test_ledger_wizard_imports_and_refuses_bad_files(page_for, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.ledger_wizard import LedgerWizard
+    from desktop.ui.qt import QWizard
+
+    make, _ids = page_for
+    page = make("zhuren")
+    good = write_xlsx(tmp_path / "台账.xlsx", sweep_rows(12, 9))
+    wiz = LedgerWizard(page.desk, page)
+    qtbot.addWidget(wiz)
+    wiz.show()
+    wiz.file_page.path.setText(str(good))
+    wiz.next()
+    assert wiz.currentPage() is wiz.mapping_page
+    assert wiz.mapping_page.mapping()["found_on"] == 1
+    assert wiz.mapping_page.isComplete()
+    wiz.next()
+    assert wiz.currentPage() is wiz.check_page and wiz.check_page.isComplete()
+    assert "全部检查通过" in wiz.check_page.status.text()
+    assert wiz.check_page.preview.rowCount() == 12
+    with qtbot.waitSignal(wiz.imported, timeout=10000):
+        wiz.button(QWizard.WizardButton.FinishButton).click()
+    assert (wiz.result.new, wiz.result.resolved) == (12, 9)
+
+    rows = sweep_rows(3, 1)
+    rows[1][3] = "外星人纠纷"
+    bad = write_xlsx(tmp_path / "bad.xlsx", rows)
+    wiz2 = LedgerWizard(page.desk, page)
+    qtbot.addWidget(wiz2)
+    wiz2.show()
+    wiz2.file_page.path.setText(str(tmp_path / "nope.xlsx"))
+    wiz2.next()
+    assert wiz2.currentPage() is wiz2.file_page and "找不到文件" in wiz2.file_page.error.text()
+    wiz2.file_page.path.setText(str(bad))
+    wiz2.next()
+    wiz2.next()
+    assert not wiz2.check_page.isComplete()
+    assert wiz2.check_page.problems.item(0).text().startswith("第 4 行“纠纷类型”列")
+    # a required column unmapped: the mapping page will not let the user go on
+    wiz2.back()
+    wiz2.mapping_page.combos["parties"].setCurrentIndex(0)
+    assert not wiz2.mapping_page.isComplete()
