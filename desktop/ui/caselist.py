@@ -73,7 +73,7 @@ class CaseTableModel(QAbstractTableModel):
 
     page_loaded = Signal(int)  # rows now loaded
     total_known = Signal(int)
-    loading_changed = Signal(bool)
+    loading_changed = Signal(int)  # 1 while a page is being fetched
 
     def __init__(self, desk: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -163,7 +163,7 @@ class CaseTableModel(QAbstractTableModel):
     def _set_loading(self, on: bool) -> None:
         if self.loading != on:
             self.loading = on
-            self.loading_changed.emit(on)
+            self.loading_changed.emit(int(on))
 
     def _page(self, page: CasePage) -> None:
         self._set_loading(False)

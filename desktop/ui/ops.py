@@ -97,37 +97,39 @@ def _pool() -> QThreadPool:
 
 
 class _Dispatcher(QObject):
-    """One long-lived QObject on the UI thread; workers emit its signals with a job id and
-    Qt queues them here. Nothing a worker touches is ever destroyed on the worker's thread
-    (a QObject deleted off its own thread crashes), so workers hold only ints and this."""
+    """One long-lived QObject on the UI thread; a worker stores its outcome in ``_outcomes``
+    and emits only the job id, which Qt queues here.
 
-    done = Signal(int, object)
-    failed = Signal(int, object, str)
+    Why ids only: nothing a worker touches is ever destroyed on the worker's thread (a
+    QObject, or a closure holding a widget, freed off its own thread crashes).
+    """
+
+    ready = Signal(int)
 
     def __init__(self) -> None:
         super().__init__()
-        self.done.connect(self._done)
-        self.failed.connect(self._failed)
+        self.ready.connect(self._ready)
 
-    @Slot(int, object)
-    def _done(self, job: int, result: Any) -> None:
+    @Slot(int)
+    def _ready(self, job: int) -> None:
         entry = _jobs.pop(job, None)
+        outcome = _outcomes.pop(job, None)
         changes().busy.emit(len(_jobs))
-        if entry is not None:
-            entry[1](result)
-
-    @Slot(int, object, str)
-    def _failed(self, job: int, exc: BaseException, tb: str) -> None:
-        entry = _jobs.pop(job, None)
-        changes().busy.emit(len(_jobs))
-        if entry is not None:
-            entry[2](exc, tb)
+        if entry is None or outcome is None:
+            return
+        ok, value, tb = outcome
+        if ok:
+            entry[1](value)
+        else:
+            entry[2](value, tb)
 
 
 _dispatcher: _Dispatcher | None = None
 # job id -> (fn, on_done, on_failed); the UI thread owns these references.
 _jobs: dict[int, tuple[Callable[[], Any], Callable[[Any], None],
                        Callable[[BaseException, str], None]]] = {}
+# job id -> (ok, result or exception, traceback text); written by workers (one key each).
+_outcomes: dict[int, tuple[bool, Any, str]] = {}
 _next_job = 0
 
 
@@ -147,11 +149,13 @@ class _Worker(QRunnable):
         except BaseException as exc:  # noqa: BLE001 - everything is reported on the UI thread
             tb = traceback.format_exc()
             exc.__traceback__ = None  # frames hold widgets: let them die on the UI thread
-            del fn
-            self.dispatcher.failed.emit(self.job, exc, tb)
+            _outcomes[self.job] = (False, exc, tb)
+            del exc
         else:
-            del fn
-            self.dispatcher.done.emit(self.job, result)
+            _outcomes[self.job] = (True, result, "")
+            del result
+        del fn
+        self.dispatcher.ready.emit(self.job)
 
 
 def _start(fn: Callable[[], Any], on_done: Callable[[Any], None],

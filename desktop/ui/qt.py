@@ -14,6 +14,14 @@ API (stable; GUI-B and the reports page rely on it)::
     qt.QtTest        # for tests only
     qt.qt_version()  # "6.12.0"
 
+Known PySide6 6.12.0 defect, worked around here once: on CPython < 3.12,
+``SignalInstance.emit()`` returns ``True`` without a new reference, so every ``emit()`` from
+Python costs ``True`` one reference until the interpreter aborts with "Fatal Python error:
+bool_dealloc" (about a few thousand emits into a session). ``_immortal_bools()`` probes for
+it at import and, only when it is present, gives True/False a huge refcount - what CPython
+3.12 does for them anyway (immortal objects). ``EMIT_REFCOUNT_WORKAROUND`` tells whether it
+was needed.
+
 The lazy modules are reached through module ``__getattr__``, so ``from desktop.ui.qt import
 QtPdf`` also works and imports it at that moment. Nothing here imports services or the store.
 """
@@ -29,6 +37,32 @@ from PySide6.QtCore import *
 from PySide6.QtCore import Property, QCoreApplication, Signal, Slot  # noqa: F401
 from PySide6.QtGui import *
 from PySide6.QtWidgets import *
+
+
+def _immortal_bools() -> bool:
+    import sys
+
+    if sys.version_info >= (3, 12):
+        return False  # True/False are immortal: refcount arithmetic cannot reach zero
+
+    class _Probe(QtCore.QObject):
+        ping = QtCore.Signal()
+
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    for _ in range(8):
+        probe.ping.emit()
+    if before - sys.getrefcount(True) <= 0:
+        return False
+    import ctypes
+
+    for obj in (True, False):
+        # ob_refcnt is the first field of every PyObject in release builds.
+        ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
+    return True
+
+
+EMIT_REFCOUNT_WORKAROUND = _immortal_bools()
 
 _LAZY = {
     "QtCharts": "PySide6.QtCharts",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import desktop.ui.qt  # noqa: F401 - applies the PySide6 emit() workaround before any test
 from tests.helpers.uidb import ADMIN, MEDIATOR, seed
 
 
@@ -50,20 +51,31 @@ def ui_db(ui_template_db, tmp_path):
     db.close()
 
 
-def _desk(db, who):
-    from desktop.services import Desk, auth
+@pytest.fixture(scope="session")
+def ui_actors(ui_template_db):
+    """Log in once on the template (Argon2 is slow on purpose); copies share the user ids."""
+    from desktop.services import auth
+    from desktop.store.db import Database
 
-    return Desk(db, auth.login(db, *who))
+    db = Database.open(f"sqlite:///{ui_template_db}", migrate=False)
+    try:
+        return {"admin": auth.login(db, *ADMIN), "mediator": auth.login(db, *MEDIATOR)}
+    finally:
+        db.close()
 
 
 @pytest.fixture
-def ui_admin_desk(ui_db):
-    return _desk(ui_db, ADMIN)
+def ui_admin_desk(ui_db, ui_actors):
+    from desktop.services import Desk
+
+    return Desk(ui_db, ui_actors["admin"])
 
 
 @pytest.fixture
-def ui_mediator_desk(ui_db):
-    return _desk(ui_db, MEDIATOR)
+def ui_mediator_desk(ui_db, ui_actors):
+    from desktop.services import Desk
+
+    return Desk(ui_db, ui_actors["mediator"])
 
 
 @pytest.fixture

@@ -77,3 +77,17 @@ def test_latest_query_drops_stale_results(qtbot):
     gate.set()
     qtbot.waitUntil(lambda: q.pending == 0, timeout=5000)
     assert got == ["new"] and q.dropped == 1
+
+
+def test_many_emits_do_not_exhaust_true():
+    """PySide6 6.12.0 on CPython 3.11 loses a reference to True per emit(); desktop.ui.qt
+    works around it. Without the workaround this aborts the interpreter."""
+    import sys
+
+    from desktop.ui import qt
+
+    bus = ops.changes()
+    for _ in range(50_000):
+        bus.busy.emit(0)
+    assert sys.getrefcount(True) > 1000
+    assert isinstance(qt.EMIT_REFCOUNT_WORKAROUND, bool)

@@ -1,0 +1,98 @@
+"""案件: SQL paging through the model, debounced search off the UI thread, filters, sort."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.ui import caselist, ops
+from desktop.ui.caselist import CaseListPage
+from desktop.ui.qt import Qt
+from tests.helpers.qtinput import type_text
+
+
+@pytest.fixture
+def page(qtbot, ui_app, ui_admin_desk):
+    p = CaseListPage(ui_admin_desk)
+    qtbot.addWidget(p)
+    p.resize(1200, 700)
+    p.show()
+    qtbot.waitUntil(lambda: p.model.rowCount() == 5 and p.model.total == 5, timeout=10000)
+    return p
+
+
+def _settled(qtbot, page):
+    qtbot.waitUntil(lambda: not page.debounce.isActive() and ops.running() == 0
+                    and not page.model.loading, timeout=10000)
+
+
+def test_first_page_newest_first(page):
+    numbers = [page.model.index(r, 0).data() for r in range(5)]
+    assert numbers[0].startswith("（未受理）")
+    assert page.count_label.text() == "共 5 件"
+
+
+def test_pinyin_initials_search_is_debounced(qtbot, page):
+    calls: list = []
+    real = page.desk.cases.search
+    page.desk.cases.search = lambda q: (calls.append(q.text), real(q))[1]
+    type_text(page.search, "zsf")
+    assert page.debounce.isActive()  # typing costs the UI thread only a timer restart
+    _settled(qtbot, page)
+    assert calls == ["zsf"]  # one query for three keystrokes
+    assert page.model.rowCount() == 1
+    assert page.model.index(0, 1).data() == "张三丰 与 李四"
+
+
+def test_chinese_name_search(qtbot, page):
+    type_text(page.search, "王五")
+    _settled(qtbot, page)
+    assert [page.model.index(r, 1).data() for r in range(page.model.rowCount())] == ["王五 与 赵六"]
+
+
+def test_phone_search(qtbot, page):
+    type_text(page.search, "13800130002")
+    _settled(qtbot, page)
+    assert page.model.rowCount() == 1 and "陈静" in page.model.index(0, 1).data()
+
+
+def test_status_filter_and_clear(qtbot, page):
+    page.status.setCurrentIndex(page.status.findText("已受理"))
+    _settled(qtbot, page)
+    assert page.model.rowCount() == 3
+    page.clear_filters()
+    _settled(qtbot, page)
+    assert page.model.rowCount() == 5
+
+
+def test_sort_by_number(qtbot, page):
+    page.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    _settled(qtbot, page)
+    numbers = [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
+    accepted = [n for n in numbers if "号" in n and not n.startswith("（未")]
+    assert accepted == sorted(accepted)
+
+
+def test_pages_are_fetched_as_the_view_scrolls(qtbot, page, monkeypatch):
+    monkeypatch.setattr(caselist, "PAGE", 2)
+    page.apply_now()
+    qtbot.waitUntil(lambda: not page.model.loading and page.model.rowCount() >= 2, timeout=10000)
+    assert page.model.query.limit == 2
+    while page.model.canFetchMore():
+        page.model.fetchMore()
+        qtbot.waitUntil(lambda: not page.model.loading, timeout=10000)
+    assert page.model.rowCount() == 5 and page.model.exhausted
+
+
+def test_stale_results_are_dropped(qtbot, page):
+    for text in ("王", "张", "zs"):
+        page.search.setText(text)
+        page.apply_now()
+    _settled(qtbot, page)
+    assert page.model.query.text == "zs"
+    assert [page.model.index(r, 1).data() for r in range(page.model.rowCount())] == ["张三丰 与 李四"]
+
+
+def test_enter_opens_the_case(qtbot, page):
+    with qtbot.waitSignal(page.open_case, timeout=2000) as sig:
+        page.view.activated.emit(page.model.index(0, 0))
+    assert sig.args == [page.model.case_id(0)]

@@ -1,0 +1,39 @@
+"""工作台: cards filled from the service, deadlines flagged, each line opens its case."""
+
+from __future__ import annotations
+
+from desktop.ui.dashboard import ALERT_ROLE, BADGE_ROLE, DashboardPage
+from desktop.ui.qt import Qt
+
+
+def test_cards_and_open_case(qtbot, ui_app, ui_mediator_desk):
+    page = DashboardPage(ui_mediator_desk)
+    qtbot.addWidget(page)
+    page.resize(1100, 700)
+    page.show()
+    qtbot.waitSignal(page.loaded, timeout=10000).wait() if page.data is None else None
+    qtbot.waitUntil(lambda: page.data is not None, timeout=10000)
+    assert page.cards["my_open"].count.text() == "5"
+    deadlines = page.cards["deadlines"].list
+    assert deadlines.count() == 1
+    item = deadlines.item(0)
+    assert item.text().startswith("张三丰 与 李四")
+    assert item.data(BADGE_ROLE) == "剩 2 天" and not item.data(ALERT_ROLE)
+    assert page.cards["today_sessions"].empty.isVisible()
+    with qtbot.waitSignal(page.open_case, timeout=2000) as sig:
+        deadlines.itemActivated.emit(item)
+    assert sig.args == [item.data(Qt.ItemDataRole.UserRole)]
+
+
+def test_refreshes_after_a_change(qtbot, ui_app, ui_admin_desk):
+    from desktop.ui import ops
+
+    page = DashboardPage(ui_admin_desk)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.data is not None, timeout=10000)
+    cases = ui_admin_desk.cases.search(__import__("desktop.services.dto", fromlist=["x"])
+                                       .CaseQuery(statuses=["registered"])).rows
+    ref = ui_admin_desk.intake.accept(cases[0].id, cases[0].version)
+    before = page.data
+    ops.notify("case", [ref.id])
+    qtbot.waitUntil(lambda: page.data is not before, timeout=10000)

@@ -1,0 +1,72 @@
+"""Main window: navigation, shortcuts, status bar, remembered geometry, placeholders."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.app import check_connection, start_session
+from desktop.ui import ops
+from desktop.ui.mainwindow import Placeholder, lazy_widget
+from desktop.ui.qt import QApplication, QLineEdit, Qt, QWidget
+from desktop.ui.settings_store import settings
+
+
+def _window(qtbot, db, desk):
+    win = start_session(db, desk.actor)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.pages["dashboard"].data is not None, timeout=10000)
+    return win
+
+
+def test_status_bar_and_navigation(qtbot, ui_app, ui_db, ui_mediator_desk):
+    win = _window(qtbot, ui_db, ui_mediator_desk)
+    assert "本地数据库" in win.db_status.text()
+    assert "王丽" in win.user_status.text() and "调解员" in win.user_status.text()
+    assert list(win.pages) == ["dashboard"]  # other pages are built on first visit
+    win.nav.setCurrentRow(1)
+    assert win.current_key() == "cases"
+    qtbot.keyClick(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert win.current_key() == "intake"
+    qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert win.current_key() == "cases"
+    search = win.pages["cases"].findChild(QLineEdit, "searchBox")
+    assert QApplication.focusWidget() is search
+    ops.wait_idle()
+
+
+def test_f5_refreshes_the_current_page(qtbot, ui_app, ui_db, ui_admin_desk):
+    win = _window(qtbot, ui_db, ui_admin_desk)
+    dash = win.pages["dashboard"]
+    first = dash.data
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: dash.data is not first, timeout=10000)
+
+
+def test_geometry_is_remembered(qtbot, ui_app, ui_db, ui_admin_desk):
+    win = _window(qtbot, ui_db, ui_admin_desk)
+    win.resize(1024, 710)  # the offscreen screen is small: stay within it
+    win.close()
+    assert settings().get("ui/geometry")
+    again = _window(qtbot, ui_db, ui_admin_desk)
+    assert again.height() == 710
+
+
+def test_missing_screen_gets_a_placeholder(qtbot, ui_app):
+    w = lazy_widget("desktop.ui.no_such_screen", "Page", "报表")
+    qtbot.addWidget(w)
+    assert isinstance(w, Placeholder)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_open_case_opens_one_window_per_case(qtbot, ui_app, ui_db, ui_admin_desk):
+    win = _window(qtbot, ui_db, ui_admin_desk)
+    a = win.open_case(1)
+    b = win.open_case(1)
+    assert a is b and isinstance(a, QWidget) and a.isVisible()
+    ops.wait_idle()
+    a.close()
+
+
+def test_check_connection_describes_the_database(ui_db):
+    assert "本地数据库" in check_connection(ui_db.url)
