@@ -140,30 +140,49 @@ class AgreementEditor(QWidget):
         layout.addLayout(buttons)
         self._signer_rows: list[Signer] = []
         self.sign_dialog: SignatureDialog | None = None
+        self.dirty = False
+        self._loading = False
+        self.base_version: int | None = None
+        for edit in (self.facts, self.disputed, self.responsibilities, self.other_terms):
+            edit.textChanged.connect(self._edited)
+        self.manner.textEdited.connect(self._edited)
+        self.deadline.dateChanged.connect(self._edited)
+        self.obligations.changed.connect(self._edited)
+
+    def _edited(self, *_args: object) -> None:
+        if not self._loading:
+            self.dirty = True
 
     # ---- load / save -------------------------------------------------------------------
     def load(self, detail: CaseDetail) -> None:
         view = detail.agreement
         editable = "edit_agreement" in detail.allowed_actions and (
             view is None or view.status == "draft")
-        first_load = self.view is None or (view is not None and self.view.id != view.id)
         self.view = view
         self.obligations.set_parties([(p.id, p.name) for p in detail.parties])
-        if view is None:
-            if not self.facts.toPlainText():
-                self.facts.setPlainText(detail.facts)
-                self.disputed.setPlainText(detail.requests)
-        elif first_load or not editable:
-            self.facts.setPlainText(view.facts)
-            self.disputed.setPlainText(view.disputed_matters)
-            self.responsibilities.setPlainText(view.responsibilities)
-            self.other_terms.setPlainText(view.other_terms)
-            self.manner.setText(view.performance_manner)
-            d = view.performance_deadline
-            self.deadline.setDate(QDate(d.year, d.month, d.day) if d else NO_DATE)
-            self.obligations.load([ObligationInput(o.content, o.payer_party_id,
-                                                   o.payee_party_id, o.amount, o.manner,
-                                                   o.deadline) for o in view.obligations])
+        if not editable:
+            self.dirty = False
+        # Unsaved edits survive a reload; they keep the version they started from, so saving
+        # them over someone else's newer agreement is reported as a conflict.
+        if not self.dirty:
+            self._loading = True
+            if view is None:
+                if not self.facts.toPlainText():
+                    self.facts.setPlainText(detail.facts)
+                    self.disputed.setPlainText(detail.requests)
+            else:
+                self.facts.setPlainText(view.facts)
+                self.disputed.setPlainText(view.disputed_matters)
+                self.responsibilities.setPlainText(view.responsibilities)
+                self.other_terms.setPlainText(view.other_terms)
+                self.manner.setText(view.performance_manner)
+                d = view.performance_deadline
+                self.deadline.setDate(QDate(d.year, d.month, d.day) if d else NO_DATE)
+                self.obligations.load([ObligationInput(o.content, o.payer_party_id,
+                                                       o.payee_party_id, o.amount, o.manner,
+                                                       o.deadline) for o in view.obligations])
+            self._loading = False
+            self.base_version = view.version if view else None
         for edit in (self.facts, self.disputed, self.responsibilities, self.other_terms):
             edit.setReadOnly(not editable)
         self.manner.setReadOnly(not editable)
@@ -239,15 +258,26 @@ class AgreementEditor(QWidget):
             return
         window = self.tab.window_
         cid = window.case_id
-        version = self.view.version if self.view else None
+        version = self.base_version
+        desk = window.desk
+
+        def saved(_id: object) -> None:
+            self.dirty = False
+
+        def reload() -> None:
+            self.dirty = False
+            window.reload()
 
         def reapply() -> None:
-            fresh = window.desk.cases.get(cid).agreement
-            window.run(lambda: window.desk.outcomes.save_agreement(
-                cid, inp, fresh.version if fresh else None), self.tr("正在保存协议…"))
+            def current() -> int | None:
+                fresh = desk.cases.get(cid).agreement
+                return fresh.version if fresh else None
 
-        window.run(lambda: window.desk.outcomes.save_agreement(cid, inp, version),
-                   self.tr("正在保存协议…"), reapply=reapply)
+            window.run(lambda: desk.outcomes.save_agreement(cid, inp, current()),
+                       self.tr("正在保存协议…"), saved)
+
+        window.run(lambda: desk.outcomes.save_agreement(cid, inp, version),
+                   self.tr("正在保存协议…"), saved, reapply=reapply, reload=reload)
 
     # ---- signatures --------------------------------------------------------------------
     def sign_selected(self) -> SignatureDialog | None:

@@ -75,6 +75,9 @@ class PartiesTab(QWidget):
         super().__init__(window)
         self.window_ = window
         self.detail: CaseDetail | None = None
+        self.dirty = False
+        self._loading = False
+        self.base_version: int | None = None
 
         self.case_box = QGroupBox(self.tr("纠纷情况"), self)
         self.title = QLineEdit(self)
@@ -109,6 +112,10 @@ class PartiesTab(QWidget):
         form.addRow(self.tr("纠纷简要情况"), self.facts)
         form.addRow(self.tr("当事人请求"), self.requests)
         form.addRow("", self.save_button)
+        for line in (self.title, self.referring_unit, self.referral_ref):
+            line.textEdited.connect(self._edited)
+        for text in (self.facts, self.requests):
+            text.textChanged.connect(self._edited)
 
         self.table = make_table([self.tr("身份"), self.tr("姓名/名称"), self.tr("证件号码"),
                                  self.tr("联系电话"), self.tr("代理人"), self.tr("住址")], self)
@@ -140,13 +147,17 @@ class PartiesTab(QWidget):
     def load(self, detail: CaseDetail) -> None:
         self.detail = detail
         editable = "edit" in detail.allowed_actions
-        self.title.setText(detail.title)
-        self.referring_unit.setText(detail.referring_unit)
-        self.referral_ref.setText(detail.referral_ref)
-        if self.facts.toPlainText() != detail.facts:
+        # Unsaved edits survive a reload (another window saved): they keep the version they
+        # were started on, so saving them over newer data is reported as a conflict.
+        if not self.dirty:
+            self._loading = True
+            self.title.setText(detail.title)
+            self.referring_unit.setText(detail.referring_unit)
+            self.referral_ref.setText(detail.referral_ref)
             self.facts.setPlainText(detail.facts)
-        if self.requests.toPlainText() != detail.requests:
             self.requests.setPlainText(detail.requests)
+            self._loading = False
+            self.base_version = detail.version
         self.source_label.setText(f"{detail.source_label}　{detail.dispute_type_label}")
         referral = detail.source in REFERRAL_SOURCES or bool(detail.referring_unit)
         for widget in (*self.referral_rows, self.referring_unit, self.referral_ref):
@@ -181,21 +192,32 @@ class PartiesTab(QWidget):
                           referral_ref=self.referral_ref.text(),
                           facts=self.facts.toPlainText(), requests=self.requests.toPlainText())
 
+    def _edited(self, *_args: object) -> None:
+        if not self._loading:
+            self.dirty = True
+
     def save_case(self) -> None:
         detail = self.detail
         if detail is None or "edit" not in detail.allowed_actions:
             return
-        changes, cid, version = self.case_update(), detail.id, detail.version
+        changes, cid, version = self.case_update(), detail.id, self.base_version
         desk = self.window_.desk
 
+        def saved(_ref: object) -> None:
+            self.dirty = False
+
+        def reload() -> None:
+            self.dirty = False
+            self.window_.reload()
+
         def reapply() -> None:
-            # Keep my text, save it over the newer version the service now reports.
-            fresh = desk.cases.get(cid)
-            self.window_.run(lambda: desk.intake.update_case(cid, fresh.version, changes),
-                             self.tr("正在保存…"))
+            # Keep my text and save it over the version that is current now.
+            self.window_.run(
+                lambda: desk.intake.update_case(cid, desk.cases.get(cid).version, changes),
+                self.tr("正在保存…"), saved)
 
         self.window_.run(lambda: desk.intake.update_case(cid, version, changes),
-                         self.tr("正在保存…"), reapply=reapply)
+                         self.tr("正在保存…"), saved, reapply=reapply, reload=reload)
 
     def _open_dialog(self, party: PartyInput) -> None:
         dialog = PartyDialog(self)

@@ -10,12 +10,13 @@ from typing import Any
 
 from desktop.services.dto import AuditView, CaseDetail
 from desktop.ui import ops
-from desktop.ui.case.common import ask_reason, fmt_date
+from desktop.ui.case.common import ReasonDialog, ask_reason, fmt_date
 from desktop.ui.qt import (
     QCloseEvent,
     QHBoxLayout,
     QKeySequence,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QPushButton,
     QShortcut,
@@ -204,14 +205,16 @@ class CaseWindow(QMainWindow):
     def run(self, fn: Callable[[], Any], label: str,
             done: Callable[[Any], None] | None = None,
             failed: Callable[[BaseException], bool | None] | None = None,
-            reapply: Callable[[], None] | None = None) -> ops.Op[Any]:
-        """One write for this case: off the UI thread; the whole window reloads after it."""
+            reapply: Callable[[], None] | None = None,
+            reload: Callable[[], None] | None = None) -> ops.Op[Any]:
+        """One write for this case: off the UI thread; the whole window reloads after it.
+        On a conflict the user picks ``reload`` (default: reload the window) or ``reapply``."""
         op = ops.Op(self, fn, label=label).changes("case", [self.case_id])
         if done is not None:
             op.success(done)
         if failed is not None:
             op.failure(failed)
-        op.conflict(reload=self.reload, reapply=reapply)
+        op.conflict(reload=reload or self.reload, reapply=reapply)
         return op.run()
 
     def fetch(self, fn: Callable[[], Any], done: Callable[[Any], None],
@@ -235,37 +238,51 @@ class CaseWindow(QMainWindow):
         if action == "accept":
             self.run(lambda: intake.accept(cid, version), self.tr("正在受理…"))
         elif action == "refuse":
-            ask_reason(self, self.tr("不予受理"), self.tr("请填写不予受理的原因："),
-                       lambda d: self.run(lambda: intake.refuse(cid, version, d.reason()),
-                                          self.tr("正在处理…")))
+            def refuse(d: ReasonDialog) -> None:
+                reason = d.reason()  # read now: the dialog is gone when the worker runs
+                self.run(lambda: intake.refuse(cid, version, reason), self.tr("正在处理…"))
+
+            ask_reason(self, self.tr("不予受理"), self.tr("请填写不予受理的原因："), refuse)
         elif action == "extend":
             days = QSpinBox()
+            days.setObjectName("days")
             days.setRange(1, 90)
             days.setValue(15)
             days.setSuffix(self.tr(" 天"))
-            ask_reason(self, self.tr("延长调解期限"), self.tr("请填写延长的原因："),
-                       lambda d: self.run(lambda: intake.extend(cid, days.value(), d.reason()),
-                                          self.tr("正在延长期限…")),
+
+            def extend(d: ReasonDialog) -> None:
+                reason, n = d.reason(), days.value()
+                self.run(lambda: intake.extend(cid, n, reason), self.tr("正在延长期限…"))
+
+            ask_reason(self, self.tr("延长调解期限"), self.tr("请填写延长的原因："), extend,
                        extra=[(self.tr("延长"), days)])
         elif action == "refer":
-            from desktop.ui.qt import QLineEdit
-
             body = QLineEdit()
             body.setObjectName("to_body")
             body.setPlaceholderText(self.tr("如：青山区人民法院、区劳动人事争议仲裁委员会"))
-            ask_reason(self, self.tr("移送/转办"), self.tr("请填写移送的原因："),
-                       lambda d: self.run(lambda: intake.refer(cid, body.text(), d.reason()),
-                                          self.tr("正在移送…")),
+
+            def refer(d: ReasonDialog) -> None:
+                reason, to_body = d.reason(), body.text()
+                self.run(lambda: intake.refer(cid, to_body, reason), self.tr("正在移送…"))
+
+            ask_reason(self, self.tr("移送/转办"), self.tr("请填写移送的原因："), refer,
                        extra=[(self.tr("移送至"), body)])
         elif action == "reopen":
-            ask_reason(self, self.tr("恢复调解"), self.tr("请填写恢复调解的原因："),
-                       lambda d: self.run(lambda: self.desk.outcomes.reopen(cid, d.reason()),
-                                          self.tr("正在恢复调解…")))
+            def reopen(d: ReasonDialog) -> None:
+                reason = d.reason()
+                self.run(lambda: self.desk.outcomes.reopen(cid, reason),
+                         self.tr("正在恢复调解…"))
+
+            ask_reason(self, self.tr("恢复调解"), self.tr("请填写恢复调解的原因："), reopen)
         elif action == "archive":
             self.archive()
 
     def archive(self) -> None:
         cid = self.case_id
+
+        def with_reason(d: ReasonDialog) -> None:
+            reason = d.reason()
+            self.run(lambda: self.desk.archive(cid, reason), self.tr("正在归档…"))
 
         def ask(missing: list[str]) -> None:
             if not missing:
@@ -273,9 +290,7 @@ class CaseWindow(QMainWindow):
                 return
             ask_reason(self, self.tr("归档"), self.tr(
                 "卷宗缺少必备材料：{m}。\n请补齐后再归档，或在下面填写情况说明后归档：").format(
-                    m="、".join(missing)),
-                lambda d: self.run(lambda: self.desk.archive(cid, d.reason()),
-                                   self.tr("正在归档…")))
+                    m="、".join(missing)), with_reason)
 
         ops.Op(self, lambda: self.desk.outcomes.missing_for_archive(cid),
                label=self.tr("正在检查卷宗…")).success(ask).run()

@@ -1,0 +1,193 @@
+"""The case window: actions the user may not take are not offered (and the service refuses
+them anyway, in Chinese); two desks editing the same case get a conflict message, not a silent
+overwrite."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from desktop.services.dto import (
+    AgreementInput,
+    CaseDraft,
+    ObligationInput,
+    ParticipantInput,
+    PartyInput,
+    SessionInput,
+)
+from desktop.ui import ops
+from desktop.ui.case import CaseWindow
+from desktop.ui.qt import QApplication, QMessageBox, QPushButton, Qt
+from tests.helpers.qtinput import commit_text
+
+pytestmark = pytest.mark.gui
+
+
+def register(desk, names=("王𠮷", "李四")):
+    return desk.intake.register(CaseDraft(
+        parties=[PartyInput(names[0]), PartyInput(names[1], side="respondent")],
+        dispute_type="neighbor", source="party_apply", facts="邻里噪音纠纷。",
+        requests="停止夜间噪音。"))
+
+
+def succeeded_case(desk) -> int:
+    ref = register(desk)
+    ref = desk.intake.accept(ref.id, ref.version)
+    detail = desk.cases.get(ref.id)
+    desk.sessions.add(ref.id, SessionInput(
+        started_at=dt.datetime(2026, 11, 27, 9, 30), place="调解室",
+        participants=[ParticipantInput("mediator", desk.actor.display_name, "host")]))
+    a, b = detail.parties
+    desk.outcomes.save_agreement(ref.id, AgreementInput(
+        facts="噪音", disputed_matters="噪音", obligations=[
+            ObligationInput("支付补偿", b.id, a.id, Decimal("500"))]))
+    for p in detail.parties:
+        desk.outcomes.sign(ref.id, signer_kind="party", signer_name=p.name, png=b"\x89PNG x",
+                           party_id=p.id)
+    desk.outcomes.sign(ref.id, signer_kind="mediator", signer_name=desk.actor.display_name,
+                       png=b"\x89PNG y", user_id=desk.actor.user_id)
+    desk.outcomes.conclude_written(ref.id)
+    return ref.id
+
+
+def open_window(qtbot, desk, case_id) -> CaseWindow:
+    win = CaseWindow(desk, case_id)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: win.detail is not None, timeout=5000)
+    return win
+
+
+def append(edit, text: str) -> None:
+    """Type at the end of a text box, by input method."""
+    edit.setFocus()
+    edit.moveCursor(edit.textCursor().MoveOperation.End)
+    QApplication.sendEvent(edit, _commit(text))
+
+
+def _commit(text: str):
+    from desktop.ui.qt import QInputMethodEvent
+
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    return event
+
+
+def boxes(name: str) -> list[QMessageBox]:
+    return [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.objectName() == name and w.isVisible()]
+
+
+def visible_actions(win: CaseWindow) -> set[str]:
+    return {a for a, b in win.action_buttons.items() if b.isVisibleTo(win)}
+
+
+def test_registered_case_offers_accept_and_refuse_only(qtbot, desks):
+    mediator = desks["wang"]
+    ref = register(mediator)
+    win = open_window(qtbot, mediator, ref.id)
+    assert visible_actions(win) == {"accept", "refuse", "refer"}
+    assert win.sessions_tab.add_button.isHidden()  # no session before acceptance
+    assert win.number_label.text() == "（未受理）"
+
+
+def test_archive_is_for_the_director_and_the_service_refuses_the_mediator(qtbot, desks):
+    case_id = succeeded_case(desks["wang"])
+    mediator_win = open_window(qtbot, desks["wang"], case_id)
+    assert "archive" not in visible_actions(mediator_win)
+    outcome = mediator_win.outcome_tab.agreement
+    assert outcome.save_button.isHidden()  # signed: read-only now
+    assert outcome.sign_button.isHidden()
+    assert not mediator_win.followup_tab.add_button.isHidden()
+
+    # Even if the mediator got at the action (a stale window, a script), the service refuses.
+    mediator_win.do_action("archive")
+    qtbot.waitUntil(lambda: _reason_dialog(mediator_win) is not None, timeout=5000)
+    dialog = _reason_dialog(mediator_win)
+    commit_text(dialog.text, "补充说明")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: bool(boxes("errorBox")), timeout=5000)
+    assert "只有主任或管理员可以归档" in boxes("errorBox")[0].text()
+    assert desks["wang"].cases.get(case_id).status == "succeeded"
+
+    director_win = open_window(qtbot, desks["zhuren"], case_id)
+    assert visible_actions(director_win) == {"archive"}
+
+
+def test_readonly_user_sees_the_case_but_no_action(qtbot, desks):
+    case_id = succeeded_case(desks["wang"])
+    win = open_window(qtbot, desks["ducha"], case_id)
+    assert visible_actions(win) == set()
+    hidden = [win.sessions_tab.add_button, win.followup_tab.add_button,
+              win.risks_tab.flag_button, win.attachments_tab.add_button,
+              win.parties_tab.save_button, win.outcome_tab.termination.button]
+    assert all(w.isHidden() for w in hidden)
+    assert win.parties_tab.facts.isReadOnly()
+    assert win.history_tab.table.rowCount() > 0
+
+
+def test_archive_without_identity_asks_for_a_reason(qtbot, desks):
+    case_id = succeeded_case(desks["wang"])
+    win = open_window(qtbot, desks["zhuren"], case_id)
+    QPushButton.click(win.action_buttons["archive"])
+    qtbot.waitUntil(lambda: _reason_dialog(win) is not None, timeout=5000)
+    dialog = _reason_dialog(win)
+    assert "身份证明" in dialog.prompt.text()
+    commit_text(dialog.text, "当事人未携带身份证，已核对户口簿。")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and win.detail.status == "archived", timeout=5000)
+    history = " ".join(e.summary for e in desks["zhuren"].cases.history(case_id))
+    assert "缺少身份证明" in history and "已核对户口簿" in history
+
+
+def _reason_dialog(win):
+    from desktop.ui.case.common import ReasonDialog
+
+    found = [d for d in win.findChildren(ReasonDialog) if d.isVisible()]
+    return found[0] if found else None
+
+
+def test_concurrent_edit_shows_the_conflict_and_keeps_my_text(qtbot, desks):
+    ref = register(desks["wang"])
+    # Two desks of the same mediator (two PCs on the LAN): separate Desk objects.
+    desk_a, desk_b = desks["wang"], desks["wang"]
+    win_a = open_window(qtbot, desk_a, ref.id)
+    win_b = open_window(qtbot, desk_b, ref.id)
+    tab_a, tab_b = win_a.parties_tab, win_b.parties_tab
+
+    append(tab_b.facts, "（B 补充：噪音持续三个月）")
+    append(tab_a.facts, "（A 补充：已调取物业记录）")
+    qtbot.mouseClick(tab_a.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and not tab_a.dirty, timeout=5000)
+    # B reloaded when A saved, but kept B's unsaved text and the version B started from.
+    assert tab_b.facts.toPlainText().endswith("（B 补充：噪音持续三个月）")
+
+    qtbot.mouseClick(tab_b.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(boxes("conflictBox")), timeout=5000)
+    box = boxes("conflictBox")[0]
+    assert "该案件已被wang修改" in box.text() and "修改人：wang" in box.text()
+    assert "纠纷简要情况：邻里噪音纠纷。（A 补充：已调取物业记录）" in box.text()
+    assert desks["wang"].cases.get(ref.id).facts.endswith("（A 补充：已调取物业记录）")
+
+    box.findChild(QPushButton, "conflictReapply").click()
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and not tab_b.dirty, timeout=5000)
+    assert desks["wang"].cases.get(ref.id).facts.endswith("（B 补充：噪音持续三个月）")
+
+
+def test_conflict_reload_discards_mine(qtbot, desks):
+    ref = register(desks["wang"])
+    win_a = open_window(qtbot, desks["wang"], ref.id)
+    win_b = open_window(qtbot, desks["wang"], ref.id)
+    append(win_b.parties_tab.requests, "B 的修改")
+    append(win_a.parties_tab.requests, "A 的修改")
+    qtbot.mouseClick(win_a.parties_tab.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and not win_a.parties_tab.dirty, timeout=5000)
+    qtbot.mouseClick(win_b.parties_tab.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(boxes("conflictBox")), timeout=5000)
+    boxes("conflictBox")[0].findChild(QPushButton, "conflictReload").click()
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and not win_b.parties_tab.dirty, timeout=5000)
+    qtbot.waitUntil(lambda: win_b.parties_tab.requests.toPlainText().endswith("A 的修改"),
+                    timeout=5000)
