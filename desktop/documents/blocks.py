@@ -192,15 +192,18 @@ class SealBlock(Flowable):
         self.label = label  # e.g. "（盖章）"
         self.seal = seal_mm * mm
 
+    # The band is lower than the seal: a seal overlaps the lines around it, as on paper.
+    BAND = 26 * mm
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self._avail = availWidth
-        return availWidth, max(self.seal * 0.9, 24 * mm)
+        return availWidth, self.BAND
 
     def draw(self) -> None:
         st = TextStyle(size=14, leading=24, align="center")
         width = max(CONTENT_W * 0.5, 0)
         x0 = self._avail - width
-        h = max(self.seal * 0.9, 24 * mm)
+        h = self.BAND
         name = self.committee + (self.label or "")
         draw_line(self.canv, name, x0, h / 2 + 3 * mm, width, st)
         draw_line(self.canv, self.date_text, x0, h / 2 - 7 * mm, width, st)
@@ -263,12 +266,14 @@ def sign_table(rows: Sequence[Sequence[Cell]]) -> Table:
     ensure_registered(BODY.faces[0])
     data = [[_cell(v, False) for v in row] for row in rows]
     widths = [CONTENT_W * f for f in (0.36, 0.28, 0.36)]
-    table = Table(data, colWidths=widths, rowHeights=[12 * mm] * len(rows))
+    # Rows grow with a wrapped name; the top padding leaves room to sign by hand.
+    table = Table(data, colWidths=widths)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), BASE_FONT),
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LINEBELOW", (2, 0), (2, -1), 0.6, "black"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 8),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]))
     return table

@@ -130,7 +130,7 @@ def mediator_names(data: CaseDocumentData) -> list[str]:
 
 
 def sign_cell(data: CaseDocumentData, name: str, *, mediator: bool = False,
-              height_mm: float = 12, width_mm: float = 40) -> Flowable | str:
+              height_mm: float = 10, width_mm: float = 36) -> Flowable | str:
     """The captured signature image, or an empty cell to sign on paper."""
     png = data.signature_of(name, mediator=mediator)
     if png:

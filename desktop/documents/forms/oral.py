@@ -24,8 +24,8 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
     s: list[Flowable] = [blocks.title("人民调解口头协议登记表"),
                          blocks.number_line(f"编号：{data.case.number}")]
     parties = "\n".join(
-        f"{p.side_label}：{p.name}" + (f"，{p.phone}" if p.phone else "")
-        + (f"，{p.address}" if p.address else "") for p in data.parties)
+        f"{p.side_label}：{p.name}" + (f"（联系电话：{p.phone}）" if p.phone else "")
+        for p in data.parties)
     meds = mediator_names(data)
     s.append(blocks.grid(
         [["当事人", parties],
@@ -35,12 +35,14 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
          ["履行情况", oral.performance or "—"],
          ["达成日期", fdate(oral.reached_on)],
          ["人民调解员", "、".join(meds)]],
-        [22, 82], min_heights_mm={2: 60}))
+        [22, 82], min_heights_mm={2: 24}))
     s.append(blocks.para("依照《中华人民共和国人民调解法》第三十条，口头调解协议自各方当事人达成"
                          "协议之日起生效。", blocks.TextStyle(size=12, leading=20)))
-    rows = [[f"当事人（{p.side_label}）", p.name, sign_cell(data, p.name)] for p in data.parties]
-    rows += [["人民调解员", n, sign_cell(data, n, mediator=True)] for n in meds]
-    s += [blocks.sign_table(rows), blocks.spacer(4)]
-    s.append(blocks.SealBlock(data.committee.name, fdate(day),
-                              data.committee.seal_png if opts.final else None))
+    # Signatures inside the ruled form, the seal right under it.
+    rows: list[list[blocks.Cell]] = [
+        [f"当事人（{p.side_label}）签名", p.name, sign_cell(data, p.name)] for p in data.parties]
+    rows += [["人民调解员签名", n, sign_cell(data, n, mediator=True)] for n in meds]
+    s.append(blocks.keep(blocks.grid(rows, [38, 28, 38], label_cols=(0,)), blocks.spacer(6),
+                         blocks.SealBlock(data.committee.name, fdate(day),
+                                          data.committee.seal_png if opts.final else None)))
     return s

@@ -45,7 +45,7 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
         [["纠纷简要情况", c.facts],
          ["当事人申请事项", c.requests or "—"],
          ["受理意见", f"经当事人同意，调解 {party_names(data)} 之间的{dispute_name(data)}。"]],
-        [22, 82], min_heights_mm={0: 40}))
+        [22, 82], min_heights_mm={0: 30}))
     sig_rows: list[list[blocks.Cell]] = []
     for p in data.parties:
         sig_rows.append(["当事人签名", p.name, sign_cell(data, p.name, height_mm=10)])
