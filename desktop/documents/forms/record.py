@@ -54,7 +54,7 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
                                  spans=[((0, 0), (5, 0))]))
         s.append(blocks.grid(
             [["调解情况", ses.content], ["调解结果", ses.result or "—"]],
-            [22, 82], min_heights_mm={0: 80}))
+            [22, 82], min_heights_mm={0: 50}))
         sig_rows = [[f"当事人（{p.side_label}）", p.name, sign_cell(data, p.name)]
                     for p in data.parties if not present or p.name in present]
         sig_rows += [["参加人", p.name, ""] for p in invited]
