@@ -1,0 +1,182 @@
+"""Helpers for the LAN-mode tests: run desk processes and check what they acknowledged."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from sqlalchemy import func, select
+
+from desktop.services.audit import verify_chain
+from desktop.store.db import Database
+from desktop.store.models import AuditEntry, Case, MediationSession, NumberCounter
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def desk_seconds(default: float) -> float:
+    return float(os.environ.get("LAN_DESK_SECONDS", default))
+
+
+class MemoryKeyring(KeyringBackend):
+    """An in-memory keyring backend (TOOLCHAIN.md: tests never touch a real one)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring() -> MemoryKeyring:
+    before = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring  # type: ignore[misc]
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
+def no_keyring() -> None:
+    from keyring.backends import fail
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield  # type: ignore[misc]
+    keyring.set_keyring(before)
+
+
+def spawn_desk(url: str, user: str, log: Path, *, seconds: float = 5, go: Path | None = None,
+               seed: int = 0, hold: bool = False, think: float = 0.02) -> subprocess.Popen[str]:
+    cmd = [sys.executable, "-m", "tests.lan.desk", "--url", url, "--user", user,
+           "--seconds", str(seconds), "--go", str(go or ""), "--log", str(log),
+           "--seed", str(seed), "--think", str(think)]
+    if hold:
+        cmd.append("--hold")
+    return subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
+
+
+def start_desks(url: str, users: list[str], folder: Path, seconds: float,
+                prefix: str = "desk") -> tuple[list[subprocess.Popen[str]], list[Path]]:
+    """Start one process per user; when all are connected and warm, let them go at once."""
+    go = folder / f"{prefix}-go"
+    logs = [folder / f"{prefix}{i:02d}.jsonl" for i in range(len(users))]
+    procs = [spawn_desk(url, u, log, seconds=seconds, go=go, seed=i)
+             for i, (u, log) in enumerate(zip(users, logs))]
+    for p in procs:
+        assert p.stdout is not None
+        line = p.stdout.readline()
+        assert line.startswith("READY"), p.stderr.read() if p.stderr else line
+    go.touch()
+    return procs, logs
+
+
+def wait_desks(procs: list[subprocess.Popen[str]], seconds: float) -> None:
+    for p in procs:
+        _, err = p.communicate(timeout=seconds + 120)
+        assert p.returncode == 0, f"a desk crashed:\n{err[-3000:]}"
+
+
+def run_desks(url: str, users: list[str], folder: Path, seconds: float) -> list[Path]:
+    procs, logs = start_desks(url, users, folder, seconds)
+    wait_desks(procs, seconds)
+    return logs
+
+
+@dataclass
+class Acks:
+    records: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, logs: list[Path]) -> Acks:
+        recs = []
+        for log in logs:
+            if log.exists():
+                recs += [json.loads(x) for x in log.read_text(encoding="utf-8").splitlines() if x]
+        return cls(recs)
+
+    def of(self, op: str) -> list[dict]:
+        return [r for r in self.records if r["op"] == op]
+
+    def counts(self) -> Counter[str]:
+        return Counter(r["op"] for r in self.records)
+
+
+def check_history(db: Database, acks: Acks, *, exact: bool = True) -> dict[str, int]:
+    """What the desks acknowledged is in the database, numbers are gapless, no lost update.
+
+    ``exact``: no desk died or lost its connection, so every committed update and acceptance
+    was acknowledged (the audit log holds exactly the acknowledged ones).
+    """
+    crashes = acks.of("crash")
+    assert not crashes, crashes[0]["tb"]
+    with db.read() as s:
+        # numbers: unique and gapless per committee and year, matching the counter row
+        rows = s.execute(select(Case.committee_id, Case.number_year, Case.number_seq, Case.id,
+                                Case.number).where(Case.number_seq.is_not(None))).all()
+        by_key: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for cid, year, seq, _id, _num in rows:
+            by_key[(cid, year)].append(seq)
+        for key, seqs in by_key.items():
+            assert sorted(seqs) == list(range(1, len(seqs) + 1)), f"gap or duplicate in {key}"
+            counter = s.get(NumberCounter, key)
+            assert counter is not None and counter.last_seq == len(seqs)
+        numbers = {r[3]: r[4] for r in rows}
+        # every acknowledged write is there
+        ids = set(s.scalars(select(Case.id)))
+        for r in acks.of("register"):
+            assert r["case"] in ids
+        accepted = Counter(r["case"] for r in acks.of("accept"))
+        assert all(n == 1 for n in accepted.values()), "a case was accepted twice"
+        for r in acks.of("accept"):
+            assert numbers.get(r["case"]) == r["number"]
+        sessions = set(s.scalars(select(MediationSession.id)))
+        for r in acks.of("session"):
+            assert r["session"] in sessions
+        # no lost update: no two acknowledged saves produced the same version of a case
+        pairs = Counter((r["case"], r["version"]) for r in acks.of("update"))
+        dup = [p for p, n in pairs.items() if n > 1]
+        assert not dup, f"two desks both saved version {dup[0]}"
+        details = defaultdict(str)
+        for case_id, detail in s.execute(select(AuditEntry.case_id, AuditEntry.detail)
+                                         .where(AuditEntry.action == "update",
+                                                AuditEntry.entity == "case")):
+            details[case_id] += detail
+        for r in acks.of("update"):
+            assert f"{r['token']}\"" in details[r["case"]], f"acknowledged edit {r['token']} lost"
+        n_update_audit = s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "update", AuditEntry.entity == "case"))
+        n_accept_audit = s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "accept"))
+        if exact:
+            assert n_update_audit == len(acks.of("update"))
+            assert n_accept_audit == len(acks.of("accept")) == len(rows)
+        else:
+            assert n_update_audit >= len(acks.of("update"))
+        # lost races were reported to the desk with what the other desk changed
+        for r in acks.of("lost"):
+            assert r["kind"] in ("ConflictError", "InvalidTransition")
+            if r["what"] == "update" and r["kind"] == "ConflictError":
+                assert r["changes"], "a conflict without the other desk's changes"
+        report = verify_chain(s)
+        assert report.ok, report.message
+    return dict(acks.counts())
