@@ -133,6 +133,7 @@ class PdfView(QWidget):
         zoom_out.triggered.connect(lambda: self._zoom(0.8))
         self.page_spin = QSpinBox(self)
         self.page_spin.setMinimum(1)
+        self.page_spin.setMaximumWidth(80)
         self.page_spin.setAccessibleName(self.tr("页码"))
         self.page_spin.valueChanged.connect(self._go_to_page)
         self.page_label = QLabel(self)

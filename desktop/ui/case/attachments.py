@@ -85,7 +85,7 @@ class AttachmentsTab(QWidget):
         self.drop_hint = QLabel(self.tr("也可以把扫描件或照片直接拖到这里"), self)
         self.drop_hint.setObjectName("pageHint")
         self.table = make_table([self.tr("类别"), self.tr("文件名"), self.tr("大小"),
-                                 self.tr("添加时间"), self.tr("SHA-256")], self, stretch=1)
+                                 self.tr("添加时间"), self.tr("SHA-256")], self)
         self.table.itemSelectionChanged.connect(self.preview_selected)
         self.image = ImagePreview(self)
         self.image.setObjectName("imagePreview")

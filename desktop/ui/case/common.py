@@ -103,7 +103,11 @@ def make_table(headers: Sequence[str], parent: QWidget | None = None,
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setAlternatingRowColors(True)
     table.verticalHeader().hide()
+    # Rows follow their wrapped text as columns resize (a one-off resize while the tab is
+    # hidden would measure against the wrong widths).
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.setWordWrap(True)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # long SHA-256 values keep both ends
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     if stretch < 0:
@@ -117,11 +121,13 @@ def fill_table(table: QTableWidget, rows: Sequence[Sequence[Any]],
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            item = QTableWidgetItem("" if value is None else str(value))
+            text = "" if value is None else str(value)
+            item = QTableWidgetItem(text)
+            if len(text) > 24:
+                item.setToolTip(text)
             if ids is not None:
                 item.setData(Qt.ItemDataRole.UserRole, ids[r])
             table.setItem(r, c, item)
-    table.resizeRowsToContents()
 
 
 def selected_id(table: QTableWidget) -> Any:

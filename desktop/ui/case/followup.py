@@ -139,7 +139,10 @@ class FollowUpTab(QWidget):
         self.add_button.clicked.connect(self.add_followup)
         follow_box = QGroupBox(self.tr("回访记录"), self)
         fl = QVBoxLayout(follow_box)
-        fl.addWidget(self.add_button)
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addStretch(1)
+        fl.addLayout(row)
         fl.addWidget(self.table, 1)
 
         confirm_box = QGroupBox(self.tr("司法确认"), self)

@@ -48,7 +48,7 @@ class ObligationsTable(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_CONTENT, QHeaderView.ResizeMode.Stretch)
         for col, width in ((COL_PAYER, 120), (COL_PAYEE, 120), (COL_AMOUNT, 130),
-                           (COL_MANNER, 140), (COL_DEADLINE, 140)):
+                           (COL_MANNER, 140), (COL_DEADLINE, 165)):
             self.table.setColumnWidth(col, width)
         self.table.verticalHeader().setDefaultSectionSize(36)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

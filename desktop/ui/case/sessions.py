@@ -86,12 +86,13 @@ class ParticipantsTable(QWidget):
             self.tr("证号")])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for col, width in ((C_KIND, 130), (C_NAME, 110), (C_ROLE, 80), (C_TITLE, 90)):
+        for col, width in ((C_KIND, 150), (C_NAME, 110), (C_ROLE, 100), (C_TITLE, 110)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, width)
         self.table.verticalHeader().setDefaultSectionSize(34)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)
+        self.table.setMinimumHeight(250)
         self.quick_buttons: dict[str, QPushButton] = {}
         quick = QHBoxLayout()
         quick.addWidget(QLabel(self.tr("添加："), self))
@@ -202,6 +203,10 @@ class SessionDialog(QDialog):
         for edit in (self.content, self.result):
             edit.setTabChangesFocus(True)
         self.result.setMaximumHeight(80)
+        self.content.setMaximumHeight(150)
+        self.kind.setMaximumWidth(200)
+        for edit in (self.started_at, self.ended_at):
+            edit.setMinimumWidth(200)
         self.agreed = QCheckBox(self.tr("本次达成协议"), self)
         self.recorder = QLineEdit(self)
         self.recorder.setObjectName("recorder")
