@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.domain.validators import resident_id_check_char
 from desktop.services.dto import (
     AgreementInput,
     CaseDraft,
@@ -24,7 +25,6 @@ from desktop.services.dto import (
     PartyInput,
     SessionInput,
 )
-from desktop.domain.validators import resident_id_check_char
 from desktop.ui import ops
 from desktop.ui.qt import QImage, QWidget
 from tests.helpers.qtinput import commit_text
@@ -105,9 +105,9 @@ def sample_case(desk) -> int:
         facts="刘䶮家卫生间漏水，致楼下王𠮷家天花板受损。", disputed_matters="维修费用的承担。",
         responsibilities="刘䶮承担全部责任。", other_terms="双方就此纠纷再无其他争议。",
         obligations=[
-            ObligationInput("赔偿天花板维修费", liu.id, wang.id, Decimal("8000"), "银行转账",
+            ObligationInput("赔偿天花板维修费", liu.id, wang.id, Decimal(8000), "银行转账",
                             dt.date.today() + dt.timedelta(days=7)),
-            ObligationInput("赔偿误工费", liu.id, wang.id, Decimal("2000"), "银行转账",
+            ObligationInput("赔偿误工费", liu.id, wang.id, Decimal(2000), "银行转账",
                             dt.date.today() + dt.timedelta(days=7))]))
     return ref.id
 
