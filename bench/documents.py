@@ -27,12 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desktop.documents.data import CaseDocumentData, RenderOptions  # noqa: E402
-from desktop.documents.fonts import warm_up  # noqa: E402
-from desktop.documents.forms import render  # noqa: E402
-from desktop.documents.forms.agreement import obligation_text  # noqa: E402
-from desktop.documents.forms.common import fdate, particulars  # noqa: E402
-from desktop.documents.sample import sample_case  # noqa: E402
+from desktop.documents.data import CaseDocumentData, RenderOptions
+from desktop.documents.fonts import warm_up
+from desktop.documents.forms import render
+from desktop.documents.forms.agreement import obligation_text
+from desktop.documents.forms.common import fdate, particulars
+from desktop.documents.sample import sample_case
 
 
 def two_page_agreement() -> CaseDocumentData:

@@ -83,10 +83,10 @@ def _fixed_to_unicode_cmap(fontname: str, subset: list[int]) -> str:
         f"/CMapName /{fontname} def",
         "/CMapType 2 def",
         "1 begincodespacerange",
-        "<00> <%02X>" % (len(subset) - 1),
+        f"<00> <{len(subset) - 1:02X}>",
         "endcodespacerange",
-        "%d beginbfchar" % len(subset),
-        *("<%02X> <%s>" % (i, utf16(v)) for i, v in enumerate(subset)),
+        f"{len(subset)} beginbfchar",
+        *(f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)),
         "endbfchar",
         "endcmap",
         "CMapName currentdict /CMap defineresource pop",
@@ -117,7 +117,8 @@ ttfonts.TTFontFile.get_table = _cached_get_table  # type: ignore[method-assign]
 @cache
 def coverage(face: Face) -> frozenset[int]:
     """Code points the face has a glyph for."""
-    from fontTools.ttLib import TTCollection, TTFont as FTFont
+    from fontTools.ttLib import TTCollection
+    from fontTools.ttLib import TTFont as FTFont
 
     path = str(resource_path("resources", "fonts", face.file))
     if face.file.endswith(".ttc"):

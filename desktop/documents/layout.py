@@ -32,7 +32,7 @@ PAGE_W, PAGE_H = A4
 MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 28 * mm, 26 * mm, 28 * mm, 26 * mm
 CONTENT_W = PAGE_W - MARGIN_L - MARGIN_R
 
-_ASCII_WORD = re.compile(r"[A-Za-z0-9@#&*+\-_/.,:%¥￥$×X]+|\s|.", re.S)
+_ASCII_WORD = re.compile(r"[A-Za-z0-9@#&*+\-_/.,:%¥￥$×X]+|\s|.", re.DOTALL)
 
 
 def _tokens(text: str) -> list[str]:
@@ -104,8 +104,7 @@ def _break_paragraph(text: str, width: float, size: float, chain: FontChain) -> 
         while j + 1 < n and total + widths[j + 1] <= width + 0.01:
             j += 1
             total += widths[j]
-        if j < i:
-            j = i  # a single token wider than the line
+        j = max(j, i)  # a single token wider than the line
         if j == n - 1:
             lines.append("".join(toks[i:]))
             break
@@ -298,7 +297,7 @@ def _canvas_class(meta: PdfMeta) -> type[rl_canvas.Canvas]:
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
-        def showPage(self) -> None:  # noqa: N802 (ReportLab API)
+        def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
             self._startPage()
 

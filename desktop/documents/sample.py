@@ -27,7 +27,6 @@ from desktop.documents.data import (
 from desktop.domain.enums import (
     AttachmentCategory,
     FollowUpMethod,
-    IdType,
     ParticipantKind,
     ParticipationRole,
     PartyKind,
@@ -205,7 +204,7 @@ def sample_case(*, obligations: int = 3, sessions: int = 1, attachments: bool = 
         agreement=agreement,
         oral=OralAgreementInfo(facts="双方因停车位使用发生争执。",
                                content="王赟同意于次日挪走占用的车位杂物，𠮷堃不再追究。",
-                               performance="当场履行完毕", amount=Decimal("200"),
+                               performance="当场履行完毕", amount=Decimal(200),
                                reached_on=day),
         termination=TerminationInfo(reason="被申请人明确表示拒绝继续调解",
                                     terminated_on=day),

@@ -58,7 +58,7 @@ def generate_committee_keys(committee: str, password: str,
     """A new CA and signing certificate for the committee (RSA 2048, SHA-256, 10 years)."""
     if not password:
         raise ValidationError("请为印章证书设置密码。", field="password")
-    now = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
+    now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     until = now + dt.timedelta(days=VALIDITY_DAYS)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca_name = _name(f"{committee}根证书", committee)

@@ -87,7 +87,7 @@ def verify_pdf(data: bytes, trusted_certs: Iterable[bytes]) -> VerifyResult:
     try:
         reason = str(sig.sig_object.get("/Reason", ""))
         committee = str(sig.sig_object.get("/Location", ""))
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001, S110 - a damaged dictionary fails validation below
         pass
     m = _REASON.search(reason)
     form = m.group("form") if m else ""
@@ -95,8 +95,8 @@ def verify_pdf(data: bytes, trusted_certs: Iterable[bytes]) -> VerifyResult:
         label = DocumentForm(form).label if form else ""
     except ValueError:
         label = ""
-    base = dict(case_number=m.group("case") if m else "", form=form, form_label=label,
-                verification_code=m.group("code") if m else "", sha256=sha)
+    base = {"case_number": m.group("case") if m else "", "form": form, "form_label": label,
+            "verification_code": m.group("code") if m else "", "sha256": sha}
     ctx = ValidationContext(trust_roots=_load_certs(trusted_certs), allow_fetching=False,
                             revocation_mode="soft-fail")
     try:

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import select
 
@@ -37,7 +41,11 @@ from desktop.domain.errors import NotFound, PermissionDenied, ValidationError
 from desktop.services import dto
 from desktop.services.base import ServiceBase
 from desktop.services.files import store_blob
+from desktop.store.db import Database
 from desktop.store.models import CommitteeKey, Document
+
+if TYPE_CHECKING:
+    from desktop.documents.seal import CommitteeKeys
 
 KEYRING_SERVICE = "MediationDesk seal"
 PASSWORD_ENV = "MEDIATIONDESK_SEAL_PASSWORD"
@@ -93,7 +101,7 @@ class DocumentService(ServiceBase):
         The password (random when not given) goes to the keyring."""
         from desktop.documents.seal import generate_committee_keys
 
-        cid = committee_id or self.actor.committee_id
+        cid = self._committee_id(committee_id)
         self._require_role(Role.DIRECTOR, Role.ADMIN, what="设置电子印章")
         committee = self._committee(cid)
         password = password or secrets.token_urlsafe(24)
@@ -106,12 +114,18 @@ class DocumentService(ServiceBase):
                         committee_id: int | None = None) -> str:
         from desktop.documents.seal import import_pkcs12
 
-        cid = committee_id or self.actor.committee_id
+        cid = self._committee_id(committee_id)
         self._require_role(Role.DIRECTOR, Role.ADMIN, what="设置电子印章")
         keys = import_pkcs12(pkcs12, password)
         self._store_password(cid, password)
         self._save_key(cid, keys)
         return keys.ca_cert_pem.decode("ascii")
+
+    def _committee_id(self, committee_id: int | None) -> int:
+        cid = committee_id or self.actor.committee_id
+        if cid is None:
+            raise ValidationError("请指定要设置电子印章的调解委员会。", field="committee")
+        return cid
 
     def _store_password(self, committee_id: int, password: str) -> None:
         if os.environ.get(PASSWORD_ENV) == password:
@@ -126,7 +140,7 @@ class DocumentService(ServiceBase):
         except KeyringError as err:
             raise ValidationError(f"保存到系统密钥环失败：{err}") from None
 
-    def _save_key(self, committee_id: int, keys) -> None:  # type: ignore[no-untyped-def]
+    def _save_key(self, committee_id: int, keys: CommitteeKeys) -> None:
         with self._write() as tx:
             for old in tx.session.scalars(select(CommitteeKey).where(
                     CommitteeKey.committee_id == committee_id, CommitteeKey.active)):
@@ -171,14 +185,13 @@ class DocumentService(ServiceBase):
         """Render the form; a final is sealed. Either way the PDF is kept and recorded."""
         from desktop.documents.forms import render
 
-        form = DocumentForm(form)
+        form = d.FORM_CODES[form.value if isinstance(form, DocumentForm) else form]
         code = new_verification_code() if final else ""
         data = self.case_data(case_id, verification_code=code)
         pdf = render(form, data, d.RenderOptions(final=final))
         if final:
             pdf = self._seal(case_id, form, pdf, data, code)
         from pypdf import PdfReader
-        import io
 
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
         sha = hashlib.sha256(pdf).hexdigest()
@@ -223,25 +236,35 @@ class DocumentService(ServiceBase):
                                     doc.verification_code, doc.pages, doc.created_at)
 
 
-def trusted_certs(db) -> list[bytes]:  # type: ignore[no-untyped-def]
+def trusted_certs(db: Database) -> list[bytes]:
     with db.read() as s:
         return [bytes(k.ca_cert_pem) for k in s.scalars(select(CommitteeKey))]
 
 
-def _enum(cls, value, default=None):  # type: ignore[no-untyped-def]
-    try:
-        return cls(value) if value else default
-    except ValueError:
-        return default
+E = TypeVar("E", bound=Enum)
+
+
+def _enum(cls: type[E], value: str | None, default: E) -> E:
+    for member in cls:
+        if member.value == value:
+            return member
+    return default
+
+
+def _opt_enum(cls: type[E], value: str | None) -> E | None:
+    for member in cls:
+        if member.value == value:
+            return member
+    return None
 
 
 def to_document_data(detail: dto.CaseDetail, committee: dto.CommitteeView,
-                     seal_png: bytes | None, blob, filed_by: str,  # type: ignore[no-untyped-def]
+                     seal_png: bytes | None, blob: Callable[[str], bytes], filed_by: str,
                      today: dt.date, verification_code: str = "") -> d.CaseDocumentData:
     """Map the services' case detail onto the renderers' plain data."""
     parties = tuple(
         d.Party(name=p.name, side=_enum(PartySide, p.side, PartySide.PARTY),
-                kind=_enum(PartyKind, p.kind, PartyKind.PERSON), sex=_enum(Sex, p.sex),
+                kind=_enum(PartyKind, p.kind, PartyKind.PERSON), sex=_opt_enum(Sex, p.sex),
                 ethnicity=p.ethnicity, birth_date=p.birth_date,
                 id_type=_enum(IdType, p.id_type, IdType.RESIDENT), id_number=p.id_number,
                 occupation=p.occupation, address=p.address, phone=p.phone,
@@ -281,7 +304,7 @@ def to_document_data(detail: dto.CaseDetail, committee: dto.CommitteeView,
     oral = detail.oral_agreement
     term = detail.terminations[-1] if detail.terminations else None
     conf = detail.confirmation
-    ruling = _enum(ConfirmationRuling, conf.ruling) if conf else None
+    ruling = _opt_enum(ConfirmationRuling, conf.ruling) if conf else None
     sig_party: list[d.Signature] = []
     sig_med: list[d.Signature] = []
     for g in detail.signatures:

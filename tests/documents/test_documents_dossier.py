@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from desktop.documents.forms import render
 from desktop.documents.data import RenderOptions
+from desktop.documents.forms import render
 from tests.documents.conftest import flat, pdf_fonts, pdf_pages, pdf_text
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.documents.conftest import flat, pdf_fonts, pdf_pages, pdf_text
-
 from desktop.domain.enums import DocumentForm
+from tests.documents.conftest import flat, pdf_fonts, pdf_pages, pdf_text
 
 NUMBER = "（2026）青人调字第0001号"
 COMMON = [NUMBER]

@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable
 
 from desktop.documents import blocks
 from desktop.documents.data import CaseDocumentData, Party
-from desktop.domain.enums import IdType, PartyKind, ParticipantKind
+from desktop.domain.enums import IdType, ParticipantKind, PartyKind
 
 CN_NUM = "零一二三四五六七八九十"
 

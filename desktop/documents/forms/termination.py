@@ -10,8 +10,8 @@ from desktop.documents.forms.common import dispute_name, fdate, party_names, sig
 from desktop.domain.errors import ValidationError
 
 REMEDIES = (
-    "（一）依法申请仲裁（劳动争议、农村土地承包经营纠纷等依法可以仲裁的，或者当事人之间"
-    "订有仲裁协议的）；",
+    ("（一）依法申请仲裁（劳动争议、农村土地承包经营纠纷等依法可以仲裁的，或者当事人之间"
+     "订有仲裁协议的）；"),
     "（二）请求有关行政机关依法处理；",
     "（三）依法向人民法院提起诉讼。",
 )
