@@ -18,8 +18,9 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
         s.append(blocks.para(particulars(p, day), blocks.PLAIN_STYLE))
     s += [blocks.spacer(2), blocks.heading("申请事项："), blocks.para(c.requests or "请求调解。")]
     s += [blocks.heading("事实和理由："), blocks.para(c.facts or "")]
-    s += [blocks.spacer(2), blocks.para("此致", blocks.BODY_STYLE),
-          blocks.para(data.committee.name, blocks.PLAIN_STYLE), blocks.spacer(6)]
+    s += [blocks.spacer(2), blocks.keep(blocks.para("此致", blocks.BODY_STYLE),
+                                        blocks.para(data.committee.name, blocks.PLAIN_STYLE)),
+          blocks.spacer(6)]
     applicants = [p for p in data.parties if p.side == PartySide.APPLICANT] or list(
         data.parties[:1])
     rows = [["申请人（签名或盖章）", p.name, sign_cell(data, p.name)] for p in applicants]

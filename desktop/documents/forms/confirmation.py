@@ -18,8 +18,9 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
                                                 else None)
     s: list[Flowable] = [blocks.title("司法确认申请书"), blocks.spacer(3)]
     for p in data.parties:
+        # Every party is an applicant here: the application is joint (Art. 33).
         s.append(blocks.para(particulars(p, conf.filed_on).replace(
-            f"{p.side_label}：", f"申请人（{p.side_label}）：", 1), blocks.PLAIN_STYLE))
+            f"{p.side_label}：", "申请人：", 1), blocks.PLAIN_STYLE))
     s += [blocks.spacer(2), blocks.heading("请求事项：")]
     s.append(blocks.para(
         f"请求人民法院依法确认申请人于{fdate(effective)}经{data.committee.name}主持调解达成的"
@@ -34,10 +35,11 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
     s.append(blocks.para("申请人共同承诺：（一）出于解决纠纷的目的自愿达成调解协议，没有恶意串通、"
                          "规避法律的行为；（二）所提供的材料真实、合法；（三）如因该协议内容而给他人"
                          "造成损害的，愿意承担相应的民事责任和其他法律责任。"))
-    s += [blocks.para("此致", blocks.BODY_STYLE), blocks.para(conf.court, blocks.PLAIN_STYLE),
-          blocks.spacer(2), blocks.para("附：人民调解协议书一份；申请人身份证明材料。",
+    s.append(blocks.keep(blocks.para("此致", blocks.BODY_STYLE),
+                         blocks.para(conf.court, blocks.PLAIN_STYLE)))
+    s += [blocks.spacer(2), blocks.para("附：人民调解协议书一份；申请人身份证明材料。",
                                         blocks.PLAIN_STYLE), blocks.spacer(4)]
-    rows = [[f"申请人（{p.side_label}）", p.name, sign_cell(data, p.name)] for p in data.parties]
+    rows = [["申请人（签名或盖章）", p.name, sign_cell(data, p.name)] for p in data.parties]
     s.append(blocks.sign_table(rows))
     s.append(blocks.para(fdate(conf.filed_on), blocks.TextStyle(size=14, leading=30,
                                                                  align="right")))
