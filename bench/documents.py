@@ -61,14 +61,24 @@ def pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def timed(fn, runs: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+def timed(fn, runs: int) -> tuple[float, float, object]:  # type: ignore[no-untyped-def]
+    """Median wall time and median CPU time (the CPU figure is what a busy shared machine
+    cannot inflate)."""
     out = fn()
-    times = []
+    walls, cpus = [], []
     for _ in range(runs):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         out = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), out
+        walls.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    return statistics.median(walls), statistics.median(cpus), out
+
+
+def children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def docx_agreement(data: CaseDocumentData, path: Path) -> None:
@@ -145,14 +155,16 @@ def main() -> int:
 
     agreement = two_page_agreement()
     opts = RenderOptions(final=True)
-    ours, pdf = timed(lambda: render("agreement", agreement, opts), args.runs)
+    ours, ours_cpu, pdf = timed(lambda: render("agreement", agreement, opts), args.runs)
     (args.out / "agreement.pdf").write_bytes(pdf)  # type: ignore[arg-type]
-    print(f"协议书（{pages(pdf)}页，热启动，{args.runs}次中位数）：{ours * 1000:.1f} ms")  # type: ignore[arg-type]
+    print(f"协议书（{pages(pdf)}页，热启动，{args.runs}次中位数）：{ours * 1000:.1f} ms"  # type: ignore[arg-type]
+          f"（CPU {ours_cpu * 1000:.1f} ms）")
 
     dossier = forty_page_dossier()
-    dtime, dpdf = timed(lambda: render("dossier", dossier, opts), 5)
+    dtime, dcpu, dpdf = timed(lambda: render("dossier", dossier, opts), 5)
     (args.out / "dossier.pdf").write_bytes(dpdf)  # type: ignore[arg-type]
-    print(f"卷宗（{pages(dpdf)}页，热启动，5次中位数）：{dtime * 1000:.0f} ms")  # type: ignore[arg-type]
+    print(f"卷宗（{pages(dpdf)}页，热启动，5次中位数）：{dtime * 1000:.0f} ms"  # type: ignore[arg-type]
+          f"（CPU {dcpu * 1000:.0f} ms）")
 
     soffice = shutil.which("libreoffice") or shutil.which("soffice")
     if not soffice:
@@ -161,17 +173,18 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         libreoffice_once(agreement, work, soffice)  # first start creates the profile
-        times = []
+        times, cpus = [], []
         for _ in range(args.lo_runs):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time() + children_cpu()
             lo_pdf = libreoffice_once(agreement, work, soffice)
             times.append(time.perf_counter() - t)
-        lo = statistics.median(times)
+            cpus.append(time.process_time() + children_cpu() - c)
+        lo, lo_cpu = statistics.median(times), statistics.median(cpus)
         (args.out / "agreement-libreoffice.pdf").write_bytes(lo_pdf)
     print(f"同一协议书经 .docx 模板 + LibreOffice 转换（{pages(lo_pdf)}页，{args.lo_runs}次中位数）："
-          f"{lo * 1000:.0f} ms")
-    ratio = lo / ours
-    print(f"倍数：{ratio:.1f}×（目标 ≥ 20×）；协议书 {ours * 1000:.1f} ms（目标 ≤ 100 ms）")
+          f"{lo * 1000:.0f} ms（CPU {lo_cpu * 1000:.0f} ms）")
+    print(f"倍数：墙钟 {lo / ours:.1f}×，CPU {lo_cpu / ours_cpu:.1f}×（目标 ≥ 20×）；"
+          f"协议书 {ours * 1000:.1f} ms（目标 ≤ 100 ms）")
     return 0
 
 

@@ -84,3 +84,18 @@ def test_missing_glyph_is_named() -> None:
     # U+F0000 (private use) and U+2B81D-like gaps: no shipped font has a glyph for U+F0000.
     assert missing_glyphs("张\U000F0000三𠮷䶮堃赟昇") == ["\U000F0000"]
     assert missing_glyphs("青山街道人民调解委员会，（2026）") == []
+
+
+def test_case_with_an_unprintable_name_is_reported_and_still_renders(case_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from desktop.documents.data import printable_text
+    from desktop.documents.forms import render
+
+    odd = replace(case_data.parties[0], name="张\U000F0001")
+    data = replace(case_data, parties=(odd, *case_data.parties[1:]))
+    assert missing_glyphs(printable_text(data)) == ["\U000F0001"]
+    assert missing_glyphs(printable_text(case_data)) == []
+    path = tmp_path / "a.pdf"
+    path.write_bytes(render("application", data))
+    assert "申请人：张" in flat(pdf_text(path))
