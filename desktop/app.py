@@ -173,13 +173,18 @@ def _open_database_interactive() -> Any | None:
 def check_connection(url: str) -> str:
     """Open, check and close a database without migrating it: the settings page's
     "测试连接". Returns a Chinese description; raises MediationError."""
-    from desktop.store.db import Database
+    from desktop.domain.errors import MediationError
+    from desktop.store.db import Database, translate_db_error
 
-    db = Database.open(url, migrate=False)
+    db = Database.open(url or None, migrate=False)
     try:
         with db.engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
-        return db.describe()
+        return str(db.describe())
+    except MediationError:
+        raise
+    except Exception as err:
+        raise translate_db_error(err) from err
     finally:
         db.close()
 

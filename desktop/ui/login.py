@@ -191,6 +191,10 @@ class FirstRunDialog(QDialog):
         layout.setSpacing(12)
         layout.addWidget(_brand(self.tr("首次使用：请建立调解委员会和管理员账号")))
         layout.addLayout(form)
+        rule = QLabel(self.tr("密码至少 8 位，须包含字母、数字、符号中的至少两类。"),
+                      objectName="pageHint")
+        rule.setWordWrap(True)
+        layout.addWidget(rule)
         layout.addWidget(self.error)
         row = QHBoxLayout()
         row.addStretch(1)

@@ -159,7 +159,8 @@ class _Worker(QRunnable):
 
 
 def _start(fn: Callable[[], Any], on_done: Callable[[Any], None],
-           on_failed: Callable[[BaseException, str], None]) -> int:
+           on_failed: Callable[[BaseException, str], None],
+           pool: QThreadPool | None = None) -> int:
     global _dispatcher, _next_job
     if _dispatcher is None:
         _dispatcher = _Dispatcher()
@@ -167,7 +168,7 @@ def _start(fn: Callable[[], Any], on_done: Callable[[Any], None],
     job = _next_job
     _jobs[job] = (fn, on_done, on_failed)
     changes().busy.emit(len(_jobs))
-    _pool().start(_Worker(job, fn, _dispatcher))
+    (pool or _pool()).start(_Worker(job, fn, _dispatcher))
     return job
 
 
@@ -272,6 +273,13 @@ class Op(Generic[T]):
         show_error(self.parent, exc, tb)
 
 
+class _Superseded(Exception):
+    """A queued query whose answer nobody wants any more."""
+
+
+_pools: list[QThreadPool] = []  # private pools, so wait_idle can drain them too
+
+
 class LatestQuery(QObject):
     """Background reads where only the newest answer matters (search-as-you-type).
 
@@ -282,8 +290,15 @@ class LatestQuery(QObject):
     started = Signal()
     settled = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, threads: int = 0) -> None:
+        """``threads`` > 0 gives this query its own pool (e.g. slow counts that must never
+        queue in front of the page the user is waiting for)."""
         super().__init__(parent)
+        self.pool: QThreadPool | None = None
+        if threads > 0:
+            self.pool = QThreadPool(self)
+            self.pool.setMaxThreadCount(threads)
+            _pools.append(self.pool)
         self.generation = 0
         self.pending = 0
         self.dropped = 0
@@ -309,7 +324,8 @@ class LatestQuery(QObject):
             if not is_alive(self):
                 return
             self._settle()
-            if gen != self.generation:
+            if gen != self.generation or isinstance(exc, _Superseded):
+                self.dropped += 1
                 return
             if on_error is not None:
                 on_error(exc)
@@ -319,7 +335,13 @@ class LatestQuery(QObject):
                 parent = self.parent()
                 show_error(parent if isinstance(parent, QWidget) else None, exc, tb)
 
-        _start(fn, done, failed)
+        def run_if_current() -> T:
+            # Superseded while queued: skip the SQL entirely (typing fast queues many).
+            if gen != self.generation:
+                raise _Superseded()
+            return fn()
+
+        _start(run_if_current, done, failed, self.pool)
         return gen
 
     def _settle(self) -> None:
@@ -411,5 +433,10 @@ def wait_idle(timeout_ms: int = 10000) -> bool:
     while _jobs and timer.elapsed() < timeout_ms:
         QCoreApplication.processEvents()
         _pool().waitForDone(5)
+        for pool in list(_pools):
+            if is_alive(pool):
+                pool.waitForDone(1)
+            else:
+                _pools.remove(pool)
     QCoreApplication.processEvents()
     return not _jobs

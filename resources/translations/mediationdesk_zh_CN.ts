@@ -450,6 +450,29 @@
     </message>
 </context>
 <context>
+    <name>CheckPage</name>
+    <message>
+        <source>预览并检查</source>
+        <translation>预览并检查</translation>
+    </message>
+    <message>
+        <source>逐行检查全部数据；有任何问题时不会导入，请改正台账后重新选择文件。</source>
+        <translation>逐行检查全部数据；有任何问题时不会导入，请改正台账后重新选择文件。</translation>
+    </message>
+    <message>
+        <source>行号</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <source>共 {n} 行数据，全部检查通过（其中文件内重复 {d} 行将只导入一次；跳过空行 {b} 行）。点击“导入”写入。</source>
+        <translation>共 {n} 行数据，全部检查通过（其中文件内重复 {d} 行将只导入一次；跳过空行 {b} 行）。点击“导入”写入。</translation>
+    </message>
+    <message>
+        <source>发现 {n} 处问题，不能导入：</source>
+        <translation>发现 {n} 处问题，不能导入：</translation>
+    </message>
+</context>
+<context>
     <name>CommitteeForm</name>
     <message>
         <source>案号格式，例如（{year}）{short}人调字第{seq:04d}号</source>
@@ -727,6 +750,72 @@
     </message>
 </context>
 <context>
+    <name>DrillDialog</name>
+    <message>
+        <source>共 {n} 件</source>
+        <translation>共 {n} 件</translation>
+    </message>
+    <message>
+        <source>，显示前 {m} 件</source>
+        <translation>，显示前 {m} 件</translation>
+    </message>
+    <message>
+        <source>案号</source>
+        <translation>案号</translation>
+    </message>
+    <message>
+        <source>当事人</source>
+        <translation>当事人</translation>
+    </message>
+    <message>
+        <source>纠纷类型</source>
+        <translation>纠纷类型</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>调解员</source>
+        <translation>调解员</translation>
+    </message>
+    <message>
+        <source>受理日期</source>
+        <translation>受理日期</translation>
+    </message>
+    <message>
+        <source>（未受理）</source>
+        <translation>（未受理）</translation>
+    </message>
+</context>
+<context>
+    <name>FilePage</name>
+    <message>
+        <source>选择台账文件</source>
+        <translation>选择台账文件</translation>
+    </message>
+    <message>
+        <source>支持 Excel（.xlsx）和 CSV 文件；表头上方的标题行、合并单元格会自动识别。</source>
+        <translation>支持 Excel（.xlsx）和 CSV 文件；表头上方的标题行、合并单元格会自动识别。</translation>
+    </message>
+    <message>
+        <source>台账文件路径</source>
+        <translation>台账文件路径</translation>
+    </message>
+    <message>
+        <source>浏览…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>选择排查台账</source>
+        <translation>选择排查台账</translation>
+    </message>
+    <message>
+        <source>表格文件 (*.xlsx *.csv);;所有文件 (*)</source>
+        <translation>表格文件 (*.xlsx *.csv);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunDialog</name>
     <message>
         <source>首次使用 — 调解台</source>
@@ -771,6 +860,10 @@
     <message>
         <source>首次使用：请建立调解委员会和管理员账号</source>
         <translation>首次使用：请建立调解委员会和管理员账号</translation>
+    </message>
+    <message>
+        <source>密码至少 8 位，须包含字母、数字、符号中的至少两类。</source>
+        <translation>密码至少 8 位，须包含字母、数字、符号中的至少两类。</translation>
     </message>
     <message>
         <source>两次输入的密码不一致。</source>
@@ -1142,6 +1235,33 @@
     </message>
 </context>
 <context>
+    <name>LedgerWizard</name>
+    <message>
+        <source>导入矛盾纠纷排查台账</source>
+        <translation>导入矛盾纠纷排查台账</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>下一步</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>上一步</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>正在导入台账…</source>
+        <translation>正在导入台账…</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>调解台</source>
@@ -1252,6 +1372,25 @@
     <message>
         <source>案件详情</source>
         <translation>案件详情</translation>
+    </message>
+</context>
+<context>
+    <name>MappingPage</name>
+    <message>
+        <source>对应表格中的列</source>
+        <translation>对应表格中的列</translation>
+    </message>
+    <message>
+        <source>已按表头自动对应，请核对；带 * 的为必填项。</source>
+        <translation>已按表头自动对应，请核对；带 * 的为必填项。</translation>
+    </message>
+    <message>
+        <source>（不导入）</source>
+        <translation>（不导入）</translation>
+    </message>
+    <message>
+        <source>第 {n} 列：{h}</source>
+        <translation>第 {n} 列：{h}</translation>
     </message>
 </context>
 <context>
@@ -1780,6 +1919,137 @@
     <message>
         <source>此功能模块尚未安装或正在建设中。</source>
         <translation>此功能模块尚未安装或正在建设中。</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPage</name>
+    <message>
+        <source>月度</source>
+        <translation>月度</translation>
+    </message>
+    <message>
+        <source>季度</source>
+        <translation>季度</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>自定义期间</source>
+        <translation>自定义期间</translation>
+    </message>
+    <message>
+        <source> 年</source>
+        <translation> 年</translation>
+    </message>
+    <message>
+        <source>统计</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <source>统计期间：</source>
+        <translation>统计期间：</translation>
+    </message>
+    <message>
+        <source>调委会：</source>
+        <translation>调委会：</translation>
+    </message>
+    <message>
+        <source>导出 {fmt}</source>
+        <translation>导出 {fmt}</translation>
+    </message>
+    <message>
+        <source>导入排查台账…</source>
+        <translation>导入排查台账…</translation>
+    </message>
+    <message>
+        <source>提示：双击表格中的数字，可查看其对应的案件清单。</source>
+        <translation>提示：双击表格中的数字，可查看其对应的案件清单。</translation>
+    </message>
+    <message>
+        <source>{m} 月</source>
+        <translation>{m} 月</translation>
+    </message>
+    <message>
+        <source>第 {q} 季度</source>
+        <translation>第 {q} 季度</translation>
+    </message>
+    <message>
+        <source>全部调委会</source>
+        <translation>全部调委会</translation>
+    </message>
+    <message>
+        <source>正在统计……</source>
+        <translation>正在统计……</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{a}&lt;/b&gt;：{an} ÷ {ad} = &lt;b&gt;{av}&lt;/b&gt;　　&lt;b&gt;{b}&lt;/b&gt;：{bn} ÷ {bd} = &lt;b&gt;{bv}&lt;/b&gt;</source>
+        <translation>&lt;b&gt;{a}&lt;/b&gt;：{an} ÷ {ad} = &lt;b&gt;{av}&lt;/b&gt;　　&lt;b&gt;{b}&lt;/b&gt;：{bn} ÷ {bd} = &lt;b&gt;{bv}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>汇总</source>
+        <translation>汇总</translation>
+    </message>
+    <message>
+        <source>近12个月</source>
+        <translation>近12个月</translation>
+    </message>
+    <message>
+        <source>排查化解</source>
+        <translation>排查化解</translation>
+    </message>
+    <message>
+        <source>按纠纷类型：受理与调解成功（件）</source>
+        <translation>按纠纷类型：受理与调解成功（件）</translation>
+    </message>
+    <message>
+        <source>受理</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <source>调解成功</source>
+        <translation>调解成功</translation>
+    </message>
+    <message>
+        <source>（无数据）</source>
+        <translation>（无数据）</translation>
+    </message>
+    <message>
+        <source>近12个月趋势（按月）</source>
+        <translation>近12个月趋势（按月）</translation>
+    </message>
+    <message>
+        <source>{period} {label} {what} 的案件</source>
+        <translation>{period} {label} {what} 的案件</translation>
+    </message>
+    <message>
+        <source>正在查找案件…</source>
+        <translation>正在查找案件…</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>CSV 文件 (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>导出报表</source>
+        <translation>导出报表</translation>
+    </message>
+    <message>
+        <source>{range}　已导出：{path}</source>
+        <translation>{range}　已导出：{path}</translation>
+    </message>
+    <message>
+        <source>正在导出 {fmt}…</source>
+        <translation>正在导出 {fmt}…</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,114 @@
+"""设置: role-dependent sections, committee save through the service, the DB profile with
+"测试连接", password only in the keyring."""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+
+from desktop.app import check_connection
+from desktop.ui import ops
+from desktop.ui.settings import DatabaseProfile, SettingsPage
+from desktop.ui.settings_store import settings
+from tests.helpers.qtinput import type_text
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.store.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.store[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring():
+    old = keyring.get_keyring()
+    kr = MemoryKeyring()
+    keyring.set_keyring(kr)
+    yield kr
+    keyring.set_keyring(old)
+
+
+def _tabs(page):
+    return [page.tabs.tabText(i) for i in range(page.tabs.count())]
+
+
+def test_mediator_sees_only_the_database_profile(qtbot, ui_app, ui_mediator_desk):
+    page = SettingsPage(ui_mediator_desk)
+    qtbot.addWidget(page)
+    assert _tabs(page) == ["数据库"]
+
+
+def test_admin_edits_the_committee(qtbot, ui_app, ui_admin_desk):
+    page = SettingsPage(ui_admin_desk, test_connection=check_connection)
+    qtbot.addWidget(page)
+    assert _tabs(page) == ["调解委员会", "纠纷类型与来源", "用户与角色", "数据库"]
+    form = page.committee
+    qtbot.waitUntil(lambda: form.view is not None, timeout=10000)
+    assert form.name.text() == "青山街道人民调解委员会"
+    form.address.clear()
+    type_text(form.address, "青山街道综治中心二楼")
+    seen: list = []
+    ops.changes().changed.connect(lambda kind, ids: seen.append(kind))
+    form.save()
+    qtbot.waitUntil(lambda: "committee" in seen, timeout=10000)
+    assert ui_admin_desk.committees.get().address == "青山街道综治中心二楼"
+    users = page.users
+    qtbot.waitUntil(lambda: users.table.rowCount() == 2, timeout=10000)
+    assert {users.table.item(r, 1).text() for r in range(2)} == {"赵管理", "王丽"}
+
+
+def test_lan_profile_password_goes_to_keyring_only(qtbot, ui_app, memory_keyring):
+    prof = DatabaseProfile(check_connection)
+    qtbot.addWidget(prof)
+    prof.lan.setChecked(True)
+    type_text(prof.host, "192.168.1.10")
+    type_text(prof.password, "S3cret-pw")
+    assert prof.save()
+    ini = settings().path.read_text()
+    assert "192.168.1.10" in ini and "S3cret-pw" not in ini
+    assert "S3cret-pw" in memory_keyring.store.values()
+    again = DatabaseProfile()
+    qtbot.addWidget(again)
+    assert again.lan.isChecked() and again.password.text() == "S3cret-pw"
+
+
+def test_no_keyring_is_explained_and_nothing_is_written(qtbot, ui_app, monkeypatch):
+    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+    prof = DatabaseProfile(check_connection)
+    qtbot.addWidget(prof)
+    assert "密钥环" in prof.keyring_note.text()
+    prof.lan.setChecked(True)
+    prof.host.setText("10.0.0.2")
+    prof.password.setText("pw-123456")
+    assert not prof.save()
+    assert "密钥环" in prof.result.text()
+    assert "pw-123456" not in settings().path.read_text()
+
+
+def test_test_connection(qtbot, ui_app, ui_db):
+    prof = DatabaseProfile(check_connection)
+    qtbot.addWidget(prof)
+    prof.path.setText(ui_db.sqlite_path.as_posix())
+    prof.test()
+    qtbot.waitUntil(lambda: prof.test_button.isEnabled(), timeout=10000)
+    assert prof.result.text().startswith("连接成功")
+    prof.lan.setChecked(True)
+    prof.host.setText("127.0.0.1")
+    prof.port.setValue(9)  # nothing listens there
+    prof.test()
+    qtbot.waitUntil(lambda: prof.test_button.isEnabled(), timeout=20000)
+    assert prof.result.objectName() == "errorLabel"
+    assert "无法连接局域网数据库服务器" in prof.result.text()
