@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -178,12 +179,12 @@ class PartyEditor(QFrame):
         grid.setVerticalSpacing(2)
         self._grid = grid
         self._labels: dict[str, QLabel] = {}
+        # Name and ID first: a valid resident ID fills in the sex and birth date below it.
         rows = [
-            [("name", self.tr("姓名"), self.name), ("sex", self.tr("性别"), self.sex),
+            [("name", self.tr("姓名"), self.name), ("id_type", self.tr("证件类型"), self.id_type),
+             ("id_number", self.tr("证件号码"), self.id_number)],
+            [("sex", self.tr("性别"), self.sex), ("birth_date", self.tr("出生日期"), self.birth_date),
              ("ethnicity", self.tr("民族"), self.ethnicity)],
-            [("id_type", self.tr("证件类型"), self.id_type),
-             ("id_number", self.tr("证件号码"), self.id_number),
-             ("birth_date", self.tr("出生日期"), self.birth_date)],
             [("credit_code", self.tr("统一社会信用代码"), self.credit_code),
              ("legal_rep", self.tr("法定代表人"), self.legal_rep),
              ("legal_rep_title", self.tr("职务"), self.legal_rep_title)],
@@ -210,6 +211,12 @@ class PartyEditor(QFrame):
                 grid.addWidget(message, 2 * r + 1, 2 * c + 1)
         for c in (1, 3, 5):
             grid.setColumnStretch(c, 1)
+        # Tab follows the grid row by row, after the card's header.
+        order: list[QWidget] = [self.side, self.person_radio, self.org_radio]
+        order += [widget for row in rows for _key, _label, widget in row]
+        order.append(self.remove_button)
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
 
         layout = QVBoxLayout(self)
         layout.addLayout(head)

@@ -42,7 +42,7 @@ def succeeded_case(desk) -> int:
     a, b = detail.parties
     desk.outcomes.save_agreement(ref.id, AgreementInput(
         facts="噪音", disputed_matters="噪音", obligations=[
-            ObligationInput("支付补偿", b.id, a.id, Decimal("500"))]))
+            ObligationInput("支付补偿", b.id, a.id, Decimal(500))]))
     for p in detail.parties:
         desk.outcomes.sign(ref.id, signer_kind="party", signer_name=p.name, png=b"\x89PNG x",
                            party_id=p.id)
@@ -191,3 +191,50 @@ def test_conflict_reload_discards_mine(qtbot, desks):
     qtbot.waitUntil(lambda: ops.wait_idle(50) and not win_b.parties_tab.dirty, timeout=5000)
     qtbot.waitUntil(lambda: win_b.parties_tab.requests.toPlainText().endswith("A 的修改"),
                     timeout=5000)
+
+
+def test_drop_a_scan_onto_the_attachments_tab_and_preview_it(qtbot, desks, tmp_path):
+    from desktop.ui.qt import QDragEnterEvent, QDropEvent, QImage, QMimeData, QPointF, QUrl
+
+    ref = register(desks["wang"])
+    win = open_window(qtbot, desks["wang"], ref.id)
+    win.tabs.setCurrentWidget(win.attachments_tab)
+    photo = tmp_path / "现场照片.png"
+    image = QImage(320, 200, QImage.Format.Format_RGB32)
+    image.fill(0x3366AA)
+    assert image.save(str(photo))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(photo))])
+    enter = QDragEnterEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    # Qt only routes drops that come from a real drag manager: call the handlers directly.
+    assert win.attachments_tab.acceptDrops()
+    win.attachments_tab.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    win.attachments_tab.dropEvent(drop)
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and len(win.detail.attachments) == 1, timeout=5000)
+    saved = desks["wang"].cases.get(ref.id).attachments[0]
+    assert saved.filename == "现场照片.png" and saved.mime == "image/png"
+    assert saved.category == "evidence"
+    win.attachments_tab.table.selectRow(0)
+    qtbot.waitUntil(lambda: win.attachments_tab.preview.currentWidget()
+                    is win.attachments_tab.image, timeout=5000)
+    assert not win.attachments_tab.image.pixmap().isNull()
+
+
+def test_judicial_confirmation_deadline_and_application(qtbot, desks):
+    case_id = succeeded_case(desks["wang"])
+    win = open_window(qtbot, desks["wang"], case_id)
+    tab = win.followup_tab
+    last = dt.date.today() + dt.timedelta(days=30)
+    assert tab.deadline_label.text() == (
+        f"申请期限：{last.year}年{last.month}月{last.day}日 前（还剩 30 天）")
+    assert not tab.apply_form.isHidden() and tab.ruling_form.isHidden()
+    commit_text(tab.court, "青山区人民法院")
+    qtbot.mouseClick(tab.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and win.detail.confirmation is not None,
+                    timeout=5000)
+    assert "向青山区人民法院申请，审查中" in tab.state_label.text()
+    assert tab.apply_form.isHidden() and not tab.ruling_form.isHidden()

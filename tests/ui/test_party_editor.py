@@ -150,3 +150,16 @@ def test_list_adds_any_number_keeps_two_and_round_trips_through_a_dict(qtbot):
     assert again.save() == parties.save()
     assert again.save()[0] == PartyInput(name="王𠮷", side="applicant", sex="female",
                                          birth_date=dt.date(1949, 12, 31), id_number=GOOD_ID)
+
+
+def test_tab_order_follows_the_card(qtbot, card):
+    card.name.setFocus()
+    order = []
+    widget = card.name
+    for _ in range(8):
+        widget = widget.nextInFocusChain()
+        while not widget.isVisible() or not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            widget = widget.nextInFocusChain()
+        order.append(widget.objectName() or type(widget).__name__)
+    assert order[:3] == ["QComboBox", "id_number", "QComboBox"]  # id type, number, then sex
+    assert "phone" in order

@@ -128,7 +128,7 @@ class CaseWindow(QMainWindow):
         layout.addWidget(self.meta_label)
         layout.addWidget(self.tabs, 1)
 
-        QShortcut(QKeySequence.StandardKey.Refresh, self, self.reload)
+        QShortcut(QKeySequence("F5"), self, self.reload)
         QShortcut(QKeySequence.StandardKey.Close, self, self.close)
         for i in range(self.tabs.count()):
             QShortcut(QKeySequence(f"Alt+{i + 1}"), self,
