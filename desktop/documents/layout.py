@@ -35,6 +35,46 @@ CONTENT_W = PAGE_W - MARGIN_L - MARGIN_R
 _ASCII_WORD = re.compile(r"[A-Za-z0-9@#&*+\-_/.,:%¥￥$×X]+|\s|.", re.DOTALL)
 
 
+_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}
+
+
+def _is_cjk(ch: str) -> bool:
+    cp = ord(ch)
+    return (0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3FFFF
+            or 0x3000 <= cp <= 0x303F or 0xFF00 <= cp <= 0xFFEF)
+
+
+def full_width_punctuation(text: str) -> str:
+    """ASCII punctuation typed between Chinese characters becomes full-width (，；：（）…).
+
+    Only marks touching a Chinese character change, so amounts (12,000.50), times (9:30),
+    ID numbers and Latin text keep theirs. A period becomes 。 only after a Chinese character
+    and before a Chinese character, a space or the end.
+    """
+    if not any(c in _FULL for c in text):
+        return text
+    out = list(text)
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch not in _FULL:
+            continue
+        prev = text[i - 1] if i else ""
+        nxt = text[i + 1] if i + 1 < n else ""
+        before, after = bool(prev) and _is_cjk(prev), bool(nxt) and _is_cjk(nxt)
+        if ch == ".":
+            if before and (not nxt or nxt.isspace() or after):
+                out[i] = "。"
+        elif ch == "(":
+            if before or after:
+                out[i] = "（"
+        elif ch == ")":
+            if before or after:
+                out[i] = "）"
+        elif before or (after and not prev.isdigit()):
+            out[i] = _FULL[ch]
+    return "".join(out)
+
+
 def _tokens(text: str) -> list[str]:
     # Each CJK character is its own token; runs of ASCII letters/digits (ID numbers,
     # amounts, phone numbers) stay whole unless wider than the line.
@@ -144,7 +184,7 @@ class CJKParagraph(Flowable):
 
     def __init__(self, text: str, style: TextStyle | None = None, *, _cont: bool = False):
         super().__init__()
-        self.text = text
+        self.text = full_width_punctuation(text)
         self.style = style or TextStyle()
         self.lines: list[str] = []
         self._cont = _cont  # a continuation after a page split: no first-line indent

@@ -15,6 +15,7 @@ from desktop.documents.layout import (
     PdfMeta,
     TextStyle,
     build_pdf,
+    full_width_punctuation,
     string_width_of,
 )
 from tests.documents.conftest import flat, pdf_text
@@ -42,7 +43,7 @@ def test_no_forbidden_punctuation_at_line_edges(text: str, width_chars: int) -> 
     para = CJKParagraph(text, TextStyle(size=size, align="justify"))
     para.wrap(width, 10_000)
     lines = para.lines
-    assert "".join(lines) == text.replace("\n", "")
+    assert "".join(lines) == full_width_punctuation(text).replace("\n", "")
     _check(lines, width, size)
     # Lines stay within the width unless a run of punctuation left no legal break at all.
     for line in lines:
@@ -99,3 +100,11 @@ def test_case_with_an_unprintable_name_is_reported_and_still_renders(case_data, 
     path = tmp_path / "a.pdf"
     path.write_bytes(render("application", data))
     assert "申请人：张" in flat(pdf_text(path))
+
+
+def test_ascii_punctuation_between_chinese_becomes_full_width() -> None:
+    assert full_width_punctuation("甲方,乙方;丙方:是否同意?同意!") == "甲方，乙方；丙方：是否同意？同意！"
+    assert full_width_punctuation("支付(第1期)费用,完毕.") == "支付（第1期）费用，完毕。"
+    # Numbers, times, IDs and Latin text keep their marks.
+    for keep in ("金额12,000.50元", "9:30开始", "ID 110101199001011234.", "Mr. Smith"):
+        assert full_width_punctuation(keep) == keep
