@@ -332,18 +332,53 @@ def check_keyring() -> CheckResult:
 
 
 def check_pdf() -> CheckResult:
-    """Render an agreement PDF and seal it, through the documents package's own API."""
+    """Render the sample agreement, seal it with a throwaway committee key, verify it, and
+    verify that one flipped byte is caught — all in a temporary folder."""
     title = "文书PDF与电子签章"
     try:
-        from desktop.documents import selftest_roundtrip  # type: ignore[attr-defined]
-    except ImportError:
-        return CheckResult("pdf", title, FAIL, NOT_READY_DOCUMENTS)
+        from desktop.documents.data import RenderOptions
+        from desktop.documents.forms import render
+        from desktop.documents.sample import sample_case
+        from desktop.documents.seal import generate_committee_keys, seal_pdf
+        from desktop.documents.verify import verify_pdf
+        from desktop.domain.enums import DocumentForm
+    except ImportError as err:
+        return CheckResult("pdf", title, FAIL, f"{NOT_READY_DOCUMENTS}（{err}）")
+    committee = "自检测试人民调解委员会"
+    password = "selftest-" + os.urandom(6).hex()
     with tempfile.TemporaryDirectory(prefix="mediationdesk-pdf-") as tmp:
+        folder = Path(tmp)
         try:
-            detail = selftest_roundtrip(Path(tmp))
+            data = sample_case()
+            form = DocumentForm.AGREEMENT
+            pdf = render(form, data, RenderOptions(final=True))
+            (folder / "agreement.pdf").write_bytes(pdf)
+            keys = generate_committee_keys(committee, password)
+            sealed = seal_pdf(
+                pdf, keys.pkcs12, password, form_code=form.value, form_label=form.label,
+                case_number=data.case.number, verification_code="SELFTEST",
+                committee=committee,
+            )
+            (folder / "agreement-sealed.pdf").write_bytes(sealed.data)
+            good = verify_pdf((folder / "agreement-sealed.pdf").read_bytes(), [keys.ca_cert_pem])
         except Exception as err:  # noqa: BLE001
             return CheckResult("pdf", title, FAIL, f"生成或签章失败：{_one_line(err)}")
-    return CheckResult("pdf", title, PASS, str(detail or "生成协议书PDF、签章并验证通过"))
+        if not pdf.startswith(b"%PDF-"):
+            return CheckResult("pdf", title, FAIL, "生成的文件不是PDF")
+        if not good.ok:
+            return CheckResult("pdf", title, FAIL, f"签章后核验未通过：{good.message}")
+        tampered = bytearray(sealed.data)
+        at = tampered.find(b"/Type /Page") + 1 or len(tampered) // 3
+        tampered[at] ^= 0x01
+        bad = verify_pdf(bytes(tampered), [keys.ca_cert_pem])
+        if bad.ok:
+            return CheckResult("pdf", title, FAIL, "核验未能发现被改动的文件")
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    return CheckResult(
+        "pdf", title, PASS,
+        f"生成协议书PDF（{max(pages, 1)} 页，{len(pdf) // 1024} KB，含生僻字）、"
+        "电子签章并核验通过，改动一个字节后核验能发现",
+    )
 
 
 def check_qt(probe_cmd: Sequence[str] | None) -> tuple[CheckResult, dict[str, object]]:
