@@ -126,6 +126,11 @@ class Case(Versioned, Base):
         Index("ix_case_closed", "committee_id", "closed_on"),
         Index("ix_case_mediator", "mediator_id", "status"),
         Index("ix_case_deadline", "status", "deadline"),
+        # the monthly report's covering indexes (migration 0004)
+        Index("ix_case_report_accepted", "accepted_on", "committee_id", "dispute_type", "source",
+              "joint_mask", "mediator_id"),
+        Index("ix_case_report_closed", "closed_on", "outcome", "committee_id", "dispute_type",
+              "source", "joint_mask", "mediator_id", "deadline", "agreed_amount", "accepted_on"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id"))
@@ -337,6 +342,7 @@ class RiskFlag(Versioned, Base):
     """Art. 25: a dispute that may turn violent or criminal, with its escalation record."""
 
     __tablename__ = "risk_flag"
+    __table_args__ = (Index("ix_risk_flag_resolved", "resolved_on"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"),
                                          index=True)
@@ -355,6 +361,7 @@ class RiskFlag(Versioned, Base):
 
 class FollowUp(Base):
     __tablename__ = "follow_up"
+    __table_args__ = (Index("ix_follow_up_visited", "visited_on", "case_id", "performance"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"),
                                          index=True)
@@ -373,6 +380,8 @@ class FollowUp(Base):
 
 class JudicialConfirmation(Versioned, Base):
     __tablename__ = "judicial_confirmation"
+    __table_args__ = (Index("ix_confirmation_filed", "filed_on"),
+                      Index("ix_confirmation_ruling", "ruling_on"))
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"),
                                          unique=True)
@@ -474,7 +483,8 @@ class SweepRecord(Versioned, Base):
 
     __tablename__ = "sweep_record"
     __table_args__ = (UniqueConstraint("committee_id", "fingerprint"),
-                      Index("ix_sweep_found", "committee_id", "found_on"))
+                      Index("ix_sweep_found", "committee_id", "found_on"),
+                      Index("ix_sweep_found_on", "found_on"))
     id: Mapped[int] = mapped_column(primary_key=True)
     committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id"))
     fingerprint: Mapped[str] = mapped_column(String(64))
