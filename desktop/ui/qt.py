@@ -14,13 +14,15 @@ API (stable; GUI-B and the reports page rely on it)::
     qt.QtTest        # for tests only
     qt.qt_version()  # "6.12.0"
 
-Known PySide6 6.12.0 defect, worked around here once: on CPython < 3.12,
-``SignalInstance.emit()`` returns ``True`` without a new reference, so every ``emit()`` from
-Python costs ``True`` one reference until the interpreter aborts with "Fatal Python error:
-bool_dealloc" (about a few thousand emits into a session). ``_immortal_bools()`` probes for
-it at import and, only when it is present, gives True/False a huge refcount - what CPython
-3.12 does for them anyway (immortal objects). ``EMIT_REFCOUNT_WORKAROUND`` tells whether it
-was needed.
+Known defect of the PySide6 6.12.0 wheels on CPython < 3.12, worked around here once:
+Python wrappers hand back the singletons without a new reference - ``signal.emit()`` returns a
+borrowed ``True`` and every void method (``processEvents()``, ``show()``, ``setText()`` …)
+a borrowed ``None`` - so each call costs the singleton one reference until the interpreter
+aborts with "Fatal Python error: none_dealloc" / "bool_dealloc" (a busy window gets there in
+seconds to minutes). ``_immortal_singletons()`` probes for it at import and, only when present,
+gives None/True/False a huge refcount: what CPython 3.12 does for them anyway (immortal
+objects). ``REFCOUNT_WORKAROUND`` tells whether it was needed. This module must therefore be
+imported before any other PySide6 use - true for the app, the tests and the benches.
 
 The lazy modules are reached through module ``__getattr__``, so ``from desktop.ui.qt import
 QtPdf`` also works and imports it at that moment. Nothing here imports services or the store.
@@ -39,30 +41,33 @@ from PySide6.QtGui import *
 from PySide6.QtWidgets import *
 
 
-def _immortal_bools() -> bool:
+def _immortal_singletons() -> bool:
     import sys
 
     if sys.version_info >= (3, 12):
-        return False  # True/False are immortal: refcount arithmetic cannot reach zero
+        return False  # None/True/False are immortal: refcount arithmetic cannot reach zero
 
     class _Probe(QtCore.QObject):
         ping = QtCore.Signal()
 
     probe = _Probe()
-    before = sys.getrefcount(True)
+    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
     for _ in range(8):
-        probe.ping.emit()
-    if before - sys.getrefcount(True) <= 0:
+        probe.ping.emit()  # returns True
+        probe.setObjectName("probe")  # a void method: returns None
+    lost = max(none_before - sys.getrefcount(None), true_before - sys.getrefcount(True))
+    if lost <= 0:
         return False
     import ctypes
 
-    for obj in (True, False):
+    for obj in (None, True, False):
         # ob_refcnt is the first field of every PyObject in release builds.
         ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
     return True
 
 
-EMIT_REFCOUNT_WORKAROUND = _immortal_bools()
+REFCOUNT_WORKAROUND = _immortal_singletons()
+EMIT_REFCOUNT_WORKAROUND = REFCOUNT_WORKAROUND  # older name
 
 _LAZY = {
     "QtCharts": "PySide6.QtCharts",

@@ -90,4 +90,15 @@ def test_many_emits_do_not_exhaust_true():
     for _ in range(50_000):
         bus.busy.emit(0)
     assert sys.getrefcount(True) > 1000
-    assert isinstance(qt.EMIT_REFCOUNT_WORKAROUND, bool)
+    assert isinstance(qt.REFCOUNT_WORKAROUND, bool)
+
+
+def test_many_void_calls_do_not_exhaust_none(qtbot):
+    """Same defect for void methods returning a borrowed None."""
+    import sys
+
+    w = QWidget()
+    qtbot.addWidget(w)
+    for _ in range(100_000):
+        w.setObjectName("x")
+    assert sys.getrefcount(None) > 1000
