@@ -87,10 +87,23 @@ class FileService(ServiceBase):
                                    a.note, a.added_at), blob.data)
 
     def blob(self, sha256: str) -> bytes:
+        """Bytes of a scan, signature or PDF, only if it belongs to a case the caller may see."""
+        from desktop.store.models import Case, Document, Signature
+
         with self._read() as s:
             blob = s.get(Blob, sha256)
             if blob is None:
                 raise NotFound("文件不存在。")
+            if not self.actor.spans_deployment:
+                owners = select(Case.id).where(Case.committee_id == self.actor.committee_id)
+                refs = [select(Attachment.id).where(Attachment.sha256 == sha256,
+                                                    Attachment.case_id.in_(owners)),
+                        select(Signature.id).where(Signature.png_sha256 == sha256,
+                                                   Signature.case_id.in_(owners)),
+                        select(Document.id).where(Document.blob_sha256 == sha256,
+                                                  Document.case_id.in_(owners))]
+                if not any(s.scalars(q.limit(1)).first() for q in refs):
+                    raise NotFound("文件不存在，或您无权查看。")
             return blob.data
 
     # -- drafts (autosave) -----------------------------------------------------------------
