@@ -36,8 +36,11 @@ class CommitteeService(ServiceBase):
             return [_view(c) for c in s.scalars(stmt)]
 
     def seal_png(self, committee_id: int | None = None) -> bytes | None:
+        cid = committee_id or self.actor.committee_id
+        if not (self.actor.spans_deployment or cid == self.actor.committee_id):
+            raise NotFound("找不到该调委会。")
         with self._read() as s:
-            c = s.get(Committee, committee_id or self.actor.committee_id)
+            c = s.get(Committee, cid)
             return c.seal_png if c else None
 
     def add(self, name: str, short_name: str, number_pattern: str | None = None) -> CommitteeView:
@@ -66,7 +69,7 @@ class CommitteeService(ServiceBase):
         if number_pattern is not None:
             number_pattern = validate_pattern(number_pattern)
         with self._write() as tx:
-            c = tx.session.get(Committee, committee_id)
+            c = tx.session.get(Committee, committee_id, with_for_update=True)
             if c is None:
                 raise NotFound("找不到该调委会。")
             mine = dict(name=name, short_name=short_name, number_pattern=number_pattern,
