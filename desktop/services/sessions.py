@@ -97,6 +97,7 @@ class SessionService(ServiceBase):
             if m is None:
                 raise NotFound("该调解记录不存在。")
             case = self._load_case(s, m.case_id, for_update=True)
+            s.refresh(m)  # read after the case lock: the version another desk just saved
             self._require_case_editor(case)
             workflow.check_transition("add_session", case.status, self.actor.role)
             self._check_version(m, version, "session", f"第 {m.seq} 次记录",
