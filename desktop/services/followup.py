@@ -142,6 +142,7 @@ class RiskService(ServiceBase):
             if r is None:
                 raise NotFound("该风险记录不存在。")
             case = self._load_case(s, r.case_id, for_update=True)
+            s.refresh(r)  # read after the case lock: the version another desk just saved
             self._require_case_editor(case)
             self._check_version(r, version, "risk", "风险记录")
             r.resolved_on, r.prevented = self.today(), prevented
