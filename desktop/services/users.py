@@ -68,10 +68,14 @@ class UserService(ServiceBase):
                committee_id: int | None = None) -> UserView:
         self._require_role(Role.ADMIN, what="管理用户")
         with self._write() as tx:
-            user = tx.session.get(User, user_id)
+            user = tx.session.get(User, user_id, with_for_update=True)
             if user is None:
                 raise NotFound("用户不存在。")
-            self._check_version(user, version, "user", "该用户")
+            self._check_version(user, version, "user", "该用户",
+                                {"display_name": display_name, "role": role, "active": active,
+                                 "committee_id": committee_id},
+                                {"display_name": "姓名", "role": "角色", "active": "启用状态",
+                                 "committee_id": "所属调委会"})
             changes = []
             if display_name is not None and display_name != user.display_name:
                 user.display_name, _ = display_name, changes.append("姓名")
