@@ -242,6 +242,9 @@ class IntakePage(QWidget):
         current = combo.currentData()
         combo.blockSignals(True)
         combo.clear()
+        if combo is self.dispute_type:
+            # No silent default: a wrong type would skew the monthly statistics.
+            combo.addItem(self.tr("（请选择）"), None)
         for code, name in items:
             combo.addItem(name, code)
         combo.setCurrentIndex(max(0, combo.findData(current)))
@@ -521,6 +524,7 @@ class IntakePage(QWidget):
             edit.clear()
         self.facts.clear()
         self.requests.clear()
+        self.dispute_type.setCurrentIndex(0)
         self._loading = False
         self._dirty = False
         self.draft_key = DRAFT_PREFIX + uuid.uuid4().hex

@@ -19,7 +19,7 @@ from desktop.services.dto import (
 )
 from desktop.ui import ops
 from desktop.ui.case import CaseWindow
-from desktop.ui.qt import QApplication, QMessageBox, QPushButton, Qt
+from desktop.ui.qt import QApplication, QMessageBox, QPushButton, Qt, QWidget
 from tests.helpers.qtinput import commit_text
 
 pytestmark = pytest.mark.gui
@@ -238,3 +238,79 @@ def test_judicial_confirmation_deadline_and_application(qtbot, desks):
                     timeout=5000)
     assert "向青山区人民法院申请，审查中" in tab.state_label.text()
     assert tab.apply_form.isHidden() and not tab.ruling_form.isHidden()
+
+
+def test_terminate_with_reason_then_refer(qtbot, desks):
+    ref = register(desks["wang"])
+    desks["wang"].intake.accept(ref.id, ref.version)
+    win = open_window(qtbot, desks["wang"], ref.id)
+    win.tabs.setCurrentWidget(win.outcome_tab)
+    termination = win.outcome_tab.termination
+    win.outcome_tab.inner.setCurrentWidget(termination)
+    qtbot.mouseClick(termination.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(boxes("errorBox")), timeout=5000)
+    assert "必须填写原因" in boxes("errorBox")[0].text()  # the service's rule, in Chinese
+    boxes("errorBox")[0].close()
+    commit_text(termination.reason, "被申请人明确拒绝继续调解。")
+    qtbot.mouseClick(termination.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and win.detail.status == "terminated", timeout=5000)
+    assert "终止调解：被申请人明确拒绝继续调解。" in termination.list_label.text()
+    assert termination.button.isHidden()
+    assert visible_actions(win) == {"refer"}  # reopening is for the director
+
+    win.do_action("refer")
+    dialog = _reason_dialog(win)
+    to_body = dialog.findChild(QWidget, "to_body")
+    commit_text(to_body, "青山区人民法院")
+    commit_text(dialog.text, "当事人要求诉讼解决。")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and win.detail.status == "referred", timeout=5000)
+    assert win.risks_tab.referrals.item(0, 1).text() == "青山区人民法院"
+
+
+def test_flag_and_resolve_a_risk(qtbot, desks):
+    ref = register(desks["wang"])
+    win = open_window(qtbot, desks["wang"], ref.id)
+    win.tabs.setCurrentWidget(win.risks_tab)
+    qtbot.mouseClick(win.risks_tab.flag_button, Qt.MouseButton.LeftButton)
+    dialog = win.risks_tab.dialog
+    dialog.kind.setCurrentIndex(dialog.kind.findData("criminal"))
+    dialog.level.setCurrentIndex(dialog.level.findData("high"))
+    dialog.people.setValue(2)
+    commit_text(dialog.description, "双方曾发生推搡，扬言报复。")
+    dialog.police.setChecked(True)
+    dialog.accept()
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and len(win.detail.risks) == 1, timeout=5000)
+    row = [win.risks_tab.risks.item(0, c).text() for c in range(6)]
+    assert row[1:6] == ["可能激化为刑事案件（民转刑）", "重大", "2", "是", "未化解"]
+    win.risks_tab.risks.selectRow(0)
+    win.risks_tab.resolve()
+    box = boxes("resolveRiskBox")[0]
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and win.detail.risks[0].resolved_on is not None,
+                    timeout=5000)
+    assert win.detail.risks[0].prevented
+    assert "成功防止激化" in win.risks_tab.risks.item(0, 5).text()
+
+
+def test_generate_a_form_and_see_its_sha256(qtbot, desks):
+    import hashlib
+
+    ref = register(desks["wang"])
+    win = open_window(qtbot, desks["wang"], ref.id)
+    tab = win.documents_tab
+    win.tabs.setCurrentWidget(tab)
+    tab.form.setCurrentIndex(tab.form.findData("registration"))
+    qtbot.mouseClick(tab.draft_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and win.preview is not None
+                    and len(win.detail.documents) == 1, timeout=15000)
+    doc = win.detail.documents[0]
+    assert tab.table.item(0, 0).text() == "人民调解受理登记表"
+    assert tab.table.item(0, 5).text() == doc.sha256
+    assert hashlib.sha256(win.preview.pdf.data()).hexdigest() == doc.sha256
+    win.preview.close()
+    win.preview = None
+    tab.table.selectRow(0)
+    qtbot.mouseClick(tab.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.preview is not None, timeout=5000)
+    assert hashlib.sha256(win.preview.pdf.data()).hexdigest() == doc.sha256

@@ -141,3 +141,14 @@ def test_drafts_are_per_user_and_can_be_discarded(qtbot, mediator, desks):
     qtbot.mouseClick(again.discard_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not again.resume_banner.isVisible(), timeout=3000)
     assert [d[0] for d in mediator.drafts.list()] == []
+
+
+def test_dispute_type_must_be_chosen(qtbot, mediator):
+    page = make_page(qtbot, mediator)
+    assert page.dispute_type.currentText() == "（请选择）"
+    fill(qtbot, page)
+    page.dispute_type.setCurrentIndex(0)
+    page.register()
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and page.field_messages["dispute_type"].isVisible(),
+                    timeout=5000)
+    assert page.field_messages["dispute_type"].text() == "请选择纠纷类型。"
