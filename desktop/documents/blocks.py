@@ -11,7 +11,14 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
 from desktop.documents.fonts import BODY, TITLE, ensure_registered
-from desktop.documents.layout import CONTENT_W, CJKParagraph, Spacer, TextStyle, draw_line
+from desktop.documents.layout import (
+    CONTENT_W,
+    CJKParagraph,
+    Spacer,
+    TextStyle,
+    _Lines,
+    draw_line,
+)
 
 TITLE_STYLE = TextStyle(size=22, leading=34, chain=TITLE, align="center", space_after=4)
 NUMBER_STYLE = TextStyle(size=12, leading=20, align="right", space_after=6)
@@ -37,6 +44,50 @@ GRID = TableStyle(
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]
 )
+
+
+CHUNK_LINES = 8
+
+
+def _chunk_long_rows(data: list[list], widths: list[float]  # type: ignore[type-arg]
+                     ) -> tuple[list[list], set[int]]:  # type: ignore[type-arg]
+    """Split two-column rows whose text runs longer than CHUNK_LINES lines into several rows.
+
+    Returns the new rows and the indexes of rows that continue the row above."""
+    out: list[list] = []  # type: ignore[type-arg]
+    continued: set[int] = set()
+    for row in data:
+        cell = row[-1] if len(row) == 2 else None
+        inner = cell.inner if isinstance(cell, MinHeight) else cell
+        if isinstance(inner, CJKParagraph):
+            inner.wrap(widths[-1] - 8, 10_000)  # 4 pt padding each side
+            if len(inner.lines) > CHUNK_LINES:
+                lines, last = inner.lines, inner._last_in_para
+                n = len(lines)
+                for start in range(0, n, CHUNK_LINES):
+                    part: Flowable = _Lines(lines[start:start + CHUNK_LINES],
+                                            last[start:start + CHUNK_LINES], inner.style)
+                    if start + CHUNK_LINES >= n and isinstance(cell, MinHeight):
+                        used = CHUNK_LINES * inner.style.line_height * (start // CHUNK_LINES)
+                        part = MinHeight(part, max(cell.min_height - used, 0), top=cell.top)
+                    if start:
+                        continued.add(len(out))
+                    out.append([row[0] if not start else "", part])
+                continue
+        out.append(row)
+    return out, continued
+
+
+def _grid_commands(nrows: int, continued: set[int]) -> list[tuple]:  # type: ignore[type-arg]
+    cmds = [c for c in GRID.getCommands() if c[0] != "GRID"]
+    cmds.append(("LINEAFTER", (0, 0), (-2, -1), 0.8, "black"))
+    for r in range(nrows - 1):
+        if r + 1 not in continued:
+            cmds.append(("LINEBELOW", (0, r), (-1, r), 0.8, "black"))
+    for r in continued:
+        cmds.append(("TOPPADDING", (0, r), (-1, r), 0))
+        cmds.append(("BOTTOMPADDING", (0, r - 1), (-1, r - 1), 0))
+    return cmds
 
 
 def title(text: str) -> CJKParagraph:
@@ -82,6 +133,7 @@ def grid(
     spans: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
     min_heights_mm: dict[int, float] | None = None,
     label_cells: Sequence[tuple[int, int]] = (),
+    tall_top: bool = True,
 ) -> Table:
     """A ruled table. Strings in ``label_cols`` (and ``label_cells``) are centred labels."""
     if widths_mm is None:
@@ -96,16 +148,18 @@ def grid(
         [_cell(v, c in label_cols or (r, c) in label_set) for c, v in enumerate(row)]
         for r, row in enumerate(rows)
     ]
-    heights = None
-    if min_heights_mm:
-        heights = [min_heights_mm.get(i, None) for i in range(len(rows))]
-        heights = [h * mm if h else None for h in heights]
-    table = Table(data, colWidths=widths, rowHeights=heights, splitByRow=1, splitInRow=1,
-                  repeatRows=0)
-    style = TableStyle(GRID.getCommands())
-    for r in (min_heights_mm or {}):
-        # Tall free-text cells read from the top, like a form filled in by hand.
-        style.add("VALIGN", (1, r), (-1, r), "TOP")
+    # ReportLab row heights are fixed, not minimums: a long text would overflow the box.
+    # The value cells of a tall row get a MinHeight wrapper instead, so the row grows.
+    for r, h in (min_heights_mm or {}).items():
+        for c, cell in enumerate(data[r]):
+            if c not in label_cols and (r, c) not in label_set and isinstance(cell, Flowable):
+                data[r][c] = MinHeight(cell, h * mm, top=tall_top)
+    data, continued = _chunk_long_rows(data, widths)
+    # ReportLab's in-row splitting leaves blank space after a split cell: long texts are cut
+    # into rows of a few lines instead (no rule between them), and the table breaks between
+    # those rows.
+    table = Table(data, colWidths=widths, splitByRow=1, repeatRows=0)
+    style = TableStyle(_grid_commands(len(data), continued))
     for start, end in spans:
         style.add("SPAN", start, end)
     table.setStyle(style)
@@ -135,6 +189,30 @@ def scan_image(data: bytes) -> bytes:
         out = io.BytesIO()
         im.save(out, "JPEG", quality=92, optimize=False)
         return out.getvalue()
+
+
+class MinHeight(Flowable):
+    """A cell's content with a minimum height (drawn at the top, or centred)."""
+
+    def __init__(self, inner: Flowable, height: float, *, top: bool = True):
+        super().__init__()
+        self.inner, self.min_height, self.top = inner, height, top
+        self._inner_h = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        w, self._inner_h = self.inner.wrap(availWidth, availHeight)
+        self.width, self.height = w, max(self._inner_h, self.min_height)
+        return w, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts = self.inner.split(availWidth, availHeight)
+        if len(parts) < 2:
+            return parts
+        return [parts[0], MinHeight(parts[1], 0, top=self.top)]
+
+    def draw(self) -> None:
+        gap = self.height - self._inner_h
+        self.inner.drawOn(self.canv, 0, gap if self.top else gap / 2)
 
 
 class ImageBox(Flowable):

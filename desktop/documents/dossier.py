@@ -161,6 +161,10 @@ def _join(pdfs: list[bytes]) -> bytes:
     return out.getvalue()
 
 
+COVER_LABEL = TextStyle(size=14, leading=22, align="center")
+COVER_VALUE = TextStyle(size=14, leading=22)
+
+
 def _cover(data: CaseDocumentData) -> bytes:
     d, c = data.dossier, data.case
     volume = d.volume_name or f"{party_names(data)}{dispute_name(data)}"
@@ -175,15 +179,16 @@ def _cover(data: CaseDocumentData) -> bytes:
                                                   chain=blocks.TITLE)),
         blocks.spacer(18),
         blocks.grid(
-            [["卷　　名", volume],
-             ["卷　　号", c.number],
-             ["人民调解员", "、".join(mediator_names(data))],
-             ["调解日期", f"自{fdate(start)}至{fdate(end)}"],
-             ["立 卷 人", d.filed_by],
-             ["立卷日期", fdate(d.filed_on)],
-             ["保管期限", d.retention],
-             ["备　　注", d.remarks]],
-            [26, 78]),
+            [[blocks.para(label, COVER_LABEL), blocks.para(value, COVER_VALUE)] for label, value in (
+                ("卷　　名", volume),
+                ("卷　　号", c.number),
+                ("人民调解员", "、".join(mediator_names(data))),
+                ("调解日期", f"自{fdate(start)}至{fdate(end)}"),
+                ("立 卷 人", d.filed_by),
+                ("立卷日期", fdate(d.filed_on)),
+                ("保管期限", d.retention),
+                ("备　　注", d.remarks))],
+            [28, 76], min_heights_mm=dict.fromkeys(range(8), 13), tall_top=False),
     ]
     return build_pdf(story, PdfMeta(title="人民调解卷宗封面"))
 

@@ -130,3 +130,20 @@ def test_agreement_without_data_is_refused(case_data) -> None:  # type: ignore[n
 
     with pytest.raises(ValidationError, match="调解协议"):
         render(DocumentForm.AGREEMENT, replace(case_data, agreement=None))
+
+
+def test_long_record_text_flows_over_pages_without_loss(case_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from desktop.documents.forms import render
+
+    sentence = "第{}段：双方就漏水原因和赔偿数额各自陈述意见，调解员释法说理。"
+    content = "".join(sentence.format(i) for i in range(1, 121))
+    data = replace(case_data, sessions=(replace(case_data.sessions[0], content=content),))
+    path = tmp_path / "long.pdf"
+    path.write_bytes(render(DocumentForm.RECORD, data))
+    text = flat(pdf_text(path), footers=False)
+    for i in (1, 60, 120):
+        assert flat(sentence.format(i)) in text
+    assert pdf_pages(path) >= 3
+    assert "调解结果" in text
