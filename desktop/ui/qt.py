@@ -34,11 +34,13 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-from PySide6 import QtCore, QtGui, QtWidgets  # noqa: F401 - re-exported modules
-from PySide6.QtCore import *
+from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Property, QCoreApplication, Signal, Slot  # noqa: F401
-from PySide6.QtGui import *
-from PySide6.QtWidgets import *
+
+# Names are resolved on first use (module __getattr__ below) instead of star-importing the
+# three modules: PySide6 creates its ~900 types lazily, and a star import forced all of them,
+# a third of a second of every cold start. ``from desktop.ui.qt import QWidget`` works the same.
+_SOURCES = (QtWidgets, QtGui, QtCore)
 
 
 def _immortal_singletons() -> bool:
@@ -80,14 +82,27 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> ModuleType:
-    """Import the heavy, rarely needed Qt modules on first use only."""
+def __getattr__(name: str) -> Any:
+    """Qt names on first use; the heavy, rarely needed Qt modules imported on first use."""
     target = _LAZY.get(name)
-    if target is None:
-        raise AttributeError(f"module 'desktop.ui.qt' has no attribute {name!r}")
-    module = importlib.import_module(target)
-    globals()[name] = module
-    return module
+    if target is not None:
+        module = importlib.import_module(target)
+        globals()[name] = module
+        return module
+    if name == "__all__":  # only a star import asks: then it pays for every name
+        names = sorted({n for m in _SOURCES for n in dir(m) if not n.startswith("_")}
+                       | set(_OWN))
+        globals()["__all__"] = names
+        return names
+    if not name.startswith("__"):
+        for module in _SOURCES:
+            try:
+                value = getattr(module, name)
+            except AttributeError:
+                continue
+            globals()[name] = value
+            return value
+    raise AttributeError(f"module 'desktop.ui.qt' has no attribute {name!r}")
 
 
 def is_alive(obj: object) -> bool:
@@ -116,9 +131,6 @@ def set_busy_cursor(on: bool) -> None:
         app.restoreOverrideCursor()
 
 
-# The lazy modules are deliberately NOT in __all__: a star import would import them all.
-__all__ = [
-    name
-    for name in dir()
-    if not name.startswith("_") and name not in {"annotations", "importlib", "Any", "ModuleType"}
-]
+# Our own helpers, exported by a star import besides the Qt names (not the lazy modules).
+_OWN = ("QtCore", "QtGui", "QtWidgets", "Signal", "Slot", "Property", "QCoreApplication",
+        "is_alive", "qt_version", "translate", "set_busy_cursor", "REFCOUNT_WORKAROUND")
