@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 from desktop.domain.validators import is_han
 
 _FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -19,6 +17,10 @@ _FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 @lru_cache(maxsize=65536)
 def _initial(ch: str) -> str:
     if is_han(ch):
+        # Imported here: pypinyin loads its phrase dictionary (~0.5 s) and the GUI's first
+        # screen and every search query (normalize_query) never need it.
+        from pypinyin import Style, lazy_pinyin
+
         # errors="ignore": rare characters pypinyin does not know are dropped.
         return "".join(lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="ignore"))
     return _other(ch)
@@ -27,6 +29,8 @@ def _initial(ch: str) -> str:
 @lru_cache(maxsize=65536)
 def _syllable(ch: str) -> str:
     if is_han(ch):
+        from pypinyin import Style, lazy_pinyin
+
         return "".join(lazy_pinyin(ch, style=Style.NORMAL, errors="ignore"))
     return _other(ch)
 
