@@ -128,10 +128,42 @@ def database_url_from_settings(ask_password: Any = None) -> str | None:
     return lan_url(profile, password or "")
 
 
-def open_database(url: str | None) -> Any:
-    from desktop.store.db import Database
+def head_revision() -> str | None:
+    """The newest migration id, read from the scripts' ``revision``/``down_revision`` lines
+    without importing Alembic (half a second of every start). None when unsure."""
+    import re
 
-    return Database.open(url, migrate=True)
+    revs: set[str] = set()
+    downs: set[str] = set()
+    pattern = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
+    for path in resource_path("migrations", "versions").glob("*.py"):
+        for key, value in pattern.findall(path.read_text(encoding="utf-8")):
+            ids = re.findall(r"['\"]([^'\"]+)['\"]", value)
+            (revs if key == "revision" else downs).update(ids)
+    heads = revs - downs
+    return heads.pop() if len(heads) == 1 else None
+
+
+def open_database(url: str | None) -> Any:
+    """Open the database, creating or migrating it when needed (with the store's backup
+    before migrating). Fast path: a database already at the newest revision is opened
+    without loading Alembic; anything unexpected takes the full path."""
+    from desktop.store import db as store_db
+
+    head = head_revision()
+    if head is not None:
+        db = store_db.Database.open(url, migrate=False)
+        try:
+            with db.engine.connect() as conn:
+                current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except Exception:  # noqa: BLE001 - no table yet, unreachable, …: the full path decides
+            current = None
+        if current == head:
+            if db.is_sqlite:
+                store_db._daily_backup(db)  # what Database.open does after migrating
+            return db
+        db.close()
+    return store_db.Database.open(url, migrate=True)
 
 
 def _ask_lan_password(profile: dict[str, Any]) -> str | None:
