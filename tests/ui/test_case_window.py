@@ -314,3 +314,24 @@ def test_generate_a_form_and_see_its_sha256(qtbot, desks):
     qtbot.mouseClick(tab.preview_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.preview is not None, timeout=5000)
     assert hashlib.sha256(win.preview.pdf.data()).hexdigest() == doc.sha256
+
+
+def test_oral_agreement(qtbot, desks):
+    ref = register(desks["wang"])
+    desks["wang"].intake.accept(ref.id, ref.version)
+    win = open_window(qtbot, desks["wang"], ref.id)
+    oral = win.outcome_tab.oral
+    win.tabs.setCurrentWidget(win.outcome_tab)
+    win.outcome_tab.inner.setCurrentWidget(oral)
+    commit_text(oral.content, "李四保证晚十点后不再制造噪音。")
+    qtbot.keyClicks(oral.amount, "12.345")
+    qtbot.mouseClick(oral.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(boxes("errorBox")), timeout=3000)
+    assert "两位小数" in boxes("errorBox")[0].text()
+    boxes("errorBox")[0].close()
+    oral.amount.clear()
+    qtbot.mouseClick(oral.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and win.detail.status == "succeeded", timeout=5000)
+    assert win.detail.outcome == "oral"
+    assert "李四保证晚十点后不再制造噪音。" in oral.view_label.text()
+    assert oral.record_button.isHidden()
