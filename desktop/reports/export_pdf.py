@@ -8,6 +8,7 @@ the main columns; every counter is in the summary table (and all of them are in 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def _fmt(v: object) -> str:
     return str(v)
 
 
-def _table(header: list[str], rows: list[list[object]], widths: list[float] | None = None,
+def _table(header: list[str], rows: Sequence[Sequence[object]], widths: list[float] | None = None,
            size: float = 8.5) -> Table:
     data = [header] + [[_fmt(c) for c in r] for r in rows]
     t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")

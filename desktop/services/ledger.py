@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
 
 from desktop.domain.dates import parse_date
 from desktop.domain.enums import Role
@@ -414,8 +415,8 @@ def check_rows(ledger: LedgerFile, mapping: dict[str, int], types: list[tuple[st
             if resolved_on is not None:
                 resolved = True
             else:
-                yn = _yes_no(resolution)
-                resolved = bool(yn) if yn is not None else bool(
+                said = _yes_no(resolution)
+                resolved = bool(said) if said is not None else bool(
                     re.search(r"(已|成功)(化解|调解|解决|办结)|达成(调解)?协议", resolution)
                     and not re.search(r"未(化解|解决|达成)", resolution))
         for fname, limit in (("source", 60), ("responsible", 40)):
@@ -437,6 +438,35 @@ def check_rows(ledger: LedgerFile, mapping: dict[str, int], types: list[tuple[st
         problems.append(Problem(None, "", "表格中没有数据行。"))
         count += 1
     return Checked(records, problems, count, dups)
+
+
+def _plan(s: Session, cid: int, records: list[dict[str, Any]], batch: str
+          ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+    """Split checked rows into new ones, ones whose resolution changed, and unchanged ones."""
+    existing: dict[str, Any] = {}
+    fps = [r["fingerprint"] for r in records]
+    for i in range(0, len(fps), 900):  # SQLite's parameter limit
+        for row in s.execute(select(SweepRecord.fingerprint, SweepRecord.id, SweepRecord.resolved,
+                                    SweepRecord.resolution, SweepRecord.resolved_on,
+                                    SweepRecord.responsible)
+                             .where(SweepRecord.committee_id == cid,
+                                    SweepRecord.fingerprint.in_(fps[i:i + 900]))):
+            existing[row[0]] = tuple(row[1:])
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    unchanged = 0
+    now = dt.datetime.now().replace(microsecond=0)
+    for r in records:
+        old = existing.get(r["fingerprint"])
+        if old is None:
+            new.append(dict(r, committee_id=cid, import_batch=batch, version=1, imported_at=now))
+        elif tuple(old[1:]) != (r["resolved"], r["resolution"], r["resolved_on"],
+                                r["responsible"]):
+            changed.append({"id": old[0], "resolved": r["resolved"], "resolution": r["resolution"],
+                            "resolved_on": r["resolved_on"], "responsible": r["responsible"]})
+        else:
+            unchanged += 1
+    return new, changed, unchanged
 
 
 # -- the service -----------------------------------------------------------------------------
@@ -478,44 +508,23 @@ class LedgerService(ServiceBase):
             raise LedgerError(checked.problems, checked.problem_count)
         batch = uuid.uuid4().hex[:16]
         records = checked.records
-        new: list[dict[str, Any]] = []
-        changed: list[dict[str, Any]] = []
-        unchanged = 0
-        with (self._read() if dry_run else self._write()) as ctx:
-            s = ctx if dry_run else ctx.session  # type: ignore[union-attr]
-            existing: dict[str, tuple[int, bool, str, dt.date | None, str]] = {}
-            fps = [r["fingerprint"] for r in records]
-            for i in range(0, len(fps), 900):  # SQLite's parameter limit
-                for row in s.execute(select(SweepRecord.fingerprint, SweepRecord.id,
-                                            SweepRecord.resolved, SweepRecord.resolution,
-                                            SweepRecord.resolved_on, SweepRecord.responsible)
-                                     .where(SweepRecord.committee_id == cid,
-                                            SweepRecord.fingerprint.in_(fps[i:i + 900]))):
-                    existing[row[0]] = tuple(row[1:])  # type: ignore[assignment]
-            for r in records:
-                old = existing.get(r["fingerprint"])
-                if old is None:
-                    new.append(dict(r, committee_id=cid, import_batch=batch, version=1,
-                                    imported_at=dt.datetime.now().replace(microsecond=0)))
-                elif (old[1], old[2], old[3], old[4]) != (r["resolved"], r["resolution"],
-                                                          r["resolved_on"], r["responsible"]):
-                    changed.append({"id": old[0], "resolved": r["resolved"],
-                                        "resolution": r["resolution"], "resolved_on": r["resolved_on"],
-                                        "responsible": r["responsible"]})
-                else:
-                    unchanged += 1
-            if progress:
-                progress(50, f"正在写入 {len(new)} 条新记录…")
-            if not dry_run:
+        if dry_run:
+            with self._read() as s:
+                new, changed, unchanged = _plan(s, cid, records, batch)
+        else:
+            with self._write() as tx:
+                new, changed, unchanged = _plan(tx.session, cid, records, batch)
+                if progress:
+                    progress(50, f"正在写入 {len(new)} 条新记录…")
                 if new:
-                    s.execute(insert(SweepRecord), new)
+                    tx.session.execute(insert(SweepRecord), new)
                 for c in changed:
-                    s.execute(update(SweepRecord).where(SweepRecord.id == c.pop("id"))
-                              .values(**c, version=SweepRecord.version + 1))
-                ctx.audit("import_ledger", "sweep", None,  # type: ignore[union-attr]
-                          f"导入排查台账“{ledger.name}”：新增 {len(new)} 条，更新 {len(changed)} 条",
-                          file=ledger.name, batch=batch, new=len(new), updated=len(changed),
-                          committee_id=cid)
+                    tx.session.execute(update(SweepRecord).where(SweepRecord.id == c.pop("id"))
+                                       .values(**c, version=SweepRecord.version + 1))
+                tx.audit("import_ledger", "sweep", None,
+                         f"导入排查台账“{ledger.name}”：新增 {len(new)} 条，更新 {len(changed)} 条",
+                         file=ledger.name, batch=batch, new=len(new), updated=len(changed),
+                         committee_id=cid)
         if progress:
             progress(100, "完成")
         return LedgerResult(len(ledger.rows), len(new), len(changed), unchanged,

@@ -54,7 +54,7 @@ class Drill:
 
 def _add(into: dict[str, int | Decimal], counts: dict[str, int | Decimal]) -> None:
     for k, v in counts.items():
-        into[k] = into[k] + v  # type: ignore[operator]
+        into[k] = into[k] + v  # type: ignore[operator,unused-ignore]
 
 
 def joint_label(mask: int) -> str:
@@ -151,9 +151,9 @@ class ReportService(ServiceBase):
             if which == "committee":
                 return str(cid)
             if which == "dispute_type":
-                return dtype
+                return str(dtype)
             if which == "source":
-                return source
+                return str(source)
             if which == "source_group":
                 return lookups.get(("source", source), ("", "", 0))[1] or "other"
             if which == "mediator":
@@ -166,10 +166,8 @@ class ReportService(ServiceBase):
             if which in ("dispute_type", "source"):
                 return lookups.get((which, key), (key,))[0]
             if which == "source_group":
-                try:
-                    return SourceGroup(key).label
-                except ValueError:
-                    return "其他来源"
+                groups = {g.value: g.label for g in SourceGroup}
+                return groups.get(key, "其他来源")
             if which == "mediator":
                 return mediators.get(int(key), key) if key else UNASSIGNED
             return joint_label(int(key))
