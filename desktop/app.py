@@ -177,29 +177,21 @@ def _ask_lan_password(profile: dict[str, Any]) -> str | None:
     return text if ok else None
 
 
-def _open_database_interactive() -> Any | None:
-    """Open the configured database; on failure offer retry, the database settings or quit."""
-    from desktop.domain.errors import MediationError
-    from desktop.ui.qt import QMessageBox, translate
+def _open_for_login(url: str | None) -> tuple[Any, bool]:
+    """Worker thread, while the login dialog is up: open/migrate the database, ask whether
+    this is a first start, and load the services the main window will need."""
+    from desktop.services import SYSTEM, Desk, auth
 
-    while True:
-        try:
-            return open_database(database_url_from_settings(_ask_lan_password))
-        except MediationError as err:
-            box = QMessageBox(QMessageBox.Icon.Critical, translate("app", "无法打开数据库"),
-                              err.message)
-            retry = box.addButton(translate("app", "重试"), QMessageBox.ButtonRole.AcceptRole)
-            setup = box.addButton(translate("app", "数据库设置…"), QMessageBox.ButtonRole.ActionRole)
-            box.addButton(translate("app", "退出"), QMessageBox.ButtonRole.RejectRole)
-            box.exec()
-            if box.clickedButton() is retry:
-                continue
-            if box.clickedButton() is setup:
-                from desktop.ui.settings import DatabaseProfileDialog
+    db = open_database(url)
+    needs_setup = bool(auth.bootstrap_needed(db))
+    Desk(db, SYSTEM)  # imports every service module now rather than after the password
+    return db, needs_setup
 
-                DatabaseProfileDialog(test_connection=check_connection).exec()
-                continue
-            return None
+
+def _database_settings() -> None:
+    from desktop.ui.settings import DatabaseProfileDialog
+
+    DatabaseProfileDialog(test_connection=check_connection).exec()
 
 
 def check_connection(url: str) -> str:
@@ -234,19 +226,28 @@ def start_session(db: Any, actor: Any) -> Any:
 def run_gui(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("MEDIATIONDESK_LOG", "WARNING"))
     app = create_application(argv)
-    db = _open_database_interactive()
-    if db is None:
-        return 1
-    from desktop.ui.login import FirstRunDialog, LoginDialog, bootstrap_needed
+    from desktop.ui.login import FirstRunDialog, LoginDialog
 
-    if bootstrap_needed(db):
-        first = FirstRunDialog(db)
-        if not first.exec():
+    # The LAN password prompt (when the keyring has none) must run here, on the UI thread.
+    state = {"url": database_url_from_settings(_ask_lan_password)}
+
+    def change_settings() -> None:
+        _database_settings()
+        state["url"] = database_url_from_settings(_ask_lan_password)
+
+    login = LoginDialog(open_db=lambda: _open_for_login(state["url"]),
+                        db_settings=change_settings)
+    result = login.exec()
+    db = login.db
+    if result == LoginDialog.NEEDS_SETUP:
+        if not FirstRunDialog(db).exec():
             db.close()
             return 1
-    login = LoginDialog(db)
-    if not login.exec():
-        db.close()
+        login = LoginDialog(db)
+        result = login.exec()
+    if result != LoginDialog.DialogCode.Accepted or login.actor is None:
+        if db is not None:
+            db.close()
         return 0
     window = start_session(db, login.actor)
     window.show()

@@ -11,6 +11,7 @@ trips never freeze the window.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from desktop.domain.errors import MediationError
@@ -60,11 +61,23 @@ def _brand(subtitle: str) -> QWidget:
 
 
 class LoginDialog(QDialog):
-    def __init__(self, db: Any, parent: QWidget | None = None,
-                 db_label: str | None = None) -> None:
+    """With ``open_db`` the dialog appears before the database is open: the opening (and
+    migration) runs in a worker while the user types, so the window is there at once. A
+    submit before the database is ready waits for it; a first start (no users yet) ends the
+    dialog with ``NEEDS_SETUP``; an opening error is shown with 重试 / 数据库设置…"""
+
+    NEEDS_SETUP = 2
+
+    def __init__(self, db: Any = None, parent: QWidget | None = None,
+                 db_label: str | None = None, *,
+                 open_db: Callable[[], tuple[Any, bool]] | None = None,
+                 db_settings: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.actor: Any = None
+        self.open_db = open_db
+        self.db_settings = db_settings
+        self._pending = False
         self.setObjectName("loginDialog")
         self.setWindowTitle(self.tr("登录 — 调解台"))
         self.setMinimumWidth(420)
@@ -95,6 +108,14 @@ class LoginDialog(QDialog):
         where = QLabel(db_label if db_label is not None else _describe(db))
         where.setObjectName("pageHint")
         where.setWordWrap(True)
+        self.where = where
+        self.retry = QPushButton(self.tr("重试"), objectName="retryOpen")
+        self.retry.clicked.connect(self._open)
+        self.settings_button = QPushButton(self.tr("数据库设置…"), objectName="dbSettings")
+        self.settings_button.clicked.connect(self._settings)
+        for b in (self.retry, self.settings_button):
+            b.hide()
+            buttons.insertWidget(0, b)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 20)
@@ -108,12 +129,52 @@ class LoginDialog(QDialog):
         last = settings().get("login/last_user")
         self.username.setText(last)
         (self.password if last else self.username).setFocus()
+        if db is None and open_db is not None:
+            self._open()
+
+    # -- opening the database in the background ------------------------------------------------
+    def _open(self) -> None:
+        assert self.open_db is not None
+        self.retry.hide()
+        self.settings_button.hide()
+        self.error.hide()
+        self.where.setText(self.tr("正在打开数据库…"))
+        (ops.Op(self, self.open_db, label=self.tr("正在打开数据库…"))
+         .success(self._opened).failure(self._open_failed).run())
+
+    def _opened(self, result: tuple[Any, bool]) -> None:
+        self.db, needs_setup = result
+        self.where.setText(_describe(self.db))
+        if needs_setup:
+            self.done(self.NEEDS_SETUP)
+        elif self._pending:
+            self._pending = False
+            self.submit()
+
+    def _open_failed(self, err: BaseException) -> bool:
+        self._pending = False
+        self.login_button.setEnabled(True)
+        self.where.setText("")
+        self.show_error(ops.error_text(err))
+        self.retry.show()
+        if self.db_settings is not None:
+            self.settings_button.show()
+        return True
+
+    def _settings(self) -> None:
+        if self.db_settings is not None:
+            self.db_settings()
+        self._open()
 
     def submit(self) -> None:
         user = self.username.text().strip()
         pw = self.password.text()
         if not user or not pw:
             self.show_error(self.tr("请输入用户名和密码。"))
+            return
+        if self.db is None:
+            self._pending = True  # logs in as soon as the database is open
+            self.login_button.setEnabled(False)
             return
         from desktop.services import auth
 

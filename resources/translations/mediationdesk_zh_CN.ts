@@ -1166,6 +1166,10 @@
         <translation>登记 (Ctrl+S)</translation>
     </message>
     <message>
+        <source>（请选择）</source>
+        <translation>（请选择）</translation>
+    </message>
+    <message>
         <source>登记：{names}</source>
         <translation>登记：{names}</translation>
     </message>
@@ -1288,8 +1292,20 @@
         <translation>退出</translation>
     </message>
     <message>
+        <source>重试</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>数据库设置…</source>
+        <translation>数据库设置…</translation>
+    </message>
+    <message>
         <source>人民调解案件管理</source>
         <translation>人民调解案件管理</translation>
+    </message>
+    <message>
+        <source>正在打开数据库…</source>
+        <translation>正在打开数据库…</translation>
     </message>
     <message>
         <source>请输入用户名和密码。</source>
@@ -2517,22 +2533,6 @@
     <message>
         <source>系统密钥环中没有保存 {user}@{host} 的密码，请输入：</source>
         <translation>系统密钥环中没有保存 {user}@{host} 的密码，请输入：</translation>
-    </message>
-    <message>
-        <source>无法打开数据库</source>
-        <translation>无法打开数据库</translation>
-    </message>
-    <message>
-        <source>重试</source>
-        <translation>重试</translation>
-    </message>
-    <message>
-        <source>数据库设置…</source>
-        <translation>数据库设置…</translation>
-    </message>
-    <message>
-        <source>退出</source>
-        <translation>退出</translation>
     </message>
 </context>
 <context>

@@ -69,3 +69,64 @@ def test_first_run_creates_admin(qtbot, ui_app, tmp_path):
         assert auth.login(db, "admin", "Admin#2026").display_name == "赵管理"
     finally:
         db.close()
+
+
+def test_dialog_opens_the_database_in_the_background(qtbot, ui_app, ui_template_db, tmp_path):
+    """The window is there before the database; a submit meanwhile logs in once it is open."""
+    import shutil
+    import threading
+
+    from desktop.app import _open_for_login
+
+    path = tmp_path / "bg.sqlite3"
+    shutil.copy(ui_template_db, path)
+    gate = threading.Event()
+
+    def slow_open():
+        gate.wait(10)
+        return _open_for_login(f"sqlite:///{path}")
+
+    dlg = LoginDialog(open_db=slow_open)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.db is None and dlg.where.text() == "正在打开数据库…"
+    dlg.username.setText(ADMIN[0])
+    dlg.password.setText(ADMIN[1])
+    dlg.submit()
+    assert not dlg.login_button.isEnabled()  # waiting for the database, not refused
+    gate.set()
+    with qtbot.waitSignal(dlg.accepted, timeout=15000):
+        pass
+    assert dlg.actor.username == ADMIN[0] and "本地数据库" in dlg.where.text()
+    dlg.db.close()
+
+
+def test_first_start_asks_for_setup(qtbot, ui_app, tmp_path):
+    from desktop.app import _open_for_login
+
+    dlg = LoginDialog(open_db=lambda: _open_for_login(f"sqlite:///{tmp_path / 'new.sqlite3'}"))
+    qtbot.addWidget(dlg)
+    with qtbot.waitSignal(dlg.finished, timeout=30000) as sig:
+        dlg.show()
+    assert sig.args == [LoginDialog.NEEDS_SETUP]
+    dlg.db.close()
+
+
+def test_unopenable_database_offers_retry_and_settings(qtbot, ui_app):
+    from desktop.domain.errors import DatabaseError
+
+    calls: list = []
+
+    def broken():
+        calls.append(1)
+        raise DatabaseError("无法连接局域网数据库服务器，请检查网络和服务器是否开启；您输入的内容没有丢失。")
+
+    dlg = LoginDialog(open_db=broken, db_settings=lambda: calls.append("settings"))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitUntil(lambda: dlg.retry.isVisible(), timeout=10000)
+    assert "无法连接" in dlg.error.text() and dlg.settings_button.isVisible()
+    dlg.retry.click()
+    qtbot.waitUntil(lambda: len(calls) == 2 and dlg.retry.isVisible(), timeout=10000)
+    dlg.settings_button.click()
+    qtbot.waitUntil(lambda: "settings" in calls and len(calls) == 4, timeout=10000)
