@@ -335,3 +335,47 @@ def test_oral_agreement(qtbot, desks):
     assert win.detail.outcome == "oral"
     assert "李四保证晚十点后不再制造噪音。" in oral.view_label.text()
     assert oral.record_button.isHidden()
+
+
+def test_edit_a_party_sees_full_numbers_and_saves(qtbot, desks):
+    from desktop.ui.case.parties import PartyDialog
+
+    ref = desks["wang"].intake.register(CaseDraft(
+        parties=[PartyInput("王𠮷", phone="13800138000"), PartyInput("李四", side="respondent")],
+        dispute_type="neighbor", source="party_apply", facts="噪音"))
+    win = open_window(qtbot, desks["wang"], ref.id)
+    tab = win.parties_tab
+    assert tab.table.item(0, 3).text() == "138****8000"  # masked in the list
+    tab.table.selectRow(0)
+    qtbot.mouseClick(tab.edit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool([d for d in tab.findChildren(PartyDialog) if d.isVisible()]),
+                    timeout=5000)
+    dialog = next(d for d in tab.findChildren(PartyDialog) if d.isVisible())
+    assert dialog.editor.phone.text() == "13800138000"  # editing needs the real number
+    dialog.editor.phone.clear()
+    qtbot.keyClicks(dialog.editor.phone, "13911112222")
+    dialog.accept()
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and win.detail.parties[0].phone == "139****2222",
+                    timeout=5000)
+    assert desks["wang"].cases.get(ref.id, unmask=True).parties[0].phone == "13911112222"
+    history = [e.summary for e in desks["wang"].cases.history(ref.id)]
+    assert "查看了当事人完整个人信息" in history  # unmasking is audited
+
+
+def test_agreement_edited_on_two_desks_reports_the_conflict(qtbot, desks):
+    ref = register(desks["wang"])
+    desks["wang"].intake.accept(ref.id, ref.version)
+    desk_a, desk_b = desks["wang"], desks["wang"]
+    desk_a.outcomes.save_agreement(ref.id, AgreementInput(
+        facts="噪音", disputed_matters="夜间噪音", other_terms="初稿"))
+    win_a = open_window(qtbot, desk_a, ref.id)
+    win_b = open_window(qtbot, desk_b, ref.id)
+    ed_a, ed_b = win_a.outcome_tab.agreement, win_b.outcome_tab.agreement
+    append(ed_b.responsibilities, "B：双方各自承担一半责任。")
+    append(ed_a.responsibilities, "A：李四承担全部责任。")
+    ed_a.save()
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and not ed_a.dirty, timeout=5000)
+    ed_b.save()
+    qtbot.waitUntil(lambda: bool(boxes("conflictBox")), timeout=5000)
+    assert "调解协议已被" in boxes("conflictBox")[0].text()
+    assert desks["wang"].cases.get(ref.id).agreement.responsibilities == "A：李四承担全部责任。"

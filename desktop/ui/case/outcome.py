@@ -246,7 +246,7 @@ class AgreementEditor(QWidget):
             else None)
 
     def save(self) -> None:
-        if not self.save_button.isVisible():
+        if self.save_button.isHidden():
             return
         try:
             inp = self.agreement_input()
@@ -282,7 +282,7 @@ class AgreementEditor(QWidget):
     # ---- signatures --------------------------------------------------------------------
     def sign_selected(self) -> SignatureDialog | None:
         row = self.signers.currentRow()
-        if row < 0 or row >= len(self._signer_rows) or not self.sign_button.isVisible():
+        if row < 0 or row >= len(self._signer_rows) or self.sign_button.isHidden():
             return None
         return self.sign(self._signer_rows[row])
 

@@ -237,7 +237,7 @@ class PartiesTab(QWidget):
 
     def edit_party(self) -> None:
         party_id = selected_id(self.table)
-        if party_id is None or self.detail is None or not self.edit_button.isVisible():
+        if party_id is None or self.detail is None or self.edit_button.isHidden():
             return
         cid = self.window_.case_id
         desk = self.window_.desk
