@@ -39,8 +39,18 @@ def pdfsig(path: Path, nss: str) -> str:
 
 
 def cli_verify(path: Path, ca: Path) -> subprocess.CompletedProcess[str]:
+    """The real command in a new process (once: proves the entry point and exit code)."""
     return subprocess.run([sys.executable, "-m", "desktop", "verify", "--ca", str(ca), str(path)],
                           capture_output=True, text=True, timeout=60, check=False)
+
+
+def cli_verify_here(path: Path, ca: Path, capsys) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    """The same command line run in this process (no interpreter start-up per call)."""
+    from desktop.cli import main
+
+    capsys.readouterr()
+    code = main(["verify", "--ca", str(ca), str(path)])
+    return code, capsys.readouterr().out
 
 
 @pytest.fixture(scope="module")
@@ -76,20 +86,21 @@ def _flip_content_byte(data: bytes) -> bytes:
 
 
 @pytest.mark.slow
-def test_flipped_byte_is_detected(sealed, nss_db, committee_keys, ca_file, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_flipped_byte_is_detected(sealed, nss_db, committee_keys, ca_file, tmp_path,
+                                  capsys) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "flipped.pdf"
     bad.write_bytes(_flip_content_byte(sealed.read_bytes()))
     out = pdfsig(bad, nss_db)
     assert "Signature is Valid." not in out and "Digest Mismatch" in out, out
     res = verify_pdf(bad.read_bytes(), [committee_keys.ca_cert_pem])
     assert not res.ok and "篡改" in res.message
-    cli = cli_verify(bad, ca_file)
-    assert cli.returncode != 0 and "【未通过】" in cli.stdout
+    code, out = cli_verify_here(bad, ca_file, capsys)
+    assert code != 0 and "【未通过】" in out
 
 
 @pytest.mark.slow
 def test_incremental_update_changing_text_is_detected(sealed, nss_db, committee_keys,
-                                                      ca_file, tmp_path) -> None:  # type: ignore[no-untyped-def]
+                                                      ca_file, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
@@ -111,11 +122,12 @@ def test_incremental_update_changing_text_is_detected(sealed, nss_db, committee_
     assert "Not total document signed" in out, out
     res = verify_pdf(bad.read_bytes(), [committee_keys.ca_cert_pem])
     assert not res.ok and "追加修改" in res.message, res.report()
-    cli = cli_verify(bad, ca_file)
-    assert cli.returncode != 0 and "追加修改" in cli.stdout
+    code, out = cli_verify_here(bad, ca_file, capsys)
+    assert code != 0 and "追加修改" in out
 
 
-def test_unknown_committee_and_unsealed_files_fail(sealed, rendered, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_committee_and_unsealed_files_fail(sealed, rendered, tmp_path,
+                                                   capsys) -> None:  # type: ignore[no-untyped-def]
     from desktop.documents.seal import generate_committee_keys
 
     other = generate_committee_keys("别处人民调解委员会", "x")
@@ -125,4 +137,5 @@ def test_unknown_committee_and_unsealed_files_fail(sealed, rendered, tmp_path) -
     assert not plain.ok and "没有" in plain.message
     other_ca = tmp_path / "other.pem"
     other_ca.write_bytes(other.ca_cert_pem)
-    assert cli_verify(sealed, other_ca).returncode != 0
+    code, out = cli_verify_here(sealed, other_ca, capsys)
+    assert code != 0 and "盖章单位不明" in out
