@@ -169,7 +169,7 @@ class IntakePage(QWidget):
         # Duplicate check, beside the form.
         dup_box = QGroupBox(self.tr("重复登记检查"), self)
         dup_box.setObjectName("duplicateBox")
-        dup_box.setFixedWidth(300)
+        dup_box.setFixedWidth(270)
         self.duplicate_status = QLabel(self.tr("输入当事人后自动检查"), dup_box)
         self.duplicate_status.setObjectName("duplicateStatus")
         self.duplicate_status.setWordWrap(True)

@@ -211,6 +211,15 @@ class PartyEditor(QFrame):
                 grid.addWidget(message, 2 * r + 1, 2 * c + 1)
         for c in (1, 3, 5):
             grid.setColumnStretch(c, 1)
+        # Long items (港澳居民来往内地通行证) must not widen their column: the three field
+        # columns share the width equally whatever the window size.
+        for combo in (self.sex, self.ethnicity, self.id_type):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(5)
+        for _row in rows:
+            for _key, _label, widget in _row:
+                widget.setMinimumWidth(120)
         # Tab follows the grid row by row, after the card's header.
         order: list[QWidget] = [self.side, self.person_radio, self.org_radio]
         order += [widget for row in rows for _key, _label, widget in row]
