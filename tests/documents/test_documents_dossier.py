@@ -59,3 +59,23 @@ def test_dossier_draft_is_watermarked_and_missing_items_flagged(case_data, tmp_p
     missing = [line for line in toc.splitlines() if "缺" in line]
     assert any("人民调解记录" in line for line in missing)
     assert any("当事人身份证明" in line for line in missing)
+
+
+def test_attached_pdf_is_merged_in_its_place(case_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from desktop.documents.data import AttachmentFile
+    from desktop.documents.layout import CJKParagraph, PdfMeta, build_pdf
+    from desktop.domain.enums import AttachmentCategory
+
+    scan = build_pdf([CJKParagraph("授权委托书原件：委托人王赟委托李昇代为参加调解。")],
+                     PdfMeta(title="scan"))
+    att = AttachmentFile("授权委托书", AttachmentCategory.POWER_OF_ATTORNEY, "application/pdf",
+                         scan)
+    data = replace(case_data, attachments=(*case_data.attachments, att))
+    path = tmp_path / "d.pdf"
+    path.write_bytes(render("dossier", data, RenderOptions(final=True)))
+    toc = pdf_text(path, "-f", "2", "-l", "2", "-layout")
+    row = next(line.split() for line in toc.splitlines() if "授权委托书" in line)
+    page = int(row[2]) + 2
+    assert "委托人王赟委托李昇代为参加调解" in flat(pdf_text(path, "-f", str(page), "-l", str(page)))

@@ -139,3 +139,17 @@ def test_unknown_committee_and_unsealed_files_fail(sealed, rendered, tmp_path,
     other_ca.write_bytes(other.ca_cert_pem)
     code, out = cli_verify_here(sealed, other_ca, capsys)
     assert code != 0 and "盖章单位不明" in out
+
+
+def test_pkcs12_import(committee_keys) -> None:  # type: ignore[no-untyped-def]
+    from desktop.documents.seal import import_pkcs12
+    from desktop.domain.errors import ValidationError
+
+    keys = import_pkcs12(committee_keys.pkcs12, SEAL_PASSWORD)
+    assert keys.ca_cert_pem == committee_keys.ca_cert_pem and keys.subject == COMMITTEE
+    with pytest.raises(ValidationError, match="密码错误"):
+        import_pkcs12(committee_keys.pkcs12, "wrong")
+    with pytest.raises(ValidationError):
+        seal_pdf(b"%PDF-1.4", committee_keys.pkcs12, "wrong", form_code="agreement",
+                 form_label="人民调解协议书", case_number=NUMBER, verification_code="X",
+                 committee=COMMITTEE)
