@@ -58,6 +58,7 @@ SETTINGS: dict[str, Setting] = _declare(
     Setting("ui/geometry", bytes, b"", QT_TRANSLATE_NOOP("settings", "主窗口位置和大小")),
     Setting("ui/state", bytes, b"", QT_TRANSLATE_NOOP("settings", "主窗口工具栏状态")),
     Setting("ui/last_page", str, "dashboard", QT_TRANSLATE_NOOP("settings", "上次打开的页面")),
+    Setting("case/geometry", bytes, b"", QT_TRANSLATE_NOOP("settings", "案件窗口位置和大小")),
     Setting("ui/font_point_size", int, 0, QT_TRANSLATE_NOOP("settings", "界面字号（0 = 系统默认）")),
     Setting("caselist/page_size", int, 200, QT_TRANSLATE_NOOP("settings", "案件列表每次加载行数")),
     Setting("caselist/header", bytes, b"", QT_TRANSLATE_NOOP("settings", "案件列表列宽和排序")),
