@@ -27,6 +27,7 @@ from desktop.ui.qt import (
     QWidget,
     Signal,
 )
+from desktop.ui.settings_store import settings
 
 HEADER_ACTIONS = (
     ("accept", "受理"),
@@ -59,7 +60,9 @@ class CaseWindow(QMainWindow):
         self.preview: QWidget | None = None  # the last document preview opened
         self.setObjectName("caseWindow")
         self.setWindowTitle(self.tr("案件详情"))
-        self.resize(1220, 800)
+        geometry = settings().get("case/geometry")
+        if not geometry or not self.restoreGeometry(geometry):
+            self.resize(1220, 800)
 
         central = QWidget(self)
         central.setObjectName("page")
@@ -296,6 +299,9 @@ class CaseWindow(QMainWindow):
                label=self.tr("正在检查卷宗…")).success(ask).run()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        store = settings()
+        store.set("case/geometry", bytes(self.saveGeometry().data()))
+        store.sync()
         try:
             ops.changes().changed.disconnect(self._changed)
         except (RuntimeError, TypeError):
