@@ -140,10 +140,11 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
     source_weights = [40, 10, 10, 12, 8, 6, 3, 4, 5, 2]
     # registration days sorted, so numbers rise with acceptance dates
     days = sorted(start_day + dt.timedelta(days=rng.randrange(span + 1)) for _ in range(n))
+    target = _bulk_database(db)
     done = 0
     while done < n:
         chunk = days[done:done + batch]
-        with db.write() as s:
+        with target.write() as s:
             _insert_batch(s, db, rng, chunk, committees, mediators, types, type_weights, sources,
                           source_weights, today, stats)
             append_entries(s, SYSTEM, [dict(action="demo_load", entity="case", entity_id=None,
@@ -152,8 +153,29 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
         done += len(chunk)
         if progress:
             progress(done, n)
+    if target is not db:
+        target.close()
     stats.seconds = time.perf_counter() - t0
     return stats
+
+
+def _bulk_database(db: Database) -> Database:
+    """For SQLite, a separate engine with ``synchronous=NORMAL``: in WAL mode every committed
+    batch still survives a killed process; only a power cut could drop the last batches of
+    demo data. Desk work keeps ``synchronous=FULL``."""
+    if not db.is_sqlite:
+        return db
+    from sqlalchemy import event
+
+    from desktop.store.db import _make_engine
+
+    engine = _make_engine(db.url)
+
+    @event.listens_for(engine, "connect")
+    def _normal(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.execute("PRAGMA synchronous=NORMAL")
+
+    return Database(db.url, engine)
 
 
 def _next_id(s: Any, model: Any) -> int:
