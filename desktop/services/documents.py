@@ -46,6 +46,7 @@ from desktop.store.models import CommitteeKey, Document
 
 if TYPE_CHECKING:
     from desktop.documents.seal import CommitteeKeys
+    from desktop.documents.verify import VerifyResult
 
 KEYRING_SERVICE = "MediationDesk seal"
 PASSWORD_ENV = "MEDIATIONDESK_SEAL_PASSWORD"
@@ -226,6 +227,20 @@ class DocumentService(ServiceBase):
                           form_label=form.label, case_number=data.case.number,
                           verification_code=code, committee=data.committee.name)
         return sealed.data
+
+    def missing_glyphs(self, case_id: int) -> list[str]:
+        """Characters of the case no shipped font can print: warn, naming them, before printing."""
+        from desktop.documents.data import printable_text
+        from desktop.documents.fonts import missing_glyphs
+
+        return missing_glyphs(printable_text(self.case_data(case_id)))
+
+    def verify(self, data: bytes) -> tuple[VerifyResult, dto.DocumentView | None]:
+        """Check a PDF against every committee CA here; also say whether we issued it."""
+        from desktop.documents.verify import verify_pdf
+
+        result = verify_pdf(data, self.trusted_certs())
+        return result, self.find_issued(hashlib.sha256(data).hexdigest())
 
     def find_issued(self, sha256: str) -> dto.DocumentView | None:
         with self._read() as s:

@@ -148,3 +148,15 @@ def test_cli_document_and_verify(desks: Desks, db_file, tmp_path, monkeypatch,
     tampered.write_bytes(bytes(data))
     bad = cli("verify", str(tampered))
     assert bad.returncode != 0 and "【未通过】" in bad.stdout
+
+
+def test_service_verify_and_missing_glyphs(desks: Desks, ring: MemoryKeyring) -> None:
+    cid = concluded_case(desks)
+    DocumentService(desks.db, desks.actor("zhuren")).create_seal_key()
+    wang = DocumentService(desks.db, desks.actor("wang"))
+    assert wang.missing_glyphs(cid) == []
+    issued = wang.issue(cid, "agreement", final=True)
+    result, doc = wang.verify(issued.data)
+    assert result.ok and doc is not None and doc.sha256 == issued.sha256
+    result, doc = wang.verify(issued.data + b"\n% appended\n")
+    assert doc is None and not result.ok  # bytes after the sealed revision: not intact
