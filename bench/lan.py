@@ -1,0 +1,262 @@
+"""LAN benchmark: 20 desks on one PostgreSQL server doing a realistic mix, against raw psycopg.
+
+    .venv/bin/python bench/lan.py                 # throwaway server, 20 desks, 20 s per phase
+    .venv/bin/python bench/lan.py --desks 10 --seconds 30 --cases 5000
+    .venv/bin/python bench/lan.py --url postgresql://postgres:pw@host/db   # an existing, empty DB
+
+Phase 1 (app): each desk process loops: search by a surname (SQL-paged search terms), open one
+of the hits (full detail), then save — an edit of the case (optimistic version check, audit
+chain append) or a new mediation session. Lost races are counted as conflicts.
+Phase 2 (baseline): the same writes with raw psycopg from the same number of processes: the
+versioned UPDATE or the session + participant INSERTs, plus the audit row and the chain head
+update, each save one transaction — what the services cost on top of the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
+
+
+# -- workers ---------------------------------------------------------------------------------
+def app_worker(url: str, user: str, seconds: float, go: str, out: str, seed: int) -> None:
+    from desktop.domain.errors import ConflictError, DatabaseError, InvalidTransition
+    from desktop.services.dto import CaseQuery, CaseUpdate
+    from desktop.store.db import Database
+    from tests.lan.desk import desk_for, session_input
+
+    rng = random.Random(seed)
+    db = Database.open(url, migrate=False)
+    desk = desk_for(db, user)
+    desk.cases.search(CaseQuery(limit=1, with_total=False))
+    print("READY", flush=True)
+    while not os.path.exists(go):
+        time.sleep(0.01)
+    res: dict[str, list[float]] = {"search": [], "open": [], "save": []}
+    conflicts = errors = 0
+    cpu0 = time.process_time()
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        t0 = time.perf_counter()
+        page = desk.cases.search(CaseQuery(text=rng.choice(SURNAMES), limit=50,
+                                           statuses=["accepted", "mediating"], with_total=False))
+        res["search"].append(time.perf_counter() - t0)
+        if not page.rows:
+            continue
+        # desks work mostly on recent cases: collisions happen as in a real office
+        row = rng.choice(page.rows[:8])
+        t0 = time.perf_counter()
+        detail = desk.cases.get(row.id)
+        res["open"].append(time.perf_counter() - t0)
+        time.sleep(rng.uniform(0, 0.02))
+        t0 = time.perf_counter()
+        try:
+            if rng.random() < 0.6:
+                desk.intake.update_case(row.id, detail.version,
+                                        CaseUpdate(requests=f"请求{rng.randrange(10**6)}"))
+            else:
+                desk.sessions.add(row.id, session_input(desk, rng))
+            res["save"].append(time.perf_counter() - t0)
+        except (ConflictError, InvalidTransition):
+            conflicts += 1
+        except DatabaseError:
+            errors += 1
+    cpu = time.process_time() - cpu0
+    db.close()
+    Path(out).write_text(json.dumps({"lat": res, "conflicts": conflicts, "errors": errors,
+                                     "cpu": cpu}))
+
+
+def raw_worker(url: str, user_id: int, seconds: float, go: str, out: str, seed: int) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    conn = psycopg.connect(host=u.host, port=u.port, user=u.username, password=u.password,
+                           dbname=u.database)
+    rng = random.Random(seed)
+    case_ids = [r[0] for r in conn.execute(
+        "SELECT id FROM mediation_case WHERE status IN ('accepted','mediating') "
+        "ORDER BY id DESC LIMIT 400").fetchall()]
+    conn.commit()
+    print("READY", flush=True)
+    while not os.path.exists(go):
+        time.sleep(0.01)
+    saves: list[float] = []
+    conflicts = 0
+    cpu0 = time.process_time()
+    deadline = time.time() + seconds
+    now = dt.datetime.now().replace(microsecond=0)
+    while time.time() < deadline:
+        cid = rng.choice(case_ids[:50])
+        t0 = time.perf_counter()
+        with conn.transaction():
+            if rng.random() < 0.6:
+                (version,) = conn.execute("SELECT version FROM mediation_case WHERE id = %s "
+                                          "FOR UPDATE", (cid,)).fetchone()  # type: ignore[misc]
+                n = conn.execute("UPDATE mediation_case SET requests = %s, version = version + 1,"
+                                 " updated_at = %s WHERE id = %s AND version = %s",
+                                 (f"请求{rng.randrange(10**6)}", now, cid, version)).rowcount
+                conflicts += n == 0
+            else:
+                conn.execute("SELECT id FROM mediation_case WHERE id = %s FOR UPDATE", (cid,))
+                (seq,) = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM mediation_session "
+                                      "WHERE case_id = %s", (cid,)).fetchone()  # type: ignore[misc]
+                (sid,) = conn.execute(
+                    "INSERT INTO mediation_session (case_id, seq, kind, started_at, ended_at, "
+                    "place, interviewee, content, result, agreed, recorder, created_by, version) "
+                    "VALUES (%s,%s,'mediation',%s,%s,'调解室','','双方陈述各自意见。','继续调解。',"
+                    "false,'',%s,1) RETURNING id", (cid, seq, now, now, user_id)).fetchone()  # type: ignore[misc]
+                conn.execute("INSERT INTO session_participant (session_id, kind, role, name, unit,"
+                             " title, number, user_id) VALUES (%s,'mediator','host','调解员','',"
+                             "'','',%s)", (sid, user_id))
+            (_last_id, last_hash) = conn.execute(
+                "SELECT last_id, last_hash FROM audit_head WHERE id = 1 FOR UPDATE").fetchone()  # type: ignore[misc]
+            (aid,) = conn.execute(
+                "INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, "
+                "case_id, summary, detail, prev_hash, hash) VALUES (%s,%s,'bench','update',"
+                "'case',%s,%s,'bench','{}',%s,%s) RETURNING id",
+                (now, user_id, cid, cid, last_hash, "0" * 64)).fetchone()  # type: ignore[misc]
+            conn.execute("UPDATE audit_head SET last_id = %s, last_hash = %s WHERE id = 1",
+                         (aid, "0" * 64))
+        saves.append(time.perf_counter() - t0)
+    cpu = time.process_time() - cpu0
+    conn.close()
+    Path(out).write_text(json.dumps({"lat": {"save": saves}, "conflicts": conflicts,
+                                     "errors": 0, "cpu": cpu}))
+
+
+# -- driver ----------------------------------------------------------------------------------
+def run_phase(kind: str, url: str, desks: int, seconds: float, folder: Path,
+              users: list[tuple[str, int]]) -> dict[str, object]:
+    go = folder / f"{kind}-go"
+    procs, outs = [], []
+    for i in range(desks):
+        user, uid = users[i % len(users)]
+        out = folder / f"{kind}-{i}.json"
+        outs.append(out)
+        ident = user if kind == "app" else str(uid)
+        procs.append(subprocess.Popen(
+            [sys.executable, __file__, "--worker", kind, "--url", url, "--ident", ident,
+             "--seconds", str(seconds), "--go", str(go), "--out", str(out), "--seed", str(i)],
+            stdout=subprocess.PIPE, text=True, cwd=REPO))
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline().startswith("READY")
+    t0 = time.time()
+    go.touch()
+    for p in procs:
+        p.wait()
+    wall = time.time() - t0
+    lat: dict[str, list[float]] = {}
+    conflicts = errors = 0
+    cpu = 0.0
+    for out in outs:
+        data = json.loads(out.read_text())
+        for k, v in data["lat"].items():
+            lat.setdefault(k, []).extend(v)
+        conflicts += data["conflicts"]
+        errors += data["errors"]
+        cpu += data["cpu"]
+    return {"kind": kind, "wall": wall, "lat": lat, "conflicts": conflicts, "errors": errors,
+            "cpu": cpu}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--url", help="an existing empty PostgreSQL database (default: throwaway server)")
+    ap.add_argument("--desks", type=int, default=20)
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--cases", type=int, default=3000, help="demo cases loaded first")
+    ap.add_argument("--worker", choices=["app", "raw"], help=argparse.SUPPRESS)
+    ap.add_argument("--ident", help=argparse.SUPPRESS)
+    ap.add_argument("--go", help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
+    ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker == "app":
+        app_worker(args.url, args.ident, args.seconds, args.go, args.out, args.seed)
+        return 0
+    if args.worker == "raw":
+        raw_worker(args.url, int(args.ident), args.seconds, args.go, args.out, args.seed)
+        return 0
+
+    from sqlalchemy import select
+
+    from desktop.services import demo
+    from desktop.store.db import Database
+    from desktop.store.models import User
+    from tests.helpers.db import populate
+
+    folder = Path(tempfile.mkdtemp(prefix="md-bench-"))
+    folder.chmod(0o755)  # the throwaway server runs as the postgres user
+    server = None
+    url = args.url
+    if not url:
+        from tests.helpers.pg import start_server
+
+        server = start_server(folder / "pg")
+        url = server.url(server.create_database("bench"))
+    try:
+        db = Database.open(url)
+        populate(db)
+        t0 = time.time()
+        demo.generate(db, args.cases, seed=7, months=3)
+        print(f"载入 {args.cases} 件演示案件：{time.time() - t0:.1f} 秒")
+        with db.read() as s:
+            users = [(u.username, u.id) for u in s.scalars(select(User).where(
+                User.role.in_(["director", "admin"])))]
+        db.close()
+        results = [run_phase("app", url, args.desks, args.seconds, folder, users),
+                   run_phase("raw", url, args.desks, args.seconds, folder, users)]
+    finally:
+        if server is not None:
+            server.stop("immediate")
+    cores = os.cpu_count()
+    load = os.getloadavg()[0]
+    print(f"\n{args.desks} 个工作台进程，每阶段 {args.seconds:.0f} 秒，PostgreSQL 与工作台同机"
+          f"（{cores} 核，结束时 1 分钟负载 {load:.1f}）；延迟单位 ms")
+    head = (f"{'阶段':<14}{'保存/秒':>8}{'保存 p50':>10}{'保存 p95':>10}{'搜索 p50':>10}"
+            f"{'打开 p50':>10}{'CPU/保存':>10}{'冲突':>6}{'错误':>6}")
+    print(head)
+    for r in results:
+        lat = r["lat"]  # type: ignore[assignment]
+        saves = lat.get("save", [])  # type: ignore[union-attr]
+        ms = lambda xs, p: f"{pct(xs, p) * 1000:.1f}" if xs else "-"
+        name = "调解台服务" if r["kind"] == "app" else "裸 psycopg"
+        print(f"{name:<14}{len(saves) / r['wall']:>8.1f}{ms(saves, 50):>10}{ms(saves, 95):>10}"  # type: ignore[operator]
+              f"{ms(lat.get('search', []), 50):>10}{ms(lat.get('open', []), 50):>10}"  # type: ignore[union-attr]
+              f"{r['cpu'] / max(1, len(saves)) * 1000:>10.1f}"  # type: ignore[operator]
+              f"{r['conflicts']:>6}{r['errors']:>6}")
+    app, raw = results
+    a = len(app["lat"]["save"]) / app["wall"]  # type: ignore[index,operator]
+    b = len(raw["lat"]["save"]) / raw["wall"]  # type: ignore[index,operator]
+    print(f"服务层保存吞吐为裸 SQL 的 {a / b:.0%}（含搜索和打开案件的时间）；"
+          f"保存中位延迟 {statistics.median(app['lat']['save']) * 1000:.1f} ms 对 "  # type: ignore[index]
+          f"{statistics.median(raw['lat']['save']) * 1000:.1f} ms。")  # type: ignore[index]
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
