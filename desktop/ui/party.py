@@ -20,6 +20,7 @@ from desktop.domain.enums import IdType, PartyKind, PartySide, Sex
 from desktop.domain.errors import ValidationError
 from desktop.services.dto import PartyInput
 from desktop.ui.qt import (
+    QT_TRANSLATE_NOOP,
     QButtonGroup,
     QComboBox,
     QDate,
@@ -38,9 +39,29 @@ from desktop.ui.qt import (
     Signal,
 )
 
-ETHNICITIES = ("汉族", "回族", "满族", "蒙古族", "藏族", "维吾尔族", "壮族", "苗族", "彝族",
-               "土家族", "布依族", "侗族", "瑶族", "朝鲜族", "白族", "哈尼族", "哈萨克族", "黎族",
-               "傣族", "畲族")
+# The most common of the 56 ethnic groups first; the box is editable for the others.
+ETHNICITIES = (
+    QT_TRANSLATE_NOOP("PartyEditor", "汉族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "回族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "满族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "蒙古族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "藏族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "维吾尔族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "壮族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "苗族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "彝族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "土家族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "布依族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "侗族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "瑶族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "朝鲜族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "白族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "哈尼族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "哈萨克族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "黎族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "傣族"),
+    QT_TRANSLATE_NOOP("PartyEditor", "畲族"),
+)
 NO_DATE = QDate(1900, 1, 1)
 ORDINALS = "甲乙丙丁戊己庚辛壬癸"
 

@@ -11,6 +11,7 @@ from desktop.services.dto import AttachmentView, CaseDetail
 from desktop.ui.case.common import fill_table, fmt_date, make_table, selected_id
 from desktop.ui.pdfview import PdfView
 from desktop.ui.qt import (
+    QT_TRANSLATE_NOOP,
     QComboBox,
     QDragEnterEvent,
     QDropEvent,
@@ -30,7 +31,9 @@ from desktop.ui.qt import (
 if TYPE_CHECKING:
     from desktop.ui.case.window import CaseWindow
 
-FILTER = "扫描件或照片 (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.gif *.webp);;所有文件 (*)"
+FILTER = QT_TRANSLATE_NOOP(
+    "AttachmentsTab",
+    "扫描件或照片 (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.gif *.webp);;所有文件 (*)")
 
 
 def human_size(size: int) -> str:

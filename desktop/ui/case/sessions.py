@@ -12,6 +12,7 @@ from desktop.domain.enums import ParticipantKind, ParticipationRole, SessionKind
 from desktop.services.dto import CaseDetail, ParticipantInput, SessionInput, SessionView
 from desktop.ui.case.common import fill_table, fmt_date, make_table, selected_id
 from desktop.ui.qt import (
+    QT_TRANSLATE_NOOP,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
@@ -53,16 +54,16 @@ QUICK = (
     (ParticipantKind.RECORDER, ParticipationRole.PARTICIPANT),
 )
 NUMBER_HINT = {
-    ParticipantKind.POLICE.value: "警号",
-    ParticipantKind.JUDICIAL.value: "工作证号",
-    ParticipantKind.LAWYER.value: "执业证号（17位）",
-    ParticipantKind.JUDGE.value: "法官证号",
+    ParticipantKind.POLICE.value: QT_TRANSLATE_NOOP("ParticipantsTable", "警号"),
+    ParticipantKind.JUDICIAL.value: QT_TRANSLATE_NOOP("ParticipantsTable", "工作证号"),
+    ParticipantKind.LAWYER.value: QT_TRANSLATE_NOOP("ParticipantsTable", "执业证号（17位）"),
+    ParticipantKind.JUDGE.value: QT_TRANSLATE_NOOP("ParticipantsTable", "法官证号"),
 }
 UNIT_HINT = {
-    ParticipantKind.POLICE.value: "××派出所",
-    ParticipantKind.JUDICIAL.value: "××司法所",
-    ParticipantKind.LAWYER.value: "××律师事务所",
-    ParticipantKind.JUDGE.value: "××人民法院",
+    ParticipantKind.POLICE.value: QT_TRANSLATE_NOOP("ParticipantsTable", "××派出所"),
+    ParticipantKind.JUDICIAL.value: QT_TRANSLATE_NOOP("ParticipantsTable", "××司法所"),
+    ParticipantKind.LAWYER.value: QT_TRANSLATE_NOOP("ParticipantsTable", "××律师事务所"),
+    ParticipantKind.JUDGE.value: QT_TRANSLATE_NOOP("ParticipantsTable", "××人民法院"),
 }
 C_KIND, C_NAME, C_ROLE, C_UNIT, C_TITLE, C_NUMBER = range(6)
 

@@ -12,6 +12,7 @@ from desktop.services.dto import AuditView, CaseDetail
 from desktop.ui import ops
 from desktop.ui.case.common import ReasonDialog, ask_reason, fmt_date
 from desktop.ui.qt import (
+    QT_TRANSLATE_NOOP,
     QCloseEvent,
     QHBoxLayout,
     QKeySequence,
@@ -30,12 +31,12 @@ from desktop.ui.qt import (
 from desktop.ui.settings_store import settings
 
 HEADER_ACTIONS = (
-    ("accept", "受理"),
-    ("refuse", "不予受理"),
-    ("extend", "延长期限"),
-    ("reopen", "恢复调解"),
-    ("refer", "移送/转办"),
-    ("archive", "归档"),
+    ("accept", QT_TRANSLATE_NOOP("CaseWindow", "受理")),
+    ("refuse", QT_TRANSLATE_NOOP("CaseWindow", "不予受理")),
+    ("extend", QT_TRANSLATE_NOOP("CaseWindow", "延长期限")),
+    ("reopen", QT_TRANSLATE_NOOP("CaseWindow", "恢复调解")),
+    ("refer", QT_TRANSLATE_NOOP("CaseWindow", "移送/转办")),
+    ("archive", QT_TRANSLATE_NOOP("CaseWindow", "归档")),
 )
 
 
