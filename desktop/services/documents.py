@@ -177,8 +177,30 @@ class DocumentService(ServiceBase):
         committee = CommitteeService(self.db, self.actor).get(detail.committee_id)
         seal = CommitteeService(self.db, self.actor).seal_png(detail.committee_id)
         files = FileService(self.db, self.actor)
-        return to_document_data(detail, committee, seal, files.blob, self.actor.display_name,
+        data = to_document_data(detail, committee, seal, files.blob, self.actor.display_name,
                                 self.today(), verification_code)
+        reason = self._archive_explanation(case_id)
+        if reason:
+            from dataclasses import replace
+
+            data = replace(data, dossier=replace(data.dossier, explanation=reason))
+        return data
+
+    def _archive_explanation(self, case_id: int) -> str:
+        """The reason recorded when the case was archived with a required item missing."""
+        from desktop.store.models import AuditEntry
+
+        with self._read() as s:
+            entry = s.scalars(select(AuditEntry).where(
+                AuditEntry.case_id == case_id, AuditEntry.action == "archive")
+                .order_by(AuditEntry.id.desc())).first()
+            summary = entry.summary if entry else ""
+        # OutcomeService.archive writes "归档（缺少…，说明：<reason>）".
+        if "说明：" not in summary:
+            return ""
+        missing = summary[summary.find("缺少"):summary.find("，说明：")]
+        reason = summary.split("说明：", 1)[1].removesuffix("）")
+        return f"本卷{missing}。{reason}".replace("。。", "。")
 
     # -- issuing ---------------------------------------------------------------------------
     def issue(self, case_id: int, form: DocumentForm | str, *, final: bool = False

@@ -160,3 +160,16 @@ def test_service_verify_and_missing_glyphs(desks: Desks, ring: MemoryKeyring) ->
     assert result.ok and doc is not None and doc.sha256 == issued.sha256
     result, doc = wang.verify(issued.data + b"\n% appended\n")
     assert doc is None and not result.ok  # bytes after the sealed revision: not intact
+
+
+def test_dossier_of_a_case_archived_without_identity_explains_why(desks: Desks,
+                                                                  tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cid = concluded_case(desks)
+    desks["zhuren"].outcomes.archive(cid, "当事人拒绝提供身份证复印件，已核对原件。")
+    issued = DocumentService(desks.db, desks.actor("zhuren")).issue(cid, "dossier")
+    path = tmp_path / "d.pdf"
+    path.write_bytes(issued.data)
+    text = flat(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                               check=True).stdout, footers=False)
+    assert "卷宗情况说明" in text and "当事人拒绝提供身份证复印件，已核对原件" in text
+    assert "缺，见卷宗情况说明" in text
