@@ -100,6 +100,7 @@ class PdfView(QWidget):
         widgets = qt.QtPdfWidgets
         self._data = b""
         self._title = ""
+        self._buffer: QBuffer | None = None
         self.copies = 1
         self.document = qt.QtPdf.QPdfDocument(self)
         self.view = widgets.QPdfView(self)
@@ -168,10 +169,13 @@ class PdfView(QWidget):
         self._data = data
         self._title = title
         self.copies = max(1, copies)
-        buffer = QBuffer(self.document)
-        buffer.setData(QByteArray(data))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document.load(buffer)
+        old = self._buffer
+        self._buffer = QBuffer(self.document)
+        self._buffer.setData(QByteArray(data))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+        if old is not None:
+            old.deleteLater()
         pages = self.document.pageCount()
         self.page_spin.setMaximum(max(1, pages))
         self.page_label.setText(self.tr("页 共 {n} 页").format(n=pages))
