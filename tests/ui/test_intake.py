@@ -9,19 +9,13 @@ from desktop.domain.validators import resident_id_check_char
 from desktop.services.dto import CaseDraft, CaseQuery, PartyInput
 from desktop.ui import ops
 from desktop.ui.intake import IntakePage
-from desktop.ui.qt import QApplication, QInputMethodEvent, QMessageBox, Qt
+from desktop.ui.qt import QApplication, QMessageBox, Qt
+from tests.helpers.qtinput import commit_text
 
 pytestmark = pytest.mark.gui
 
 ID17 = "33010619850312001"
 WANG_ID = ID17 + resident_id_check_char(ID17)
-
-
-def ime_type(widget, text: str) -> None:
-    widget.setFocus()
-    event = QInputMethodEvent("", [])
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
 
 
 @pytest.fixture
@@ -42,13 +36,13 @@ def make_page(qtbot, desk) -> IntakePage:
 def fill(qtbot, page: IntakePage, first: str = "王𠮷", second: str = "李四",
          id_number: str = WANG_ID) -> None:
     a, b = page.parties.editors
-    ime_type(a.name, first)
+    commit_text(a.name, first)
     qtbot.keyClicks(a.id_number, id_number)
     qtbot.keyClicks(a.phone, "13800138000")
-    ime_type(b.name, second)
+    commit_text(b.name, second)
     page.dispute_type.setCurrentIndex(page.dispute_type.findData("neighbor"))
-    ime_type(page.facts, "楼上漏水，损坏楼下天花板。")
-    ime_type(page.requests, "赔偿维修费。")
+    commit_text(page.facts, "楼上漏水，损坏楼下天花板。")
+    commit_text(page.requests, "赔偿维修费。")
 
 
 def open_boxes(name: str) -> list[QMessageBox]:
@@ -58,7 +52,7 @@ def open_boxes(name: str) -> list[QMessageBox]:
 
 def test_service_messages_appear_next_to_the_fields(qtbot, mediator):
     page = make_page(qtbot, mediator)
-    ime_type(page.parties.editors[0].name, "王𠮷")
+    commit_text(page.parties.editors[0].name, "王𠮷")
     page.source.setCurrentIndex(page.source.findData("police_110"))
     assert page.referring_unit.isVisible()
     page.register()
@@ -96,12 +90,12 @@ def test_draft_survives_the_page_and_is_resumed(qtbot, mediator):
     page = make_page(qtbot, mediator)
     fill(qtbot, page)
     page.source.setCurrentIndex(page.source.findData("police_station"))
-    ime_type(page.referring_unit, "青山派出所")
+    commit_text(page.referring_unit, "青山派出所")
     qtbot.keyClicks(page.referral_ref, "JQ20261127-018")
     with qtbot.waitSignal(page.draft_saved, timeout=5000):
         pass  # the debounce timer fires on its own
     assert ops.wait_idle()
-    ime_type(page.requests, "另要求赔礼道歉。")
+    commit_text(page.requests, "另要求赔礼道歉。")
     key = page.draft_key
     page.close()  # closing saves what the timer had not saved yet
     page.deleteLater()

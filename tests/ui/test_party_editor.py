@@ -9,7 +9,8 @@ import pytest
 from desktop.domain.validators import credit_code_check_char, resident_id_check_char
 from desktop.services.dto import PartyInput
 from desktop.ui.party import PartyEditor, PartyList, party_from_dict, party_to_dict
-from desktop.ui.qt import QApplication, QInputMethodEvent, Qt
+from desktop.ui.qt import Qt
+from tests.helpers.qtinput import commit_text
 
 pytestmark = pytest.mark.gui
 
@@ -18,14 +19,6 @@ GOOD_ID = ID17 + resident_id_check_char(ID17)  # born 1949-12-31, 17th digit 2 �
 BAD_ID = ID17 + ("0" if GOOD_ID[-1] != "0" else "1")
 CREDIT17 = "91350100M000100Y4"
 GOOD_CREDIT = CREDIT17 + credit_code_check_char(CREDIT17)
-
-
-def ime_type(widget, text: str) -> None:
-    """Type ``text`` as an input method commits it (keyClicks aborts on non-ASCII)."""
-    widget.setFocus()
-    event = QInputMethodEvent("", [])
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
 
 
 @pytest.fixture
@@ -67,17 +60,17 @@ def test_short_id_is_an_error_once_the_user_leaves_the_field(qtbot, card):
 
 
 def test_names_with_rare_characters_and_middle_dot_typed_by_input_method(qtbot, card):
-    ime_type(card.name, "王𠮷")
+    commit_text(card.name, "王𠮷")
     assert card.name.text() == "王𠮷"
     assert message(card, "name") == ""
     card.name.clear()
-    ime_type(card.name, "买买提·艾力")
+    commit_text(card.name, "买买提·艾力")
     assert message(card, "name") == "" and card.errors() == {}
     card.name.clear()
-    ime_type(card.name, "张3")
+    commit_text(card.name, "张3")
     assert message(card, "name") == "姓名中不能有数字“3”，请删除。"
     card.name.clear()
-    ime_type(card.name, "刘䶮")
+    commit_text(card.name, "刘䶮")
     assert card.save().name == "刘䶮"
 
 
@@ -97,7 +90,7 @@ def test_phone_messages(qtbot, card):
 def test_organisation_with_credit_code(qtbot, card):
     qtbot.mouseClick(card.org_radio, Qt.MouseButton.LeftButton)
     assert not card.id_number.isVisible() and card.credit_code.isVisible()
-    ime_type(card.name, "青山物业服务有限公司")
+    commit_text(card.name, "青山物业服务有限公司")
     assert message(card, "name") == ""  # an organisation's name is not a person's name
     qtbot.keyClicks(card.credit_code, CREDIT17 + "I")
     assert "无效（代码中不使用字母 I、O、Z、S、V）" in message(card, "credit_code")
@@ -105,7 +98,7 @@ def test_organisation_with_credit_code(qtbot, card):
     qtbot.keyClicks(card.credit_code, GOOD_CREDIT.lower())
     assert message(card, "credit_code") == ""
     assert card.errors() == {}
-    ime_type(card.legal_rep, "赵四")
+    commit_text(card.legal_rep, "赵四")
     saved = card.save()
     assert saved.kind == "organization" and saved.credit_code == GOOD_CREDIT.lower()
     assert saved.legal_rep == "赵四" and saved.id_number == "" and saved.sex is None
@@ -134,9 +127,9 @@ def test_list_adds_any_number_keeps_two_and_round_trips_through_a_dict(qtbot):
     assert len(parties.editors) == 2
     assert not parties.editors[0].remove_button.isEnabled()
 
-    ime_type(parties.editors[0].name, "王𠮷")
+    commit_text(parties.editors[0].name, "王𠮷")
     qtbot.keyClicks(parties.editors[0].id_number, GOOD_ID)
-    ime_type(parties.editors[1].name, "李四")
+    commit_text(parties.editors[1].name, "李四")
     qtbot.keyClicks(parties.editors[1].phone, "138001")
     parties.editors[1].phone.editingFinished.emit()
     assert list(parties.errors()) == ["parties[1].phone"]
