@@ -234,13 +234,26 @@ def check_database(dirs: dict[str, Path], db_url: str | None = None) -> CheckRes
             con.close()
     if integrity != "ok":
         return CheckResult("database", title, FAIL, f"完整性检查未通过：{integrity}")
+    pg_ok, pg = _postgres_driver()
+    if not pg_ok:
+        return CheckResult("database", title, FAIL, f"内嵌数据库正常，但局域网数据库驱动缺失：{pg}")
     revision = head[0] if head else "无"
     if copied:
         detail = f"已复制 {source} 到临时目录，迁移到版本 {revision}，完整性检查通过（{tables} 张表）"
     else:
         where = f"；本机数据库 {source} 尚未创建，首次启动时自动创建" if source else ""
         detail = f"新建临时数据库并迁移到版本 {revision}，完整性检查通过（{tables} 张表）{where}"
-    return CheckResult("database", title, PASS, detail + lan_note)
+    return CheckResult("database", title, PASS, f"{detail}；局域网驱动 {pg}{lan_note}")
+
+
+def _postgres_driver() -> tuple[bool, str]:
+    """LAN mode needs psycopg with its compiled libpq (the bundle must carry it)."""
+    try:
+        import psycopg
+
+        return True, f"psycopg {psycopg.__version__}（{psycopg.pq.__impl__}）"
+    except Exception as err:  # noqa: BLE001
+        return False, _one_line(err)
 
 
 def check_fonts() -> CheckResult:
