@@ -379,3 +379,38 @@ def test_agreement_edited_on_two_desks_reports_the_conflict(qtbot, desks):
     qtbot.waitUntil(lambda: bool(boxes("conflictBox")), timeout=5000)
     assert "调解协议已被" in boxes("conflictBox")[0].text()
     assert desks["wang"].cases.get(ref.id).agreement.responsibilities == "A：李四承担全部责任。"
+
+
+def test_signed_on_paper_with_the_scan_attached(qtbot, desks, tmp_path):
+    from desktop.ui.qt import QDialogButtonBox
+
+    ref = register(desks["wang"])
+    desk = desks["wang"]
+    desk.intake.accept(ref.id, ref.version)
+    detail = desk.cases.get(ref.id)
+    a, b = detail.parties
+    desk.outcomes.save_agreement(ref.id, AgreementInput(
+        facts="噪音", disputed_matters="噪音", obligations=[
+            ObligationInput("赔礼道歉", b.id, a.id)]))
+    win = open_window(qtbot, desk, ref.id)
+    win.tabs.setCurrentWidget(win.outcome_tab)
+    editor = win.outcome_tab.agreement
+    scan = tmp_path / "协议书签字页.pdf"
+    scan.write_bytes(b"%PDF-1.4\n% signed on paper\n%%EOF\n")
+    for row in range(3):
+        editor.signers.selectRow(row)
+        dialog = editor.sign_selected()
+        qtbot.waitExposed(dialog)
+        dialog.paper_check.setChecked(True)
+        if row == 0:
+            dialog.set_scan(scan)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        qtbot.waitUntil(lambda n=row + 1: ops.wait_idle(50) and len(win.detail.signatures) == n,
+                        timeout=5000)
+    assert all(s.on_paper and s.png_sha256 is None for s in win.detail.signatures)
+    assert "纸质签名" in editor.signers.item(0, 2).text()
+    qtbot.mouseClick(editor.conclude_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and win.detail.status == "succeeded", timeout=5000)
+    assert win.detail.agreement.signed_on_paper
+    assert [(x.category, x.filename) for x in win.detail.attachments] == [
+        ("signed_scan", "协议书签字页.pdf")]
