@@ -50,15 +50,15 @@ MAX_ROWS = 20_000
 
 # (CaseRow attribute, header, service sort key or None when the column cannot be sorted, width)
 COLUMNS: list[tuple[str, str, str | None, int]] = [
-    ("number", QT_TRANSLATE_NOOP("caselist", "案号"), "number", 200),
+    ("number", QT_TRANSLATE_NOOP("caselist", "案号"), "number", 188),
     ("party_names", QT_TRANSLATE_NOOP("caselist", "当事人"), "party_names", 200),
-    ("dispute_type_label", QT_TRANSLATE_NOOP("caselist", "纠纷类型"), "dispute_type", 96),
-    ("source_label", QT_TRANSLATE_NOOP("caselist", "来源"), "source", 110),
-    ("status_label", QT_TRANSLATE_NOOP("caselist", "状态"), "status", 76),
-    ("mediator_name", QT_TRANSLATE_NOOP("caselist", "调解员"), "mediator", 76),
-    ("registered_at", QT_TRANSLATE_NOOP("caselist", "登记日期"), "registered_at", 122),
-    ("deadline", QT_TRANSLATE_NOOP("caselist", "办理期限"), "deadline", 122),
-    ("joint_label", QT_TRANSLATE_NOOP("caselist", "联合调解"), None, 110),
+    ("dispute_type_label", QT_TRANSLATE_NOOP("caselist", "纠纷类型"), "dispute_type", 90),
+    ("source_label", QT_TRANSLATE_NOOP("caselist", "来源"), "source", 112),
+    ("status_label", QT_TRANSLATE_NOOP("caselist", "状态"), "status", 72),
+    ("mediator_name", QT_TRANSLATE_NOOP("caselist", "调解员"), "mediator", 70),
+    ("registered_at", QT_TRANSLATE_NOOP("caselist", "登记日期"), "registered_at", 116),
+    ("deadline", QT_TRANSLATE_NOOP("caselist", "办理期限"), "deadline", 116),
+    ("joint_label", QT_TRANSLATE_NOOP("caselist", "联合调解"), None, 84),
 ]
 
 OVERDUE = QColor("#b42318")
@@ -200,7 +200,10 @@ def _combo(name: str, items: list[tuple[str, Any]]) -> QComboBox:
     box = QComboBox(objectName=name)
     for text, value in items:
         box.addItem(text, value)
-    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    # AdjustToContents ignores the style sheet's padding and arrow: size from the first
+    # ("全部…") entry instead, which is what the box shows until the user picks.
+    box.setMinimumWidth(box.fontMetrics().horizontalAdvance(items[0][0]) + 64)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     return box
 
 
@@ -218,7 +221,7 @@ class CaseListPage(QWidget):
         self.status_label = QLabel("", objectName="pageHint")
         self.search = QLineEdit(objectName="searchBox")
         self.search.setPlaceholderText(self.tr(
-            "搜索案号、当事人姓名、拼音首字母（如 zsf）、身份证号后 4 位以上或电话号码"))
+            "搜索：案号、当事人姓名、拼音首字母（如 zsf）、证件号后 4 位以上、电话"))
         self.search.setClearButtonEnabled(True)
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
@@ -231,11 +234,11 @@ class CaseListPage(QWidget):
                                                (self.tr("未结案件"), [s.value for s in OPEN_STATUSES])]
         status_items += [(s.label, [s.value]) for s in CaseStatus]
         self.status = _combo("statusFilter", status_items)
-        self.dispute = _combo("typeFilter", [(self.tr("全部纠纷类型"), [])])
+        self.dispute = _combo("typeFilter", [(self.tr("全部类型"), [])])
         self.source = _combo("sourceFilter", [(self.tr("全部来源"), [])])
         self.mediator = _combo("mediatorFilter", [(self.tr("全部调解员"), None)])
         self.joint = _combo("jointFilter", [
-            (self.tr("联合调解：不限"), None), (self.tr("无联合调解"), ("mask", 0)),
+            (self.tr("联合调解"), None), (self.tr("无联合调解"), ("mask", 0)),
             (self.tr("含公安"), ("any", 1)), (self.tr("含司法"), ("any", 2)),
             (self.tr("含律师"), ("any", 4)), (self.tr("含法院"), ("any", 8)),
             (self.tr("公安+司法+律师"), ("all", 7))])
@@ -244,6 +247,7 @@ class CaseListPage(QWidget):
         self.date_from = QDateEdit(today.addMonths(-1), objectName="dateFrom")
         self.date_to = QDateEdit(today, objectName="dateTo")
         for d in (self.date_from, self.date_to):
+            d.setMinimumWidth(d.fontMetrics().horizontalAdvance("2026-11-27") + 52)
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
             d.setEnabled(False)
@@ -287,10 +291,15 @@ class CaseListPage(QWidget):
         head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
         head.addStretch(1)
         head.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignBottom)
+        search_row = QHBoxLayout()
+        search_row.setSpacing(8)
+        search_row.addWidget(self.search, 1)
+        search_row.addSpacing(8)
+        for w in (self.use_dates, self.date_from, QLabel("—"), self.date_to):
+            search_row.addWidget(w)
         filters = QHBoxLayout()
         filters.setSpacing(8)
-        for w in (self.status, self.dispute, self.source, self.mediator, self.joint,
-                  self.use_dates, self.date_from, QLabel("—"), self.date_to):
+        for w in (self.status, self.dispute, self.source, self.mediator, self.joint):
             filters.addWidget(w)
         filters.addStretch(1)
         filters.addWidget(clear)
@@ -298,7 +307,7 @@ class CaseListPage(QWidget):
         layout.setContentsMargins(28, 24, 28, 20)
         layout.setSpacing(12)
         layout.addLayout(head)
-        layout.addWidget(self.search)
+        layout.addLayout(search_row)
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
 

@@ -64,6 +64,8 @@ def case_line(row: Any) -> Line:
         days = (row.deadline - dt.date.today()).days
         if days < 0:
             badge, alert = translate("dashboard", "超期 {n} 天").format(n=-days), True
+        elif days == 0:
+            badge, alert = translate("dashboard", "今天到期"), True
         else:
             badge = translate("dashboard", "剩 {n} 天").format(n=days)
     return Line(row.id, main, sub, badge, alert)

@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         for key in PAGES:
             item = QListWidgetItem(self.titles[key])
             item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setSizeHint(QSize(180, 44))
+            item.setSizeHint(QSize(170, 44))
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(lambda row: self.show_page(PAGES[row]))
 
@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
     def _sidebar(self) -> QWidget:
         side = QWidget(objectName="sidebar")
         side.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        side.setFixedWidth(208)
+        side.setFixedWidth(196)
         col = QVBoxLayout(side)
         col.setContentsMargins(0, 22, 0, 0)
         col.setSpacing(4)

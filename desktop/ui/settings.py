@@ -245,9 +245,10 @@ class UsersPanel(QWidget):
         super().__init__(parent)
         self.desk = desk
         self.users: list[Any] = []
-        self.table = QTableWidget(0, 4, objectName="usersTable")
+        self.table = QTableWidget(0, 5, objectName="usersTable")
         self.table.setHorizontalHeaderLabels(
-            [self.tr("用户名"), self.tr("姓名"), self.tr("角色"), self.tr("状态")])
+            [self.tr("用户名"), self.tr("姓名"), self.tr("角色"), self.tr("所属调委会"),
+             self.tr("状态")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -278,7 +279,9 @@ class UsersPanel(QWidget):
             state = self.tr("正常") if u.active else self.tr("已停用")
             if u.locked_until:
                 state = self.tr("已锁定")
-            for c, text in enumerate((u.username, u.display_name, u.role_label, state)):
+            cells = (u.username, u.display_name, u.role_label,
+                     u.committee_name or self.tr("（全县）"), state)
+            for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
 
     def selected(self) -> Any:

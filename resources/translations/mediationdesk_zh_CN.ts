@@ -150,6 +150,10 @@
 <context>
     <name>AttachmentsTab</name>
     <message>
+        <source>扫描件或照片 (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.gif *.webp);;所有文件 (*)</source>
+        <translation>扫描件或照片 (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.gif *.webp);;所有文件 (*)</translation>
+    </message>
+    <message>
         <source>添加文件…</source>
         <translation>添加文件…</translation>
     </message>
@@ -201,20 +205,12 @@
         <translation>案件</translation>
     </message>
     <message>
-        <source>搜索案号、当事人姓名、拼音首字母（如 zsf）、身份证号后 4 位以上或电话号码</source>
-        <translation>搜索案号、当事人姓名、拼音首字母（如 zsf）、身份证号后 4 位以上或电话号码</translation>
-    </message>
-    <message>
         <source>全部状态</source>
         <translation>全部状态</translation>
     </message>
     <message>
         <source>未结案件</source>
         <translation>未结案件</translation>
-    </message>
-    <message>
-        <source>全部纠纷类型</source>
-        <translation>全部纠纷类型</translation>
     </message>
     <message>
         <source>全部来源</source>
@@ -225,12 +221,20 @@
         <translation>全部调解员</translation>
     </message>
     <message>
-        <source>联合调解：不限</source>
-        <translation>联合调解：不限</translation>
+        <source>搜索：案号、当事人姓名、拼音首字母（如 zsf）、证件号后 4 位以上、电话</source>
+        <translation>搜索：案号、当事人姓名、拼音首字母（如 zsf）、证件号后 4 位以上、电话</translation>
+    </message>
+    <message>
+        <source>全部类型</source>
+        <translation>全部类型</translation>
     </message>
     <message>
         <source>无联合调解</source>
         <translation>无联合调解</translation>
+    </message>
+    <message>
+        <source>联合调解</source>
+        <translation>联合调解</translation>
     </message>
     <message>
         <source>含公安</source>
@@ -377,6 +381,14 @@
     <message>
         <source>正在处理…</source>
         <translation>正在处理…</translation>
+    </message>
+    <message>
+        <source>受理</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <source>延长期限</source>
+        <translation>延长期限</translation>
     </message>
     <message>
         <source> 天</source>
@@ -1560,6 +1572,38 @@
 <context>
     <name>ParticipantsTable</name>
     <message>
+        <source>警号</source>
+        <translation>警号</translation>
+    </message>
+    <message>
+        <source>工作证号</source>
+        <translation>工作证号</translation>
+    </message>
+    <message>
+        <source>执业证号（17位）</source>
+        <translation>执业证号（17位）</translation>
+    </message>
+    <message>
+        <source>法官证号</source>
+        <translation>法官证号</translation>
+    </message>
+    <message>
+        <source>××派出所</source>
+        <translation>××派出所</translation>
+    </message>
+    <message>
+        <source>××司法所</source>
+        <translation>××司法所</translation>
+    </message>
+    <message>
+        <source>××律师事务所</source>
+        <translation>××律师事务所</translation>
+    </message>
+    <message>
+        <source>××人民法院</source>
+        <translation>××人民法院</translation>
+    </message>
+    <message>
         <source>身份</source>
         <translation>身份</translation>
     </message>
@@ -1783,6 +1827,86 @@
     <message>
         <source>证件类型</source>
         <translation>证件类型</translation>
+    </message>
+    <message>
+        <source>汉族</source>
+        <translation>汉族</translation>
+    </message>
+    <message>
+        <source>回族</source>
+        <translation>回族</translation>
+    </message>
+    <message>
+        <source>满族</source>
+        <translation>满族</translation>
+    </message>
+    <message>
+        <source>蒙古族</source>
+        <translation>蒙古族</translation>
+    </message>
+    <message>
+        <source>藏族</source>
+        <translation>藏族</translation>
+    </message>
+    <message>
+        <source>维吾尔族</source>
+        <translation>维吾尔族</translation>
+    </message>
+    <message>
+        <source>壮族</source>
+        <translation>壮族</translation>
+    </message>
+    <message>
+        <source>苗族</source>
+        <translation>苗族</translation>
+    </message>
+    <message>
+        <source>彝族</source>
+        <translation>彝族</translation>
+    </message>
+    <message>
+        <source>土家族</source>
+        <translation>土家族</translation>
+    </message>
+    <message>
+        <source>布依族</source>
+        <translation>布依族</translation>
+    </message>
+    <message>
+        <source>侗族</source>
+        <translation>侗族</translation>
+    </message>
+    <message>
+        <source>瑶族</source>
+        <translation>瑶族</translation>
+    </message>
+    <message>
+        <source>朝鲜族</source>
+        <translation>朝鲜族</translation>
+    </message>
+    <message>
+        <source>白族</source>
+        <translation>白族</translation>
+    </message>
+    <message>
+        <source>哈尼族</source>
+        <translation>哈尼族</translation>
+    </message>
+    <message>
+        <source>哈萨克族</source>
+        <translation>哈萨克族</translation>
+    </message>
+    <message>
+        <source>黎族</source>
+        <translation>黎族</translation>
+    </message>
+    <message>
+        <source>傣族</source>
+        <translation>傣族</translation>
+    </message>
+    <message>
+        <source>畲族</source>
+        <translation>畲族</translation>
     </message>
     <message>
         <source>出生日期</source>
@@ -2483,6 +2607,10 @@
         <translation>角色</translation>
     </message>
     <message>
+        <source>所属调委会</source>
+        <translation>所属调委会</translation>
+    </message>
+    <message>
         <source>状态</source>
         <translation>状态</translation>
     </message>
@@ -2509,6 +2637,10 @@
     <message>
         <source>已锁定</source>
         <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>（全县）</source>
+        <translation>（全县）</translation>
     </message>
     <message>
         <source>正在创建用户…</source>
@@ -2585,6 +2717,10 @@
         <translation>超期 {n} 天</translation>
     </message>
     <message>
+        <source>今天到期</source>
+        <translation>今天到期</translation>
+    </message>
+    <message>
         <source>剩 {n} 天</source>
         <translation>剩 {n} 天</translation>
     </message>
@@ -2630,6 +2766,10 @@
     <message>
         <source>上次打开的页面</source>
         <translation>上次打开的页面</translation>
+    </message>
+    <message>
+        <source>案件窗口位置和大小</source>
+        <translation>案件窗口位置和大小</translation>
     </message>
     <message>
         <source>界面字号（0 = 系统默认）</source>
