@@ -64,6 +64,14 @@ class RiskDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
 
+    def load(self, inp: RiskInput) -> None:
+        self.kind.setCurrentIndex(max(0, self.kind.findData(inp.kind)))
+        self.level.setCurrentIndex(max(0, self.level.findData(inp.level)))
+        self.people.setValue(inp.people)
+        self.description.setPlainText(inp.description)
+        self.measures.setPlainText(inp.measures)
+        self.police.setChecked(inp.reported_to_police)
+
     def save(self) -> RiskInput:
         return RiskInput(kind=self.kind.currentData(), level=self.level.currentData(),
                          description=self.description.toPlainText().strip(),
@@ -131,6 +139,7 @@ class RisksTab(QWidget):
         if self.detail is None:
             return None
         dialog = RiskDialog(self)
+        dialog.load(RiskInput(kind="criminal"))
         cid = self.detail.id
         desk = self.window_.desk
 
