@@ -146,7 +146,23 @@ class Card(QFrame):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         col.addWidget(self.list, 1)
         col.addWidget(self.empty, 1)
+        self.action: QPushButton | None = None
         self.list.hide()
+
+    def set_empty_action(self, text: str, slot: Any) -> None:
+        """A button under the empty text (e.g. 新建登记 when there is nothing open)."""
+        self.action = QPushButton(text, objectName="cardAction")
+        self.action.setProperty("role", "primary")
+        self.action.clicked.connect(slot)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.action)
+        row.addStretch(1)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.action.hide()
 
     def fill(self, lines: list[Line]) -> None:
         self.list.clear()
@@ -164,6 +180,8 @@ class Card(QFrame):
         self.count.style().polish(self.count)
         self.list.setVisible(bool(lines))
         self.empty.setVisible(not lines)
+        if self.action is not None:
+            self.action.setVisible(not lines)
 
     def _activated(self, item: QListWidgetItem) -> None:
         self.activated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
@@ -171,6 +189,7 @@ class Card(QFrame):
 
 class DashboardPage(QWidget):
     open_case = Signal(int)
+    new_case = Signal()
     loaded = Signal()
 
     def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
@@ -210,6 +229,7 @@ class DashboardPage(QWidget):
             "risk_flagged": Card("risk_flagged", self.tr("矛盾风险预警"),
                                  self.tr("没有风险预警"), alert=True),
         }
+        self.cards["my_open"].set_empty_action(self.tr("新建登记 (Ctrl+N)"), self.new_case.emit)
         grid = QGridLayout()
         grid.setSpacing(16)
         for i, card in enumerate(self.cards.values()):

@@ -202,6 +202,9 @@ class MainWindow(QMainWindow):
             opener = getattr(widget, "open_case", None)
             if opener is not None and hasattr(opener, "connect"):
                 opener.connect(self.open_case)
+            new_case = getattr(widget, "new_case", None)
+            if new_case is not None and hasattr(new_case, "connect"):
+                new_case.connect(lambda: self.show_page("intake"))
             self.pages[key] = widget
             self.stack.addWidget(widget)
         return self.pages[key]

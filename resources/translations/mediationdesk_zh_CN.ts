@@ -615,6 +615,10 @@
         <source>没有风险预警</source>
         <translation>没有风险预警</translation>
     </message>
+    <message>
+        <source>新建登记 (Ctrl+N)</source>
+        <translation>新建登记 (Ctrl+N)</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseProfile</name>

@@ -37,3 +37,28 @@ def test_refreshes_after_a_change(qtbot, ui_app, ui_admin_desk):
     before = page.data
     ops.notify("case", [ref.id])
     qtbot.waitUntil(lambda: page.data is not before, timeout=10000)
+
+
+def test_empty_desk_offers_new_case(qtbot, ui_app, tmp_path):
+    from desktop.app import start_session
+    from desktop.services import auth
+    from desktop.store.db import Database
+
+    db = Database.open(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    try:
+        actor = auth.first_run(db, committee_name="青山街道人民调解委员会", short_name="青",
+                               admin_username="admin", admin_password="Admin#2026")
+        win = start_session(db, actor)
+        qtbot.addWidget(win)
+        win.show()
+        dash = win.pages["dashboard"]
+        qtbot.waitUntil(lambda: dash.data is not None, timeout=10000)
+        button = dash.cards["my_open"].action
+        assert button is not None and button.isVisible()
+        button.click()
+        assert win.current_key() == "intake"
+    finally:
+        from desktop.ui import ops
+
+        ops.wait_idle()
+        db.close()

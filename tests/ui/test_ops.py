@@ -102,3 +102,50 @@ def test_many_void_calls_do_not_exhaust_none(qtbot):
     for _ in range(100_000):
         w.setObjectName("x")
     assert sys.getrefcount(None) > 1000
+
+
+def test_slow_operation_shows_progress_then_closes_it(qtbot):
+    import time
+
+    from desktop.ui.qt import QProgressDialog
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    done: list = []
+    op = ops.Op(parent, lambda: time.sleep(0.8) or 42, label="正在导出…").success(done.append)
+    op.run()
+    qtbot.waitUntil(lambda: bool(parent.findChildren(QProgressDialog)), timeout=3000)
+    dlg = parent.findChildren(QProgressDialog)[0]
+    assert dlg.labelText() == "正在导出…" and dlg.isVisible()
+    qtbot.waitUntil(lambda: done == [42], timeout=5000)
+    assert op._progress is None
+    qtbot.waitUntil(lambda: not [d for d in parent.findChildren(QProgressDialog)
+                                 if d.isVisible()], timeout=2000)
+
+
+def test_fast_operation_shows_no_progress(qtbot):
+    from desktop.ui.qt import QProgressDialog
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    done: list = []
+    ops.Op(parent, lambda: 1).success(done.append).run()
+    qtbot.waitUntil(lambda: done == [1], timeout=3000)
+    qtbot.wait(400)
+    assert not parent.findChildren(QProgressDialog)
+
+
+def test_unexpected_error_is_logged_and_shown(qtbot, caplog):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+
+    def bug():
+        raise KeyError("boom")
+
+    ops.Op(parent, bug).run()
+    qtbot.waitUntil(lambda: bool(parent.findChildren(QMessageBox, "errorBox")), timeout=5000)
+    box = parent.findChild(QMessageBox, "errorBox")
+    assert "意外错误" in box.text() and "KeyError" in box.detailedText()
+    assert "boom" in caplog.text
+    box.accept()

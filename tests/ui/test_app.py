@@ -1,0 +1,48 @@
+"""The bootstrap: Chinese for Qt's own strings, a CJK font, the theme, the database URL from
+the settings (never a password in the ini file)."""
+
+from __future__ import annotations
+
+from desktop.app import database_url_from_settings, head_revision
+from desktop.ui.qt import QApplication, QDialogButtonBox, QFontInfo
+from desktop.ui.settings_store import settings
+
+
+def test_qt_standard_buttons_are_chinese(qtbot, ui_app):
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                           | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    texts = {b.text().replace("&", "") for b in box.buttons()}
+    assert texts == {"确定", "取消"}
+
+
+def test_font_and_theme(ui_app):
+    app = QApplication.instance()
+    assert "QMainWindow" in app.styleSheet() and "@STYLE_DIR@" not in app.styleSheet()
+    assert app.font().pointSizeF() >= 10
+    assert QFontInfo(app.font()).family()  # resolved to an installed family
+    assert app.applicationDisplayName() == "调解台"
+
+
+def test_database_url_from_settings(monkeypatch):
+    assert database_url_from_settings() is None  # embedded default
+    s = settings()
+    s.set("db/mode", "lan")
+    s.set("db/host", "10.1.2.3")
+    url = database_url_from_settings(ask_password=lambda profile: "pw!")
+    assert url == "postgresql://mediationdesk:pw%21@10.1.2.3:5432/mediationdesk"
+    s.sync()
+    assert "10.1.2.3" in s.path.read_text() and "pw!" not in s.path.read_text()
+    monkeypatch.setenv("MEDIATIONDESK_DB", "sqlite:////tmp/x.sqlite3")
+    assert database_url_from_settings() is None  # the environment wins: Database.open reads it
+
+
+def test_head_revision_matches_alembic():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from desktop.resources import resource_path
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resource_path("migrations")))
+    assert head_revision() == ScriptDirectory.from_config(cfg).get_current_head()
