@@ -131,6 +131,8 @@ class Case(Versioned, Base):
               "joint_mask", "mediator_id"),
         Index("ix_case_report_closed", "closed_on", "outcome", "committee_id", "dispute_type",
               "source", "joint_mask", "mediator_id", "deadline", "agreed_amount", "accepted_on"),
+        Index("ix_case_report_dims", "id", "committee_id", "dispute_type", "source",
+              "joint_mask", "mediator_id"),  # migration 0005
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id"))
