@@ -187,21 +187,24 @@ def case_arms(p: Period, committee_ids: Sequence[int] | None) -> list[Select[Any
 
 
 def aggregate_rows(s: Session, p: Period, committee_ids: Sequence[int] | None
-                   ) -> list[tuple[tuple[Any, ...], dict[str, int | Decimal]]]:
-    """Rows of (dimension values, counters) for every dimension combination with data."""
+                   ) -> list[tuple[tuple[Any, ...], list[int]]]:
+    """(dimension values, sums in ``COLS`` order) for every dimension combination with data."""
     u = union_all(*case_arms(p, committee_ids)).subquery("ev")
     sums = [func.sum(u.c[c]).label(c) for c in COLS]
     dims = [u.c[d] for d in DIMS]
-    out = []
-    for r in s.execute(select(*dims, *sums).group_by(*dims)):
-        n = len(DIMS)
-        raw = dict(zip(COLS, (int(v or 0) for v in r[n:]), strict=True))
-        counts: dict[str, int | Decimal] = {k: v for k, v in raw.items() if k != "amount_cents"}
-        counts["amount"] = Decimal(raw["amount_cents"]) / 100
-        counts["succeeded"] = raw["written"] + raw["oral"]
-        counts["closed"] = raw["written"] + raw["oral"] + raw["terminated"]
-        out.append((tuple(r[:n]), counts))
-    return out
+    n = len(DIMS)
+    return [(tuple(r[:n]), [int(v or 0) for v in r[n:]])
+            for r in s.execute(select(*dims, *sums).group_by(*dims))]
+
+
+def counts_of(raw: Sequence[int]) -> dict[str, int | Decimal]:
+    """The report's counters from summed ``COLS`` (amount from cents, success and closed)."""
+    d = dict(zip(COLS, raw, strict=True))
+    counts: dict[str, int | Decimal] = {k: v for k, v in d.items() if k != "amount_cents"}
+    counts["amount"] = Decimal(d["amount_cents"]) / 100
+    counts["succeeded"] = d["written"] + d["oral"]
+    counts["closed"] = d["written"] + d["oral"] + d["terminated"]
+    return counts
 
 
 def trend_rows(s: Session, months: list[Period], committee_ids: Sequence[int] | None

@@ -11,9 +11,9 @@ visibility rules.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +52,8 @@ class Drill:
     rows: list[dto.CaseRow]
 
 
-def _add(into: dict[str, int | Decimal], counts: dict[str, int | Decimal]) -> None:
-    for k, v in counts.items():
-        into[k] = into[k] + v  # type: ignore[operator,unused-ignore]
+def _add(into: list[int], raw: list[int]) -> None:
+    into[:] = map(operator.add, into, raw)  # C-speed: thousands of aggregate rows
 
 
 def joint_label(mask: int) -> str:
@@ -128,9 +127,10 @@ class ReportService(ServiceBase):
             mediators = {i: n for i, n in s.execute(select(User.id, User.display_name)
                                                            .where(User.id.in_(mediator_ids)))} \
                 if mediator_ids else {}
-        total = Row("", "合计")
-        for _dims, counts in agg:
-            _add(total.counts, counts)
+        total_raw = [0] * len(stats.COLS)
+        for _dims, raw in agg:
+            _add(total_raw, raw)
+        total = Row("", "合计", stats.counts_of(total_raw))
         breakdowns = self._rollups(agg, ids, committees, lookups, active, mediators)
         sweep_rows = []
         for code, found, resolved in sorted(
@@ -189,13 +189,14 @@ class ReportService(ServiceBase):
         for which, title, column in BREAKDOWNS:
             if which == "committee" and ids is not None and len(ids) == 1:
                 continue
-            rows: dict[str, Row] = {k: Row(k, label_of(which, k)) for k in preset(which)}
-            for dims, counts in agg:
+            sums: dict[str, list[int]] = {k: [0] * len(stats.COLS) for k in preset(which)}
+            for dims, raw in agg:
                 k = key_of(which, dims)
-                if k not in rows:
-                    rows[k] = Row(k, label_of(which, k))
-                _add(rows[k].counts, counts)
-            ordered = list(rows.values())
+                acc = sums.get(k)
+                if acc is None:
+                    acc = sums[k] = [0] * len(stats.COLS)
+                _add(acc, raw)
+            ordered = [Row(k, label_of(which, k), stats.counts_of(v)) for k, v in sums.items()]
             if which == "mediator":
                 ordered.sort(key=lambda r: (r.key == "", -int(r.counts["accepted"]), r.label))
             elif which == "joint":
