@@ -414,3 +414,26 @@ def test_signed_on_paper_with_the_scan_attached(qtbot, desks, tmp_path):
     assert win.detail.agreement.signed_on_paper
     assert [(x.category, x.filename) for x in win.detail.attachments] == [
         ("signed_scan", "协议书签字页.pdf")]
+
+
+def test_missing_glyph_is_named_before_the_final_document(qtbot, desks, monkeypatch):
+    from desktop.ui.case.documents import documents_service
+
+    monkeypatch.setenv("MEDIATIONDESK_SEAL_PASSWORD", "seal-test-2026")
+    documents_service(desks["zhuren"]).create_seal_key(password="seal-test-2026")
+    ref = register(desks["wang"], names=("王𰀀", "李四"))  # 𰀀: CJK extension G
+    win = open_window(qtbot, desks["wang"], ref.id)
+    win.tabs.setCurrentWidget(win.documents_tab)
+    win.documents_tab.form.setCurrentIndex(win.documents_tab.form.findData("registration"))
+    qtbot.mouseClick(win.documents_tab.final_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(boxes("missingGlyphs")), timeout=10000)
+    box = boxes("missingGlyphs")[0]
+    assert "𰀀" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    ops.wait_idle()
+    assert desks["wang"].cases.get(ref.id).documents == []  # nothing issued
+    qtbot.mouseClick(win.documents_tab.final_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(boxes("missingGlyphs")), timeout=10000)
+    boxes("missingGlyphs")[0].button(QMessageBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and len(win.detail.documents) == 1, timeout=20000)
+    assert win.detail.documents[0].final

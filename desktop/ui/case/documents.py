@@ -8,7 +8,15 @@ from desktop.domain.enums import DocumentForm
 from desktop.services.dto import CaseDetail, DocumentView
 from desktop.ui.case.common import fill_table, fmt_date, make_table, selected_id
 from desktop.ui.pdfview import PdfPreviewDialog
-from desktop.ui.qt import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from desktop.ui.qt import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from desktop.ui.case.window import CaseWindow
@@ -45,8 +53,33 @@ def show_document(window: CaseWindow, form: str, *, final: bool, copies: int = 1
                                       title + ("" if issued.final else window.tr("（草稿）")),
                                       copies)
 
-    window.run(lambda: service.issue(cid, form, final=final),
-               window.tr("正在生成{form}…").format(form=label), shown)
+    def issue() -> None:
+        window.run(lambda: service.issue(cid, form, final=final),
+                   window.tr("正在生成{form}…").format(form=label), shown)
+
+    if not final:
+        issue()
+        return
+
+    def checked(missing: list[str]) -> None:
+        if not missing:
+            issue()
+            return
+        # A rare name character the fonts lack would print as a blank: say which, first.
+        box = QMessageBox(QMessageBox.Icon.Warning, window.tr("字体缺字"), window.tr(
+            "文书字体中没有以下字符，打印出来将是空白：{chars}\n"
+            "可以先生成文书，打印后在空白处手写补正；或取消后核对当事人姓名。").format(
+                chars="　".join(missing)),
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, window)
+        box.setObjectName("missingGlyphs")
+        box.button(QMessageBox.StandardButton.Ok).setText(window.tr("仍然生成"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(window.tr("取消"))
+        ok = box.button(QMessageBox.StandardButton.Ok)
+        box.buttonClicked.connect(lambda button: issue() if button is ok else None)
+        box.open()
+
+    window.fetch(lambda: service.missing_glyphs(cid), checked,
+                 window.tr("正在检查文书字体…"))
 
 
 class DocumentsTab(QWidget):
