@@ -271,7 +271,7 @@ class SealBlock(Flowable):
         self.seal = seal_mm * mm
 
     # The band is lower than the seal: a seal overlaps the lines around it, as on paper.
-    BAND = 26 * mm
+    BAND = 22 * mm
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self._avail = availWidth

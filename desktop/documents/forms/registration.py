@@ -39,20 +39,24 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
             ident, who = p.id_number, p.name
             sex, age = (p.sex.label if p.sex else ""), age_years(p, day)
         rows.append([p.side_label, who, sex, age, ident, f"{p.address}\n{p.phone}".strip()])
-    s.append(blocks.grid(rows, [15, 22, 7, 7, 34, 37], label_cols=(0,),
-                         label_cells=[(0, i) for i in range(6)]))
+    # 五号 type in the particulars table: addresses and ID numbers keep to one or two lines.
+    small = blocks.TextStyle(size=10.5, leading=15)
+    small_c = blocks.TextStyle(size=10.5, leading=15, align="center")
+    rows = [[blocks.para(v, small_c if r == 0 or c in (0, 2, 3) else small)
+             for c, v in enumerate(row)] for r, row in enumerate(rows)]
+    s.append(blocks.grid(rows, [13, 24, 6, 6, 31, 44], label_cols=()))
     s.append(blocks.grid(
         [["纠纷简要情况", c.facts],
          ["当事人申请事项", c.requests or "—"],
          ["受理意见", f"经当事人同意，调解 {party_names(data)} 之间的{dispute_name(data)}。"]],
-        [22, 82], min_heights_mm={0: 30}))
+        [22, 82]))
     sig_rows: list[list[blocks.Cell]] = []
     for p in data.parties:
-        sig_rows.append(["当事人签名", p.name, sign_cell(data, p.name, height_mm=10)])
+        sig_rows.append(["当事人签名", p.name, sign_cell(data, p.name, height_mm=8)])
     sig_rows.append(["登记人", c.registrar, sign_cell(data, c.registrar, mediator=True,
-                                                    height_mm=10)])
-    s.append(blocks.grid(sig_rows, [22, 34, 48], label_cols=(0,)))
-    s.append(blocks.spacer(6))
-    s.append(blocks.SealBlock(data.committee.name, fdate(day),
-                              data.committee.seal_png if opts.final else None))
+                                                    height_mm=8)])
+    s.append(blocks.keep(blocks.grid(sig_rows, [22, 34, 48], label_cols=(0,)),
+                         blocks.spacer(2),
+                         blocks.SealBlock(data.committee.name, fdate(day),
+                                          data.committee.seal_png if opts.final else None)))
     return s
