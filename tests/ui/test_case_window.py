@@ -437,3 +437,20 @@ def test_missing_glyph_is_named_before_the_final_document(qtbot, desks, monkeypa
     boxes("missingGlyphs")[0].button(QMessageBox.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: ops.wait_idle(50) and len(win.detail.documents) == 1, timeout=20000)
     assert win.detail.documents[0].final
+
+
+def test_keyboard_tabs_and_escape(qtbot, desks):
+    ref = register(desks["wang"])
+    desks["wang"].intake.accept(ref.id, ref.version)
+    win = open_window(qtbot, desks["wang"], ref.id)
+    win.windowHandle().requestActivate()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    qtbot.keyClick(win, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+    assert win.tabs.currentWidget() is win.outcome_tab
+    qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    assert win.tabs.currentWidget() is win.sessions_tab
+    dialog = win.sessions_tab.add_session()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert win.detail.sessions == []
