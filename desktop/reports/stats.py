@@ -171,8 +171,12 @@ def case_arms(p: Period, committee_ids: Sequence[int] | None) -> list[Select[Any
               "overdue": _flag(and_(Case.deadline.is_not(None), Case.closed_on > Case.deadline)),
               "amount_cents": case((Case.outcome.in_([WRITTEN, ORAL]), cents), else_=0)},
              closed_in(p), *scope),
+        # 未结, in two arms so each is one index range (PostgreSQL would scan the table
+        # for "closed_on IS NULL OR closed_on > end")
         _arm({"open": literal(1), "overdue": _flag(Case.deadline < p.end)},
-             open_at_end(p), *scope),
+             Case.accepted_on <= p.end, Case.closed_on.is_(None), *scope),
+        _arm({"open": literal(1), "overdue": _flag(Case.deadline < p.end)},
+             Case.accepted_on <= p.end, Case.closed_on > p.end, *scope),
         _arm({"conf_applied": _flag(conf_applied_in(p)),
               "conf_confirmed": _flag(conf_confirmed_in(p))},
              or_(conf_applied_in(p), conf_confirmed_in(p)), *scope,
