@@ -79,7 +79,7 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
                             data.committee.seal_png if opts.final else None, qr=qr)
     # The mediators sign right above the seal: never leave the seal alone on a page.
     s.append(blocks.keep(blocks.sign_table(med_rows or [["人民调解员（签名）", "", ""]]),
-                         blocks.spacer(4), seal))
+                         blocks.spacer(8), seal))
     return s
 
 
