@@ -38,7 +38,7 @@ def test_twenty_desks_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     finally:
         db.close()
     print("20 desks on PostgreSQL:", counts)
-    assert counts.get("accept", 0) >= 10 and counts.get("update", 0) >= 10
+    assert counts.get("accept", 0) >= 5 and counts.get("update", 0) >= 5
     assert counts.get("lost", 0) >= 1, "no race happened: the test proves nothing"
     assert counts.get("dberror", 0) == 0
 
