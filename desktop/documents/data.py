@@ -114,6 +114,7 @@ class Signature:
     signer: str
     png: bytes | None = None  # captured on the signature pad; None = sign on paper
     form: str = ""  # DocumentForm value it was captured for; "" = any form
+    signed_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,12 @@ class CaseDocumentData:
 
         return replace(self, party_signatures=keep(self.party_signatures),
                        mediator_signatures=keep(self.mediator_signatures))
+
+    def signed_on(self, name: str) -> dt.date | None:
+        for sig in self.party_signatures:
+            if sig.signer == name and sig.png and sig.signed_on:
+                return sig.signed_on
+        return None
 
     def signature_of(self, name: str, *, mediator: bool = False) -> bytes | None:
         pool = self.mediator_signatures if mediator else self.party_signatures

@@ -175,7 +175,8 @@ def sample_case(*, obligations: int = 3, sessions: int = 1, attachments: bool = 
         other_terms="本协议履行完毕后，各方就本纠纷再无其他争议。",
         signed_on=day,
     )
-    sigs = (Signature("𠮷堃", signature_png(1)), Signature("王赟", signature_png(2)))
+    sigs = (Signature("𠮷堃", signature_png(1), signed_on=day),
+            Signature("王赟", signature_png(2), signed_on=day))
     med_sigs = (Signature("陈明", signature_png(3)), Signature("刘芳", signature_png(4)))
     atts: tuple[AttachmentFile, ...] = ()
     if attachments:

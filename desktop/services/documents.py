@@ -347,7 +347,8 @@ def to_document_data(detail: dto.CaseDetail, committee: dto.CommitteeView,
     for g in detail.signatures:
         png = blob(g.png_sha256) if g.png_sha256 and not g.on_paper else None
         (sig_med if g.signer_kind == "mediator" else sig_party).append(
-            d.Signature(g.signer_name, png, g.form))
+            d.Signature(g.signer_name, png, g.form,
+                        g.signed_at.date() if g.signed_at and png else None))
     attachments = []
     for a in detail.attachments:
         if a.mime in ("application/pdf", "image/png", "image/jpeg"):

@@ -99,7 +99,7 @@ def signature_table(data: CaseDocumentData) -> Table:
             blocks.para(who, blocks.CELL_LABEL),
             sign_cell(data, p.name, height_mm=16, width_mm=50),
             blocks.FingerprintBox(14 * mm),
-            blocks.para("年　月　日", blocks.CELL_LABEL),
+            blocks.para(fdate(data.signed_on(p.name), blank="年　月　日"), blocks.CELL_LABEL),
         ])
     widths = [CONTENT_W * f for f in (0.30, 0.34, 0.14, 0.22)]
     table = Table(rows, colWidths=widths, repeatRows=1, rowHeights=[9 * mm] + [24 * mm] * len(data.parties))
