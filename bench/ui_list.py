@@ -160,6 +160,27 @@ def main() -> int:
     monitor = QTimer()
     monitor.setInterval(5)
     monitor.timeout.connect(tick)
+    # Watchdog: when the UI thread has not ticked for 100 ms, note where it is (Python stack).
+    import collections
+    import threading
+    import traceback
+
+    main_ident = threading.get_ident()
+    where: collections.Counter[str] = collections.Counter()
+    watching = [True]
+
+    def watchdog() -> None:
+        while watching[0]:
+            time.sleep(0.02)
+            if (clock.nsecsElapsed() - last[0]) / 1e6 > 100:
+                frame = sys._current_frames().get(main_ident)
+                if frame is not None:
+                    stack = traceback.extract_stack(frame)[-3:]
+                    where["  <  ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                                       for f in reversed(stack))] += 1
+
+    dog = threading.Thread(target=watchdog, daemon=True)
+    dog.start()
     handle: list[float] = []
     from tests.helpers.qtinput import commit_text
 
@@ -186,12 +207,17 @@ def main() -> int:
         page.apply_now()
         wait_for("")
     monitor.stop()
+    watching[0] = False
     stall = max(gaps) - 5 if gaps else 0.0
     print(f"typing (debounce {page.debounce.interval()} ms, {len(handle)} keys): key handling "
           f"median {statistics.median(handle):.2f} ms, p95 {pct(handle, 95):.2f} ms; "
           f"longest UI-thread stall {stall:.0f} ms (p99 tick gap {pct(gaps, 99):.1f} ms)")
     print(f"stale answers dropped: pages {page.model.pages.dropped}, "
           f"counts {page.model.counts.dropped}")
+    if where:
+        print("UI thread during stalls over 100 ms (20 ms samples, innermost first):")
+        for stack, n in where.most_common(5):
+            print(f"  {n:4d} × {stack}")
 
     # 3) scroll: fetchMore pages
     page.model.set_query(page.current_query())

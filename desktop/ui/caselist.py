@@ -63,9 +63,25 @@ COLUMNS: list[tuple[str, str, str | None, int]] = [
 
 OVERDUE = QColor("#b42318")
 DUE_SOON = QColor("#b54708")
+OVERDUE_BRUSH = QBrush(OVERDUE)
+DUE_SOON_BRUSH = QBrush(DUE_SOON)
+DEADLINE_COLUMN = next(i for i, c in enumerate(COLUMNS) if c[0] == "deadline")
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
+
+
+def display_row(row: CaseRow, unaccepted: str) -> tuple[str, ...]:
+    out = []
+    for attr, _h, _s, _w in COLUMNS:
+        value = getattr(row, attr)
+        if attr == "number":
+            out.append(value or unaccepted.format(id=row.id))
+        elif isinstance(value, (dt.date, dt.datetime)):
+            out.append(format_date(value))
+        else:
+            out.append("" if value is None else str(value))
+    return tuple(out)
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -79,6 +95,7 @@ class CaseTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.desk = desk
         self.rows: list[CaseRow] = []
+        self.display: list[tuple[str, ...]] = []  # cell texts, formatted off the UI thread
         self.query = CaseQuery(limit=PAGE, with_total=False)
         self.total: int | None = None
         self.exhausted = False
@@ -106,24 +123,21 @@ class CaseTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self.rows[index.row()]
-        attr = COLUMNS[index.column()][0]
-        if role == Qt.ItemDataRole.DisplayRole:
-            value = getattr(row, attr)
-            if attr == "number":
-                return value or self.tr("（未受理）登记 #{id}").format(id=row.id)
-            if isinstance(value, (dt.date, dt.datetime)):
-                return format_date(value)
-            return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.ForegroundRole and attr == "deadline":
-            if row.due_state == "overdue":
-                return QBrush(OVERDUE)
-            if row.due_state == "due_soon":
-                return QBrush(DUE_SOON)
+        if role == Qt.ItemDataRole.DisplayRole:  # the hot path while painting: a tuple lookup
+            return self.display[index.row()][index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if index.column() == DEADLINE_COLUMN:
+                due = self.rows[index.row()].due_state
+                if due == "overdue":
+                    return OVERDUE_BRUSH
+                if due == "due_soon":
+                    return DUE_SOON_BRUSH
+            return None
         if role == Qt.ItemDataRole.ToolTipRole:
+            row = self.rows[index.row()]
             return f"{row.title}\n{row.party_names}"
         if role == Qt.ItemDataRole.UserRole:
-            return row.id
+            return self.rows[index.row()].id
         return None
 
     def canFetchMore(self, parent: Index = _ROOT) -> bool:
@@ -146,6 +160,7 @@ class CaseTableModel(QAbstractTableModel):
         self.query = dataclasses.replace(query, offset=0, limit=PAGE, with_total=False)
         self.beginResetModel()
         self.rows = []
+        self.display = []
         self.total = None
         self.exhausted = False
         self.endResetModel()
@@ -160,14 +175,23 @@ class CaseTableModel(QAbstractTableModel):
     def _load(self, offset: int) -> None:
         q = dataclasses.replace(self.query, offset=offset)
         self._set_loading(True)
-        self.pages.submit(lambda: self.desk.cases.search(q), self._page, self._failed)
+        unaccepted = self.tr("（未受理）登记 #{id}")
+        search = self.desk.cases.search
+
+        def fetch() -> tuple[CasePage, list[tuple[str, ...]]]:
+            page = search(q)
+            # Cell texts are formatted here, in the worker, so painting never formats.
+            return page, [display_row(r, unaccepted) for r in page.rows]
+
+        self.pages.submit(fetch, self._page, self._failed)
 
     def _set_loading(self, on: bool) -> None:
         if self.loading != on:
             self.loading = on
             self.loading_changed.emit(int(on))
 
-    def _page(self, page: CasePage) -> None:
+    def _page(self, result: tuple[CasePage, list[tuple[str, ...]]]) -> None:
+        page, texts = result
         self._set_loading(False)
         rows = list(page.rows)
         if page.offset != len(self.rows):  # a reset happened in between: not ours
@@ -176,6 +200,7 @@ class CaseTableModel(QAbstractTableModel):
             first = len(self.rows)
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
             self.rows.extend(rows)
+            self.display.extend(texts)
             self.endInsertRows()
         self.exhausted = len(rows) < self.query.limit
         if self.exhausted and self.total is None:

@@ -68,12 +68,19 @@ def dialog_on_backdrop(dialog: QWidget) -> QPixmap:
 
 
 @pytest.fixture
-def demo_desk(tmp_path):
-    """A lived-in office: the demo generator's cases over two years, seen by a director."""
+def demo_desk():
+    """A lived-in office: the demo generator's cases over two years, seen by a director.
+    At a fixed path, so the status bar (and the PNGs) do not change from run to run."""
+    import shutil
+    import tempfile
+
     from desktop.services import Desk, auth, demo
     from desktop.store.db import Database
 
-    db = Database.open(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    where = Path(tempfile.gettempdir()) / "mediationdesk-screenshots"
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir()
+    db = Database.open(f"sqlite:///{where / 'mediationdesk.sqlite3'}")
     login = demo.ensure_demo_accounts(db)
     assert login is not None
     demo.generate(db, 600, seed=20261127)
@@ -92,6 +99,7 @@ def test_every_screen(qtbot, ui_app, demo_desk, tmp_path):
     login = LoginDialog(ui_db)
     qtbot.addWidget(login)
     login.username.setText("director1")
+    login.password.setFocus()
     login.show()
     settle(qtbot)
     written.append(save(dialog_on_backdrop(login), "login"))
