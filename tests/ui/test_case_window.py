@@ -454,3 +454,33 @@ def test_keyboard_tabs_and_escape(qtbot, desks):
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     assert win.detail.sessions == []
+
+
+def test_unsaved_agreement_survives_the_window_and_is_offered_back(qtbot, desks):
+    ref = register(desks["wang"])
+    desk = desks["wang"]
+    desk.intake.accept(ref.id, ref.version)
+    win = open_window(qtbot, desk, ref.id)
+    editor = win.outcome_tab.agreement
+    append(editor.responsibilities, "李四承担全部责任。")
+    editor.obligations.add_row()
+    commit_text(editor.obligations._edit(0, 2), "赔礼道歉")
+    qtbot.keyClicks(editor.obligations.amount_edit(0), "300")
+    qtbot.waitUntil(lambda: desk.drafts.load(f"agreement/{ref.id}") is not None, timeout=5000)
+    append(editor.other_terms, "双方再无争议。")
+    win.close()  # the last edit is saved on close, not lost with the timer
+    saved = desk.drafts.load(f"agreement/{ref.id}")
+    assert saved["other_terms"] == "双方再无争议。"
+    assert saved["obligations"][0]["amount"] == "300.00"
+
+    again = open_window(qtbot, desk, ref.id)
+    editor = again.outcome_tab.agreement
+    qtbot.waitUntil(lambda: not editor.banner.isHidden(), timeout=5000)
+    qtbot.mouseClick(editor.banner.restore_button, Qt.MouseButton.LeftButton)
+    assert editor.responsibilities.toPlainText() == "李四承担全部责任。"
+    assert editor.obligations.total_label.text() == "合计 ¥300.00（人民币叁佰元整）"
+    editor.save()
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and again.detail.agreement is not None,
+                    timeout=5000)
+    assert again.detail.agreement.other_terms == "双方再无争议。"
+    qtbot.waitUntil(lambda: desk.drafts.load(f"agreement/{ref.id}") is None, timeout=5000)

@@ -16,6 +16,7 @@ from desktop.services.dto import (
     OralAgreementInput,
     SignatureView,
 )
+from desktop.ui.case.agreement_draft import AgreementDraft, DraftBanner
 from desktop.ui.case.common import fill_table, fmt_date, make_table
 from desktop.ui.case.documents import show_document
 from desktop.ui.case.obligations import ObligationsTable
@@ -127,8 +128,10 @@ class AgreementEditor(QWidget):
         sign_buttons.addWidget(self.conclude_button)
         sign_layout.addLayout(sign_buttons)
 
+        self.banner = DraftBanner(self)
         inner = QWidget(self)
         inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(self.banner)
         inner_layout.addLayout(form)
         inner_layout.addWidget(sign_box)
         scroll = QScrollArea(self)
@@ -148,10 +151,38 @@ class AgreementEditor(QWidget):
         self.manner.textEdited.connect(self._edited)
         self.deadline.dateChanged.connect(self._edited)
         self.obligations.changed.connect(self._edited)
+        window = tab.window_
+        self.draft = AgreementDraft(self, window.desk, window.case_id, self._draft_input,
+                                    self._restore, self.banner)
+        self._draft_offered = False
 
     def _edited(self, *_args: object) -> None:
         if not self._loading:
             self.dirty = True
+            self.draft.edited()
+
+    def _draft_input(self) -> AgreementInput | None:
+        try:
+            return self.agreement_input()
+        except ValidationError:
+            return None  # a half-typed amount: the next keystroke saves
+
+    def _restore(self, inp: AgreementInput) -> None:
+        self._fill(inp)
+        self.dirty = True
+        self.draft.edited()
+
+    def _fill(self, inp: AgreementInput) -> None:
+        self._loading = True
+        self.facts.setPlainText(inp.facts)
+        self.disputed.setPlainText(inp.disputed_matters)
+        self.responsibilities.setPlainText(inp.responsibilities)
+        self.other_terms.setPlainText(inp.other_terms)
+        self.manner.setText(inp.performance_manner)
+        d = inp.performance_deadline
+        self.deadline.setDate(QDate(d.year, d.month, d.day) if d else NO_DATE)
+        self.obligations.load(inp.obligations)
+        self._loading = False
 
     # ---- load / save -------------------------------------------------------------------
     def load(self, detail: CaseDetail) -> None:
@@ -171,18 +202,18 @@ class AgreementEditor(QWidget):
                     self.facts.setPlainText(detail.facts)
                     self.disputed.setPlainText(detail.requests)
             else:
-                self.facts.setPlainText(view.facts)
-                self.disputed.setPlainText(view.disputed_matters)
-                self.responsibilities.setPlainText(view.responsibilities)
-                self.other_terms.setPlainText(view.other_terms)
-                self.manner.setText(view.performance_manner)
-                d = view.performance_deadline
-                self.deadline.setDate(QDate(d.year, d.month, d.day) if d else NO_DATE)
-                self.obligations.load([ObligationInput(o.content, o.payer_party_id,
-                                                       o.payee_party_id, o.amount, o.manner,
-                                                       o.deadline) for o in view.obligations])
+                self._fill(AgreementInput(
+                    view.facts, view.disputed_matters, view.responsibilities,
+                    [ObligationInput(o.content, o.payer_party_id, o.payee_party_id, o.amount,
+                                     o.manner, o.deadline) for o in view.obligations],
+                    view.other_terms, view.performance_manner, view.performance_deadline))
             self._loading = False
             self.base_version = view.version if view else None
+        if editable and not self._draft_offered:
+            self._draft_offered = True
+            self.draft.offer()
+        if not editable:
+            self.banner.hide()
         for edit in (self.facts, self.disputed, self.responsibilities, self.other_terms):
             edit.setReadOnly(not editable)
         self.manner.setReadOnly(not editable)
@@ -263,6 +294,7 @@ class AgreementEditor(QWidget):
 
         def saved(_id: object) -> None:
             self.dirty = False
+            self.draft.clear()
 
         def reload() -> None:
             self.dirty = False

@@ -300,6 +300,7 @@ class CaseWindow(QMainWindow):
                label=self.tr("正在检查卷宗…")).success(ask).run()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.outcome_tab.agreement.draft.flush()
         store = settings()
         store.set("case/geometry", bytes(self.saveGeometry().data()))
         store.sync()
