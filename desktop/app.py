@@ -250,6 +250,12 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
             db.close()
         return 0
     window = start_session(db, login.actor)
+    from desktop.ui.login import ChangePasswordDialog, must_change_password
+
+    forced = must_change_password(window.desk)
+    if forced and not ChangePasswordDialog(window.desk, forced=True).exec():
+        db.close()
+        return 0
     window.show()
     try:
         return int(app.exec())

@@ -161,7 +161,6 @@ class Card(QFrame):
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.addLayout(row)
-        layout.addStretch(1)
         self.action.hide()
 
     def fill(self, lines: list[Line]) -> None:

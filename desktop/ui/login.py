@@ -294,3 +294,80 @@ class FirstRunDialog(QDialog):
                   "display_name": self.display}.get(name)
         if widget is not None:
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class ChangePasswordDialog(QDialog):
+    """修改密码: asked right after login when an administrator set or reset the password
+    (``must_change_password``), and from the sidebar at any time."""
+
+    def __init__(self, desk: Any, parent: QWidget | None = None, *, forced: bool = False) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.setObjectName("loginDialog")
+        self.setWindowTitle(self.tr("修改密码"))
+        self.setMinimumWidth(440)
+        self.old = QLineEdit(objectName="oldPassword")
+        self.new1 = QLineEdit(objectName="newPassword1")
+        self.new2 = QLineEdit(objectName="newPassword2")
+        for w in (self.old, self.new1, self.new2):
+            w.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel(objectName="errorLabel")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.ok = QPushButton(self.tr("修改密码"), objectName="changePassword")
+        self.ok.setProperty("role", "primary")
+        self.ok.setDefault(True)
+        self.ok.clicked.connect(self.submit)
+        cancel = QPushButton(self.tr("以后再说") if not forced else self.tr("退出"))
+        cancel.clicked.connect(self.reject)
+        form = QFormLayout()
+        form.setSpacing(10)
+        form.addRow(self.tr("原密码"), self.old)
+        form.addRow(self.tr("新密码"), self.new1)
+        form.addRow(self.tr("再次输入新密码"), self.new2)
+        hint = QLabel(self.tr("管理员为您设置了初始密码，请先改成只有您知道的密码。") if forced
+                      else self.tr("密码至少 8 位，须包含字母、数字、符号中的至少两类。"),
+                      objectName="pageHint")
+        hint.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(cancel)
+        row.addWidget(self.ok)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 20)
+        layout.setSpacing(12)
+        layout.addWidget(hint)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addLayout(row)
+
+    def submit(self) -> None:
+        if self.new1.text() != self.new2.text():
+            self._show(self.tr("两次输入的新密码不一致。"))
+            return
+        old, new = self.old.text(), self.new1.text()
+        self.ok.setEnabled(False)
+        (ops.Op(self, lambda: self.desk.users.change_own_password(old, new),
+                label=self.tr("正在修改密码…"))
+         .changes("user", [getattr(self.desk.actor, "user_id", 0)])
+         .success(lambda _r: self.accept()).failure(self._failed).run())
+
+    def _failed(self, err: BaseException) -> bool:
+        self.ok.setEnabled(True)
+        if isinstance(err, MediationError):
+            self._show(err.message)
+            return True
+        return False
+
+    def _show(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+
+def must_change_password(desk: Any) -> bool:
+    """Whether an administrator set this user's password (service read, any role)."""
+    me = getattr(desk.actor, "user_id", None)
+    try:
+        return any(u.id == me and u.must_change_password for u in desk.users.list())
+    except MediationError:
+        return False

@@ -29,6 +29,7 @@ from desktop.ui.qt import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QShortcut,
     QSize,
     QStackedWidget,
@@ -145,7 +146,17 @@ class MainWindow(QMainWindow):
         who = QLabel(f"{getattr(actor, 'display_name', '')}\n{role_label(actor)}",
                      objectName="sidebarUser")
         col.addWidget(who)
+        change = QPushButton(self.tr("修改密码"), objectName="sidebarLink")
+        change.setCursor(Qt.CursorShape.PointingHandCursor)
+        change.clicked.connect(self.change_password)
+        col.addWidget(change)
+        col.addSpacing(10)
         return side
+
+    def change_password(self) -> None:
+        from desktop.ui.login import ChangePasswordDialog
+
+        ChangePasswordDialog(self.desk, self).open()
 
     def _status(self, db_label: str, is_local: bool) -> None:
         bar = self.statusBar()

@@ -525,6 +525,10 @@ class SettingsPage(QWidget):
             self.users = UsersPanel(desk)
             self.tabs.addTab(self.users, self.tr("用户与角色"))
         self.database = DatabaseProfile(test_connection)
+        current = getattr(getattr(desk, "db", None), "sqlite_path", None)
+        if current:
+            self.database.path.setPlaceholderText(
+                self.tr("留空使用默认位置（当前使用：{path}）").format(path=current))
         self.tabs.addTab(self.database, self.tr("数据库"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 20)

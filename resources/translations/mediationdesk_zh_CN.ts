@@ -17,6 +17,13 @@
     </message>
 </context>
 <context>
+    <name>AgreementDraft</name>
+    <message>
+        <source>调解协议草稿</source>
+        <translation>调解协议草稿</translation>
+    </message>
+</context>
+<context>
     <name>AgreementEditor</name>
     <message>
         <source>纠纷的主要事实</source>
@@ -462,6 +469,49 @@
     </message>
 </context>
 <context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <source>修改密码</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <source>以后再说</source>
+        <translation>以后再说</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>原密码</source>
+        <translation>原密码</translation>
+    </message>
+    <message>
+        <source>新密码</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>再次输入新密码</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <source>管理员为您设置了初始密码，请先改成只有您知道的密码。</source>
+        <translation>管理员为您设置了初始密码，请先改成只有您知道的密码。</translation>
+    </message>
+    <message>
+        <source>密码至少 8 位，须包含字母、数字、符号中的至少两类。</source>
+        <translation>密码至少 8 位，须包含字母、数字、符号中的至少两类。</translation>
+    </message>
+    <message>
+        <source>两次输入的新密码不一致。</source>
+        <translation>两次输入的新密码不一致。</translation>
+    </message>
+    <message>
+        <source>正在修改密码…</source>
+        <translation>正在修改密码…</translation>
+    </message>
+</context>
+<context>
     <name>CheckPage</name>
     <message>
         <source>预览并检查</source>
@@ -766,6 +816,17 @@
     </message>
 </context>
 <context>
+    <name>DraftBanner</name>
+    <message>
+        <source>恢复草稿</source>
+        <translation>恢复草稿</translation>
+    </message>
+    <message>
+        <source>丢弃</source>
+        <translation>丢弃</translation>
+    </message>
+</context>
+<context>
     <name>DrillDialog</name>
     <message>
         <source>共 {n} 件</source>
@@ -1062,6 +1123,21 @@
     <message>
         <source>正在登记…</source>
         <translation>正在登记…</translation>
+    </message>
+</context>
+<context>
+    <name>FormDraft</name>
+    <message>
+        <source>正在保存草稿…</source>
+        <translation>正在保存草稿…</translation>
+    </message>
+    <message>
+        <source>有上次未保存的内容（窗口关闭或程序意外退出前自动保存）。</source>
+        <translation>有上次未保存的内容（窗口关闭或程序意外退出前自动保存）。</translation>
+    </message>
+    <message>
+        <source>正在读取草稿…</source>
+        <translation>正在读取草稿…</translation>
     </message>
 </context>
 <context>
@@ -1392,6 +1468,10 @@
     <message>
         <source>人民调解案件管理</source>
         <translation>人民调解案件管理</translation>
+    </message>
+    <message>
+        <source>修改密码</source>
+        <translation>修改密码</translation>
     </message>
     <message>
         <source>当前用户：</source>
@@ -2460,6 +2540,10 @@
         <translation>人民调解室</translation>
     </message>
     <message>
+        <source>调解记录草稿</source>
+        <translation>调解记录草稿</translation>
+    </message>
+    <message>
         <source>正在保存记录…</source>
         <translation>正在保存记录…</translation>
     </message>
@@ -2489,6 +2573,10 @@
     <message>
         <source>用户与角色</source>
         <translation>用户与角色</translation>
+    </message>
+    <message>
+        <source>留空使用默认位置（当前使用：{path}）</source>
+        <translation>留空使用默认位置（当前使用：{path}）</translation>
     </message>
     <message>
         <source>数据库</source>
@@ -2813,6 +2901,28 @@
     <message>
         <source>正在生成{form}…</source>
         <translation>正在生成{form}…</translation>
+    </message>
+    <message>
+        <source>字体缺字</source>
+        <translation>字体缺字</translation>
+    </message>
+    <message>
+        <source>文书字体中没有以下字符，打印出来将是空白：{chars}
+可以先生成文书，打印后在空白处手写补正；或取消后核对当事人姓名。</source>
+        <translation>文书字体中没有以下字符，打印出来将是空白：{chars}
+可以先生成文书，打印后在空白处手写补正；或取消后核对当事人姓名。</translation>
+    </message>
+    <message>
+        <source>仍然生成</source>
+        <translation>仍然生成</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>正在检查文书字体…</source>
+        <translation>正在检查文书字体…</translation>
     </message>
 </context>
 </TS>

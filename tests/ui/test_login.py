@@ -130,3 +130,39 @@ def test_unopenable_database_offers_retry_and_settings(qtbot, ui_app):
     qtbot.waitUntil(lambda: len(calls) == 2 and dlg.retry.isVisible(), timeout=10000)
     dlg.settings_button.click()
     qtbot.waitUntil(lambda: "settings" in calls and len(calls) == 4, timeout=10000)
+
+
+def test_initial_password_must_be_changed(qtbot, ui_app, ui_mediator_desk, ui_db):
+    """The seed's mediator was created by the administrator: must_change_password is set."""
+    from desktop.services import auth
+    from desktop.ui.login import ChangePasswordDialog, must_change_password
+    from tests.helpers.uidb import MEDIATOR
+
+    assert must_change_password(ui_mediator_desk)
+    dlg = ChangePasswordDialog(ui_mediator_desk, forced=True)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    type_text(dlg.old, MEDIATOR[1])
+    type_text(dlg.new1, "NewPass#77")
+    type_text(dlg.new2, "NewPass#7")
+    dlg.submit()
+    assert dlg.error.text() == "两次输入的新密码不一致。"
+    dlg.new2.setText("NewPass#77")
+    with qtbot.waitSignal(dlg.accepted, timeout=10000):
+        dlg.submit()
+    assert not must_change_password(ui_mediator_desk)
+    assert auth.login(ui_db, MEDIATOR[0], "NewPass#77").username == MEDIATOR[0]
+
+
+def test_wrong_old_password_is_said_in_the_dialog(qtbot, ui_app, ui_mediator_desk):
+    from desktop.ui.login import ChangePasswordDialog
+
+    dlg = ChangePasswordDialog(ui_mediator_desk)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.old.setText("not-it-123")
+    dlg.new1.setText("NewPass#77")
+    dlg.new2.setText("NewPass#77")
+    dlg.submit()
+    qtbot.waitUntil(lambda: dlg.error.isVisible(), timeout=10000)
+    assert "原密码不正确" in dlg.error.text()
