@@ -292,13 +292,16 @@ test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest t
 
 
 def open_profile(profile: Profile, password: str | None = None, *,
-                 migrate_if_older: bool = False, backup_dir: Path | None = None) -> Any:
+                 migrate_if_older: bool = False, backup_dir: Path | None = None,
+                 owner: tuple[str, str] | None = None) -> Any:
     """Open the profile's database for the app.
 
     Embedded: created and migrated on first start, no questions (backup before migrating).
     LAN: never created here; an older schema raises SchemaOlder unless ``migrate_if_older``
     (the caller checked the person is an administrator), in which case a portable backup is
-    written first; a newer schema raises SchemaNewer and nothing is touched.
+    written first; a newer schema raises SchemaNewer and nothing is touched. The desks' role
+    may not change the schema: ``owner`` = (database owner, password) runs the migration and
+    refreshes the desks' grants.
     """
     from desktop.store import migrate
     from desktop.store.db import Database
@@ -322,7 +325,22 @@ def open_profile(profile: Profile, password: str | None = None, *,
 
         folder = backup_dir or paths.backup_dir()
         backup_archive(db, folder / f"before-migrate-{profile.name}-{timestamp()}.mdbackup")
-        migrate.upgrade_to_head(db, backup=False, allow_upgrade=True)
+        if owner is None:
+            migrate.upgrade_to_head(db, backup=False, allow_upgrade=True)
+        else:
+            from desktop.store.server import grant_app_role
+
+            as_owner = Profile(**{**asdict(profile), "user": owner[0]})
+            odb = Database.open(as_owner.url(owner[1]), migrate=False)
+            try:
+                migrate.upgrade_to_head(odb, backup=False, allow_upgrade=True)
+                grant_app_role(odb, profile.user, None)
+            except DatabaseError:
+                raise
+            except Exception as err:
+                raise DatabaseError(explain(err, as_owner)) from err
+            finally:
+                odb.close()
     return db
 
 

@@ -134,3 +134,47 @@ def test_embedded_profile_creates_its_file(tmp_path: Path) -> None:
         assert list((path.parent / "backups").glob("daily-*.sqlite3"))
     finally:
         db.close()
+
+
+@pytest.mark.postgres
+def test_administrator_migrates_an_older_server_with_the_owners_credentials(
+        pg_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The desks' role cannot change the schema; with the owner's password the upgrade runs,
+    after a backup, and the desks' grants are refreshed."""
+    import uuid
+
+    from desktop.cli import main as cli
+
+    name, app_user = f"old_{uuid.uuid4().hex[:8]}", f"desk_{uuid.uuid4().hex[:8]}"
+    owner_url = pg_server.url(name)
+    monkeypatch.setenv("MEDIATIONDESK_APP_PASSWORD", "Desk-pass-2026")
+    monkeypatch.setenv("MEDIATIONDESK_PASSWORD", "Admin-pass-2026")
+    assert cli(["db", "init", "--url", owner_url, "--app-user", app_user,
+                "--committee", "青山街道人民调解委员会", "--short", "青"]) == 0
+    old = Database.open(owner_url, migrate=False)  # an older server: back to revision 0002
+    cfg = migrate.alembic_config(old)
+    with old.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")
+    old.close()
+    p = _profile(owner_url, user=app_user)
+    ok, msg = test_connection(p, "Desk-pass-2026")
+    assert not ok and "较旧" in msg
+    with pytest.raises(Exception, match="权限|permission|授权"):  # the desks' role cannot
+        profiles.open_profile(p, "Desk-pass-2026", migrate_if_older=True, backup_dir=tmp_path)
+    db = profiles.open_profile(p, "Desk-pass-2026", migrate_if_older=True, backup_dir=tmp_path,
+                               owner=("postgres", PG_PASSWORD))
+    try:
+        assert migrate.schema_state(db) == "current"
+        import random
+
+        from desktop.services import Desk
+        from desktop.services.auth import login
+        from tests.lan.desk import draft
+
+        desk = Desk(db, login(db, "admin", "Admin-pass-2026"))
+        ref = desk.intake.register(draft(random.Random(2)))
+        assert desk.intake.accept(ref.id, ref.version).number
+    finally:
+        db.close()
+    assert list(tmp_path.glob("before-migrate-*.mdbackup"))
