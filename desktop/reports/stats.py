@@ -205,7 +205,7 @@ def counts_of(raw: Sequence[int]) -> dict[str, int | Decimal]:
     """The report's counters from summed ``COLS`` (amount from cents, success and closed)."""
     d = dict(zip(COLS, raw, strict=True))
     counts: dict[str, int | Decimal] = {k: v for k, v in d.items() if k != "amount_cents"}
-    counts["amount"] = Decimal(d["amount_cents"]) / 100
+    counts["amount"] = (Decimal(d["amount_cents"]) / 100).quantize(Decimal("0.01"))
     counts["succeeded"] = d["written"] + d["oral"]
     counts["closed"] = d["written"] + d["oral"] + d["terminated"]
     return counts
