@@ -121,10 +121,13 @@ def load_profile(path: Path | None = None) -> Profile:
     sec = cp[SECTION]
     default = Profile()
     try:
-        port = int(sec.get("port", str(default.port)).strip('"'))
+        port = int(str(sec.get("port", str(default.port))).strip('"'))
     except ValueError:
         port = default.port
-    get = lambda key, dflt: sec.get(key, dflt).strip('"')
+
+    def get(key: str, dflt: str) -> str:
+        return str(sec.get(key, dflt)).strip('"')  # QSettings may quote a value
+
     return Profile(mode=get("mode", default.mode), sqlite_path=get("sqlite_path", ""),
                    host=get("host", ""), port=port, name=get("name", default.name),
                    user=get("user", default.user), sslmode=get("sslmode", default.sslmode))

@@ -29,10 +29,10 @@ def ensure_database(url: str) -> bool:
     from sqlalchemy.engine import make_url
 
     u = make_url(url)
-    params = {"host": u.host, "port": u.port or 5432, "user": u.username,
-              "password": u.password, "connect_timeout": 10}
     try:
-        with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        with psycopg.connect(host=u.host, port=u.port or 5432, user=u.username,
+                             password=u.password, dbname="postgres", connect_timeout=10,
+                             autocommit=True) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
                                   (u.database,)).fetchone()
             if exists:
@@ -59,6 +59,7 @@ def grant_app_role(db: Database, app_user: str, app_password: str | None) -> lis
     ran: list[str] = []
     with db.engine.begin() as conn:
         raw = conn.connection.driver_connection
+        assert raw is not None
         role = sql.Identifier(app_user)
 
         def run(stmt: sql.Composable) -> None:
