@@ -484,3 +484,28 @@ def test_unsaved_agreement_survives_the_window_and_is_offered_back(qtbot, desks)
                     timeout=5000)
     assert again.detail.agreement.other_terms == "双方再无争议。"
     qtbot.waitUntil(lambda: desk.drafts.load(f"agreement/{ref.id}") is None, timeout=5000)
+
+
+def test_a_session_record_being_written_is_never_lost(qtbot, desks):
+    from desktop.ui.qt import QDialogButtonBox
+
+    ref = register(desks["wang"])
+    desk = desks["wang"]
+    desk.intake.accept(ref.id, ref.version)
+    win = open_window(qtbot, desk, ref.id)
+    win.tabs.setCurrentWidget(win.sessions_tab)
+    dialog = win.sessions_tab.add_session()
+    qtbot.waitExposed(dialog)
+    commit_text(dialog.content, "双方各自陈述，申请人情绪激动。")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # closed by mistake
+    key = f"session/{ref.id}/new"
+    assert desk.drafts.load(key)["content"] == "双方各自陈述，申请人情绪激动。"
+
+    dialog = win.sessions_tab.add_session()
+    qtbot.waitUntil(lambda: not dialog.banner.isHidden(), timeout=5000)
+    qtbot.mouseClick(dialog.banner.restore_button, Qt.MouseButton.LeftButton)
+    assert dialog.content.toPlainText() == "双方各自陈述，申请人情绪激动。"
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and len(win.detail.sessions) == 1, timeout=5000)
+    assert win.detail.sessions[0].content == "双方各自陈述，申请人情绪激动。"
+    assert desk.drafts.load(key) is None

@@ -16,9 +16,9 @@ from desktop.services.dto import (
     OralAgreementInput,
     SignatureView,
 )
-from desktop.ui.case.agreement_draft import AgreementDraft, DraftBanner
 from desktop.ui.case.common import fill_table, fmt_date, make_table
 from desktop.ui.case.documents import show_document
+from desktop.ui.case.drafts import DraftBanner, agreement_draft
 from desktop.ui.case.obligations import ObligationsTable
 from desktop.ui.qt import (
     QDate,
@@ -152,8 +152,8 @@ class AgreementEditor(QWidget):
         self.deadline.dateChanged.connect(self._edited)
         self.obligations.changed.connect(self._edited)
         window = tab.window_
-        self.draft = AgreementDraft(self, window.desk, window.case_id, self._draft_input,
-                                    self._restore, self.banner)
+        self.draft = agreement_draft(self, window.desk, window.case_id, self._draft_input,
+                                     self._restore, self.banner)
         self._draft_offered = False
 
     def _edited(self, *_args: object) -> None:

@@ -4,6 +4,7 @@ with their role (主持/参与/见证), unit, title and badge or licence number.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from desktop.domain.enums import ParticipantKind, ParticipationRole, SessionKind
 from desktop.services.dto import CaseDetail, ParticipantInput, SessionInput, SessionView
 from desktop.ui.case.common import fill_table, fmt_date, make_table, selected_id
+from desktop.ui.case.drafts import DraftBanner, FormDraft
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
     QAbstractItemView,
@@ -37,6 +39,7 @@ from desktop.ui.qt import (
     QTime,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
 
 if TYPE_CHECKING:
@@ -78,6 +81,8 @@ def from_qdatetime(value: QDateTime) -> dt.datetime:
 
 
 class ParticipantsTable(QWidget):
+    changed = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table = QTableWidget(0, 6, self)
@@ -131,6 +136,7 @@ class ParticipantsTable(QWidget):
             edit.setObjectName(("name", "unit", "title", "number")[[C_NAME, C_UNIT, C_TITLE,
                                                                     C_NUMBER].index(col)])
             self.table.setCellWidget(row, col, edit)
+            edit.textEdited.connect(self.changed)
             edits.append(edit)
         self.table.setCellWidget(row, C_KIND, kind)
         self.table.setCellWidget(row, C_ROLE, role)
@@ -138,6 +144,9 @@ class ParticipantsTable(QWidget):
         kind.setProperty("user_id", p.user_id)
         kind.setProperty("party_id", p.party_id)
         kind.currentIndexChanged.connect(lambda _i, r=row: self._hints(r))
+        kind.currentIndexChanged.connect(self.changed)
+        role.currentIndexChanged.connect(self.changed)
+        self.changed.emit()
         self._hints(row)
         if self.isVisible():
             edits[0].setFocus()
@@ -155,6 +164,7 @@ class ParticipantsTable(QWidget):
         row = self.table.currentRow()
         if row >= 0:
             self.table.removeRow(row)
+            self.changed.emit()
 
     def load(self, participants: list[ParticipantInput]) -> None:
         self.table.setRowCount(0)
@@ -178,8 +188,11 @@ class ParticipantsTable(QWidget):
 class SessionDialog(QDialog):
     """Write (or correct) one session record: ``load(SessionInput)`` / ``save()``."""
 
+    changed = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.banner = DraftBanner(self)
         self.setObjectName("sessionDialog")
         self.setWindowTitle(self.tr("调解记录"))
         self.resize(1040, 720)
@@ -238,7 +251,17 @@ class SessionDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, self.accept)
+        for line in (self.place, self.recorder):
+            line.textEdited.connect(self.changed)
+        for text in (self.content, self.result):
+            text.textChanged.connect(self.changed)
+        for when in (self.started_at, self.ended_at):
+            when.dateTimeChanged.connect(self.changed)
+        self.kind.currentIndexChanged.connect(self.changed)
+        self.agreed.toggled.connect(self.changed)
+        self.participants.changed.connect(self.changed)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
         layout.addLayout(form, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
@@ -267,6 +290,24 @@ class SessionDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.message.setText(message)
         self.message.show()
+
+
+def session_to_dict(inp: SessionInput) -> dict[str, Any]:
+    data = dataclasses.asdict(inp)
+    for key in ("started_at", "ended_at"):
+        if data[key] is not None:
+            data[key] = data[key].isoformat()
+    return data
+
+
+def session_from_dict(data: dict[str, Any]) -> SessionInput:
+    fields = {f.name for f in dataclasses.fields(SessionInput)}
+    values = {k: v for k, v in data.items() if k in fields}
+    values["started_at"] = dt.datetime.fromisoformat(values["started_at"])
+    if values.get("ended_at"):
+        values["ended_at"] = dt.datetime.fromisoformat(values["ended_at"])
+    values["participants"] = [ParticipantInput(**p) for p in values.get("participants", [])]
+    return SessionInput(**values)
 
 
 def session_input(view: SessionView) -> SessionInput:
@@ -369,11 +410,25 @@ class SessionsTab(QWidget):
             "人民调解委员会", "") + self.tr("人民调解室"), participants=people,
             recorder=actor.display_name)
 
-    def open_dialog(self, inp: SessionInput, save: Any) -> SessionDialog:
+    def open_dialog(self, inp: SessionInput, save: Any, draft_key: str,
+                    offer: bool = True) -> SessionDialog:
+        """The record dialog, autosaved under ``draft_key`` while it is being written (a
+        session can last hours); a left-over draft is offered back when ``offer``."""
         dialog = SessionDialog(self)
         dialog.load(inp)
+        draft = FormDraft(dialog, self.window_.desk, draft_key,
+                          lambda: session_to_dict(dialog.save()),
+                          lambda data: dialog.load(session_from_dict(data)), dialog.banner,
+                          self.tr("调解记录草稿"))
+        dialog.changed.connect(draft.edited)
+        # Closing keeps what was typed, also on Esc; saving the record removes the draft (in
+        # the same worker call, after this flush: Qt emits accepted before finished).
+        dialog.rejected.connect(draft.flush)
+        dialog.accepted.connect(draft.flush)
         dialog.accepted.connect(lambda: save(dialog.save()))
         dialog.finished.connect(lambda _r: dialog.deleteLater())
+        if offer:
+            draft.offer()
         dialog.open()
         self.dialog = dialog
         return dialog
@@ -384,11 +439,18 @@ class SessionsTab(QWidget):
         cid = self.detail.id
         desk = self.window_.desk
 
-        def save(inp: SessionInput) -> None:
-            self.window_.run(lambda: desk.sessions.add(cid, inp), self.tr("正在保存记录…"),
-                             failed=lambda exc: self._reopen(inp, save, exc))
+        key = f"session/{cid}/new"
 
-        return self.open_dialog(self._default_input(), save)
+        def save(inp: SessionInput) -> None:
+            def add() -> int:
+                session_id = desk.sessions.add(cid, inp)
+                desk.drafts.delete(key)
+                return session_id
+
+            self.window_.run(add, self.tr("正在保存记录…"),
+                             failed=lambda exc: self._reopen(inp, save, exc, key))
+
+        return self.open_dialog(self._default_input(), save, key)
 
     def edit_session(self) -> SessionDialog | None:
         view = self._view(selected_id(self.table))
@@ -396,19 +458,24 @@ class SessionsTab(QWidget):
             return None
         desk = self.window_.desk
 
+        key = f"session/{view.id}"
+
         def save(inp: SessionInput) -> None:
-            self.window_.run(lambda: desk.sessions.update(view.id, view.version, inp),
-                             self.tr("正在保存记录…"),
-                             failed=lambda exc: self._reopen(inp, save, exc))
+            def update() -> None:
+                desk.sessions.update(view.id, view.version, inp)
+                desk.drafts.delete(key)
 
-        return self.open_dialog(session_input(view), save)
+            self.window_.run(update, self.tr("正在保存记录…"),
+                             failed=lambda exc: self._reopen(inp, save, exc, key))
 
-    def _reopen(self, inp: SessionInput, save: Any, exc: BaseException) -> bool:
+        return self.open_dialog(session_input(view), save, key)
+
+    def _reopen(self, inp: SessionInput, save: Any, exc: BaseException, key: str) -> bool:
         """A refused record goes back to the user with the message, nothing retyped."""
         from desktop.domain.errors import ValidationError
 
         if isinstance(exc, ValidationError):
-            dialog = self.open_dialog(inp, save)
+            dialog = self.open_dialog(inp, save, key, offer=False)
             dialog.show_error(exc.message)
             return True
         return False

@@ -1,8 +1,9 @@
-"""Autosave of the agreement being written: a crash or a closed window loses nothing.
+"""Autosave of what is being written in the case window (the agreement, a session record):
+a crash or a closed window loses nothing.
 
-The editor's text is kept in ``desk.drafts`` under ``agreement/<case id>`` (per user) a second
-after the last edit, removed when the agreement is saved, and offered back when the case is
-opened again with a draft left over.
+The form is kept in ``desk.drafts`` (per user) a second after the last edit and when the form
+closes, removed once the real record is saved, and offered back (restore / discard) when the
+form is opened again with a draft left over.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from typing import Any
 
 from desktop.services.dto import AgreementInput, ObligationInput
 from desktop.ui import ops
-from desktop.ui.qt import QFrame, QHBoxLayout, QLabel, QObject, QPushButton, QTimer, QWidget
+from desktop.ui.qt import (
+    QCoreApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QObject,
+    QPushButton,
+    QTimer,
+    QWidget,
+)
 
 log = logging.getLogger(__name__)
 AUTOSAVE_MS = 1000
@@ -71,15 +81,18 @@ class DraftBanner(QFrame):
         self.hide()
 
 
-class AgreementDraft(QObject):
-    """Debounced autosave of ``collect()`` for one case; ``offer`` shows a left-over draft."""
+class FormDraft(QObject):
+    """Debounced autosave of ``collect()`` (a JSON-able dict) under ``key`` in desk.drafts;
+    ``offer`` shows a left-over draft in ``banner`` and ``apply`` puts it back."""
 
-    def __init__(self, parent: QWidget, desk: Any, case_id: int,
-                 collect: Callable[[], AgreementInput | None],
-                 apply: Callable[[AgreementInput], None], banner: DraftBanner) -> None:
+    def __init__(self, parent: QWidget, desk: Any, key: str,
+                 collect: Callable[[], dict[str, Any] | None],
+                 apply: Callable[[dict[str, Any]], None], banner: DraftBanner,
+                 title: str = "") -> None:
         super().__init__(parent)
         self.desk = desk
-        self.key = f"agreement/{case_id}"
+        self.key = key
+        self.title = title
         self.collect = collect
         self.apply = apply
         self.banner = banner
@@ -88,7 +101,7 @@ class AgreementDraft(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(AUTOSAVE_MS)
         self.timer.timeout.connect(self.save)
-        self._found: AgreementInput | None = None
+        self._found: dict[str, Any] | None = None
         banner.restore_button.clicked.connect(self.restore)
         banner.discard_button.clicked.connect(self.discard)
 
@@ -96,39 +109,35 @@ class AgreementDraft(QObject):
         self.pending = True
         self.timer.start()
 
-    def _payload(self) -> dict[str, Any] | None:
-        inp = self.collect()
-        return to_dict(inp) if inp is not None else None
-
     def save(self) -> None:
         self.timer.stop()
-        data = self._payload() if self.pending else None
+        data = self.collect() if self.pending else None
         if data is None:
             return
         self.pending = False
-        key = self.key
+        key, title = self.key, self.title
 
         def failed(_exc: BaseException) -> bool:
             self.pending = True
-            return True  # autosave is best effort; the user still has the window open
+            return True  # autosave is best effort; the user still has the form open
 
-        ops.Op(self.parent(), lambda: self.desk.drafts.save(key, data, self.tr("调解协议草稿")),
+        ops.Op(self.parent(), lambda: self.desk.drafts.save(key, data, title),
                label=self.tr("正在保存草稿…")).failure(failed).run()
 
     def flush(self) -> None:
-        """Save now, on this thread (the window is closing)."""
+        """Save now, on this thread (the form is closing)."""
         self.timer.stop()
-        data = self._payload() if self.pending else None
+        data = self.collect() if self.pending else None
         if data is None:
             return
         try:
-            self.desk.drafts.save(self.key, data, self.tr("调解协议草稿"))
+            self.desk.drafts.save(self.key, data, self.title)
             self.pending = False
-        except Exception:  # the window is going away: nothing to show it in
-            log.exception("could not save the agreement draft on close")
+        except Exception:  # the form is going away: nothing to show it in
+            log.exception("could not save the draft %s on close", self.key)
 
     def clear(self) -> None:
-        """The agreement was saved: the draft has served."""
+        """The form was saved: the draft has served."""
         self.timer.stop()
         self.pending = False
         key = self.key
@@ -141,8 +150,8 @@ class AgreementDraft(QObject):
         def found(data: dict[str, Any] | None) -> None:
             if not data:
                 return
-            self._found = from_dict(data)
-            self.banner.label.setText(self.tr("有上次未保存的协议内容（窗口关闭或程序意外退出前自动保存）。"))
+            self._found = data
+            self.banner.label.setText(self.tr("有上次未保存的内容（窗口关闭或程序意外退出前自动保存）。"))
             self.banner.show()
 
         ops.Op(self.parent(), lambda: self.desk.drafts.load(key),
@@ -156,3 +165,15 @@ class AgreementDraft(QObject):
     def discard(self) -> None:
         self._found = None
         self.clear()
+
+
+def agreement_draft(parent: QWidget, desk: Any, case_id: int,
+                    collect: Callable[[], AgreementInput | None],
+                    apply: Callable[[AgreementInput], None], banner: DraftBanner) -> FormDraft:
+    def collect_dict() -> dict[str, Any] | None:
+        inp = collect()
+        return to_dict(inp) if inp is not None else None
+
+    return FormDraft(parent, desk, f"agreement/{case_id}", collect_dict,
+                     lambda data: apply(from_dict(data)), banner,
+                     QCoreApplication.translate("AgreementDraft", "调解协议草稿"))
