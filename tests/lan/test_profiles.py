@@ -178,3 +178,15 @@ def test_administrator_migrates_an_older_server_with_the_owners_credentials(
     finally:
         db.close()
     assert list(tmp_path.glob("before-migrate-*.mdbackup"))
+
+
+@pytest.mark.postgres
+def test_settings_screen_entry_point_takes_the_ini_dict(pg_url: str) -> None:
+    from desktop.services.connection import test_connection as button
+
+    u = make_url(pg_url)
+    data = {"mode": "lan", "sqlite_path": "", "host": u.host, "port": u.port, "name": u.database,
+            "user": u.username}
+    assert button(data, PG_PASSWORD)[0]
+    ok, msg = button({**data, "user": "nobody"}, "x")
+    assert not ok and ("用户名" in msg or "数据库用户" in msg)
