@@ -51,7 +51,7 @@ def forty_page_dossier() -> CaseDocumentData:
 
     data = sample_case(sessions=8)
     scans = tuple(AttachmentFile(f"证据材料{i + 1}", AttachmentCategory.EVIDENCE, "image/png",
-                                 scan_png()) for i in range(8))
+                                 scan_png()) for i in range(9))
     return replace(data, attachments=data.attachments + scans)
 
 
