@@ -22,6 +22,7 @@ from tests.lan.conftest import (
     start_desks,
     wait_desks,
 )
+from tests.lan.desk import draft
 
 # 20 desks of committee A (director, mediators, administrator) and of committee B
 DESK_USERS = ["zhuren"] * 10 + ["wang"] * 3 + ["li"] * 3 + ["admin"] * 2 + ["zhao"] * 2
@@ -103,7 +104,6 @@ def test_sigkill_of_a_desk_mid_transaction_sqlite(db_file: Path, tmp_path: Path)
 def test_postgresql_restart_mid_session(pg_server, pg_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from desktop.domain.errors import DatabaseError
     from tests.helpers.db import Desks
-    from tests.lan.desk import draft
 
     seconds = desk_seconds(10)
     # this process is a desk too, holding pooled connections across the restart
@@ -133,3 +133,30 @@ def test_postgresql_restart_mid_session(pg_server, pg_url: str, tmp_path: Path) 
     after = [r for r in acks.records if r["op"] in ("register", "accept", "update", "session")
              and r["t"] > restarted_at + 1]
     assert len({r["pid"] for r in after}) == 4, "a desk did not reconnect after the restart"
+
+
+def test_sqlite_busy_is_a_clear_message_and_the_next_save_works(
+        db_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another desk holds the file's write lock longer than the busy timeout: the save fails
+    with a Chinese sentence (nothing typed is lost), and succeeds once the lock is gone."""
+    import sqlite3
+
+    from desktop.domain.errors import DatabaseError
+    from desktop.store import db as store_db
+    from tests.helpers.db import Desks
+
+    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 300)
+    db = Database.open(f"sqlite:///{db_file}", migrate=False)
+    try:
+        desk = Desks(db)["wang"]
+        other = sqlite3.connect(str(db_file), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(DatabaseError) as err:
+            desk.intake.register(draft(random.Random(1)))
+        assert "数据库正忙" in err.value.message and "没有丢失" in err.value.message
+        other.execute("ROLLBACK")
+        other.close()
+        ref = desk.intake.register(draft(random.Random(1)))
+        assert desk.cases.get(ref.id).status == "registered"
+    finally:
+        db.close()
