@@ -78,13 +78,7 @@ def full_width_punctuation(text: str) -> str:
 def _tokens(text: str) -> list[str]:
     # Each CJK character is its own token; runs of ASCII letters/digits (ID numbers,
     # amounts, phone numbers) stay whole unless wider than the line.
-    toks: list[str] = []
-    for m in _ASCII_WORD.finditer(text):
-        tok = m.group(0)
-        # Keep ASCII trailing punctuation breakable from the word when it is not part of a
-        # number ("12,000.00" stays whole; "ok." is fine either way).
-        toks.append(tok)
-    return toks
+    return [m.group(0) for m in _ASCII_WORD.finditer(text)]
 
 
 def _width(tok: str, chain: FontChain, size: float) -> float:
