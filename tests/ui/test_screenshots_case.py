@@ -23,6 +23,7 @@ from desktop.services.dto import (
     ObligationInput,
     ParticipantInput,
     PartyInput,
+    RiskInput,
     SessionInput,
 )
 from desktop.ui import ops
@@ -101,6 +102,10 @@ def sample_case(desk) -> int:
                              "SF-0907"),
             ParticipantInput("lawyer", "孙律师", "witness", "青山律师事务所", "律师",
                              "13301201910123456")]))
+    desk.risks.flag(ref.id, RiskInput(
+        kind="violence", level="medium", people=2, reported_to_police=True,
+        description="双方曾在楼道发生推搡。", measures="已通知社区民警，分开调解。"))
+    desk.intake.extend(ref.id, 15, "需等待物业出具漏水鉴定。")
     desk.outcomes.save_agreement(ref.id, AgreementInput(
         facts="刘䶮家卫生间漏水，致楼下王𠮷家天花板受损。", disputed_matters="维修费用的承担。",
         responsibilities="刘䶮承担全部责任。", other_terms="双方就此纠纷再无其他争议。",

@@ -36,6 +36,15 @@ def fmt_date(value: dt.date | dt.datetime | None) -> str:
     return format_date(value)
 
 
+def sentences(*parts: str) -> str:
+    """Join free-text fields as sentences: "推搡。" + "已通知民警" → "推搡。已通知民警。"."""
+    out = []
+    for part in (p.strip() for p in parts):
+        if part:
+            out.append(part if part.endswith(("。", "！", "？", "；")) else part + "。")
+    return "".join(out)
+
+
 class ReasonDialog(QDialog):
     """Asks for a reason (and optionally more fields) before a workflow step.
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from desktop.domain.enums import ConfirmationRuling, FollowUpMethod, Performance, Satisfaction
 from desktop.services.dto import CaseDetail, FollowUpInput
-from desktop.ui.case.common import fill_table, fmt_date, make_table
+from desktop.ui.case.common import fill_table, fmt_date, make_table, sentences
 from desktop.ui.qt import (
     QCheckBox,
     QComboBox,
@@ -201,7 +201,7 @@ class FollowUpTab(QWidget):
         labels = (FollowUpMethod, Performance, Satisfaction)
         rows = [[fmt_date(f.visited_on), labels[0](f.method).label, labels[1](f.performance).label,
                  labels[2](f.satisfaction).label, f.visitor,
-                 "；".join(x for x in (f.findings, f.action) if x)] for f in detail.follow_ups]
+                 sentences(f.findings, f.action)] for f in detail.follow_ups]
         fill_table(self.table, rows, [f.id for f in detail.follow_ups])
         self._load_confirmation(detail)
 

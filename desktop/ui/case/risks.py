@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from desktop.domain.enums import RiskKind, RiskLevel
 from desktop.services.dto import CaseDetail, RiskInput
-from desktop.ui.case.common import fill_table, fmt_date, make_table, selected_id
+from desktop.ui.case.common import fill_table, fmt_date, make_table, selected_id, sentences
 from desktop.ui.case.followup import combo
 from desktop.ui.qt import (
     QCheckBox,
@@ -128,7 +128,7 @@ class RisksTab(QWidget):
                 + (self.tr("，成功防止激化") if r.prevented else ""))
             rows.append([fmt_date(r.flagged_on), r.kind_label, RiskLevel(r.level).label, r.people,
                          self.tr("是") if r.reported_to_police else self.tr("否"), state,
-                         "；".join(x for x in (r.description, r.measures) if x)])
+                         sentences(r.description, r.measures)])
         fill_table(self.risks, rows, [r.id for r in detail.risks])
         fill_table(self.referrals, [[fmt_date(r.referred_on), r.to_body, r.reason]
                                     for r in detail.referrals])
