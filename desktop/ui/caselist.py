@@ -262,6 +262,11 @@ class CaseListPage(QWidget):
         self.dispute = _combo("typeFilter", [(self.tr("全部类型"), [])])
         self.source = _combo("sourceFilter", [(self.tr("全部来源"), [])])
         self.mediator = _combo("mediatorFilter", [(self.tr("全部调解员"), None)])
+        # Deployment-wide users (county administrators) pick a committee; their own by default,
+        # which is also what the (committee, date) index serves fastest.
+        self.committee = _combo("committeeFilter", [(self.tr("全部调委会"), None)])
+        self.committee.setVisible(bool(getattr(desk.actor, "spans_deployment", False)))
+        self.committee.setMinimumWidth(self.committee.minimumWidth() + 90)
         self.joint = _combo("jointFilter", [
             (self.tr("联合调解"), None), (self.tr("无联合调解"), ("mask", 0)),
             (self.tr("含公安"), ("any", 1)), (self.tr("含司法"), ("any", 2)),
@@ -280,7 +285,8 @@ class CaseListPage(QWidget):
         self.use_dates.toggled.connect(self.date_to.setEnabled)
         clear = QPushButton(self.tr("清除筛选"), objectName="clearFilters")
         clear.clicked.connect(self.clear_filters)
-        for w in (self.status, self.dispute, self.source, self.mediator, self.joint):
+        for w in (self.committee, self.status, self.dispute, self.source, self.mediator,
+                  self.joint):
             w.currentIndexChanged.connect(self.apply_now)
         self.use_dates.toggled.connect(self.apply_now)
         self.date_from.dateChanged.connect(self.apply_now)
@@ -324,7 +330,8 @@ class CaseListPage(QWidget):
             search_row.addWidget(w)
         filters = QHBoxLayout()
         filters.setSpacing(8)
-        for w in (self.status, self.dispute, self.source, self.mediator, self.joint):
+        for w in (self.committee, self.status, self.dispute, self.source, self.mediator,
+                  self.joint):
             filters.addWidget(w)
         filters.addStretch(1)
         filters.addWidget(clear)
@@ -349,19 +356,30 @@ class CaseListPage(QWidget):
     def _load_lookups(self) -> None:
         desk = self.desk
 
-        def fetch() -> tuple[list[Any], list[Any], list[Any] | None]:
+        def fetch() -> tuple[list[Any], list[Any], list[Any] | None, list[Any]]:
             types = list(desk.lookups.list("dispute_type"))
             sources = list(desk.lookups.list("source"))
             try:
                 users = list(desk.users.mediators())
             except Exception:  # noqa: BLE001 - a mediator may not list users: no filter then
                 users = None
-            return types, sources, users
+            committees = (list(desk.committees.list())
+                          if getattr(desk.actor, "spans_deployment", False) else [])
+            return types, sources, users, committees
 
         ops.LatestQuery(self).submit(fetch, self._fill_lookups, on_error=lambda _e: None)
 
-    def _fill_lookups(self, data: tuple[list[Any], list[Any], list[Any] | None]) -> None:
-        types, sources, users = data
+    def _fill_lookups(self, data: tuple[list[Any], list[Any], list[Any] | None, list[Any]]
+                      ) -> None:
+        types, sources, users, committees = data
+        if committees:
+            self.committee.blockSignals(True)
+            for c in committees:
+                self.committee.addItem(c.name, c.id)
+            mine = self.committee.findData(getattr(self.desk.actor, "committee_id", None))
+            self.committee.blockSignals(False)
+            if mine > 0:
+                self.committee.setCurrentIndex(mine)  # applies the filter
         for box, entries in ((self.dispute, types), (self.source, sources)):
             box.blockSignals(True)
             for e in entries:
@@ -394,6 +412,7 @@ class CaseListPage(QWidget):
             dispute_types=list(self.dispute.currentData() or []),
             sources=list(self.source.currentData() or []),
             mediator_id=self.mediator.currentData(),
+            committee_id=self.committee.currentData(),
             joint_mask=mask,
             joint_any=any_,
             date_from=self.date_from.date().toPython() if self.use_dates.isChecked() else None,
@@ -414,7 +433,7 @@ class CaseListPage(QWidget):
         for w in (self.status, self.dispute, self.source, self.mediator, self.joint):
             w.blockSignals(True)
             w.setCurrentIndex(0)
-            w.blockSignals(False)
+            w.blockSignals(False)  # the committee choice stays: it is where the user works
         self.use_dates.blockSignals(True)
         self.use_dates.setChecked(False)
         self.use_dates.blockSignals(False)

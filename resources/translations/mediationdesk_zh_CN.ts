@@ -236,6 +236,10 @@
         <translation>全部类型</translation>
     </message>
     <message>
+        <source>全部调委会</source>
+        <translation>全部调委会</translation>
+    </message>
+    <message>
         <source>无联合调解</source>
         <translation>无联合调解</translation>
     </message>

@@ -96,3 +96,14 @@ def test_enter_opens_the_case(qtbot, page):
     with qtbot.waitSignal(page.open_case, timeout=2000) as sig:
         page.view.activated.emit(page.model.index(0, 0))
     assert sig.args == [page.model.case_id(0)]
+
+
+def test_committee_filter_only_for_deployment_wide_users(qtbot, page, ui_app, ui_mediator_desk):
+    qtbot.waitUntil(lambda: page.committee.count() == 2, timeout=10000)
+    assert not page.committee.isHidden()
+    assert page.committee.currentText() == "青山街道人民调解委员会"  # the admin's own, by default
+    assert page.current_query().committee_id == page.desk.actor.committee_id
+    other = CaseListPage(ui_mediator_desk)
+    qtbot.addWidget(other)
+    assert other.committee.isHidden() and other.current_query().committee_id is None
+    ops.wait_idle()
