@@ -239,19 +239,16 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from desktop.store.backup import restore_archive
-    from desktop.store.db import Database
+    from desktop.store.backup import restore_to
+    from desktop.store.db import resolve_url
 
-    url = _with_env_password(args.db) if args.db else None
-    if url and url.startswith("postgresql"):
+    url = resolve_url(_with_env_password(args.db) if args.db else None)
+    if url.startswith("postgresql"):
         ensure_database(url)
-    db = Database.open(url, backup=False)
-    try:
-        man = restore_archive(db, Path(args.file))
-    finally:
-        db.close()
+    man = restore_to(url, Path(args.file))
     rows = sum(t.count for t in man.tables.values())
-    print(f"已恢复 {rows} 条记录到 {db.describe()}；各表条数与校验值核对一致。")
+    print(f"已恢复 {rows} 条记录；各表条数与校验值核对一致（结构版本 {man.revision}，"
+          "已升级到本程序的版本）。")
     return 0
 
 

@@ -322,13 +322,46 @@ def migrate_data(src_url: str, dest_url: str, workdir: Path | None = None) -> Ma
         backup_archive(src, archive)
     finally:
         src.close()
-    dest = Database.open(dest_url, migrate=True, backup=False)
     try:
-        return restore_archive(dest, archive)
+        return restore_to(dest_url, archive)
     finally:
-        dest.close()
         archive.unlink(missing_ok=True)
         folder.rmdir()
+
+
+def restore_to(url: str, archive: Path) -> Manifest:
+    """Restore ``archive`` into the database at ``url`` (new or empty, any backend).
+
+    An empty database is first built at the archive's schema revision, the rows restored and
+    verified there, and then migrated to this app's schema — so an archive written by an older
+    version of the app still restores. An archive from a newer app is refused.
+    """
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from desktop.store import migrate
+
+    man = verify_archive(archive)
+    db = Database.open(url, migrate=False)
+    try:
+        script = ScriptDirectory.from_config(migrate.alembic_config(db))
+        try:
+            script.get_revision(man.revision)
+        except Exception as err:
+            raise ValidationError(
+                f"该备份由更新版本的调解台生成（结构版本 {man.revision}），请先升级调解台再恢复。") from err
+        if migrate.schema_state(db) == "empty":
+            cfg = migrate.alembic_config(db)
+            engine = (db.engine.execution_options(sqlite_immediate=True) if db.is_sqlite
+                      else db.engine)
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, man.revision)
+        restore_archive(db, archive)
+        migrate.upgrade_to_head(db, backup=False, allow_upgrade=True)
+        return man
+    finally:
+        db.close()
 
 
 def archive_name(prefix: str = "mediationdesk") -> str:
@@ -336,5 +369,6 @@ def archive_name(prefix: str = "mediationdesk") -> str:
 
 
 __all__ = ["DEFAULT_KEEP", "Manifest", "archive_name", "backup_archive", "checksums",
-           "daily_backup", "migrate_data", "read_manifest", "restore_archive", "retention",
+           "daily_backup", "migrate_data", "read_manifest", "restore_archive", "restore_to",
+           "retention",
            "verify_archive"]

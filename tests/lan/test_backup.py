@@ -171,3 +171,24 @@ def test_retention_is_configurable(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert backup.retention() == 30
     monkeypatch.setenv("MEDIATIONDESK_BACKUP_KEEP", "7")
     assert backup.retention() == 7
+
+
+def test_archive_from_a_newer_app_is_refused(db: Database, tmp_path: Path) -> None:
+    archive = tmp_path / "a.mdbackup"
+    backup.backup_archive(db, archive)
+    newer = tmp_path / "newer.mdbackup"
+    with zipfile.ZipFile(archive) as src, zipfile.ZipFile(newer, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "manifest.json":
+                data = data.replace(b'"revision": "', b'"revision": "9999_')
+            dst.writestr(item, data)
+    target = tmp_path / "t.sqlite3"
+    with pytest.raises(ValidationError, match="更新版本"):
+        backup.restore_to(f"sqlite:///{target}", newer)
+    assert cli(["restore", str(archive), "--db", str(target)]) == 0  # into a brand-new file
+    restored = Database.open(f"sqlite:///{target}", migrate=False)
+    try:
+        same(backup.checksums(db), backup.checksums(restored))
+    finally:
+        restored.close()
