@@ -36,7 +36,9 @@ DEPENDS=$(python3 "$HERE/debian/depends.py" "$STAGE/opt/mediationdesk" --unbundl
 echo "build_deb: Depends: $DEPENDS"
 
 install -m 0755 "$HERE/debian/mediationdesk.sh" "$STAGE/usr/bin/mediationdesk"
-install -m 0644 "$HERE/debian/$APPID.desktop" "$STAGE/usr/share/applications/$APPID.desktop"
+# Named after the app's QGuiApplication.desktopFileName ("mediationdesk", desktop/app.py):
+# Wayland compositors match the window's app_id to this file for its name and icon.
+install -m 0644 "$HERE/debian/mediationdesk.desktop" "$STAGE/usr/share/applications/mediationdesk.desktop"
 sed -e "s/@VERSION@/$VERSION/g" -e "s/@DATE@/$DATE/g" "$HERE/debian/$APPID.metainfo.xml" \
     > "$STAGE/usr/share/metainfo/$APPID.metainfo.xml"
 for size in 16 24 32 48 64 128 256 512; do
