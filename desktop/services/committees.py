@@ -69,7 +69,7 @@ class CommitteeService(ServiceBase):
         if number_pattern is not None:
             number_pattern = validate_pattern(number_pattern)
         with self._write() as tx:
-            c = tx.session.get(Committee, committee_id, with_for_update=True)
+            c = tx.session.get(Committee, committee_id, with_for_update={"key_share": True})
             if c is None:
                 raise NotFound("找不到该调委会。")
             mine = dict(name=name, short_name=short_name, number_pattern=number_pattern,

@@ -68,7 +68,7 @@ class UserService(ServiceBase):
                committee_id: int | None = None) -> UserView:
         self._require_role(Role.ADMIN, what="管理用户")
         with self._write() as tx:
-            user = tx.session.get(User, user_id, with_for_update=True)
+            user = tx.session.get(User, user_id, with_for_update={"key_share": True})
             if user is None:
                 raise NotFound("用户不存在。")
             self._check_version(user, version, "user", "该用户",
