@@ -195,9 +195,10 @@ def _cover(data: CaseDocumentData) -> bytes:
 
 def _toc(items: list[Item], starts: list[int | None], data: CaseDocumentData) -> bytes:
     rows: list[list[blocks.Cell]] = [["序号", "文件材料名称", "页号", "备注"]]
-    for it, start in zip(items, starts):
+    # 顺序号 runs 1, 2, 3… over the rows; the rows follow the Ministry's order (Item.number).
+    for seq, (it, start) in enumerate(zip(items, starts), start=1):
         pages = "" if start is None else str(start)
-        rows.append([str(it.number), it.title, pages, it.note])
+        rows.append([str(seq), it.title, pages, it.note])
     story = [
         blocks.title("卷内目录"),
         blocks.number_line(f"卷号：{data.case.number}"),
