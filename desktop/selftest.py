@@ -546,9 +546,15 @@ def format_report(report: Report, *, ascii_marks: bool = False) -> str:
     lines.append("-" * 40)
     failed = report.failed
     warned = [c for c in report.checks if c.status == WARN]
-    if not failed:
-        extra = f"，{len(warned)} 项提示请留意" if warned else ""
-        lines.append(f"结论：全部 {len(report.checks)} 项检查通过{extra}，可以正常使用。")
+    total = sum(c.seconds for c in report.checks)
+    lines.append(f"共 {len(report.checks)} 项检查，耗时 {total:.1f} 秒。")
+    if not failed and not warned:
+        lines.append(f"结论：全部 {len(report.checks)} 项检查通过，可以正常使用。")
+    elif not failed:
+        lines.append(
+            "结论：没有失败项，可以正常使用；"
+            f"{len(warned)} 项提示请留意（" + "、".join(c.title for c in warned) + "）。"
+        )
     else:
         lines.append(
             f"结论：{len(failed)} 项未通过（" + "、".join(c.title for c in failed) + "）。"
