@@ -198,6 +198,11 @@ def test_the_whole_day(qtbot, db, desks, sealed_committee, tmp_path):
     for expected in ("人民调解协议书", number, "王𠮷", "刘䶮", "赔偿天花板维修费",
                      "人民币捌仟元整", "人民币贰仟元整", "周主任"):
         assert expected in flat, expected
+    images = subprocess.run(["pdfimages", "-list", str(out)], check=True, capture_output=True,
+                            text=True).stdout.splitlines()[2:]
+    kinds = [line.split()[2] for line in images]
+    # The pad signatures of both parties and the mediator, printed with their transparency.
+    assert kinds.count("image") == 3 and kinds.count("smask") == 3
     win.preview.close()
 
     # ---- follow-up ---------------------------------------------------------------------
