@@ -123,3 +123,37 @@ def test_report_format_lists_every_check():
     assert not report.ok
     ascii_text = selftest.format_report(report, ascii_marks=True)
     assert "[失败] 数据库：坏了" in ascii_text
+
+
+def test_keyring_states(monkeypatch):
+    import keyring
+    from keyring.backend import KeyringBackend
+    from keyring.backends import fail
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self):
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service, username):
+            return self.store.get((service, username))
+
+        def set_password(self, service, username, password):
+            self.store[(service, username)] = password
+
+        def delete_password(self, service, username):
+            self.store.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    try:
+        keyring.set_keyring(MemoryKeyring())
+        ok = selftest.check_keyring()
+        assert ok.status == selftest.PASS and "MemoryKeyring" in ok.detail
+        keyring.set_keyring(fail.Keyring())
+        none = selftest.check_keyring()
+        assert none.status == selftest.WARN
+        assert "fail.Keyring" in none.detail and "每次启动都会询问数据库密码" in none.detail
+    finally:
+        keyring.set_keyring(previous)
