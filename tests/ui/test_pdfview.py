@@ -122,3 +122,40 @@ def test_placeholder_until_a_document_exists_and_escape_closes(qtbot):
     assert "协议书" in dialog.windowTitle()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def test_print_dialog_proposes_the_copies_and_prints(qtbot, tmp_path, monkeypatch):
+    from desktop.ui.qt import QApplication, QSpinBox, QTimer
+
+    data = small_agreement_pdf(pages=1)
+    view = PdfView()
+    qtbot.addWidget(view)
+    view.load(data, "协议书", copies=3)
+    view.show()
+    out = tmp_path / "dialog.pdf"
+    make = view.make_printer
+
+    def pdf_file_printer():
+        printer = make()
+        printer.setOutputFormat(qt.QtPrintSupport.QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        return printer
+
+    monkeypatch.setattr(view, "make_printer", pdf_file_printer)
+    seen: dict[str, object] = {}
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(50, answer)
+            return
+        seen["title"] = dialog.windowTitle()
+        seen["copies"] = [s.value() for s in dialog.findChildren(QSpinBox) if s.value() == 3]
+        dialog.accept()
+
+    QTimer.singleShot(100, answer)
+    with qtbot.waitSignal(view.printed, timeout=10000):
+        view.print_with_dialog()
+    assert seen["title"] == "打印 协议书（3 份）"
+    assert seen["copies"]  # the dialog's copies box shows parties + 1
+    assert "人民调解协议书" in pdftotext(out)
