@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from desktop import APP_NAME, APP_NAME_ZH, __version__
+from desktop import APP_NAME, APP_NAME_ZH
 from desktop.resources import resource_path
 
 log = logging.getLogger(__name__)
@@ -59,17 +59,20 @@ def install_translators(app: Any) -> list[Any]:
 
 
 def choose_font(app: Any) -> str:
-    from desktop.ui.qt import QFont, QFontDatabase
+    """A CJK sans family for the whole interface; the bundled one only when the system has
+    none. Asks the font matcher about our candidates instead of listing every installed font
+    (QFontDatabase.families() costs tens of milliseconds of each start)."""
+    from desktop.ui.qt import QFont, QFontDatabase, QFontInfo
 
-    families = set(QFontDatabase.families())
-    family = next((f for f in CJK_SANS if f in families), "")
-    if not family:
+    font = QFont(app.font())
+    font.setFamilies(list(CJK_SANS))
+    family = QFontInfo(font).family()
+    if family not in CJK_SANS:
         fid = QFontDatabase.addApplicationFont(str(resource_path(*BUNDLED_SANS)))
         loaded = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
-        family = loaded[0] if loaded else ""
-    font = QFont(app.font())
-    if family:
-        font.setFamilies([family, *CJK_SANS])
+        if loaded:
+            font.setFamilies([loaded[0], *CJK_SANS])
+            family = loaded[0]
     from desktop.ui.settings_store import settings
 
     size = settings().get("ui/font_point_size")
@@ -100,7 +103,6 @@ def create_application(argv: Sequence[str] | None = None) -> Any:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME_ZH)
     app.setOrganizationName(APP_NAME)
-    app.setApplicationVersion(__version__)
     app.setDesktopFileName("mediationdesk")
     app.setWindowIcon(QIcon(str(resource_path("resources", "icons", "mediationdesk.svg"))))
     install_translators(app)
@@ -185,6 +187,11 @@ def _open_for_login(url: str | None) -> tuple[Any, bool]:
     db = open_database(url)
     needs_setup = bool(auth.bootstrap_needed(db))
     Desk(db, SYSTEM)  # imports every service module now rather than after the password
+    import desktop
+
+    _ = desktop.__version__  # reads package metadata (~60 ms) here, not on the UI thread
+    import desktop.ui.dashboard
+    import desktop.ui.mainwindow
     return db, needs_setup
 
 
@@ -215,9 +222,12 @@ def check_connection(url: str) -> str:
 
 def start_session(db: Any, actor: Any) -> Any:
     """Desk + main window for a logged-in actor (tests and the bench call this too)."""
+    import desktop
     from desktop.services import Desk
     from desktop.ui.mainwindow import MainWindow
+    from desktop.ui.qt import QApplication
 
+    QApplication.setApplicationVersion(desktop.__version__)
     desk = Desk(db, actor)
     return MainWindow(desk, db_label=db.describe(), is_local=bool(db.is_sqlite),
                       test_connection=check_connection)

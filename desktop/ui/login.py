@@ -25,6 +25,7 @@ from desktop.ui.qt import (
     QLineEdit,
     QPushButton,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
     translate,
@@ -129,8 +130,17 @@ class LoginDialog(QDialog):
         last = settings().get("login/last_user")
         self.username.setText(last)
         (self.password if last else self.username).setFocus()
+        self._open_started = False
         if db is None and open_db is not None:
-            self._open()
+            self.where.setText(self.tr("正在打开数据库…"))
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self.db is None and self.open_db is not None and not self._open_started:
+            # After the first paint: the worker's imports would otherwise compete with
+            # building and painting the dialog for the interpreter lock.
+            self._open_started = True
+            QTimer.singleShot(30, self._open)
 
     # -- opening the database in the background ------------------------------------------------
     def _open(self) -> None:
