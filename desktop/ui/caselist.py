@@ -71,6 +71,14 @@ Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
 
+def search_text(typed: str) -> str:
+    """What is sent to the search: a single Latin letter or digit matches nearly every phone
+    number or pinyin key, so ASCII queries start at two characters (a surname like 王 is
+    already a useful search on its own)."""
+    text = typed.strip()
+    return "" if len(text) < 2 and text.isascii() else text
+
+
 def display_row(row: CaseRow, unaccepted: str) -> tuple[str, ...]:
     out = []
     for attr, _h, _s, _w in COLUMNS:
@@ -348,9 +356,11 @@ class CaseListPage(QWidget):
         self.model.loading_changed.connect(
             lambda on: self.status_label.setText(self.tr("正在查询…") if on else ""))
         ops.changes().changed.connect(self._changed)
-        self._load_lookups()
+        self.lookups_ready = False
         self.model.active = True
-        self.apply_now()
+        self._load_lookups()
+        if self.committee.isHidden():
+            self.apply_now()  # deployment-wide users: first query once their committee is set
 
     # -- filters -----------------------------------------------------------------------------
     def _load_lookups(self) -> None:
@@ -367,19 +377,25 @@ class CaseListPage(QWidget):
                           if getattr(desk.actor, "spans_deployment", False) else [])
             return types, sources, users, committees
 
-        ops.LatestQuery(self).submit(fetch, self._fill_lookups, on_error=lambda _e: None)
+        ops.LatestQuery(self).submit(fetch, self._fill_lookups, on_error=self._lookups_failed)
+
+    def _lookups_failed(self, _err: BaseException) -> None:
+        self.lookups_ready = True
+        if not self.committee.isHidden():
+            self.apply_now()
 
     def _fill_lookups(self, data: tuple[list[Any], list[Any], list[Any] | None, list[Any]]
                       ) -> None:
         types, sources, users, committees = data
-        if committees:
+        if not self.committee.isHidden():
             self.committee.blockSignals(True)
             for c in committees:
                 self.committee.addItem(c.name, c.id)
             mine = self.committee.findData(getattr(self.desk.actor, "committee_id", None))
-            self.committee.blockSignals(False)
             if mine > 0:
-                self.committee.setCurrentIndex(mine)  # applies the filter
+                self.committee.setCurrentIndex(mine)
+            self.committee.blockSignals(False)
+            self.apply_now()
         for box, entries in ((self.dispute, types), (self.source, sources)):
             box.blockSignals(True)
             for e in entries:
@@ -387,12 +403,13 @@ class CaseListPage(QWidget):
             box.blockSignals(False)
         if users is None:
             self.mediator.hide()
-            return
-        self.mediator.blockSignals(True)
-        for u in users:
-            if getattr(u, "active", True):
-                self.mediator.addItem(u.display_name, u.id)
-        self.mediator.blockSignals(False)
+        else:
+            self.mediator.blockSignals(True)
+            for u in users:
+                if getattr(u, "active", True):
+                    self.mediator.addItem(u.display_name, u.id)
+            self.mediator.blockSignals(False)
+        self.lookups_ready = True
 
     def current_query(self) -> CaseQuery:
         joint = self.joint.currentData()
@@ -407,7 +424,7 @@ class CaseListPage(QWidget):
         sort_col = header.sortIndicatorSection()
         sort_key = COLUMNS[sort_col][2] if 0 <= sort_col < len(COLUMNS) else None
         return CaseQuery(
-            text=self.search.text().strip(),
+            text=search_text(self.search.text()),
             statuses=list(self.status.currentData() or []),
             dispute_types=list(self.dispute.currentData() or []),
             sources=list(self.source.currentData() or []),

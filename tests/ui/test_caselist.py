@@ -16,7 +16,8 @@ def page(qtbot, ui_app, ui_admin_desk):
     qtbot.addWidget(p)
     p.resize(1200, 700)
     p.show()
-    qtbot.waitUntil(lambda: p.model.rowCount() == 5 and p.model.total == 5, timeout=10000)
+    qtbot.waitUntil(lambda: p.lookups_ready and not p.model.loading
+                    and p.model.rowCount() == 5 and p.model.total == 5, timeout=10000)
     return p
 
 
@@ -107,3 +108,13 @@ def test_committee_filter_only_for_deployment_wide_users(qtbot, page, ui_app, ui
     qtbot.addWidget(other)
     assert other.committee.isHidden() and other.current_query().committee_id is None
     ops.wait_idle()
+
+
+def test_one_latin_letter_or_digit_does_not_search(qtbot, page):
+    from desktop.ui.caselist import search_text
+
+    assert search_text(" z ") == "" and search_text("1") == ""
+    assert search_text("王") == "王" and search_text("zs") == "zs"
+    type_text(page.search, "z")
+    _settled(qtbot, page)
+    assert page.model.rowCount() == 5
