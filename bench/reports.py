@@ -1,0 +1,215 @@
+"""Benchmark: one month's full report against the single raw GROUP BY, on SQLite and PostgreSQL.
+
+    # once: a million demo cases (bench/out/ is git-ignored)
+    .venv/bin/mediationdesk demo --cases 1000000 --db sqlite:///bench/out/reports-1m.sqlite3
+    # the same rows into PostgreSQL (COPY), so both backends are measured on identical data
+    .venv/bin/python bench/reports.py --sqlite bench/out/reports-1m.sqlite3 \
+        --pg postgresql://postgres:PW@127.0.0.1:55432/bench --load-pg
+    # the measurement
+    .venv/bin/python bench/reports.py --sqlite bench/out/reports-1m.sqlite3 --pg postgresql://…
+
+Printed per backend: the raw query ``SELECT dispute_type, count(*) … WHERE accepted_on in the
+month GROUP BY dispute_type`` (best and median of N), the full report without and with the
+12-month trend, their ratios to the raw query, and a 10,000-row ledger import (new rows, then
+the same file again: all unchanged). Both backends must give identical figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from sqlalchemy import select, text
+
+from desktop.domain.enums import Role
+from desktop.reports.period import Period
+from desktop.services.base import Actor
+from desktop.services.ledger import LedgerService, open_ledger
+from desktop.services.reports import ReportService
+from desktop.store.db import Database
+from desktop.store.models import User
+
+RAW = text("SELECT dispute_type, count(*) FROM mediation_case "
+           "WHERE accepted_on >= :s AND accepted_on <= :e GROUP BY dispute_type")
+COPY_TABLES = ("committee", "app_user", "lookup", "mediation_case", "follow_up",
+               "judicial_confirmation", "risk_flag", "sweep_record")
+
+
+def timed(fn: Callable[[], Any], n: int) -> tuple[float, float, Any]:
+    fn()  # warm the caches: both sides measured warm
+    times, result = [], None
+    for _ in range(n):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return min(times), statistics.median(times), result
+
+
+def admin(db: Database) -> Actor:
+    with db.read() as s:
+        u = s.scalars(select(User).where(User.role == "admin").order_by(User.id)).first()
+        assert u is not None, "no administrator in the benchmark database"
+        return Actor(u.id, u.username, u.display_name, Role.ADMIN, u.committee_id)
+
+
+def default_month(db: Database) -> Period:
+    with db.read() as s:
+        last = s.scalar(text("SELECT max(accepted_on) FROM mediation_case"))
+    last = dt.date.fromisoformat(str(last)[:10])
+    first = last.replace(day=1) - dt.timedelta(days=1)  # the last complete month
+    return Period.month(first.year, first.month)
+
+
+def load_pg(sqlite_path: str, pg_url: str) -> None:
+    """Copy the tables the reports read from the SQLite demo into a migrated PostgreSQL db."""
+    import psycopg
+
+    db = Database.open(pg_url, backup=False)  # migrate to head
+    db.close()
+    url = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    src = sqlite3.connect(sqlite_path)
+    with psycopg.connect(url) as pg:
+        pg.execute("TRUNCATE " + ", ".join(COPY_TABLES) + " CASCADE")
+        for table in COPY_TABLES:
+            cols = [r[1] for r in src.execute(f"PRAGMA table_info({table})")]
+            pg_cols = {r[0] for r in pg.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+                (table,))}
+            cols = [c for c in cols if c in pg_cols]
+            bools = {r[0] for r in pg.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                "AND data_type = 'boolean'", (table,))}
+            idx = [i for i, c in enumerate(cols) if c in bools]
+            t = time.perf_counter()
+            n = 0
+            with pg.cursor().copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+                for row in src.execute(f"SELECT {', '.join(cols)} FROM {table}"):
+                    if idx:
+                        row = list(row)
+                        for i in idx:
+                            row[i] = None if row[i] is None else bool(row[i])
+                    copy.write_row(row)
+                    n += 1
+            pg.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                       f"coalesce((SELECT max(id) FROM {table}), 1))")
+            print(f"  {table}: {n} rows in {time.perf_counter() - t:.1f} s", flush=True)
+    src.close()
+    # freshly loaded pages are not all-visible yet: without VACUUM, PostgreSQL's index-only
+    # scans still visit the heap (a live server's autovacuum does this on its own)
+    with psycopg.connect(url, autocommit=True) as pg:
+        pg.execute("VACUUM ANALYZE")
+
+
+def ledger_file(rows: int) -> Path:
+    from openpyxl import Workbook
+
+    path = REPO / "bench" / "out" / f"ledger-{rows}.xlsx"
+    if path.exists():
+        return path
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["青山街道矛盾纠纷排查台账"])
+    ws.merge_cells("A1:I1")
+    ws.append(["序号", "排查日期", "当事人", "纠纷类型", "来源", "简要情况", "化解情况", "化解日期", "责任人"])
+    types = ["邻里纠纷", "婚姻家庭", "房屋宅基地", "劳资纠纷", "合同", "物业", "山林土地", "损害赔偿"]
+    start = dt.date(2025, 1, 1)
+    for i in range(rows):
+        day = start + dt.timedelta(days=i % 600)
+        done = i % 40 != 0
+        ws.append([i + 1, day, f"张{i}、李{i}", types[i % len(types)], "网格员上报",
+                   f"第{i}号纠纷：因琐事发生争执", "已化解" if done else "化解中",
+                   day + dt.timedelta(days=5) if done else None, "王建国"])
+    wb.save(path)
+    return path
+
+
+def bench_backend(label: str, url: str, period: Period | None, n: int, ledger_rows: int
+                  ) -> dict[str, Any]:
+    db = Database.open(url, backup=False)
+    svc = ReportService(db, admin(db))
+    period = period or default_month(db)
+    with db.read() as s:
+        cases = s.scalar(text("SELECT count(*) FROM mediation_case"))
+
+    def raw() -> Any:
+        with db.read() as s:
+            return s.execute(RAW, {"s": period.start, "e": period.end}).all()
+
+    r_best, r_med, rows = timed(raw, n)
+    c_best, c_med, _core = timed(lambda: svc.report(period, trend=False), n)
+    f_best, f_med, full = timed(lambda: svc.report(period), n)
+    accepted = sum(c for _t, c in rows)
+    if accepted != full.total.counts["accepted"]:
+        print(f"  WARNING: raw query {accepted} ≠ report {full.total.counts['accepted']} "
+              "(is the database still being written?)")
+    print(f"\n== {label}: {cases:,} cases, {period.label}（受理 {accepted:,}） ==")
+    print(f"  raw GROUP BY by type       best {r_best * 1000:8.1f} ms   median {r_med * 1000:8.1f} ms")
+    print(f"  full report (no trend)     best {c_best * 1000:8.1f} ms   median {c_med * 1000:8.1f} ms"
+          f"   ratio {c_best / r_best:5.2f}× (median {c_med / r_med:5.2f}×)")
+    print(f"  full report + 12-mo trend  best {f_best * 1000:8.1f} ms   median {f_med * 1000:8.1f} ms"
+          f"   ratio {f_best / r_best:5.2f}× (median {f_med / r_med:5.2f}×)")
+    t = full.total.counts
+    print(f"  受理 {t['accepted']} 调结 {t['closed']} 成功 {t['succeeded']} 未结 {t['open']} "
+          f"超期 {t['overdue']} 金额 {t['amount']} 成功率 {full.success_rate.text}")
+    out = {"figures": (full.total.counts, [(b.key, [(r.key, r.counts) for r in b.rows])
+                                           for b in full.breakdowns],
+                       [(p.accepted, p.succeeded, p.closed) for p in full.trend])}
+    if ledger_rows:
+        path = ledger_file(ledger_rows)
+        lsvc = LedgerService(db, admin(db))
+        t0 = time.perf_counter()
+        ledger = open_ledger(path)
+        t1 = time.perf_counter()
+        res = lsvc.import_ledger(ledger)
+        t2 = time.perf_counter()
+        again = lsvc.import_ledger(open_ledger(path))
+        t3 = time.perf_counter()
+        print(f"  ledger {ledger_rows:,} rows: read {t1 - t0:.2f} s, check+import {t2 - t1:.2f} s "
+              f"(new {res.new}), re-import {t3 - t2:.2f} s (unchanged {again.unchanged})")
+        with db.write() as s:  # leave the database as it was
+            s.execute(text("DELETE FROM sweep_record WHERE import_batch = :b"), {"b": res.batch})
+    db.close()
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sqlite", help="SQLite demo database file")
+    ap.add_argument("--pg", help="PostgreSQL URL")
+    ap.add_argument("--load-pg", action="store_true", help="copy the SQLite data into --pg first")
+    ap.add_argument("--month", help="month to report, e.g. 2026-10 (default: last complete)")
+    ap.add_argument("-n", type=int, default=5, help="timed repetitions (after one warm-up)")
+    ap.add_argument("--ledger-rows", type=int, default=10000)
+    args = ap.parse_args()
+    if args.load_pg:
+        load_pg(args.sqlite, args.pg)
+    period = Period.parse(args.month) if args.month else None
+    results = {}
+    if args.sqlite:
+        url = f"sqlite:///{Path(args.sqlite).resolve()}"
+        if period is None:
+            db = Database.open(url, backup=False)
+            period = default_month(db)
+            db.close()
+        results["sqlite"] = bench_backend("SQLite", url, period, args.n, args.ledger_rows)
+    if args.pg:
+        results["pg"] = bench_backend("PostgreSQL", args.pg, period, args.n, args.ledger_rows)
+    if len(results) == 2:
+        same = results["sqlite"]["figures"] == results["pg"]["figures"]
+        print(f"\nSQLite and PostgreSQL figures identical: {'yes' if same else 'NO'}")
+        return 0 if same else 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
