@@ -9,13 +9,16 @@ Usage (build_deb.sh calls it):  depends.py BUNDLE_DIR [--unbundle]
    /etc/fonts, the X stack must match its X server and input methods, GLib its GIO modules —
    and the distribution then ships their security updates. Libraries vendored inside Python
    wheels (hashed names such as ``libxcb-9065bb12.so.1.1.0``) stay: their users were linked
-   against exactly them.
+   against exactly them. The build machine's libstdc++/libgcc_s/libcups go too: on Debian
+   12 they need glibc 2.36, more than Python and Qt do (2.35), and would lock out Ubuntu
+   22.04.
 2. Every ELF file in the bundle is run through ``ldd`` with the bundle's own library folders
    on LD_LIBRARY_PATH (as the PyInstaller bootloader does at run time). Each library resolved
    outside the bundle is mapped to its package with ``dpkg -S``; a library not found on the
    build machine is mapped by Debian's library package naming rule (libfoo-bar.so.1 ->
    libfoo-bar1) and checked with ``apt-cache show``.
-3. libc6 gets a minimum version: the newest GLIBC_x.y symbol version any file needs.
+3. libc6 gets a minimum version: the newest GLIBC_x.y symbol version any file needs
+   (undefined symbols only); libstdc++6 likewise from GLIBCXX_3.4.N.
 
 Prints the Depends value on stdout; diagnostics on stderr. Exits 1 when a library cannot be
 mapped to a package.
@@ -33,11 +36,17 @@ UNBUNDLE = re.compile(
     r"^(libX11|libX11-xcb|libXau|libXdmcp|libXext|libXrender|libXi|libxcb(-[a-z0-9-]+)?|"
     r"libxkbcommon(-x11)?|libfontconfig|libfreetype|libexpat|libdbus-1|libglib-2\.0|"
     r"libgio-2\.0|libgobject-2\.0|libgmodule-2\.0|libgthread-2\.0|libpng16|libbsd|libmd|"
-    r"libmount|libblkid|libselinux|libpcre2-8)"
+    r"libmount|libblkid|libselinux|libpcre2-8|"
+    # The build machine's C++ runtime and CUPS client need a newer glibc than anything else
+    # in the bundle (2.36 on Debian 12); the system's own copies keep the floor at what
+    # Python and Qt need.
+    r"libstdc\+\+|libgcc_s|libcups)"
     r"\.so(\.\d+)*$"
 )
 # Packages a system always has; listing them adds nothing (libc6 is handled separately).
-ESSENTIAL = {"libc6", "libgcc-s1", "libstdc++6", "zlib1g"}
+ESSENTIAL = {"libc6", "libgcc-s1", "zlib1g"}
+# GLIBCXX_3.4.N -> the GCC release that first shipped it (for a versioned libstdc++6).
+GLIBCXX_GCC = {28: "9", 29: "11", 30: "12", 31: "13", 32: "13.2", 33: "14"}
 # Libraries whose package name does not follow the naming rule.
 KNOWN = {"libGL.so.1": "libgl1", "libEGL.so.1": "libegl1", "libGLX.so.0": "libglx0",
          "libOpenGL.so.0": "libopengl0"}
@@ -114,14 +123,20 @@ def policy_name(soname: str) -> str | None:
     return name if proc.returncode == 0 and proc.stdout.strip() else None
 
 
-def glibc_minimum(files: list[Path]) -> str | None:
+def symbol_minimum(files: list[Path], prefix: str) -> tuple[int, ...]:
+    """The newest ``PREFIX_x.y`` symbol version any of the files needs (``GLIBC``,
+    ``GLIBCXX``)."""
     best: tuple[int, ...] = ()
+    pattern = re.compile(rf"\b{prefix}_(\d+(?:\.\d+)+)\b")
     for i in range(0, len(files), 200):
         proc = subprocess.run(["objdump", "-T", *map(str, files[i:i + 200])],
                               capture_output=True, text=True, check=False)
-        for v in re.findall(r"GLIBC_(\d+(?:\.\d+)+)", proc.stdout):
-            best = max(best, tuple(int(x) for x in v.split(".")))
-    return ".".join(map(str, best)) if best else None
+        for line in proc.stdout.splitlines():
+            if "*UND*" not in line:  # only what the file needs, not what it defines
+                continue
+            for v in pattern.findall(line):
+                best = max(best, tuple(int(x) for x in v.split(".")))
+    return best
 
 
 def main(argv: list[str]) -> int:
@@ -150,8 +165,14 @@ def main(argv: list[str]) -> int:
     if problems:
         return 1
     deps = sorted(packages - ESSENTIAL - {"libc6"})
-    glibc = glibc_minimum(files)
-    head = [f"libc6 (>= {glibc})"] if glibc else ["libc6"]
+    glibc = symbol_minimum(files, "GLIBC")
+    head = [f"libc6 (>= {'.'.join(map(str, glibc))})"] if glibc else ["libc6"]
+    if "libstdc++6" in deps:
+        cxx = symbol_minimum(files, "GLIBCXX")
+        gcc = GLIBCXX_GCC.get(cxx[2]) if len(cxx) == 3 and cxx[:2] == (3, 4) else None
+        if gcc:
+            deps[deps.index("libstdc++6")] = f"libstdc++6 (>= {gcc})"
+        print(f"libstdc++ needs GLIBCXX_{'.'.join(map(str, cxx))}", file=sys.stderr)
     print(", ".join(head + deps))
     return 0
 
