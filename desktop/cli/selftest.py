@@ -38,7 +38,12 @@ def probe_command() -> list[str]:
     ``selftest --qt-probe`` the same way).
     """
     if getattr(sys, "frozen", False):
-        return [sys.executable, "selftest", "--qt-probe"]
+        exe = Path(sys.executable)
+        # Windows: the GUI exe has no console to print to; its console twin does.
+        cli = exe.with_name("mediationdesk-cli.exe")
+        if sys.platform == "win32" and cli.exists():
+            exe = cli
+        return [str(exe), "selftest", "--qt-probe"]
     return [sys.executable, "-m", "desktop.cli.selftest", "--qt-probe"]
 
 
