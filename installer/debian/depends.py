@@ -97,12 +97,11 @@ def ldd_all(root: Path, files: list[Path]) -> tuple[dict[str, str], set[str]]:
 
 
 def dpkg_owner(path: str) -> str | None:
-    candidates = {path, str(Path(path).resolve())}
-    for p in list(candidates):
-        if p.startswith("/usr/lib/"):
-            candidates.add(p[len("/usr"):])
-        elif p.startswith("/lib/"):
-            candidates.add("/usr" + p)
+    seen = (path, str(Path(path).resolve()))
+    # Debian 12 is usr-merged: dpkg may know a library under /lib or /usr/lib.
+    alternates = tuple(p[len("/usr"):] if p.startswith("/usr/lib/") else "/usr" + p
+                       for p in seen if p.startswith(("/usr/lib/", "/lib/")))
+    candidates = dict.fromkeys(seen + alternates)
     for p in candidates:
         proc = subprocess.run(["dpkg", "-S", p], capture_output=True, text=True, check=False)
         if proc.returncode == 0:
