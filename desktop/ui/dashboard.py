@@ -142,7 +142,8 @@ class Card(QFrame):
         self.list.setMouseTracking(True)
         self.list.itemActivated.connect(self._activated)
         self.list.itemDoubleClicked.connect(self._activated)
-        self.empty = QLabel(empty, objectName="cardEmpty")
+        # Until the first answer arrives the card says it is loading, not "nothing due".
+        self.empty = QLabel(translate("dashboard", "正在加载…"), objectName="cardEmpty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         col.addWidget(self.list, 1)
         col.addWidget(self.empty, 1)
@@ -164,6 +165,7 @@ class Card(QFrame):
         self.action.hide()
 
     def fill(self, lines: list[Line]) -> None:
+        self.empty.setText(self.empty_text)
         self.list.clear()
         for line in lines[:MAX_LINES]:
             item = QListWidgetItem(line.main)

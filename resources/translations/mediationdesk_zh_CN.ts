@@ -2820,6 +2820,10 @@
         <source>剩 {n} 天</source>
         <translation>剩 {n} 天</translation>
     </message>
+    <message>
+        <source>正在加载…</source>
+        <translation>正在加载…</translation>
+    </message>
 </context>
 <context>
     <name>settings</name>

@@ -62,3 +62,17 @@ def test_empty_desk_offers_new_case(qtbot, ui_app, tmp_path):
 
         ops.wait_idle()
         db.close()
+
+
+def test_cards_say_loading_until_the_answer(qtbot, ui_app, ui_mediator_desk):
+    import threading
+
+    gate = threading.Event()
+    real = ui_mediator_desk.cases.dashboard
+    ui_mediator_desk.cases.dashboard = lambda: (gate.wait(10), real())[1]
+    page = DashboardPage(ui_mediator_desk)
+    qtbot.addWidget(page)
+    assert page.cards["today_sessions"].empty.text() == "正在加载…"
+    gate.set()
+    qtbot.waitUntil(lambda: page.data is not None, timeout=10000)
+    assert page.cards["today_sessions"].empty.text() == "今天没有安排调解"
