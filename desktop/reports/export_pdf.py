@@ -97,7 +97,8 @@ def type_chart(report: Report) -> Drawing:
     chart.valueAxis.valueStep = _step(chart.data[0] + chart.data[1])
     chart.bars[0].fillColor = colors.HexColor("#5B7DB1")
     chart.bars[1].fillColor = SEAL_RED
-    chart.barLabelFormat = "%d"
+    # numbers over the bars only while they fit side by side
+    chart.barLabelFormat = "%d" if len(rows) <= 8 else None
     chart.barLabels.fontName = font_name()
     chart.barLabels.fontSize = 6
     chart.barLabels.nudge = 5
@@ -117,8 +118,10 @@ def _drawing(w: float, h: float) -> Drawing:
 
 
 def _step(values: list[int]) -> int:
-    top = max(values, default=0)
-    return max(1, -(-top // 5))
+    """A round axis step (1, 2, 5 × 10^k) giving about five gridlines."""
+    raw = max(1, -(-max(values, default=0) // 5))
+    base = 10 ** (len(str(raw)) - 1)
+    return next(m * base for m in (1, 2, 5, 10) if m * base >= raw)
 
 
 def _legend(x: float, y: float, pairs: list[tuple[str, object]]) -> Legend:
