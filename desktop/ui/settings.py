@@ -256,11 +256,14 @@ class UsersPanel(QWidget):
         add = _primary(self.tr("新增用户…"), "addUser")
         reset = QPushButton(self.tr("重置密码…"), objectName="resetPassword")
         toggle = QPushButton(self.tr("停用 / 启用"), objectName="toggleUser")
+        role = QPushButton(self.tr("修改角色…"), objectName="changeRole")
+        role.clicked.connect(self.change_role)
         add.clicked.connect(self.add)
         reset.clicked.connect(self.reset_password)
         toggle.clicked.connect(self.toggle)
         row = QHBoxLayout()
         row.addWidget(add)
+        row.addWidget(role)
         row.addWidget(reset)
         row.addWidget(toggle)
         row.addStretch(1)
@@ -306,6 +309,24 @@ class UsersPanel(QWidget):
         if ok and pw:
             (ops.Op(self, lambda: self.desk.users.reset_password(user.id, pw))
              .changes("user", [user.id]).success(lambda _r: self.reload()).run())
+
+    def change_role(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        roles = list(Role)
+        labels = [r.label for r in roles]
+        current = next((i for i, r in enumerate(roles) if r.value == user.role), 0)
+        label, ok = QInputDialog.getItem(
+            self, self.tr("修改角色"), self.tr("{name} 的角色：").format(name=user.display_name),
+            labels, current, False)
+        if ok and label != user.role_label:
+            self.set_role(user, roles[labels.index(label)].value)
+
+    def set_role(self, user: Any, role: str) -> None:
+        (ops.Op(self, lambda: self.desk.users.update(user.id, user.version, role=role))
+         .changes("user", [user.id]).success(lambda _r: self.reload())
+         .conflict(reload=self.reload).run())
 
     def toggle(self) -> None:
         user = self.selected()

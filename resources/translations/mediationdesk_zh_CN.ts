@@ -2723,6 +2723,10 @@
         <translation>停用 / 启用</translation>
     </message>
     <message>
+        <source>修改角色…</source>
+        <translation>修改角色…</translation>
+    </message>
+    <message>
         <source>正常</source>
         <translation>正常</translation>
     </message>
@@ -2749,6 +2753,14 @@
     <message>
         <source>为 {name} 设置新密码（下次登录时须修改）：</source>
         <translation>为 {name} 设置新密码（下次登录时须修改）：</translation>
+    </message>
+    <message>
+        <source>修改角色</source>
+        <translation>修改角色</translation>
+    </message>
+    <message>
+        <source>{name} 的角色：</source>
+        <translation>{name} 的角色：</translation>
     </message>
 </context>
 <context>

@@ -112,3 +112,20 @@ def test_test_connection(qtbot, ui_app, ui_db):
     qtbot.waitUntil(lambda: prof.test_button.isEnabled(), timeout=20000)
     assert prof.result.objectName() == "errorLabel"
     assert "无法连接局域网数据库服务器" in prof.result.text()
+
+
+def test_admin_changes_a_role_and_disables_a_user(qtbot, ui_app, ui_admin_desk):
+    page = SettingsPage(ui_admin_desk)
+    qtbot.addWidget(page)
+    users = page.users
+    qtbot.waitUntil(lambda: users.table.rowCount() == 2, timeout=10000)
+    row = next(r for r in range(2) if users.table.item(r, 0).text() == "wangli")
+    users.table.selectRow(row)
+    users.set_role(users.selected(), "director")
+    qtbot.waitUntil(lambda: users.table.rowCount() == 2
+                    and users.table.item(row, 2).text() == "主任", timeout=10000)
+    users.table.selectRow(row)
+    users.toggle()
+    qtbot.waitUntil(lambda: users.table.item(row, 4).text() == "已停用", timeout=10000)
+    [me] = [u for u in ui_admin_desk.users.list() if u.username == "wangli"]
+    assert me.role == "director" and not me.active
