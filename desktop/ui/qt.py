@@ -31,7 +31,6 @@ QtPdf`` also works and imports it at that moment. Nothing here imports services 
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
 from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
