@@ -27,6 +27,7 @@ from desktop.ui.qt import (
     QComboBox,
     QDate,
     QDateEdit,
+    QEvent,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -262,6 +263,7 @@ class CaseListPage(QWidget):
         self.debounce.timeout.connect(self.apply)
         self.search.textEdited.connect(lambda _t: self.debounce.start())
         self.search.returnPressed.connect(self.apply_now)
+        self.search.installEventFilter(self)
 
         status_items: list[tuple[str, Any]] = [(self.tr("全部状态"), []),
                                                (self.tr("未结案件"), [s.value for s in OPEN_STATUSES])]
@@ -458,6 +460,16 @@ class CaseListPage(QWidget):
         self.date_to.setEnabled(False)
         self.search.clear()
         self.apply_now()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        # ↓ in the search box goes to the first result, so the keyboard alone finds and opens
+        # a case: type, ↓, Enter.
+        if (obj is self.search and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Down and self.model.rowCount()):
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.view.selectRow(0)
+            return True
+        return super().eventFilter(obj, event)
 
     # -- page API used by the main window ----------------------------------------------------
     def focus_search(self) -> None:

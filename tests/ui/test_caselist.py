@@ -118,3 +118,13 @@ def test_one_latin_letter_or_digit_does_not_search(qtbot, page):
     type_text(page.search, "z")
     _settled(qtbot, page)
     assert page.model.rowCount() == 5
+
+
+def test_keyboard_alone_finds_and_opens_a_case(qtbot, page):
+    type_text(page.search, "zsf")
+    _settled(qtbot, page)
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    assert page.view.hasFocus() and page.view.currentIndex().row() == 0
+    with qtbot.waitSignal(page.open_case, timeout=2000) as sig:
+        qtbot.keyClick(page.view, Qt.Key.Key_Return)
+    assert sig.args == [page.model.case_id(0)]
