@@ -37,6 +37,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     true,
     union_all,
 )
@@ -193,6 +194,11 @@ def case_arms(p: Period, committee_ids: Sequence[int] | None) -> list[Select[Any
 def aggregate_rows(s: Session, p: Period, committee_ids: Sequence[int] | None
                    ) -> list[tuple[tuple[Any, ...], list[int]]]:
     """(dimension values, sums in ``COLS`` order) for every dimension combination with data."""
+    if s.get_bind().dialect.name == "postgresql":
+        # Each follow-up's case is one probe of the narrow dims index; PostgreSQL's default
+        # costs prefer a hash join that reads the whole index (1M entries: 640 ms instead of
+        # 320 ms for the statement). SET LOCAL ends with this read transaction.
+        s.execute(text("SET LOCAL enable_hashjoin = off"))
     u = union_all(*case_arms(p, committee_ids)).subquery("ev")
     sums = [func.sum(u.c[c]).label(c) for c in COLS]
     dims = [u.c[d] for d in DIMS]
