@@ -75,25 +75,39 @@ def spawn_desk(url: str, user: str, log: Path, *, seconds: float = 5, go: Path |
                             text=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
 
 
+def desk_argv(url: str, user: str, log: Path, *, seconds: float, go: Path, seed: int,
+              think: float = 0.02) -> list[str]:
+    return ["--url", url, "--user", user, "--seconds", str(seconds), "--go", str(go),
+            "--log", str(log), "--seed", str(seed), "--think", str(think)]
+
+
 def start_desks(url: str, users: list[str], folder: Path, seconds: float,
-                prefix: str = "desk") -> tuple[list[subprocess.Popen[str]], list[Path]]:
-    """Start one process per user; when all are connected and warm, let them go at once."""
+                prefix: str = "desk") -> tuple[subprocess.Popen[str], list[Path]]:
+    """One process per desk (forked after the imports by a launcher); when all are connected
+    and warm, they go at the same instant."""
     go = folder / f"{prefix}-go"
     logs = [folder / f"{prefix}{i:02d}.jsonl" for i in range(len(users))]
-    procs = [spawn_desk(url, u, log, seconds=seconds, go=go, seed=i)
-             for i, (u, log) in enumerate(zip(users, logs))]
-    for p in procs:
-        assert p.stdout is not None
-        line = p.stdout.readline()
-        assert line.startswith("READY"), p.stderr.read() if p.stderr else line
+    spec = folder / f"{prefix}-spec.json"
+    spec.write_text(json.dumps([desk_argv(url, u, log, seconds=seconds, go=go, seed=i)
+                                for i, (u, log) in enumerate(zip(users, logs))]))
+    launcher = subprocess.Popen([sys.executable, "-m", "tests.lan.desk", "--spawn", str(spec)],
+                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert launcher.stdout is not None
+    ready = 0
+    while ready < len(users):
+        line = launcher.stdout.readline()
+        if not line:  # the launcher ended: a desk failed before it was ready
+            launcher.wait(timeout=30)
+            raise AssertionError(launcher.stderr.read() if launcher.stderr else "desk failed")
+        ready += line.count("READY")
     go.touch()
-    return procs, logs
+    return launcher, logs
 
 
-def wait_desks(procs: list[subprocess.Popen[str]], seconds: float) -> None:
-    for p in procs:
-        _, err = p.communicate(timeout=seconds + 120)
-        assert p.returncode == 0, f"a desk crashed:\n{err[-3000:]}"
+def wait_desks(launcher: subprocess.Popen[str], seconds: float) -> None:
+    _, err = launcher.communicate(timeout=seconds + 120)
+    assert launcher.returncode == 0, f"a desk crashed:\n{err[-3000:]}"
 
 
 def run_desks(url: str, users: list[str], folder: Path, seconds: float) -> list[Path]:

@@ -233,8 +233,11 @@ def main(argv: list[str] | None = None) -> int:
 
     case_terms(None, None, None, [("张三", "", "", "")])
     if args.go:
-        print("READY", flush=True)
+        os.write(1, b"READY\n")  # one write: desks forked together share the pipe
+        give_up = time.time() + 180  # a sibling failed and the test never says go
         while not os.path.exists(args.go):
+            if time.time() > give_up:
+                return 1
             time.sleep(0.02)
     log.write(op="start")
     deadline = time.time() + args.seconds
@@ -254,5 +257,32 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def spawn(argvs: list[list[str]]) -> int:
+    """Fork one desk process per argv after the imports are done (saves ~1.5 s of CPU per
+    desk on a loaded CI box); each child opens its own connections after the fork. Exits 1
+    if any desk did."""
+    children = []
+    for argv in argvs:
+        pid = os.fork()
+        if pid == 0:  # the desk
+            code = 1
+            try:
+                code = main(argv)
+            except BaseException:  # noqa: BLE001 - reported through the exit status
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        children.append(pid)
+    failed = 0
+    for pid in children:
+        _, status = os.waitpid(pid, 0)
+        failed += os.waitstatus_to_exitcode(status) != 0
+    return 1 if failed else 0
+
+
 if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--spawn":
+        raise SystemExit(spawn(json.loads(Path(sys.argv[2]).read_text())))
     raise SystemExit(main())
