@@ -7,7 +7,6 @@ import getpass
 import os
 import sys
 
-
 from desktop.cli.common import login_desk, open_db
 from desktop.domain.errors import ValidationError
 

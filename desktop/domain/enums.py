@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Self
 
 
 class LabeledEnum(str, enum.Enum):
     label: str
 
-    def __new__(cls, value: str, label: str) -> "LabeledEnum":
+    def __new__(cls, value: str, label: str) -> Self:
         obj = str.__new__(cls, value)
         obj._value_ = value
         obj.label = label
@@ -24,7 +25,7 @@ class LabeledEnum(str, enum.Enum):
         return self.value
 
     @classmethod
-    def from_label(cls, label: str) -> "LabeledEnum":
+    def from_label(cls, label: str) -> Self:
         for member in cls:
             if member.label == label:
                 return member

@@ -39,7 +39,7 @@ def entry_hash(prev_hash: str, at: dt.datetime, user_id: int | None, username: s
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def append_entries(session: Session, actor: "Actor", entries: list[dict[str, Any]]) -> None:
+def append_entries(session: Session, actor: Actor, entries: list[dict[str, Any]]) -> None:
     if not entries:
         return
     head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()

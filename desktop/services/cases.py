@@ -11,16 +11,42 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.domain import deadlines, workflow
-from desktop.domain.enums import (OPEN_STATUSES, CaseStatus, JointKind, ParticipantKind,
-                                  ParticipationRole, PartySide, RiskKind, Role)
+from desktop.domain.enums import (
+    OPEN_STATUSES,
+    CaseStatus,
+    JointKind,
+    ParticipantKind,
+    ParticipationRole,
+    PartySide,
+    RiskKind,
+    Role,
+)
+from desktop.domain.errors import PermissionDenied
 from desktop.domain.masking import mask_address, mask_id_number, mask_phone
 from desktop.services import dto
 from desktop.services.base import ServiceBase
 from desktop.services.terms import query_ranges
-from desktop.store.models import (Agreement, Attachment, AuditEntry, Case, Committee, Document,
-                                  Extension, FollowUp, JudicialConfirmation, Lookup,
-                                  MediationSession, OralAgreement, Party, Referral, RiskFlag,
-                                  SearchTerm, Signature, Termination, User)
+from desktop.store.models import (
+    Agreement,
+    Attachment,
+    AuditEntry,
+    Case,
+    Committee,
+    Document,
+    Extension,
+    FollowUp,
+    JudicialConfirmation,
+    Lookup,
+    MediationSession,
+    OralAgreement,
+    Party,
+    Referral,
+    RiskFlag,
+    SearchTerm,
+    Signature,
+    Termination,
+    User,
+)
 
 SORT_COLUMNS = {
     "registered_at": Case.registered_at,
@@ -151,15 +177,13 @@ class CaseService(ServiceBase):
     def _allowed(self, case: Case) -> list[str]:
         try:
             self._require_case_editor(case)
-        except Exception:
+        except PermissionDenied:
             return []
         return workflow.allowed_actions(case.status, self.actor.role)
 
     def get(self, case_id: int, *, unmask: bool = False) -> dto.CaseDetail:
         """The whole case. Personal data is masked unless ``unmask`` (audited) is asked for by
         a role that may see it."""
-        from desktop.domain.errors import PermissionDenied
-
         if unmask and not self.actor.may_unmask:
             raise PermissionDenied("您的角色不能查看完整的个人信息。")
         with self._read() as s:

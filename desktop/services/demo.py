@@ -18,8 +18,13 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 
 from desktop.domain import deadlines
-from desktop.domain.enums import (DEFAULT_DISPUTE_TYPES, DEFAULT_SOURCES, REFERRAL_SOURCES,
-                                  JointKind, Role)
+from desktop.domain.enums import (
+    DEFAULT_DISPUTE_TYPES,
+    DEFAULT_SOURCES,
+    REFERRAL_SOURCES,
+    JointKind,
+    Role,
+)
 from desktop.domain.numbering import DEFAULT_PATTERN, format_case_number
 from desktop.domain.validators import credit_code_check_char, resident_id_check_char
 from desktop.services.audit import append_entries
@@ -27,10 +32,24 @@ from desktop.services.base import SYSTEM
 from desktop.services.intake import party_names
 from desktop.services.terms import case_terms
 from desktop.store.db import Database
-from desktop.store.models import (Agreement, Case, Committee, FollowUp, JudicialConfirmation,
-                                  MediationSession, NumberCounter, Obligation, OralAgreement,
-                                  Party, RiskFlag, SearchTerm, SessionParticipant, Setting,
-                                  Termination, User)
+from desktop.store.models import (
+    Agreement,
+    Case,
+    Committee,
+    FollowUp,
+    JudicialConfirmation,
+    MediationSession,
+    NumberCounter,
+    Obligation,
+    OralAgreement,
+    Party,
+    RiskFlag,
+    SearchTerm,
+    SessionParticipant,
+    Setting,
+    Termination,
+    User,
+)
 
 DEMO_PASSWORD = "demo1234"
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢") + ["欧阳", "司马", "诸葛", "上官"]

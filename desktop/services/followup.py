@@ -8,8 +8,14 @@ import datetime as dt
 from sqlalchemy import select
 
 from desktop.domain import deadlines, workflow
-from desktop.domain.enums import (ConfirmationRuling, FollowUpMethod, Performance, RiskKind,
-                                  RiskLevel, Satisfaction)
+from desktop.domain.enums import (
+    ConfirmationRuling,
+    FollowUpMethod,
+    Performance,
+    RiskKind,
+    RiskLevel,
+    Satisfaction,
+)
 from desktop.domain.errors import NotFound, ValidationError
 from desktop.services.base import ServiceBase
 from desktop.services.dto import FollowUpInput, RiskInput

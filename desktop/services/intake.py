@@ -12,18 +12,39 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop.domain import deadlines, workflow
-from desktop.domain.enums import (OPEN_STATUSES, REFERRAL_SOURCES, CaseStatus, IdType, PartyKind,
-                                  PartySide, Role, Sex)
+from desktop.domain.enums import (
+    OPEN_STATUSES,
+    REFERRAL_SOURCES,
+    CaseStatus,
+    IdType,
+    PartyKind,
+    PartySide,
+    Role,
+    Sex,
+)
 from desktop.domain.errors import NotFound, PermissionDenied, ValidationError
 from desktop.domain.masking import mask_id_number, mask_phone
 from desktop.domain.numbering import format_case_number
-from desktop.domain.validators import (validate_credit_code, validate_id_number,
-                                       validate_person_name, validate_phone)
+from desktop.domain.validators import (
+    validate_credit_code,
+    validate_id_number,
+    validate_person_name,
+    validate_phone,
+)
 from desktop.services.base import ServiceBase, Tx
 from desktop.services.dto import CaseDraft, CaseRef, CaseUpdate, DuplicateHit, PartyInput
 from desktop.services.terms import case_terms
-from desktop.store.models import (Case, Committee, Extension, Lookup, NumberCounter, Party,
-                                  Referral, SearchTerm, User)
+from desktop.store.models import (
+    Case,
+    Committee,
+    Extension,
+    Lookup,
+    NumberCounter,
+    Party,
+    Referral,
+    SearchTerm,
+    User,
+)
 
 CASE_LABELS = {
     "title": "案由", "dispute_type": "纠纷类型", "source": "案件来源", "referring_unit": "移送单位",
@@ -238,7 +259,7 @@ class IntakeService(ServiceBase):
         if not reasons:
             return []
         rows = CaseService(self.db, self.actor).rows_by_id(list(reasons))
-        strength = lambda h: (0 if any("身份" in x or "信用" in x for x in h.reasons) else 1)  # noqa: E731
+        strength = lambda h: (0 if any("身份" in x or "信用" in x for x in h.reasons) else 1)
         hits = [DuplicateHit(rows[cid], sorted(set(r))) for cid, r in reasons.items() if cid in rows]
         return sorted(hits, key=strength)
 

@@ -14,8 +14,17 @@ from desktop.domain.errors import NotFound, PermissionDenied, ValidationError
 from desktop.domain.money import format_money
 from desktop.services.base import ServiceBase
 from desktop.services.dto import AgreementInput, OralAgreementInput
-from desktop.store.models import (Agreement, Attachment, Case, MediationSession, Obligation,
-                                  OralAgreement, Party, Signature, Termination)
+from desktop.store.models import (
+    Agreement,
+    Attachment,
+    Case,
+    MediationSession,
+    Obligation,
+    OralAgreement,
+    Party,
+    Signature,
+    Termination,
+)
 
 DEFAULT_REMEDIES = (
     "经调解，双方当事人未能达成调解协议，本委员会依法终止调解。当事人可以依法通过仲裁、"
@@ -77,8 +86,8 @@ class OutcomeService(ServiceBase):
                            payee_party_id=o.payee_party_id, amount=o.amount,
                            manner=o.manner.strip(), deadline=o.deadline)
                 for i, o in enumerate(inp.obligations)]
-            agreement.total_amount = sum((o.amount or Decimal("0") for o in inp.obligations),
-                                         Decimal("0"))
+            agreement.total_amount = sum((o.amount or Decimal(0) for o in inp.obligations),
+                                         Decimal(0))
             s.flush()
             tx.audit("save_agreement", "agreement", agreement.id,
                      f"保存调解协议（{len(inp.obligations)} 项义务，合计 "
@@ -252,4 +261,4 @@ def effective_date(case: Case, agreement: Agreement | None) -> dt.date | None:
     return agreement.effective_on if agreement else case.closed_on
 
 
-__all__ = ["DEFAULT_REMEDIES", "OutcomeService", "NotFound", "Party"]
+__all__ = ["DEFAULT_REMEDIES", "NotFound", "OutcomeService", "Party"]

@@ -7,8 +7,14 @@ import re
 from sqlalchemy import func, select
 
 from desktop.domain import workflow
-from desktop.domain.enums import (PARTICIPANT_JOINT_FLAG, CaseStatus, JointKind, ParticipantKind,
-                                  ParticipationRole, SessionKind)
+from desktop.domain.enums import (
+    PARTICIPANT_JOINT_FLAG,
+    CaseStatus,
+    JointKind,
+    ParticipantKind,
+    ParticipationRole,
+    SessionKind,
+)
 from desktop.domain.errors import NotFound, ValidationError
 from desktop.services.base import ServiceBase
 from desktop.services.dto import SessionInput

@@ -49,8 +49,8 @@ def query_ranges(text: str) -> list[tuple[str, str]]:
         return []
     ranges = [(q, q + "\uffff")]
     digits = q.replace("-", "")
-    if digits.isdigit() or (digits[:-1].isdigit() and digits[-1:] == "x"):
-        if len(digits) >= 4:
-            rev = "~" + digits[::-1]
-            ranges.append((rev, rev + "\uffff"))
+    id_like = digits.isdigit() or (digits[:-1].isdigit() and digits[-1:] == "x")
+    if id_like and len(digits) >= 4:
+        rev = "~" + digits[::-1]
+        ranges.append((rev, rev + "\uffff"))
     return ranges

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
 
 from desktop.domain.enums import Role
@@ -126,7 +127,7 @@ class UserService(ServiceBase):
                 raise PermissionDenied("账号不存在。")
             try:
                 _hasher.verify(user.password_hash, old_password)
-            except Exception:
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
                 raise AuthError("原密码不正确。", field="old_password") from None
             user.password_hash = hash_password(new_password)
             user.must_change_password = False

@@ -117,7 +117,7 @@ class Database:
     # -- opening ---------------------------------------------------------------------------
     @classmethod
     def open(cls, url: str | None = None, *, migrate: bool = True, backup: bool = True,
-             allow_upgrade: bool = True) -> "Database":
+             allow_upgrade: bool = True) -> Database:
         """Open (and on first start create) the database, migrating it to this app's schema.
 
         A backup is taken before any migration of an existing SQLite file. A schema newer

@@ -8,6 +8,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import ResolutionError
+from alembic.util.exc import CommandError
 
 from desktop.domain.errors import DatabaseError
 from desktop.store import paths
@@ -16,25 +18,25 @@ if TYPE_CHECKING:
     from desktop.store.db import Database
 
 
-def alembic_config(db: "Database") -> Config:
+def alembic_config(db: Database) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(paths.migrations_dir()))
     cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
     return cfg
 
 
-def current_revision(db: "Database") -> str | None:
+def current_revision(db: Database) -> str | None:
     with db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def head_revision(db: "Database") -> str:
+def head_revision(db: Database) -> str:
     head = ScriptDirectory.from_config(alembic_config(db)).get_current_head()
     assert head is not None
     return head
 
 
-def schema_state(db: "Database") -> str:
+def schema_state(db: Database) -> str:
     """'current', 'empty', 'older' or 'newer' compared with this app's migrations."""
     cfg = alembic_config(db)
     script = ScriptDirectory.from_config(cfg)
@@ -45,12 +47,12 @@ def schema_state(db: "Database") -> str:
         return "current"
     try:
         script.get_revision(current)
-    except Exception:
+    except (ResolutionError, CommandError):  # a revision this app's scripts do not know: a newer app made it
         return "newer"
     return "older"
 
 
-def upgrade_to_head(db: "Database", *, backup: bool = True, allow_upgrade: bool = True) -> str:
+def upgrade_to_head(db: Database, *, backup: bool = True, allow_upgrade: bool = True) -> str:
     state = schema_state(db)
     if state == "current":
         return state

@@ -274,7 +274,7 @@ class Agreement(Versioned, Base):
     status: Mapped[str] = mapped_column(String(20), default="draft")  # draft/signed/final
     signed_on_paper: Mapped[bool] = mapped_column(Boolean, default=False)
     effective_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    total_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    total_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     obligations: Mapped[list[Obligation]] = relationship(
         order_by="Obligation.seq", cascade="all, delete-orphan")
 

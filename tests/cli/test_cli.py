@@ -18,7 +18,7 @@ from desktop.store.db import Database
 
 def run(args: list[str], env: dict[str, str], check: bool = True, timeout: float = 120,
         ) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([sys.executable, "-m", "desktop", *args], env=env, text=True,
+    proc = subprocess.run([sys.executable, "-m", "desktop", *args], env=env, text=True, check=False,
                           capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
     if check and proc.returncode != 0:
         raise AssertionError(f"exit {proc.returncode}: {proc.stdout}\n{proc.stderr}")
