@@ -48,6 +48,8 @@ from desktop.store.models import (
     User,
 )
 
+BROAD_PROBE = 10_000
+
 SORT_COLUMNS = {
     "registered_at": Case.registered_at,
     "number": Case.number_year.op("*")(100000) + Case.number_seq,  # numeric order of 案号
@@ -91,13 +93,35 @@ class CaseService(ServiceBase):
         return stmt
 
     # -- list ------------------------------------------------------------------------------
-    def _filtered(self, stmt: Select[Any], q: dto.CaseQuery, today: dt.date) -> Select[Any]:
-        conds = []
+    @staticmethod
+    def _term_match(q: dto.CaseQuery) -> Any:
         ranges = query_ranges(q.text)
-        if ranges:
-            term_match = or_(*[and_(SearchTerm.term >= lo, SearchTerm.term < hi)
-                               for lo, hi in ranges])
-            conds.append(Case.id.in_(select(SearchTerm.case_id).where(term_match)))
+        if not ranges:
+            return None
+        return or_(*[and_(SearchTerm.term >= lo, SearchTerm.term < hi) for lo, hi in ranges])
+
+    @staticmethod
+    def _is_broad(s: Session, term_match: Any) -> bool:
+        """Does the text match so many terms that walking cases in list order is cheaper?
+
+        A narrow text (an ID number, a full name) matches a few terms: collect their cases
+        (IN). A broad one ('zh', '王') matches hundreds of thousands: walk the cases in the
+        list's order through its index and check each with EXISTS until the page is full.
+        Probing costs one index range scan of at most BROAD_PROBE entries.
+        """
+        probe = select(SearchTerm.case_id).where(term_match).limit(BROAD_PROBE).subquery()
+        return int(s.scalar(select(func.count()).select_from(probe)) or 0) >= BROAD_PROBE
+
+    def _filtered(self, stmt: Select[Any], q: dto.CaseQuery, today: dt.date,
+                  walk: bool = False) -> Select[Any]:
+        conds = []
+        term_match = self._term_match(q)
+        if term_match is not None:
+            if walk:
+                conds.append(select(SearchTerm.id).where(
+                    SearchTerm.case_id == Case.id, term_match).exists())
+            else:
+                conds.append(Case.id.in_(select(SearchTerm.case_id).where(term_match)))
         if q.statuses:
             conds.append(Case.status.in_(q.statuses))
         if q.dispute_types:
@@ -130,7 +154,9 @@ class CaseService(ServiceBase):
         today = self.today()
         limit = max(1, min(q.limit, 1000))
         with self._read() as s:
-            stmt = self._filtered(self._base(), q, today)
+            term_match = self._term_match(q)
+            walk = term_match is not None and self._is_broad(s, term_match)
+            stmt = self._filtered(self._base(), q, today, walk=walk)
             col = SORT_COLUMNS.get(q.sort_key, Case.registered_at)
             order = [col.desc() if q.sort_desc else col.asc(),
                      Case.id.desc() if q.sort_desc else Case.id.asc()]

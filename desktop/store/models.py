@@ -122,6 +122,7 @@ class Case(Versioned, Base):
         UniqueConstraint("committee_id", "number_year", "number_seq", name="uq_case_number"),
         Index("ix_case_committee_status", "committee_id", "status"),
         Index("ix_case_registered", "committee_id", "registered_at"),
+        Index("ix_case_registered_at", "registered_at"),  # deployment-wide lists
         Index("ix_case_accepted", "committee_id", "accepted_on"),
         Index("ix_case_closed", "committee_id", "closed_on"),
         Index("ix_case_mediator", "mediator_id", "status"),

@@ -144,3 +144,19 @@ def test_search_by_number_name_pinyin_id_tail_and_phone(desks: Desks) -> None:
     assert wang.cases.search(CaseQuery()).total == 2
     assert wang.cases.search(CaseQuery(statuses=["accepted"])).total == 1
     assert wang.cases.search(CaseQuery(text="不存在的人")).total == 0
+
+
+def test_broad_and_narrow_searches_agree(desks: Desks, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The IN-list plan and the walk-in-list-order plan return the same cases."""
+    from desktop.services import cases as cases_mod
+
+    wang = desks["wang"]
+    for surname in "张张张王":
+        wang.intake.register(draft(parties=[PartyInput(surname + "某", phone="13800000000"),
+                                            PartyInput("李四", side="respondent")]))
+    query = CaseQuery(text="张", limit=2)
+    narrow = [r.id for r in wang.cases.search(query).rows]
+    monkeypatch.setattr(cases_mod, "BROAD_PROBE", 1)  # every text counts as broad
+    walked = wang.cases.search(query)
+    assert [r.id for r in walked.rows] == narrow and len(narrow) == 2
+    assert walked.total == 3
