@@ -45,6 +45,7 @@ from desktop.ui.qt import (
 )
 
 KINDS = ("month", "quarter", "year", "range")
+REFRESH_KINDS = {"case", "outcome", "followup", "risk", "confirmation", "sweep", "committee", ""}
 KEY_ROLE = Qt.ItemDataRole.UserRole + 10
 
 
@@ -141,9 +142,16 @@ class ReportsPage(QWidget):
         self.selected_committees: list[int] = []
         self.last_export: str = ""
         self.drill_dialog: DrillDialog | None = None
+        self.committee_actions: list[Any] = []
         self._build()
         self._load_committees()
         self.refresh()
+        ops.changes().changed.connect(self._data_changed)
+
+    def _data_changed(self, kind: str, _ids: list[int]) -> None:
+        """Figures follow the data: refresh when something counted changed and we are shown."""
+        if kind in REFRESH_KINDS and self.isVisible():
+            self.refresh()
 
     # -- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -269,7 +277,7 @@ class ReportsPage(QWidget):
         self._committees_toggled()
 
     def _update_committee_label(self, rows: list[tuple[int, str]] | None = None) -> None:
-        names = [a.text() for a in getattr(self, "committee_actions", []) if a.isChecked()]
+        names = [a.text() for a in self.committee_actions if a.isChecked()]
         if rows is not None and len(rows) == 1:
             names = [rows[0][1]]
         text = "、".join(names) if names else self.tr("全部调委会")
