@@ -156,3 +156,14 @@ def test_ledger_wizard_imports_and_refuses_bad_files(page_for, qtbot, tmp_path) 
     wiz2.back()
     wiz2.mapping_page.combos["parties"].setCurrentIndex(0)
     assert not wiz2.mapping_page.isComplete()
+
+
+def test_refreshes_when_data_changes(page_for, qtbot) -> None:  # type: ignore[no-untyped-def]
+    make, _ids = page_for
+    page = make()
+    page.show()
+    with qtbot.waitSignal(page.report_shown, timeout=10000):
+        ops.notify("outcome", [1])
+    page.hide()
+    with qtbot.assertNotEmitted(page.report_shown, wait=300):
+        ops.notify("case", [1])  # hidden pages do not recompute
