@@ -354,39 +354,45 @@ class CaseService(ServiceBase):
             due_soon = rows(Case.status.in_(open_values), mine, Case.deadline >= today,
                             Case.deadline <= soon)
             overdue = rows(Case.status.in_(open_values), mine, Case.deadline < today)
+            # Each list starts from a small, indexed set (today's sessions, recent closures,
+            # agreements in the window) and looks cases up by key: at a million cases a join
+            # that the planner starts from the case table takes seconds.
             start = dt.datetime.combine(today, dt.time())
-            sess_stmt = (select(Case.id, Case.number, Case.title, MediationSession.started_at,
-                                MediationSession.place)
-                         .join(MediationSession, MediationSession.case_id == Case.id)
-                         .where(MediationSession.started_at >= start,
-                                MediationSession.started_at < start + dt.timedelta(days=1))
-                         .order_by(MediationSession.started_at).limit(limit))
-            if not self.actor.spans_deployment:
-                sess_stmt = sess_stmt.where(Case.committee_id == self.actor.committee_id)
-            today_sessions = [dto.SessionOnDay(*r) for r in s.execute(sess_stmt)]
-            # follow-ups due: succeeded cases whose next visit is due, or never visited and
-            # closed more than 7 days ago
-            last_fu = (select(FollowUp.case_id, func.max(FollowUp.next_due).label("nd"),
-                              func.count(FollowUp.id).label("n"))
-                       .group_by(FollowUp.case_id).subquery())
-            fu_stmt = (base.outerjoin(last_fu, last_fu.c.case_id == Case.id)
-                       .where(Case.status == CaseStatus.SUCCEEDED.value, mine,
-                              or_(and_(last_fu.c.n.is_(None),
-                                       Case.closed_on <= today - dt.timedelta(days=7)),
-                                  last_fu.c.nd <= today))
-                       .order_by(Case.closed_on, Case.id).limit(limit))
-            followups_due = [self._row(r, labels, today) for r in s.execute(fu_stmt)]
+            sessions = s.execute(
+                select(MediationSession.case_id, MediationSession.started_at,
+                       MediationSession.place)
+                .where(MediationSession.started_at >= start,
+                       MediationSession.started_at < start + dt.timedelta(days=1))
+                .order_by(MediationSession.started_at).limit(limit * 4)).all()
+            cases_today = {cid: (number, title) for cid, number, title in s.execute(
+                select(Case.id, Case.number, Case.title).where(
+                    Case.id.in_({r[0] for r in sessions}),
+                    True if self.actor.spans_deployment
+                    else Case.committee_id == self.actor.committee_id))}
+            today_sessions = [dto.SessionOnDay(cid, *cases_today[cid], at, place)
+                              for cid, at, place in sessions if cid in cases_today][:limit]
+            # follow-ups due: closed 7–90 days ago and never visited, or a planned next
+            # visit that has come
+            never_visited = ~select(FollowUp.id).where(FollowUp.case_id == Case.id).exists()
+            fu_new = rows(Case.status == CaseStatus.SUCCEEDED.value, mine, never_visited,
+                          Case.closed_on >= today - dt.timedelta(days=90),
+                          Case.closed_on <= today - dt.timedelta(days=7), order=Case.closed_on)
+            planned = select(FollowUp.case_id).where(
+                FollowUp.next_due >= today - dt.timedelta(days=90), FollowUp.next_due <= today)
+            fu_planned = rows(Case.status == CaseStatus.SUCCEEDED.value, mine,
+                              Case.id.in_(planned), order=Case.closed_on)
+            seen: set[int] = set()
+            followups_due = [r for r in sorted(fu_planned + fu_new,
+                                               key=lambda r: (r.accepted_on or today, r.id))
+                             if not (r.id in seen or seen.add(r.id))][:limit]
             # judicial confirmation windows closing within 7 days, no application yet
             no_conf = ~select(JudicialConfirmation.id).where(
                 JudicialConfirmation.case_id == Case.id).exists()
-            eff = (select(Agreement.case_id, Agreement.effective_on)
-                   .where(Agreement.effective_on.is_not(None)).subquery())
-            conf_stmt = (base.join(eff, eff.c.case_id == Case.id)
-                         .where(Case.status == CaseStatus.SUCCEEDED.value, no_conf,
-                                eff.c.effective_on >= today - dt.timedelta(days=30),
-                                eff.c.effective_on <= today - dt.timedelta(days=23))
-                         .order_by(eff.c.effective_on).limit(limit))
-            confirmation_closing = [self._row(r, labels, today) for r in s.execute(conf_stmt)]
+            in_window = select(Agreement.case_id).where(
+                Agreement.effective_on >= today - dt.timedelta(days=30),
+                Agreement.effective_on <= today - dt.timedelta(days=23))
+            confirmation_closing = rows(Case.status == CaseStatus.SUCCEEDED.value, no_conf,
+                                        Case.id.in_(in_window), order=Case.closed_on)
             risk_stmt = (base.where(Case.risk_level.is_not(None),
                                     Case.status.in_(open_values + [CaseStatus.SUCCEEDED.value]))
                          .order_by(Case.registered_at.desc()).limit(limit))

@@ -274,7 +274,7 @@ class Agreement(Versioned, Base):
     copies: Mapped[int] = mapped_column(Integer, default=3)
     status: Mapped[str] = mapped_column(String(20), default="draft")  # draft/signed/final
     signed_on_paper: Mapped[bool] = mapped_column(Boolean, default=False)
-    effective_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    effective_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True, index=True)
     total_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     obligations: Mapped[list[Obligation]] = relationship(
         order_by="Obligation.seq", cascade="all, delete-orphan")
@@ -377,7 +377,7 @@ class FollowUp(Base):
     findings: Mapped[str] = mapped_column(Text, default="")
     action: Mapped[str] = mapped_column(Text, default="")
     visitor: Mapped[str] = mapped_column(String(40), default="")
-    next_due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    next_due: Mapped[dt.date | None] = mapped_column(Date, nullable=True, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
 
 

@@ -203,3 +203,43 @@ def test_login_lockout_and_password_rules(desks: Desks) -> None:
     with pytest.raises(PermissionDenied):
         desks["zhuren"].users.add("new", "新人", "long-enough-1", "mediator")
     assert desks.db and not auth.bootstrap_needed(db)
+
+
+def test_dashboard_lists(desks: Desks) -> None:
+    """Due soon, overdue, today's sessions, follow-ups due and confirmation windows closing."""
+    from sqlalchemy import update
+
+    from desktop.store.models import Agreement, Case
+
+    wang = desks["wang"]
+    due = accepted(wang)
+    late = accepted(wang)
+    today = dt.date.today()
+    visited = accepted(wang)
+    wang.outcomes.record_oral(visited, OralAgreementInput("当场履行"))
+    closing = accepted(wang)
+    wang.outcomes.save_agreement(closing, AgreementInput("事实", "争议", other_terms="互不追究"))
+    wang.files.add_attachment(closing, "签字页.pdf", b"%PDF-1.4 scan", "signed_scan")
+    wang.outcomes.conclude_written(closing, on_paper=True)
+    with desks.db.write() as s:
+        s.execute(update(Case).where(Case.id == due).values(deadline=today + dt.timedelta(days=2)))
+        s.execute(update(Case).where(Case.id == late).values(deadline=today - dt.timedelta(days=1)))
+        s.execute(update(Case).where(Case.id.in_([visited, closing]))
+                  .values(closed_on=today - dt.timedelta(days=25)))
+        s.execute(update(Agreement).where(Agreement.case_id == closing)
+                  .values(effective_on=today - dt.timedelta(days=25)))
+    joint_session(wang, due)
+    with desks.db.write() as s:
+        from desktop.store.models import MediationSession
+
+        s.execute(update(MediationSession).where(MediationSession.case_id == due)
+                  .values(started_at=dt.datetime.combine(today, dt.time(15, 0))))
+    board = wang.cases.dashboard()
+    assert [r.id for r in board.due_soon] == [due]
+    assert [r.id for r in board.overdue] == [late] and board.overdue[0].due_state == "overdue"
+    assert [x.case_id for x in board.today_sessions] == [due]
+    assert {r.id for r in board.followups_due} == {visited, closing}
+    assert [r.id for r in board.confirmation_closing] == [closing]
+    wang.followups.add(visited, FollowUpInput(today, next_due=today + dt.timedelta(days=30)))
+    assert {r.id for r in wang.cases.dashboard().followups_due} == {closing}
+    assert desks["zhao"].cases.dashboard().today_sessions == []  # another committee
