@@ -1,0 +1,38 @@
+"""`mediationdesk user unlock` / `user reset-password` (administrators only), on a real file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import main as cli
+from desktop.domain.errors import AuthError
+from desktop.services.auth import login
+from desktop.store.db import Database
+from tests.helpers.db import PASSWORDS
+
+
+def test_unlock_and_reset_password(db_file: Path, monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    db = Database.open(f"sqlite:///{db_file}", migrate=False)
+    try:
+        for _ in range(5):
+            with pytest.raises(AuthError):
+                login(db, "li", "wrong-password")
+        with pytest.raises(AuthError, match="锁定"):
+            login(db, "li", PASSWORDS["li"])
+        monkeypatch.setenv("MEDIATIONDESK_PASSWORD", PASSWORDS["zhuren"])
+        assert cli(["user", "unlock", "li", "--db", str(db_file), "--user", "zhuren"]) == 1
+        assert "无权" in capsys.readouterr().err  # a director may not
+        monkeypatch.setenv("MEDIATIONDESK_PASSWORD", PASSWORDS["admin"])
+        assert cli(["user", "unlock", "li", "--db", str(db_file), "--user", "admin"]) == 0
+        assert login(db, "li", PASSWORDS["li"]).username == "li"
+        monkeypatch.setenv("NEW_USER_PASSWORD", "Brand-new-2026")
+        assert cli(["user", "reset-password", "li", "--db", str(db_file), "--user", "admin"]) == 0
+        assert "下次登录须修改密码" in capsys.readouterr().out
+        assert login(db, "li", "Brand-new-2026").username == "li"
+        assert cli(["user", "unlock", "nobody", "--db", str(db_file), "--user", "admin"]) == 1
+        assert cli(["audit", "verify", "--db", str(db_file)]) == 0
+    finally:
+        db.close()
