@@ -95,6 +95,12 @@ def translate_db_error(err: Exception) -> DatabaseError:
             or "server closed the connection" in low or "connection failed" in low
             or "terminating connection" in low or "no route to host" in low):
         return DatabaseError("无法连接局域网数据库服务器，请检查网络和服务器是否开启；您输入的内容没有丢失。")
+    if "append-only" in low:
+        return DatabaseError("审计记录只能追加，不能修改或删除。")
+    if "permission denied" in low or "must be owner" in low:
+        return DatabaseError("数据库账号没有执行该操作的权限（各工作台的账号不能修改数据结构和审计记录）。"
+                             "如需升级数据库，请管理员运行 mediationdesk db upgrade；"
+                             "否则请管理员运行 mediationdesk db init 重新授权。")
     if "unable to open database file" in low or "readonly database" in low:
         return DatabaseError("无法打开数据库文件，请检查文件位置和读写权限。")
     if "malformed" in low or "not a database" in low:

@@ -160,6 +160,10 @@ def test_administrator_migrates_an_older_server_with_the_owners_credentials(
     p = _profile(owner_url, user=app_user)
     ok, msg = test_connection(p, "Desk-pass-2026")
     assert not ok and "较旧" in msg
+    from desktop.domain.errors import DatabaseError
+
+    with pytest.raises(DatabaseError, match="db upgrade"):  # a desk opening it the plain way
+        Database.open(p.url("Desk-pass-2026"))
     with pytest.raises(Exception, match="权限|permission|授权"):  # the desks' role cannot
         profiles.open_profile(p, "Desk-pass-2026", migrate_if_older=True, backup_dir=tmp_path)
     db = profiles.open_profile(p, "Desk-pass-2026", migrate_if_older=True, backup_dir=tmp_path,
