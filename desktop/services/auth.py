@@ -43,7 +43,9 @@ def login(db: Database, username: str, password: str) -> Actor:
 
     now = dt.datetime.now().replace(microsecond=0)
     with db.write() as session:
-        user = session.scalars(select(User).where(User.username == username.strip())).first()
+        # locked: two desks typing the same account's password at once count both failures
+        user = session.scalars(select(User).where(User.username == username.strip())
+                               .with_for_update(key_share=True)).first()
         if user is None:
             raise AuthError("用户名或密码错误。")
         if not user.active:
