@@ -1,0 +1,35 @@
+"""Password guessing from several desks at once on PostgreSQL: every failure is counted (no
+lost update on the counter), the account locks, and no desk sees anything but AuthError."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from desktop.domain.errors import AuthError
+from desktop.services.auth import login
+from desktop.store.db import Database
+from tests.helpers.db import PASSWORDS
+
+
+@pytest.mark.postgres
+def test_concurrent_wrong_passwords_lock_the_account(pg_url: str) -> None:
+    dbs = [Database.open(pg_url, migrate=False) for _ in range(4)]
+    try:
+        def attempt(i: int) -> str:
+            try:
+                login(dbs[i % 4], "wang", f"wrong-{i}")
+            except AuthError as err:
+                return err.message
+            return "logged in?!"
+
+        with ThreadPoolExecutor(4) as pool:
+            messages = list(pool.map(attempt, range(8)))
+        assert all("密码" in m for m in messages), messages
+        assert sum("已锁定" in m for m in messages) >= 1
+        with pytest.raises(AuthError, match="锁定"):
+            login(dbs[0], "wang", PASSWORDS["wang"])
+    finally:
+        for db in dbs:
+            db.close()
