@@ -20,8 +20,9 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from desktop.domain.errors import DatabaseError
+from desktop.domain.errors import ConflictError, DatabaseError
 from desktop.store import paths
 
 DB_FILE_NAME = "mediationdesk.sqlite3"
@@ -199,6 +200,9 @@ class Database:
         except (OperationalError, DBAPIError) as err:
             session.rollback()
             raise translate_db_error(err) from err
+        except StaleDataError as err:  # a versioned row saved by another desk meanwhile
+            session.rollback()
+            raise ConflictError() from err
         except BaseException:
             session.rollback()
             raise
