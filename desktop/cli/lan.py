@@ -12,12 +12,14 @@ row, read-only ``alembic_version`` (desks never migrate a server; ``db upgrade``
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from desktop.domain.errors import ValidationError
+from desktop.domain.errors import DatabaseError, ValidationError
 from desktop.store.server import ensure_database, grant_app_role
 
 
@@ -39,34 +41,34 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--admin-name", default="系统管理员")
     p.add_argument("--admin-password-env", default="MEDIATIONDESK_PASSWORD",
                    help="从该环境变量读取管理员密码（默认 MEDIATIONDESK_PASSWORD），否则提示输入")
-    p.set_defaults(func=run_db_init)
+    p.set_defaults(func=_friendly(run_db_init))
 
     p = dbsub.add_parser("status", parents=[common], help="显示数据库位置、结构版本、记录数与审计链头")
-    p.set_defaults(func=run_db_status)
+    p.set_defaults(func=_friendly(run_db_status))
 
     p = dbsub.add_parser("upgrade", help="升级较旧的服务器数据库（先做便携备份，再升级，再重新授权）")
     p.add_argument("--url", required=True, help="数据库所有者的地址")
     p.add_argument("--app-user", default="mediationdesk")
     p.add_argument("--backup-dir", default=None, help="升级前备份文件的存放目录（默认用户数据目录下 backups）")
-    p.set_defaults(func=run_db_upgrade)
+    p.set_defaults(func=_friendly(run_db_upgrade))
 
     audit = sub.add_parser("audit", help="审计记录").add_subparsers(dest="audit_cmd", metavar="子命令")
     p = audit.add_parser("verify", parents=[common], help="逐条核验审计链，报告第一处断裂")
-    p.set_defaults(func=run_audit_verify)
+    p.set_defaults(func=_friendly(run_audit_verify))
 
     p = sub.add_parser("backup", parents=[common], help="把整个数据库导出为便携备份文件（两种数据库通用）")
     p.add_argument("--out", required=True, help="备份文件路径，如 D:\\备份\\调解台-20261127.mdbackup")
-    p.set_defaults(func=run_backup)
+    p.set_defaults(func=_friendly(run_backup))
 
     p = sub.add_parser("restore", parents=[common],
                        help="把便携备份恢复到一个新建的空数据库，并核对条数和校验值")
     p.add_argument("file", help="备份文件")
-    p.set_defaults(func=run_restore)
+    p.set_defaults(func=_friendly(run_restore))
 
     p = sub.add_parser("migrate-data", help="把全部数据从一个数据库搬到另一个（本机 ⇄ 局域网服务器）")
     p.add_argument("--from", dest="src", required=True, help="源数据库地址")
     p.add_argument("--to", dest="dest", required=True, help="目标数据库地址（须为空数据库）")
-    p.set_defaults(func=run_migrate_data)
+    p.set_defaults(func=_friendly(run_migrate_data))
 
     user = sub.choices.get("user")
     if user is not None and user._subparsers is not None:  # `user` group from desktop.cli.setup
@@ -77,13 +79,37 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("username")
     p.add_argument("--password-env", default="NEW_USER_PASSWORD",
                    help="从该环境变量读取新密码（默认 NEW_USER_PASSWORD），否则提示输入")
-    p.set_defaults(func=run_user_reset)
+    p.set_defaults(func=_friendly(run_user_reset))
     p = usub.add_parser("unlock", parents=[common], help="管理员解锁因连续输错密码被锁定的账号")
     p.add_argument("username")
-    p.set_defaults(func=run_user_unlock)
+    p.set_defaults(func=_friendly(run_user_unlock))
 
 
 # -- helpers ----------------------------------------------------------------------------------
+def _friendly(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Database failures outside a service call (server down, wrong password…) as one Chinese
+    line, like every other user-facing error of the CLI."""
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            return handler(args)
+        except (SQLAlchemyError, OSError) as err:
+            from desktop.store.profiles import explain
+
+            raise DatabaseError(explain(err)) from err
+        except Exception as err:
+            import psycopg
+
+            if isinstance(err, psycopg.Error):
+                from desktop.store.profiles import explain
+
+                raise DatabaseError(explain(err)) from err
+            raise
+    return run
+
+
 def _secret(env: str, prompt: str, *, confirm: bool = True) -> str:
     value = os.environ.get(env)
     if value:

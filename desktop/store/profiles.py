@@ -219,13 +219,13 @@ def explain(err: BaseException, profile: Profile | None = None) -> str:
         return err.message
     text = str(getattr(err, "orig", None) or err)
     low = text.lower()
-    where = f"{profile.host}:{profile.port}" if profile and profile.is_lan else "服务器"
+    where = f" {profile.host}:{profile.port}" if profile and profile.is_lan else ""
     if "password authentication failed" in low or "authentication failed" in low \
             or "no password supplied" in low:
         return "数据库服务器拒绝了用户名或密码，请核对“数据库用户名”和密码。"
     if "does not exist" in low and "database" in low:
-        name = profile.name if profile else ""
-        return f"服务器上没有数据库“{name}”，请管理员先运行 mediationdesk db init。"
+        name = f"数据库“{profile.name}”" if profile else "这个数据库"
+        return f"服务器上没有{name}，请管理员先运行 mediationdesk db init。"
     if "does not exist" in low and "role" in low:
         return "服务器上没有这个数据库用户，请核对“数据库用户名”，或请管理员运行 mediationdesk db init。"
     if "could not translate host name" in low or "name or service not known" in low \
@@ -236,7 +236,7 @@ def explain(err: BaseException, profile: Profile | None = None) -> str:
     if ("connection refused" in low or "could not connect" in low or "timeout" in low
             or "timed out" in low or "no route to host" in low or "connection failed" in low
             or "server closed the connection" in low or "network is unreachable" in low):
-        return f"无法连接数据库服务器 {where}，请检查网络、服务器是否开机以及地址和端口。"
+        return f"无法连接数据库服务器{where}，请检查网络、服务器是否开机以及地址和端口。"
     if "permission denied" in low:
         return "数据库用户权限不足，请管理员运行 mediationdesk db init 重新授权。"
     if isinstance(err, MediationError):

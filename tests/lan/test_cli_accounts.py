@@ -36,3 +36,20 @@ def test_unlock_and_reset_password(db_file: Path, monkeypatch: pytest.MonkeyPatc
         assert cli(["audit", "verify", "--db", str(db_file)]) == 0
     finally:
         db.close()
+
+
+@pytest.mark.postgres
+def test_lan_commands_explain_an_unusable_server_in_one_line(
+        pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy.engine import make_url
+
+    u = make_url(pg_url)
+    refused = u.set(port=1).render_as_string(hide_password=False)
+    wrong = u.set(password="wrong").render_as_string(hide_password=False)
+    missing = u.set(database="no_such_db").render_as_string(hide_password=False)
+    for argv, words in ((["db", "status", "--db", refused], "无法连接"),
+                        (["audit", "verify", "--db", wrong], "用户名或密码"),
+                        (["backup", "--db", missing, "--out", "/dev/null"], "没有这个数据库")):
+        assert cli(argv) == 1
+        err = capsys.readouterr().err
+        assert words in err and "Traceback" not in err, err
