@@ -10,6 +10,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_QUICK_BACKEND", "software")
 
@@ -20,3 +22,16 @@ if _REPO not in sys.path:
 
 # Shared fixtures: the template SQLite database and the throwaway PostgreSQL server.
 pytest_plugins = ["tests.helpers.db", "tests.helpers.pg"]
+
+
+# Python's cycle collector runs in whichever thread happens to allocate. A cycle holding a Qt
+# widget's wrapper collected on an ops worker thread deletes the widget off the GUI thread and
+# crashes the process (seen as a segfault "Garbage-collecting" inside a SQLAlchemy call). As
+# Anki does, cycles are collected on the main thread only: after every test here.
+@pytest.fixture(autouse=True)
+def _collect_cycles_on_the_main_thread():
+    import gc
+
+    gc.disable()
+    yield
+    gc.collect()
