@@ -92,9 +92,24 @@ def apply_theme(app: Any) -> None:
         log.warning("style sheet missing: %s", qss)
 
 
+def collect_garbage_on_the_ui_thread(app: Any, interval_ms: int = 30_000) -> None:
+    """Python's cycle collector runs in whichever thread allocates; a cycle holding a Qt
+    wrapper freed on an ops worker thread deletes a widget off the GUI thread and crashes
+    (seen in the UI tests). As Anki does: no automatic collection, collect on a UI timer."""
+    import gc
+
+    from desktop.ui.qt import QTimer
+
+    gc.disable()
+    timer = QTimer(app)
+    timer.setObjectName("garbageCollector")
+    timer.timeout.connect(gc.collect)
+    timer.start(interval_ms)
+
+
 def create_application(argv: Sequence[str] | None = None) -> Any:
     """The QApplication with everything a screen expects (also used by tests/benches)."""
-    from desktop.ui.qt import QApplication, QIcon
+    from desktop.ui.qt import QApplication, QIcon, QObject
 
     app = QApplication.instance()
     if app is None:
@@ -108,6 +123,8 @@ def create_application(argv: Sequence[str] | None = None) -> Any:
     install_translators(app)
     choose_font(app)
     apply_theme(app)
+    if app.findChild(QObject, "garbageCollector") is None:
+        collect_garbage_on_the_ui_thread(app)
     return app
 
 
