@@ -169,6 +169,8 @@ def open_database(url: str | None) -> Any:
     without loading Alembic; anything unexpected takes the full path."""
     from desktop.store import db as store_db
 
+    if store_db.make_url(store_db.resolve_url(url)).get_backend_name() != "sqlite":
+        return open_lan_database(url)
     head = head_revision()
     if head is not None:
         db = store_db.Database.open(url, migrate=False)
@@ -183,6 +185,27 @@ def open_database(url: str | None) -> Any:
             return db
         db.close()
     return store_db.Database.open(url, migrate=True)
+
+
+def open_lan_database(url: str | None) -> Any:
+    """A desk never creates or migrates a LAN server's schema (its login role may not, and
+    several desks must not race to): anything but the current schema is explained."""
+    from desktop.domain.errors import DatabaseError
+    from desktop.store import migrate
+    from desktop.store.db import Database
+
+    db = Database.open(url, migrate=False)
+    try:
+        state = migrate.schema_state(db)
+    except Exception as err:
+        db.close()
+        from desktop.store.db import translate_db_error
+
+        raise translate_db_error(err) from err
+    if state != "current":
+        db.close()
+        raise DatabaseError(migrate.describe_state(state))
+    return db
 
 
 def _ask_lan_password(profile: dict[str, Any]) -> str | None:
@@ -221,13 +244,19 @@ def _database_settings() -> None:
 def check_connection(url: str) -> str:
     """Open, check and close a database without migrating it: the settings page's
     "测试连接". Returns a Chinese description; raises MediationError."""
-    from desktop.domain.errors import MediationError
+    from desktop.domain.errors import DatabaseError, MediationError
+    from desktop.store import migrate
     from desktop.store.db import Database, translate_db_error
 
     db = Database.open(url or None, migrate=False)
     try:
         with db.engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
+        state = migrate.schema_state(db)
+        if state == "empty" and db.is_sqlite:
+            return f"{db.describe()}（新数据库，首次打开时自动创建）"
+        if state != "current" and not (state == "older" and db.is_sqlite):
+            raise DatabaseError(migrate.describe_state(state))
         return str(db.describe())
     except MediationError:
         raise

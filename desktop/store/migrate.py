@@ -52,6 +52,16 @@ def schema_state(db: Database) -> str:
     return "older"
 
 
+def describe_state(state: str, where: str = "") -> str:
+    """What a schema state means for the person at the desk (and what to do)."""
+    return {
+        "current": f"连接成功：{where}，数据库结构为最新版本。",
+        "empty": "已连接服务器，但数据库尚未初始化，请管理员先运行 mediationdesk db init。",
+        "older": "数据库结构版本较旧，需要管理员升级后才能使用（升级前会先自动备份）。",
+        "newer": "该数据库由更新版本的调解台创建，本程序无法使用，请先升级本机的调解台；数据库未做任何改动。",
+    }[state]
+
+
 def upgrade_to_head(db: Database, *, backup: bool = True, allow_upgrade: bool = True) -> str:
     state = schema_state(db)
     if state == "current":

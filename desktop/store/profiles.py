@@ -247,12 +247,9 @@ def explain(err: BaseException, profile: Profile | None = None) -> str:
 
 
 def _schema_message(state: str, profile: Profile) -> str:
-    return {
-        "current": f"连接成功：{profile.describe()}，数据库结构为最新版本。",
-        "empty": "已连接服务器，但数据库尚未初始化，请管理员先运行 mediationdesk db init。",
-        "older": "数据库结构版本较旧，需要管理员升级后才能使用（升级前会先自动备份）。",
-        "newer": "该数据库由更新版本的调解台创建，本程序无法使用，请先升级本机的调解台；数据库未做任何改动。",
-    }[state]
+    from desktop.store.migrate import describe_state
+
+    return describe_state(state, profile.describe())
 
 
 def probe(profile: Profile, password: str | None = None) -> str:
