@@ -6,8 +6,15 @@ transaction, checks the caller's permission, and writes the audit log.
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from desktop.services.base import SYSTEM, Actor
 from desktop.store.db import Database
+
+if TYPE_CHECKING:
+    from desktop.services.documents import DocumentService
+    from desktop.services.reports import ReportService
 
 
 class Desk:
@@ -38,6 +45,19 @@ class Desk:
         self.committees = CommitteeService(db, actor)
         self.lookups = LookupService(db, actor)
         self.audit = AuditService(db, actor)
+
+    # documents and reports pull in ReportLab/openpyxl: built on first use, not at login
+    @cached_property
+    def documents(self) -> DocumentService:
+        from desktop.services.documents import DocumentService
+
+        return DocumentService(self.db, self.actor)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from desktop.services.reports import ReportService
+
+        return ReportService(self.db, self.actor)
 
     # shorthands the GUI uses for workflow buttons
     def archive(self, case_id: int, reason: str = "") -> None:
