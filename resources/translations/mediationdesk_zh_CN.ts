@@ -530,12 +530,20 @@
         <translation>行号</translation>
     </message>
     <message>
+        <source>正在检查全部 {n} 行数据，请稍候…</source>
+        <translation>正在检查全部 {n} 行数据，请稍候…</translation>
+    </message>
+    <message>
         <source>共 {n} 行数据，全部检查通过（其中文件内重复 {d} 行将只导入一次；跳过空行 {b} 行）。点击“导入”写入。</source>
         <translation>共 {n} 行数据，全部检查通过（其中文件内重复 {d} 行将只导入一次；跳过空行 {b} 行）。点击“导入”写入。</translation>
     </message>
     <message>
         <source>发现 {n} 处问题，不能导入：</source>
         <translation>发现 {n} 处问题，不能导入：</translation>
+    </message>
+    <message>
+        <source>正在检查台账数据…</source>
+        <translation>正在检查台账数据…</translation>
     </message>
 </context>
 <context>
@@ -894,6 +902,10 @@
     <message>
         <source>表格文件 (*.xlsx *.csv);;所有文件 (*)</source>
         <translation>表格文件 (*.xlsx *.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>正在读取台账文件…</source>
+        <translation>正在读取台账文件…</translation>
     </message>
 </context>
 <context>
