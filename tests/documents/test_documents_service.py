@@ -9,9 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from decimal import Decimal
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from desktop.documents.sample import signature_png
 from desktop.documents.verify import verify_pdf
@@ -20,33 +18,8 @@ from desktop.services.documents import DocumentService
 from desktop.services.dto import AgreementInput, ObligationInput
 from tests.documents.conftest import flat
 from tests.helpers.db import PASSWORDS, Desks
+from tests.helpers.keyring import MemoryKeyring
 from tests.services.test_case_life import accepted, joint_session
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def ring() -> MemoryKeyring:
-    before = keyring.get_keyring()
-    r = MemoryKeyring()
-    keyring.set_keyring(r)
-    yield r  # type: ignore[misc]
-    keyring.set_keyring(before)
 
 
 def concluded_case(desks: Desks) -> int:
@@ -67,12 +40,12 @@ def concluded_case(desks: Desks) -> int:
     return cid
 
 
-def test_sealed_final_is_recorded_and_verifies(desks: Desks, ring: MemoryKeyring,
+def test_sealed_final_is_recorded_and_verifies(desks: Desks, memory_keyring: MemoryKeyring,
                                                tmp_path) -> None:  # type: ignore[no-untyped-def]
     cid = concluded_case(desks)
     director = DocumentService(desks.db, desks.actor("zhuren"))
     ca_pem = director.create_seal_key()
-    assert "BEGIN CERTIFICATE" in ca_pem and len(ring.store) == 1
+    assert "BEGIN CERTIFICATE" in ca_pem and len(memory_keyring.store) == 1
     wang = DocumentService(desks.db, desks.actor("wang"))
     issued = wang.issue(cid, "agreement", final=True)
     assert issued.final and issued.sha256 == hashlib.sha256(issued.data).hexdigest()
@@ -96,7 +69,7 @@ def test_sealed_final_is_recorded_and_verifies(desks: Desks, ring: MemoryKeyring
     assert full and full in text
 
 
-def test_final_needs_a_seal_key_and_drafts_do_not(desks: Desks, ring: MemoryKeyring) -> None:
+def test_final_needs_a_seal_key_and_drafts_do_not(desks: Desks, memory_keyring: MemoryKeyring) -> None:
     cid = concluded_case(desks)
     wang = DocumentService(desks.db, desks.actor("wang"))
     with pytest.raises(ValidationError, match="电子印章"):
@@ -150,7 +123,7 @@ def test_cli_document_and_verify(desks: Desks, db_file, tmp_path, monkeypatch,
     assert bad.returncode != 0 and "【未通过】" in bad.stdout
 
 
-def test_service_verify_and_missing_glyphs(desks: Desks, ring: MemoryKeyring) -> None:
+def test_service_verify_and_missing_glyphs(desks: Desks, memory_keyring: MemoryKeyring) -> None:
     cid = concluded_case(desks)
     DocumentService(desks.db, desks.actor("zhuren")).create_seal_key()
     wang = DocumentService(desks.db, desks.actor("wang"))

@@ -127,24 +127,9 @@ def test_report_format_lists_every_check():
 
 def test_keyring_states(monkeypatch):
     import keyring
-    from keyring.backend import KeyringBackend
     from keyring.backends import fail
 
-    class MemoryKeyring(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-
-        def __init__(self):
-            super().__init__()
-            self.store: dict[tuple[str, str], str] = {}
-
-        def get_password(self, service, username):
-            return self.store.get((service, username))
-
-        def set_password(self, service, username, password):
-            self.store[(service, username)] = password
-
-        def delete_password(self, service, username):
-            self.store.pop((service, username), None)
+    from tests.helpers.keyring import MemoryKeyring
 
     previous = keyring.get_keyring()
     try:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from sqlalchemy import func, select
 
 from desktop.services.audit import verify_chain
@@ -26,32 +25,7 @@ def desk_seconds(default: float) -> float:
     return float(os.environ.get("LAN_DESK_SECONDS", default))
 
 
-class MemoryKeyring(KeyringBackend):
-    """An in-memory keyring backend (TOOLCHAIN.md: tests never touch a real one)."""
 
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring() -> MemoryKeyring:
-    before = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring  # type: ignore[misc]
-    keyring.set_keyring(before)
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import keyring
-import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from desktop.app import check_connection
@@ -13,32 +11,6 @@ from desktop.ui import ops
 from desktop.ui.settings import DatabaseProfile, SettingsPage
 from desktop.ui.settings_store import settings
 from tests.helpers.qtinput import type_text
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():
-    old = keyring.get_keyring()
-    kr = MemoryKeyring()
-    keyring.set_keyring(kr)
-    yield kr
-    keyring.set_keyring(old)
 
 
 def _tabs(page):
