@@ -15,6 +15,10 @@
         <source>请填写原因。</source>
         <translation>请填写原因。</translation>
     </message>
+    <message>
+        <source>保存</source>
+        <translation>保存</translation>
+    </message>
 </context>
 <context>
     <name>AgreementDraft</name>
@@ -1029,14 +1033,6 @@
         <source>下次回访</source>
         <translation>下次回访</translation>
     </message>
-    <message>
-        <source>保存</source>
-        <translation>保存</translation>
-    </message>
-    <message>
-        <source>取消</source>
-        <translation>取消</translation>
-    </message>
 </context>
 <context>
     <name>FollowUpTab</name>
@@ -1842,14 +1838,6 @@
         <translation>当事人信息</translation>
     </message>
     <message>
-        <source>保存</source>
-        <translation>保存</translation>
-    </message>
-    <message>
-        <source>取消</source>
-        <translation>取消</translation>
-    </message>
-    <message>
         <source>新当事人</source>
         <translation>新当事人</translation>
     </message>
@@ -2330,14 +2318,6 @@
         <source>措施</source>
         <translation>措施</translation>
     </message>
-    <message>
-        <source>保存</source>
-        <translation>保存</translation>
-    </message>
-    <message>
-        <source>取消</source>
-        <translation>取消</translation>
-    </message>
 </context>
 <context>
     <name>RisksTab</name>
@@ -2511,10 +2491,6 @@
     <message>
         <source>保存记录 (Ctrl+S)</source>
         <translation>保存记录 (Ctrl+S)</translation>
-    </message>
-    <message>
-        <source>取消</source>
-        <translation>取消</translation>
     </message>
 </context>
 <context>

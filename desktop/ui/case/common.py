@@ -94,6 +94,17 @@ class ReasonDialog(QDialog):
         return self.text.toPlainText().strip()
 
 
+def save_cancel_buttons(dialog: QDialog, save_text: str = "") -> QDialogButtonBox:
+    """The Save/Cancel row every case dialog ends with, wired to accept/reject."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                               | QDialogButtonBox.StandardButton.Cancel, dialog)
+    buttons.button(QDialogButtonBox.StandardButton.Save).setText(save_text or tr("保存"))
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 def ask_reason(parent: QWidget, title: str, prompt: str, on_ok: Callable[[ReasonDialog], None],
                extra: Sequence[tuple[str, QWidget]] = (), text: str = "") -> ReasonDialog:
     dialog = ReasonDialog(parent, title, prompt, extra, text)

@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING
 
 from desktop.domain.enums import ConfirmationRuling, FollowUpMethod, Performance, Satisfaction
 from desktop.services.dto import CaseDetail, FollowUpInput
-from desktop.ui.case.common import fill_table, fmt_date, make_table, sentences
+from desktop.ui.case.common import fill_table, fmt_date, make_table, save_cancel_buttons, sentences
 from desktop.ui.qt import (
     QCheckBox,
     QComboBox,
     QDate,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -91,12 +90,7 @@ class FollowUpDialog(QDialog):
         form.addRow(self.tr("处理措施"), self.action)
         form.addRow(self.tr("回访人"), self.visitor)
         form.addRow(self.tr("下次回访"), nxt)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self)
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addLayout(form)

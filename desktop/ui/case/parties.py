@@ -6,11 +6,16 @@ from typing import TYPE_CHECKING
 
 from desktop.domain.enums import REFERRAL_SOURCES
 from desktop.services.dto import CaseDetail, CaseUpdate, PartyInput, PartyView
-from desktop.ui.case.common import fill_table, fmt_date, make_table, selected_id
+from desktop.ui.case.common import (
+    fill_table,
+    fmt_date,
+    make_table,
+    save_cancel_buttons,
+    selected_id,
+)
 from desktop.ui.party import PartyEditor
 from desktop.ui.qt import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -50,12 +55,7 @@ class PartyDialog(QDialog):
         self.resize(1000, 380)
         self.editor = PartyEditor(self)
         self.editor.remove_button.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self)
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addWidget(self.editor)

@@ -7,12 +7,18 @@ from typing import TYPE_CHECKING
 
 from desktop.domain.enums import RiskKind, RiskLevel
 from desktop.services.dto import CaseDetail, RiskInput
-from desktop.ui.case.common import fill_table, fmt_date, make_table, selected_id, sentences
+from desktop.ui.case.common import (
+    fill_table,
+    fmt_date,
+    make_table,
+    save_cancel_buttons,
+    selected_id,
+    sentences,
+)
 from desktop.ui.case.followup import combo
 from desktop.ui.qt import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -54,12 +60,7 @@ class RiskDialog(QDialog):
         form.addRow(self.tr("情况"), self.description)
         form.addRow(self.tr("措施"), self.measures)
         form.addRow("", self.police)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

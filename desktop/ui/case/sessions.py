@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.domain.enums import ParticipantKind, ParticipationRole, SessionKind
 from desktop.services.dto import CaseDetail, ParticipantInput, SessionInput, SessionView
-from desktop.ui.case.common import fill_table, fmt_date, make_table, selected_id
+from desktop.ui.case.common import (
+    fill_table,
+    fmt_date,
+    make_table,
+    save_cancel_buttons,
+    selected_id,
+)
 from desktop.ui.case.drafts import DraftBanner, FormDraft
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
@@ -22,7 +28,6 @@ from desktop.ui.qt import (
     QDateTime,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -243,13 +248,7 @@ class SessionDialog(QDialog):
         form.addRow(self.tr("调解结果"), self.result)
         form.addRow("", self.agreed)
         form.addRow(self.tr("记录人"), self.recorder)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(
-            self.tr("保存记录 (Ctrl+S)"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = save_cancel_buttons(self, self.tr("保存记录 (Ctrl+S)"))
         QShortcut(QKeySequence.StandardKey.Save, self, self.accept)
         for line in (self.place, self.recorder):
             line.textEdited.connect(self.changed)
