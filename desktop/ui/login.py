@@ -219,7 +219,26 @@ def _describe(db: Any) -> str:
         return ""
 
 
-class FirstRunDialog(QDialog):
+class _InlineErrorDialog(QDialog):
+    """A form dialog whose service errors show in its own red label (``self.error``) and
+    re-enable its submit button (``self.ok``), instead of the app-wide error box."""
+
+    ok: Any
+    error: Any
+
+    def _failed(self, err: BaseException) -> bool:
+        self.ok.setEnabled(True)
+        if isinstance(err, MediationError):
+            self._show(err.message)
+            return True
+        return False
+
+    def _show(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+
+class FirstRunDialog(_InlineErrorDialog):
     """First start: the committee and its first administrator, in one small form."""
 
     def __init__(self, db: Any, parent: QWidget | None = None) -> None:
@@ -287,16 +306,6 @@ class FirstRunDialog(QDialog):
         (ops.Op(self, lambda: auth.first_run(self.db, **kwargs), label=self.tr("正在创建…"))
          .success(lambda _r: self.accept()).failure(self._failed).run())
 
-    def _failed(self, err: BaseException) -> bool:
-        self.ok.setEnabled(True)
-        if isinstance(err, MediationError):
-            self._show(err.message)
-            return True
-        return False
-
-    def _show(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
 
     def focus_field(self, name: str) -> None:
         widget = {"committee_name": self.committee, "short_name": self.short_name,
@@ -306,7 +315,7 @@ class FirstRunDialog(QDialog):
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
-class ChangePasswordDialog(QDialog):
+class ChangePasswordDialog(_InlineErrorDialog):
     """修改密码: asked right after login when an administrator set or reset the password
     (``must_change_password``), and from the sidebar at any time."""
 
@@ -362,16 +371,6 @@ class ChangePasswordDialog(QDialog):
          .changes("user", [getattr(self.desk.actor, "user_id", 0)])
          .success(lambda _r: self.accept()).failure(self._failed).run())
 
-    def _failed(self, err: BaseException) -> bool:
-        self.ok.setEnabled(True)
-        if isinstance(err, MediationError):
-            self._show(err.message)
-            return True
-        return False
-
-    def _show(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
 
 
 def must_change_password(desk: Any) -> bool:
