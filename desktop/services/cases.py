@@ -347,9 +347,11 @@ class CaseService(ServiceBase):
                 stmt = base.where(*conds).order_by(order, Case.id).limit(limit)
                 return [self._row(r, labels, today) for r in s.execute(stmt)]
 
-            mine = (Case.mediator_id == self.actor.user_id) if self.actor.role == Role.MEDIATOR \
-                else True
-            my_open = rows(Case.status.in_(open_values), mine,
+            # 我的未结案件 is the user's own, whatever the role; the deadline, follow-up and risk
+            # cards are the committee's for a director or administrator, who supervise them.
+            assigned = Case.mediator_id == self.actor.user_id
+            mine = assigned if self.actor.role == Role.MEDIATOR else True
+            my_open = rows(Case.status.in_(open_values), assigned,
                            order=Case.registered_at.desc())
             due_soon = rows(Case.status.in_(open_values), mine, Case.deadline >= today,
                             Case.deadline <= soon)

@@ -18,6 +18,7 @@ from desktop.domain.dates import format_date
 from desktop.domain.enums import OPEN_STATUSES, CaseStatus
 from desktop.services.dto import CasePage, CaseQuery, CaseRow
 from desktop.ui import ops
+from desktop.ui.dashboard import unaccepted_label
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
@@ -36,6 +37,7 @@ from desktop.ui.qt import (
     QObject,
     QPersistentModelIndex,
     QPushButton,
+    QStackedWidget,
     Qt,
     QTableView,
     QTimer,
@@ -80,12 +82,12 @@ def search_text(typed: str) -> str:
     return "" if len(text) < 2 and text.isascii() else text
 
 
-def display_row(row: CaseRow, unaccepted: str) -> tuple[str, ...]:
+def display_row(row: CaseRow) -> tuple[str, ...]:
     out = []
     for attr, _h, _s, _w in COLUMNS:
         value = getattr(row, attr)
         if attr == "number":
-            out.append(value or unaccepted.format(id=row.id))
+            out.append(value or unaccepted_label(row))
         elif isinstance(value, (dt.date, dt.datetime)):
             out.append(format_date(value))
         else:
@@ -184,13 +186,12 @@ class CaseTableModel(QAbstractTableModel):
     def _load(self, offset: int) -> None:
         q = dataclasses.replace(self.query, offset=offset)
         self._set_loading(True)
-        unaccepted = self.tr("（未受理）登记 #{id}")
         search = self.desk.cases.search
 
         def fetch() -> tuple[CasePage, list[tuple[str, ...]]]:
             page = search(q)
             # Cell texts are formatted here, in the worker, so painting never formats.
-            return page, [display_row(r, unaccepted) for r in page.rows]
+            return page, [display_row(r) for r in page.rows]
 
         self.pages.submit(fetch, self._page, self._failed)
 
@@ -253,6 +254,10 @@ class CaseListPage(QWidget):
         title = QLabel(self.tr("案件"), objectName="pageTitle")
         self.count_label = QLabel("", objectName="pageHint")
         self.status_label = QLabel("", objectName="pageHint")
+        # Which committees the list covers is always on screen: a user who spans several
+        # committees must never wonder why a case the dashboard shows is not found.
+        self.scope_label = QLabel("", objectName="scopeLabel")
+        self.scope_label.setProperty("class", "pageHint")
         self.search = QLineEdit(objectName="searchBox")
         self.search.setPlaceholderText(self.tr(
             "搜索：案号、当事人姓名、拼音首字母（如 zsf）、证件号后 4 位以上、电话"))
@@ -298,6 +303,7 @@ class CaseListPage(QWidget):
         for w in (self.committee, self.status, self.dispute, self.source, self.mediator,
                   self.joint):
             w.currentIndexChanged.connect(self.apply_now)
+        self.committee.currentIndexChanged.connect(self._show_scope)
         self.use_dates.toggled.connect(self.apply_now)
         self.date_from.dateChanged.connect(self.apply_now)
         self.date_to.dateChanged.connect(self.apply_now)
@@ -326,10 +332,35 @@ class CaseListPage(QWidget):
         self.view.activated.connect(lambda idx: self.open_case.emit(self.model.case_id(idx.row())))
         self.view.doubleClicked.connect(lambda idx: None)  # activated already covers it
 
+        # Shown instead of the table when nothing matches: why, and how to widen.
+        self.empty_text = QLabel("", objectName="emptyText")
+        self.empty_text.setWordWrap(True)
+        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.widen_filters = QPushButton(self.tr("清除筛选和搜索"), objectName="widenFilters")
+        self.widen_filters.clicked.connect(self.clear_filters)
+        self.widen_scope = QPushButton(self.tr("在全部调委会中查找"), objectName="widenScope")
+        self.widen_scope.clicked.connect(lambda: self.committee.setCurrentIndex(0))
+        empty = QWidget(objectName="emptyPanel")
+        empty_col = QVBoxLayout(empty)
+        empty_col.addStretch(1)
+        empty_col.addWidget(self.empty_text)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.widen_filters)
+        buttons.addWidget(self.widen_scope)
+        buttons.addStretch(1)
+        empty_col.addLayout(buttons)
+        empty_col.addStretch(2)
+        self.stack = QStackedWidget(objectName="caseStack")
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(empty)
+
         head = QHBoxLayout()
         head.addWidget(title)
         head.addSpacing(12)
         head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
+        head.addSpacing(12)
+        head.addWidget(self.scope_label, 0, Qt.AlignmentFlag.AlignBottom)
         head.addStretch(1)
         head.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignBottom)
         search_row = QHBoxLayout()
@@ -351,7 +382,7 @@ class CaseListPage(QWidget):
         layout.addLayout(head)
         layout.addLayout(search_row)
         layout.addLayout(filters)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.stack, 1)
 
         self.model.total_known.connect(self._show_total)
         self.model.page_loaded.connect(self._show_loaded)
@@ -375,8 +406,7 @@ class CaseListPage(QWidget):
                 users = list(desk.users.mediators())
             except Exception:  # noqa: BLE001 - a mediator may not list users: no filter then
                 users = None
-            committees = (list(desk.committees.list())
-                          if getattr(desk.actor, "spans_deployment", False) else [])
+            committees = list(desk.committees.list())
             return types, sources, users, committees
 
         ops.LatestQuery(self).submit(fetch, self._fill_lookups, on_error=self._lookups_failed)
@@ -389,6 +419,7 @@ class CaseListPage(QWidget):
     def _fill_lookups(self, data: tuple[list[Any], list[Any], list[Any] | None, list[Any]]
                       ) -> None:
         types, sources, users, committees = data
+        self.committee_names = [c.name for c in committees]
         if not self.committee.isHidden():
             self.committee.blockSignals(True)
             for c in committees:
@@ -412,6 +443,52 @@ class CaseListPage(QWidget):
                     self.mediator.addItem(u.display_name, u.id)
             self.mediator.blockSignals(False)
         self.lookups_ready = True
+        self._show_scope()
+
+    def scope_text(self) -> str:
+        """The committees the list covers, in words."""
+        if not self.committee.isHidden():
+            if self.committee.currentData() is None:
+                n = self.committee.count() - 1
+                return self.tr("范围：全部调委会（{n} 个）").format(n=n)
+            return self.tr("范围：{name}").format(name=self.committee.currentText())
+        names = getattr(self, "committee_names", [])
+        return self.tr("范围：{name}").format(name="、".join(names)) if names else ""
+
+    def _show_scope(self, *_args: Any) -> None:
+        self.scope_label.setText(self.scope_text())
+
+    def active_filters(self) -> list[str]:
+        """The conditions narrowing the list now, as the user would name them."""
+        out = []
+        for box, what in ((self.status, self.tr("状态")), (self.dispute, self.tr("纠纷类型")),
+                          (self.source, self.tr("来源")), (self.mediator, self.tr("调解员")),
+                          (self.joint, self.tr("联合调解"))):
+            if box.currentIndex() > 0 and not box.isHidden():
+                out.append(self.tr("{what}“{value}”").format(what=what, value=box.currentText()))
+        if self.use_dates.isChecked():
+            out.append(self.tr("登记日期 {a} 至 {b}").format(
+                a=format_date(self.date_from.date().toPython()),
+                b=format_date(self.date_to.date().toPython())))
+        if self.search.text().strip():
+            out.append(self.tr("搜索“{text}”").format(text=self.search.text().strip()))
+        return out
+
+    def _show_empty(self, empty: bool) -> None:
+        if not empty:
+            self.stack.setCurrentIndex(0)
+            return
+        filters = self.active_filters()
+        lines = [self.tr("没有找到符合条件的案件。"), self.scope_text() + self.tr("。")]
+        if filters:
+            lines.append(self.tr("已用的条件：{f}。").format(f="、".join(filters)))
+        narrower_scope = not self.committee.isHidden() and self.committee.currentData() is not None
+        if narrower_scope:
+            lines.append(self.tr("其他调委会的案件不在此范围内。"))
+        self.empty_text.setText("\n".join(lines))
+        self.widen_filters.setVisible(bool(filters))
+        self.widen_scope.setVisible(narrower_scope)
+        self.stack.setCurrentIndex(1)
 
     def current_query(self) -> CaseQuery:
         joint = self.joint.currentData()
@@ -485,6 +562,7 @@ class CaseListPage(QWidget):
 
     def _show_total(self, total: int) -> None:
         self.count_label.setText(self.tr("共 {n} 件").format(n=f"{total:,}"))
+        self._show_empty(total == 0)
 
     def _show_loaded(self, loaded: int) -> None:
         if loaded >= MAX_ROWS:

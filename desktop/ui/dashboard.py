@@ -55,8 +55,16 @@ class Line:
     alert: bool = False
 
 
+def unaccepted_label(row: Any) -> str:
+    """What stands where a case number will be: an unaccepted case is named by the day it was
+    registered, never by its internal row id."""
+    when = row.registered_at
+    day = translate("dashboard", "{m}月{d}日").format(m=when.month, d=when.day) if when else ""
+    return translate("dashboard", "未受理（{day}登记）").format(day=day)
+
+
 def case_line(row: Any) -> Line:
-    number = row.number or translate("dashboard", "登记 #{id}（未受理）").format(id=row.id)
+    number = row.number or unaccepted_label(row)
     main = "  ·  ".join(p for p in (row.party_names or row.title, row.dispute_type_label) if p)
     sub = "  ·  ".join(p for p in (number, row.status_label, row.mediator_name) if p)
     badge, alert = "", False
@@ -140,8 +148,9 @@ class Card(QFrame):
         self.list.setItemDelegate(LineDelegate(self.list))
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setMouseTracking(True)
+        # One click opens the case (as a link would); Enter does the same from the keyboard.
+        self.list.itemClicked.connect(self._activated)
         self.list.itemActivated.connect(self._activated)
-        self.list.itemDoubleClicked.connect(self._activated)
         # Until the first answer arrives the card says it is loading, not "nothing due".
         self.empty = QLabel(translate("dashboard", "正在加载…"), objectName="cardEmpty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

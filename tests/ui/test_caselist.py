@@ -28,7 +28,7 @@ def _settled(qtbot, page):
 
 def test_first_page_newest_first(page):
     numbers = [page.model.index(r, 0).data() for r in range(5)]
-    assert numbers[0].startswith("（未受理）")
+    assert numbers[0].startswith("未受理（") and "登记）" in numbers[0]
     assert page.count_label.text() == "共 5 件"
 
 
@@ -128,3 +128,55 @@ def test_keyboard_alone_finds_and_opens_a_case(qtbot, page):
     with qtbot.waitSignal(page.open_case, timeout=2000) as sig:
         qtbot.keyClick(page.view, Qt.Key.Key_Return)
     assert sig.args == [page.model.case_id(0)]
+
+
+# -- scope: which committees the list covers, and an empty result that says why ------------
+
+def test_scope_is_named(page):
+    assert page.scope_label.text() == "范围：青山街道人民调解委员会"
+    assert not page.committee.isHidden()  # an administrator may choose 全部调委会
+
+
+def test_empty_result_says_why_and_widens_to_all_committees(qtbot, page):
+    from desktop.services.dto import CaseDraft, PartyInput
+
+    other = page.desk.committees.add("河西镇人民调解委员会", "河")
+    page.desk.intake.register(CaseDraft(
+        parties=[PartyInput("杨兰", side="applicant"), PartyInput("孔明", side="respondent")],
+        dispute_type="neighbor", source="party_apply", committee_id=other.id,
+        facts="杨兰与孔明因排水发生纠纷。"))
+    type_text(page.search, "杨兰")
+    _settled(qtbot, page)
+    qtbot.waitUntil(lambda: page.model.total == 0 and page.stack.currentIndex() == 1,
+                    timeout=10000)
+    text = page.empty_text.text()
+    assert "没有找到符合条件的案件" in text
+    assert "青山街道人民调解委员会" in text and "搜索“杨兰”" in text
+    assert page.widen_scope.isVisibleTo(page) and page.widen_filters.isVisibleTo(page)
+    # the combo learned of the new committee only at its next load: reload the lookups
+    page.committee.addItem(other.name, other.id)
+    qtbot.mouseClick(page.widen_scope, Qt.MouseButton.LeftButton)
+    _settled(qtbot, page)
+    qtbot.waitUntil(lambda: page.model.total == 1, timeout=10000)
+    assert page.stack.currentIndex() == 0
+    assert page.scope_label.text() == "范围：全部调委会（2 个）"
+    assert "杨兰" in page.model.index(0, 1).data()
+
+
+def test_empty_result_without_filters_offers_no_clearing(qtbot, ui_app, ui_mediator_desk):
+    p = CaseListPage(ui_mediator_desk)
+    qtbot.addWidget(p)
+    p.show()
+    qtbot.waitUntil(lambda: p.lookups_ready and p.model.total is not None, timeout=10000)
+    assert p.committee.isHidden()  # a mediator works in their own committee only
+    assert p.scope_label.text() == "范围：青山街道人民调解委员会"
+    p.status.setCurrentIndex(p.status.findText("已归档"))
+    _settled(qtbot, p)
+    qtbot.waitUntil(lambda: p.model.total == 0, timeout=10000)
+    assert p.stack.currentIndex() == 1
+    assert "状态“已归档”" in p.empty_text.text()
+    assert p.widen_filters.isVisibleTo(p) and not p.widen_scope.isVisibleTo(p)
+    qtbot.mouseClick(p.widen_filters, Qt.MouseButton.LeftButton)
+    _settled(qtbot, p)
+    qtbot.waitUntil(lambda: (p.model.total or 0) > 0, timeout=10000)
+    assert p.stack.currentIndex() == 0

@@ -76,3 +76,31 @@ def test_cards_say_loading_until_the_answer(qtbot, ui_app, ui_mediator_desk):
     gate.set()
     qtbot.waitUntil(lambda: page.data is not None, timeout=10000)
     assert page.cards["today_sessions"].empty.text() == "今天没有安排调解"
+
+
+def test_one_click_opens_and_admin_sees_only_own_cases_as_mine(qtbot, ui_app, ui_admin_desk):
+    page = DashboardPage(ui_admin_desk)
+    qtbot.addWidget(page)
+    page.resize(1100, 700)
+    page.show()
+    qtbot.waitUntil(lambda: page.data is not None, timeout=10000)
+    # the five seeded cases are the mediator's: none is the administrator's own
+    assert page.cards["my_open"].count.text() == "0"
+    assert page.cards["my_open"].empty.isVisible()
+    deadlines = page.cards["deadlines"].list  # the committee's deadlines, supervised
+    assert deadlines.count() == 1
+    rect = deadlines.visualItemRect(deadlines.item(0))
+    with qtbot.waitSignal(page.open_case, timeout=2000) as sig:
+        qtbot.mouseClick(deadlines.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert sig.args == [deadlines.item(0).data(Qt.ItemDataRole.UserRole)]
+
+
+def test_unaccepted_case_is_named_by_its_registration_day(qtbot, ui_app, ui_mediator_desk):
+    page = DashboardPage(ui_mediator_desk)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.data is not None, timeout=10000)
+    subs = [page.cards["my_open"].list.item(i).data(Qt.ItemDataRole.UserRole + 1)
+            for i in range(page.cards["my_open"].list.count())]
+    unaccepted = [s for s in subs if "未受理" in s]
+    assert len(unaccepted) == 2
+    assert all("#" not in s and "登记）" in s for s in unaccepted)
