@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from desktop.domain.dates import format_date, format_datetime
 from desktop.reports.period import Period
 
 CENT = Decimal("0.01")
@@ -171,8 +172,8 @@ class Report:
     @property
     def range_text(self) -> str:
         p = self.period
-        return (f"统计期间：{p.start:%Y年%m月%d日} 至 {p.end:%Y年%m月%d日}　"
-                f"制表时间：{self.generated_at:%Y年%m月%d日 %H:%M}")
+        return (f"统计期间：{format_date(p.start)} 至 {format_date(p.end)}　"
+                f"制表时间：{format_datetime(self.generated_at)}")
 
 
 def definitions(report: Report | None = None) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from desktop.domain import deadlines, workflow
+from desktop.domain.dates import format_date
 from desktop.domain.enums import (
     ConfirmationRuling,
     FollowUpMethod,
@@ -74,7 +75,7 @@ class ConfirmationService(ServiceBase):
             last = deadlines.confirmation_deadline(effective)
             if filed_on > last:
                 raise ValidationError(
-                    f"已超过申请期限：应自协议生效之日起 30 日内（即 {last:%Y年%m月%d日} 前）共同申请。",
+                    f"已超过申请期限：应自协议生效之日起 30 日内（即 {format_date(last)} 前）共同申请。",
                     field="filed_on")
             if filed_on < effective:
                 raise ValidationError("申请日期不能早于协议生效日期。", field="filed_on")

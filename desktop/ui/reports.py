@@ -33,7 +33,6 @@ from desktop.ui.qt import (
     QPainter,
     QPushButton,
     QSpinBox,
-    QSplitter,
     Qt,
     QTableWidget,
     QTableWidgetItem,
@@ -211,17 +210,17 @@ class ReportsPage(QWidget):
             hl.addWidget(w)
         lay.addWidget(head)
 
-        # tables above, the two charts side by side below (the tables are wide)
-        split = QSplitter(Qt.Orientation.Vertical)
+        # The tables and the charts each get the whole height (a page of its own): with the 15
+        # dispute types a chart squeezed under the tables elides its labels on a 768-pixel
+        # screen.
+        self.views = QTabWidget(objectName="reportViews")
+        self.views.setDocumentMode(True)
         self.tabs = QTabWidget(objectName="reportTabs")
-        split.addWidget(self.tabs)
+        self.views.addTab(self.tabs, self.tr("统计表"))
         self.chart_holder = QWidget(objectName="chartHolder")
         QHBoxLayout(self.chart_holder).setContentsMargins(0, 0, 0, 0)
-        self.chart_holder.setMinimumHeight(220)
-        split.addWidget(self.chart_holder)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        lay.addWidget(split, 1)
+        self.views.addTab(self.chart_holder, self.tr("统计图"))
+        lay.addWidget(self.views, 1)
         self.hint = QLabel(self.tr("提示：双击表格中的数字，可查看其对应的案件清单。"))
         self.hint.setStyleSheet("color: #666;")
         lay.addWidget(self.hint)
@@ -369,25 +368,24 @@ class ReportsPage(QWidget):
                 if r.counts["accepted"] or r.counts["succeeded"]]
         chart = charts.QChart()
         chart.setTitle(self.tr("按纠纷类型：受理与调解成功（件）"))
+        # Horizontal bars: the type names stand in full on the left, one per line, however
+        # many types the committee's list has; the first type is drawn at the top.
+        rows = list(reversed(rows))
         accepted = charts.QBarSet(self.tr("受理"))
         succeeded = charts.QBarSet(self.tr("调解成功"))
         accepted.append([float(r.counts["accepted"]) for r in rows])
         succeeded.append([float(r.counts["succeeded"]) for r in rows])
-        series = charts.QBarSeries()
+        series = charts.QHorizontalBarSeries()
         series.append(accepted)
         series.append(succeeded)
         chart.addSeries(series)
         cats = charts.QBarCategoryAxis()
         cats.append([r.label for r in rows] or [self.tr("（无数据）")])
-        chart.addAxis(cats, Qt.AlignmentFlag.AlignBottom)
+        cats.setTruncateLabels(False)  # Qt elides to "婚…" by default, whatever the room
+        chart.addAxis(cats, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(cats)
-        values = charts.QValueAxis()
-        top = max([r.counts["accepted"] for r in rows] + [r.counts["succeeded"] for r in rows]
-                  + [1])
-        values.setRange(0, float(top))
-        values.setLabelFormat("%d")
-        values.applyNiceNumbers()
-        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        values = self._count_axis(charts, [r.counts["accepted"] for r in rows])
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(values)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         view = charts.QChartView(chart)
@@ -411,13 +409,11 @@ class ReportsPage(QWidget):
         chart.addSeries(suc)
         cats = charts.QCategoryAxis()
         for i, t in enumerate(report.trend):
-            cats.append(str(t.period.start.month), float(i))
-        cats.setRange(0, float(len(report.trend) - 1))
+            cats.append(self.tr("{m}月").format(m=t.period.start.month), float(i))
+        cats.setRange(0, float(max(len(report.trend) - 1, 1)))
+        cats.setTruncateLabels(False)
         cats.setLabelsPosition(charts.QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
-        values = charts.QValueAxis()
-        values.setRange(0, float(max([t.accepted for t in report.trend] + [1])))
-        values.setLabelFormat("%d")
-        values.applyNiceNumbers()
+        values = self._count_axis(charts, [t.accepted for t in report.trend])
         chart.addAxis(cats, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         for s in (acc, suc):
@@ -428,6 +424,23 @@ class ReportsPage(QWidget):
         view.setObjectName("trendChart")
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
         return view
+
+    @staticmethod
+    def _count_axis(charts: Any, counts: list[int]) -> Any:
+        """A count axis that always shows whole numbers: a round top with one tick per step,
+        so Qt never has to elide a label (it drew "…" on a short axis with a free range)."""
+        top = max([*counts, 1])
+        step = 1
+        while top / step > 8:
+            step *= 2 if str(step)[0] in "15" else 2.5 if str(step)[0] == "2" else 2
+        step = int(step)
+        ticks = -(-top // step)  # ceil
+        axis = charts.QValueAxis()
+        axis.setRange(0, float(ticks * step))
+        axis.setTickCount(ticks + 1)
+        axis.setLabelFormat("%d")
+        axis.setTruncateLabels(False)
+        return axis
 
     # -- drill-down ------------------------------------------------------------------------
     def drill_target(self, key: str, row: int, col: int) -> tuple[str, str, str] | None:

@@ -7,6 +7,7 @@ import pytest
 from desktop.reports.period import Period
 from desktop.services import Desk
 from desktop.ui import ops
+from desktop.ui.qt import Qt
 from tests.reports.ledgers import sweep_rows, write_xlsx
 
 NOV = Period.parse("2026-11")
@@ -171,3 +172,57 @@ def test_refreshes_when_data_changes(page_for, qtbot) -> None:  # type: ignore[n
     page.hide()
     with qtbot.assertNotEmitted(page.report_shown, wait=300):
         ops.notify("case", [1])  # hidden pages do not recompute
+
+
+def test_charts_read_with_all_15_types_at_1366x768(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """With the 15 real dispute types no category label is elided and the count axes show
+    numbers (they showed "婚…/生…" and "…" when the chart sat under the tables)."""
+    import datetime as dt
+
+    from desktop.services import auth
+    from desktop.services.demo import ensure_demo_accounts, generate
+    from desktop.store.db import Database
+    from desktop.ui.qt import QFontMetrics, QtCharts
+    from desktop.ui.reports import ReportsPage
+
+    db = Database.open(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    try:
+        user, password = ensure_demo_accounts(db)
+        generate(db, 2500, months=12, today=dt.date(2026, 11, 30))
+        page = ReportsPage(Desk(db, auth.login(db, user, password)))
+        qtbot.addWidget(page)
+        page.resize(1366 - 180, 768 - 90)  # the page beside the sidebar, under the title bar
+        page.show()
+        ops.wait_idle(10000)
+        qtbot.waitUntil(lambda: page.report is not None, timeout=20000)
+        show(qtbot, page, Period.parse("2026-10"))
+        page.views.setCurrentWidget(page.chart_holder)
+        qtbot.waitUntil(lambda: page.chart.plotArea().height() > 0, timeout=5000)
+        cats = page.chart.axes(Qt.Orientation.Vertical)[0]
+        labels = list(cats.categories())
+        assert len(labels) == 15
+        assert not cats.truncateLabels()  # Qt's default elides whatever the room
+        # every type name fits in the room left of the plot area, with the axis' own font
+        room = page.chart.plotArea().left() - page.chart.geometry().left()
+        widest = max(QFontMetrics(cats.labelsFont()).horizontalAdvance(t) for t in labels)
+        assert widest < room
+        # 15 groups of two bars need at least a readable line each
+        assert page.chart.plotArea().height() / 15 >= QFontMetrics(cats.labelsFont()).height()
+        values = page.chart.axes(Qt.Orientation.Horizontal)[0]
+        assert values.labelFormat() == "%d" and values.tickCount() >= 2
+        assert not values.truncateLabels()
+        top = max(r.counts["accepted"] for r in page.report.breakdown("dispute_type").rows)
+        assert values.max() >= top and values.max() % (values.tickCount() - 1) == 0
+        trend = next(v for v in page.chart_holder.findChildren(QtCharts.QChartView)
+                 if v.objectName() == "trendChart").chart()
+        months = trend.axes(Qt.Orientation.Horizontal)[0].categoriesLabels()
+        assert months[-1] == "10月" and len(months) == 12
+        assert not trend.axes(Qt.Orientation.Horizontal)[0].truncateLabels()
+        trend_values = trend.axes(Qt.Orientation.Vertical)[0]
+        assert trend_values.labelFormat() == "%d" and trend_values.tickCount() >= 2
+    finally:
+        ops.wait_idle(10000)
+        db.close()
+
+
+
