@@ -509,3 +509,23 @@ def test_a_session_record_being_written_is_never_lost(qtbot, desks):
     qtbot.waitUntil(lambda: ops.wait_idle(50) and len(win.detail.sessions) == 1, timeout=5000)
     assert win.detail.sessions[0].content == "双方各自陈述，申请人情绪激动。"
     assert desk.drafts.load(key) is None
+
+
+def _background(widget) -> tuple[int, int, int]:
+    img = widget.grab().toImage()
+    c = img.pixelColor(img.width() - 6, img.height() // 2)
+    return c.red(), c.green(), c.blue()
+
+
+def test_read_only_text_of_a_signed_agreement_does_not_look_editable(qtbot, ui_app, desks):
+    ref = register(desks["wang"])
+    editable_win = open_window(qtbot, desks["wang"],
+                               desks["wang"].intake.accept(ref.id, ref.version).id)
+    editable = editable_win.parties_tab.facts
+    assert not editable.isReadOnly() and _background(editable) == (255, 255, 255)
+    win = open_window(qtbot, desks["wang"], succeeded_case(desks["wang"]))
+    win.tabs.setCurrentWidget(win.outcome_tab)
+    facts = win.outcome_tab.agreement.facts
+    qtbot.waitUntil(facts.isVisible, timeout=5000)
+    assert facts.isReadOnly()
+    assert _background(facts) == (0xf1, 0xf3, 0xf5)  # the style sheet's read-only grey

@@ -94,6 +94,16 @@ class ReasonDialog(QDialog):
         return self.text.toPlainText().strip()
 
 
+def set_read_only(widgets: Sequence[Any], read_only: bool) -> None:
+    """Make text fields read-only (or editable again) and restyle them at once: the style
+    sheet's [readOnly="true"] look is only recomputed when the widget is re-polished."""
+    for w in widgets:
+        if w.isReadOnly() != read_only:
+            w.setReadOnly(read_only)
+            w.style().unpolish(w)
+            w.style().polish(w)
+
+
 def save_cancel_buttons(dialog: QDialog, save_text: str = "") -> QDialogButtonBox:
     """The Save/Cancel row every case dialog ends with, wired to accept/reject."""
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save

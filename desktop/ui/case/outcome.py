@@ -16,7 +16,7 @@ from desktop.services.dto import (
     OralAgreementInput,
     SignatureView,
 )
-from desktop.ui.case.common import fill_table, fmt_date, make_table
+from desktop.ui.case.common import fill_table, fmt_date, make_table, set_read_only
 from desktop.ui.case.documents import show_document
 from desktop.ui.case.drafts import DraftBanner, agreement_draft
 from desktop.ui.case.obligations import ObligationsTable
@@ -214,9 +214,8 @@ class AgreementEditor(QWidget):
             self.draft.offer()
         if not editable:
             self.banner.hide()
-        for edit in (self.facts, self.disputed, self.responsibilities, self.other_terms):
-            edit.setReadOnly(not editable)
-        self.manner.setReadOnly(not editable)
+        set_read_only((self.facts, self.disputed, self.responsibilities, self.other_terms,
+                       self.manner), not editable)
         self.deadline.setEnabled(editable)
         self.obligations.setEnabled(editable)
         self.save_button.setVisible(editable)

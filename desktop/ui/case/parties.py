@@ -12,6 +12,7 @@ from desktop.ui.case.common import (
     make_table,
     save_cancel_buttons,
     selected_id,
+    set_read_only,
 )
 from desktop.ui.party import PartyEditor
 from desktop.ui.qt import (
@@ -162,10 +163,8 @@ class PartiesTab(QWidget):
         referral = detail.source in REFERRAL_SOURCES or bool(detail.referring_unit)
         for widget in (*self.referral_rows, self.referring_unit, self.referral_ref):
             widget.setVisible(referral)
-        for widget in (self.title, self.referring_unit, self.referral_ref):
-            widget.setReadOnly(not editable)
-        for text in (self.facts, self.requests):
-            text.setReadOnly(not editable)
+        set_read_only((self.title, self.referring_unit, self.referral_ref, self.facts,
+                       self.requests), not editable)
         self.save_button.setVisible(editable)
         self.add_button.setVisible(editable)
         self.edit_button.setVisible(editable)
