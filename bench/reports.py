@@ -114,6 +114,7 @@ def ledger_file(rows: int) -> Path:
     from openpyxl import Workbook
 
     path = REPO / "bench" / "out" / f"ledger-{rows}.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         return path
     wb = Workbook()
@@ -191,6 +192,7 @@ def main() -> int:
     ap.add_argument("-n", type=int, default=5, help="timed repetitions (after one warm-up)")
     ap.add_argument("--ledger-rows", type=int, default=10000)
     args = ap.parse_args()
+    (REPO / "bench" / "out").mkdir(parents=True, exist_ok=True)  # results and the ledger file
     if args.load_pg:
         load_pg(args.sqlite, args.pg)
     period = Period.parse(args.month) if args.month else None

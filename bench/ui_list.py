@@ -33,6 +33,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def ensure_db(path: Path, cases: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         return
     from desktop.services import demo
