@@ -273,7 +273,10 @@ def cell_date(cell: Any, label: str) -> dt.date:
         if 20000 < cell < 80000:  # an Excel serial date that lost its format
             return dt.date(1899, 12, 30) + dt.timedelta(days=int(cell))
         return parse_date(str(int(cell)), field=label)
-    return parse_date(str(cell), field=label)
+    text = str(cell).strip()
+    # "2026-11-02 09:12" / "2026-11-02T09:12:00": work orders carry the time of the call
+    m = re.fullmatch(r"(\S+)[ T]\d{1,2}:\d{2}(:\d{2})?", text)
+    return parse_date(m.group(1) if m else text, field=label)
 
 
 def type_index(types: Sequence[tuple[str, str]]) -> dict[str, str]:
