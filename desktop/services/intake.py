@@ -196,11 +196,24 @@ class IntakeService(ServiceBase):
                                   errors=errors)
 
     def insert_case(self, tx: Tx, draft: CaseDraft, *, summary: str = "") -> Case:
-        """Write a checked draft as a registered case inside ``tx`` (one import writes many
-        in one transaction); ``summary`` replaces the audit line's wording."""
+        """Write a checked draft as a registered case inside ``tx``; ``summary`` replaces the
+        audit line's wording."""
         s = tx.session
         _check_lookup(s, "dispute_type", draft.dispute_type, "dispute_type", "纠纷类型")
         _check_lookup(s, "source", draft.source, "source", "案件来源")
+        case = self.new_case(tx, draft)
+        s.add(case)
+        s.flush()
+        refresh_terms(s, case)
+        self.audit_registered(tx, case, draft, summary)
+        s.flush()
+        return case
+
+    def new_case(self, tx: Tx, draft: CaseDraft) -> Case:
+        """The case row (with its parties) for a checked draft whose type and source are known
+        to exist; not yet added to the session, so an import can add many at once. The audit
+        line is written once the case has its id (``audit_registered``)."""
+        s = tx.session
         committee_id = draft.committee_id or self.actor.committee_id
         if committee_id is None or s.get(Committee, committee_id) is None:
             raise ValidationError("请选择受理的调委会。", field="committee_id")
@@ -220,14 +233,13 @@ class IntakeService(ServiceBase):
             created_by=self.actor.user_id or None, party_names=party_names(draft.parties),
         )
         case.parties = [Party(**_party_row(p, i)) for i, p in enumerate(draft.parties)]  # type: ignore[arg-type]
-        s.add(case)
-        s.flush()
-        refresh_terms(s, case)
+        return case
+
+    @staticmethod
+    def audit_registered(tx: Tx, case: Case, draft: CaseDraft, summary: str = "") -> None:
         tx.audit("register", "case", case.id, summary or f"登记纠纷：{case.title}", case_id=case.id,
                  parties=[p.name for p in draft.parties], dispute_type=draft.dispute_type,
                  source=draft.source)
-        s.flush()
-        return case
 
     def find_duplicates(self, parties: Sequence[PartyInput],
                         exclude_case_id: int | None = None) -> list[DuplicateHit]:

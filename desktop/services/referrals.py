@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 
 from desktop.domain.dates import format_date
 from desktop.domain.enums import OPEN_STATUSES, CaseStatus
@@ -32,15 +32,18 @@ from desktop.services.base import ServiceBase
 from desktop.services.dto import CaseDraft, PartyInput
 from desktop.services.intake import IntakeService
 from desktop.services.sheets import Problem, Sheet, show
+from desktop.services.terms import case_terms
 from desktop.store.models import (
     Agreement,
     Case,
+    Committee,
     ExternalRef,
     Lookup,
     Obligation,
     OralAgreement,
     Party,
     Referral,
+    SearchTerm,
     Termination,
     User,
 )
@@ -319,15 +322,37 @@ class ReferralService(ServiceBase):
                 tx.session.rollback()
                 tx.entries.clear()
                 return result
-            for n, c in enumerate(fresh, start=1):
+            # One flush for all the cases and their parties, then the search terms and the
+            # work-order numbers as two executemany inserts: 10,000 rows in seconds.
+            cases = []
+            # held here so the session's (weak) identity map answers each case's committee
+            # check without a query
+            committee = s.get(Committee, committee_id or self.actor.committee_id or 0)
+            for c in fresh:
                 c.draft.committee_id = committee_id
-                case = intake.insert_case(
-                    tx, c.draft, summary=f"从{label}导入登记：{c.draft.parties[0].name}等（工单号 {c.ref}）")
+                case = intake.new_case(tx, c.draft)
                 case.registered_at = dt.datetime.combine(c.received_on, dt.time(9, 0))
-                s.add(ExternalRef(source=source, ref=c.ref, case_id=case.id, batch=batch))
+                cases.append(case)
+            s.add_all(cases)
+            s.flush()
+            terms, refs_rows = [], []
+            for n, (c, case) in enumerate(zip(fresh, cases, strict=True), start=1):
+                intake.audit_registered(
+                    tx, case, c.draft,
+                    f"从{label}导入登记：{c.draft.parties[0].name}等（工单号 {c.ref}）")
+                terms += [{"case_id": case.id, "term": t} for t in sorted(case_terms(
+                    None, None, None, [(p.name, p.id_number, p.phone, p.credit_code)
+                                       for p in c.draft.parties]))]
+                refs_rows.append({"source": source, "ref": c.ref, "case_id": case.id,
+                                  "batch": batch, "imported_at": dt.datetime.now()})
                 result.case_ids.append(case.id)
-                if progress and n % 200 == 0:
+                if progress and n % 500 == 0:
                     progress(n, len(fresh))
+            if terms:
+                s.execute(insert(SearchTerm), terms)
+            if refs_rows:
+                s.execute(insert(ExternalRef), refs_rows)
+            del committee
             result.new = len(fresh)
             tx.audit("import_referrals", "case", None,
                      f"导入{label}工单：新登记 {result.new} 件，此前已导入 {result.already} 件",
