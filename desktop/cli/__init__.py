@@ -23,6 +23,7 @@ COMMAND_MODULES: list[str] = [
     "desktop.cli.lan",
     "desktop.cli.documents",
     "desktop.cli.reports",
+    "desktop.cli.exchange",
 ]
 
 

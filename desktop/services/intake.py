@@ -164,8 +164,19 @@ def next_case_number(session: Session, committee: Committee, year: int, *, postg
 class IntakeService(ServiceBase):
     # -- registering -----------------------------------------------------------------------
     def register(self, draft: CaseDraft) -> CaseRef:
+        self._check_registrar()
+        self.check_draft(draft)
+        with self._write() as tx:
+            case = self.insert_case(tx, draft)
+            return CaseRef(case.id, case.version, None, case.status)
+
+    def _check_registrar(self) -> None:
         if self.actor.role not in (Role.MEDIATOR, Role.DIRECTOR, Role.ADMIN):
             raise PermissionDenied("只读账号不能登记案件。")
+
+    @staticmethod
+    def check_draft(draft: CaseDraft) -> None:
+        """Every rule a registration must meet that needs no database; raises with all errors."""
         errors: dict[str, str] = {}
         if len(draft.parties) < 2:
             errors["parties"] = "纠纷至少有两方当事人，请补全。"
@@ -183,37 +194,52 @@ class IntakeService(ServiceBase):
         if errors:
             raise ValidationError(next(iter(errors.values())), field=next(iter(errors)),
                                   errors=errors)
-        with self._write() as tx:
-            s = tx.session
-            _check_lookup(s, "dispute_type", draft.dispute_type, "dispute_type", "纠纷类型")
-            _check_lookup(s, "source", draft.source, "source", "案件来源")
-            committee_id = draft.committee_id or self.actor.committee_id
-            if committee_id is None or s.get(Committee, committee_id) is None:
-                raise ValidationError("请选择受理的调委会。", field="committee_id")
-            if committee_id != self.actor.committee_id and not self.actor.spans_deployment:
-                raise PermissionDenied("不能为其他调委会登记案件。")
-            mediator_id = draft.mediator_id
-            if mediator_id is None and self.actor.role == Role.MEDIATOR:
-                mediator_id = self.actor.user_id
-            case = Case(
-                committee_id=committee_id, status=CaseStatus.REGISTERED.value,
-                title=draft.title.strip() or f"{party_names(draft.parties)}纠纷"[:200],
-                dispute_type=draft.dispute_type, source=draft.source,
-                referring_unit=draft.referring_unit.strip(), referral_ref=draft.referral_ref.strip(),
-                facts=draft.facts.strip(), requests=draft.requests.strip(),
-                amount_claimed=draft.amount_claimed, mediator_id=mediator_id,
-                party_count=len(draft.parties), people_involved=draft.people_involved or len(draft.parties),
-                created_by=self.actor.user_id or None, party_names=party_names(draft.parties),
-            )
-            case.parties = [Party(**_party_row(p, i)) for i, p in enumerate(draft.parties)]  # type: ignore[arg-type]
-            s.add(case)
-            s.flush()
-            refresh_terms(s, case)
-            tx.audit("register", "case", case.id, f"登记纠纷：{case.title}", case_id=case.id,
-                     parties=[p.name for p in draft.parties], dispute_type=draft.dispute_type,
-                     source=draft.source)
-            s.flush()
-            return CaseRef(case.id, case.version, None, case.status)
+
+    def insert_case(self, tx: Tx, draft: CaseDraft, *, summary: str = "") -> Case:
+        """Write a checked draft as a registered case inside ``tx``; ``summary`` replaces the
+        audit line's wording."""
+        s = tx.session
+        _check_lookup(s, "dispute_type", draft.dispute_type, "dispute_type", "纠纷类型")
+        _check_lookup(s, "source", draft.source, "source", "案件来源")
+        case = self.new_case(tx, draft)
+        s.add(case)
+        s.flush()
+        refresh_terms(s, case)
+        self.audit_registered(tx, case, draft, summary)
+        s.flush()
+        return case
+
+    def new_case(self, tx: Tx, draft: CaseDraft) -> Case:
+        """The case row (with its parties) for a checked draft whose type and source are known
+        to exist; not yet added to the session, so an import can add many at once. The audit
+        line is written once the case has its id (``audit_registered``)."""
+        s = tx.session
+        committee_id = draft.committee_id or self.actor.committee_id
+        if committee_id is None or s.get(Committee, committee_id) is None:
+            raise ValidationError("请选择受理的调委会。", field="committee_id")
+        if committee_id != self.actor.committee_id and not self.actor.spans_deployment:
+            raise PermissionDenied("不能为其他调委会登记案件。")
+        mediator_id = draft.mediator_id
+        if mediator_id is None and self.actor.role == Role.MEDIATOR:
+            mediator_id = self.actor.user_id
+        case = Case(
+            committee_id=committee_id, status=CaseStatus.REGISTERED.value,
+            title=draft.title.strip() or f"{party_names(draft.parties)}纠纷"[:200],
+            dispute_type=draft.dispute_type, source=draft.source,
+            referring_unit=draft.referring_unit.strip(), referral_ref=draft.referral_ref.strip(),
+            facts=draft.facts.strip(), requests=draft.requests.strip(),
+            amount_claimed=draft.amount_claimed, mediator_id=mediator_id,
+            party_count=len(draft.parties), people_involved=draft.people_involved or len(draft.parties),
+            created_by=self.actor.user_id or None, party_names=party_names(draft.parties),
+        )
+        case.parties = [Party(**_party_row(p, i)) for i, p in enumerate(draft.parties)]  # type: ignore[arg-type]
+        return case
+
+    @staticmethod
+    def audit_registered(tx: Tx, case: Case, draft: CaseDraft, summary: str = "") -> None:
+        tx.audit("register", "case", case.id, summary or f"登记纠纷：{case.title}", case_id=case.id,
+                 parties=[p.name for p in draft.parties], dispute_type=draft.dispute_type,
+                 source=draft.source)
 
     def find_duplicates(self, parties: Sequence[PartyInput],
                         exclude_case_id: int | None = None) -> list[DuplicateHit]:

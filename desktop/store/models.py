@@ -540,3 +540,31 @@ class Setting(Base):
     __tablename__ = "app_setting"
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ExternalRef(Base):
+    """A case's number in the system that referred it (12345 工单号, 派出所移送编号, court 案号):
+    the identity of an imported work order, so importing the same list twice adds nothing."""
+
+    __tablename__ = "external_ref"
+    __table_args__ = (UniqueConstraint("source", "ref", name="uq_external_ref"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    ref: Mapped[str] = mapped_column(String(100))
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"),
+                                         index=True)
+    batch: Mapped[str] = mapped_column(String(64), default="")
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+
+
+class ExportMark(Versioned, Base):
+    """The watermark of incremental exports to a named target (e.g. the county server):
+    ``--changed`` sends the cases with an audited change after ``last_audit_id``."""
+
+    __tablename__ = "export_mark"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target: Mapped[str] = mapped_column(String(80), unique=True)
+    exported_until: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_audit_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
