@@ -22,6 +22,7 @@ from desktop.ui.qt import (
     QHBoxLayout,
     QIcon,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QStackedWidget,
@@ -304,11 +305,12 @@ class FirstRunDialog(_InlineErrorDialog):
         col2.setContentsMargins(0, 0, 0, 0)
         col2.setSpacing(10)
         col2.addWidget(QLabel(self.tr("第 2 步，共 2 步：调解委员会电子印章"), objectName="stepTitle"))
+        # explicit line breaks: word-wrapped labels under-report their height in a dialog
+        # layout, and the rows below then overlap
         intro = QLabel(self.tr(
-            "正式调解协议书等文书加盖调委会电子印章，他人可凭此核验文书未被改动。"
-            "可以现在设置，也可以跳过，稍后在 设置→电子印章 中设置（未设置前不能生成正式文书）。"),
+            "正式文书加盖电子印章后，他人可核验其出自本调委会且未被改动。\n可以跳过，"
+            "稍后在 设置→电子印章 中设置（设置前不能生成正式文书）。"),
             objectName="pageHint")
-        intro.setWordWrap(True)
         col2.addWidget(intro)
         self.seal_form = SealSetupForm(step2)
         col2.addWidget(self.seal_form)
@@ -326,8 +328,10 @@ class FirstRunDialog(_InlineErrorDialog):
         self.seal_button.clicked.connect(self.submit_seal)
         self.seal_button.hide()
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
-        layout.setSpacing(12)
+        # never smaller than its rows need: on a 768-pixel screen rows must not overlap
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        layout.setContentsMargins(28, 20, 28, 16)
+        layout.setSpacing(10)
         layout.addWidget(_brand(self.tr("首次使用：请建立调解委员会、管理员账号和电子印章")))
         layout.addWidget(self.steps, 1)
         layout.addWidget(self.error)

@@ -36,7 +36,7 @@ from desktop.ui.qt import (
     QWidget,
 )
 
-RULE = "至少 8 位，须包含字母、数字、符号中的至少两类；盖章时用它打开证书。"
+RULE = "至少 8 位，须包含字母、数字、符号中的至少两类。"
 
 
 def start_folder() -> str:
@@ -44,7 +44,8 @@ def start_folder() -> str:
         QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
 
 
-def seal_preview(label: QLabel, data: bytes | None, size: int = 96) -> None:
+def seal_preview(label: QLabel, data: bytes | None, size: int = 0) -> None:
+    size = size or label.width() - 8
     pix = QPixmap()
     if data and pix.loadFromData(data):
         label.setPixmap(pix.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
@@ -85,7 +86,7 @@ class SealSetupForm(QWidget):
         self.p12_label.setPlaceholderText(self.tr("未选择证书文件"))
         self.p12_button = QPushButton(self.tr("选择证书文件…"), objectName="pickP12")
         self.p12_button.clicked.connect(self.pick_pkcs12)
-        self.preview = preview_label()
+        self.preview = preview_label(size=84)
         self.image_button = QPushButton(self.tr("选择印章图片…"), objectName="pickSealImage")
         self.image_button.clicked.connect(self.pick_image)
         self.pw1 = QLineEdit(objectName="sealPassword1")
@@ -95,7 +96,6 @@ class SealSetupForm(QWidget):
         self.pw1_label = QLabel(self.tr("印章密码"))
         self.pw2_label = QLabel(self.tr("再次输入印章密码"))
         self.rule = QLabel(self.tr(RULE), objectName="pageHint")
-        self.rule.setWordWrap(True)
         self.remember = QCheckBox(self.tr("在本机系统密钥环中记住印章密码（盖章时不再询问）"),
                                   objectName="sealRemember")
         self.keyring_note = QLabel(objectName="pageHint")
@@ -136,13 +136,17 @@ class SealSetupForm(QWidget):
             image_row.addWidget(self.preview)
             col = QVBoxLayout()
             col.addStretch(1)
-            note = QLabel(self.tr("扫描的公章图片，PNG 格式，建议透明背景；印在正式文书的落款处。"),
-                          objectName="pageHint")
-            note.setWordWrap(True)
+            # one short line: a word-wrapped label inside a form row mis-sizes the row
+            note = QLabel(self.tr("扫描的公章，PNG 格式，建议透明背景"), objectName="pageHint")
             col.addWidget(note)
             col.addWidget(self.image_button, 0, Qt.AlignmentFlag.AlignLeft)
+            image_wrap = QWidget()
+            image_wrap.setMinimumHeight(self.preview.height())
+            inner = QHBoxLayout(image_wrap)
+            inner.setContentsMargins(0, 0, 0, 0)
+            inner.addLayout(image_row)
             image_row.addLayout(col, 1)
-            form.addRow(self.tr("印章图片"), image_row)
+            form.addRow(self.tr("印章图片"), image_wrap)
         else:
             self.preview.hide()
             self.image_button.hide()

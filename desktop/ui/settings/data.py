@@ -121,7 +121,7 @@ class DataPage(QWidget):
         b_col = QVBoxLayout(backup_box)
         b_hint = QLabel(self.tr(
             "把整个数据库（案件、当事人、文书、附件、用户和操作记录）导出为一个备份文件（.mdbackup）。"
-            "建议定期备份到U盘或另一台电脑，并妥善保管：备份中含有当事人的个人信息。"),
+            "请定期备份到U盘或另一台电脑并妥善保管（含当事人个人信息）。"),
             objectName="pageHint")
         b_hint.setWordWrap(True)
         self.backup_button = _primary(self.tr("备份到文件…"), "backupButton")
