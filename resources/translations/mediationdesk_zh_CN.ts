@@ -2438,8 +2438,8 @@
         <translation>确认恢复</translation>
     </message>
     <message>
-        <source>&lt;b&gt;即将从备份恢复全部数据。&lt;/b&gt;&lt;br&gt;&lt;br&gt;备份文件：{file}&lt;br&gt;备份时间：{created}&lt;br&gt;内容：{rows} 条记录，其中案件 {cases} 件&lt;br&gt;&lt;br&gt;恢复会写入一个&lt;b&gt;新的空数据库&lt;/b&gt;：{target}&lt;br&gt;当前数据库不会被改动或删除，仍保留在原处；恢复完成并核对无误后，调解台将重新启动并打开恢复后的数据。此后在当前数据库中录入的内容不会出现在恢复后的数据中（可在“设置→数据库”中改回原数据库）。&lt;br&gt;&lt;br&gt;请输入“{word}”两个字确认：</source>
-        <translation>&lt;b&gt;即将从备份恢复全部数据。&lt;/b&gt;&lt;br&gt;&lt;br&gt;备份文件：{file}&lt;br&gt;备份时间：{created}&lt;br&gt;内容：{rows} 条记录，其中案件 {cases} 件&lt;br&gt;&lt;br&gt;恢复会写入一个&lt;b&gt;新的空数据库&lt;/b&gt;：{target}&lt;br&gt;当前数据库不会被改动或删除，仍保留在原处；恢复完成并核对无误后，调解台将重新启动并打开恢复后的数据。此后在当前数据库中录入的内容不会出现在恢复后的数据中（可在“设置→数据库”中改回原数据库）。&lt;br&gt;&lt;br&gt;请输入“{word}”两个字确认：</translation>
+        <source>&lt;b&gt;即将从备份恢复全部数据。&lt;/b&gt;&lt;br&gt;&lt;br&gt;备份文件：{file}&lt;br&gt;备份时间：{created}&lt;br&gt;内容：{rows} 条记录，其中案件 {cases} 件&lt;br&gt;&lt;br&gt;恢复会写入一个&lt;b&gt;新的空数据库&lt;/b&gt;：{target}&lt;br&gt;当前数据库不会被改动或删除，仍保留在原处；恢复完成并核对无误后，调解台将重新启动并打开恢复后的数据。备份之后录入的内容不在恢复后的数据中；需要时可在“设置→数据库”中改回原数据库。&lt;br&gt;&lt;br&gt;请输入“{word}”两个字确认：</source>
+        <translation>&lt;b&gt;即将从备份恢复全部数据。&lt;/b&gt;&lt;br&gt;&lt;br&gt;备份文件：{file}&lt;br&gt;备份时间：{created}&lt;br&gt;内容：{rows} 条记录，其中案件 {cases} 件&lt;br&gt;&lt;br&gt;恢复会写入一个&lt;b&gt;新的空数据库&lt;/b&gt;：{target}&lt;br&gt;当前数据库不会被改动或删除，仍保留在原处；恢复完成并核对无误后，调解台将重新启动并打开恢复后的数据。备份之后录入的内容不在恢复后的数据中；需要时可在“设置→数据库”中改回原数据库。&lt;br&gt;&lt;br&gt;请输入“{word}”两个字确认：</translation>
     </message>
     <message>
         <source>（未记录）</source>

@@ -78,7 +78,7 @@ class RestoreConfirmDialog(QDialog):
             "备份文件：{file}<br>备份时间：{created}<br>内容：{rows} 条记录，其中案件 {cases} 件<br><br>"
             "恢复会写入一个<b>新的空数据库</b>：{target}<br>"
             "当前数据库不会被改动或删除，仍保留在原处；恢复完成并核对无误后，调解台将重新启动并打开恢复后的数据。"
-            "此后在当前数据库中录入的内容不会出现在恢复后的数据中（可在“设置→数据库”中改回原数据库）。"
+            "备份之后录入的内容不在恢复后的数据中；需要时可在“设置→数据库”中改回原数据库。"
             "<br><br>请输入“{word}”两个字确认：").format(
                 file=info.path.name, created=info.created_at or self.tr("（未记录）"),
                 rows=info.rows, cases=info.cases, target=target, word=CONFIRM_WORD))
