@@ -296,10 +296,12 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     result = login.exec()
     db = login.db
     if result == LoginDialog.NEEDS_SETUP:
-        if not FirstRunDialog(db).exec():
+        first = FirstRunDialog(db)
+        if not first.exec() and first.actor is None:
             db.close()
             return 1
-        login = LoginDialog(db)
+        # the new administrator's name filled in, the focus on the password
+        login = LoginDialog(db, username=first.admin_username)
         result = login.exec()
     if result != LoginDialog.DialogCode.Accepted or login.actor is None:
         if db is not None:

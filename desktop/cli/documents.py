@@ -31,8 +31,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = sub.add_parser("seal-key", parents=[common], help="生成或导入调解委员会电子印章证书",
                        description="为当前用户所在的调解委员会生成根证书和签章证书（10年），或导入"
-                       "PKCS#12（.p12/.pfx）证书。证书密码保存在系统密钥环中；无人值守时可由环境"
-                       "变量 MEDIATIONDESK_SEAL_PASSWORD 提供。")
+                       "PKCS#12（.p12/.pfx）证书。证书密码保存在系统密钥环中（没有密钥环时不保存，盖章时"
+                       "再输入）；无人值守时可由环境变量 MEDIATIONDESK_SEAL_PASSWORD 提供，"
+                       "在终端中运行时会提示输入。")
     p.add_argument("--import", dest="import_file", metavar="FILE.p12", help="导入已有的证书文件")
     p.add_argument("--ca-out", metavar="CA.pem", help="把根证书写入该文件（供他处核验时信任）")
     p.add_argument("--committee", metavar="NAME", help="调解委员会名称（管理员为其他调委会设置时）")
@@ -102,7 +103,7 @@ def document_command(args: argparse.Namespace) -> int:
     if missing:
         print("警告：以下字符没有可用字体，打印出来会是空白方框：" + "、".join(
             f"“{c}”(U+{ord(c):04X})" for c in missing), file=sys.stderr)
-    issued = service.issue(case_id, args.form, final=args.final)
+    issued = _issue_unlocking(service, case_id, args.form, args.final)
     Path(args.out).write_bytes(issued.data)
     kind = "正式文书（已加盖电子印章）" if issued.final else "草稿"
     print(f"已生成{issued.form.label}{kind}：{args.out}（{issued.pages}页）")
@@ -119,15 +120,43 @@ def _missing(service, case_id: int) -> list[str]:  # type: ignore[no-untyped-def
     return missing_glyphs(printable_text(service.case_data(case_id)))
 
 
+def _ask_seal_password(prompt: str, *, twice: bool = False) -> str:
+    """Interactive prompt when stdin is a terminal; otherwise the environment must say it."""
+    import getpass
+
+    from desktop.domain.errors import ValidationError
+    from desktop.services.seal import PASSWORD_ENV
+
+    if not sys.stdin.isatty():
+        raise ValidationError(f"请在环境变量 {PASSWORD_ENV} 中提供印章密码（无人值守运行时）。",
+                              field="seal_password")
+    first = getpass.getpass(prompt)
+    if twice and getpass.getpass("再输入一次：") != first:
+        raise ValidationError("两次输入的印章密码不一致。", field="seal_password")
+    return first
+
+
+def _issue_unlocking(service, case_id: int, form: str, final: bool):  # type: ignore[no-untyped-def]
+    """Issue; when no seal password is at hand, ask once on the terminal and retry."""
+    from desktop.services.seal import SealPasswordNeeded, SealService
+
+    try:
+        return service.issue(case_id, form, final=final)
+    except SealPasswordNeeded as need:
+        password = _ask_seal_password(need.message + "\n电子印章密码：")
+        SealService(service.db, service.actor).unlock(password, committee_id=need.committee_id)
+        return service.issue(case_id, form, final=final)
+
+
 def seal_key_command(args: argparse.Namespace) -> int:
     import os
 
     from desktop.cli.common import login_desk, open_db
-    from desktop.services.documents import PASSWORD_ENV, DocumentService
+    from desktop.services.seal import NO_KEYRING, PASSWORD_ENV, SealService, keyring_available
 
     db = open_db(args)
     desk = login_desk(args, db)
-    service = DocumentService(db, desk.actor)
+    service = SealService(db, desk.actor)
     committee_id = None
     if args.committee:
         from desktop.domain.errors import NotFound
@@ -137,18 +166,26 @@ def seal_key_command(args: argparse.Namespace) -> int:
             raise NotFound(f"找不到调解委员会：{args.committee}")
         committee_id = match[0].id
     password = os.environ.get(PASSWORD_ENV)
+    from_env = bool(password)
+    ring = keyring_available()
     if args.import_file:
         if not password:
-            import getpass
-
-            password = getpass.getpass("证书文件的密码：")
-        ca = service.import_seal_key(Path(args.import_file).read_bytes(), password,
-                                     committee_id)
+            password = _ask_seal_password("证书文件的密码：")
+        info = service.import_pkcs12(Path(args.import_file).read_bytes(), password,
+                                     remember=ring and not from_env, committee_id=committee_id)
         print("已导入电子印章证书。")
     else:
-        ca = service.create_seal_key(committee_id, password=password)
+        if not password:
+            password = _ask_seal_password("为电子印章设置密码（至少 8 位，含字母、数字、符号中的两类）：",
+                                          twice=True)
+        info = service.generate(password, remember=ring and not from_env,
+                                committee_id=committee_id)
         print("已生成调解委员会根证书和签章证书（有效期10年）。")
+    print(f"持有者：{info.holder}；到期：{info.expiry_text}；SHA-256 指纹：{info.fingerprint}")
+    if not ring and not from_env:
+        print(NO_KEYRING + f"（无人值守时可用环境变量 {PASSWORD_ENV} 提供。）")
     if args.ca_out:
+        ca = service.ca_certificate_pem(info.committee_id)
         Path(args.ca_out).write_text(ca, encoding="ascii")
         print(f"根证书已写入 {args.ca_out}")
     return 0

@@ -73,24 +73,16 @@ def _keyring_user(committee_id: int) -> str:
     return f"committee-{committee_id}"
 
 
-def seal_password(committee_id: int) -> str:
-    env = os.environ.get(PASSWORD_ENV)
-    if env:
-        return env
-    import keyring
-    from keyring.errors import KeyringError, NoKeyringError
+def seal_password(committee_id: int, pkcs12: bytes | None = None) -> str:
+    """Environment, this session's memory, then the keyring (see ``services.seal``)."""
+    from desktop.services.seal import password_for
 
-    try:
-        pw = keyring.get_password(KEYRING_SERVICE, _keyring_user(committee_id))
-    except NoKeyringError:
-        raise ValidationError(
-            "本机没有可用的系统密钥环，无法取得印章证书密码。请在有密钥环的桌面环境中使用，"
-            f"或在无人值守运行时通过环境变量 {PASSWORD_ENV} 提供密码。") from None
-    except KeyringError as err:
-        raise ValidationError(f"读取系统密钥环失败：{err}") from None
-    if not pw:
-        raise ValidationError("找不到印章证书的密码，请在“设置—电子印章”中重新设置。")
-    return pw
+    if pkcs12 is None:
+        with_env = os.environ.get(PASSWORD_ENV)
+        if with_env:
+            return with_env
+        raise ValidationError("找不到印章证书的密码，请在“设置→电子印章”中重新设置。")
+    return password_for(committee_id, pkcs12)
 
 
 class DocumentService(ServiceBase):
@@ -243,9 +235,9 @@ class DocumentService(ServiceBase):
                             .order_by(CommitteeKey.id.desc())).first()
             if key is None:
                 raise ValidationError("调委会尚未设置电子印章证书，不能生成正式文书。"
-                                      "请主任在“设置—电子印章”中生成或导入证书。")
+                                      "请主任在“设置→电子印章”中生成或导入证书。")
             p12 = key.pkcs12
-        sealed = seal_pdf(pdf, p12, seal_password(cid), form_code=form.value,
+        sealed = seal_pdf(pdf, p12, seal_password(cid, p12), form_code=form.value,
                           form_label=form.label, case_number=data.case.number,
                           verification_code=code, committee=data.committee.name)
         return sealed.data

@@ -22,7 +22,7 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -196,8 +196,10 @@ def checksums(db: Database) -> Manifest:
     return man
 
 
-def backup_archive(db: Database, out: Path) -> Manifest:
-    """Write the portable archive of ``db`` to ``out`` (atomically: a .part file renamed)."""
+def backup_archive(db: Database, out: Path,
+                   progress: Callable[[int, int], None] | None = None) -> Manifest:
+    """Write the portable archive of ``db`` to ``out`` (atomically: a .part file renamed).
+    ``progress(done, total)`` is called after each table (from the calling thread)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
@@ -205,7 +207,10 @@ def backup_archive(db: Database, out: Path) -> Manifest:
         with _snapshot(db) as conn, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             man = Manifest(_revision(conn), created_at=dt.datetime.now().isoformat(
                 timespec="seconds"), source=db.safe_url())
-            for table in _tables():
+            tables = _tables()
+            for i, table in enumerate(tables):
+                if progress is not None:
+                    progress(i, len(tables))
                 h, n = hashlib.sha256(), 0
                 with zf.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as fh:
                     for line in _rows(conn, table):
@@ -259,7 +264,8 @@ def _resequence(conn: Connection, table: Table) -> None:
                  {"s": seq})
 
 
-def restore_archive(db: Database, archive: Path) -> Manifest:
+def restore_archive(db: Database, archive: Path,
+                    progress: Callable[[int, int], None] | None = None) -> Manifest:
     """Restore into an empty, migrated database of the archive's revision; verify afterwards."""
     from desktop.store import migrate
 
@@ -283,7 +289,10 @@ def restore_archive(db: Database, archive: Path) -> Manifest:
             if table.name in SEEDED:
                 conn.execute(table.delete())
         with zipfile.ZipFile(archive) as zf:
-            for table in _tables():
+            tables = _tables()
+            for i, table in enumerate(tables):
+                if progress is not None:
+                    progress(i, len(tables))
                 if table.name not in man.tables:
                     continue
                 batch: list[dict[str, Any]] = []
@@ -329,7 +338,8 @@ def migrate_data(src_url: str, dest_url: str, workdir: Path | None = None) -> Ma
         folder.rmdir()
 
 
-def restore_to(url: str, archive: Path) -> Manifest:
+def restore_to(url: str, archive: Path,
+               progress: Callable[[int, int], None] | None = None) -> Manifest:
     """Restore ``archive`` into the database at ``url`` (new or empty, any backend).
 
     An empty database is first built at the archive's schema revision, the rows restored and
@@ -357,7 +367,7 @@ def restore_to(url: str, archive: Path) -> Manifest:
             with engine.begin() as conn:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, man.revision)
-        restore_archive(db, archive)
+        restore_archive(db, archive, progress)
         migrate.upgrade_to_head(db, backup=False, allow_upgrade=True)
         return man
     finally:

@@ -22,8 +22,10 @@ from desktop.ui.qt import (
     QHBoxLayout,
     QIcon,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
+    QStackedWidget,
     Qt,
     QTimer,
     QVBoxLayout,
@@ -72,7 +74,8 @@ class LoginDialog(QDialog):
     def __init__(self, db: Any = None, parent: QWidget | None = None,
                  db_label: str | None = None, *,
                  open_db: Callable[[], tuple[Any, bool]] | None = None,
-                 db_settings: Callable[[], None] | None = None) -> None:
+                 db_settings: Callable[[], None] | None = None,
+                 username: str | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.actor: Any = None
@@ -127,15 +130,17 @@ class LoginDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(where)
 
-        last = settings().get("login/last_user")
+        last = username or settings().get("login/last_user")
         self.username.setText(last)
         (self.password if last else self.username).setFocus()
+        self._focus = self.password if last else self.username
         self._open_started = False
         if db is None and open_db is not None:
             self.where.setText(self.tr("正在打开数据库…"))
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
+        self._focus.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.db is None and self.open_db is not None and not self._open_started:
             # After the first paint: the worker's imports would otherwise compete with
             # building and painting the dialog for the interpreter lock.
@@ -239,14 +244,18 @@ class _InlineErrorDialog(QDialog):
 
 
 class FirstRunDialog(_InlineErrorDialog):
-    """First start: the committee and its first administrator, in one small form."""
+    """First start, two steps: (1) the committee and its first administrator; (2) the
+    committee's electronic seal — generate or import the certificate, the seal image, the
+    seal password. Step 2 may be skipped (设置→电子印章 does the same later)."""
 
     def __init__(self, db: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.actor: Any = None
+        self.seal_info: Any = None
         self.setObjectName("loginDialog")
         self.setWindowTitle(self.tr("首次使用 — 调解台"))
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(560)
         self.committee = QLineEdit(objectName="committee")
         self.committee.setPlaceholderText(self.tr("例如：青山街道人民调解委员会"))
         self.short_name = QLineEdit(objectName="shortName")
@@ -262,11 +271,12 @@ class FirstRunDialog(_InlineErrorDialog):
         self.error = QLabel(objectName="errorLabel")
         self.error.setWordWrap(True)
         self.error.hide()
-        ok = QPushButton(self.tr("创建并开始使用"), objectName="createButton")
+        ok = QPushButton(self.tr("创建，下一步"), objectName="createButton")
         ok.setProperty("role", "primary")
         ok.setDefault(True)
         ok.clicked.connect(self.submit)
         self.ok = ok
+        self.create_button = ok
 
         form = QFormLayout()
         form.setSpacing(10)
@@ -276,20 +286,65 @@ class FirstRunDialog(_InlineErrorDialog):
         form.addRow(self.tr("管理员姓名"), self.display)
         form.addRow(self.tr("密码"), self.pw1)
         form.addRow(self.tr("再次输入密码"), self.pw2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
-        layout.setSpacing(12)
-        layout.addWidget(_brand(self.tr("首次使用：请建立调解委员会和管理员账号")))
-        layout.addLayout(form)
+        step1 = QWidget(objectName="firstRunAccount")
+        col = QVBoxLayout(step1)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(12)
+        col.addWidget(QLabel(self.tr("第 1 步，共 2 步：调解委员会和管理员账号"), objectName="stepTitle"))
+        col.addLayout(form)
         rule = QLabel(self.tr("密码至少 8 位，须包含字母、数字、符号中的至少两类。"),
                       objectName="pageHint")
         rule.setWordWrap(True)
-        layout.addWidget(rule)
+        col.addWidget(rule)
+        col.addStretch(1)
+
+        from desktop.ui.seal import SealSetupForm
+
+        step2 = QWidget(objectName="firstRunSeal")
+        col2 = QVBoxLayout(step2)
+        col2.setContentsMargins(0, 0, 0, 0)
+        col2.setSpacing(10)
+        col2.addWidget(QLabel(self.tr("第 2 步，共 2 步：调解委员会电子印章"), objectName="stepTitle"))
+        # explicit line breaks: word-wrapped labels under-report their height in a dialog
+        # layout, and the rows below then overlap
+        intro = QLabel(self.tr(
+            "正式文书加盖电子印章后，他人可核验其出自本调委会且未被改动。\n可以跳过，"
+            "稍后在 设置→电子印章 中设置（设置前不能生成正式文书）。"),
+            objectName="pageHint")
+        col2.addWidget(intro)
+        self.seal_form = SealSetupForm(step2)
+        col2.addWidget(self.seal_form)
+        col2.addStretch(1)
+
+        self.steps = QStackedWidget(objectName="firstRunSteps")
+        self.steps.addWidget(step1)
+        self.steps.addWidget(step2)
+        self.skip_button = QPushButton(self.tr("跳过，稍后设置"), objectName="skipSeal")
+        self.skip_button.setToolTip(self.tr("稍后在 设置→电子印章 中设置"))
+        self.skip_button.clicked.connect(self.accept)
+        self.skip_button.hide()
+        self.seal_button = QPushButton(self.tr("设置印章并开始使用"), objectName="sealButton")
+        self.seal_button.setProperty("role", "primary")
+        self.seal_button.clicked.connect(self.submit_seal)
+        self.seal_button.hide()
+        layout = QVBoxLayout(self)
+        # never smaller than its rows need: on a 768-pixel screen rows must not overlap
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        layout.setContentsMargins(28, 20, 28, 16)
+        layout.setSpacing(10)
+        layout.addWidget(_brand(self.tr("首次使用：请建立调解委员会、管理员账号和电子印章")))
+        layout.addWidget(self.steps, 1)
         layout.addWidget(self.error)
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self.skip_button)
         row.addWidget(ok)
+        row.addWidget(self.seal_button)
         layout.addLayout(row)
+
+    @property
+    def admin_username(self) -> str:
+        return self.admin.text().strip()
 
     def submit(self) -> None:
         if self.pw1.text() != self.pw2.text():
@@ -304,10 +359,36 @@ class FirstRunDialog(_InlineErrorDialog):
                   "display_name": self.display.text().strip() or self.tr("系统管理员")}
         self.ok.setEnabled(False)
         (ops.Op(self, lambda: auth.first_run(self.db, **kwargs), label=self.tr("正在创建…"))
-         .success(lambda _r: self.accept()).failure(self._failed).run())
+         .success(self._created).failure(self._failed).run())
 
+    def _created(self, actor: Any) -> None:
+        self.actor = actor
+        self.error.hide()
+        self.steps.setCurrentIndex(1)
+        self.ok.hide()
+        self.ok = self.seal_button  # _failed re-enables the current step's button
+        self.seal_button.show()
+        self.seal_button.setDefault(True)
+        self.skip_button.show()
+        self.seal_form.pw1.setFocus()
+
+    def submit_seal(self) -> None:
+        from desktop.services.seal import SealService
+
+        job = self.seal_form.job(SealService(self.db, self.actor))
+        self.seal_button.setEnabled(False)
+        self.error.hide()
+        (ops.Op(self, job, label=self.tr("正在生成电子印章证书…"))
+         .success(self._sealed).failure(self._failed).run())
+
+    def _sealed(self, info: Any) -> None:
+        self.seal_info = info
+        self.accept()
 
     def focus_field(self, name: str) -> None:
+        if self.steps.currentIndex() == 1:
+            self.seal_form.focus_field(name)
+            return
         widget = {"committee_name": self.committee, "short_name": self.short_name,
                   "username": self.admin, "password": self.pw1,
                   "display_name": self.display}.get(name)

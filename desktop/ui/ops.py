@@ -187,6 +187,8 @@ class Op(Generic[T]):
         self._reapply: Callable[[], None] | None = None
         self._progress: QProgressDialog | None = None
         self._timer: QTimer | None = None
+        self._poll: Callable[[], tuple[int, int]] | None = None
+        self._poll_timer: QTimer | None = None
         self.finished = False
 
     def success(self, cb: Callable[[T], None]) -> Op[T]:
@@ -196,6 +198,12 @@ class Op(Generic[T]):
     def failure(self, cb: Callable[[BaseException], bool | None]) -> Op[T]:
         """``cb(err)``; return True when it handled the error (no message box)."""
         self._failure = cb
+        return self
+
+    def progress(self, poll: Callable[[], tuple[int, int]]) -> Op[T]:
+        """A determinate progress bar: ``poll()`` → (done, total), read on the UI thread
+        every 100 ms (the worker only writes plain numbers that ``poll`` returns)."""
+        self._poll = poll
         return self
 
     def changes(self, kind: str, ids: list[int] | Callable[[T], list[int]] | None = None
@@ -228,11 +236,27 @@ class Op(Generic[T]):
         dlg.setMinimumDuration(0)
         dlg.show()
         self._progress = dlg
+        if self._poll is not None:
+            self._poll_timer = QTimer()
+            self._poll_timer.timeout.connect(self._update_progress)
+            self._poll_timer.start(100)
+            self._update_progress()
+
+    def _update_progress(self) -> None:
+        if self._poll is None or self._progress is None or not is_alive(self._progress):
+            return
+        done, total = self._poll()
+        if total > 0:
+            self._progress.setRange(0, total)
+            self._progress.setValue(min(done, total))
 
     def _close_progress(self) -> None:
         self.finished = True
         if self._timer is not None:
             self._timer.stop()
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+            self._poll_timer = None
         if self._progress is not None:
             if is_alive(self._progress):
                 self._progress.close()

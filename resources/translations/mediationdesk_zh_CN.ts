@@ -687,6 +687,127 @@
     </message>
 </context>
 <context>
+    <name>DataPage</name>
+    <message>
+        <source>备份</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>把整个数据库（案件、当事人、文书、附件、用户和操作记录）导出为一个备份文件（.mdbackup）。请定期备份到U盘或另一台电脑并妥善保管（含当事人个人信息）。</source>
+        <translation>把整个数据库（案件、当事人、文书、附件、用户和操作记录）导出为一个备份文件（.mdbackup）。请定期备份到U盘或另一台电脑并妥善保管（含当事人个人信息）。</translation>
+    </message>
+    <message>
+        <source>备份到文件…</source>
+        <translation>备份到文件…</translation>
+    </message>
+    <message>
+        <source>恢复</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>从备份文件恢复：数据写入一个新的空数据库，核对无误后调解台重新启动并打开恢复后的数据；当前数据库保留在原处，不会被覆盖。</source>
+        <translation>从备份文件恢复：数据写入一个新的空数据库，核对无误后调解台重新启动并打开恢复后的数据；当前数据库保留在原处，不会被覆盖。</translation>
+    </message>
+    <message>
+        <source>从备份文件恢复…</source>
+        <translation>从备份文件恢复…</translation>
+    </message>
+    <message>
+        <source>当前使用局域网数据库：恢复须在服务器上由管理员完成（mediationdesk restore）。</source>
+        <translation>当前使用局域网数据库：恢复须在服务器上由管理员完成（mediationdesk restore）。</translation>
+    </message>
+    <message>
+        <source>自动备份（每天首次启动时）</source>
+        <translation>自动备份（每天首次启动时）</translation>
+    </message>
+    <message>
+        <source>存放位置：{folder}</source>
+        <translation>存放位置：{folder}</translation>
+    </message>
+    <message>
+        <source>局域网数据库由服务器负责备份，本机不做每日自动备份。</source>
+        <translation>局域网数据库由服务器负责备份，本机不做每日自动备份。</translation>
+    </message>
+    <message>
+        <source>打开所在文件夹</source>
+        <translation>打开所在文件夹</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>大小</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>备份到文件</source>
+        <translation>备份到文件</translation>
+    </message>
+    <message>
+        <source>调解台备份 (*.mdbackup)</source>
+        <translation>调解台备份 (*.mdbackup)</translation>
+    </message>
+    <message>
+        <source>正在备份…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <source>正在备份数据…</source>
+        <translation>正在备份数据…</translation>
+    </message>
+    <message>
+        <source>已备份到 {path}（{size}，{rows} 条记录，用时 {secs:.1f} 秒，{when}）</source>
+        <translation>已备份到 {path}（{size}，{rows} 条记录，用时 {secs:.1f} 秒，{when}）</translation>
+    </message>
+    <message>
+        <source>选择备份文件</source>
+        <translation>选择备份文件</translation>
+    </message>
+    <message>
+        <source>调解台备份 (*.mdbackup);;所有文件 (*)</source>
+        <translation>调解台备份 (*.mdbackup);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>正在检查备份文件…</source>
+        <translation>正在检查备份文件…</translation>
+    </message>
+    <message>
+        <source>正在恢复…</source>
+        <translation>正在恢复…</translation>
+    </message>
+    <message>
+        <source>正在恢复数据，请勿关闭调解台…</source>
+        <translation>正在恢复数据，请勿关闭调解台…</translation>
+    </message>
+    <message>
+        <source>已恢复 {rows} 条记录到 {target}，核对一致。调解台即将重新启动。</source>
+        <translation>已恢复 {rows} 条记录到 {target}，核对一致。调解台即将重新启动。</translation>
+    </message>
+    <message>
+        <source>恢复完成</source>
+        <translation>恢复完成</translation>
+    </message>
+    <message>
+        <source>已从备份恢复 {rows} 条记录，各表条数与校验值核对一致。
+恢复后的数据库：{target}
+
+点击“重新启动”后，调解台将打开恢复后的数据，请重新登录。</source>
+        <translation>已从备份恢复 {rows} 条记录，各表条数与校验值核对一致。
+恢复后的数据库：{target}
+
+点击“重新启动”后，调解台将打开恢复后的数据，请重新登录。</translation>
+    </message>
+    <message>
+        <source>重新启动</source>
+        <translation>重新启动</translation>
+    </message>
+</context>
+<context>
     <name>DatabaseProfile</name>
     <message>
         <source>本机数据库（单机使用，默认）</source>
@@ -931,8 +1052,8 @@
         <translation>管理员姓名</translation>
     </message>
     <message>
-        <source>创建并开始使用</source>
-        <translation>创建并开始使用</translation>
+        <source>创建，下一步</source>
+        <translation>创建，下一步</translation>
     </message>
     <message>
         <source>调解委员会名称</source>
@@ -955,12 +1076,38 @@
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <source>首次使用：请建立调解委员会和管理员账号</source>
-        <translation>首次使用：请建立调解委员会和管理员账号</translation>
+        <source>第 1 步，共 2 步：调解委员会和管理员账号</source>
+        <translation>第 1 步，共 2 步：调解委员会和管理员账号</translation>
     </message>
     <message>
         <source>密码至少 8 位，须包含字母、数字、符号中的至少两类。</source>
         <translation>密码至少 8 位，须包含字母、数字、符号中的至少两类。</translation>
+    </message>
+    <message>
+        <source>第 2 步，共 2 步：调解委员会电子印章</source>
+        <translation>第 2 步，共 2 步：调解委员会电子印章</translation>
+    </message>
+    <message>
+        <source>正式文书加盖电子印章后，他人可核验其出自本调委会且未被改动。
+可以跳过，稍后在 设置→电子印章 中设置（设置前不能生成正式文书）。</source>
+        <translation>正式文书加盖电子印章后，他人可核验其出自本调委会且未被改动。
+可以跳过，稍后在 设置→电子印章 中设置（设置前不能生成正式文书）。</translation>
+    </message>
+    <message>
+        <source>跳过，稍后设置</source>
+        <translation>跳过，稍后设置</translation>
+    </message>
+    <message>
+        <source>稍后在 设置→电子印章 中设置</source>
+        <translation>稍后在 设置→电子印章 中设置</translation>
+    </message>
+    <message>
+        <source>设置印章并开始使用</source>
+        <translation>设置印章并开始使用</translation>
+    </message>
+    <message>
+        <source>首次使用：请建立调解委员会、管理员账号和电子印章</source>
+        <translation>首次使用：请建立调解委员会、管理员账号和电子印章</translation>
     </message>
     <message>
         <source>两次输入的密码不一致。</source>
@@ -973,6 +1120,10 @@
     <message>
         <source>正在创建…</source>
         <translation>正在创建…</translation>
+    </message>
+    <message>
+        <source>正在生成电子印章证书…</source>
+        <translation>正在生成电子印章证书…</translation>
     </message>
 </context>
 <context>
@@ -2281,6 +2432,29 @@
     </message>
 </context>
 <context>
+    <name>RestoreConfirmDialog</name>
+    <message>
+        <source>确认恢复</source>
+        <translation>确认恢复</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;即将从备份恢复全部数据。&lt;/b&gt;&lt;br&gt;&lt;br&gt;备份文件：{file}&lt;br&gt;备份时间：{created}&lt;br&gt;内容：{rows} 条记录，其中案件 {cases} 件&lt;br&gt;&lt;br&gt;恢复会写入一个&lt;b&gt;新的空数据库&lt;/b&gt;：{target}&lt;br&gt;当前数据库不会被改动或删除，仍保留在原处；恢复完成并核对无误后，调解台将重新启动并打开恢复后的数据。备份之后录入的内容不在恢复后的数据中；需要时可在“设置→数据库”中改回原数据库。&lt;br&gt;&lt;br&gt;请输入“{word}”两个字确认：</source>
+        <translation>&lt;b&gt;即将从备份恢复全部数据。&lt;/b&gt;&lt;br&gt;&lt;br&gt;备份文件：{file}&lt;br&gt;备份时间：{created}&lt;br&gt;内容：{rows} 条记录，其中案件 {cases} 件&lt;br&gt;&lt;br&gt;恢复会写入一个&lt;b&gt;新的空数据库&lt;/b&gt;：{target}&lt;br&gt;当前数据库不会被改动或删除，仍保留在原处；恢复完成并核对无误后，调解台将重新启动并打开恢复后的数据。备份之后录入的内容不在恢复后的数据中；需要时可在“设置→数据库”中改回原数据库。&lt;br&gt;&lt;br&gt;请输入“{word}”两个字确认：</translation>
+    </message>
+    <message>
+        <source>（未记录）</source>
+        <translation>（未记录）</translation>
+    </message>
+    <message>
+        <source>恢复并重新启动</source>
+        <translation>恢复并重新启动</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>RiskDialog</name>
     <message>
         <source>登记风险</source>
@@ -2439,6 +2613,281 @@
     </message>
 </context>
 <context>
+    <name>SealKeyDialog</name>
+    <message>
+        <source>更新电子印章证书</source>
+        <translation>更新电子印章证书</translation>
+    </message>
+    <message>
+        <source>生成电子印章证书</source>
+        <translation>生成电子印章证书</translation>
+    </message>
+    <message>
+        <source>导入电子印章证书</source>
+        <translation>导入电子印章证书</translation>
+    </message>
+    <message>
+        <source>新证书启用后，以前盖章的文书仍可核验（旧证书保留用于核验，不再用于盖章）。</source>
+        <translation>新证书启用后，以前盖章的文书仍可核验（旧证书保留用于核验，不再用于盖章）。</translation>
+    </message>
+    <message>
+        <source>生成并启用</source>
+        <translation>生成并启用</translation>
+    </message>
+    <message>
+        <source>导入并启用</source>
+        <translation>导入并启用</translation>
+    </message>
+    <message>
+        <source>正在设置电子印章…</source>
+        <translation>正在设置电子印章…</translation>
+    </message>
+</context>
+<context>
+    <name>SealPage</name>
+    <message>
+        <source>正式调解协议书等文书加盖本调委会的电子印章：证书证明文书出自本调委会且盖章后未被改动，印章图片印在落款处。</source>
+        <translation>正式调解协议书等文书加盖本调委会的电子印章：证书证明文书出自本调委会且盖章后未被改动，印章图片印在落款处。</translation>
+    </message>
+    <message>
+        <source>印章证书</source>
+        <translation>印章证书</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>持有者</source>
+        <translation>持有者</translation>
+    </message>
+    <message>
+        <source>颁发者</source>
+        <translation>颁发者</translation>
+    </message>
+    <message>
+        <source>SHA-256 指纹</source>
+        <translation>SHA-256 指纹</translation>
+    </message>
+    <message>
+        <source>有效期</source>
+        <translation>有效期</translation>
+    </message>
+    <message>
+        <source>印章密码</source>
+        <translation>印章密码</translation>
+    </message>
+    <message>
+        <source>更新证书（重新生成）…</source>
+        <translation>更新证书（重新生成）…</translation>
+    </message>
+    <message>
+        <source>导入替换证书…</source>
+        <translation>导入替换证书…</translation>
+    </message>
+    <message>
+        <source>修改印章密码…</source>
+        <translation>修改印章密码…</translation>
+    </message>
+    <message>
+        <source>印章图片</source>
+        <translation>印章图片</translation>
+    </message>
+    <message>
+        <source>更换印章图片…</source>
+        <translation>更换印章图片…</translation>
+    </message>
+    <message>
+        <source>PNG 格式，建议透明背景</source>
+        <translation>PNG 格式，建议透明背景</translation>
+    </message>
+    <message>
+        <source>导入证书…</source>
+        <translation>导入证书…</translation>
+    </message>
+    <message>
+        <source>尚未设置电子印章证书：不能生成盖章的正式文书。</source>
+        <translation>尚未设置电子印章证书：不能生成盖章的正式文书。</translation>
+    </message>
+    <message>
+        <source>生成证书…</source>
+        <translation>生成证书…</translation>
+    </message>
+    <message>
+        <source>已启用，正式文书盖章时使用。</source>
+        <translation>已启用，正式文书盖章时使用。</translation>
+    </message>
+    <message>
+        <source>{start} 至 {end}（还剩 {days} 天）</source>
+        <translation>{start} 至 {end}（还剩 {days} 天）</translation>
+    </message>
+    <message>
+        <source>另保留 {n} 份以前的证书，用于核验以前盖章的文书。</source>
+        <translation>另保留 {n} 份以前的证书，用于核验以前盖章的文书。</translation>
+    </message>
+    <message>
+        <source>本次运行已输入（只保存在内存中）。</source>
+        <translation>本次运行已输入（只保存在内存中）。</translation>
+    </message>
+    <message>
+        <source>已保存在本机系统密钥环中。</source>
+        <translation>已保存在本机系统密钥环中。</translation>
+    </message>
+    <message>
+        <source>本次运行已输入；未保存在系统密钥环中，下次启动后首次盖章时需输入。</source>
+        <translation>本次运行已输入；未保存在系统密钥环中，下次启动后首次盖章时需输入。</translation>
+    </message>
+    <message>
+        <source>本机未保存，首次盖章时需输入（可选择记住在系统密钥环中）。</source>
+        <translation>本机未保存，首次盖章时需输入（可选择记住在系统密钥环中）。</translation>
+    </message>
+    <message>
+        <source>选择印章图片</source>
+        <translation>选择印章图片</translation>
+    </message>
+    <message>
+        <source>PNG 图片 (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>正在保存印章图片…</source>
+        <translation>正在保存印章图片…</translation>
+    </message>
+</context>
+<context>
+    <name>SealPasswordChangeDialog</name>
+    <message>
+        <source>修改印章密码</source>
+        <translation>修改印章密码</translation>
+    </message>
+    <message>
+        <source>在本机系统密钥环中记住新密码</source>
+        <translation>在本机系统密钥环中记住新密码</translation>
+    </message>
+    <message>
+        <source>原印章密码</source>
+        <translation>原印章密码</translation>
+    </message>
+    <message>
+        <source>新印章密码</source>
+        <translation>新印章密码</translation>
+    </message>
+    <message>
+        <source>再次输入新密码</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <source>至少 8 位，须包含字母、数字、符号中的至少两类。证书本身不变。</source>
+        <translation>至少 8 位，须包含字母、数字、符号中的至少两类。证书本身不变。</translation>
+    </message>
+    <message>
+        <source>修改</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>正在修改印章密码…</source>
+        <translation>正在修改印章密码…</translation>
+    </message>
+</context>
+<context>
+    <name>SealPasswordDialog</name>
+    <message>
+        <source>电子印章密码</source>
+        <translation>电子印章密码</translation>
+    </message>
+    <message>
+        <source>在本机系统密钥环中记住（以后不再询问）</source>
+        <translation>在本机系统密钥环中记住（以后不再询问）</translation>
+    </message>
+    <message>
+        <source>盖章</source>
+        <translation>盖章</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>印章密码</source>
+        <translation>印章密码</translation>
+    </message>
+</context>
+<context>
+    <name>SealSetupForm</name>
+    <message>
+        <source>生成本调委会的证书（推荐，有效期 10 年）</source>
+        <translation>生成本调委会的证书（推荐，有效期 10 年）</translation>
+    </message>
+    <message>
+        <source>导入已有证书文件（.p12 / .pfx）</source>
+        <translation>导入已有证书文件（.p12 / .pfx）</translation>
+    </message>
+    <message>
+        <source>未选择证书文件</source>
+        <translation>未选择证书文件</translation>
+    </message>
+    <message>
+        <source>选择证书文件…</source>
+        <translation>选择证书文件…</translation>
+    </message>
+    <message>
+        <source>选择印章图片…</source>
+        <translation>选择印章图片…</translation>
+    </message>
+    <message>
+        <source>印章密码</source>
+        <translation>印章密码</translation>
+    </message>
+    <message>
+        <source>再次输入印章密码</source>
+        <translation>再次输入印章密码</translation>
+    </message>
+    <message>
+        <source>在本机系统密钥环中记住印章密码（盖章时不再询问）</source>
+        <translation>在本机系统密钥环中记住印章密码（盖章时不再询问）</translation>
+    </message>
+    <message>
+        <source>印章证书</source>
+        <translation>印章证书</translation>
+    </message>
+    <message>
+        <source>证书文件</source>
+        <translation>证书文件</translation>
+    </message>
+    <message>
+        <source>扫描的公章，PNG 格式，建议透明背景</source>
+        <translation>扫描的公章，PNG 格式，建议透明背景</translation>
+    </message>
+    <message>
+        <source>印章图片</source>
+        <translation>印章图片</translation>
+    </message>
+    <message>
+        <source>证书文件密码</source>
+        <translation>证书文件密码</translation>
+    </message>
+    <message>
+        <source>导入后印章密码即证书文件的密码。</source>
+        <translation>导入后印章密码即证书文件的密码。</translation>
+    </message>
+    <message>
+        <source>选择证书文件</source>
+        <translation>选择证书文件</translation>
+    </message>
+    <message>
+        <source>证书文件 (*.p12 *.pfx)</source>
+        <translation>证书文件 (*.p12 *.pfx)</translation>
+    </message>
+    <message>
+        <source>选择印章图片</source>
+        <translation>选择印章图片</translation>
+    </message>
+    <message>
+        <source>PNG 图片 (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+</context>
+<context>
     <name>SessionDialog</name>
     <message>
         <source>调解记录</source>
@@ -2544,11 +2993,16 @@
     <name>SettingsPage</name>
     <message>
         <source>设置</source>
+        <extracomment>The tabs' names, as messages elsewhere name them ("设置→电子印章"): tests check both ways.</extracomment>
         <translation>设置</translation>
     </message>
     <message>
         <source>调解委员会</source>
         <translation>调解委员会</translation>
+    </message>
+    <message>
+        <source>电子印章</source>
+        <translation>电子印章</translation>
     </message>
     <message>
         <source>纠纷类型</source>
@@ -2565,6 +3019,10 @@
     <message>
         <source>用户与角色</source>
         <translation>用户与角色</translation>
+    </message>
+    <message>
+        <source>数据</source>
+        <translation>数据</translation>
     </message>
     <message>
         <source>留空使用默认位置（当前使用：{path}）</source>
@@ -2752,6 +3210,13 @@
     </message>
 </context>
 <context>
+    <name>_ErrorDialog</name>
+    <message>
+        <source>取消</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>app</name>
     <message>
         <source>局域网数据库密码</source>
@@ -2823,6 +3288,22 @@
     <message>
         <source>正在加载…</source>
         <translation>正在加载…</translation>
+    </message>
+</context>
+<context>
+    <name>dlg</name>
+    <message>
+        <source>正在核对印章密码…</source>
+        <translation>正在核对印章密码…</translation>
+    </message>
+</context>
+<context>
+    <name>label</name>
+    <message>
+        <source>未设置
+印章图片</source>
+        <translation>未设置
+印章图片</translation>
     </message>
 </context>
 <context>

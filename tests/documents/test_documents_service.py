@@ -90,7 +90,7 @@ def test_cli_document_and_verify(desks: Desks, db_file, tmp_path, monkeypatch,
     number = desks["wang"].cases.get(cid).number
     monkeypatch.setenv("MEDIATIONDESK_DB", f"sqlite:///{db_file}")
     monkeypatch.setenv("MEDIATIONDESK_PASSWORD", PASSWORDS["zhuren"])
-    monkeypatch.setenv("MEDIATIONDESK_SEAL_PASSWORD", "s3cret")
+    monkeypatch.setenv("MEDIATIONDESK_SEAL_PASSWORD", "s3cret-2026")
 
     @dataclass
     class Result:

@@ -63,8 +63,10 @@ def test_first_run_creates_admin(qtbot, ui_app, tmp_path):
         type_text(dlg.display, "赵管理")
         type_text(dlg.pw1, "Admin#2026")
         type_text(dlg.pw2, "Admin#2026")
+        dlg.ok.click()
+        qtbot.waitUntil(lambda: dlg.steps.currentIndex() == 1, timeout=10000)  # the seal step
         with qtbot.waitSignal(dlg.accepted, timeout=10000):
-            dlg.ok.click()
+            dlg.skip_button.click()
         assert not auth.bootstrap_needed(db)
         assert auth.login(db, "admin", "Admin#2026").display_name == "赵管理"
     finally:

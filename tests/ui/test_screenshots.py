@@ -144,9 +144,11 @@ def test_every_screen(qtbot, ui_app, demo_desk, tmp_path):
     settings_page = admin.show_page("settings")
     names = {"调解委员会": "settings-committee", "纠纷类型与来源": "settings-lists",
              "用户与角色": "settings-users", "数据库": "settings-database"}
-    assert [settings_page.tabs.tabText(i) for i in range(settings_page.tabs.count())] == list(names)
-    for i, name in enumerate(names.values()):
-        settings_page.tabs.setCurrentIndex(i)
+    # 电子印章 and 数据 are photographed at 1366×768 by test_screenshots_seal.py
+    tabs = [settings_page.tabs.tabText(i) for i in range(settings_page.tabs.count())]
+    assert [t for t in tabs if t not in ("电子印章", "数据")] == list(names)
+    for tab, name in names.items():
+        settings_page.show_tab(tab)
         settle(qtbot, admin)
         written.append(save(admin.grab(), name))
 

@@ -26,7 +26,7 @@ def test_mediator_sees_only_the_database_profile(qtbot, ui_app, ui_mediator_desk
 def test_admin_edits_the_committee(qtbot, ui_app, ui_admin_desk):
     page = SettingsPage(ui_admin_desk, test_connection=check_connection)
     qtbot.addWidget(page)
-    assert _tabs(page) == ["调解委员会", "纠纷类型与来源", "用户与角色", "数据库"]
+    assert _tabs(page) == ["调解委员会", "电子印章", "纠纷类型与来源", "用户与角色", "数据", "数据库"]
     form = page.committee
     qtbot.waitUntil(lambda: form.view is not None, timeout=10000)
     assert form.name.text() == "青山街道人民调解委员会"

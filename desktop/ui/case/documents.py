@@ -54,8 +54,13 @@ def show_document(window: CaseWindow, form: str, *, final: bool, copies: int = 1
                                       copies)
 
     def issue() -> None:
+        from desktop.ui.seal import seal_service, unlock_and_retry
+
+        # no seal password at hand (no keyring, first seal of this session): ask, then retry
         window.run(lambda: service.issue(cid, form, final=final),
-                   window.tr("正在生成{form}…").format(form=label), shown)
+                   window.tr("正在生成{form}…").format(form=label), shown,
+                   failed=lambda err: unlock_and_retry(window, seal_service(window.desk),
+                                                       err, issue))
 
     if not final:
         issue()

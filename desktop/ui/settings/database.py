@@ -1,0 +1,189 @@
+"""数据库: this computer's database profile (ini file; the LAN password in the keyring only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.ui import ops
+from desktop.ui.qt import (
+    QButtonGroup,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+    translate,
+)
+from desktop.ui.settings.common import TestConnection, _primary
+from desktop.ui.settings_store import (
+    NO_KEYRING_MESSAGE,
+    get_db_password,
+    keyring_available,
+    lan_url,
+    set_db_password,
+    settings,
+)
+
+
+class DatabaseProfile(QWidget):
+    """本机 (embedded SQLite) or 局域网 (PostgreSQL): saved to the ini file; password to the
+    keyring only. "测试连接" opens and closes the database off the UI thread."""
+
+    def __init__(self, test_connection: TestConnection | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.test_connection = test_connection
+        self.embedded = QRadioButton(self.tr("本机数据库（单机使用，默认）"), objectName="modeEmbedded")
+        self.lan = QRadioButton(self.tr("局域网数据库服务器（多台电脑共用）"), objectName="modeLan")
+        group = QButtonGroup(self)
+        group.addButton(self.embedded)
+        group.addButton(self.lan)
+        self.path = QLineEdit(objectName="sqlitePath")
+        self.path.setPlaceholderText(self.tr("留空使用默认位置"))
+        self.host = QLineEdit(objectName="dbHost")
+        self.host.setPlaceholderText(self.tr("例如 192.168.1.10"))
+        self.port = QSpinBox(objectName="dbPort")
+        self.port.setRange(1, 65535)
+        self.port.setFixedWidth(140)
+        self.name = QLineEdit(objectName="dbName")
+        self.user = QLineEdit(objectName="dbUser")
+        self.password = QLineEdit(objectName="dbPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.keyring_note = QLabel(objectName="pageHint")
+        self.keyring_note.setWordWrap(True)
+        self.result = QLabel(objectName="okLabel")
+        self.result.setWordWrap(True)
+        self.test_button = QPushButton(self.tr("测试连接"), objectName="testConnection")
+        self.test_button.clicked.connect(self.test)
+        self.save_button = _primary(self.tr("保存（重新启动后生效）"), "saveProfile")
+        self.save_button.clicked.connect(self.save)
+
+        lan_box = QGroupBox(self.tr("局域网服务器"))
+        lan_form = QFormLayout(lan_box)
+        lan_form.addRow(self.tr("服务器地址"), self.host)
+        lan_form.addRow(self.tr("端口"), self.port)
+        lan_form.addRow(self.tr("数据库名"), self.name)
+        lan_form.addRow(self.tr("用户名"), self.user)
+        lan_form.addRow(self.tr("密码"), self.password)
+        lan_form.addRow("", self.keyring_note)
+        self.lan_box = lan_box
+        local_box = QGroupBox(self.tr("本机数据库"))
+        local_form = QFormLayout(local_box)
+        local_form.addRow(self.tr("数据库文件"), self.path)
+        self.local_box = local_box
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.test_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 16)
+        layout.setSpacing(10)
+        layout.addWidget(self.embedded)
+        layout.addWidget(self.lan)
+        layout.addWidget(local_box)
+        layout.addWidget(lan_box)
+        layout.addWidget(self.result)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        self.embedded.toggled.connect(self._mode_changed)
+        self.load(settings().database_profile())
+
+    def load(self, profile: dict[str, Any]) -> None:
+        (self.lan if profile["mode"] == "lan" else self.embedded).setChecked(True)
+        self.path.setText(profile["sqlite_path"])
+        self.host.setText(profile["host"])
+        self.port.setValue(int(profile["port"]))
+        self.name.setText(profile["name"])
+        self.user.setText(profile["user"])
+        if keyring_available():
+            self.keyring_note.setText(self.tr("密码保存在系统密钥环中，不写入配置文件。"))
+            self.password.setText(get_db_password(profile) or "")
+        else:
+            self.keyring_note.setText(translate("settings", NO_KEYRING_MESSAGE))
+            self.keyring_note.setObjectName("errorLabel")
+        self._mode_changed()
+
+    def profile(self) -> dict[str, Any]:
+        return {"mode": "lan" if self.lan.isChecked() else "embedded",
+                    "sqlite_path": self.path.text().strip(), "host": self.host.text().strip(),
+                    "port": self.port.value(), "name": self.name.text().strip(),
+                    "user": self.user.text().strip()}
+
+    def url(self) -> str:
+        p = self.profile()
+        if p["mode"] == "lan":
+            return lan_url(p, self.password.text())
+        return f"sqlite:///{p['sqlite_path']}" if p["sqlite_path"] else ""
+
+    def _mode_changed(self, *_args: Any) -> None:
+        lan = self.lan.isChecked()
+        self.lan_box.setEnabled(lan)
+        self.local_box.setEnabled(not lan)
+
+    def test(self) -> None:
+        if self.test_connection is None:
+            return
+        if self.lan.isChecked() and not self.host.text().strip():
+            self._say(self.tr("请填写服务器地址。"), ok=False)
+            return
+        url = self.url() or None
+        fn = self.test_connection
+        self.test_button.setEnabled(False)
+        self._say(self.tr("正在连接…"), ok=True)
+
+        def failed(err: BaseException) -> bool:
+            self.test_button.setEnabled(True)
+            self._say(ops.error_text(err), ok=False)
+            return True
+
+        def done(desc: str) -> None:
+            self.test_button.setEnabled(True)
+            self._say(self.tr("连接成功：") + desc, ok=True)
+
+        ops.Op(self, lambda: fn(url or ""), label=self.tr("正在测试连接…")).success(
+            done).failure(failed).run()
+
+    def _say(self, text: str, *, ok: bool) -> None:
+        self.result.setObjectName("okLabel" if ok else "errorLabel")
+        self.result.style().unpolish(self.result)
+        self.result.style().polish(self.result)
+        self.result.setText(text)
+
+    def save(self) -> bool:
+        p = self.profile()
+        s = settings()
+        for key, value in p.items():
+            s.set(f"db/{key}", value)
+        s.sync()
+        if p["mode"] == "lan" and self.password.text():
+            try:
+                set_db_password(p, self.password.text())
+            except Exception as err:  # noqa: BLE001 - MediationError with the keyring message
+                self._say(ops.error_text(err), ok=False)
+                return False
+        self._say(self.tr("已保存，重新启动调解台后生效。"), ok=True)
+        ops.notify("settings")
+        return True
+
+
+class DatabaseProfileDialog(QDialog):
+    """The profile on its own, for when the database cannot be opened at start-up."""
+
+    def __init__(self, test_connection: TestConnection | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("数据库设置"))
+        self.setMinimumWidth(520)
+        self.profile = DatabaseProfile(test_connection, self)
+        self.profile.save_button.setText(self.tr("保存并重试"))
+        self.profile.save_button.clicked.disconnect()
+        self.profile.save_button.clicked.connect(lambda: self.profile.save() and self.accept())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.profile)

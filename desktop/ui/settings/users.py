@@ -1,0 +1,152 @@
+"""用户与角色 (administrators only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.domain.enums import Role
+from desktop.ui import ops
+from desktop.ui.qt import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from desktop.ui.settings.common import _primary
+
+
+class UsersPanel(QWidget):
+    """Users and roles; only administrators see it (the service refuses others anyway)."""
+
+    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.users: list[Any] = []
+        self.table = QTableWidget(0, 5, objectName="usersTable")
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("用户名"), self.tr("姓名"), self.tr("角色"), self.tr("所属调委会"),
+             self.tr("状态")])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        add = _primary(self.tr("新增用户…"), "addUser")
+        reset = QPushButton(self.tr("重置密码…"), objectName="resetPassword")
+        toggle = QPushButton(self.tr("停用 / 启用"), objectName="toggleUser")
+        role = QPushButton(self.tr("修改角色…"), objectName="changeRole")
+        role.clicked.connect(self.change_role)
+        add.clicked.connect(self.add)
+        reset.clicked.connect(self.reset_password)
+        toggle.clicked.connect(self.toggle)
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addWidget(role)
+        row.addWidget(reset)
+        row.addWidget(toggle)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(row)
+        self.reload()
+
+    def reload(self) -> None:
+        ops.LatestQuery(self).submit(self.desk.users.list, self.load)
+
+    def load(self, users: list[Any]) -> None:
+        self.users = list(users)
+        self.table.setRowCount(len(self.users))
+        for r, u in enumerate(self.users):
+            state = self.tr("正常") if u.active else self.tr("已停用")
+            if u.locked_until:
+                state = self.tr("已锁定")
+            cells = (u.username, u.display_name, u.role_label,
+                     u.committee_name or self.tr("（全县）"), state)
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+
+    def selected(self) -> Any:
+        row = self.table.currentRow()
+        return self.users[row] if 0 <= row < len(self.users) else None
+
+    def add(self) -> None:
+        dlg = NewUserDialog(self)
+        if dlg.exec():
+            v = dlg.values()
+            (ops.Op(self, lambda: self.desk.users.add(**v), label=self.tr("正在创建用户…"))
+             .changes("user").success(lambda _u: self.reload()).run())
+
+    def reset_password(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        pw, ok = QInputDialog.getText(
+            self, self.tr("重置密码"),
+            self.tr("为 {name} 设置新密码（下次登录时须修改）：").format(name=user.display_name),
+            QLineEdit.EchoMode.Password)
+        if ok and pw:
+            (ops.Op(self, lambda: self.desk.users.reset_password(user.id, pw))
+             .changes("user", [user.id]).success(lambda _r: self.reload()).run())
+
+    def change_role(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        roles = list(Role)
+        labels = [r.label for r in roles]
+        current = next((i for i, r in enumerate(roles) if r.value == user.role), 0)
+        label, ok = QInputDialog.getItem(
+            self, self.tr("修改角色"), self.tr("{name} 的角色：").format(name=user.display_name),
+            labels, current, False)
+        if ok and label != user.role_label:
+            self.set_role(user, roles[labels.index(label)].value)
+
+    def set_role(self, user: Any, role: str) -> None:
+        (ops.Op(self, lambda: self.desk.users.update(user.id, user.version, role=role))
+         .changes("user", [user.id]).success(lambda _r: self.reload())
+         .conflict(reload=self.reload).run())
+
+    def toggle(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        (ops.Op(self, lambda: self.desk.users.update(user.id, user.version,
+                                                     active=not user.active))
+         .changes("user", [user.id]).success(lambda _r: self.reload())
+         .conflict(reload=self.reload).run())
+
+
+class NewUserDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("新增用户"))
+        self.username = QLineEdit(objectName="newUsername")
+        self.display = QLineEdit(objectName="newDisplayName")
+        self.role = QComboBox(objectName="newRole")
+        for r in Role:
+            self.role.addItem(r.label, r.value)
+        self.password = QLineEdit(objectName="newPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout(self)
+        form.addRow(self.tr("用户名"), self.username)
+        form.addRow(self.tr("姓名"), self.display)
+        form.addRow(self.tr("角色"), self.role)
+        form.addRow(self.tr("初始密码"), self.password)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        return {"username": self.username.text().strip(), "display_name": self.display.text(),
+                    "password": self.password.text(), "role": self.role.currentData()}
