@@ -823,8 +823,36 @@
         <translation>正式文书加盖调委会电子印章，并记录 SHA-256 以便日后核验。</translation>
     </message>
     <message>
-        <source>正式</source>
-        <translation>正式</translation>
+        <source>正式（已盖章）</source>
+        <translation>正式（已盖章）</translation>
+    </message>
+    <message>
+        <source>待签署</source>
+        <translation>待签署</translation>
+    </message>
+    <message>
+        <source>打印待签署文本</source>
+        <translation>打印待签署文本</translation>
+    </message>
+    <message>
+        <source>{form}须各方签名后才能加盖印章生效。</source>
+        <translation>{form}须各方签名后才能加盖印章生效。</translation>
+    </message>
+    <message>
+        <source>尚缺：{missing}。签名齐全（签名板签名，或上传签字后的纸质原件扫描件）后才能加盖调委会印章生成正式文书。</source>
+        <translation>尚缺：{missing}。签名齐全（签名板签名，或上传签字后的纸质原件扫描件）后才能加盖调委会印章生成正式文书。</translation>
+    </message>
+    <message>
+        <source>盖章生成正式文书</source>
+        <translation>盖章生成正式文书</translation>
+    </message>
+    <message>
+        <source>各方签名齐全：加盖调委会电子印章生成生效的正式文书，并记录 SHA-256 以便日后核验。</source>
+        <translation>各方签名齐全：加盖调委会电子印章生成生效的正式文书，并记录 SHA-256 以便日后核验。</translation>
+    </message>
+    <message>
+        <source>正在检查签名…</source>
+        <translation>正在检查签名…</translation>
     </message>
     <message>
         <source>草稿</source>
@@ -2911,6 +2939,16 @@
         <translation>正在生成{form}…</translation>
     </message>
     <message>
+        <source>没有印章图像</source>
+        <translation>没有印章图像</translation>
+    </message>
+    <message>
+        <source>调委会没有设置印章图像：正式文书上只印“（调委会印章）”的位置，打印后须加盖实物印章。
+也可以取消，先在“设置—调委会”中上传印章图像。</source>
+        <translation>调委会没有设置印章图像：正式文书上只印“（调委会印章）”的位置，打印后须加盖实物印章。
+也可以取消，先在“设置—调委会”中上传印章图像。</translation>
+    </message>
+    <message>
         <source>字体缺字</source>
         <translation>字体缺字</translation>
     </message>
@@ -2921,16 +2959,20 @@
 可以先生成文书，打印后在空白处手写补正；或取消后核对当事人姓名。</translation>
     </message>
     <message>
+        <source>正在检查签名和文书字体…</source>
+        <translation>正在检查签名和文书字体…</translation>
+    </message>
+    <message>
         <source>仍然生成</source>
         <translation>仍然生成</translation>
     </message>
     <message>
-        <source>取消</source>
-        <translation>取消</translation>
+        <source>（待签署）</source>
+        <translation>（待签署）</translation>
     </message>
     <message>
-        <source>正在检查文书字体…</source>
-        <translation>正在检查文书字体…</translation>
+        <source>取消</source>
+        <translation>取消</translation>
     </message>
 </context>
 </TS>
