@@ -86,6 +86,20 @@ class SigningState:
         return tuple(f"{s.label}（{s.kind}）" for s in self.signers if s.kind)
 
 
+_CONTENT = {DocumentForm.AGREEMENT: ("agreement", "该案件尚未填写调解协议，无法生成人民调解协议书。"),
+            DocumentForm.ORAL: ("oral", "该案件没有口头协议。"),
+            DocumentForm.CONFIRMATION: ("confirmation", "该案件没有司法确认申请。")}
+
+
+def require_content(form: DocumentForm, data: CaseDocumentData) -> None:
+    """The form's own content must exist before its signatures mean anything."""
+    from desktop.domain.errors import ValidationError
+
+    attr, message = _CONTENT.get(form, ("", ""))
+    if attr and getattr(data, attr) is None:
+        raise ValidationError(message, field=attr)
+
+
 def scans_for(form: DocumentForm, attachments: tuple[AttachmentFile, ...]
               ) -> tuple[AttachmentFile, ...]:
     signed = [a for a in attachments if a.category == AttachmentCategory.SIGNED_SCAN]

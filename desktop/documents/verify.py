@@ -76,6 +76,7 @@ class VerifyResult:
 
 _REASON = re.compile(r"form=(?P<form>[a-z_]+)；case=(?P<case>[^；]*)；code=(?P<code>[^；]*)"
                      r"(?:；signers=(?P<signers>[^；]*))?")
+_SIGNER = re.compile(r"(.+?（(?:手写板签名|纸质签名扫描件)）)(?:、|$)")
 _KEYWORDS = re.compile(r"mediationdesk;case=(?P<case>[^;]*);form=(?P<form>[a-z_]+)"
                        r"(?:;state=(?P<state>[a-z]+))?")
 
@@ -155,7 +156,8 @@ def verify_pdf(data: bytes, trusted_certs: Iterable[bytes]) -> VerifyResult:
         pass
     m = _REASON.search(reason)
     form = m.group("form") if m else ""
-    signers = tuple(x for x in (m.group("signers") or "").split("、") if x) if m else ()
+    # Each entry ends with its kind in brackets, so a name holding "、" still splits right.
+    signers = tuple(_SIGNER.findall(m.group("signers") or "")) if m else ()
     base = {"case_number": m.group("case") if m else "", "form": form, "form_label": _label(form),
             "verification_code": m.group("code") if m else "", "sha256": sha,
             "signers": signers, "state": "sealed"}

@@ -217,12 +217,14 @@ class DocumentService(ServiceBase):
     def signing_state(self, case_id: int, form: DocumentForm | str) -> SigningState | None:
         """Who must sign ``form`` and who has; None for a form that needs no signatures to
         take effect (its final may be sealed at any time)."""
-        from desktop.documents.effect import SIGN_FORMS, signing_state
+        from desktop.documents.effect import SIGN_FORMS, require_content, signing_state
 
         form = _form(form)
         if form not in SIGN_FORMS:
             return None
-        return signing_state(form, self.case_data(case_id))
+        data = self.case_data(case_id)
+        require_content(form, data)
+        return signing_state(form, data)
 
     def seal_image_configured(self, case_id: int) -> bool:
         """Whether finals will carry the committee's seal image (else: stamp them by hand)."""
@@ -243,6 +245,7 @@ class DocumentService(ServiceBase):
         from desktop.documents.effect import (
             SIGN_FORMS,
             append_scans,
+            require_content,
             signing_state,
             with_paper_signatures,
         )
@@ -257,6 +260,7 @@ class DocumentService(ServiceBase):
         data = self.case_data(case_id)
         state = None
         if final and form in SIGN_FORMS:
+            require_content(form, data)
             state = signing_state(form, data)
             if not state.complete:
                 raise ValidationError(state.refusal(), field="signatures")

@@ -119,6 +119,7 @@ def cli(db_file, monkeypatch, capsys):  # type: ignore[no-untyped-def]
     return call
 
 
+@pytest.mark.slow
 def test_final_is_refused_until_everyone_signed(desks: Desks, memory_keyring: MemoryKeyring,
                                                cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
     cid = agreed_case(desks)
@@ -143,6 +144,7 @@ def test_final_is_refused_until_everyone_signed(desks: Desks, memory_keyring: Me
         wang.issue(cid, "record", unsigned=True)
 
 
+@pytest.mark.slow
 def test_unsigned_print_is_not_sealed_and_verify_says_so(desks: Desks,
                                                          memory_keyring: MemoryKeyring, cli,
                                                          tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -213,6 +215,7 @@ def test_pad_signatures_then_sealed_final_lists_them(desks: Desks, memory_keyrin
         wang.verify_code("ZZZZ-ZZZZ-ZZ")
 
 
+@pytest.mark.slow
 def test_paper_scan_route_seals_the_scan_with_the_form(desks: Desks,
                                                        memory_keyring: MemoryKeyring,
                                                        tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -234,6 +237,7 @@ def test_paper_scan_route_seals_the_scan_with_the_form(desks: Desks,
     assert "调解员王建国（纸质签名扫描件）" in result.signers
 
 
+@pytest.mark.slow
 def test_seal_image_or_a_place_for_the_physical_stamp(desks: Desks,
                                                       memory_keyring: MemoryKeyring, cli,
                                                       tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -266,11 +270,13 @@ def test_oral_and_confirmation_follow_the_same_rule(desks: Desks,
     wang = desks["wang"]
     cid = accepted(wang)
     joint_session(wang, cid)
+    seal_key(desks)
+    docs = DocumentService(desks.db, desks.actor("wang"))
+    with pytest.raises(ValidationError, match="该案件没有口头协议"):  # not "尚缺…签名"
+        docs.issue(cid, "oral", final=True)
     wang.outcomes.record_oral(cid, OralAgreementInput("被申请人当日挪走占用车位的杂物",
                                                       facts="占用车位",
                                                       reached_on=dt.date(2026, 11, 20)))
-    seal_key(desks)
-    docs = DocumentService(desks.db, desks.actor("wang"))
     with pytest.raises(ValidationError, match="人民调解口头协议登记表尚未签署完毕") as err:
         docs.issue(cid, "oral", final=True)
     assert "调解员王建国签名" in err.value.message
@@ -284,12 +290,17 @@ def test_oral_and_confirmation_follow_the_same_rule(desks: Desks,
     issued = docs.issue(cid, "oral", final=True)
     result, _doc = docs.verify(issued.data)
     assert result.ok and result.effective and "调解员王建国（手写板签名）" in result.signers
-    # The agreement's signatures do not make the confirmation application signed.
-    state = docs.signing_state(cid, "confirmation")
-    assert state is not None and not state.complete
+    # The oral form's signatures do not make the confirmation application signed.
+    from desktop.documents.effect import signing_state
+
+    state = signing_state("confirmation", docs.case_data(cid))
+    assert not state.complete
+    with pytest.raises(ValidationError, match="没有司法确认申请"):
+        docs.signing_state(cid, "confirmation")
     assert {s.role for s in state.signers} == {"申请人"}
 
 
+@pytest.mark.slow
 def test_no_printed_form_tells_parties_to_run_a_command(rendered) -> None:  # type: ignore[no-untyped-def]
     from desktop.domain.enums import DocumentForm
 
@@ -299,6 +310,7 @@ def test_no_printed_form_tells_parties_to_run_a_command(rendered) -> None:  # ty
             assert "mediationdesk" not in text.lower(), form
 
 
+@pytest.mark.slow
 def test_qr_code_carries_the_facts_as_plain_text(rendered, case_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from desktop.documents.effect import qr_payload
     from desktop.domain.enums import DocumentForm
