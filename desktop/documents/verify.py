@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from desktop.documents.seal import REASON_PREFIX
 from desktop.domain.enums import DocumentForm
@@ -158,7 +159,7 @@ def verify_pdf(data: bytes, trusted_certs: Iterable[bytes]) -> VerifyResult:
     form = m.group("form") if m else ""
     # Each entry ends with its kind in brackets, so a name holding "、" still splits right.
     signers = tuple(_SIGNER.findall(m.group("signers") or "")) if m else ()
-    base = {"case_number": m.group("case") if m else "", "form": form, "form_label": _label(form),
+    base: dict[str, Any] = {"case_number": m.group("case") if m else "", "form": form, "form_label": _label(form),
             "verification_code": m.group("code") if m else "", "sha256": sha,
             "signers": signers, "state": "sealed"}
     ctx = ValidationContext(trust_roots=_load_certs(trusted_certs), allow_fetching=False,
