@@ -12,21 +12,29 @@ FORM_CHOICES = ["agreement", "application", "registration", "notice", "investiga
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("verify", parents=[common], help="核验盖章的调解文书PDF是否完好",
-                       description="核验调解文书PDF上的调解委员会电子印章：文件是否完好、是哪一案件"
-                       "的哪份文书、何时由哪个调解委员会盖章。文件被改动或印章不明时返回非零。")
-    p.add_argument("file", metavar="FILE.pdf", help="要核验的PDF文件")
+    p = sub.add_parser("verify", parents=[common], help="核验调解文书（PDF文件或核验码）",
+                       description="核验调解文书：文件是否完好、是否为已生效的盖章文书、是哪一案件"
+                       "的哪份文书、有哪些人签名、何时由哪个调解委员会盖章。可给出PDF文件，或文书上"
+                       "印的核验码（查本机登记的文书）。文件被改动、印章不明或不是生效文书时返回非零。")
+    p.add_argument("file", metavar="FILE.pdf|核验码",
+                   help="要核验的PDF文件，或文书上的核验码（如 7K3Q-M9TX-2B）")
     p.add_argument("--ca", metavar="CA.pem", action="append", default=[],
                    help="另外信任的调解委员会根证书（可多次指定）；默认信任数据库中各调委会的证书")
     p.set_defaults(func=verify_command)
 
     p = sub.add_parser("document", parents=[common], help="生成案件的调解文书PDF",
                        description="按案号生成一份人民调解文书（无人值守，供批量打印和技术支持）。"
-                       "--final 生成加盖电子印章的正式文书，并登记其SHA-256。")
+                       "--final 生成加盖电子印章的正式文书并登记其SHA-256；协议书、口头协议登记表"
+                       "和司法确认申请书须各方签名齐全后才能盖章，之前用 --for-signing 打印待签署文本。")
     p.add_argument("case_number", metavar="CASE_NUMBER", help="案号，如（2026）青人调字第0001号")
     p.add_argument("--form", required=True, choices=FORM_CHOICES, help="文书种类")
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="输出文件")
-    p.add_argument("--final", action="store_true", help="生成正式文书（盖电子印章，无草稿水印）")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--final", action="store_true", help="生成正式文书（盖电子印章，无草稿水印）")
+    kind.add_argument("--for-signing", action="store_true",
+                      help="打印待签署文本（协议书等签署后生效的文书：无水印、不盖章，供各方签名）")
+    p.add_argument("--no-seal-image-ok", action="store_true",
+                   help="调委会未设置印章图像时仍生成正式文书（打印后须加盖实物印章）")
     p.set_defaults(func=document_command)
 
     p = sub.add_parser("seal-key", parents=[common], help="生成或导入调解委员会电子印章证书",
@@ -48,9 +56,12 @@ def _quiet_pyhanko() -> None:
 
 def verify_command(args: argparse.Namespace) -> int:
     from desktop.documents.verify import verify_pdf
+    from desktop.services.documents import looks_like_code
 
     _quiet_pyhanko()
     path = Path(args.file)
+    if not path.exists() and looks_like_code(args.file):
+        return _verify_code(args)
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -61,30 +72,31 @@ def verify_command(args: argparse.Namespace) -> int:
         trusted.append(Path(ca).read_bytes())
     issued = None
     if args.db or not args.ca:
+        import hashlib
+
         from desktop.cli.common import open_db
-        from desktop.services.documents import trusted_certs
+        from desktop.services.documents import find_issued, trusted_certs
 
         db = open_db(args)
         trusted += trusted_certs(db)
-        issued = _issued(db, data)
+        issued = find_issued(db, hashlib.sha256(data).hexdigest())
     result = verify_pdf(data, trusted)
     print(result.report())
-    if result.ok and issued:
-        print(f"登记：本系统于{issued}登记过此文件（SHA-256 一致）。")
+    if issued:
+        print(f"登记：本系统于{issued.created_at:%Y年%m月%d日 %H:%M}登记过此文件"
+              f"（{issued.kind_label}，SHA-256 一致）。")
     return 0 if result.ok else 1
 
 
-def _issued(db, data: bytes) -> str | None:  # type: ignore[no-untyped-def]
-    import hashlib
+def _verify_code(args: argparse.Namespace) -> int:
+    from desktop.cli.common import open_db
+    from desktop.services.documents import verify_code
 
-    from sqlalchemy import select
-
-    from desktop.store.models import Document
-
-    sha = hashlib.sha256(data).hexdigest()
-    with db.read() as s:
-        doc = s.scalars(select(Document).where(Document.sha256 == sha)).first()
-        return f"{doc.created_at:%Y年%m月%d日 %H:%M}" if doc else None
+    result, doc = verify_code(open_db(args), args.file)
+    print(result.report())
+    print(f"登记：核验码 {doc.verification_code} 对应本系统于{doc.created_at:%Y年%m月%d日 %H:%M}"
+          f"登记的{doc.kind_label}文书（{doc.pages}页）。请将当事人持有的文书与上述信息核对。")
+    return 0 if result.ok else 1
 
 
 def document_command(args: argparse.Namespace) -> int:
@@ -103,12 +115,29 @@ def document_command(args: argparse.Namespace) -> int:
     if missing:
         print("警告：以下字符没有可用字体，打印出来会是空白方框：" + "、".join(
             f"“{c}”(U+{ord(c):04X})" for c in missing), file=sys.stderr)
-    issued = _issue_unlocking(service, case_id, args.form, args.final)
+    if args.final:
+        # Say what is missing before anything else: an unsigned agreement is never sealed.
+        state = service.signing_state(case_id, args.form)
+        if state is not None and not state.complete:
+            from desktop.domain.errors import ValidationError
+
+            raise ValidationError(state.refusal(), field="signatures")
+    if args.final and not service.seal_image_configured(case_id):
+        print("警告：调委会没有设置印章图像，正式文书上只印“（调委会印章）”位置，打印后须加盖"
+              "实物印章。", file=sys.stderr)
+        if not args.no_seal_image_ok:
+            print("错误：确认无印章图像也要生成时，请加 --no-seal-image-ok；或先在“设置→电子印章”中"
+                  "上传印章图像。", file=sys.stderr)
+            return 1
+    issued = _issue_unlocking(service, case_id, args.form, args.final, args.for_signing)
     Path(args.out).write_bytes(issued.data)
-    kind = "正式文书（已加盖电子印章）" if issued.final else "草稿"
+    kind = {"final": "正式文书（已加盖电子印章）", "unsigned": "待签署文本（未盖章，签名后方生效）"
+            }.get(issued.kind, "草稿")
     print(f"已生成{issued.form.label}{kind}：{args.out}（{issued.pages}页）")
     if issued.final:
-        print(f"验证码：{issued.verification_code}")
+        print(f"核验码：{issued.verification_code}")
+    if issued.signers:
+        print("签名：" + "、".join(issued.signers))
     print(f"SHA-256：{issued.sha256}")
     return 0
 
@@ -136,16 +165,17 @@ def _ask_seal_password(prompt: str, *, twice: bool = False) -> str:
     return first
 
 
-def _issue_unlocking(service, case_id: int, form: str, final: bool):  # type: ignore[no-untyped-def]
+def _issue_unlocking(service, case_id: int, form: str, final: bool,  # type: ignore[no-untyped-def]
+                     unsigned: bool = False):
     """Issue; when no seal password is at hand, ask once on the terminal and retry."""
     from desktop.services.seal import SealPasswordNeeded, SealService
 
     try:
-        return service.issue(case_id, form, final=final)
+        return service.issue(case_id, form, final=final, unsigned=unsigned)
     except SealPasswordNeeded as need:
         password = _ask_seal_password(need.message + "\n电子印章密码：")
         SealService(service.db, service.actor).unlock(password, committee_id=need.committee_id)
-        return service.issue(case_id, form, final=final)
+        return service.issue(case_id, form, final=final, unsigned=unsigned)
 
 
 def seal_key_command(args: argparse.Namespace) -> int:

@@ -288,11 +288,20 @@ class SealBlock(Flowable):
         if self.qr is not None:
             self.qr.wrap(x0 - 4 * mm, h)
             self.qr.drawOn(self.canv, 0, (h - self.qr.size) / 2)
+        cx = x0 + width / 2
         if self.seal_png:
             reader = image_reader(self.seal_png)
-            cx = x0 + width / 2
             self.canv.drawImage(reader, cx - self.seal / 2, h / 2 - self.seal / 2 + 1 * mm,
                                 self.seal, self.seal, mask="auto", preserveAspectRatio=True)
+        else:
+            # No seal image: mark where the physical stamp goes.
+            self.canv.saveState()
+            self.canv.setDash(3, 2)
+            self.canv.setLineWidth(0.6)
+            self.canv.setStrokeColorRGB(0.45, 0.45, 0.45)
+            self.canv.circle(cx, h / 2 + 1 * mm, self.seal / 2 - 2 * mm)
+            self.canv.restoreState()
+            draw_line(self.canv, "（调委会印章）", x0, h / 2 + 12 * mm, width, SMALL_CENTER)
 
 
 class QrBlock(Flowable):

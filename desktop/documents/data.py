@@ -115,6 +115,7 @@ class Signature:
     png: bytes | None = None  # captured on the signature pad; None = sign on paper
     form: str = ""  # DocumentForm value it was captured for; "" = any form
     signed_on: dt.date | None = None
+    on_paper: bool = False  # signed on the paper original (its scan is attached)
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,8 @@ class CaseDocumentData:
 @dataclass(frozen=True)
 class RenderOptions:
     final: bool = False  # finals carry the seal image and no 草稿 watermark
+    # 待签署: the print the parties sign; no watermark, no seal, marked in the page header
+    unsigned: bool = False
 
 
 FORM_CODES: dict[str, DocumentForm] = {form.value: form for form in DocumentForm}

@@ -6,7 +6,8 @@ password-protected PKCS#12 (stored by the services in the ``committee_key`` tabl
 password in the keyring); the CA certificate is what a verifier trusts — ``mediationdesk
 verify`` and, after ``certutil -A -t "CT,C,C"``, poppler's ``pdfsig`` or a PDF reader.
 
-The signature's *reason* carries the form, the case number and the verification code, so a
+The signature's *reason* carries the form, the case number, the verification code and, for a
+form that takes effect on signature, who signed and how (手写板签名 / 纸质签名扫描件), so a
 verifier learns what the document is from signed data, not from the (unsigned-by-itself)
 document information dictionary.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -129,34 +131,40 @@ def import_pkcs12(data: bytes, password: str) -> CommitteeKeys:
     )
 
 
-def seal_reason(form_code: str, form_label: str, case_number: str, code: str) -> str:
-    return f"{REASON_PREFIX}：{form_label}；form={form_code}；case={case_number}；code={code}"
+def seal_reason(form_code: str, form_label: str, case_number: str, code: str,
+                signers: Sequence[str] = ()) -> str:
+    reason = f"{REASON_PREFIX}：{form_label}；form={form_code}；case={case_number}；code={code}"
+    if signers:
+        # Signed data: verify reports who signed from here, not from the page.
+        reason += "；signers=" + "、".join(signers)
+    return reason
 
 
 def seal_pdf(pdf: bytes, keys_pkcs12: bytes, password: str, *, form_code: str,
              form_label: str, case_number: str, verification_code: str,
-             committee: str) -> SealedPdf:
+             committee: str, signers: Sequence[str] = ()) -> SealedPdf:
     """PAdES-sign (invisible) the PDF with the committee's key; return it and its SHA-256."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
+    from pyhanko.sign import fields
+    from pyhanko.sign import signers as pdf_signers
     from pyhanko.sign.general import load_cert_from_pemder  # noqa: F401  (import check)
 
     try:
-        signer = signers.SimpleSigner.load_pkcs12_data(
+        signer = pdf_signers.SimpleSigner.load_pkcs12_data(
             keys_pkcs12, other_certs=[], passphrase=password.encode("utf-8"))
     except (ValueError, TypeError):
         signer = None
     if signer is None:
         raise ValidationError("无法使用调解委员会印章证书：密码错误或证书已损坏。")
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    meta = signers.PdfSignatureMetadata(
+    meta = pdf_signers.PdfSignatureMetadata(
         field_name="CommitteeSeal",
-        reason=seal_reason(form_code, form_label, case_number, verification_code),
+        reason=seal_reason(form_code, form_label, case_number, verification_code, signers),
         location=committee,
         name=committee,
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
     )
-    out = signers.sign_pdf(writer, meta, signer=signer)
+    out = pdf_signers.sign_pdf(writer, meta, signer=signer)
     data = out.getvalue()
     return SealedPdf(data=data, sha256=hashlib.sha256(data).hexdigest())

@@ -1,4 +1,10 @@
-"""Is this PDF an unaltered document sealed by a committee we trust?"""
+"""Is this PDF an unaltered document sealed by a committee we trust, and is it in effect?
+
+A sealed agreement (oral-agreement form, judicial-confirmation application) is an effective
+one: the seal is applied only once every signature is there, and the seal's signed reason
+lists the signers. A file without a seal is never an effective document; a 待签署 print or a
+draft says so.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,17 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from desktop.documents.seal import REASON_PREFIX
 from desktop.domain.enums import DocumentForm
+
+# Forms that take effect on signature, and what a sealed one is.
+EFFECT_LABEL = {
+    "agreement": "已生效的人民调解协议书（各方已签名，调委会已盖章）",
+    "oral": "已签署盖章的人民调解口头协议登记表",
+    "confirmation": "各申请人已签名的司法确认申请书",
+}
 
 
 @dataclass(frozen=True)
@@ -25,27 +39,79 @@ class VerifyResult:
     signed_at: dt.datetime | None = None
     sha256: str = ""
     problems: tuple[str, ...] = field(default_factory=tuple)
+    signers: tuple[str, ...] = ()  # 申请人张三（手写板签名） …, from the sealed data
+    state: str = ""  # sealed / unsigned (待签署) / draft / "" (not ours or unreadable)
+
+    @property
+    def effective(self) -> bool:
+        """A sealed, intact form that takes effect on signature, with its signatures."""
+        return self.ok and self.form in EFFECT_LABEL and bool(self.signers)
 
     def report(self) -> str:
         """Several lines for the CLI and the verify dialog."""
-        lines = [("【通过】" if self.ok else "【未通过】") + self.message]
+        if self.ok:
+            head = "【通过】"
+        elif self.state in ("unsigned", "draft"):
+            head = "【非生效文书】"
+        else:
+            head = "【未通过】"
+        lines = [head + self.message]
         if self.form_label:
             lines.append(f"文书：{self.form_label}")
         if self.case_number:
             lines.append(f"案号：{self.case_number}")
         if self.verification_code:
-            lines.append(f"验证码：{self.verification_code}")
+            lines.append(f"核验码：{self.verification_code}")
         if self.committee:
             lines.append(f"盖章单位：{self.committee}")
         if self.signed_at:
             local = self.signed_at.astimezone()
             lines.append(f"盖章时间：{local:%Y年%m月%d日 %H:%M:%S}")
+        if self.signers:
+            lines.append(f"签名（{len(self.signers)}人）：")
+            lines += [f"　　{s}" for s in self.signers]
         lines += [f"问题：{p}" for p in self.problems]
         lines.append(f"SHA-256：{self.sha256}")
         return "\n".join(lines)
 
 
-_REASON = re.compile(r"form=(?P<form>[a-z_]+)；case=(?P<case>[^；]*)；code=(?P<code>[^；]*)")
+_REASON = re.compile(r"form=(?P<form>[a-z_]+)；case=(?P<case>[^；]*)；code=(?P<code>[^；]*)"
+                     r"(?:；signers=(?P<signers>[^；]*))?")
+_SIGNER = re.compile(r"(.+?（(?:手写板签名|纸质签名扫描件)）)(?:、|$)")
+_KEYWORDS = re.compile(r"mediationdesk;case=(?P<case>[^;]*);form=(?P<form>[a-z_]+)"
+                       r"(?:;state=(?P<state>[a-z]+))?")
+
+
+def _label(form: str) -> str:
+    try:
+        return DocumentForm(form).label if form else ""
+    except ValueError:
+        return ""
+
+
+def _unsealed(data: bytes, sha: str) -> VerifyResult:
+    """No seal: say what the file claims to be (a 待签署 print, a draft) and that it is not in
+    effect. The claim comes from the unsigned document information, so it is only ever used
+    to say *less* than a seal would."""
+    keywords = ""
+    try:
+        from pypdf import PdfReader
+
+        meta = PdfReader(io.BytesIO(data)).metadata
+        keywords = str(meta.get("/Keywords", "")) if meta else ""
+    except Exception:  # noqa: BLE001, S110 - unreadable metadata: a plain "no seal"
+        pass
+    m = _KEYWORDS.search(keywords)
+    if m and m.group("state") in ("unsigned", "draft"):
+        label = _label(m.group("form"))
+        state = m.group("state")
+        what = f"{label}待签署文本" if state == "unsigned" else f"{label}草稿"
+        why = "尚未签名盖章" if state == "unsigned" else "仅供核对内容"
+        return VerifyResult(False, f"本文件是{what}，{why}，没有电子印章，不是生效的调解文书。",
+                            case_number=m.group("case"), form=m.group("form"),
+                            form_label=label, sha256=sha, state=state)
+    return VerifyResult(False, "文件上没有调解委员会的电子印章，无法证明其来源，不是生效的调解文书。",
+                        sha256=sha)
 
 
 def _load_certs(trusted: Iterable[bytes]) -> list:  # type: ignore[type-arg]
@@ -80,7 +146,7 @@ def verify_pdf(data: bytes, trusted_certs: Iterable[bytes]) -> VerifyResult:
         return VerifyResult(False, "文件已损坏或不是有效的PDF，无法核验。", sha256=sha,
                             problems=(str(exc)[:200],))
     if not sigs:
-        return VerifyResult(False, "文件上没有调解委员会的电子印章，无法证明其来源。", sha256=sha)
+        return _unsealed(data, sha)
     sig = sigs[-1]
     reason = ""
     committee = ""
@@ -91,12 +157,11 @@ def verify_pdf(data: bytes, trusted_certs: Iterable[bytes]) -> VerifyResult:
         pass
     m = _REASON.search(reason)
     form = m.group("form") if m else ""
-    try:
-        label = DocumentForm(form).label if form else ""
-    except ValueError:
-        label = ""
-    base = {"case_number": m.group("case") if m else "", "form": form, "form_label": label,
-            "verification_code": m.group("code") if m else "", "sha256": sha}
+    # Each entry ends with its kind in brackets, so a name holding "、" still splits right.
+    signers = tuple(_SIGNER.findall(m.group("signers") or "")) if m else ()
+    base: dict[str, Any] = {"case_number": m.group("case") if m else "", "form": form, "form_label": _label(form),
+            "verification_code": m.group("code") if m else "", "sha256": sha,
+            "signers": signers, "state": "sealed"}
     ctx = ValidationContext(trust_roots=_load_certs(trusted_certs), allow_fetching=False,
                             revocation_mode="soft-fail")
     try:
@@ -130,5 +195,11 @@ def verify_pdf(data: bytes, trusted_certs: Iterable[bytes]) -> VerifyResult:
             msg = "文件上的印章不是调解台的调解文书印章。"
         return VerifyResult(False, msg, committee=committee, signed_at=signed_at,
                             problems=tuple(problems), **base)
-    return VerifyResult(True, f"文件完好，由{committee}盖章，盖章后未被改动。",
-                        committee=committee, signed_at=signed_at, **base)
+    if form in EFFECT_LABEL and signers:
+        msg = f"本文件是{EFFECT_LABEL[form]}，由{committee}加盖电子印章，盖章后未被改动。"
+    elif form in EFFECT_LABEL:
+        msg = (f"文件完好，由{committee}盖章，盖章后未被改动；但印章中没有签名记录"
+               "（早期版本生成），请核对纸质原件上的签名。")
+    else:
+        msg = f"文件完好，由{committee}盖章，盖章后未被改动。"
+    return VerifyResult(True, msg, committee=committee, signed_at=signed_at, **base)

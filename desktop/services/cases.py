@@ -322,7 +322,7 @@ class CaseService(ServiceBase):
                                           g.user_id, g.png_sha256, g.on_paper, g.signed_at)
                         for g in by_case(Signature, Signature.id)],
             documents=[dto.DocumentView(d.id, d.form, d.final, d.sha256, d.verification_code,
-                                        d.pages, d.created_at)
+                                        d.pages, d.created_at, d.kind)
                        for d in by_case(Document, Document.id)],
             allowed_actions=self._allowed(case), masked=masked)
 

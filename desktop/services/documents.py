@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from desktop.store.db import Database
 from desktop.store.models import CommitteeKey, Document
 
 if TYPE_CHECKING:
+    from desktop.documents.effect import SigningState
     from desktop.documents.seal import CommitteeKeys
     from desktop.documents.verify import VerifyResult
 
@@ -67,6 +69,15 @@ class IssuedDocument:
     final: bool
     pages: int
     document_id: int
+    kind: str = "draft"  # draft / unsigned (待签署) / final (sealed)
+    signers: tuple[str, ...] = ()  # on a sealed final of a form that takes effect on signature
+
+
+def _form(form: DocumentForm | str) -> DocumentForm:
+    value = form.value if isinstance(form, DocumentForm) else form
+    if value not in d.FORM_CODES:
+        raise ValidationError(f"文书种类无效：{value}。", field="form")
+    return d.FORM_CODES[value]
 
 
 def _keyring_user(committee_id: int) -> str:
@@ -195,36 +206,92 @@ class DocumentService(ServiceBase):
         return f"本卷{missing}。{reason}".replace("。。", "。")
 
     # -- issuing ---------------------------------------------------------------------------
-    def issue(self, case_id: int, form: DocumentForm | str, *, final: bool = False
-              ) -> IssuedDocument:
-        """Render the form; a final is sealed. Either way the PDF is kept and recorded."""
+    def signing_state(self, case_id: int, form: DocumentForm | str) -> SigningState | None:
+        """Who must sign ``form`` and who has; None for a form that needs no signatures to
+        take effect (its final may be sealed at any time)."""
+        from desktop.documents.effect import SIGN_FORMS, require_content, signing_state
+
+        form = _form(form)
+        if form not in SIGN_FORMS:
+            return None
+        data = self.case_data(case_id)
+        require_content(form, data)
+        return signing_state(form, data)
+
+    def seal_image_configured(self, case_id: int) -> bool:
+        """Whether finals will carry the committee's seal image (else: stamp them by hand)."""
+        from desktop.services.cases import CaseService
+        from desktop.services.committees import CommitteeService
+
+        cid = CaseService(self.db, self.actor).get(case_id).committee_id
+        return CommitteeService(self.db, self.actor).seal_png(cid) is not None
+
+    def issue(self, case_id: int, form: DocumentForm | str, *, final: bool = False,
+              unsigned: bool = False) -> IssuedDocument:
+        """Render the form and record it: a draft (watermarked), a 待签署 print of a form that
+        takes effect on signature (``unsigned``: no watermark, no seal), or a sealed final.
+
+        A form that takes effect on signature is sealed only when every signature is there
+        (on the pad, or the signed paper original scanned and attached); otherwise the final
+        is refused with what is missing."""
+        from desktop.documents.effect import (
+            SIGN_FORMS,
+            append_scans,
+            require_content,
+            signing_state,
+            with_paper_signatures,
+        )
         from desktop.documents.forms import render
 
-        form = d.FORM_CODES[form.value if isinstance(form, DocumentForm) else form]
+        form = _form(form)
+        if final and unsigned:
+            raise ValidationError("待签署文本和正式文书只能选一种。", field="final")
+        if unsigned and form not in SIGN_FORMS:
+            raise ValidationError(f"{form.label}不是签署后生效的文书，没有待签署文本；"
+                                  "请生成草稿或正式文书。", field="form")
+        data = self.case_data(case_id)
+        state = None
+        if final and form in SIGN_FORMS:
+            require_content(form, data)
+            state = signing_state(form, data)
+            if not state.complete:
+                raise ValidationError(state.refusal(), field="signatures")
+            data = with_paper_signatures(data, state)
         code = new_verification_code() if final else ""
-        data = self.case_data(case_id, verification_code=code)
-        pdf = render(form, data, d.RenderOptions(final=final))
+        if code:
+            from dataclasses import replace
+
+            data = replace(data, verification_code=code)
+        pdf = render(form, data, d.RenderOptions(final=final, unsigned=unsigned))
+        if state is not None and state.scans and any(g.kind == "纸质签名扫描件"
+                                                     for g in state.signers):
+            pdf = append_scans(pdf, state.scans, form)
         if final:
-            pdf = self._seal(case_id, form, pdf, data, code)
+            pdf = self._seal(case_id, form, pdf, data, code,
+                             state.signed() if state is not None else ())
         from pypdf import PdfReader
 
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
         sha = hashlib.sha256(pdf).hexdigest()
+        kind = "final" if final else "unsigned" if unsigned else "draft"
+        what = {"final": "正式", "unsigned": "待签署", "draft": "草稿"}[kind]
+        no_seal = "，无印章图像，须加盖实物印章" if final and not data.committee.seal_png else ""
         with self._write() as tx:
             blob = store_blob(tx.session, pdf)
-            row = Document(case_id=case_id, form=form.value, final=final, sha256=sha,
+            row = Document(case_id=case_id, form=form.value, final=final, kind=kind, sha256=sha,
                            blob_sha256=blob, verification_code=code, pages=pages,
                            user_id=self.actor.user_id or None)
             tx.session.add(row)
             tx.session.flush()
             tx.audit("document", "document", row.id,
-                     f"生成{'正式' if final else '草稿'}{form.label}（{pages}页）",
+                     f"生成{what}{form.label}（{pages}页{no_seal}）",
                      case_id=case_id, sha256=sha, code=code)
             doc_id = row.id
-        return IssuedDocument(form, pdf, sha, code, final, pages, doc_id)
+        return IssuedDocument(form, pdf, sha, code, final, pages, doc_id, kind,
+                              state.signed() if state is not None and final else ())
 
     def _seal(self, case_id: int, form: DocumentForm, pdf: bytes,
-              data: d.CaseDocumentData, code: str) -> bytes:
+              data: d.CaseDocumentData, code: str, signers: tuple[str, ...] = ()) -> bytes:
         from desktop.documents.seal import seal_pdf
         from desktop.services.cases import CaseService
 
@@ -239,7 +306,8 @@ class DocumentService(ServiceBase):
             p12 = key.pkcs12
         sealed = seal_pdf(pdf, p12, seal_password(cid, p12), form_code=form.value,
                           form_label=form.label, case_number=data.case.number,
-                          verification_code=code, committee=data.committee.name)
+                          verification_code=code, committee=data.committee.name,
+                          signers=signers)
         return sealed.data
 
     def missing_glyphs(self, case_id: int) -> list[str]:
@@ -256,18 +324,59 @@ class DocumentService(ServiceBase):
         result = verify_pdf(data, self.trusted_certs())
         return result, self.find_issued(hashlib.sha256(data).hexdigest())
 
+    def verify_code(self, code: str) -> tuple[VerifyResult, dto.DocumentView]:
+        """The recorded document with this verification code, checked as its file would be."""
+        return verify_code(self.db, code)
+
     def find_issued(self, sha256: str) -> dto.DocumentView | None:
-        with self._read() as s:
-            doc = s.scalars(select(Document).where(Document.sha256 == sha256)).first()
-            if doc is None:
-                return None
-            return dto.DocumentView(doc.id, doc.form, doc.final, doc.sha256,
-                                    doc.verification_code, doc.pages, doc.created_at)
+        return find_issued(self.db, sha256)
 
 
 def trusted_certs(db: Database) -> list[bytes]:
     with db.read() as s:
         return [bytes(k.ca_cert_pem) for k in s.scalars(select(CommitteeKey))]
+
+
+def _document_view(doc: Document) -> dto.DocumentView:
+    return dto.DocumentView(doc.id, doc.form, doc.final, doc.sha256, doc.verification_code,
+                            doc.pages, doc.created_at, doc.kind)
+
+
+def find_issued(db: Database, sha256: str) -> dto.DocumentView | None:
+    with db.read() as s:
+        doc = s.scalars(select(Document).where(Document.sha256 == sha256)).first()
+        return _document_view(doc) if doc is not None else None
+
+
+CODE_PATTERN = re.compile(r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{2}$")
+
+
+def normalize_code(text: str) -> str:
+    """'7k3q m9tx 2b', '7K3QM9TX2B' → '7K3Q-M9TX-2B' (Crockford: O→0, I/L→1)."""
+    raw = re.sub(r"[\s\-－—]", "", text).upper().translate(str.maketrans("OIL", "011"))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 10 else text.strip().upper()
+
+
+def looks_like_code(text: str) -> bool:
+    return bool(CODE_PATTERN.match(re.sub(r"\s", "", text)))
+
+
+def verify_code(db: Database, code: str) -> tuple[VerifyResult, dto.DocumentView]:
+    """Look the code up among the sealed documents recorded here and verify the stored file."""
+    from desktop.documents.verify import verify_pdf
+    from desktop.store.models import Blob
+
+    code = normalize_code(code)
+    with db.read() as s:
+        doc = s.scalars(select(Document).where(Document.verification_code == code)
+                        .order_by(Document.id.desc())).first()
+        if doc is None:
+            raise NotFound(f"核验码 {code} 没有登记：本调委会未出具过带此核验码的文书，"
+                           "请核对核验码（可能来自伪造或他处的文书）。")
+        view = _document_view(doc)
+        blob = s.get(Blob, doc.blob_sha256)
+        data = bytes(blob.data) if blob is not None else b""
+    return verify_pdf(data, trusted_certs(db)), view
 
 
 E = TypeVar("E", bound=Enum)

@@ -412,6 +412,11 @@ class DocumentView:
     verification_code: str
     pages: int
     created_at: dt.datetime
+    kind: str = "draft"  # draft / unsigned (待签署) / final (sealed)
+
+    @property
+    def kind_label(self) -> str:
+        return {"final": "正式（已盖章）", "unsigned": "待签署"}.get(self.kind, "草稿")
 
 
 @dataclass(frozen=True)

@@ -445,6 +445,8 @@ class Document(Base):
                                          index=True)
     form: Mapped[str] = mapped_column(String(20))
     final: Mapped[bool] = mapped_column(Boolean, default=False)
+    # draft / unsigned (待签署: printed for signing, not sealed) / final (sealed)
+    kind: Mapped[str] = mapped_column(String(20), default="draft", server_default="draft")
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     blob_sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"))
     verification_code: Mapped[str] = mapped_column(String(40), index=True)

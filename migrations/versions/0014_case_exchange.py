@@ -2,7 +2,7 @@
 unique per source) and the watermark of incremental exports per target (``export_mark``).
 
 Revision ID: 0014
-Revises: 0007
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0007"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -280,8 +280,68 @@
         <translation>清除筛选</translation>
     </message>
     <message>
+        <source>清除筛选和搜索</source>
+        <translation>清除筛选和搜索</translation>
+    </message>
+    <message>
+        <source>在全部调委会中查找</source>
+        <translation>在全部调委会中查找</translation>
+    </message>
+    <message>
         <source>正在查询…</source>
         <translation>正在查询…</translation>
+    </message>
+    <message>
+        <source>范围：全部调委会（{n} 个）</source>
+        <translation>范围：全部调委会（{n} 个）</translation>
+    </message>
+    <message>
+        <source>范围：{name}</source>
+        <translation>范围：{name}</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>纠纷类型</source>
+        <translation>纠纷类型</translation>
+    </message>
+    <message>
+        <source>来源</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>调解员</source>
+        <translation>调解员</translation>
+    </message>
+    <message>
+        <source>{what}“{value}”</source>
+        <translation>{what}“{value}”</translation>
+    </message>
+    <message>
+        <source>登记日期 {a} 至 {b}</source>
+        <translation>登记日期 {a} 至 {b}</translation>
+    </message>
+    <message>
+        <source>搜索“{text}”</source>
+        <translation>搜索“{text}”</translation>
+    </message>
+    <message>
+        <source>没有找到符合条件的案件。</source>
+        <translation>没有找到符合条件的案件。</translation>
+    </message>
+    <message>
+        <source>。</source>
+        <translation>。</translation>
+    </message>
+    <message>
+        <source>已用的条件：{f}。</source>
+        <translation>已用的条件：{f}。</translation>
+    </message>
+    <message>
+        <source>其他调委会的案件不在此范围内。</source>
+        <translation>其他调委会的案件不在此范围内。</translation>
     </message>
     <message>
         <source>共 {n} 件</source>
@@ -290,13 +350,6 @@
     <message>
         <source>已显示前 {n} 件，请用搜索或筛选缩小范围</source>
         <translation>已显示前 {n} 件，请用搜索或筛选缩小范围</translation>
-    </message>
-</context>
-<context>
-    <name>CaseTableModel</name>
-    <message>
-        <source>（未受理）登记 #{id}</source>
-        <translation>（未受理）登记 #{id}</translation>
     </message>
 </context>
 <context>
@@ -944,8 +997,36 @@
         <translation>正式文书加盖调委会电子印章，并记录 SHA-256 以便日后核验。</translation>
     </message>
     <message>
-        <source>正式</source>
-        <translation>正式</translation>
+        <source>正式（已盖章）</source>
+        <translation>正式（已盖章）</translation>
+    </message>
+    <message>
+        <source>待签署</source>
+        <translation>待签署</translation>
+    </message>
+    <message>
+        <source>打印待签署文本</source>
+        <translation>打印待签署文本</translation>
+    </message>
+    <message>
+        <source>{form}须各方签名后才能加盖印章生效。</source>
+        <translation>{form}须各方签名后才能加盖印章生效。</translation>
+    </message>
+    <message>
+        <source>尚缺：{missing}。签名齐全（签名板签名，或上传签字后的纸质原件扫描件）后才能加盖调委会印章生成正式文书。</source>
+        <translation>尚缺：{missing}。签名齐全（签名板签名，或上传签字后的纸质原件扫描件）后才能加盖调委会印章生成正式文书。</translation>
+    </message>
+    <message>
+        <source>盖章生成正式文书</source>
+        <translation>盖章生成正式文书</translation>
+    </message>
+    <message>
+        <source>各方签名齐全：加盖调委会电子印章生成生效的正式文书，并记录 SHA-256 以便日后核验。</source>
+        <translation>各方签名齐全：加盖调委会电子印章生成生效的正式文书，并记录 SHA-256 以便日后核验。</translation>
+    </message>
+    <message>
+        <source>正在检查签名…</source>
+        <translation>正在检查签名…</translation>
     </message>
     <message>
         <source>草稿</source>
@@ -2343,6 +2424,14 @@
         <translation>导入排查台账…</translation>
     </message>
     <message>
+        <source>统计表</source>
+        <translation>统计表</translation>
+    </message>
+    <message>
+        <source>统计图</source>
+        <translation>统计图</translation>
+    </message>
+    <message>
         <source>提示：双击表格中的数字，可查看其对应的案件清单。</source>
         <translation>提示：双击表格中的数字，可查看其对应的案件清单。</translation>
     </message>
@@ -2397,6 +2486,10 @@
     <message>
         <source>近12个月趋势（按月）</source>
         <translation>近12个月趋势（按月）</translation>
+    </message>
+    <message>
+        <source>{m}月</source>
+        <translation>{m}月</translation>
     </message>
     <message>
         <source>{period} {label} {what} 的案件</source>
@@ -3270,8 +3363,12 @@
 <context>
     <name>dashboard</name>
     <message>
-        <source>登记 #{id}（未受理）</source>
-        <translation>登记 #{id}（未受理）</translation>
+        <source>{m}月{d}日</source>
+        <translation>{m}月{d}日</translation>
+    </message>
+    <message>
+        <source>未受理（{day}登记）</source>
+        <translation>未受理（{day}登记）</translation>
     </message>
     <message>
         <source>超期 {n} 天</source>
@@ -3392,6 +3489,16 @@
         <translation>正在生成{form}…</translation>
     </message>
     <message>
+        <source>没有印章图像</source>
+        <translation>没有印章图像</translation>
+    </message>
+    <message>
+        <source>调委会没有设置印章图像：正式文书上只印“（调委会印章）”的位置，打印后须加盖实物印章。
+也可以取消，先在“设置→电子印章”中上传印章图像。</source>
+        <translation>调委会没有设置印章图像：正式文书上只印“（调委会印章）”的位置，打印后须加盖实物印章。
+也可以取消，先在“设置→电子印章”中上传印章图像。</translation>
+    </message>
+    <message>
         <source>字体缺字</source>
         <translation>字体缺字</translation>
     </message>
@@ -3402,16 +3509,20 @@
 可以先生成文书，打印后在空白处手写补正；或取消后核对当事人姓名。</translation>
     </message>
     <message>
+        <source>正在检查签名和文书字体…</source>
+        <translation>正在检查签名和文书字体…</translation>
+    </message>
+    <message>
         <source>仍然生成</source>
         <translation>仍然生成</translation>
     </message>
     <message>
-        <source>取消</source>
-        <translation>取消</translation>
+        <source>（待签署）</source>
+        <translation>（待签署）</translation>
     </message>
     <message>
-        <source>正在检查文书字体…</source>
-        <translation>正在检查文书字体…</translation>
+        <source>取消</source>
+        <translation>取消</translation>
     </message>
 </context>
 </TS>

@@ -153,3 +153,14 @@ def test_pkcs12_import(committee_keys) -> None:  # type: ignore[no-untyped-def]
         seal_pdf(b"%PDF-1.4", committee_keys.pkcs12, "wrong", form_code="agreement",
                  form_label="人民调解协议书", case_number=NUMBER, verification_code="X",
                  committee=COMMITTEE)
+
+
+def test_signers_in_the_seal_are_read_back_whole(rendered, committee_keys) -> None:  # type: ignore[no-untyped-def]
+    signers = ("申请人张三、李四合伙企业（手写板签名）", "调解员王建国（纸质签名扫描件）")
+    out = seal_pdf(rendered("agreement", final=True).read_bytes(), committee_keys.pkcs12,
+                   SEAL_PASSWORD, form_code="agreement", form_label="人民调解协议书",
+                   case_number=NUMBER, verification_code="7K3Q-M9TX-2B", committee=COMMITTEE,
+                   signers=signers)
+    res = verify_pdf(out.data, [committee_keys.ca_cert_pem])
+    assert res.ok and res.effective and res.signers == signers
+    assert "签名（2人）：" in res.report() and "已生效的人民调解协议书" in res.message

@@ -109,9 +109,9 @@ def test_cli_document_and_verify(desks: Desks, db_file, tmp_path, monkeypatch,
     assert made.returncode == 0, made.stderr
     out = tmp_path / "final.pdf"
     res = cli("document", number, "--form", "agreement", "--out", str(out), "--final",
-              "--user", "zhuren")
+              "--user", "zhuren", "--no-seal-image-ok")
     assert res.returncode == 0, res.stderr
-    assert "验证码" in res.stdout and out.exists()
+    assert "核验码" in res.stdout and out.exists()
     ok = cli("verify", str(out))
     assert ok.returncode == 0 and "【通过】" in ok.stdout and number in ok.stdout
     assert "登记过此文件" in ok.stdout

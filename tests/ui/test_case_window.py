@@ -435,6 +435,10 @@ def test_missing_glyph_is_named_before_the_final_document(qtbot, desks, monkeypa
     qtbot.mouseClick(win.documents_tab.final_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(boxes("missingGlyphs")), timeout=10000)
     boxes("missingGlyphs")[0].button(QMessageBox.StandardButton.Ok).click()
+    # No seal image configured: the final needs a physical stamp, and the user is asked.
+    qtbot.waitUntil(lambda: bool(boxes("noSealImage")), timeout=10000)
+    assert "实物印章" in boxes("noSealImage")[0].text()
+    boxes("noSealImage")[0].button(QMessageBox.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: ops.wait_idle(50) and len(win.detail.documents) == 1, timeout=20000)
     assert win.detail.documents[0].final
 

@@ -57,6 +57,11 @@ def sealed_committee(desks, monkeypatch):
     # The seal certificate's password comes from the environment when no keyring exists.
     monkeypatch.setenv("MEDIATIONDESK_SEAL_PASSWORD", SEAL_PASSWORD)
     documents_service(desks["zhuren"]).create_seal_key(password=SEAL_PASSWORD)
+    # The committee's seal image too (without one, the final asks to confirm a physical stamp).
+    from desktop.documents.sample import seal_png
+
+    committee = desks["zhuren"].committees.get()
+    desks["zhuren"].committees.update(committee.id, committee.version, seal_png=seal_png())
 
 
 def test_the_whole_day(qtbot, db, desks, sealed_committee, tmp_path):

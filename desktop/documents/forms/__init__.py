@@ -34,16 +34,22 @@ def story_for(form: DocumentForm) -> StoryFn:
 
 def meta_for(form: DocumentForm, data: CaseDocumentData, opts: RenderOptions) -> PdfMeta:
     # Identification read back by ``verify`` (and by people, in the PDF properties).
-    keywords = f"mediationdesk;case={data.case.number};form={form.value}"
+    state = "final" if opts.final else "unsigned" if opts.unsigned else "draft"
+    keywords = f"mediationdesk;case={data.case.number};form={form.value};state={state}"
     if data.verification_code:
         keywords += f";code={data.verification_code}"
-    return PdfMeta(
-        title=f"{form.label} {data.case.number}",
+    meta = PdfMeta(
+        title=f"{form.label} {data.case.number}" + ("（待签署）" if opts.unsigned else ""),
         subject=form.label,
         keywords=keywords,
         author=data.committee.name,
-        draft=not opts.final,
+        draft=not opts.final and not opts.unsigned,
     )
+    if opts.unsigned and not opts.final:
+        from desktop.documents.effect import draw_unsigned_header
+
+        meta.extra_page_drawers.append(draw_unsigned_header(form))
+    return meta
 
 
 def render(form: DocumentForm | str, data: CaseDocumentData,

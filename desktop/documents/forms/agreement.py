@@ -7,6 +7,7 @@ from reportlab.platypus import Flowable, Table, TableStyle
 
 from desktop.documents import blocks
 from desktop.documents.data import CaseDocumentData, RenderOptions
+from desktop.documents.effect import verification_qr
 from desktop.documents.forms.common import (
     cn_index,
     fdate,
@@ -17,6 +18,7 @@ from desktop.documents.forms.common import (
     sign_cell,
 )
 from desktop.documents.layout import CONTENT_W
+from desktop.domain.enums import DocumentForm
 from desktop.domain.errors import ValidationError
 
 
@@ -69,12 +71,10 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
     s.append(blocks.spacer(3))
     meds = mediator_names(data)
     med_rows = [["人民调解员（签名）", n, sign_cell(data, n, mediator=True)] for n in meds]
-    when = issue_date(data, ag.signed_on)
-    qr = blocks.QrBlock(
-        f"MDV1|{data.case.number}|agreement|{data.verification_code}",
-        [f"案号：{data.case.number}", f"验证码：{data.verification_code or '（草稿无验证码）'}",
-         "核验：mediationdesk verify 文件.pdf"],
-    )
+    # The 待签署 print leaves the date blank: it is the day the seal is put on.
+    when = None if opts.unsigned else issue_date(data, ag.signed_on)
+    # Only a sealed final has a verification code: drafts and 待签署 prints carry no QR.
+    qr = verification_qr(DocumentForm.AGREEMENT, data, fdate(when)) if opts.final else None
     seal = blocks.SealBlock(data.committee.name, fdate(when),
                             data.committee.seal_png if opts.final else None, qr=qr)
     # The mediators sign right above the seal: never leave the seal alone on a page.

@@ -135,6 +135,11 @@ def sign_cell(data: CaseDocumentData, name: str, *, mediator: bool = False,
     png = data.signature_of(name, mediator=mediator)
     if png:
         return blocks.ImageBox(png, width_mm * mm, height_mm * mm)
+    from desktop.documents.effect import is_paper_signed
+
+    if is_paper_signed(data, name, mediator=mediator):
+        # The sealed file carries the scan of the signed paper original after the form.
+        return blocks.para("纸质原件签名（扫描件附后）", blocks.SMALL_STYLE)
     return ""
 
 

@@ -6,7 +6,9 @@ from reportlab.platypus import Flowable
 
 from desktop.documents import blocks
 from desktop.documents.data import CaseDocumentData, RenderOptions
+from desktop.documents.effect import verification_qr
 from desktop.documents.forms.common import fdate, particulars, sign_cell
+from desktop.domain.enums import DocumentForm
 from desktop.domain.errors import ValidationError
 
 
@@ -43,6 +45,9 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
     s.append(blocks.sign_table(rows))
     s.append(blocks.para(fdate(conf.filed_on), blocks.TextStyle(size=14, leading=30,
                                                                  align="right")))
+    qr = verification_qr(DocumentForm.CONFIRMATION, data, fdate(conf.filed_on or data.today))
+    if opts.final and qr is not None:
+        s += [blocks.spacer(2), qr]
     if conf.ruling:
         note = f"登记：{conf.court}"
         if conf.ruling_on:

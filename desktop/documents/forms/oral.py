@@ -6,6 +6,7 @@ from reportlab.platypus import Flowable
 
 from desktop.documents import blocks
 from desktop.documents.data import CaseDocumentData, RenderOptions
+from desktop.documents.effect import verification_qr
 from desktop.documents.forms.common import (
     fdate,
     issue_date,
@@ -13,6 +14,7 @@ from desktop.documents.forms.common import (
     money_both,
     sign_cell,
 )
+from desktop.domain.enums import DocumentForm
 from desktop.domain.errors import ValidationError
 
 
@@ -44,5 +46,7 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
     rows += [["人民调解员签名", n, sign_cell(data, n, mediator=True)] for n in meds]
     s.append(blocks.keep(blocks.grid(rows, [38, 28, 38], label_cols=(0,)), blocks.spacer(6),
                          blocks.SealBlock(data.committee.name, fdate(day),
-                                          data.committee.seal_png if opts.final else None)))
+                                          data.committee.seal_png if opts.final else None,
+                                          qr=verification_qr(DocumentForm.ORAL, data, fdate(day))
+                                          if opts.final else None)))
     return s
