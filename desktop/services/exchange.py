@@ -350,7 +350,7 @@ class ExchangeService(ServiceBase):
         committee_id = committees.get(record.get("committee", ""))
         if committee_id is None:
             raise ValidationError(f"第 {i} 个案件的调委会“{record.get('committee')}”在本数据库中不存在，"
-                                  "请先在 设置→调委会 中建立同名调委会。", field="committee")
+                                  "请先在 设置→调解委员会 中建立同名调委会。", field="committee")
         if not self.actor.spans_deployment and committee_id != self.actor.committee_id:
             raise PermissionDenied("只能导入本调委会的案件。")
         case_row = dict(rows["mediation_case"][0])

@@ -197,6 +197,10 @@ def test_no_keyring_asks_for_the_seal_password_once_per_session(qtbot, desks, no
 
     director = desks["zhuren"]
     seal_service.SealService(director.db, director.actor).generate(SEAL_PW, SEAL_PW)
+    from desktop.documents.sample import seal_png as sample_seal
+
+    committee = director.committees.get()
+    director.committees.update(committee.id, committee.version, seal_png=sample_seal())
     seal_service.forget_session()  # as after a restart: memory is empty, nothing stored
     desk = desks["wang"]
     cid = concluded_case(desk)
