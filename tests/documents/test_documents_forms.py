@@ -147,3 +147,36 @@ def test_long_record_text_flows_over_pages_without_loss(case_data, tmp_path) -> 
         assert flat(sentence.format(i)) in text
     assert pdf_pages(path) >= 3
     assert "调解结果" in text
+
+
+@pytest.mark.parametrize("remedies", ["", "SERVICE_DEFAULT"])
+def test_termination_states_the_remedies_once(case_data, tmp_path, remedies: str) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from desktop.documents.forms import render
+    from desktop.documents.forms.termination import SERVICE_DEFAULT
+    from desktop.services.outcomes import DEFAULT_REMEDIES
+
+    # The renderer's copy of the service's default must stay the service's text.
+    assert SERVICE_DEFAULT == DEFAULT_REMEDIES
+    text = SERVICE_DEFAULT if remedies else ""
+    data = replace(case_data, termination=replace(case_data.termination, remedies=text))
+    path = tmp_path / "t.pdf"
+    path.write_bytes(render(DocumentForm.TERMINATION, data))
+    body = flat(pdf_text(path, "-layout"), footers=False)
+    for once in ("提起诉讼", "行政机关依法处理", "仲裁委员会"):
+        assert body.count(once) <= 1, (once, body)
+    assert body.count("提起诉讼") == 1
+
+
+def test_termination_keeps_the_mediators_own_remedies(case_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from desktop.documents.forms import render
+
+    own = "涉及物业服务合同的，也可以向青山区住房和城乡建设局投诉。"
+    data = replace(case_data, termination=replace(case_data.termination, remedies=own))
+    path = tmp_path / "t.pdf"
+    path.write_bytes(render(DocumentForm.TERMINATION, data))
+    body = flat(pdf_text(path), footers=False)
+    assert flat(own) in body and body.count("提起诉讼") == 1
