@@ -316,6 +316,7 @@ class PdfMeta:
     keywords: str = ""
     author: str = ""
     draft: bool = False
+    footer: bool = True  # "第 N 页 共 M 页" over the whole file (the dossier numbers its own)
     extra_page_drawers: list[Callable[[rl_canvas.Canvas, int, int], None]] = field(
         default_factory=list
     )
@@ -354,12 +355,16 @@ FOOTER = TextStyle(size=10.5, align="center")
 
 
 def decorate_page(canv: rl_canvas.Canvas, number: int, total: int, meta: PdfMeta) -> None:
-    if total > 1:
-        draw_line(canv, f"第 {number} 页 共 {total} 页", MARGIN_L, 14 * mm, CONTENT_W, FOOTER)
+    if total > 1 and meta.footer:
+        draw_page_footer(canv, number, total)
     for drawer in meta.extra_page_drawers:
         drawer(canv, number, total)
     if meta.draft:
         draw_watermark(canv)
+
+
+def draw_page_footer(canv: rl_canvas.Canvas, number: int, total: int) -> None:
+    draw_line(canv, f"第 {number} 页 共 {total} 页", MARGIN_L, 14 * mm, CONTENT_W, FOOTER)
 
 
 def draw_watermark(canv: rl_canvas.Canvas) -> None:
