@@ -14,6 +14,9 @@ from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 from desktop.documents.fonts import BODY, TITLE, ensure_registered
 from desktop.documents.layout import (
     CONTENT_W,
+    MARGIN_B,
+    MARGIN_T,
+    PAGE_H,
     CJKParagraph,
     Spacer,
     TextStyle,
@@ -48,6 +51,7 @@ GRID = TableStyle(
 
 
 CHUNK_LINES = 8
+FRAME_HEIGHT = PAGE_H - MARGIN_T - MARGIN_B
 
 
 def _chunk_long_rows(data: list[list], widths: list[float]  # type: ignore[type-arg]
@@ -65,11 +69,16 @@ def _chunk_long_rows(data: list[list], widths: list[float]  # type: ignore[type-
             if len(inner.lines) > CHUNK_LINES:
                 lines, last = inner.lines, inner._last_in_para
                 n = len(lines)
-                for start in range(0, n, CHUNK_LINES):
-                    part: Flowable = _Lines(lines[start:start + CHUNK_LINES],
-                                            last[start:start + CHUNK_LINES], inner.style)
-                    if start + CHUNK_LINES >= n and isinstance(cell, MinHeight):
-                        used = CHUNK_LINES * inner.style.line_height * (start // CHUNK_LINES)
+                # Chunk boundaries; the last chunk never holds one line alone (a page would
+                # start with a lone "行。").
+                bounds = list(range(0, n, CHUNK_LINES))
+                if n - bounds[-1] == 1:
+                    bounds[-1] -= 1
+                for k, start in enumerate(bounds):
+                    stop = bounds[k + 1] if k + 1 < len(bounds) else n
+                    part: Flowable = _Lines(lines[start:stop], last[start:stop], inner.style)
+                    if stop >= n and isinstance(cell, MinHeight):
+                        used = inner.style.line_height * start
                         part = MinHeight(part, max(cell.min_height - used, 0), top=cell.top)
                     if start:
                         continued.add(len(out))
@@ -399,3 +408,47 @@ def sign_table(rows: Sequence[Sequence[Cell]]) -> Table:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]))
     return table
+
+
+class LeadIn(Flowable):
+    """Closing text kept on the page where the signature table starts.
+
+    A page holding only signatures invites a swapped page: the last paragraph goes with the
+    table's header and first rows (at least ``min_rows``); when they do not fit, all of it
+    moves to the next page. A table longer than a page still splits after that."""
+
+    def __init__(self, lead: Sequence[Flowable], table: Table, *, min_rows: int = 2):
+        super().__init__()
+        self.lead, self.table, self.min_rows = list(lead), table, min_rows
+        self._sizes: list[tuple[float, float]] = []
+
+    def _lead_height(self, availWidth: float, availHeight: float) -> float:
+        self._sizes = [f.wrap(availWidth, availHeight) for f in self.lead]
+        return sum(h for _, h in self._sizes) + sum(
+            f.getSpaceAfter() + f.getSpaceBefore() for f in self.lead)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._avail = availWidth
+        lead = self._lead_height(availWidth, availHeight)
+        _, th = self.table.wrap(availWidth, availHeight)
+        self.height = lead + th
+        return availWidth, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        lead = self._lead_height(availWidth, availHeight)
+        parts = self.table.split(availWidth, availHeight - lead) if availHeight > lead else []
+        head_rows = self.table.repeatRows if isinstance(self.table.repeatRows, int) else 0
+        if parts and len(parts[0]._cellvalues) >= head_rows + self.min_rows:
+            return [*self.lead, *parts]
+        if availHeight >= FRAME_HEIGHT - 1:  # already at the top of a page: let it flow
+            return [*self.lead, self.table]
+        return []
+
+    def draw(self) -> None:
+        y = self.height
+        for f, (_, h) in zip(self.lead, self._sizes):
+            y -= f.getSpaceBefore() + h
+            f.drawOn(self.canv, 0, y)
+            y -= f.getSpaceAfter()
+        self.table.wrapOn(self.canv, self._avail, y)
+        self.table.drawOn(self.canv, 0, 0)

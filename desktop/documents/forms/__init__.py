@@ -8,7 +8,7 @@ from collections.abc import Callable
 from reportlab.platypus import Flowable
 
 from desktop.documents.data import CaseDocumentData, RenderOptions
-from desktop.documents.layout import PdfMeta, build_pdf
+from desktop.documents.layout import PdfMeta, build_pdf, keep_words
 from desktop.domain.enums import DocumentForm
 
 StoryFn = Callable[[CaseDocumentData, RenderOptions], list[Flowable]]
@@ -51,9 +51,10 @@ def render(form: DocumentForm | str, data: CaseDocumentData,
     """PDF bytes of one form (the dossier included). Drafts carry the 草稿 watermark."""
     form = DocumentForm(form)
     opts = opts or RenderOptions()
-    if form == DocumentForm.DOSSIER:
-        from desktop.documents.dossier import render_dossier
+    with keep_words(data.people()):
+        if form == DocumentForm.DOSSIER:
+            from desktop.documents.dossier import render_dossier
 
-        return render_dossier(data, opts)
-    data = data.for_form(form.value)
-    return build_pdf(story_for(form)(data, opts), meta_for(form, data, opts))
+            return render_dossier(data, opts)
+        data = data.for_form(form.value)
+        return build_pdf(story_for(form)(data, opts), meta_for(form, data, opts))
