@@ -144,6 +144,7 @@ def grid(
     min_heights_mm: dict[int, float] | None = None,
     label_cells: Sequence[tuple[int, int]] = (),
     tall_top: bool = True,
+    repeat_rows: int = 0,
 ) -> Table:
     """A ruled table. Strings in ``label_cols`` (and ``label_cells``) are centred labels."""
     if widths_mm is None:
@@ -168,7 +169,7 @@ def grid(
     # ReportLab's in-row splitting leaves blank space after a split cell: long texts are cut
     # into rows of a few lines instead (no rule between them), and the table breaks between
     # those rows.
-    table = Table(data, colWidths=widths, splitByRow=1, repeatRows=0)
+    table = Table(data, colWidths=widths, splitByRow=1, repeatRows=repeat_rows)
     style = TableStyle(_grid_commands(len(data), continued))
     for start, end in spans:
         style.add("SPAN", start, end)
@@ -411,38 +412,62 @@ def sign_table(rows: Sequence[Sequence[Cell]]) -> Table:
 
 
 class LeadIn(Flowable):
-    """Closing text kept on the page where the signature table starts.
+    """A signature table with the closing text before it and the sign-off after it.
 
-    A page holding only signatures invites a swapped page: the last paragraph goes with the
-    table's header and first rows (at least ``min_rows``); when they do not fit, all of it
-    moves to the next page. A table longer than a page still splits after that."""
+    A page holding only signatures invites a swapped page, and a sign-off (mediators, seal)
+    alone on the last page is worthless: the lead text goes with the table's header and first
+    rows (at least ``min_rows``), and the tail goes with the table's last ``min_rows`` rows.
+    When that cannot be had on this page, everything moves to the next one. A table longer
+    than a page still splits (its header repeats)."""
 
-    def __init__(self, lead: Sequence[Flowable], table: Table, *, min_rows: int = 2):
+    def __init__(self, lead: Sequence[Flowable], table: Table,
+                 tail: Sequence[Flowable] = (), *, min_rows: int = 2):
         super().__init__()
-        self.lead, self.table, self.min_rows = list(lead), table, min_rows
+        self.lead, self.table, self.tail = list(lead), table, list(tail)
+        self.min_rows = min_rows
         self._sizes: list[tuple[float, float]] = []
 
-    def _lead_height(self, availWidth: float, availHeight: float) -> float:
-        self._sizes = [f.wrap(availWidth, availHeight) for f in self.lead]
-        return sum(h for _, h in self._sizes) + sum(
-            f.getSpaceAfter() + f.getSpaceBefore() for f in self.lead)
+    @staticmethod
+    def _height(items: Sequence[Flowable], availWidth: float, availHeight: float
+                ) -> tuple[float, list[tuple[float, float]]]:
+        sizes = [f.wrap(availWidth, availHeight) for f in items]
+        return sum(h for _, h in sizes) + sum(
+            f.getSpaceAfter() + f.getSpaceBefore() for f in items), sizes
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self._avail = availWidth
-        lead = self._lead_height(availWidth, availHeight)
+        lead, self._sizes = self._height(self.lead, availWidth, availHeight)
         _, th = self.table.wrap(availWidth, availHeight)
-        self.height = lead + th
+        tail, self._tail_sizes = self._height(self.tail, availWidth, availHeight)
+        self._th = th
+        self.height = lead + th + tail
         return availWidth, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        lead = self._lead_height(availWidth, availHeight)
-        parts = self.table.split(availWidth, availHeight - lead) if availHeight > lead else []
-        head_rows = self.table.repeatRows if isinstance(self.table.repeatRows, int) else 0
-        if parts and len(parts[0]._cellvalues) >= head_rows + self.min_rows:
-            return [*self.lead, *parts]
-        if availHeight >= FRAME_HEIGHT - 1:  # already at the top of a page: let it flow
-            return [*self.lead, self.table]
-        return []
+        self.wrap(availWidth, availHeight)
+        lead, _ = self._height(self.lead, availWidth, availHeight)
+        heights = list(self.table._rowHeights)
+        head = self.table.repeatRows if isinstance(self.table.repeatRows, int) else 0
+        body = heights[head:]
+        room = availHeight - lead - sum(heights[:head])
+        fit = 0
+        while fit < len(body) and sum(body[:fit + 1]) <= room + 0.01:
+            fit += 1
+        if self.tail:  # leave the last rows for the sign-off's page
+            fit = min(fit, len(body) - self.min_rows)
+        at_top = availHeight >= FRAME_HEIGHT - 1
+        if fit < min(self.min_rows, len(body)):
+            if at_top:  # nothing better to be had: let it flow
+                return [*self.lead, self.table, *self.tail]
+            return []
+        if fit >= len(body):
+            return [*self.lead, self.table, *self.tail]
+        cut = sum(heights[:head]) + sum(body[:fit]) + 0.5
+        parts = self.table.split(availWidth, cut)
+        if len(parts) < 2:
+            return [] if not at_top else [*self.lead, self.table, *self.tail]
+        rest = parts[1]
+        return [*self.lead, parts[0], LeadIn([], rest, self.tail, min_rows=self.min_rows)]
 
     def draw(self) -> None:
         y = self.height
@@ -450,5 +475,9 @@ class LeadIn(Flowable):
             y -= f.getSpaceBefore() + h
             f.drawOn(self.canv, 0, y)
             y -= f.getSpaceAfter()
-        self.table.wrapOn(self.canv, self._avail, y)
-        self.table.drawOn(self.canv, 0, 0)
+        y -= self._th
+        self.table.drawOn(self.canv, 0, y)
+        for f, (_, h) in zip(self.tail, self._tail_sizes):
+            y -= f.getSpaceBefore() + h
+            f.drawOn(self.canv, 0, y)
+            y -= f.getSpaceAfter()

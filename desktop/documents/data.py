@@ -260,7 +260,8 @@ class CaseDocumentData:
 
         Organisations' names are long and may wrap like any text."""
         names = [p.name for p in self.parties if p.kind == PartyKind.PERSON or len(p.name) <= 8]
-        names += [n for p in self.parties for n in (p.agent_name, p.legal_rep)]
+        names += [n for p in self.parties
+                  for n in (p.agent_name, p.legal_rep, p.ethnicity, p.occupation)]
         names += list(self.mediators) + [self.case.registrar]
         for s in self.sessions + self.investigations:
             names += [s.recorder, s.interviewee, *(x.name for x in s.participants)]

@@ -117,8 +117,20 @@ def _tokens(text: str) -> list[str]:
 
 
 def widest_word(text: str, size: float, chain: FontChain = BODY) -> float:
-    """Width of the widest unbreakable token (a name, a number) of ``text``."""
-    return max((_width(t, chain, size) for t in _tokens(text) if len(t) > 1), default=0.0)
+    """Width of the widest unbreakable cluster of ``text``: a name or a number with the
+    punctuation that may not be parted from it (避头尾)."""
+    widest = 0.0
+    for para in text.split("\n"):
+        toks = _tokens(para)
+        cur, multi = 0.0, False
+        for k, tok in enumerate(toks):
+            cur += _width(tok, chain, size)
+            multi = multi or len(tok) > 1
+            if k == len(toks) - 1 or _legal_break(toks, k):
+                if multi:
+                    widest = max(widest, cur)
+                cur, multi = 0.0, False
+    return widest
 
 
 def _width(tok: str, chain: FontChain, size: float) -> float:
@@ -231,13 +243,13 @@ class CJKParagraph(Flowable):
         if getattr(self, "_laid_width", None) == avail_w:
             return
         st = self.style
-        # A name or number wider than a narrow cell: shrink the type (to 70 % at most) rather
+        # A name or number wider than a narrow cell: shrink the type (to 65 % at most) rather
         # than split it.
         widest = widest_word(self.text, st.size, st.chain)
         if widest > avail_w > 0:
             from dataclasses import replace
 
-            size = max(st.size * 0.7, st.size * avail_w / widest)
+            size = max(st.size * 0.65, st.size * avail_w / widest)
             scale = size / st.size
             self.style = st = replace(st, size=size, leading=st.line_height * scale)
         indent = "" if self._cont else "\u3000" * int(st.indent_chars)

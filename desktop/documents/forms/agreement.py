@@ -131,12 +131,12 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
         "各方当事人认为有必要的，可以自本协议生效之日起三十日内共同向人民法院申请司法确认；"
         "人民法院依法确认调解协议有效，一方当事人拒绝履行或者未全部履行的，对方当事人可以向"
         "人民法院申请强制执行。"))
-    # The last clause stays on the page where the signatures start (never a page of
-    # signatures alone).
-    s.append(blocks.LeadIn([
+    # The last clause stays on the page where the signatures start, and the mediators and the
+    # seal stay with the last parties' rows (never a page of signatures alone).
+    signatures = blocks.LeadIn([
         blocks.para(f"本协议一式{cn_copies(copies)}份，当事人各执一份，人民调解委员会留存一份。"),
-        blocks.spacer(3)], signature_table(data)))
-    s.append(blocks.spacer(3))
+        blocks.spacer(3)], signature_table(data))
+    s.append(signatures)
     meds = mediator_names(data)
     med_rows = [["人民调解员（签名）", n, sign_cell(data, n, mediator=True)] for n in meds]
     when = issue_date(data, ag.signed_on)
@@ -148,8 +148,9 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
     seal = blocks.SealBlock(data.committee.name, fdate(when),
                             data.committee.seal_png if opts.final else None, qr=qr)
     # The mediators sign right above the seal: never leave the seal alone on a page.
-    s.append(blocks.keep(blocks.sign_table(med_rows or [["人民调解员（签名）", "", ""]]),
-                         blocks.spacer(8), seal))
+    signatures.tail = [blocks.spacer(3),
+                       blocks.sign_table(med_rows or [["人民调解员（签名）", "", ""]]),
+                       blocks.spacer(8), seal]
     return s
 
 
