@@ -286,6 +286,9 @@ class CaseDocumentData:
 @dataclass(frozen=True)
 class RenderOptions:
     final: bool = False  # finals carry the seal image and no 草稿 watermark
+    # A final whose text has characters no font prints is refused until the mediator has
+    # confirmed the warning (fonts.glyph_check(...).message).
+    glyphs_confirmed: bool = False
 
 
 FORM_CODES: dict[str, DocumentForm] = {form.value: form for form in DocumentForm}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -88,7 +89,7 @@ def _spaced_runs(path: Path) -> list[str]:
 
     def seen(text, cm, tm, font, size) -> None:  # type: ignore[no-untyped-def]
         if state["tc"] > 0.01 and any(a.isascii() and b.isascii() and a.isalnum()
-                                      and b.isalnum() for a, b in zip(text, text[1:])):
+                                      and b.isalnum() for a, b in itertools.pairwise(text)):
             bad.append(text)
 
     for page in PdfReader(path).pages:
