@@ -459,6 +459,16 @@ class LeadIn(Flowable):
         if fit < min(self.min_rows, len(body)):
             if at_top:  # nothing better to be had: let it flow
                 return [*self.lead, self.table, *self.tail]
+            # A long first lead paragraph stays here but for its last lines, which go on
+            # with the table (no page of signatures without text above them).
+            first = self.lead[0] if self.lead else None
+            if isinstance(first, CJKParagraph):
+                _, h = first.wrap(availWidth, availHeight)
+                keep = 2 * first.style.line_height  # at least two lines go on
+                parts = first.split(availWidth, min(availHeight, h - keep + 0.1))
+                if len(parts) == 2:
+                    return [parts[0], LeadIn([parts[1], *self.lead[1:]], self.table,
+                                             self.tail, min_rows=self.min_rows)]
             return []
         if fit >= len(body):
             return [*self.lead, self.table, *self.tail]

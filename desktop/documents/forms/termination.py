@@ -50,15 +50,16 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
         f"你们之间的{dispute_name(data)}，本委员会于{accepted}受理调解。终止调解的原因："
         f"{reason}。依照《中华人民共和国人民调解法》第二十六条的规定，本委员会决定终止调解。"))
     s.append(blocks.para("你们可以依法通过仲裁、行政、司法等途径维护自己的权利："))
-    s += [blocks.para(r) for r in REMEDIES]
+    closing: list[Flowable] = [blocks.para(r) for r in REMEDIES]
     extra = extra_remedies(t.remedies)
     if extra:
-        s.append(blocks.para(extra))
-    s += [blocks.para("特此告知。"), blocks.spacer(6)]
-    s.append(blocks.SealBlock(data.committee.name, fdate(t.terminated_on),
-                              data.committee.seal_png if opts.final else None))
-    s.append(blocks.spacer(6))
+        closing.append(blocks.para(extra))
+    closing += [blocks.para("特此告知。"), blocks.spacer(6),
+                blocks.SealBlock(data.committee.name, fdate(t.terminated_on),
+                                 data.committee.seal_png if opts.final else None),
+                blocks.spacer(6)]
     rows = [[f"当事人（{p.side_label}）签收", p.name, sign_cell(data, p.name)]
             for p in data.parties]
-    s.append(blocks.sign_table(rows))
+    # The remedies, the seal and the receipts stay together (no page of signatures alone).
+    s.append(blocks.LeadIn(closing, blocks.sign_table(rows), min_rows=1))
     return s
