@@ -192,33 +192,50 @@ def _image_name(data: bytes) -> str:
     return "MDImg" + hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
+@lru_cache(maxsize=64)
+def _xobjects(data: bytes) -> tuple[object, object | None]:
+    """The image's PDF objects, encoded once per process (a signature recurs on every form
+    and every document of a case; ReportLab re-encoded its pixels each time)."""
+    from reportlab.pdfbase import pdfdoc
+
+    name = _image_name(data)
+    obj = pdfdoc.PDFImageXObject(name, image_reader(data), mask="auto")
+    obj.name = name
+    smask = getattr(obj, "_smask", None)
+    if smask is not None:
+        del obj._smask
+    return obj, smask
+
+
 def draw_image(canv: Canvas, data: bytes, x: float, y: float, w: float, h: float) -> None:
     """``canv.drawImage`` for image bytes, without its per-call cost.
 
     ReportLab names an image by the MD5 of its decoded pixels on every draw (about 10 ms for
-    an A4 scan, and a signature recurs on every form of a dossier); here the name is the
-    hash of the file's bytes, computed once per process."""
+    an A4 scan) and encodes it again for every document; here the name is the hash of the
+    file's bytes and the encoded objects are kept, both computed once per process."""
+    import copy
+
     from reportlab.pdfbase import pdfdoc
 
-    reader = image_reader(data)
-    name = _image_name(data)
+    encoded, encoded_mask = _xobjects(data)
+    name = encoded.name  # type: ignore[attr-defined]
     doc = canv._doc
     reg = doc.getXObjectName(name)
     if not doc.idToObject.get(reg):
-        obj = pdfdoc.PDFImageXObject(name, reader, mask="auto")
-        obj.name = name
+        # A document marks the objects it registers: each gets its own shallow copy (the
+        # encoded bytes are shared).
+        obj = copy.copy(encoded)
+        smask = copy.copy(encoded_mask) if encoded_mask is not None else None
         canv._setXObjects(obj)
         doc.Reference(obj, reg)
         doc.addForm(name, obj)
-        smask = getattr(obj, "_smask", None)
-        if smask:
-            mreg = doc.getXObjectName(smask.name)
+        if smask is not None:
+            mreg = doc.getXObjectName(smask.name)  # type: ignore[attr-defined]
             if not doc.idToObject.get(mreg):
                 canv._setXObjects(smask)
-                obj.smask = doc.Reference(smask, mreg)
+                obj.smask = doc.Reference(smask, mreg)  # type: ignore[attr-defined]
             else:
-                obj.smask = pdfdoc.PDFObjectReference(mreg)
-            del obj._smask
+                obj.smask = pdfdoc.PDFObjectReference(mreg)  # type: ignore[attr-defined]
     canv._currentPageHasImages = 1
     canv.saveState()
     canv.translate(x, y)

@@ -62,7 +62,9 @@ def _token_re(words: tuple[str, ...]) -> re.Pattern[str]:
 
 @contextlib.contextmanager
 def keep_words(words: Sequence[str]) -> Iterator[None]:
-    token = _keep.set(tuple(sorted({w.strip() for w in words if len(w.strip()) > 1})))
+    # A minority name wraps after its "·" (阿依古丽·/买买提), never elsewhere.
+    parts = {p.strip() for w in words for p in w.replace("•", "·").split("·")}
+    token = _keep.set(tuple(sorted(p for p in parts if len(p) > 1)))
     try:
         yield
     finally:
@@ -245,7 +247,8 @@ class CJKParagraph(Flowable):
         st = self.style
         # A name or number wider than a narrow cell: shrink the type (to 65 % at most) rather
         # than split it.
-        widest = widest_word(self.text, st.size, st.chain)
+        # (Only narrow boxes can be narrower than a word: skip the scan for body text.)
+        widest = widest_word(self.text, st.size, st.chain) if avail_w < 24 * st.size else 0
         if widest > avail_w > 0:
             from dataclasses import replace
 

@@ -48,7 +48,7 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
     small_c = blocks.TextStyle(size=10.5, leading=15, align="center")
     rows = [[blocks.para(v, small_c if r == 0 or c in (0, 2, 3, 4) else small)
              for c, v in enumerate(row)] for r, row in enumerate(rows)]
-    s.append(blocks.grid(rows, [15, 20, 7, 7, 11, 15, 33, 48], label_cols=(),
+    s.append(blocks.grid(rows, [15, 20, 7, 7, 13, 15, 33, 46], label_cols=(),
                          repeat_rows=1))
     s.append(blocks.grid(
         [["纠纷简要情况", c.facts],
