@@ -1,6 +1,7 @@
 """Rebuild the fonts shipped in this directory from Debian's font packages.
 
-Run on Debian 12 with fonts-arphic-uming, fonts-wqy-microhei and fonts-hanazono installed:
+Run on Debian 12 with fonts-arphic-uming, fonts-wqy-microhei, fonts-hanazono and
+fonts-babelstone-han installed:
     python resources/fonts/build_fonts.py
 What it does (and why) is recorded in README.md next to it.
 """

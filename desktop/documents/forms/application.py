@@ -25,6 +25,7 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
     s += [blocks.LeadIn(
         [blocks.para(c.facts or ""), blocks.spacer(2), blocks.para("此致", blocks.BODY_STYLE),
          blocks.para(data.committee.name, blocks.PLAIN_STYLE), blocks.spacer(6)],
-        blocks.sign_table(rows), min_rows=1)]
-    s.append(blocks.para(fdate(day), blocks.TextStyle(size=14, leading=30, align="right")))
+        blocks.sign_table(rows),
+        [blocks.para(fdate(day), blocks.TextStyle(size=14, leading=30, align="right"))],
+        )]
     return s
