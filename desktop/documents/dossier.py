@@ -114,8 +114,8 @@ def _items(data: CaseDocumentData, opts: RenderOptions,
         # Missing required items without a recorded reason still get the page, saying so:
         # the archivist sees the gap on paper, not only in the 目录.
         items[11].parts = [(False, lambda: _explanation_story(data, missing))]
-    for it in missing:
-        it.note = "缺，见卷宗情况说明" if explanation else "缺"
+    for it in missing:  # the 卷宗情况说明 page (row 12) names every missing item
+        it.note = "缺"
     return items
 
 
