@@ -171,6 +171,12 @@ def _face_of(ch: str, chain: FontChain) -> Face:
     return face if face is not None else _placeholder(ch, chain.faces[0])
 
 
+@cache
+def _font_name(ch: str, chain: FontChain) -> str:
+    # Per character and chain, once: runs() is on every drawn line.
+    return ensure_registered(_face_of(ch, chain))
+
+
 def runs(text: str, chain: FontChain = BODY) -> list[tuple[str, str]]:
     """Split text into (font name, substring) runs, choosing per character.
 
@@ -179,7 +185,7 @@ def runs(text: str, chain: FontChain = BODY) -> list[tuple[str, str]]:
     """
     out: list[tuple[str, str]] = []
     for ch in text:
-        name = ensure_registered(_face_of(ch, chain))
+        name = _font_name(ch, chain)
         if out and out[-1][0] == name:
             out[-1] = (name, out[-1][1] + ch)
         else:
