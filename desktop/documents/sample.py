@@ -277,7 +277,8 @@ def many_party_case(n: int = 12) -> CaseDocumentData:
         Obligation(names[6], names[7], "补偿误工费", Decimal("1234.5"), "现金",
                    dt.date(2026, 12, 20)),
     )
-    ag = replace(base.agreement, obligations=obs)  # type: ignore[arg-type]
+    assert base.agreement is not None
+    ag = replace(base.agreement, obligations=obs)
     sigs = tuple(Signature(nm, signature_png(i), signed_on=base.today)
                  for i, nm in enumerate(names[:4]))
     return replace(base, parties=tuple(people), agreement=ag, party_signatures=sigs,
@@ -293,7 +294,8 @@ def long_text_case(chars: int = 5000) -> CaseDocumentData:
                 "19时30分拨打联系电话13912345678要求处理，对方称已联系维修人员，但至11月10日"
                 "仍未修复，双方为此发生争执，经110报警后由青山派出所移交本委员会调解。")
     text = (sentence * (chars // len(sentence) + 1))[:chars].rstrip("，") + "。"
-    ag = replace(base.agreement, facts=text)  # type: ignore[arg-type]
+    assert base.agreement is not None
+    ag = replace(base.agreement, facts=text)
     sess = (replace(base.sessions[0], content=text),)
     return replace(base, agreement=ag, sessions=sess,
                    case=replace(base.case, facts=text[:1200]))

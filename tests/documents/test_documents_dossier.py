@@ -79,6 +79,9 @@ def test_attached_pdf_is_merged_in_its_place(case_data, tmp_path) -> None:  # ty
     row = next(line.split() for line in toc.splitlines() if "授权委托书" in line)
     page = int(row[2]) + 2
     assert "委托人王赟委托李昇代为参加调解" in flat(pdf_text(path, "-f", str(page), "-l", str(page)))
+    # The archive page number is stamped over the attached page too.
+    first = pdf_text(path, "-f", str(page), "-l", str(page), "-layout").strip().splitlines()[0]
+    assert first.split()[-1] == row[2], first
 
 
 # The 目录's rows, in DOMAIN.md's order: one row per item of the Ministry's list.
