@@ -115,7 +115,7 @@ def _items(data: CaseDocumentData, opts: RenderOptions,
         # the archivist sees the gap on paper, not only in the 目录.
         items[11].parts = [(False, lambda: _explanation_story(data, missing))]
     for it in missing:  # the 卷宗情况说明 page (row 12) names every missing item
-        it.note = "缺"
+        it.note = "缺，见卷宗情况说明" if explanation else "缺"
     return items
 
 
