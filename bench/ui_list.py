@@ -39,6 +39,7 @@ def ensure_db(path: Path, cases: int) -> None:
     from desktop.services import demo
     from desktop.store.db import Database
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     print(f"generating {cases:,} cases into {path} (once; takes a while) …", flush=True)
     partial = path.with_name(path.name + ".partial")
     db = Database.open(f"sqlite:///{partial}")

@@ -35,6 +35,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                       help="打印待签署文本（协议书等签署后生效的文书：无水印、不盖章，供各方签名）")
     p.add_argument("--no-seal-image-ok", action="store_true",
                    help="调委会未设置印章图像时仍生成正式文书（打印后须加盖实物印章）")
+    p.add_argument("--missing-glyphs-ok", action="store_true",
+                   help="文中有字体缺字时仍生成正式文书（打印后在空白处手写补正）")
     p.set_defaults(func=document_command)
 
     p = sub.add_parser("seal-key", parents=[common], help="生成或导入调解委员会电子印章证书",
@@ -115,6 +117,10 @@ def document_command(args: argparse.Namespace) -> int:
     if missing:
         print("警告：以下字符没有可用字体，打印出来会是空白方框：" + "、".join(
             f"“{c}”(U+{ord(c):04X})" for c in missing), file=sys.stderr)
+        if args.final and not args.missing_glyphs_ok:
+            print("错误：正式文书中有打印不出的字。核对当事人姓名后，确认仍要生成时请加 "
+                  "--missing-glyphs-ok（打印后在空白处手写补正）。", file=sys.stderr)
+            return 1
     if args.final:
         # Say what is missing before anything else: an unsigned agreement is never sealed.
         state = service.signing_state(case_id, args.form)
@@ -129,7 +135,8 @@ def document_command(args: argparse.Namespace) -> int:
             print("错误：确认无印章图像也要生成时，请加 --no-seal-image-ok；或先在“设置→电子印章”中"
                   "上传印章图像。", file=sys.stderr)
             return 1
-    issued = _issue_unlocking(service, case_id, args.form, args.final, args.for_signing)
+    issued = _issue_unlocking(service, case_id, args.form, args.final, args.for_signing,
+                              glyphs_confirmed=bool(missing))
     Path(args.out).write_bytes(issued.data)
     kind = {"final": "正式文书（已加盖电子印章）", "unsigned": "待签署文本（未盖章，签名后方生效）"
             }.get(issued.kind, "草稿")
@@ -166,16 +173,18 @@ def _ask_seal_password(prompt: str, *, twice: bool = False) -> str:
 
 
 def _issue_unlocking(service, case_id: int, form: str, final: bool,  # type: ignore[no-untyped-def]
-                     unsigned: bool = False):
+                     unsigned: bool = False, glyphs_confirmed: bool = False):
     """Issue; when no seal password is at hand, ask once on the terminal and retry."""
     from desktop.services.seal import SealPasswordNeeded, SealService
 
     try:
-        return service.issue(case_id, form, final=final, unsigned=unsigned)
+        return service.issue(case_id, form, final=final, unsigned=unsigned,
+                             glyphs_confirmed=glyphs_confirmed)
     except SealPasswordNeeded as need:
         password = _ask_seal_password(need.message + "\n电子印章密码：")
         SealService(service.db, service.actor).unlock(password, committee_id=need.committee_id)
-        return service.issue(case_id, form, final=final, unsigned=unsigned)
+        return service.issue(case_id, form, final=final, unsigned=unsigned,
+                             glyphs_confirmed=glyphs_confirmed)
 
 
 def seal_key_command(args: argparse.Namespace) -> int:

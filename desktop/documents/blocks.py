@@ -8,11 +8,15 @@ from functools import lru_cache
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
 from desktop.documents.fonts import BODY, TITLE, ensure_registered
 from desktop.documents.layout import (
     CONTENT_W,
+    MARGIN_B,
+    MARGIN_T,
+    PAGE_H,
     CJKParagraph,
     Spacer,
     TextStyle,
@@ -47,6 +51,7 @@ GRID = TableStyle(
 
 
 CHUNK_LINES = 8
+FRAME_HEIGHT = PAGE_H - MARGIN_T - MARGIN_B
 
 
 def _chunk_long_rows(data: list[list], widths: list[float]  # type: ignore[type-arg]
@@ -64,11 +69,16 @@ def _chunk_long_rows(data: list[list], widths: list[float]  # type: ignore[type-
             if len(inner.lines) > CHUNK_LINES:
                 lines, last = inner.lines, inner._last_in_para
                 n = len(lines)
-                for start in range(0, n, CHUNK_LINES):
-                    part: Flowable = _Lines(lines[start:start + CHUNK_LINES],
-                                            last[start:start + CHUNK_LINES], inner.style)
-                    if start + CHUNK_LINES >= n and isinstance(cell, MinHeight):
-                        used = CHUNK_LINES * inner.style.line_height * (start // CHUNK_LINES)
+                # Chunk boundaries; the last chunk never holds one line alone (a page would
+                # start with a lone "行。").
+                bounds = list(range(0, n, CHUNK_LINES))
+                if n - bounds[-1] == 1:
+                    bounds[-1] -= 1
+                for k, start in enumerate(bounds):
+                    stop = bounds[k + 1] if k + 1 < len(bounds) else n
+                    part: Flowable = _Lines(lines[start:stop], last[start:stop], inner.style)
+                    if stop >= n and isinstance(cell, MinHeight):
+                        used = inner.style.line_height * start
                         part = MinHeight(part, max(cell.min_height - used, 0), top=cell.top)
                     if start:
                         continued.add(len(out))
@@ -134,6 +144,7 @@ def grid(
     min_heights_mm: dict[int, float] | None = None,
     label_cells: Sequence[tuple[int, int]] = (),
     tall_top: bool = True,
+    repeat_rows: int = 0,
 ) -> Table:
     """A ruled table. Strings in ``label_cols`` (and ``label_cells``) are centred labels."""
     if widths_mm is None:
@@ -158,7 +169,7 @@ def grid(
     # ReportLab's in-row splitting leaves blank space after a split cell: long texts are cut
     # into rows of a few lines instead (no rule between them), and the table breaks between
     # those rows.
-    table = Table(data, colWidths=widths, splitByRow=1, repeatRows=0)
+    table = Table(data, colWidths=widths, splitByRow=1, repeatRows=repeat_rows)
     style = TableStyle(_grid_commands(len(data), continued))
     for start, end in spans:
         style.add("SPAN", start, end)
@@ -172,6 +183,66 @@ def image_reader(data: bytes) -> ImageReader:
     reader = ImageReader(io.BytesIO(data))
     reader.getRGBData()  # decode now; ReportLab keeps the pixels on the reader
     return reader
+
+
+@lru_cache(maxsize=128)
+def _image_name(data: bytes) -> str:
+    import hashlib
+
+    return "MDImg" + hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+@lru_cache(maxsize=64)
+def _xobjects(data: bytes) -> tuple[object, object | None]:
+    """The image's PDF objects, encoded once per process (a signature recurs on every form
+    and every document of a case; ReportLab re-encoded its pixels each time)."""
+    from reportlab.pdfbase import pdfdoc
+
+    name = _image_name(data)
+    obj = pdfdoc.PDFImageXObject(name, image_reader(data), mask="auto")
+    obj.name = name
+    smask = getattr(obj, "_smask", None)
+    if smask is not None:
+        del obj._smask
+    return obj, smask
+
+
+def draw_image(canv: Canvas, data: bytes, x: float, y: float, w: float, h: float) -> None:
+    """``canv.drawImage`` for image bytes, without its per-call cost.
+
+    ReportLab names an image by the MD5 of its decoded pixels on every draw (about 10 ms for
+    an A4 scan) and encodes it again for every document; here the name is the hash of the
+    file's bytes and the encoded objects are kept, both computed once per process."""
+    import copy
+
+    from reportlab.pdfbase import pdfdoc
+
+    encoded, encoded_mask = _xobjects(data)
+    name = encoded.name  # type: ignore[attr-defined]
+    doc = canv._doc
+    reg = doc.getXObjectName(name)
+    if not doc.idToObject.get(reg):
+        # A document marks the objects it registers: each gets its own shallow copy (the
+        # encoded bytes are shared).
+        obj = copy.copy(encoded)
+        smask = copy.copy(encoded_mask) if encoded_mask is not None else None
+        canv._setXObjects(obj)
+        doc.Reference(obj, reg)
+        doc.addForm(name, obj)
+        if smask is not None:
+            mreg = doc.getXObjectName(smask.name)  # type: ignore[attr-defined]
+            if not doc.idToObject.get(mreg):
+                canv._setXObjects(smask)
+                obj.smask = doc.Reference(smask, mreg)  # type: ignore[attr-defined]
+            else:
+                obj.smask = pdfdoc.PDFObjectReference(mreg)  # type: ignore[attr-defined]
+    canv._currentPageHasImages = 1
+    canv.saveState()
+    canv.translate(x, y)
+    canv.scale(w, h)
+    canv._code.append(f"/{reg} Do")
+    canv.restoreState()
+    canv._formsinuse.append(name)
 
 
 @lru_cache(maxsize=32)
@@ -220,6 +291,7 @@ class ImageBox(Flowable):
 
     def __init__(self, data: bytes, width: float, height: float, align: str = "center"):
         super().__init__()
+        self.data = data
         self.reader = image_reader(data)
         iw, ih = self.reader.getSize()
         scale = min(width / iw, height / ih)
@@ -232,8 +304,7 @@ class ImageBox(Flowable):
 
     def draw(self) -> None:
         x = (self.box_w - self.w) / 2 if self.align == "center" else 0
-        self.canv.drawImage(self.reader, x, (self.box_h - self.h) / 2, self.w, self.h,
-                            mask="auto")
+        draw_image(self.canv, self.data, x, (self.box_h - self.h) / 2, self.w, self.h)
 
 
 class FingerprintBox(Flowable):
@@ -364,3 +435,85 @@ def sign_table(rows: Sequence[Sequence[Cell]]) -> Table:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]))
     return table
+
+
+class LeadIn(Flowable):
+    """A signature table with the closing text before it and the sign-off after it.
+
+    A page holding only signatures invites a swapped page, and a sign-off (mediators, seal)
+    alone on the last page is worthless: the lead text goes with the table's header and first
+    rows (at least ``min_rows``), and the tail goes with the table's last ``min_rows`` rows.
+    When that cannot be had on this page, everything moves to the next one. A table longer
+    than a page still splits (its header repeats)."""
+
+    def __init__(self, lead: Sequence[Flowable], table: Table,
+                 tail: Sequence[Flowable] = (), *, min_rows: int = 2):
+        super().__init__()
+        self.lead, self.table, self.tail = list(lead), table, list(tail)
+        self.min_rows = min_rows
+        self._sizes: list[tuple[float, float]] = []
+
+    @staticmethod
+    def _height(items: Sequence[Flowable], availWidth: float, availHeight: float
+                ) -> tuple[float, list[tuple[float, float]]]:
+        sizes = [f.wrap(availWidth, availHeight) for f in items]
+        return sum(h for _, h in sizes) + sum(
+            f.getSpaceAfter() + f.getSpaceBefore() for f in items), sizes
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._avail = availWidth
+        lead, self._sizes = self._height(self.lead, availWidth, availHeight)
+        _, th = self.table.wrap(availWidth, availHeight)
+        tail, self._tail_sizes = self._height(self.tail, availWidth, availHeight)
+        self._th = th
+        self.height = lead + th + tail
+        return availWidth, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        lead, _ = self._height(self.lead, availWidth, availHeight)
+        heights = list(self.table._rowHeights)
+        head = self.table.repeatRows if isinstance(self.table.repeatRows, int) else 0
+        body = heights[head:]
+        room = availHeight - lead - sum(heights[:head])
+        fit = 0
+        while fit < len(body) and sum(body[:fit + 1]) <= room + 0.01:
+            fit += 1
+        if self.tail:  # leave the last rows for the sign-off's page
+            fit = min(fit, len(body) - self.min_rows)
+        at_top = availHeight >= FRAME_HEIGHT - 1
+        if fit < min(self.min_rows, len(body)):
+            if at_top:  # nothing better to be had: let it flow
+                return [*self.lead, self.table, *self.tail]
+            # A long first lead paragraph stays here but for its last lines, which go on
+            # with the table (no page of signatures without text above them).
+            first = self.lead[0] if self.lead else None
+            if isinstance(first, CJKParagraph):
+                _, h = first.wrap(availWidth, availHeight)
+                keep = 2 * first.style.line_height  # at least two lines go on
+                parts = first.split(availWidth, min(availHeight, h - keep + 0.1))
+                if len(parts) == 2:
+                    return [parts[0], LeadIn([parts[1], *self.lead[1:]], self.table,
+                                             self.tail, min_rows=self.min_rows)]
+            return []
+        if fit >= len(body):
+            return [*self.lead, self.table, *self.tail]
+        cut = sum(heights[:head]) + sum(body[:fit]) + 0.5
+        parts = self.table.split(availWidth, cut)
+        if len(parts) < 2:
+            return [] if not at_top else [*self.lead, self.table, *self.tail]
+        rest = parts[1]
+        return [*self.lead, parts[0], LeadIn([], rest, self.tail, min_rows=self.min_rows)]
+
+    def draw(self) -> None:
+        y = self.height
+        for f, (_, h) in zip(self.lead, self._sizes):
+            y -= f.getSpaceBefore() + h
+            f.drawOn(self.canv, 0, y)
+            y -= f.getSpaceAfter()
+        y -= self._th
+        self.table.drawOn(self.canv, 0, y)
+        for f, (_, h) in zip(self.tail, self._tail_sizes):
+            y -= f.getSpaceBefore() + h
+            f.drawOn(self.canv, 0, y)
+            y -= f.getSpaceAfter()

@@ -7,6 +7,7 @@ dates are ``datetime.date``, amounts ``Decimal``. Images are PNG/JPEG bytes.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -99,14 +100,44 @@ class Session:
     interviewee_details: str = ""  # 性别、年龄、住址、与当事人关系 …
 
 
+class ObligationKind(str, enum.Enum):
+    """What kind of duty a clause states; it decides how the clause is phrased."""
+
+    PAYMENT = "payment"  # 支付/赔偿/补偿 money
+    ACT = "act"  # do something: 修复防水层, 清理通道
+    REFRAIN = "refrain"  # not do something: 不得再在楼道堆放杂物
+    RETURN = "return"  # give back property: 将电动车返还给王𠮷
+
+
 @dataclass(frozen=True)
 class Obligation:
-    payer: str
-    payee: str
-    content: str  # 支付赔偿款 / 拆除围墙 …
+    payer: str  # who owes the duty
+    payee: str  # to whom; "" when nobody in particular (修复防水层)
+    content: str  # 支付赔偿款 / 拆除围墙 / 不得再在楼道堆放杂物 / 返还电动车一辆 …
     amount: Decimal | None = None
     manner: str = ""
     deadline: dt.date | None = None
+    kind: ObligationKind | None = None  # None: read from the amount and the wording
+
+    @property
+    def effective_kind(self) -> ObligationKind:
+        if self.kind is not None:
+            return self.kind
+        text = self.content.strip()
+        if text.startswith(REFRAIN_VERBS):
+            return ObligationKind.REFRAIN
+        if self.amount is not None:
+            return ObligationKind.PAYMENT
+        if text.startswith(RETURN_VERBS) or ("返还" in text and text.startswith("将")):
+            return ObligationKind.RETURN
+        if text.startswith(PAYMENT_VERBS):
+            return ObligationKind.PAYMENT
+        return ObligationKind.ACT
+
+
+PAYMENT_VERBS = ("支付", "给付", "赔偿", "补偿", "偿还", "退还", "垫付", "付清")
+RETURN_VERBS = ("返还", "归还", "退还", "交还")
+REFRAIN_VERBS = ("不得", "不再", "停止", "禁止", "不应", "不予")
 
 
 @dataclass(frozen=True)
@@ -225,6 +256,20 @@ class CaseDocumentData:
         return replace(self, party_signatures=keep(self.party_signatures),
                        mediator_signatures=keep(self.mediator_signatures))
 
+    def people(self) -> list[str]:
+        """Names of the people in the case (never split across lines when printed).
+
+        Organisations' names are long and may wrap like any text."""
+        names = [p.name for p in self.parties if p.kind == PartyKind.PERSON or len(p.name) <= 8]
+        names += [n for p in self.parties
+                  for n in (p.agent_name, p.legal_rep, p.ethnicity, p.occupation)]
+        names += list(self.mediators) + [self.case.registrar]
+        for s in self.sessions + self.investigations:
+            names += [s.recorder, s.interviewee, *(x.name for x in s.participants)]
+        names += [f.visitor for f in self.followups]
+        names += [self.dossier.filed_by, self.dossier.reviewer]
+        return [n for n in names if n and len(n) <= 12]
+
     def signed_on(self, name: str) -> dt.date | None:
         for sig in self.party_signatures:
             if sig.signer == name and sig.png and sig.signed_on:
@@ -244,6 +289,9 @@ class RenderOptions:
     final: bool = False  # finals carry the seal image and no 草稿 watermark
     # 待签署: the print the parties sign; no watermark, no seal, marked in the page header
     unsigned: bool = False
+    # A final whose text has characters no font prints is refused until the mediator has
+    # confirmed the warning (fonts.glyph_check(...).message).
+    glyphs_confirmed: bool = False
 
 
 FORM_CODES: dict[str, DocumentForm] = {form.value: form for form in DocumentForm}

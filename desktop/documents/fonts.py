@@ -1,8 +1,8 @@
 """The fonts documents are printed in, with per-character fallback.
 
 Body text is AR PL UMing CN (a 宋体/明体-like serif), titles WenQuanYi Micro Hei (黑体-like);
-both fall back to HanaMin A (CJK Ext. A, rare BMP ideographs AR PL UMing lacks) and HanaMin B
-(ideographs outside the BMP such as 𠮷). The files, their licences and how they were made are
+both fall back to HanaMin A (CJK Ext. A, rare BMP ideographs AR PL UMing lacks), HanaMin B
+(ideographs outside the BMP such as 𠮷) and a BabelStone Han subset (CJK Ext. G and H, 𰻞). The files, their licences and how they were made are
 in ``resources/fonts/README.md``.
 
 Fonts are registered with ReportLab lazily and once per process: HanaMinB (30 MB) is only
@@ -45,6 +45,7 @@ UMING = Face("MD-UMing", "uming-cn.ttf")
 WQY = Face("MD-WQYMicroHei", "wqy-microhei.ttc", 0)
 HANA_A = Face("MD-HanaMinA", "HanaMinA-extra.ttf")
 HANA_B = Face("MD-HanaMinB", "HanaMinB.ttf")
+BABEL = Face("MD-BabelStoneHan", "BabelStoneHan-extra.ttf")  # Ext. G, H
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,8 +59,8 @@ class FontChain:
         return self.faces[0].name
 
 
-BODY = FontChain((UMING, HANA_A, HANA_B))
-TITLE = FontChain((WQY, UMING, HANA_A, HANA_B))
+BODY = FontChain((UMING, HANA_A, HANA_B, BABEL))
+TITLE = FontChain((WQY, UMING, HANA_A, HANA_B, BABEL))
 
 _lock = threading.Lock()
 
@@ -148,16 +149,43 @@ def face_for(ch: str, chain: FontChain) -> Face | None:
     return None
 
 
+@cache
+def _placeholder(ch: str, face: Face) -> Face:
+    """Let ``face`` print ``ch`` as its .notdef box while the text layer keeps ``ch``.
+
+    ReportLab gives a character the font lacks code 0, whose ToUnicode entry is U+0000: the
+    PDF showed a box and pdftotext a space, so 陈𰻞 could not be found or copied. Mapping the
+    character to glyph 0 gives it a code of its own, with a ToUnicode entry for the real
+    character. ``coverage`` was read before, so ``missing_glyphs`` still names it."""
+    font = pdfmetrics.getFont(ensure_registered(face))
+    with _lock:
+        font.face.charToGlyph.setdefault(ord(ch), 0)
+        font.face.charWidths.setdefault(ord(ch), 1000)
+    return face
+
+
+def _face_of(ch: str, chain: FontChain) -> Face:
+    if _ignorable(ch):
+        return chain.faces[0]
+    face = face_for(ch, chain)
+    return face if face is not None else _placeholder(ch, chain.faces[0])
+
+
+@cache
+def _font_name(ch: str, chain: FontChain) -> str:
+    # Per character and chain, once: runs() is on every drawn line.
+    return ensure_registered(_face_of(ch, chain))
+
+
 def runs(text: str, chain: FontChain = BODY) -> list[tuple[str, str]]:
     """Split text into (font name, substring) runs, choosing per character.
 
-    A character no face has is drawn in the primary face (it prints as a blank box);
-    ``missing_glyphs`` is the check that warns before that happens.
+    A character no face has is drawn as the primary face's box, and keeps its place in the
+    text layer; ``missing_glyphs`` is the check that warns before that happens.
     """
     out: list[tuple[str, str]] = []
     for ch in text:
-        face = chain.faces[0] if _ignorable(ch) else (face_for(ch, chain) or chain.faces[0])
-        name = ensure_registered(face)
+        name = _font_name(ch, chain)
         if out and out[-1][0] == name:
             out[-1] = (name, out[-1][1] + ch)
         else:
@@ -167,8 +195,7 @@ def runs(text: str, chain: FontChain = BODY) -> list[tuple[str, str]]:
 
 @cache
 def _char_width(ch: str, chain: FontChain, size: float) -> float:
-    face = chain.faces[0] if _ignorable(ch) else (face_for(ch, chain) or chain.faces[0])
-    return pdfmetrics.stringWidth(ch, ensure_registered(face), size)
+    return pdfmetrics.stringWidth(ch, ensure_registered(_face_of(ch, chain)), size)
 
 
 def string_width(text: str, chain: FontChain = BODY, size: float = 12) -> float:
@@ -194,3 +221,48 @@ def warm_up(*, rare: bool = False) -> None:
     also the fallbacks for rare characters (~0.7 s more)."""
     for face in (UMING, WQY, *((HANA_A, HANA_B) if rare else ())):
         coverage(face)
+
+
+# Blocks named in the warning (Unicode 15.1 block ranges).
+_BLOCKS = (
+    (0x4E00, 0x9FFF, "中日韩统一表意文字"), (0x3400, 0x4DBF, "扩展A区"),
+    (0x20000, 0x2A6DF, "扩展B区"), (0x2A700, 0x2B73F, "扩展C区"), (0x2B740, 0x2B81F, "扩展D区"),
+    (0x2B820, 0x2CEAF, "扩展E区"), (0x2CEB0, 0x2EBEF, "扩展F区"), (0x30000, 0x3134F, "扩展G区"),
+    (0x31350, 0x323AF, "扩展H区"), (0x2EBF0, 0x2EE5F, "扩展I区"), (0xF900, 0xFAFF, "兼容表意文字"),
+    (0x2F800, 0x2FA1F, "兼容表意文字补充"),
+)
+
+
+def block_name(ch: str) -> str:
+    cp = ord(ch)
+    for lo, hi, name in _BLOCKS:
+        if lo <= cp <= hi:
+            return name
+    return "其他字符"
+
+
+@dataclass(frozen=True)
+class GlyphCheck:
+    """Which characters of a document no shipped font can print.
+
+    The services ask before issuing a final: while ``ok`` is false the final is refused
+    (``RenderOptions.glyphs_confirmed``) until the mediator has seen ``message`` and confirmed
+    that a box may stand for those characters (the text layer keeps them)."""
+
+    missing: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing
+
+    @property
+    def message(self) -> str:
+        if self.ok:
+            return ""
+        listed = "、".join(f"“{ch}”（U+{ord(ch):04X}，{block_name(ch)}）" for ch in self.missing)
+        return (f"以下字符没有可打印的字形，将印成方框：{listed}。请核对当事人姓名等内容，确认后"
+                "再出具正式文书，或在纸质文书上手写补正。")
+
+
+def glyph_check(text: str, chain: FontChain = BODY) -> GlyphCheck:
+    return GlyphCheck(tuple(missing_glyphs(text, chain)))

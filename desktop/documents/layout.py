@@ -7,10 +7,14 @@ that are then drawn as they are (the 避头尾 test checks exactly these lines).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import io
+import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
@@ -32,7 +36,39 @@ PAGE_W, PAGE_H = A4
 MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 28 * mm, 26 * mm, 28 * mm, 26 * mm
 CONTENT_W = PAGE_W - MARGIN_L - MARGIN_R
 
-_ASCII_WORD = re.compile(r"[A-Za-z0-9@#&*+\-_/.,:%¥￥$×X]+|\s|.", re.DOTALL)
+_ASCII = r"[A-Za-z0-9@#&*+\-_/.,:%¥￥$×X]+"
+# Dates (2026年11月27日, 9时30分) and 大写 amounts never break inside.
+_DATE = r"\d{2,4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{1,2}时\d{1,2}分"
+_UPPER_MONEY = r"人民币[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整]+"
+# Words a line must not split: the labels the forms print and a few common legal words.
+LABEL_WORDS = (
+    "联系电话", "公民身份号码", "统一社会信用代码", "法定代表人", "委托代理人", "人民调解员",
+    "人民调解委员会", "住址", "住所", "职业", "转账", "银行转账", "签名", "盖章", "捺印",
+    "申请人", "被申请人", "当事人", "司法确认", "人民法院", "维修", "赔偿", "支付", "履行",
+)
+
+# Names of the case's people, set while a document is rendered (``keep_words``): a name is
+# one token, so it never splits across lines, and a cell too narrow for it shrinks its type.
+_keep: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("keep", default=())
+
+
+@cache
+def _token_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    alts = sorted({w for w in (*words, *LABEL_WORDS) if len(w) > 1}, key=len, reverse=True)
+    names = "|".join(re.escape(w) for w in alts)
+    return re.compile(f"{_DATE}|{_UPPER_MONEY}|{names + '|' if names else ''}{_ASCII}|\\s|.",
+                      re.DOTALL)
+
+
+@contextlib.contextmanager
+def keep_words(words: Sequence[str]) -> Iterator[None]:
+    # A minority name wraps after its "·" (阿依古丽·/买买提), never elsewhere.
+    parts = {p.strip() for w in words for p in w.replace("•", "·").split("·")}
+    token = _keep.set(tuple(sorted(p for p in parts if len(p) > 1)))
+    try:
+        yield
+    finally:
+        _keep.reset(token)
 
 
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}
@@ -76,9 +112,27 @@ def full_width_punctuation(text: str) -> str:
 
 
 def _tokens(text: str) -> list[str]:
-    # Each CJK character is its own token; runs of ASCII letters/digits (ID numbers,
-    # amounts, phone numbers) stay whole unless wider than the line.
-    return [m.group(0) for m in _ASCII_WORD.finditer(text)]
+    # Each CJK character is its own token, except the protected words; runs of ASCII
+    # letters/digits (ID numbers, amounts, phone numbers), dates and names stay whole unless
+    # wider than the line.
+    return [m.group(0) for m in _token_re(_keep.get()).finditer(text)]
+
+
+def widest_word(text: str, size: float, chain: FontChain = BODY) -> float:
+    """Width of the widest unbreakable cluster of ``text``: a name or a number with the
+    punctuation that may not be parted from it (避头尾)."""
+    widest = 0.0
+    for para in text.split("\n"):
+        toks = _tokens(para)
+        cur, multi = 0.0, False
+        for k, tok in enumerate(toks):
+            cur += _width(tok, chain, size)
+            multi = multi or len(tok) > 1
+            if k == len(toks) - 1 or _legal_break(toks, k):
+                if multi:
+                    widest = max(widest, cur)
+                cur, multi = 0.0, False
+    return widest
 
 
 def _width(tok: str, chain: FontChain, size: float) -> float:
@@ -191,6 +245,16 @@ class CJKParagraph(Flowable):
         if getattr(self, "_laid_width", None) == avail_w:
             return
         st = self.style
+        # A name or number wider than a narrow cell: shrink the type (to 65 % at most) rather
+        # than split it.
+        # (Only narrow boxes can be narrower than a word: skip the scan for body text.)
+        widest = widest_word(self.text, st.size, st.chain) if avail_w < 24 * st.size else 0
+        if widest > avail_w > 0:
+            from dataclasses import replace
+
+            size = max(st.size * 0.65, st.size * avail_w / widest)
+            scale = size / st.size
+            self.style = st = replace(st, size=size, leading=st.line_height * scale)
         indent = "" if self._cont else "\u3000" * int(st.indent_chars)
         self.lines, self._last_in_para = [], []
         for para in (indent + self.text).split("\n"):
@@ -214,8 +278,14 @@ class CJKParagraph(Flowable):
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self.wrap(availWidth, availHeight)
         fit = int(availHeight // self.style.line_height)
-        if fit <= 0 or fit >= len(self.lines):
-            return [] if fit <= 0 else [self]
+        n = len(self.lines)
+        if fit >= n:
+            return [self]
+        # Widows and orphans: never one line alone at the foot or the head of a page.
+        if n - fit == 1:
+            fit -= 1
+        if fit < 2:
+            return []
         head = _Lines(self.lines[:fit], self._last_in_para[:fit], self.style)
         rest_text = "\n".join(self._rest_paragraphs(fit))
         return [head, CJKParagraph(rest_text, self.style, _cont=True)]
@@ -271,6 +341,11 @@ def draw_lines(
                                            else True)))
 
 
+def _tight(a: str, b: str) -> bool:
+    """No justification space between a and b: inside a number or a Latin word."""
+    return a.isascii() and b.isascii() and not a.isspace() and not b.isspace()
+
+
 def draw_line(
     canv: rl_canvas.Canvas,
     line: str,
@@ -282,18 +357,37 @@ def draw_line(
     justify: bool = False,
 ) -> None:
     w = sum(_char_width(ch, st.chain, st.size) for ch in line)
-    char_space = 0.0
+    gap = 0.0
+    tight: list[bool] = []
     if st.align == "center":
         x += (width - w) / 2
     elif st.align == "right":
         x += width - w
     elif justify and len(line) > 1 and 0 < width - w < width * 0.2:
-        char_space = (width - w) / (len(line) - 1)
+        # The slack goes between CJK characters only: "1958年" must not read "1 9 5 8 年".
+        tight = [_tight(a, b) for a, b in itertools.pairwise(line)] + [True]
+        gaps = tight.count(False)
+        gap = (width - w) / gaps if gaps else 0.0
     text = canv.beginText(x, y)
-    text.setCharSpace(char_space)
+    if not gap:
+        for font, chunk in runs(line, st.chain):
+            text.setFont(font, st.size)
+            text.textOut(chunk)
+        canv.drawText(text)
+        return
+    i = 0
     for font, chunk in runs(line, st.chain):
         text.setFont(font, st.size)
-        text.textOut(chunk)
+        start = 0
+        while start < len(chunk):
+            flag = tight[i + start]
+            end = start + 1
+            while end < len(chunk) and tight[i + end] == flag:
+                end += 1
+            text.setCharSpace(0 if flag else gap)
+            text.textOut(chunk[start:end])
+            start = end
+        i += len(chunk)
     canv.drawText(text)
 
 
@@ -316,6 +410,7 @@ class PdfMeta:
     keywords: str = ""
     author: str = ""
     draft: bool = False
+    footer: bool = True  # "第 N 页 共 M 页" over the whole file (the dossier numbers its own)
     extra_page_drawers: list[Callable[[rl_canvas.Canvas, int, int], None]] = field(
         default_factory=list
     )
@@ -354,12 +449,16 @@ FOOTER = TextStyle(size=10.5, align="center")
 
 
 def decorate_page(canv: rl_canvas.Canvas, number: int, total: int, meta: PdfMeta) -> None:
-    if total > 1:
-        draw_line(canv, f"第 {number} 页 共 {total} 页", MARGIN_L, 14 * mm, CONTENT_W, FOOTER)
+    if total > 1 and meta.footer:
+        draw_page_footer(canv, number, total)
     for drawer in meta.extra_page_drawers:
         drawer(canv, number, total)
     if meta.draft:
         draw_watermark(canv)
+
+
+def draw_page_footer(canv: rl_canvas.Canvas, number: int, total: int) -> None:
+    draw_line(canv, f"第 {number} 页 共 {total} 页", MARGIN_L, 14 * mm, CONTENT_W, FOOTER)
 
 
 def draw_watermark(canv: rl_canvas.Canvas) -> None:

@@ -226,3 +226,114 @@ def sample_case(*, obligations: int = 3, sessions: int = 1, attachments: bool = 
         verification_code="7K3Q-M9TX-2B",
         today=dt.date(2026, 11, 27),
     )
+
+
+# -- stress cases for review and tests: many parties, long texts, rare characters ---------
+
+SURNAMES = "褚王陈李赵钱孙周吴郑冯卫"
+GIVEN = ("十一", "八", "𰻞", "小龙", "𠮷", "䶮", "堃", "赟", "昇", "建华", "秀英", "志强")
+
+
+def many_party_case(n: int = 12) -> CaseDocumentData:
+    """``n`` parties (persons with 民族 and 职业, an organisation, agents), obligations of every
+    kind with and without a recipient."""
+    from dataclasses import replace
+
+    from desktop.documents.data import ObligationKind
+
+    base = sample_case()
+    people = []
+    for i in range(n):
+        name = SURNAMES[i % len(SURNAMES)] + GIVEN[i % len(GIVEN)]
+        if i == 5:
+            people.append(Party(name=f"青山第{i}建筑工程有限公司", side=PartySide.RESPONDENT,
+                                kind=PartyKind.ORGANIZATION, credit_code="91110101MA01ABCD1X",
+                                address="青山市青山区工业园区8号", legal_rep="郑建华",
+                                legal_rep_title="执行董事", phone="010-66668888"))
+            continue
+        if i == 7:
+            name = "阿依古丽·买买提"
+        people.append(Party(
+            name=name, side=PartySide.APPLICANT if i % 2 == 0 else PartySide.RESPONDENT,
+            sex=Sex.MALE if i % 3 else Sex.FEMALE, ethnicity="维吾尔族" if i == 7 else "汉族",
+            birth_date=dt.date(1958 + i * 3, 1 + i % 12, 1 + i), id_number=(
+                f"11010119{58 + i * 3:02d}{1 + i % 12:02d}{1 + i:02d}00{i % 10}X"),
+            occupation=("退休职工", "个体经营", "教师", "农民", "快递员", "", "医生", "厨师",
+                        "无业", "出租车司机", "会计", "学生")[i],
+            address=f"青山市青山区青山街道幸福里小区{i + 1}栋{i % 3 + 1}单元{100 + i}室",
+            phone=f"139{i:04d}{i * 7:04d}",
+            agent_name="李昇" if i == 3 else "", agent_relation="儿子" if i == 3 else "",
+            agent_phone="13700001111" if i == 3 else ""))
+    names = [p.name for p in people]
+    K = ObligationKind
+    obs = (
+        Obligation(names[1], names[0], "支付赔偿款", Decimal(8000), "银行转账",
+                   dt.date(2026, 12, 10)),
+        Obligation(names[3], "", "十日内修复卫生间防水层"),
+        Obligation(names[3], names[2], "不得再在楼道堆放杂物"),
+        Obligation(names[4], names[1], "返还借用的电动车一辆", deadline=dt.date(2026, 12, 5)),
+        Obligation(names[5], "", "清理小区北侧消防通道", deadline=dt.date(2026, 12, 1),
+                   kind=K.ACT),
+        Obligation(names[6], names[7], "补偿误工费", Decimal("1234.5"), "现金",
+                   dt.date(2026, 12, 20)),
+    )
+    assert base.agreement is not None
+    ag = replace(base.agreement, obligations=obs)
+    sigs = tuple(Signature(nm, signature_png(i), signed_on=base.today)
+                 for i, nm in enumerate(names[:4]))
+    return replace(base, parties=tuple(people), agreement=ag, party_signatures=sigs,
+                   case=replace(base.case, title=f"{names[0]}等{n}人相邻关系纠纷"))
+
+
+def long_text_case(chars: int = 5000) -> CaseDocumentData:
+    """Facts, record and agreement texts of about ``chars`` characters."""
+    from dataclasses import replace
+
+    base = sample_case()
+    sentence = ("2026年10月起，被申请人王赟居住的401室卫生间持续漏水，申请人𠮷堃多次于晚间"
+                "19时30分拨打联系电话13912345678要求处理，对方称已联系维修人员，但至11月10日"
+                "仍未修复，双方为此发生争执，经110报警后由青山派出所移交本委员会调解。")
+    text = (sentence * (chars // len(sentence) + 1))[:chars].rstrip("，") + "。"
+    assert base.agreement is not None
+    ag = replace(base.agreement, facts=text)
+    sess = (replace(base.sessions[0], content=text),)
+    return replace(base, agreement=ag, sessions=sess,
+                   case=replace(base.case, facts=text[:1200]))
+
+
+# One assigned ideograph from every CJK block and extension, and the compatibility blocks.
+CJK_SAMPLES = {
+    "URO": "\u4e00", "Ext. A": "\u3400", "Ext. B": "\U00020bb7", "Ext. C": "\U0002a700",
+    "Ext. D": "\U0002b740", "Ext. E": "\U0002b820", "Ext. F": "\U0002ceb0",
+    "Ext. G": "\U00030ede", "Ext. H": "\U00031350", "Ext. I": "\U0002ebf0",
+    "Compatibility": "\uf900", "Compatibility Supplement": "\U0002f800",
+}
+
+
+def rare_character_case() -> CaseDocumentData:
+    """Names with characters from the extensions, 陈𰻞 (U+30EDE, Ext. G) among them."""
+    from dataclasses import replace
+
+    base = sample_case()
+    rare = [
+        replace(base.parties[0], name="陈𰻞"),
+        replace(base.parties[1], name="王" + CJK_SAMPLES["Ext. E"] + CJK_SAMPLES["Ext. F"],
+                agent_name="李" + CJK_SAMPLES["Ext. C"]),
+        replace(base.parties[2], legal_rep="赵" + CJK_SAMPLES["Ext. H"]),
+    ]
+    names = {"𠮷堃": "陈𰻞", "王赟": rare[1].name}
+
+    def swap(text: str) -> str:
+        for a, b in names.items():
+            text = text.replace(a, b)
+        return text
+
+    ag = base.agreement
+    assert ag is not None
+    ag = replace(ag, facts=swap(ag.facts), obligations=tuple(
+        replace(o, payer=swap(o.payer), payee=swap(o.payee), manner=swap(o.manner))
+        for o in ag.obligations))
+    sigs = tuple(replace(s, signer=swap(s.signer)) for s in base.party_signatures)
+    return replace(base, parties=tuple(rare), agreement=ag, party_signatures=sigs,
+                   case=replace(base.case, facts=swap(base.case.facts),
+                                title=swap(base.case.title)))

@@ -227,13 +227,15 @@ class DocumentService(ServiceBase):
         return CommitteeService(self.db, self.actor).seal_png(cid) is not None
 
     def issue(self, case_id: int, form: DocumentForm | str, *, final: bool = False,
-              unsigned: bool = False) -> IssuedDocument:
+              unsigned: bool = False, glyphs_confirmed: bool = False) -> IssuedDocument:
         """Render the form and record it: a draft (watermarked), a 待签署 print of a form that
         takes effect on signature (``unsigned``: no watermark, no seal), or a sealed final.
 
         A form that takes effect on signature is sealed only when every signature is there
         (on the pad, or the signed paper original scanned and attached); otherwise the final
-        is refused with what is missing."""
+        is refused with what is missing. A final whose text has a character no font prints is
+        refused (field "glyphs") until the caller passes ``glyphs_confirmed`` after showing
+        the mediator the message."""
         from desktop.documents.effect import (
             SIGN_FORMS,
             append_scans,
@@ -262,7 +264,8 @@ class DocumentService(ServiceBase):
             from dataclasses import replace
 
             data = replace(data, verification_code=code)
-        pdf = render(form, data, d.RenderOptions(final=final, unsigned=unsigned))
+        pdf = render(form, data, d.RenderOptions(final=final, unsigned=unsigned,
+                                                 glyphs_confirmed=glyphs_confirmed))
         if state is not None and state.scans and any(g.kind == "纸质签名扫描件"
                                                      for g in state.signers):
             pdf = append_scans(pdf, state.scans, form)

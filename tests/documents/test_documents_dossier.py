@@ -19,7 +19,7 @@ def test_dossier_contents_and_page_numbers(rendered, case_data, tmp_path) -> Non
     assert "卷内目录" in toc
     # Every listed document starts on the page the 目录 says (numbered after cover + 目录).
     expected_titles = {
-        "人民调解申请书": "人民调解申请书", "人民调解受理登记表": "人民调解受理登记表",
+        "人民调解申请书、受理登记表": "人民调解申请书",
         "当事人权利义务告知书": "当事人权利义务告知书", "当事人身份证明": "身份证明",
         "人民调解调查记录": "人民调解调查记录", "证据材料": "证据材料", "人民调解记录": "人民调解记录",
         "人民调解协议书": "人民调解协议书", "人民调解回访记录": "人民调解回访记录",
@@ -79,3 +79,72 @@ def test_attached_pdf_is_merged_in_its_place(case_data, tmp_path) -> None:  # ty
     row = next(line.split() for line in toc.splitlines() if "授权委托书" in line)
     page = int(row[2]) + 2
     assert "委托人王赟委托李昇代为参加调解" in flat(pdf_text(path, "-f", str(page), "-l", str(page)))
+    # The archive page number is stamped over the attached page too.
+    first = pdf_text(path, "-f", str(page), "-l", str(page), "-layout").strip().splitlines()[0]
+    assert first.split()[-1] == row[2], first
+
+
+# The 目录's rows, in DOMAIN.md's order: one row per item of the Ministry's list.
+TOC_ROWS = ["申请书", "当事人权利义务告知书", "当事人身份证明", "授权委托书", "人民调解调查记录",
+            "证据材料", "人民调解记录", "协议书", "履行凭证", "人民调解回访记录", "司法确认材料",
+            "卷宗情况说明", "备考表（封底）"]
+
+
+def _toc_rows(path) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    toc = pdf_text(path, "-f", "2", "-l", "2", "-layout")
+    return [line.split() for line in toc.splitlines()
+            if line.split() and line.split()[0].isdigit()]
+
+
+def test_toc_has_one_row_per_item_in_the_ministrys_order(rendered) -> None:  # type: ignore[no-untyped-def]
+    rows = _toc_rows(rendered("dossier", final=True))
+    assert [int(r[0]) for r in rows] == list(range(1, 14))
+    for row, expected in zip(rows, TOC_ROWS):
+        assert expected in row[1], (row, expected)
+    # 申请书 and 受理登记表 share row 1 (the old 目录 gave them two rows).
+    assert "受理登记表" in rows[0][1]
+    assert sum("受理登记表" in r[1] for r in rows) == 1
+
+
+def test_back_cover_agrees_with_the_toc(case_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    data = replace(case_data, attachments=())  # no identity scan: item 3 is missing
+    path = tmp_path / "d.pdf"
+    path.write_bytes(render("dossier", data, RenderOptions(final=True)))
+    rows = _toc_rows(path)
+    assert rows[2][-1].startswith("缺"), rows[2]
+    last = pdf_pages(path)
+    back = flat(pdf_text(path, "-f", str(last), "-l", str(last)))
+    assert "备考表" in back
+    assert "齐全" not in back and "无缺损" not in back
+    assert "缺少必备材料：当事人身份证明" in back
+    # The missing item gets the 卷宗情况说明 page that names it.
+    assert rows[11][2].isdigit(), rows[11]
+    explanation = flat(pdf_text(path, "-f", str(int(rows[11][2]) + 2),
+                                "-l", str(int(rows[11][2]) + 2)))
+    assert "卷宗情况说明" in explanation and "当事人身份证明" in explanation
+
+    complete = tmp_path / "c.pdf"
+    complete.write_bytes(render("dossier", case_data, RenderOptions(final=True)))
+    last = pdf_pages(complete)
+    assert "本卷材料齐全，无缺损" in flat(pdf_text(complete, "-f", str(last), "-l", str(last)))
+    assert not any(r[-1].startswith("缺") for r in _toc_rows(complete))
+
+
+def test_dossier_embeds_each_face_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Forty pages, one document: each subset name appears once (the old dossier embedded up to
+    ten AAAAAA+UMingCN, 2.1 MB), and the whole file stays small."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from documents import forty_page_dossier  # type: ignore[import-not-found]
+
+    path = tmp_path / "d.pdf"
+    path.write_bytes(render("dossier", forty_page_dossier(), RenderOptions(final=True)))
+    assert pdf_pages(path) >= 38
+    names = [row[0] for row in pdf_fonts(path)]
+    assert len(names) == len(set(names)), names
+    # ReportLab cuts a face into disjoint 256-glyph subsets (AAAAAA+, AAAAAB+ …): none twice.
+    assert path.stat().st_size < 600_000, path.stat().st_size

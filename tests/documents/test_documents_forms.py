@@ -13,7 +13,7 @@ COMMON = [NUMBER]
 # form -> (strings that must be in the text layer, expected page count of the sample case)
 EXPECTED: dict[DocumentForm, tuple[list[str], int]] = {
     DocumentForm.APPLICATION: ([
-        "人民调解申请书", "申请人：𠮷堃", "男", "汉族", "1978年3月15日出生",
+        "人民调解申请书", "申请人：𠮷堃", "男", "汉族", "48岁",
         "公民身份号码：110101197803150019", "职业：个体经营", "联系电话：13800138000",
         "被申请人：王赟", "委托代理人：李昇", "统一社会信用代码：91110101MA01ABCD1X",
         "法定代表人：赵䶮", "申请事项", "请求调解委员会主持调解", "事实和理由", "此致",
@@ -43,8 +43,8 @@ EXPECTED: dict[DocumentForm, tuple[list[str], int]] = {
         "被申请人：青山幸福里物业服务有限公司", "法定代表人：赵䶮，职务：总经理",
         "纠纷主要事实", "争议事项", "各方责任", "经调解，各方当事人自愿达成如下协议",
         "（一）王赟于2026年12月15日前向𠮷堃支付房屋维修费用（第1期）",
-        "¥4,000.00（大写：人民币肆仟元整）", "¥5,000.50（大写：人民币伍仟元零伍角整）",
-        "履行方式：银行转账至𠮷堃指定账户", "履行方式、时限", "2026年12月31日前履行完毕",
+        "人民币肆仟元整（¥4,000.00）", "人民币伍仟元零伍角整（¥5,000.50）",
+        "支付方式：银行转账至𠮷堃指定账户", "履行方式、时限", "2026年12月31日前履行完毕",
         "三十日内共同向人民法院申请司法确认",
         "本协议一式四份，当事人各执一份，人民调解委员会留存一份", "签名（盖章）", "捺印",
         "人民调解员（签名）", "陈明", "刘芳", "青山街道人民调解委员会", "2026年11月20日",
@@ -95,7 +95,7 @@ def test_form_text_fonts_and_pages(rendered, form: DocumentForm) -> None:  # typ
 def test_drafts_carry_the_watermark_and_no_seal(rendered) -> None:  # type: ignore[no-untyped-def]
     draft = rendered(DocumentForm.AGREEMENT, final=False)
     final = rendered(DocumentForm.AGREEMENT, final=True)
-    assert "草稿" in flat(pdf_text(draft))
+    assert "草稿" in flat(pdf_text(draft, "-raw"))  # content order: the rotated mark whole
     # The seal image is only on the final: the final has one image more than the draft.
     import subprocess
 
@@ -147,3 +147,36 @@ def test_long_record_text_flows_over_pages_without_loss(case_data, tmp_path) -> 
         assert flat(sentence.format(i)) in text
     assert pdf_pages(path) >= 3
     assert "调解结果" in text
+
+
+@pytest.mark.parametrize("remedies", ["", "SERVICE_DEFAULT"])
+def test_termination_states_the_remedies_once(case_data, tmp_path, remedies: str) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from desktop.documents.forms import render
+    from desktop.documents.forms.termination import SERVICE_DEFAULT
+    from desktop.services.outcomes import DEFAULT_REMEDIES
+
+    # The renderer's copy of the service's default must stay the service's text.
+    assert SERVICE_DEFAULT == DEFAULT_REMEDIES
+    text = SERVICE_DEFAULT if remedies else ""
+    data = replace(case_data, termination=replace(case_data.termination, remedies=text))
+    path = tmp_path / "t.pdf"
+    path.write_bytes(render(DocumentForm.TERMINATION, data))
+    body = flat(pdf_text(path, "-layout"), footers=False)
+    for once in ("提起诉讼", "行政机关依法处理", "仲裁委员会"):
+        assert body.count(once) <= 1, (once, body)
+    assert body.count("提起诉讼") == 1
+
+
+def test_termination_keeps_the_mediators_own_remedies(case_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from desktop.documents.forms import render
+
+    own = "涉及物业服务合同的，也可以向青山区住房和城乡建设局投诉。"
+    data = replace(case_data, termination=replace(case_data.termination, remedies=own))
+    path = tmp_path / "t.pdf"
+    path.write_bytes(render(DocumentForm.TERMINATION, data))
+    body = flat(pdf_text(path), footers=False)
+    assert flat(own) in body and body.count("提起诉讼") == 1

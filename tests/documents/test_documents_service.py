@@ -61,7 +61,7 @@ def test_sealed_final_is_recorded_and_verifies(desks: Desks, memory_keyring: Mem
     text = flat(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                                check=True).stdout, footers=False)
     party_names = [p.name for p in detail.parties]
-    for s in [*party_names, "¥12,000.00（大写：人民币壹万贰仟元整）", "本协议一式三份",
+    for s in [*party_names, "人民币壹万贰仟元整（¥12,000.00）", "本协议一式三份",
               "王建国", detail.number or "", issued.verification_code]:
         assert flat(s) in text, s
     # The full ID number is printed on the agreement (the list views mask it).

@@ -18,7 +18,7 @@ from desktop.documents.layout import (
     full_width_punctuation,
     string_width_of,
 )
-from tests.documents.conftest import flat, pdf_text
+from tests.documents.conftest import flat, pdf_fonts, pdf_text
 
 HAN = "调解协议书当事人申请被申请人委员会纠纷赔偿金额履行期限双方自愿达成如下𠮷堃赟昇䶮"
 PUNCT = "，。、；：？！）》」』〉（《「『〈"
@@ -108,3 +108,55 @@ def test_ascii_punctuation_between_chinese_becomes_full_width() -> None:
     # Numbers, times, IDs and Latin text keep their marks.
     for keep in ("金额12,000.50元", "9:30开始", "ID 110101199001011234.", "Mr. Smith"):
         assert full_width_punctuation(keep) == keep
+
+
+def test_one_character_from_every_cjk_block_prints_and_reads_back(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """URO, Ext. A–I and both compatibility blocks: embedded glyph or, for the ones no font
+    has (Ext. I today), the real character in the text layer and a named warning."""
+    from desktop.documents.fonts import BODY, face_for, glyph_check
+    from desktop.documents.sample import CJK_SAMPLES
+
+    line = "".join(f"{name}：{ch}；" for name, ch in CJK_SAMPLES.items())
+    path = tmp_path / "blocks.pdf"
+    path.write_bytes(build_pdf([CJKParagraph(line)], PdfMeta(title="blocks")))
+    text = flat(pdf_text(path))
+    for name, ch in CJK_SAMPLES.items():
+        assert f"{name.replace(' ', '')}：{ch}；" in text, name  # the text layer keeps it
+    printed = [name for name, ch in CJK_SAMPLES.items() if face_for(ch, BODY) is not None]
+    # Everything through Ext. H has a glyph; 陈𰻞 (U+30EDE, Ext. G) among them.
+    assert set(printed) >= set(CJK_SAMPLES) - {"Ext. I"}, printed
+    assert face_for("\U00030ede", BODY) is not None
+    check = glyph_check(line)
+    assert set(check.missing) <= {CJK_SAMPLES["Ext. I"]}
+    if check.missing:
+        assert "U+2EBF0" in check.message and "扩展I区" in check.message
+    for row in pdf_fonts(path):
+        assert row[-5] == "yes", row  # every face embedded
+
+
+def test_final_with_an_unprintable_character_needs_confirmation(case_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    import pytest
+
+    from desktop.documents.data import RenderOptions
+    from desktop.documents.forms import render
+    from desktop.domain.errors import ValidationError
+
+    odd = replace(case_data.parties[0], name="陈\U0002ebf0")
+    data = replace(case_data, parties=(odd, *case_data.parties[1:]))
+    with pytest.raises(ValidationError, match="U\\+2EBF0") as err:
+        render("application", data, RenderOptions(final=True))
+    assert err.value.field == "glyphs"
+    path = tmp_path / "a.pdf"
+    path.write_bytes(render("application", data, RenderOptions(final=True,
+                                                                glyphs_confirmed=True)))
+    # The box is printed, and search and copy still find the name.
+    assert "申请人：陈\U0002ebf0" in flat(pdf_text(path))
+
+
+def test_ext_g_name_prints_with_an_embedded_glyph(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "g.pdf"
+    path.write_bytes(build_pdf([CJKParagraph("申请人陈\U00030ede")], PdfMeta(title="g")))
+    assert "申请人陈\U00030ede" in flat(pdf_text(path))
+    assert any("BabelStoneHan" in row[0] for row in pdf_fonts(path))

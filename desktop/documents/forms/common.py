@@ -61,17 +61,34 @@ def age_text(p: Party, on: dt.date | None) -> str:
     return ""
 
 
+def birth_date_of(p: Party) -> dt.date | None:
+    """The recorded birth date, or the one a resident ID number carries (GB 11643)."""
+    if p.birth_date:
+        return p.birth_date
+    n = p.id_number.strip()
+    if p.id_type == IdType.RESIDENT and len(n) == 18 and n[:17].isdigit():
+        try:
+            return dt.date(int(n[6:10]), int(n[10:12]), int(n[12:14]))
+        except ValueError:
+            return None
+    return None
+
+
 def age_years(p: Party, on: dt.date | None) -> str:
+    """Full years on ``on`` (the agreement's date, say), as the forms ask for 年龄."""
+    b = birth_date_of(p)
+    if b and on:
+        return str(on.year - b.year - ((on.month, on.day) < (b.month, b.day)))
     if p.age is not None:
         return str(p.age)
-    if p.birth_date and on:
-        b = p.birth_date
-        return str(on.year - b.year - ((on.month, on.day) < (b.month, b.day)))
     return ""
 
 
-def particulars(p: Party, on: dt.date | None = None) -> str:
-    """The party's particulars as one sentence, the way the Ministry's forms state them."""
+def particulars(p: Party, on: dt.date | None = None, *, age: bool = False) -> str:
+    """The party's particulars as one sentence, the way the Ministry's forms state them.
+
+    ``age``: 年龄 computed on ``on`` (协议书, 申请书: 姓名、性别、年龄、民族、职业、住址)
+    instead of the birth date (court style, 司法确认申请书)."""
     if p.kind == PartyKind.ORGANIZATION:
         bits = [p.name]
         if p.credit_code:
@@ -87,15 +104,20 @@ def particulars(p: Party, on: dt.date | None = None) -> str:
         bits = [p.name]
         if p.sex:
             bits.append(p.sex.label)
+        years = age_years(p, on) if age else ""
+        if years:
+            bits.append(f"{years}岁")
         if p.ethnicity:
             bits.append(p.ethnicity)
-        age = age_text(p, on)
-        if age:
-            bits.append(age)
+        born = "" if years else age_text(p, on)
+        if born:
+            bits.append(born)
+        if age and p.occupation:
+            bits.append(f"职业：{p.occupation}")
         if p.id_number:
             kind = "公民身份号码" if p.id_type == IdType.RESIDENT else p.id_type.label + "号码"
             bits.append(f"{kind}：{p.id_number}")
-        if p.occupation:
+        if p.occupation and not age:
             bits.append(f"职业：{p.occupation}")
         if p.address:
             bits.append(f"住址：{p.address}")

@@ -39,12 +39,13 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
                          "造成损害的，愿意承担相应的民事责任和其他法律责任。"))
     s.append(blocks.keep(blocks.para("此致", blocks.BODY_STYLE),
                          blocks.para(conf.court, blocks.PLAIN_STYLE)))
-    s += [blocks.spacer(2), blocks.para("附：人民调解协议书一份；申请人身份证明材料。",
-                                        blocks.PLAIN_STYLE), blocks.spacer(4)]
     rows = [["申请人（签名或盖章）", p.name, sign_cell(data, p.name)] for p in data.parties]
-    s.append(blocks.sign_table(rows))
-    s.append(blocks.para(fdate(conf.filed_on), blocks.TextStyle(size=14, leading=30,
-                                                                 align="right")))
+    # The date goes with the last signatures, the attachments line with the first ones.
+    s += [blocks.spacer(2), blocks.LeadIn(
+        [blocks.para("附：人民调解协议书一份；申请人身份证明材料。", blocks.PLAIN_STYLE),
+         blocks.spacer(4)], blocks.sign_table(rows),
+        [blocks.para(fdate(conf.filed_on), blocks.TextStyle(size=14, leading=30,
+                                                             align="right"))])]
     qr = verification_qr(DocumentForm.CONFIRMATION, data, fdate(conf.filed_on or data.today))
     if opts.final and qr is not None:
         s += [blocks.spacer(2), qr]

@@ -44,11 +44,12 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
         "经人民调解委员会调解达成的调解协议，具有法律约束力，当事人应当按照约定履行。经人民"
         "调解委员会调解达成调解协议后，双方当事人认为有必要的，可以自调解协议生效之日起三十"
         "日内共同向人民法院申请司法确认。", body))
-    s.append(blocks.para("以上内容已向当事人告知，当事人已知悉。", body))
-    s.append(blocks.spacer(3))
     rows = [[f"当事人（{p.side_label}）签名", p.name, sign_cell(data, p.name)]
             for p in data.parties]
-    s.append(blocks.keep(blocks.sign_table(rows), blocks.spacer(2),
-                         blocks.SealBlock(data.committee.name, fdate(day),
-                                          data.committee.seal_png if opts.final else None)))
+    # The acknowledgement, the signatures and the seal never part across pages.
+    s.append(blocks.LeadIn(
+        [blocks.para("以上内容已向当事人告知，当事人已知悉。", body), blocks.spacer(3)],
+        blocks.sign_table(rows),
+        [blocks.spacer(2), blocks.SealBlock(data.committee.name, fdate(day),
+                                            data.committee.seal_png if opts.final else None)]))
     return s

@@ -38,15 +38,16 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
          ["达成日期", fdate(oral.reached_on)],
          ["人民调解员", "、".join(meds)]],
         [22, 82], min_heights_mm={2: 24}))
-    s.append(blocks.para("依照《中华人民共和国人民调解法》第三十条，口头调解协议自各方当事人达成"
-                         "协议之日起生效。", blocks.TextStyle(size=12, leading=20)))
+    effect = blocks.para("依照《中华人民共和国人民调解法》第三十条，口头调解协议自各方当事人达成"
+                         "协议之日起生效。", blocks.TextStyle(size=12, leading=20))
     # Signatures inside the ruled form, the seal right under it.
     rows: list[list[blocks.Cell]] = [
         [f"当事人（{p.side_label}）签名", p.name, sign_cell(data, p.name)] for p in data.parties]
     rows += [["人民调解员签名", n, sign_cell(data, n, mediator=True)] for n in meds]
-    s.append(blocks.keep(blocks.grid(rows, [38, 28, 38], label_cols=(0,)), blocks.spacer(6),
-                         blocks.SealBlock(data.committee.name, fdate(day),
-                                          data.committee.seal_png if opts.final else None,
-                                          qr=verification_qr(DocumentForm.ORAL, data, fdate(day))
-                                          if opts.final else None)))
+    s.append(blocks.LeadIn([effect], blocks.grid(rows, [38, 28, 38], label_cols=(0,)),
+                           [blocks.spacer(6),
+                            blocks.SealBlock(data.committee.name, fdate(day),
+                                             data.committee.seal_png if opts.final else None,
+                                             qr=verification_qr(DocumentForm.ORAL, data, fdate(day))
+                                             if opts.final else None)]))
     return s

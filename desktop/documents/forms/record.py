@@ -61,6 +61,7 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
         sig_rows += [["人民调解员", p.name, sign_cell(data, p.name, mediator=True)]
                      for p in mediators]
         sig_rows.append(["记录人", ses.recorder, sign_cell(data, ses.recorder, mediator=True)])
-        s += [blocks.spacer(2), blocks.para("以上记录经核对无误。签名：", blocks.PLAIN_STYLE),
-              blocks.sign_table(sig_rows)]
+        s += [blocks.spacer(2), blocks.LeadIn(
+            [blocks.para("以上记录经核对无误。签名：", blocks.PLAIN_STYLE)],
+            blocks.sign_table(sig_rows))]
     return s

@@ -28,23 +28,28 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
         [["登记日期", fdate(c.registered_on), "受理日期", fdate(c.accepted_on)],
          ["纠纷类型", dispute_name(data), "纠纷来源", source]],
         [22, 30, 22, 30], label_cols=(0, 2)))
-    rows: list[list[blocks.Cell]] = [["当事人", "姓名（名称）", "性别", "年龄", "证件号码",
-                                      "住址（住所）及联系电话"]]
+    rows: list[list[blocks.Cell]] = [["当事人", "姓名（名称）", "性别", "年龄", "民族", "职业",
+                                      "证件号码", "住址（住所）及联系电话"]]
     for p in data.parties:
         if p.kind == PartyKind.ORGANIZATION:
             ident = p.credit_code
-            who = f"{p.name}（法定代表人：{p.legal_rep}）" if p.legal_rep else p.name
-            sex, age = "—", "—"
+            who = f"{p.name}\n法定代表人：{p.legal_rep}" if p.legal_rep else p.name
+            sex = age = nation = "—"
+            job = p.legal_rep_title and f"法定代表人职务：{p.legal_rep_title}" or "—"
         else:
             ident, who = p.id_number, p.name
             sex, age = (p.sex.label if p.sex else ""), age_years(p, day)
-        rows.append([p.side_label, who, sex, age, ident, f"{p.address}\n{p.phone}".strip()])
-    # 五号 type in the particulars table: addresses and ID numbers keep to one or two lines.
+            nation, job = p.ethnicity, p.occupation
+        rows.append([p.side_label, who, sex, age, nation, job, ident,
+                     f"{p.address}\n{p.phone}".strip()])
+    # 五号 type in the particulars table; an ID number keeps to one line (the cell shrinks
+    # its type rather than split it).
     small = blocks.TextStyle(size=10.5, leading=15)
     small_c = blocks.TextStyle(size=10.5, leading=15, align="center")
-    rows = [[blocks.para(v, small_c if r == 0 or c in (0, 2, 3) else small)
+    rows = [[blocks.para(v, small_c if r == 0 or c in (0, 2, 3, 4) else small)
              for c, v in enumerate(row)] for r, row in enumerate(rows)]
-    s.append(blocks.grid(rows, [13, 24, 6, 6, 31, 44], label_cols=()))
+    s.append(blocks.grid(rows, [15, 20, 7, 7, 13, 15, 33, 46], label_cols=(),
+                         repeat_rows=1))
     s.append(blocks.grid(
         [["纠纷简要情况", c.facts],
          ["当事人申请事项", c.requests or "—"],

@@ -78,8 +78,9 @@ def show_document(window: CaseWindow, form: str, *, final: bool, copies: int = 1
         from desktop.ui.seal import seal_service, unlock_and_retry
 
         # no seal password at hand (no keyring, first seal of this session): ask, then retry
+        # glyphs: the check before (checked) showed any missing character and was confirmed
         window.run(lambda: service.issue(cid, form, final=kind == "final",
-                                         unsigned=kind == "unsigned"),
+                                         unsigned=kind == "unsigned", glyphs_confirmed=True),
                    window.tr("正在生成{form}…").format(form=label), shown,
                    failed=lambda err: unlock_and_retry(window, seal_service(window.desk),
                                                        err, lambda: issue(kind)))
