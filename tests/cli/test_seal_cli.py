@@ -70,8 +70,9 @@ def test_seal_key_and_final_document_prompt_on_a_terminal(desks: Desks, db_file,
     assert SEAL_PW not in out  # getpass: never echoed
 
     pdf = tmp_path / "协议书.pdf"
-    code, out = run_on_tty(["document", number, "--form", "agreement", "--final", "--out",
-                            str(pdf), "--user", "zhuren"], env, [("电子印章密码：", SEAL_PW)])
+    code, out = run_on_tty(["document", number, "--form", "agreement", "--final",
+                            "--no-seal-image-ok", "--out", str(pdf), "--user", "zhuren"],
+                           env, [("电子印章密码：", SEAL_PW)])
     assert code == 0, out
     assert "正式文书（已加盖电子印章）" in out and SEAL_PW not in out
     verified = subprocess.run([sys.executable, "-m", "desktop", "verify", str(pdf)], env=env,

@@ -421,14 +421,14 @@ def test_missing_glyph_is_named_before_the_final_document(qtbot, desks, monkeypa
 
     monkeypatch.setenv("MEDIATIONDESK_SEAL_PASSWORD", "seal-test-2026")
     documents_service(desks["zhuren"]).create_seal_key(password="seal-test-2026")
-    ref = register(desks["wang"], names=("王𰀀", "李四"))  # 𰀀: CJK extension G
+    ref = register(desks["wang"], names=("王\U0002EBF0", "李四"))  # CJK Ext. I: no font has it
     win = open_window(qtbot, desks["wang"], ref.id)
     win.tabs.setCurrentWidget(win.documents_tab)
     win.documents_tab.form.setCurrentIndex(win.documents_tab.form.findData("registration"))
     qtbot.mouseClick(win.documents_tab.final_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(boxes("missingGlyphs")), timeout=10000)
     box = boxes("missingGlyphs")[0]
-    assert "𰀀" in box.text()
+    assert "\U0002EBF0" in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
     ops.wait_idle()
     assert desks["wang"].cases.get(ref.id).documents == []  # nothing issued
