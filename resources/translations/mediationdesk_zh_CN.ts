@@ -138,8 +138,8 @@
         <translation>纸质签名</translation>
     </message>
     <message>
-        <source>签名板</source>
-        <translation>签名板</translation>
+        <source>电子签名</source>
+        <translation>电子签名</translation>
     </message>
     <message>
         <source>已签名（{how}，{t}）</source>
@@ -1032,6 +1032,14 @@
     <message>
         <source>下次回访</source>
         <translation>下次回访</translation>
+    </message>
+    <message>
+        <source>请选择履行情况</source>
+        <translation>请选择履行情况</translation>
+    </message>
+    <message>
+        <source>请选择满意度</source>
+        <translation>请选择满意度</translation>
     </message>
 </context>
 <context>
@@ -2021,6 +2029,10 @@
         <translation>已输入 {n}/{total} 位</translation>
     </message>
     <message>
+        <source>格式不正确：手机11位，固话带区号</source>
+        <translation>格式不正确：手机11位，固话带区号</translation>
+    </message>
+    <message>
         <source>手机</source>
         <translation>手机</translation>
     </message>
@@ -2823,6 +2835,13 @@
     <message>
         <source>正在加载…</source>
         <translation>正在加载…</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <source>（请选择）</source>
+        <translation>（请选择）</translation>
     </message>
 </context>
 <context>

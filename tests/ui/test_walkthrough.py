@@ -250,7 +250,7 @@ def test_the_whole_day(qtbot, db, desks, sealed_committee, tmp_path):
     assert len(final) == 1
     assert final[0].sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
     history = " ".join(e.summary for e in desks["zhuren"].cases.history(case_id))
-    for step in ("登记纠纷", "受理", "民警赵警官", "保存调解协议", "签名板上签名", "调解成功", "回访",
+    for step in ("登记纠纷", "受理", "民警赵警官", "保存调解协议", "电子签名（签名板）", "调解成功", "回访",
                  "归档"):
         assert step in history, step
     main.close()

@@ -243,7 +243,7 @@ class AgreementEditor(QWidget):
             role = self.tr("当事人") if s.role == "party" else self.tr("调解员")
             state = self.tr("未签名")
             if done is not None:
-                how = self.tr("纸质签名") if done.on_paper else self.tr("签名板")
+                how = self.tr("纸质签名") if done.on_paper else self.tr("电子签名")
                 state = self.tr("已签名（{how}，{t}）").format(how=how, t=fmt_date(done.signed_at))
             rows.append([s.name, role, state])
         fill_table(self.signers, rows, list(range(len(signers))))
