@@ -20,6 +20,7 @@ from desktop.domain.errors import ValidationError
 from desktop.domain.money import parse_money
 from desktop.services.dto import CaseDraft, DuplicateHit
 from desktop.ui import ops
+from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.party import PartyList, party_from_dict, party_to_dict
 from desktop.ui.qt import (
     QComboBox,
@@ -125,7 +126,7 @@ class IntakePage(QWidget):
         case_box = QGroupBox(self.tr("纠纷情况"), self)
         form = QFormLayout(case_box)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.field_messages: dict[str, QLabel] = {}
+        self.field_messages: dict[str, FieldMessage] = {}
         self.referral_labels: list[QWidget] = []
         rows: list[tuple[str, str, QWidget]] = [
             ("dispute_type", self.tr("纠纷类型"), self.dispute_type),
@@ -143,10 +144,7 @@ class IntakePage(QWidget):
             box.setContentsMargins(0, 0, 0, 0)
             box.setSpacing(2)
             box.addWidget(widget)
-            message = QLabel(holder)
-            message.setObjectName("fieldMessage")
-            message.setProperty("state", "error")
-            message.hide()
+            message = FieldMessage(holder, widget)
             box.addWidget(message)
             self.field_messages[key] = message
             label = QLabel(text, case_box)
@@ -270,9 +268,13 @@ class IntakePage(QWidget):
 
     # ---- editing -----------------------------------------------------------------------
     def _source_changed(self, *_args: object) -> None:
+        # Disabled, not hidden: the rows below keep their place when the source changes.
         referral = self.source.currentData() in REFERRAL_SOURCES
         for widget in self.referral_labels:
-            widget.setVisible(referral)
+            widget.setEnabled(referral)
+        if not referral:
+            for key in ("referring_unit", "referral_ref"):
+                self.field_messages[key].clear_message()
         self._edited()
 
     def _parties_changed(self) -> None:
@@ -288,7 +290,7 @@ class IntakePage(QWidget):
         for key, label in self.field_messages.items():
             widget = self.findChild(QWidget, key)
             if widget is not None and widget.hasFocus():
-                label.hide()
+                label.clear_message()
 
     # ---- drafts ------------------------------------------------------------------------
     def form_data(self) -> dict[str, Any]:
@@ -540,23 +542,20 @@ class IntakePage(QWidget):
     # ---- messages from the service -----------------------------------------------------
     def clear_messages(self) -> None:
         for label in self.field_messages.values():
-            label.hide()
+            label.clear_message()
 
     def show_errors(self, exc: ValidationError) -> None:
         errors = exc.errors or ({exc.field: exc.message} if exc.field else {})
         for field, message in errors.items():
             if field in self.field_messages:
-                self.field_messages[field].setText(message)
-                self.field_messages[field].show()
+                self.field_messages[field].show_message(message)
             else:
                 index, key = _party_field(field)
                 if index is not None and index < len(self.parties.editors):
                     editor = self.parties.editors[index]
                     label = editor.messages.get(key or "name")
                     if label is not None:
-                        label.setText(message)
-                        label.setProperty("state", "error")
-                        label.show()
+                        label.show_message(message)
 
     def focus_field(self, name: str) -> None:
         index, key = _party_field(name)

@@ -1739,6 +1739,14 @@
         <source>删除所选</source>
         <translation>删除所选</translation>
     </message>
+    <message>
+        <source>执业证号已输入 {n}/17 位</source>
+        <translation>执业证号已输入 {n}/17 位</translation>
+    </message>
+    <message>
+        <source>律师</source>
+        <translation>律师</translation>
+    </message>
 </context>
 <context>
     <name>PartiesTab</name>
@@ -2029,8 +2037,8 @@
         <translation>已输入 {n}/{total} 位</translation>
     </message>
     <message>
-        <source>格式不正确：手机11位，固话带区号</source>
-        <translation>格式不正确：手机11位，固话带区号</translation>
+        <source>手机11位或带区号固话</source>
+        <translation>手机11位或带区号固话</translation>
     </message>
     <message>
         <source>手机</source>

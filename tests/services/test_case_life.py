@@ -52,7 +52,7 @@ def test_joint_session_sets_mediating_and_joint_kind(desks: Desks) -> None:
         wang.sessions.add(cid, SessionInput(dt.datetime.now(), "调解室", participants=[
             ParticipantInput("mediator", "王建国"),
             ParticipantInput("lawyer", "孙律师", unit="律所", number="123")]))
-    assert "17 位" in err.value.message
+    assert "应为17位数字" in err.value.message
     with pytest.raises(ValidationError):
         wang.sessions.add(cid, SessionInput(dt.datetime.now(), "调解室"))  # no mediator
 

@@ -54,14 +54,13 @@ def test_service_messages_appear_next_to_the_fields(qtbot, mediator):
     page = make_page(qtbot, mediator)
     commit_text(page.parties.editors[0].name, "王𠮷")
     page.source.setCurrentIndex(page.source.findData("police_110"))
-    assert page.referring_unit.isVisible()
+    assert page.referring_unit.isEnabled()
     page.register()
     assert ops.wait_idle()
-    assert page.field_messages["facts"].isVisible()
-    assert page.field_messages["facts"].text() == "请填写纠纷简要情况。"
-    assert "移送单位" in page.field_messages["referring_unit"].text()
+    assert page.field_messages["facts"].full_text() == "请填写纠纷简要情况。"
+    assert "移送单位" in page.field_messages["referring_unit"].full_text()
     second = page.parties.editors[1].messages["name"]
-    assert second.isVisible() and "请填写姓名。" in second.text()
+    assert "请填写姓名。" in second.full_text()
     assert open_boxes("errorBox")
     assert mediator.cases.search(CaseQuery()).rows == []
 
@@ -109,7 +108,7 @@ def test_draft_survives_the_page_and_is_resumed(qtbot, mediator):
     qtbot.waitUntil(lambda: again.facts.toPlainText() != "", timeout=3000)
     assert [e.name.text() for e in again.parties.editors] == ["王𠮷", "李四"]
     assert again.parties.editors[0].id_number.text() == WANG_ID
-    assert again.referring_unit.text() == "青山派出所" and again.referring_unit.isVisible()
+    assert again.referring_unit.text() == "青山派出所" and again.referring_unit.isEnabled()
     assert again.requests.toPlainText() == "赔偿维修费。另要求赔礼道歉。"
     assert not again.resume_banner.isVisible()
     assert again.draft_key == key
@@ -143,6 +142,6 @@ def test_dispute_type_must_be_chosen(qtbot, mediator):
     fill(qtbot, page)
     page.dispute_type.setCurrentIndex(0)
     page.register()
-    qtbot.waitUntil(lambda: ops.wait_idle(50) and page.field_messages["dispute_type"].isVisible(),
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and page.field_messages["dispute_type"].is_error(),
                     timeout=5000)
-    assert page.field_messages["dispute_type"].text() == "请选择纠纷类型。"
+    assert page.field_messages["dispute_type"].full_text() == "请选择纠纷类型。"
