@@ -279,6 +279,8 @@ class PartyEditor(QFrame):
         edit.setObjectName(key)
         edit.setPlaceholderText(placeholder)
         edit.setAccessibleName(placeholder)
+        # Enter moves on to the next field, as Tab does (keyboard flow through intake).
+        edit.returnPressed.connect(self.focusNextChild)
         return edit
 
     # ---- checks (the validators decide; the widget shows) ------------------------------

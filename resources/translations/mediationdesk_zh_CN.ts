@@ -74,8 +74,16 @@
         <translation>签名情况</translation>
     </message>
     <message>
-        <source>签名…</source>
-        <translation>签名…</translation>
+        <source>依次签名…</source>
+        <translation>依次签名…</translation>
+    </message>
+    <message>
+        <source>当事人和调解员在一个窗口里依次签名</source>
+        <translation>当事人和调解员在一个窗口里依次签名</translation>
+    </message>
+    <message>
+        <source>所选一人签名…</source>
+        <translation>所选一人签名…</translation>
     </message>
     <message>
         <source>全部签名完毕，协议生效</source>
@@ -1272,6 +1280,18 @@
     <message>
         <source>清空</source>
         <translation>清空</translation>
+    </message>
+    <message>
+        <source>保存并受理</source>
+        <translation>保存并受理</translation>
+    </message>
+    <message>
+        <source>登记后立即受理：编立案号，调解期限从今天起算</source>
+        <translation>登记后立即受理：编立案号，调解期限从今天起算</translation>
+    </message>
+    <message>
+        <source>登记并受理 (Ctrl+S)</source>
+        <translation>登记并受理 (Ctrl+S)</translation>
     </message>
     <message>
         <source>登记 (Ctrl+S)</source>
@@ -2634,6 +2654,10 @@
         <translation>取消</translation>
     </message>
     <message>
+        <source>全部签好后协议生效，并打开正式协议书打印</source>
+        <translation>全部签好后协议生效，并打开正式协议书打印</translation>
+    </message>
+    <message>
         <source>当事人</source>
         <translation>当事人</translation>
     </message>
@@ -2644,6 +2668,18 @@
     <message>
         <source>{role} {name} 签名</source>
         <translation>{role} {name} 签名</translation>
+    </message>
+    <message>
+        <source>第 {n}/{total} 位</source>
+        <translation>第 {n}/{total} 位</translation>
+    </message>
+    <message>
+        <source>签好了，下一位</source>
+        <translation>签好了，下一位</translation>
+    </message>
+    <message>
+        <source>签好了，完成</source>
+        <translation>签好了，完成</translation>
     </message>
     <message>
         <source>选择签字文书扫描件</source>

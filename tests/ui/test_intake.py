@@ -120,7 +120,8 @@ def test_draft_survives_the_page_and_is_resumed(qtbot, mediator):
     assert mediator.drafts.load(key) is None
     detail = mediator.cases.get(opened.args[0])
     assert detail.referring_unit == "青山派出所" and detail.referral_ref == "JQ20261127-018"
-    assert detail.source == "police_station" and detail.status == "registered"
+    # 保存并受理 is ticked by default: the case has its number already.
+    assert detail.source == "police_station" and detail.status == "accepted" and detail.number
     assert [e.name.text() for e in again.parties.editors] == ["", ""]  # ready for the next
 
 
@@ -145,3 +146,16 @@ def test_dispute_type_must_be_chosen(qtbot, mediator):
     qtbot.waitUntil(lambda: ops.wait_idle(50) and page.field_messages["dispute_type"].is_error(),
                     timeout=5000)
     assert page.field_messages["dispute_type"].full_text() == "请选择纠纷类型。"
+
+
+def test_unticking_accept_on_save_only_registers(qtbot, mediator):
+    page = make_page(qtbot, mediator)
+    fill(qtbot, page)
+    assert page.accept_on_save.isChecked() and page.save_button.text() == "登记并受理 (Ctrl+S)"
+    page.accept_on_save.click()
+    assert page.save_button.text() == "登记 (Ctrl+S)"
+    with qtbot.waitSignal(page.open_case, timeout=5000) as opened:
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert ops.wait_idle()
+    detail = mediator.cases.get(opened.args[0])
+    assert detail.status == "registered" and detail.number is None

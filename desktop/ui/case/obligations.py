@@ -126,6 +126,10 @@ class ObligationsTable(QWidget):
                             (COL_AMOUNT, amount), (COL_MANNER, manner),
                             (COL_DEADLINE, deadline)):
             self.table.setCellWidget(row, col, widget)
+        if item is None and row > 0:
+            # A further obligation is most often between the same two parties.
+            for col, combo in ((COL_PAYER, payer), (COL_PAYEE, payee)):
+                combo.setCurrentIndex(self._combo(row - 1, col).currentIndex())
         if item is not None:
             payer.setCurrentIndex(max(0, payer.findData(item.payer_party_id)))
             payee.setCurrentIndex(max(0, payee.findData(item.payee_party_id)))
@@ -215,12 +219,16 @@ class ObligationsTable(QWidget):
             except ValidationError as exc:
                 raise ValidationError(exc.message, field=f"obligations[{row}].amount") from None
             date = self.table.cellWidget(row, COL_DEADLINE).date()  # type: ignore[union-attr]
+            content = self._edit(row, COL_CONTENT).text().strip()
+            manner = self._edit(row, COL_MANNER).text().strip()
+            if not content and amount is None and not manner and date == NO_DATE:
+                continue  # the prefilled payer/payee stub, left unused
             out.append(ObligationInput(
-                content=self._edit(row, COL_CONTENT).text().strip(),
+                content=content,
                 payer_party_id=self._combo(row, COL_PAYER).currentData(),
                 payee_party_id=self._combo(row, COL_PAYEE).currentData(),
                 amount=amount,
-                manner=self._edit(row, COL_MANNER).text().strip(),
+                manner=manner,
                 deadline=dt.date(date.year(), date.month(), date.day())
                 if date != NO_DATE else None,
             ))

@@ -492,10 +492,16 @@ class SessionsTab(QWidget):
                 desk.drafts.delete(key)
                 return session_id
 
-            self.window_.run(add, self.tr("正在保存记录…"),
+            self.window_.run(add, self.tr("正在保存记录…"), lambda _id: self._saved(inp),
                              failed=lambda exc: self._reopen(inp, save, exc, key))
 
         return self.open_dialog(self._default_input(), save, key)
+
+    def _saved(self, inp: SessionInput) -> None:
+        """An agreement was reached: the next step is writing it, so go there."""
+        if inp.agreed:
+            window = self.window_
+            window.tabs.setCurrentWidget(window.outcome_tab)
 
     def edit_session(self) -> SessionDialog | None:
         view = self._view(selected_id(self.table))
