@@ -375,8 +375,10 @@ class SignatureDialog(QDialog):
         signer = self._queue.pop(0)
         self.load(signer)
         done = self._walk_total - len(self._queue)
-        self.step_label.setText(self.tr("第 {n}/{total} 位").format(n=done,
-                                                                  total=self._walk_total))
+        step = self.tr("第 {n}/{total} 位").format(n=done, total=self._walk_total)
+        if self._queue:
+            step += self.tr("，下一位：{name}").format(name=self._queue[0].name)
+        self.step_label.setText(step)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText(self.tr("签好了，下一位") if self._queue else self.tr("签好了，完成"))
         self.pad.setFocus()

@@ -2674,6 +2674,10 @@
         <translation>第 {n}/{total} 位</translation>
     </message>
     <message>
+        <source>，下一位：{name}</source>
+        <translation>，下一位：{name}</translation>
+    </message>
+    <message>
         <source>签好了，下一位</source>
         <translation>签好了，下一位</translation>
     </message>

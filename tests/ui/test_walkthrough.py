@@ -202,9 +202,11 @@ def walk_in_to_print(qtbot, main, steps: Steps, out, *, joint: bool):
     qtbot.waitExposed(pad_dialog)
     assert pad_dialog.then_print.isChecked()
     ok = pad_dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
-    for n, (who, how) in enumerate((("王𠮷", "tablet"), ("刘䶮", "touch"),
-                                    ("周主任", "mouse")), start=1):
-        assert who in pad_dialog.title.text() and pad_dialog.step_label.text() == f"第 {n}/3 位"
+    order = (("王𠮷", "tablet"), ("刘䶮", "touch"), ("周主任", "mouse"))
+    for n, (who, how) in enumerate(order, start=1):
+        following = f"，下一位：{order[n][0]}" if n < 3 else ""
+        assert who in pad_dialog.title.text()
+        assert pad_dialog.step_label.text() == f"第 {n}/3 位{following}"
         assert ok.text() == ("签好了，完成" if n == 3 else "签好了，下一位")
         steps.sign(pad_dialog.pad, how)
         steps.click(ok)
