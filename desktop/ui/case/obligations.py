@@ -12,6 +12,7 @@ from decimal import Decimal
 from desktop.domain.errors import ValidationError
 from desktop.domain.money import format_money, parse_money, to_chinese_upper
 from desktop.services.dto import ObligationInput
+from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.qt import (
     QAbstractItemView,
     QComboBox,
@@ -63,9 +64,8 @@ class ObligationsTable(QWidget):
         self.total_label = QLabel(self)
         self.total_label.setObjectName("obligationTotal")
         self.total_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.hide()
+        # The reserved line (one mechanism app-wide): the buttons below never move.
+        self.error_label = FieldMessage(self)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -196,9 +196,10 @@ class ObligationsTable(QWidget):
         if errors:
             first = min(errors)
             row = int(first[first.index("[") + 1:first.index("]")])
-            self.error_label.setText(self.tr("第 {n} 项：{msg}").format(n=row + 1,
-                                                                     msg=errors[first]))
-        self.error_label.setVisible(bool(errors))
+            self.error_label.show_message(self.tr("第 {n} 项：{msg}").format(
+                n=row + 1, msg=errors[first]))
+        else:
+            self.error_label.clear_message()
         total = self.total()
         self.total_label.setText(self.tr("合计 {figures}（{upper}）").format(
             figures=format_money(total), upper=to_chinese_upper(total)))

@@ -269,10 +269,7 @@ class SessionDialog(QDialog):
         self.agreed = QCheckBox(self.tr("本次达成协议"), self)
         self.recorder = QLineEdit(self)
         self.recorder.setObjectName("recorder")
-        self.message = QLabel(self)
-        self.message.setObjectName("errorLabel")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = FieldMessage(self)  # the service's refusal, on a reserved line
 
         when = QHBoxLayout()
         when.addWidget(self.started_at)
@@ -333,8 +330,7 @@ class SessionDialog(QDialog):
         super().accept()
 
     def show_error(self, message: str) -> None:
-        self.message.setText(message)
-        self.message.show()
+        self.message.show_message(message)
 
 
 def session_to_dict(inp: SessionInput) -> dict[str, Any]:
