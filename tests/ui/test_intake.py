@@ -159,3 +159,17 @@ def test_unticking_accept_on_save_only_registers(qtbot, mediator):
     assert ops.wait_idle()
     detail = mediator.cases.get(opened.args[0])
     assert detail.status == "registered" and detail.number is None
+
+
+def test_enter_moves_to_the_next_field(qtbot, mediator):
+    page = make_page(qtbot, mediator)
+    page.activateWindow()
+    a = page.parties.editors[0]
+    a.phone.setFocus()
+    qtbot.waitUntil(a.phone.hasFocus, timeout=3000)
+    qtbot.keyClicks(a.phone, "13800138000")
+    qtbot.keyClick(a.phone, Qt.Key.Key_Return)
+    assert a.occupation.hasFocus()  # the next field in the card's order: phone → occupation
+    page.title_edit.setFocus()
+    qtbot.keyClick(page.title_edit, Qt.Key.Key_Return)
+    assert page.amount.hasFocus()
