@@ -259,6 +259,12 @@ def test_standard_case_is_at_most_25_clicks(qtbot, db, desks, sealed_committee, 
     history = " ".join(e.summary for e in win.desk.cases.history(win.case_id))
     for step in ("登记纠纷", "受理", "保存调解协议", "电子签名（签名板）", "调解成功", "生成正式"):
         assert step in history, step
+    # Previewing and printing did not count as asking to see the full particulars.
+    assert "查看了当事人完整个人信息" not in history
+    win.reload()
+    settle(qtbot, lambda: win.history_tab.table.rowCount() > 5)
+    table = win.history_tab.table
+    assert {table.item(r, 1).text() for r in range(table.rowCount())} == {"周主任"}
     main.close()
     QApplication.processEvents()
 
