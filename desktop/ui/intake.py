@@ -287,6 +287,7 @@ class IntakePage(QWidget):
         referral = self.source.currentData() in REFERRAL_SOURCES
         for widget in self.referral_labels:
             widget.setEnabled(referral)
+            widget.setToolTip("" if referral else self.tr("仅移送、委派或委托的案件填写"))
         if not referral:
             for key in ("referring_unit", "referral_ref"):
                 self.field_messages[key].clear_message()

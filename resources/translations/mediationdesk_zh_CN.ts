@@ -1302,6 +1302,10 @@
         <translation>（请选择）</translation>
     </message>
     <message>
+        <source>仅移送、委派或委托的案件填写</source>
+        <translation>仅移送、委派或委托的案件填写</translation>
+    </message>
+    <message>
         <source>登记：{names}</source>
         <translation>登记：{names}</translation>
     </message>
