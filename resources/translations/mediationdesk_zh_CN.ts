@@ -74,8 +74,16 @@
         <translation>签名情况</translation>
     </message>
     <message>
-        <source>签名…</source>
-        <translation>签名…</translation>
+        <source>依次签名…</source>
+        <translation>依次签名…</translation>
+    </message>
+    <message>
+        <source>当事人和调解员在一个窗口里依次签名</source>
+        <translation>当事人和调解员在一个窗口里依次签名</translation>
+    </message>
+    <message>
+        <source>所选一人签名…</source>
+        <translation>所选一人签名…</translation>
     </message>
     <message>
         <source>全部签名完毕，协议生效</source>
@@ -138,8 +146,8 @@
         <translation>纸质签名</translation>
     </message>
     <message>
-        <source>签名板</source>
-        <translation>签名板</translation>
+        <source>电子签名</source>
+        <translation>电子签名</translation>
     </message>
     <message>
         <source>已签名（{how}，{t}）</source>
@@ -1265,6 +1273,14 @@
         <source>下次回访</source>
         <translation>下次回访</translation>
     </message>
+    <message>
+        <source>请选择履行情况</source>
+        <translation>请选择履行情况</translation>
+    </message>
+    <message>
+        <source>请选择满意度</source>
+        <translation>请选择满意度</translation>
+    </message>
 </context>
 <context>
     <name>FollowUpTab</name>
@@ -1498,12 +1514,28 @@
         <translation>清空</translation>
     </message>
     <message>
+        <source>保存并受理</source>
+        <translation>保存并受理</translation>
+    </message>
+    <message>
+        <source>登记后立即受理：编立案号，调解期限从今天起算</source>
+        <translation>登记后立即受理：编立案号，调解期限从今天起算</translation>
+    </message>
+    <message>
+        <source>登记并受理 (Ctrl+S)</source>
+        <translation>登记并受理 (Ctrl+S)</translation>
+    </message>
+    <message>
         <source>登记 (Ctrl+S)</source>
         <translation>登记 (Ctrl+S)</translation>
     </message>
     <message>
         <source>（请选择）</source>
         <translation>（请选择）</translation>
+    </message>
+    <message>
+        <source>仅移送、委派或委托的案件填写</source>
+        <translation>仅移送、委派或委托的案件填写</translation>
     </message>
     <message>
         <source>登记：{names}</source>
@@ -1963,6 +1995,14 @@
         <source>删除所选</source>
         <translation>删除所选</translation>
     </message>
+    <message>
+        <source>执业证号已输入 {n}/17 位</source>
+        <translation>执业证号已输入 {n}/17 位</translation>
+    </message>
+    <message>
+        <source>律师</source>
+        <translation>律师</translation>
+    </message>
 </context>
 <context>
     <name>PartiesTab</name>
@@ -2251,6 +2291,10 @@
     <message>
         <source>已输入 {n}/{total} 位</source>
         <translation>已输入 {n}/{total} 位</translation>
+    </message>
+    <message>
+        <source>手机11位或带区号固话</source>
+        <translation>手机11位或带区号固话</translation>
     </message>
     <message>
         <source>手机</source>
@@ -3165,6 +3209,10 @@
         <translation>取消</translation>
     </message>
     <message>
+        <source>全部签好后协议生效，并打开正式协议书打印</source>
+        <translation>全部签好后协议生效，并打开正式协议书打印</translation>
+    </message>
+    <message>
         <source>当事人</source>
         <translation>当事人</translation>
     </message>
@@ -3175,6 +3223,22 @@
     <message>
         <source>{role} {name} 签名</source>
         <translation>{role} {name} 签名</translation>
+    </message>
+    <message>
+        <source>第 {n}/{total} 位</source>
+        <translation>第 {n}/{total} 位</translation>
+    </message>
+    <message>
+        <source>，下一位：{name}</source>
+        <translation>，下一位：{name}</translation>
+    </message>
+    <message>
+        <source>签好了，下一位</source>
+        <translation>签好了，下一位</translation>
+    </message>
+    <message>
+        <source>签好了，完成</source>
+        <translation>签好了，完成</translation>
     </message>
     <message>
         <source>选择签字文书扫描件</source>
@@ -3401,6 +3465,13 @@
 印章图片</source>
         <translation>未设置
 印章图片</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <source>（请选择）</source>
+        <translation>（请选择）</translation>
     </message>
 </context>
 <context>

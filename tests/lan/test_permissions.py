@@ -166,7 +166,8 @@ MATRIX: dict[str, tuple[Op, set[str]]] = {
     "outcomes.archive": (_prep(lambda w: w.case(status="terminated"),
                                lambda d, c: d.outcomes.archive(c, "材料另行归档")), A_MANAGERS),
     "followups.add": (_prep(lambda w: w.case(status="succeeded"), lambda d, c: d.followups.add(
-        c, FollowUpInput(visited_on=TODAY, method="phone", performance="full")))
+        c, FollowUpInput(visited_on=TODAY, method="phone", performance="full",
+                         satisfaction="satisfied")))
         , A_EDITORS),
     # accounts, committees, dictionaries
     "users.add": (lambda d, w: d.users.add(f"u{next(SERIAL)}", "新人", "Newpass-2026",

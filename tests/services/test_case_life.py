@@ -52,7 +52,7 @@ def test_joint_session_sets_mediating_and_joint_kind(desks: Desks) -> None:
         wang.sessions.add(cid, SessionInput(dt.datetime.now(), "调解室", participants=[
             ParticipantInput("mediator", "王建国"),
             ParticipantInput("lawyer", "孙律师", unit="律所", number="123")]))
-    assert "17 位" in err.value.message
+    assert "应为17位数字" in err.value.message
     with pytest.raises(ValidationError):
         wang.sessions.add(cid, SessionInput(dt.datetime.now(), "调解室"))  # no mediator
 
@@ -105,7 +105,8 @@ def test_oral_agreement_and_follow_up_and_confirmation(desks: Desks) -> None:
     wang.outcomes.record_oral(cid, OralAgreementInput("当场赔偿500元", amount=Decimal(500)))
     c = wang.cases.get(cid)
     assert (c.status, c.outcome, c.agreed_amount) == ("succeeded", "oral", Decimal("500.00"))
-    wang.followups.add(cid, FollowUpInput(dt.date.today(), "visit", "full", findings="已履行"))
+    wang.followups.add(cid, FollowUpInput(dt.date.today(), "visit", "full", "satisfied",
+                                          findings="已履行"))
     assert wang.cases.get(cid).follow_ups[0].performance == "full"
     with pytest.raises(ValidationError):
         wang.followups.add(cid, FollowUpInput(dt.date.today() + dt.timedelta(days=1)))
@@ -240,6 +241,7 @@ def test_dashboard_lists(desks: Desks) -> None:
     assert [x.case_id for x in board.today_sessions] == [due]
     assert {r.id for r in board.followups_due} == {visited, closing}
     assert [r.id for r in board.confirmation_closing] == [closing]
-    wang.followups.add(visited, FollowUpInput(today, next_due=today + dt.timedelta(days=30)))
+    wang.followups.add(visited, FollowUpInput(today, performance="full", satisfaction="satisfied",
+                                              next_due=today + dt.timedelta(days=30)))
     assert {r.id for r in wang.cases.dashboard().followups_due} == {closing}
     assert desks["zhao"].cases.dashboard().today_sessions == []  # another committee

@@ -357,9 +357,11 @@ def test_edit_a_party_sees_full_numbers_and_saves(qtbot, desks):
     dialog.accept()
     qtbot.waitUntil(lambda: ops.wait_idle(50) and win.detail.parties[0].phone == "139****2222",
                     timeout=5000)
-    assert desks["wang"].cases.get(ref.id, unmask=True).parties[0].phone == "13911112222"
     history = [e.summary for e in desks["wang"].cases.history(ref.id)]
-    assert "查看了当事人完整个人信息" in history  # unmasking is audited
+    # Opening the editor is audited as what it was, not as the user's 显示完整.
+    assert "打开当事人 王𠮷 的信息修改（显示其完整证件号和电话）" in history
+    assert "查看了当事人完整个人信息" not in history
+    assert desks["wang"].cases.get(ref.id, unmask=True).parties[0].phone == "13911112222"
 
 
 def test_agreement_edited_on_two_desks_reports_the_conflict(qtbot, desks):

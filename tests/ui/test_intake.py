@@ -54,14 +54,13 @@ def test_service_messages_appear_next_to_the_fields(qtbot, mediator):
     page = make_page(qtbot, mediator)
     commit_text(page.parties.editors[0].name, "王𠮷")
     page.source.setCurrentIndex(page.source.findData("police_110"))
-    assert page.referring_unit.isVisible()
+    assert page.referring_unit.isEnabled()
     page.register()
     assert ops.wait_idle()
-    assert page.field_messages["facts"].isVisible()
-    assert page.field_messages["facts"].text() == "请填写纠纷简要情况。"
-    assert "移送单位" in page.field_messages["referring_unit"].text()
+    assert page.field_messages["facts"].full_text() == "请填写纠纷简要情况。"
+    assert "移送单位" in page.field_messages["referring_unit"].full_text()
     second = page.parties.editors[1].messages["name"]
-    assert second.isVisible() and "请填写姓名。" in second.text()
+    assert "请填写姓名。" in second.full_text()
     assert open_boxes("errorBox")
     assert mediator.cases.search(CaseQuery()).rows == []
 
@@ -109,7 +108,7 @@ def test_draft_survives_the_page_and_is_resumed(qtbot, mediator):
     qtbot.waitUntil(lambda: again.facts.toPlainText() != "", timeout=3000)
     assert [e.name.text() for e in again.parties.editors] == ["王𠮷", "李四"]
     assert again.parties.editors[0].id_number.text() == WANG_ID
-    assert again.referring_unit.text() == "青山派出所" and again.referring_unit.isVisible()
+    assert again.referring_unit.text() == "青山派出所" and again.referring_unit.isEnabled()
     assert again.requests.toPlainText() == "赔偿维修费。另要求赔礼道歉。"
     assert not again.resume_banner.isVisible()
     assert again.draft_key == key
@@ -121,7 +120,8 @@ def test_draft_survives_the_page_and_is_resumed(qtbot, mediator):
     assert mediator.drafts.load(key) is None
     detail = mediator.cases.get(opened.args[0])
     assert detail.referring_unit == "青山派出所" and detail.referral_ref == "JQ20261127-018"
-    assert detail.source == "police_station" and detail.status == "registered"
+    # 保存并受理 is ticked by default: the case has its number already.
+    assert detail.source == "police_station" and detail.status == "accepted" and detail.number
     assert [e.name.text() for e in again.parties.editors] == ["", ""]  # ready for the next
 
 
@@ -143,6 +143,33 @@ def test_dispute_type_must_be_chosen(qtbot, mediator):
     fill(qtbot, page)
     page.dispute_type.setCurrentIndex(0)
     page.register()
-    qtbot.waitUntil(lambda: ops.wait_idle(50) and page.field_messages["dispute_type"].isVisible(),
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and page.field_messages["dispute_type"].is_error(),
                     timeout=5000)
-    assert page.field_messages["dispute_type"].text() == "请选择纠纷类型。"
+    assert page.field_messages["dispute_type"].full_text() == "请选择纠纷类型。"
+
+
+def test_unticking_accept_on_save_only_registers(qtbot, mediator):
+    page = make_page(qtbot, mediator)
+    fill(qtbot, page)
+    assert page.accept_on_save.isChecked() and page.save_button.text() == "登记并受理 (Ctrl+S)"
+    page.accept_on_save.click()
+    assert page.save_button.text() == "登记 (Ctrl+S)"
+    with qtbot.waitSignal(page.open_case, timeout=5000) as opened:
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert ops.wait_idle()
+    detail = mediator.cases.get(opened.args[0])
+    assert detail.status == "registered" and detail.number is None
+
+
+def test_enter_moves_to_the_next_field(qtbot, mediator):
+    page = make_page(qtbot, mediator)
+    page.activateWindow()
+    a = page.parties.editors[0]
+    a.phone.setFocus()
+    qtbot.waitUntil(a.phone.hasFocus, timeout=3000)
+    qtbot.keyClicks(a.phone, "13800138000")
+    qtbot.keyClick(a.phone, Qt.Key.Key_Return)
+    assert a.occupation.hasFocus()  # the next field in the card's order: phone → occupation
+    page.title_edit.setFocus()
+    qtbot.keyClick(page.title_edit, Qt.Key.Key_Return)
+    assert page.amount.hasFocus()

@@ -44,13 +44,13 @@ def test_bad_amount_is_marked_and_left_out_of_the_total(qtbot, table):
     qtbot.keyClicks(table.amount_edit(0), "300")
     qtbot.keyClicks(table.amount_edit(1), "12.345")
     assert table.amount_edit(1).property("invalid") is True
-    assert table.error_label.text() == "第 2 项：金额最多两位小数（精确到分），请修改。"
+    assert table.error_label.full_text() == "第 2 项：金额最多两位小数（精确到分），请修改。"
     assert table.total() == Decimal("300.00")
     with pytest.raises(ValidationError) as err:
         table.save()
     assert err.value.field == "obligations[1].amount"
     table.amount_edit(1).clear()
-    assert not table.error_label.isVisibleTo(table)
+    assert not table.error_label.is_error()
 
 
 def test_load_save_round_trip_and_party_rename(qtbot, table):

@@ -202,6 +202,7 @@ def test_case_window_screens(qtbot, app, desks, shots):
                        png=b"\x89PNG", user_id=desk.actor.user_id)
     desk.outcomes.conclude_written(case_id)
     desk.followups.add(case_id, FollowUpInput(visited_on=dt.date.today(), method="phone",
+                                              performance="full", satisfaction="satisfied",
                                               findings="刘䶮已转账一万元，王𠮷确认收到。",
                                               visitor=desk.actor.display_name))
     win.reload()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from desktop.domain.enums import ConfirmationRuling, FollowUpMethod, Performance, Satisfaction
 from desktop.services.dto import CaseDetail, FollowUpInput
 from desktop.ui.case.common import fill_table, fmt_date, make_table, save_cancel_buttons, sentences
+from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.qt import (
     QCheckBox,
     QComboBox,
@@ -38,12 +39,27 @@ def pydate(d: QDate) -> dt.date:
     return dt.date(d.year(), d.month(), d.day())
 
 
-def combo(parent: QWidget, enum: type, name: str) -> QComboBox:
+def combo(parent: QWidget, enum: type, name: str, choose: bool = False) -> QComboBox:
+    """A box of ``enum``'s labels; with ``choose`` it starts on "（请选择）" (no value), so the
+    user has to pick one rather than accept a preset."""
     box = QComboBox(parent)
     box.setObjectName(name)
+    if choose:
+        box.addItem(parent.tr("（请选择）"), None)
     for member in enum:
         box.addItem(parent.tr(member.label), member.value)
     return box
+
+
+def _with_message(field: QWidget, message: FieldMessage) -> QWidget:
+    """``field`` with its reserved message line under it."""
+    holder = QWidget(field.parentWidget())
+    box = QVBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(2)
+    box.addWidget(field)
+    box.addWidget(message)
+    return holder
 
 
 class FollowUpDialog(QDialog):
@@ -56,8 +72,15 @@ class FollowUpDialog(QDialog):
         self.visited_on.setDisplayFormat("yyyy年M月d日")
         self.visited_on.setCalendarPopup(True)
         self.method = combo(self, FollowUpMethod, "method")
-        self.performance = combo(self, Performance, "performance")
-        self.satisfaction = combo(self, Satisfaction, "satisfaction")
+        # Outcome and satisfaction start empty: a preset "已全部履行/满意" would be saved
+        # unread and inflate the figures.
+        self.performance = combo(self, Performance, "performance", choose=True)
+        self.satisfaction = combo(self, Satisfaction, "satisfaction", choose=True)
+        self.messages = {key: FieldMessage(self, box) for key, box in (
+            ("performance", self.performance), ("satisfaction", self.satisfaction))}
+        for key, box in (("performance", self.performance),
+                         ("satisfaction", self.satisfaction)):
+            box.currentIndexChanged.connect(lambda _i, k=key: self.messages[k].clear_message())
         self.lawsuit = QCheckBox(self.tr("当事人已就此纠纷起诉"), self)
         self.escalation = QCheckBox(self.tr("有激化风险"), self)
         self.findings = QPlainTextEdit(self)
@@ -82,8 +105,10 @@ class FollowUpDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("回访日期"), self.visited_on)
         form.addRow(self.tr("回访方式"), self.method)
-        form.addRow(self.tr("履行情况"), self.performance)
-        form.addRow(self.tr("满意度"), self.satisfaction)
+        form.addRow(self.tr("履行情况"), _with_message(self.performance,
+                                                   self.messages["performance"]))
+        form.addRow(self.tr("满意度"), _with_message(self.satisfaction,
+                                                  self.messages["satisfaction"]))
         form.addRow("", self.lawsuit)
         form.addRow("", self.escalation)
         form.addRow(self.tr("回访情况"), self.findings)
@@ -91,16 +116,30 @@ class FollowUpDialog(QDialog):
         form.addRow(self.tr("回访人"), self.visitor)
         form.addRow(self.tr("下次回访"), nxt)
         buttons = save_cancel_buttons(self)
+        buttons.accepted.disconnect()
+        buttons.accepted.connect(self._save_clicked)
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
 
+    def _save_clicked(self) -> None:
+        """Close only once outcome and satisfaction were chosen (the service checks again)."""
+        missing = {"performance": self.tr("请选择履行情况"),
+                   "satisfaction": self.tr("请选择满意度")}
+        empty = [k for k in missing if getattr(self, k).currentData() is None]
+        for key in empty:
+            self.messages[key].show_message(missing[key])
+        if empty:
+            getattr(self, empty[0]).setFocus()
+            return
+        self.accept()
+
     def load(self, inp: FollowUpInput) -> None:
         self.visited_on.setDate(qdate(inp.visited_on))
         for box, value in ((self.method, inp.method), (self.performance, inp.performance),
                            (self.satisfaction, inp.satisfaction)):
-            box.setCurrentIndex(max(0, box.findData(value)))
+            box.setCurrentIndex(max(0, box.findData(value or None)))
         self.lawsuit.setChecked(inp.lawsuit)
         self.escalation.setChecked(inp.escalation_risk)
         self.findings.setPlainText(inp.findings)
@@ -112,8 +151,8 @@ class FollowUpDialog(QDialog):
     def save(self) -> FollowUpInput:
         return FollowUpInput(
             visited_on=pydate(self.visited_on.date()), method=self.method.currentData(),
-            performance=self.performance.currentData(),
-            satisfaction=self.satisfaction.currentData(), lawsuit=self.lawsuit.isChecked(),
+            performance=self.performance.currentData() or "",
+            satisfaction=self.satisfaction.currentData() or "", lawsuit=self.lawsuit.isChecked(),
             escalation_risk=self.escalation.isChecked(),
             findings=self.findings.toPlainText().strip(), action=self.action.toPlainText().strip(),
             visitor=self.visitor.text().strip(),

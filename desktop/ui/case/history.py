@@ -25,7 +25,7 @@ class HistoryTab(QWidget):
 
     def load_history(self, entries: list[AuditView]) -> None:
         ordered = sorted(entries, key=lambda e: (e.at, e.id), reverse=True)
-        fill_table(self.table, [[fmt_date(e.at), e.username, e.summary] for e in ordered],
+        fill_table(self.table, [[fmt_date(e.at), e.who, e.summary] for e in ordered],
                    [e.id for e in ordered])
 
     def summaries(self) -> list[str]:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from desktop.domain.errors import ValidationError
 from desktop.domain.money import format_money, parse_money, to_chinese_upper
 from desktop.services.dto import ObligationInput
+from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.qt import (
     QAbstractItemView,
     QComboBox,
@@ -63,9 +64,8 @@ class ObligationsTable(QWidget):
         self.total_label = QLabel(self)
         self.total_label.setObjectName("obligationTotal")
         self.total_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.hide()
+        # The reserved line (one mechanism app-wide): the buttons below never move.
+        self.error_label = FieldMessage(self)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -126,6 +126,10 @@ class ObligationsTable(QWidget):
                             (COL_AMOUNT, amount), (COL_MANNER, manner),
                             (COL_DEADLINE, deadline)):
             self.table.setCellWidget(row, col, widget)
+        if item is None and row > 0:
+            # A further obligation is most often between the same two parties.
+            for col, combo in ((COL_PAYER, payer), (COL_PAYEE, payee)):
+                combo.setCurrentIndex(self._combo(row - 1, col).currentIndex())
         if item is not None:
             payer.setCurrentIndex(max(0, payer.findData(item.payer_party_id)))
             payee.setCurrentIndex(max(0, payee.findData(item.payee_party_id)))
@@ -192,9 +196,10 @@ class ObligationsTable(QWidget):
         if errors:
             first = min(errors)
             row = int(first[first.index("[") + 1:first.index("]")])
-            self.error_label.setText(self.tr("第 {n} 项：{msg}").format(n=row + 1,
-                                                                     msg=errors[first]))
-        self.error_label.setVisible(bool(errors))
+            self.error_label.show_message(self.tr("第 {n} 项：{msg}").format(
+                n=row + 1, msg=errors[first]))
+        else:
+            self.error_label.clear_message()
         total = self.total()
         self.total_label.setText(self.tr("合计 {figures}（{upper}）").format(
             figures=format_money(total), upper=to_chinese_upper(total)))
@@ -215,12 +220,16 @@ class ObligationsTable(QWidget):
             except ValidationError as exc:
                 raise ValidationError(exc.message, field=f"obligations[{row}].amount") from None
             date = self.table.cellWidget(row, COL_DEADLINE).date()  # type: ignore[union-attr]
+            content = self._edit(row, COL_CONTENT).text().strip()
+            manner = self._edit(row, COL_MANNER).text().strip()
+            if not content and amount is None and not manner and date == NO_DATE:
+                continue  # the prefilled payer/payee stub, left unused
             out.append(ObligationInput(
-                content=self._edit(row, COL_CONTENT).text().strip(),
+                content=content,
                 payer_party_id=self._combo(row, COL_PAYER).currentData(),
                 payee_party_id=self._combo(row, COL_PAYEE).currentData(),
                 amount=amount,
-                manner=self._edit(row, COL_MANNER).text().strip(),
+                manner=manner,
                 deadline=dt.date(date.year(), date.month(), date.day())
                 if date != NO_DATE else None,
             ))

@@ -97,7 +97,12 @@ class AgreementEditor(QWidget):
 
         self.signers = make_table([self.tr("签名人"), self.tr("身份"), self.tr("签名情况")], self)
         self.signers.setMinimumHeight(120)
-        self.sign_button = QPushButton(self.tr("签名…"), self)
+        self.sign_all_button = QPushButton(self.tr("依次签名…"), self)
+        self.sign_all_button.setObjectName("signAllButton")
+        self.sign_all_button.setProperty("role", "primary")
+        self.sign_all_button.setToolTip(self.tr("当事人和调解员在一个窗口里依次签名"))
+        self.sign_all_button.clicked.connect(self.sign_all)
+        self.sign_button = QPushButton(self.tr("所选一人签名…"), self)
         self.sign_button.setObjectName("signButton")
         self.sign_button.clicked.connect(self.sign_selected)
         self.signers.doubleClicked.connect(lambda _i: self.sign_selected())
@@ -123,6 +128,7 @@ class AgreementEditor(QWidget):
         sign_layout = QVBoxLayout(sign_box)
         sign_layout.addWidget(self.signers)
         sign_buttons = QHBoxLayout()
+        sign_buttons.addWidget(self.sign_all_button)
         sign_buttons.addWidget(self.sign_button)
         sign_buttons.addStretch(1)
         sign_buttons.addWidget(self.conclude_button)
@@ -143,6 +149,7 @@ class AgreementEditor(QWidget):
         layout.addLayout(buttons)
         self._signer_rows: list[Signer] = []
         self.sign_dialog: SignatureDialog | None = None
+        self._walk = _Walk(on_paper=[])
         self.dirty = False
         self._loading = False
         self.base_version: int | None = None
@@ -201,6 +208,10 @@ class AgreementEditor(QWidget):
                 if not self.facts.toPlainText():
                     self.facts.setPlainText(detail.facts)
                     self.disputed.setPlainText(detail.requests)
+                if not self.obligations.table.rowCount():
+                    # A first obligation with its payer and payee taken from the sides; an
+                    # untouched stub is not saved.
+                    self.obligations.load([_obligation_stub(detail)])
             else:
                 self._fill(AgreementInput(
                     view.facts, view.disputed_matters, view.responsibilities,
@@ -242,13 +253,15 @@ class AgreementEditor(QWidget):
             role = self.tr("当事人") if s.role == "party" else self.tr("调解员")
             state = self.tr("未签名")
             if done is not None:
-                how = self.tr("纸质签名") if done.on_paper else self.tr("签名板")
+                how = self.tr("纸质签名") if done.on_paper else self.tr("电子签名")
                 state = self.tr("已签名（{how}，{t}）").format(how=how, t=fmt_date(done.signed_at))
             rows.append([s.name, role, state])
         fill_table(self.signers, rows, list(range(len(signers))))
         can_sign = "sign" in detail.allowed_actions and detail.agreement is not None and (
             detail.agreement.status == "draft")
         self.sign_button.setVisible(can_sign)
+        self.sign_all_button.setVisible(can_sign)
+        self.sign_all_button.setEnabled(not all(self._signature_of(s, sigs) for s in signers))
         self.conclude_button.setVisible(can_sign and "succeed" in detail.allowed_actions)
         self.conclude_button.setEnabled(all(self._signature_of(s, sigs) for s in signers))
 
@@ -326,7 +339,58 @@ class AgreementEditor(QWidget):
         self.sign_dialog = dialog
         return dialog
 
-    def _store_signature(self, capture: SignatureCapture) -> None:
+    def sign_all(self) -> SignatureDialog | None:
+        """One dialog walks everyone who has not signed yet: the parties in order, then the
+        mediator; after the last, the agreement takes effect and the final copy opens to
+        print (unless the mediator unticks that)."""
+        detail = self.tab.window_.detail
+        if detail is None or self.sign_all_button.isHidden():
+            return None
+        sigs = [s for s in detail.signatures if s.form == "agreement"]
+        pending = [s for s in self._signer_rows if self._signature_of(s, sigs) is None]
+        if not pending:
+            return None
+        dialog = SignatureDialog(self)
+        self._walk = _Walk(on_paper=[s.on_paper for s in sigs])
+        dialog.signed.connect(self._walk_signed)
+        dialog.accepted.connect(lambda: self._walk_finished(dialog.then_print.isChecked()))
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.walk(pending)
+        dialog.open()
+        self.sign_dialog = dialog
+        return dialog
+
+    def _walk_signed(self, capture: SignatureCapture) -> None:
+        walk = self._walk
+        walk.open += 1
+        walk.on_paper.append(capture.on_paper)
+
+        def stored(_id: object) -> None:
+            walk.open -= 1
+            self._walk_next_step(walk)
+
+        def failed(_exc: BaseException) -> bool:
+            walk.failed = True
+            return False  # the error box says what went wrong
+
+        self._store_signature(capture, stored, failed)
+
+    def _walk_finished(self, then_print: bool) -> None:
+        self._walk.complete, self._walk.then_print = True, then_print
+        self._walk_next_step(self._walk)
+
+    def _walk_next_step(self, walk: _Walk) -> None:
+        if not (walk.complete and walk.then_print and walk.open == 0 and not walk.failed):
+            return
+        walk.then_print = False  # once
+        window = self.tab.window_
+        cid, on_paper = window.case_id, bool(walk.on_paper) and all(walk.on_paper)
+        window.run(lambda: window.desk.outcomes.conclude_written(cid, on_paper=on_paper),
+                   self.tr("正在确认协议生效…"),
+                   lambda _r: self.tab.window_and_doc(final=True))
+
+    def _store_signature(self, capture: SignatureCapture,
+                         done: Any = None, failed: Any = None) -> None:
         window = self.tab.window_
         desk, cid, who = window.desk, window.case_id, capture.signer
 
@@ -338,7 +402,7 @@ class AgreementEditor(QWidget):
                                       png=capture.png, party_id=who.party_id,
                                       user_id=who.user_id, on_paper=capture.on_paper)
 
-        window.run(store, self.tr("正在保存签名…"))
+        window.run(store, self.tr("正在保存签名…"), done, failed)
 
     def conclude(self) -> None:
         window = self.tab.window_
@@ -358,6 +422,25 @@ class AgreementEditor(QWidget):
         widget = self.findChild(QWidget, name)
         if widget is not None:
             widget.setFocus()
+
+
+class _Walk:
+    """Where a signing walk stands: stores still running, and what to do at the end."""
+
+    def __init__(self, on_paper: list[bool]) -> None:
+        self.open = 0
+        self.on_paper = on_paper
+        self.complete = False
+        self.then_print = False
+        self.failed = False
+
+
+def _obligation_stub(detail: CaseDetail) -> ObligationInput:
+    """Payer: the first respondent; payee: the first applicant (the usual direction)."""
+    def first(side: str) -> int | None:
+        return next((p.id for p in detail.parties if p.side == side), None)
+
+    return ObligationInput("", first("respondent"), first("applicant"))
 
 
 class OralEditor(QWidget):

@@ -241,13 +241,10 @@ class PartiesTab(QWidget):
         cid = self.window_.case_id
         desk = self.window_.desk
 
-        def got(detail: CaseDetail) -> None:
-            view = next((p for p in detail.parties if p.id == party_id), None)
-            if view is not None:
-                self._open_dialog(party_input(view))
-
-        # Editing needs the full ID number and phone, not the masked ones (audited).
-        self.window_.fetch(lambda: desk.cases.get(cid, unmask=True), got)
+        # Editing needs the full ID number and phone, not the masked ones (audited as an
+        # edit, not as 显示完整).
+        self.window_.fetch(lambda: desk.cases.party_for_edit(cid, party_id),
+                           lambda view: self._open_dialog(party_input(view)))
 
     def unmask(self) -> None:
         cid = self.window_.case_id

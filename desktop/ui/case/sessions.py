@@ -9,7 +9,9 @@ import datetime as dt
 import html
 from typing import TYPE_CHECKING, Any
 
+from desktop.domain import validators
 from desktop.domain.enums import ParticipantKind, ParticipationRole, SessionKind
+from desktop.domain.errors import ValidationError
 from desktop.services.dto import CaseDetail, ParticipantInput, SessionInput, SessionView
 from desktop.ui.case.common import (
     fill_table,
@@ -19,6 +21,7 @@ from desktop.ui.case.common import (
     selected_id,
 )
 from desktop.ui.case.drafts import DraftBanner, FormDraft
+from desktop.ui.fieldmessage import FieldMessage, mark_invalid
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
     QAbstractItemView,
@@ -118,9 +121,12 @@ class ParticipantsTable(QWidget):
         self.remove_button.clicked.connect(self.remove_selected)
         quick.addStretch(1)
         quick.addWidget(self.remove_button)
+        # The reserved line for the numbers being typed (the lawyer's 17-digit licence).
+        self.message = FieldMessage(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
         layout.addLayout(quick)
 
     def add(self, p: ParticipantInput) -> int:
@@ -149,6 +155,10 @@ class ParticipantsTable(QWidget):
         kind.setProperty("user_id", p.user_id)
         kind.setProperty("party_id", p.party_id)
         kind.currentIndexChanged.connect(lambda _i, r=row: self._hints(r))
+        number = edits[-1]
+        number.textEdited.connect(lambda _t, e=number: self.check_numbers(final=False, typing=e))
+        number.editingFinished.connect(lambda: self.check_numbers(final=True))
+        kind.currentIndexChanged.connect(lambda _i: self.check_numbers(final=False))
         kind.currentIndexChanged.connect(self.changed)
         role.currentIndexChanged.connect(self.changed)
         self.changed.emit()
@@ -165,10 +175,40 @@ class ParticipantsTable(QWidget):
     def cell(self, row: int, col: int) -> Any:
         return self.table.cellWidget(row, col)
 
+    def check_numbers(self, final: bool, typing: QLineEdit | None = None) -> str:
+        """Check each lawyer's licence number as it is typed: progress while it can still
+        be complete, the validator's message once it cannot (or the user left the field).
+        The first problem goes on the reserved line; the cell gets the red border."""
+        shown, state = "", ""
+        for row in range(self.table.rowCount()):
+            edit = self.cell(row, C_NUMBER)
+            kind = self.cell(row, C_KIND).currentData()
+            text = edit.text().strip()
+            error, hint = "", ""
+            if kind == ParticipantKind.LAWYER.value and text:
+                try:
+                    validators.validate_lawyer_licence(text)
+                except ValidationError as exc:
+                    short = text.isascii() and text.isdigit() and (
+                        len(text) < validators.LAWYER_LICENCE_DIGITS)
+                    if short and not final and edit is typing:
+                        hint = self.tr("执业证号已输入 {n}/17 位").format(n=len(text))
+                    else:
+                        error = exc.message
+            mark_invalid(edit, bool(error))
+            name = self.cell(row, C_NAME).text().strip() or self.tr("律师")
+            if error and state != "error":
+                shown, state = f"{name}：{error}", "error"
+            elif hint and not state:
+                shown, state = f"{name}：{hint}", "hint"
+        self.message.show_message(shown, state)
+        return shown if state == "error" else ""
+
     def remove_selected(self) -> None:
         row = self.table.currentRow()
         if row >= 0:
             self.table.removeRow(row)
+            self.check_numbers(final=True)
             self.changed.emit()
 
     def load(self, participants: list[ParticipantInput]) -> None:
@@ -229,10 +269,7 @@ class SessionDialog(QDialog):
         self.agreed = QCheckBox(self.tr("本次达成协议"), self)
         self.recorder = QLineEdit(self)
         self.recorder.setObjectName("recorder")
-        self.message = QLabel(self)
-        self.message.setObjectName("errorLabel")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = FieldMessage(self)  # the service's refusal, on a reserved line
 
         when = QHBoxLayout()
         when.addWidget(self.started_at)
@@ -286,9 +323,14 @@ class SessionDialog(QDialog):
             agreed=self.agreed.isChecked(), recorder=self.recorder.text().strip(),
             participants=self.participants.save())
 
+    def accept(self) -> None:
+        # A licence number that cannot be right is said on its line, not after closing.
+        if self.participants.check_numbers(final=True):
+            return
+        super().accept()
+
     def show_error(self, message: str) -> None:
-        self.message.setText(message)
-        self.message.show()
+        self.message.show_message(message)
 
 
 def session_to_dict(inp: SessionInput) -> dict[str, Any]:
@@ -446,10 +488,16 @@ class SessionsTab(QWidget):
                 desk.drafts.delete(key)
                 return session_id
 
-            self.window_.run(add, self.tr("正在保存记录…"),
+            self.window_.run(add, self.tr("正在保存记录…"), lambda _id: self._saved(inp),
                              failed=lambda exc: self._reopen(inp, save, exc, key))
 
         return self.open_dialog(self._default_input(), save, key)
+
+    def _saved(self, inp: SessionInput) -> None:
+        """An agreement was reached: the next step is writing it, so go there."""
+        if inp.agreed:
+            window = self.window_
+            window.tabs.setCurrentWidget(window.outcome_tab)
 
     def edit_session(self) -> SessionDialog | None:
         view = self._view(selected_id(self.table))
