@@ -35,3 +35,13 @@ def _collect_cycles_on_the_main_thread():
     gc.disable()
     yield
     gc.collect()
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp):
+    """pytest-qt's QApplication with the app's own behaviour (Chinese locale and translators,
+    the wheel guard), so every widget test sees what a user sees."""
+    from desktop.app import install_behaviour
+
+    install_behaviour(qapp)
+    return qapp
