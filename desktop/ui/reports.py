@@ -17,11 +17,10 @@ from desktop.reports.tables import Table, breakdown_table, summary_table, sweep_
 from desktop.services.reports import ReportService
 from desktop.ui import ops
 from desktop.ui import qt as qtmod
+from desktop.ui.datefield import DateField
 from desktop.ui.qt import (
     QAbstractItemView,
     QComboBox,
-    QDate,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -168,11 +167,12 @@ class ReportsPage(QWidget):
         self.year.setValue(last.year)
         self.year.setSuffix(self.tr(" 年"))
         self.sub = QComboBox(objectName="periodSub")
-        self.date_from = QDateEdit(QDate(last.year, last.month, 1), objectName="dateFrom")
-        self.date_to = QDateEdit(QDate(last.year, last.month, last.day), objectName="dateTo")
-        for d in (self.date_from, self.date_to):
-            d.setCalendarPopup(True)
-            d.setDisplayFormat("yyyy-MM-dd")
+        self.date_from = DateField(self)
+        self.date_from.setObjectName("dateFrom")
+        self.date_from.setValue(last.replace(day=1))
+        self.date_to = DateField(self)
+        self.date_to.setObjectName("dateTo")
+        self.date_to.setValue(last)
         self.committee_button = QToolButton(objectName="committeeButton")
         self.committee_button.setMinimumWidth(160)
         self.committee_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -294,9 +294,8 @@ class ReportsPage(QWidget):
             return Period.quarter(y, int(self.sub.currentData()))
         if kind == "year":
             return Period.year(y)
-        a, b = self.date_from.date(), self.date_to.date()
-        return Period.range(dt.date(a.year(), a.month(), a.day()),
-                            dt.date(b.year(), b.month(), b.day()))
+        return Period.range(self.date_from.value() or dt.date.today(),
+                            self.date_to.value() or dt.date.today())
 
     def set_period(self, period: Period) -> None:
         self.kind.setCurrentIndex(KINDS.index(period.kind))
@@ -307,8 +306,8 @@ class ReportsPage(QWidget):
             self.sub.setCurrentIndex((period.start.month - 1) // 3)
         elif period.kind == "range":
             s, e = period.start, period.end
-            self.date_from.setDate(QDate(s.year, s.month, s.day))
-            self.date_to.setDate(QDate(e.year, e.month, e.day))
+            self.date_from.setValue(s)
+            self.date_to.setValue(e)
 
     # -- loading ---------------------------------------------------------------------------
     def refresh(self) -> None:

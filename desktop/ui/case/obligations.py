@@ -7,16 +7,16 @@ on the agreement, so the mediator can read it out to the parties before printing
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from desktop.domain.errors import ValidationError
 from desktop.domain.money import format_money, parse_money, to_chinese_upper
 from desktop.services.dto import ObligationInput
+from desktop.ui.datefield import DateField
 from desktop.ui.qt import (
     QAbstractItemView,
     QComboBox,
-    QDate,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,7 +29,6 @@ from desktop.ui.qt import (
     Signal,
 )
 
-NO_DATE = QDate(2000, 1, 1)
 COL_PAYER, COL_PAYEE, COL_CONTENT, COL_AMOUNT, COL_MANNER, COL_DEADLINE = range(6)
 
 
@@ -39,6 +38,8 @@ class ObligationsTable(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._parties: list[tuple[int, str]] = []
+        #: where an empty 履行期限's calendar opens (a callable giving a date, or None: today)
+        self.anchor: Callable[[], dt.date | None] | None = None
         self.table = QTableWidget(0, 6, self)
         self.table.setObjectName("obligations")
         self.table.setHorizontalHeaderLabels([
@@ -113,12 +114,10 @@ class ObligationsTable(QWidget):
         amount.setPlaceholderText(self.tr("0.00"))
         manner = QLineEdit()
         manner.setPlaceholderText(self.tr("如：一次性银行转账"))
-        deadline = QDateEdit()
-        deadline.setDisplayFormat("yyyy年M月d日")
-        deadline.setMinimumDate(NO_DATE)
-        deadline.setSpecialValueText(self.tr("（未定）"))
-        deadline.setCalendarPopup(True)
-        deadline.setDate(NO_DATE)
+        # an empty deadline's calendar opens at the agreement's 履行期限, else today
+        deadline = DateField(optional=True, placeholder=self.tr("（未定）"),
+                             anchor=lambda: self.anchor() if self.anchor else None)
+        deadline.setObjectName("obligationDeadline")
         for edit in (content, amount, manner):
             edit.textChanged.connect(self._emit)
         deadline.dateChanged.connect(self._emit)
@@ -132,9 +131,7 @@ class ObligationsTable(QWidget):
             content.setText(item.content)
             amount.setText(f"{item.amount:.2f}" if item.amount is not None else "")
             manner.setText(item.manner)
-            if item.deadline:
-                deadline.setDate(QDate(item.deadline.year, item.deadline.month,
-                                       item.deadline.day))
+            deadline.setValue(item.deadline)
         self._emit()
         return row
 
@@ -214,15 +211,14 @@ class ObligationsTable(QWidget):
                 amount = parse_money(text) if text else None
             except ValidationError as exc:
                 raise ValidationError(exc.message, field=f"obligations[{row}].amount") from None
-            date = self.table.cellWidget(row, COL_DEADLINE).date()  # type: ignore[union-attr]
+            date = self.table.cellWidget(row, COL_DEADLINE).value()  # type: ignore[union-attr]
             out.append(ObligationInput(
                 content=self._edit(row, COL_CONTENT).text().strip(),
                 payer_party_id=self._combo(row, COL_PAYER).currentData(),
                 payee_party_id=self._combo(row, COL_PAYEE).currentData(),
                 amount=amount,
                 manner=self._edit(row, COL_MANNER).text().strip(),
-                deadline=dt.date(date.year(), date.month(), date.day())
-                if date != NO_DATE else None,
+                deadline=date,
             ))
         return out
 

@@ -19,6 +19,7 @@ from desktop.ui.case.common import (
     selected_id,
 )
 from desktop.ui.case.drafts import DraftBanner, FormDraft
+from desktop.ui.datefield import DateTimeField
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
     QAbstractItemView,
@@ -26,7 +27,6 @@ from desktop.ui.qt import (
     QComboBox,
     QDate,
     QDateTime,
-    QDateTimeEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -204,11 +204,10 @@ class SessionDialog(QDialog):
         self.kind = QComboBox(self)
         for k in SessionKind:
             self.kind.addItem(self.tr(k.label), k.value)
-        self.started_at = QDateTimeEdit(self)
-        self.ended_at = QDateTimeEdit(self)
-        for edit in (self.started_at, self.ended_at):
-            edit.setDisplayFormat("yyyy年M月d日 HH:mm")
-            edit.setCalendarPopup(True)
+        self.started_at = DateTimeField(self)
+        self.started_at.setObjectName("startedAt")
+        self.ended_at = DateTimeField(self)
+        self.ended_at.setObjectName("endedAt")
         self.place = QLineEdit(self)
         self.place.setObjectName("place")
         self.place.setPlaceholderText(self.tr("如：青山街道人民调解室"))
