@@ -59,6 +59,11 @@ def install_translators(app: Any) -> list[Any]:
             loaded.append(tr)
         else:
             log.info("translation %s not found in %s", name, directory)
+    from desktop.ui.qt_zh import QtChineseFixes
+
+    fixes = QtChineseFixes(app)  # installed last: asked first, for qtbase's few gaps
+    app.installTranslator(fixes)
+    loaded.append(fixes)
     app._translators = loaded  # keep them alive
     return loaded
 

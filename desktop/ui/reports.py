@@ -15,7 +15,7 @@ from desktop.reports.figures import Rate, Report
 from desktop.reports.period import Period
 from desktop.reports.tables import Table, breakdown_table, summary_table, sweep_table, trend_table
 from desktop.services.reports import ReportService
-from desktop.ui import ops
+from desktop.ui import filedialogs, ops
 from desktop.ui import qt as qtmod
 from desktop.ui.datefield import DateField
 from desktop.ui.qt import (
@@ -23,7 +23,6 @@ from desktop.ui.qt import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -471,10 +470,12 @@ class ReportsPage(QWidget):
     def ask_export(self, fmt: str) -> None:
         if self.report is None:
             return
-        name = f"人民调解统计-{self.report.period.slug}.{fmt}"
+        name = filedialogs.suggest_name(
+            self.tr("{period}统计报表").format(period=self.report.period.label), suffix=f".{fmt}")
         filters = {"xlsx": self.tr("Excel 工作簿 (*.xlsx)"), "pdf": self.tr("PDF 文件 (*.pdf)"),
                    "csv": self.tr("CSV 文件 (*.csv)")}
-        path, _f = QFileDialog.getSaveFileName(self, self.tr("导出报表"), name, filters[fmt])
+        path = filedialogs.save_file(self, self.tr("导出报表"), "report_export", name,
+                                     filters[fmt])
         if path:
             self.export_to(fmt, path)
 

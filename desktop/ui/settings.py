@@ -13,14 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 from desktop.domain.enums import Role
-from desktop.ui import ops
+from desktop.ui import filedialogs, ops
 from desktop.ui.qt import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -143,8 +142,8 @@ class CommitteeForm(QWidget):
                                            Qt.TransformationMode.SmoothTransformation))
 
     def pick_seal(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择印章图片"), "",
-                                              self.tr("PNG 图片 (*.png)"))
+        path = filedialogs.open_file(self, self.tr("选择印章图片"), "seal_image",
+                                     self.tr("PNG 图片 (*.png)"))
         if path:
             with open(path, "rb") as fh:
                 self.seal_png = fh.read()

@@ -31,11 +31,12 @@ def documents_service(desk: Any) -> Any:
     return service
 
 
-def open_preview(parent: QWidget, data: bytes, title: str, copies: int) -> PdfPreviewDialog:
+def open_preview(parent: QWidget, data: bytes, title: str, copies: int,
+                 file_stem: str = "") -> PdfPreviewDialog:
     """A window-modal preview; its print dialog proposes ``copies`` copies."""
     dialog = PdfPreviewDialog(parent)
     dialog.setObjectName("pdfPreview")
-    dialog.load(data, title, copies)
+    dialog.load(data, title, copies, file_stem)
     dialog.finished.connect(lambda _r: dialog.deleteLater())
     dialog.open()
     return dialog
@@ -49,9 +50,10 @@ def show_document(window: CaseWindow, form: str, *, final: bool, copies: int = 1
     title = f"{window.detail.number or ''}{label}" if window.detail else label
 
     def shown(issued: Any) -> None:
-        window.preview = open_preview(window, issued.data,
-                                      title + ("" if issued.final else window.tr("（草稿）")),
-                                      copies)
+        draft = "" if issued.final else window.tr("（草稿）")
+        number = window.detail.number if window.detail else ""
+        window.preview = open_preview(window, issued.data, title + draft, copies,
+                                      file_stem=f"{number or ''}-{label}{draft}".strip("-"))
 
     def issue() -> None:
         window.run(lambda: service.issue(cid, form, final=final),
