@@ -70,11 +70,13 @@ def install_translators(app: Any) -> list[Any]:
 
 def install_behaviour(app: Any) -> None:
     """What every QApplication of ours has, the tests' one included: the Chinese locale and
-    translators, and the wheel guard (no value changes under the mouse)."""
-    from desktop.ui import guards
+    translators, the wheel guard (no value changes under the mouse) and the fit guard (no
+    window larger than the screen)."""
+    from desktop.ui import guards, screenfit
 
     install_translators(app)
     guards.install(app)
+    screenfit.install(app)
 
 
 def choose_font(app: Any) -> str:

@@ -187,6 +187,11 @@ class ReportsPage(QWidget):
         bar.addWidget(self.committee_button)
         bar.addWidget(self.run_button)
         bar.addStretch(1)
+        # exports on a row of their own: in one row the page needed 1150 px and did not fit
+        # 1920×1080 at 150 % (1280 logical pixels less the sidebar)
+        lay.addLayout(bar)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
         self.export_buttons: dict[str, QPushButton] = {}
         for fmt in ("xlsx", "pdf", "csv"):
             b = QPushButton(self.tr("导出 {fmt}").format(fmt=fmt.upper()), objectName=f"export_{fmt}")

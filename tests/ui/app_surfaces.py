@@ -116,3 +116,9 @@ def case_window(qtbot: Any, desk: Any, case_id: int) -> Any:
     for i in range(win.tabs.count()):
         win.tabs.setCurrentIndex(i)
     return win
+
+
+def justice_officer() -> Any:
+    from desktop.services.dto import ParticipantInput
+
+    return ParticipantInput("judicial", "李司法", "participant")
