@@ -107,6 +107,11 @@ def prepare_widget_dialog(dialog: QFileDialog) -> None:
     if desktop and Path(desktop).is_dir():
         places.append(QUrl.fromLocalFile(desktop))
     dialog.setSidebarUrls(places)
+    from desktop.ui.qt import QHeaderView, QTreeView
+
+    tree = dialog.findChild(QTreeView, "treeView")
+    if tree is not None:  # the date column was cut to "2026/1… 19:46"
+        tree.header().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
 
 
 def build_dialog(parent: QWidget | None, title: str, purpose: str, filters: str, *,
@@ -133,6 +138,9 @@ def build_dialog(parent: QWidget | None, title: str, purpose: str, filters: str,
     # X11 without a GTK/KDE theme or portal, the offscreen platform): then make them ours.
     if dialog.findChild(QLabel, "lookInLabel") is not None:
         prepare_widget_dialog(dialog)
+        from desktop.ui import screenfit
+
+        dialog.resize(screenfit.default_size(880, 540, parent))  # Qt's default cuts the dates
     return dialog
 
 

@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
     def _sidebar(self) -> QWidget:
         side = QWidget(objectName="sidebar")
         side.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        side.setProperty("appSidebar", True)  # the style rule must not reach Qt's file dialog
         side.setFixedWidth(196)
         col = QVBoxLayout(side)
         col.setContentsMargins(0, 22, 0, 0)

@@ -95,7 +95,7 @@ def test_english_word_check_can_fail():
 
 
 @pytest.mark.parametrize("save", [True, False])
-def test_file_dialog_widget_version_is_chinese(qtbot, save):
+def test_file_dialog_widget_version_is_chinese(qtbot, ui_app, save):
     folder = filedialogs.documents_dir()
     (folder / "旧协议.pdf").write_bytes(b"%PDF-1.4 x")
     (folder / "材料").mkdir(exist_ok=True)
@@ -113,6 +113,9 @@ def test_file_dialog_widget_version_is_chinese(qtbot, save):
     joined = " ".join(t for _n, t in texts)
     for word in ("查找范围", "文件类型", "大小", "文件夹"):
         assert word in joined
+    # the main window's dark sidebar rule no longer reaches the dialog's list of places
+    sidebar = dialog.findChild(QWidget, "sidebar")
+    assert sidebar.grab().toImage().pixelColor(4, sidebar.height() - 4).lightness() > 160
     if save:
         name = dialog.findChild(QLineEdit, "fileNameEdit").text()
         assert name == "（2026）青人调字第0001号-调解协议书.pdf"
