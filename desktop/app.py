@@ -72,11 +72,10 @@ def install_behaviour(app: Any) -> None:
     """What every QApplication of ours has, the tests' one included: the Chinese locale and
     translators, the wheel guard (no value changes under the mouse) and the fit guard (no
     window larger than the screen)."""
-    from desktop.ui import guards, screenfit
+    from desktop.ui import guards
 
     install_translators(app)
     guards.install(app)
-    screenfit.install(app)
 
 
 def choose_font(app: Any) -> str:
@@ -141,9 +140,9 @@ def create_application(argv: Sequence[str] | None = None) -> Any:
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName("mediationdesk")
     app.setWindowIcon(QIcon(str(resource_path("resources", "icons", "mediationdesk.svg"))))
-    install_behaviour(app)
     choose_font(app)
     apply_theme(app)
+    install_behaviour(app)  # after apply_theme: the guards wrap the style it sets
     if app.findChild(QObject, "garbageCollector") is None:
         collect_garbage_on_the_ui_thread(app)
     return app

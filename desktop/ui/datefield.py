@@ -265,8 +265,11 @@ class DateField(QWidget):
         self.popup.adjustSize()
         screen = self.screen() or QApplication.primaryScreen()
         field = QRect(self.mapToGlobal(QPoint(0, 0)), self.size())
-        self.popup.move(popup_position(field, self.popup.sizeHint(), screen.availableGeometry()))
+        area = screen.availableGeometry()
+        self.popup.move(popup_position(field, self.popup.sizeHint(), area))
         self.popup.show()
+        # once shown the window frame is known: place the whole frame inside the screen
+        self.popup.move(popup_position(field, self.popup.frameGeometry().size(), area))
         cal.setFocus()
         return self.popup
 

@@ -5,7 +5,7 @@
   window's first start.
 - ``restore_geometry(window, data)``: saved geometry is used only if it fits the screen the
   window would be on now (a window saved on a big monitor does not open half off a laptop).
-- ``FitGuard`` (installed app-wide with the wheel guard): every top-level window and dialog,
+- ``FitGuard`` (installed on every window by ``desktop.ui.guards``): every window and dialog,
   when shown, is shrunk to the available area and moved onto it, so a dialog written with
   ``resize(1040, 720)`` still fits at 150 %.
 """
@@ -92,7 +92,7 @@ def shrink_into_screen(window: QWidget) -> None:
 
 
 class FitGuard(QObject):
-    """On Show of any top-level window or dialog: ``shrink_into_screen``."""
+    """On Show of a window or dialog it is installed on: ``shrink_into_screen``."""
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show and obj.isWidgetType():
@@ -101,14 +101,3 @@ class FitGuard(QObject):
             if widget.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog):
                 shrink_into_screen(widget)
         return False
-
-
-def install(app: Any) -> FitGuard:
-    existing = getattr(app, "_fit_guard", None)
-    if existing is not None:
-        return existing
-    guard = FitGuard(app)
-    guard.setObjectName("fitGuard")
-    app.installEventFilter(guard)
-    app._fit_guard = guard
-    return guard
