@@ -44,8 +44,13 @@ def install_translators(app: Any) -> list[Any]:
     from desktop.ui.qt import QLibraryInfo, QLocale, QTranslator
 
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    for old in getattr(app, "_translators", []):  # create_application may run again (tests)
+        app.removeTranslator(old)
     loaded = []
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    # Of the zh_CN catalogues PySide6 ships, only qtbase applies: it holds every widget,
+    # standard dialog and print dialog string. The others are for QML, multimedia, serial
+    # ports, Designer/Assistant/Linguist; ``qt_zh_CN`` is a meta file that just loads them.
     for name, directory in (("qtbase_zh_CN", qt_dir),
                             ("mediationdesk_zh_CN", str(resource_path("resources", "translations")))):
         tr = QTranslator(app)
@@ -54,8 +59,23 @@ def install_translators(app: Any) -> list[Any]:
             loaded.append(tr)
         else:
             log.info("translation %s not found in %s", name, directory)
+    from desktop.ui.qt_zh import QtChineseFixes
+
+    fixes = QtChineseFixes(app)  # installed last: asked first, for qtbase's few gaps
+    app.installTranslator(fixes)
+    loaded.append(fixes)
     app._translators = loaded  # keep them alive
     return loaded
+
+
+def install_behaviour(app: Any) -> None:
+    """What every QApplication of ours has, the tests' one included: the Chinese locale and
+    translators, the wheel guard (no value changes under the mouse) and the fit guard (no
+    window larger than the screen)."""
+    from desktop.ui import guards
+
+    install_translators(app)
+    guards.install(app)
 
 
 def choose_font(app: Any) -> str:
@@ -120,9 +140,9 @@ def create_application(argv: Sequence[str] | None = None) -> Any:
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName("mediationdesk")
     app.setWindowIcon(QIcon(str(resource_path("resources", "icons", "mediationdesk.svg"))))
-    install_translators(app)
     choose_font(app)
     apply_theme(app)
+    install_behaviour(app)  # after apply_theme: the guards wrap the style it sets
     if app.findChild(QObject, "garbageCollector") is None:
         collect_garbage_on_the_ui_thread(app)
     return app

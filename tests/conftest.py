@@ -6,13 +6,22 @@ people are taken separately under Xvfb. Keep edits here additive: several engine
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# A desk-sized offscreen screen (Qt's default is 800×800): windows are kept within the screen
+# (desktop.ui.screenfit), so 1280×800 screenshots need a screen that has room for them.
+_SCREEN = Path(tempfile.gettempdir()) / "mediationdesk-test-screen-1920x1080.json"
+_SCREEN.write_text(json.dumps({"screens": [
+    {"name": "test", "x": 0, "y": 0, "width": 1920, "height": 1080, "logicalDpi": 96,
+     "logicalBaseDpi": 96, "dpr": 1.0}]}), encoding="utf-8")
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 os.environ.setdefault("QT_QUICK_BACKEND", "software")
 
 # `from tests.helpers.qtinput import …` works whether or not pytest put the repo root on sys.path.
@@ -35,3 +44,13 @@ def _collect_cycles_on_the_main_thread():
     gc.disable()
     yield
     gc.collect()
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp):
+    """pytest-qt's QApplication with the app's own behaviour (Chinese locale and translators,
+    the wheel guard), so every widget test sees what a user sees."""
+    from desktop.app import install_behaviour
+
+    install_behaviour(qapp)
+    return qapp

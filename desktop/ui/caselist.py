@@ -19,6 +19,7 @@ from desktop.domain.enums import OPEN_STATUSES, CaseStatus
 from desktop.services.dto import CasePage, CaseQuery, CaseRow
 from desktop.ui import ops
 from desktop.ui.dashboard import unaccepted_label
+from desktop.ui.datefield import DateField
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
@@ -27,7 +28,6 @@ from desktop.ui.qt import (
     QColor,
     QComboBox,
     QDate,
-    QDateEdit,
     QEvent,
     QHBoxLayout,
     QHeaderView,
@@ -289,12 +289,13 @@ class CaseListPage(QWidget):
             (self.tr("公安+司法+律师"), ("all", 7))])
         self.use_dates = QCheckBox(self.tr("登记日期"), objectName="dateFilter")
         today = QDate.currentDate()
-        self.date_from = QDateEdit(today.addMonths(-1), objectName="dateFrom")
-        self.date_to = QDateEdit(today, objectName="dateTo")
+        self.date_from = DateField(self)
+        self.date_from.setObjectName("dateFrom")
+        self.date_from.setDate(today.addMonths(-1))
+        self.date_to = DateField(self)
+        self.date_to.setObjectName("dateTo")
+        self.date_to.setDate(today)
         for d in (self.date_from, self.date_to):
-            d.setMinimumWidth(d.fontMetrics().horizontalAdvance("2026-11-27") + 52)
-            d.setCalendarPopup(True)
-            d.setDisplayFormat("yyyy-MM-dd")
             d.setEnabled(False)
         self.use_dates.toggled.connect(self.date_from.setEnabled)
         self.use_dates.toggled.connect(self.date_to.setEnabled)

@@ -20,10 +20,9 @@ from desktop.services.ledger import (
     guess_mapping,
     open_ledger,
 )
-from desktop.ui import ops
+from desktop.ui import filedialogs, ops
 from desktop.ui.qt import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -68,8 +67,8 @@ class FilePage(QWizardPage):
         self.path.textChanged.connect(self._path_changed)
 
     def _browse(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, self.tr("选择排查台账"), "",
-                                               self.tr("表格文件 (*.xlsx *.csv);;所有文件 (*)"))
+        path = filedialogs.open_file(self, self.tr("选择排查台账"), "ledger_import",
+                                     self.tr("表格文件 (*.xlsx *.csv);;所有文件 (*)"))
         if path:
             self.path.setText(path)
 

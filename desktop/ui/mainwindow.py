@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from desktop.ui import ops
+from desktop.ui import ops, screenfit
 from desktop.ui.qt import (
     QCloseEvent,
     QHBoxLayout,
@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("调解台 — 人民调解案件管理"))
-        self.setMinimumSize(QSize(1024, 680))
+        screenfit.cap_minimum(self, 1024, 680)
 
         self.titles = {
             "dashboard": self.tr("工作台"),
@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
     def _sidebar(self) -> QWidget:
         side = QWidget(objectName="sidebar")
         side.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        side.setProperty("appSidebar", True)  # the style rule must not reach Qt's file dialog
         side.setFixedWidth(196)
         col = QVBoxLayout(side)
         col.setContentsMargins(0, 22, 0, 0)
@@ -272,9 +273,11 @@ class MainWindow(QMainWindow):
 
     # -- geometry ----------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
-        geo = settings().get("ui/geometry")
-        if not geo or not self.restoreGeometry(geo):
-            self.resize(1280, 800)
+        # 1280×800 where there is room; 90 % of a smaller screen; saved geometry only if it
+        # still fits this screen
+        if not screenfit.restore_geometry(self, settings().get("ui/geometry")):
+            self.resize(screenfit.default_size(1280, 800, self))
+            screenfit.center_on_screen(self)
         state = settings().get("ui/state")
         if state:
             self.restoreState(state)

@@ -19,13 +19,12 @@ from desktop.domain import validators
 from desktop.domain.enums import IdType, PartyKind, PartySide, Sex
 from desktop.domain.errors import ValidationError
 from desktop.services.dto import PartyInput
+from desktop.ui.datefield import DateField
 from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
     QButtonGroup,
     QComboBox,
-    QDate,
-    QDateEdit,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -63,7 +62,6 @@ ETHNICITIES = (
     QT_TRANSLATE_NOOP("PartyEditor", "傣族"),
     QT_TRANSLATE_NOOP("PartyEditor", "畲族"),
 )
-NO_DATE = QDate(1900, 1, 1)
 ORDINALS = "甲乙丙丁戊己庚辛壬癸"
 
 
@@ -170,12 +168,12 @@ class PartyEditor(QFrame):
         self.ethnicity.setEditable(True)
         self.ethnicity.addItem("")
         self.ethnicity.addItems([self.tr(e) for e in ETHNICITIES])
-        self.birth_date = QDateEdit(self)
-        self.birth_date.setDisplayFormat("yyyy年M月d日")
-        self.birth_date.setMinimumDate(NO_DATE)
-        self.birth_date.setSpecialValueText(self.tr("（未填）"))
-        self.birth_date.setDate(NO_DATE)
-        self.birth_date.setCalendarPopup(True)
+        # Opens about forty years back: an adult's birth month is then a few clicks away.
+        today = dt.date.today()
+        self.birth_date = DateField(self, optional=True, placeholder=self.tr("（未填）"),
+                                    anchor=today.replace(year=today.year - 40, day=1))
+        self.birth_date.setObjectName("birthDate")
+        self.birth_date.setMaximumDate(today)
         self.id_type = QComboBox(self)
         for kind in IdType:
             self.id_type.addItem(self.tr(kind.label), kind.value)
@@ -349,8 +347,7 @@ class PartyEditor(QFrame):
 
     def _apply_resident_id(self, rid: validators.ResidentId) -> None:
         # The ID decides birth date and sex; fields stay editable only for other ID types.
-        self.birth_date.setDate(QDate(rid.birth_date.year, rid.birth_date.month,
-                                      rid.birth_date.day))
+        self.birth_date.setValue(rid.birth_date)
         self.sex.setCurrentIndex(self.sex.findData(rid.sex.value))
 
     def errors(self) -> dict[str, str]:
@@ -421,13 +418,13 @@ class PartyEditor(QFrame):
             self.ethnicity.setCurrentText(party.ethnicity or "")
             self.sex.setCurrentIndex(max(0, self.sex.findData(party.sex)))
             bd = party.birth_date
-            self.birth_date.setDate(QDate(bd.year, bd.month, bd.day) if bd else NO_DATE)
+            self.birth_date.setValue(bd)
             self._kind_changed()
         finally:
             self._loading = False
 
     def save(self) -> PartyInput:
-        bd = self.birth_date.date()
+        bd = self.birth_date.value()
         person = self.is_person()
         return PartyInput(
             name=self.name.text().strip(),
@@ -435,8 +432,7 @@ class PartyEditor(QFrame):
             kind=PartyKind.PERSON.value if person else PartyKind.ORGANIZATION.value,
             sex=self.sex.currentData() if person else None,
             ethnicity=self.ethnicity.currentText().strip() if person else "",
-            birth_date=dt.date(bd.year(), bd.month(), bd.day()) if person and bd != NO_DATE
-            else None,
+            birth_date=bd if person else None,
             id_type=self.id_type.currentData() if person else IdType.OTHER.value,
             id_number=self.id_number.text().strip() if person else "",
             occupation=self.occupation.text().strip() if person else "",

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.ui import qt
+from desktop.ui import filedialogs, qt
 from desktop.ui.qt import (
     QAction,
     QBuffer,
     QByteArray,
     QDialog,
-    QFileDialog,
     QIODevice,
     QKeySequence,
     QLabel,
@@ -100,6 +99,7 @@ class PdfView(QWidget):
         widgets = qt.QtPdfWidgets
         self._data = b""
         self._title = ""
+        self.file_stem = ""  # proposed file name without .pdf (else the title)
         self._buffer: QBuffer | None = None
         self.copies = 1
         self.document = qt.QtPdf.QPdfDocument(self)
@@ -163,11 +163,12 @@ class PdfView(QWidget):
         self._show_placeholder(True)
 
     # ---- content -----------------------------------------------------------------------
-    def load(self, data: bytes, title: str = "", copies: int = 1) -> None:
+    def load(self, data: bytes, title: str = "", copies: int = 1, file_stem: str = "") -> None:
         """Show ``data``. ``copies``: what the print dialog proposes (parties + 1 for an
-        agreement)."""
+        agreement); ``file_stem``: the name 另存为 proposes."""
         self._data = data
         self._title = title
+        self.file_stem = file_stem
         self.copies = max(1, copies)
         old = self._buffer
         self._buffer = QBuffer(self.document)
@@ -240,9 +241,10 @@ class PdfView(QWidget):
     def save_as(self) -> None:
         if not self._data:
             return
-        suggested = (self._title or self.tr("调解文书")) + ".pdf"
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("另存为"), suggested,
-                                              self.tr("PDF 文件 (*.pdf)"))
+        suggested = filedialogs.suggest_name(self.file_stem or self._title or self.tr("调解文书"),
+                                             suffix=".pdf")
+        name = filedialogs.save_file(self, self.tr("另存为"), "pdf_save", suggested,
+                                     self.tr("PDF 文件 (*.pdf)"))
         if name:
             try:
                 Path(name).write_bytes(self._data)
@@ -262,7 +264,7 @@ class PdfPreviewDialog(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pdf)
 
-    def load(self, data: bytes, title: str = "", copies: int = 1) -> None:
+    def load(self, data: bytes, title: str = "", copies: int = 1, file_stem: str = "") -> None:
         self.setWindowTitle(self.tr("文书预览 — {title}").format(title=title) if title
                             else self.tr("文书预览"))
-        self.pdf.load(data, title, copies)
+        self.pdf.load(data, title, copies, file_stem)

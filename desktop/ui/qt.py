@@ -24,6 +24,8 @@ gives None/True/False a huge refcount: what CPython 3.12 does for them anyway (i
 objects). ``REFCOUNT_WORKAROUND`` tells whether it was needed. This module must therefore be
 imported before any other PySide6 use - true for the app, the tests and the benches.
 
+Also here, for the same must-run-first reason: ``_chinese_system_locale()`` (see there).
+
 The lazy modules are reached through module ``__getattr__``, so ``from desktop.ui.qt import
 QtPdf`` also works and imports it at that moment. Nothing here imports services or the store.
 """
@@ -67,6 +69,34 @@ def _immortal_singletons() -> bool:
     return True
 
 
+def _chinese_system_locale() -> None:
+    """Make Qt's *system* locale Chinese on a Linux desktop whose environment says C or
+    English. Qt's own widgets use QLocale::system(), not the default we set, for a few texts
+    (the file dialog showed "1 bytes" and "30 11 2026"). Qt reads LC_MESSAGES/LC_TIME once,
+    on first use, so they are set just for that moment and restored: the C library, Python
+    and child processes keep the user's environment."""
+    import os
+    import sys
+
+    if sys.platform in ("win32", "darwin"):
+        return  # the system locale comes from the OS settings there, not the environment
+    names = ("LC_ALL", "LC_MESSAGES", "LC_TIME", "LANG")
+    if any(os.environ.get(n, "").startswith("zh") for n in names):
+        return
+    saved = {n: os.environ.get(n) for n in names}
+    os.environ.pop("LC_ALL", None)
+    os.environ["LC_MESSAGES"] = os.environ["LC_TIME"] = "zh_CN.UTF-8"
+    try:
+        QtCore.QLocale.system()
+    finally:
+        for n, value in saved.items():
+            if value is None:
+                os.environ.pop(n, None)
+            else:
+                os.environ[n] = value
+
+
+_chinese_system_locale()  # before anything else asks Qt for the system locale
 REFCOUNT_WORKAROUND = _immortal_singletons()
 EMIT_REFCOUNT_WORKAROUND = REFCOUNT_WORKAROUND  # older name
 

@@ -15,16 +15,14 @@ from desktop.reports.figures import Rate, Report
 from desktop.reports.period import Period
 from desktop.reports.tables import Table, breakdown_table, summary_table, sweep_table, trend_table
 from desktop.services.reports import ReportService
-from desktop.ui import ops
+from desktop.ui import filedialogs, ops
 from desktop.ui import qt as qtmod
+from desktop.ui.datefield import DateField
 from desktop.ui.qt import (
     QAbstractItemView,
     QComboBox,
-    QDate,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -167,11 +165,12 @@ class ReportsPage(QWidget):
         self.year.setValue(last.year)
         self.year.setSuffix(self.tr(" 年"))
         self.sub = QComboBox(objectName="periodSub")
-        self.date_from = QDateEdit(QDate(last.year, last.month, 1), objectName="dateFrom")
-        self.date_to = QDateEdit(QDate(last.year, last.month, last.day), objectName="dateTo")
-        for d in (self.date_from, self.date_to):
-            d.setCalendarPopup(True)
-            d.setDisplayFormat("yyyy-MM-dd")
+        self.date_from = DateField(self)
+        self.date_from.setObjectName("dateFrom")
+        self.date_from.setValue(last.replace(day=1))
+        self.date_to = DateField(self)
+        self.date_to.setObjectName("dateTo")
+        self.date_to.setValue(last)
         self.committee_button = QToolButton(objectName="committeeButton")
         self.committee_button.setMinimumWidth(160)
         self.committee_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -186,6 +185,11 @@ class ReportsPage(QWidget):
         bar.addWidget(QLabel(self.tr("调委会：")))
         bar.addWidget(self.committee_button)
         bar.addWidget(self.run_button)
+        bar.addStretch(1)
+        # exports on a row of their own: in one row the page needed 1150 px and did not fit
+        # 1920×1080 at 150 % (1280 logical pixels less the sidebar)
+        lay.addLayout(bar)
+        bar = QHBoxLayout()
         bar.addStretch(1)
         self.export_buttons: dict[str, QPushButton] = {}
         for fmt in ("xlsx", "pdf", "csv"):
@@ -293,9 +297,8 @@ class ReportsPage(QWidget):
             return Period.quarter(y, int(self.sub.currentData()))
         if kind == "year":
             return Period.year(y)
-        a, b = self.date_from.date(), self.date_to.date()
-        return Period.range(dt.date(a.year(), a.month(), a.day()),
-                            dt.date(b.year(), b.month(), b.day()))
+        return Period.range(self.date_from.value() or dt.date.today(),
+                            self.date_to.value() or dt.date.today())
 
     def set_period(self, period: Period) -> None:
         self.kind.setCurrentIndex(KINDS.index(period.kind))
@@ -306,8 +309,8 @@ class ReportsPage(QWidget):
             self.sub.setCurrentIndex((period.start.month - 1) // 3)
         elif period.kind == "range":
             s, e = period.start, period.end
-            self.date_from.setDate(QDate(s.year, s.month, s.day))
-            self.date_to.setDate(QDate(e.year, e.month, e.day))
+            self.date_from.setValue(s)
+            self.date_to.setValue(e)
 
     # -- loading ---------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -485,10 +488,12 @@ class ReportsPage(QWidget):
     def ask_export(self, fmt: str) -> None:
         if self.report is None:
             return
-        name = f"人民调解统计-{self.report.period.slug}.{fmt}"
+        name = filedialogs.suggest_name(
+            self.tr("{period}统计报表").format(period=self.report.period.label), suffix=f".{fmt}")
         filters = {"xlsx": self.tr("Excel 工作簿 (*.xlsx)"), "pdf": self.tr("PDF 文件 (*.pdf)"),
                    "csv": self.tr("CSV 文件 (*.csv)")}
-        path, _f = QFileDialog.getSaveFileName(self, self.tr("导出报表"), name, filters[fmt])
+        path = filedialogs.save_file(self, self.tr("导出报表"), "report_export", name,
+                                     filters[fmt])
         if path:
             self.export_to(fmt, path)
 

@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from desktop.services.seal import NO_KEYRING, SealPasswordNeeded, keyring_available
-from desktop.ui import ops
+from desktop.ui import filedialogs, ops
 from desktop.ui.qt import (
     QButtonGroup,
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -177,8 +176,8 @@ class SealSetupForm(QWidget):
 
     # -- files --------------------------------------------------------------------------------
     def pick_pkcs12(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, self.tr("选择证书文件"), start_folder(),
-                                               self.tr("证书文件 (*.p12 *.pfx)"))
+        path = filedialogs.open_file(self, self.tr("选择证书文件"), "seal_pkcs12",
+                                     self.tr("证书文件 (*.p12 *.pfx)"))
         if path:
             self.set_pkcs12_file(path)
 
@@ -188,8 +187,8 @@ class SealSetupForm(QWidget):
         self.import_.setChecked(True)
 
     def pick_image(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, self.tr("选择印章图片"), start_folder(),
-                                               self.tr("PNG 图片 (*.png)"))
+        path = filedialogs.open_file(self, self.tr("选择印章图片"), "seal_image",
+                                     self.tr("PNG 图片 (*.png)"))
         if path:
             self.set_image_file(path)
 

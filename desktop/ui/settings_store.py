@@ -64,6 +64,7 @@ SETTINGS: dict[str, Setting] = _declare(
     Setting("caselist/header", bytes, b"", QT_TRANSLATE_NOOP("settings", "案件列表列宽和排序")),
     Setting("caselist/debounce_ms", int, 250, QT_TRANSLATE_NOOP("settings", "搜索输入停顿多久后查询（毫秒）")),
     Setting("dashboard/due_days", int, 3, QT_TRANSLATE_NOOP("settings", "工作台提示即将到期的天数")),
+    Setting("dialogs/last_dirs", str, "{}", QT_TRANSLATE_NOOP("settings", "各类文件上次使用的文件夹")),
 )
 
 

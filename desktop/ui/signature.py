@@ -13,6 +13,7 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.ui import filedialogs
 from desktop.ui.qt import (
     QBuffer,
     QByteArray,
@@ -21,7 +22,6 @@ from desktop.ui.qt import (
     QDialog,
     QDialogButtonBox,
     QEvent,
-    QFileDialog,
     QHBoxLayout,
     QImage,
     QIODevice,
@@ -410,8 +410,8 @@ class SignatureDialog(QDialog):
         self._update_state()
 
     def _choose_scan(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择签字文书扫描件"), "",
+        name = filedialogs.open_file(
+            self, self.tr("选择签字文书扫描件"), "signature_scan",
             self.tr("扫描件 (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;所有文件 (*)"))
         if name:
             self.paper_check.setChecked(True)

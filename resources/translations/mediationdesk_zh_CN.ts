@@ -19,6 +19,11 @@
         <source>保存</source>
         <translation>保存</translation>
     </message>
+    <message>
+        <source>未命名</source>
+        <extracomment>Set by tests to look at (and answer) each dialog before it runs: called with the dialog. When it returns a list of paths those are taken as the user's choice and the dialog is not run (a test cannot click in a modal loop). None: run the dialog for real.</extracomment>
+        <translation>未命名</translation>
+    </message>
 </context>
 <context>
     <name>AgreementDraft</name>
@@ -215,6 +220,13 @@
     <message>
         <source>无法预览此文件</source>
         <translation>无法预览此文件</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarPopup</name>
+    <message>
+        <source>今天</source>
+        <translation>今天</translation>
     </message>
 </context>
 <context>
@@ -960,6 +972,33 @@
     <message>
         <source>保存并重试</source>
         <translation>保存并重试</translation>
+    </message>
+</context>
+<context>
+    <name>DateField</name>
+    <message>
+        <source>年-月-日，如 2026-12-18</source>
+        <translation>年-月-日，如 2026-12-18</translation>
+    </message>
+    <message>
+        <source>可直接输入：20261218、2026-12-18、2026年12月18日；今年的日期可只输入 12.18</source>
+        <translation>可直接输入：20261218、2026-12-18、2026年12月18日；今年的日期可只输入 12.18</translation>
+    </message>
+    <message>
+        <source>选择日期（Alt+↓）</source>
+        <translation>选择日期（Alt+↓）</translation>
+    </message>
+    <message>
+        <source>请填写日期。</source>
+        <translation>请填写日期。</translation>
+    </message>
+    <message>
+        <source>日期不能早于 {d}。</source>
+        <translation>日期不能早于 {d}。</translation>
+    </message>
+    <message>
+        <source>日期不能晚于 {d}。</source>
+        <translation>日期不能晚于 {d}。</translation>
     </message>
 </context>
 <context>
@@ -1808,6 +1847,7 @@
     <name>ObligationsTable</name>
     <message>
         <source>履行方</source>
+        <extracomment>where an empty 履行期限's calendar opens (a callable giving a date, or None: today)</extracomment>
         <translation>履行方</translation>
     </message>
     <message>
@@ -2542,6 +2582,10 @@
     <message>
         <source>正在查找案件…</source>
         <translation>正在查找案件…</translation>
+    </message>
+    <message>
+        <source>{period}统计报表</source>
+        <translation>{period}统计报表</translation>
     </message>
     <message>
         <source>Excel 工作簿 (*.xlsx)</source>
@@ -3539,6 +3583,10 @@
     <message>
         <source>工作台提示即将到期的天数</source>
         <translation>工作台提示即将到期的天数</translation>
+    </message>
+    <message>
+        <source>各类文件上次使用的文件夹</source>
+        <translation>各类文件上次使用的文件夹</translation>
     </message>
     <message>
         <source>本机没有可用的系统密钥环（如 GNOME 密钥环、KWallet 或 Windows 凭据管理器），数据库密码无法安全保存。每次启动时将询问密码；密码不会以明文写入配置文件。</source>

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.domain.enums import AttachmentCategory
 from desktop.services.dto import AttachmentView, CaseDetail
+from desktop.ui import filedialogs
 from desktop.ui.case.common import fill_table, fmt_date, make_table, selected_id
 from desktop.ui.pdfview import PdfView
 from desktop.ui.qt import (
@@ -15,7 +16,6 @@ from desktop.ui.qt import (
     QComboBox,
     QDragEnterEvent,
     QDropEvent,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPixmap,
@@ -128,7 +128,7 @@ class AttachmentsTab(QWidget):
 
     # ---- adding ------------------------------------------------------------------------
     def choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, self.tr("选择材料"), "", self.tr(FILTER))
+        names = filedialogs.open_files(self, self.tr("选择材料"), "attachments", self.tr(FILTER))
         self.add_files([Path(n) for n in names])
 
     def add_files(self, paths: list[Path], category: str | None = None) -> None:

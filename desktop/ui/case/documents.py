@@ -34,11 +34,12 @@ def documents_service(desk: Any) -> Any:
     return service
 
 
-def open_preview(parent: QWidget, data: bytes, title: str, copies: int) -> PdfPreviewDialog:
+def open_preview(parent: QWidget, data: bytes, title: str, copies: int,
+                 file_stem: str = "") -> PdfPreviewDialog:
     """A window-modal preview; its print dialog proposes ``copies`` copies."""
     dialog = PdfPreviewDialog(parent)
     dialog.setObjectName("pdfPreview")
-    dialog.load(data, title, copies)
+    dialog.load(data, title, copies, file_stem)
     dialog.finished.connect(lambda _r: dialog.deleteLater())
     dialog.open()
     return dialog
@@ -72,7 +73,9 @@ def show_document(window: CaseWindow, form: str, *, final: bool, copies: int = 1
     def shown(issued: Any) -> None:
         suffix = {"final": "", "unsigned": window.tr("（待签署）")}.get(
             getattr(issued, "kind", ""), window.tr("（草稿）"))
-        window.preview = open_preview(window, issued.data, title + suffix, copies)
+        number = window.detail.number if window.detail else ""
+        window.preview = open_preview(window, issued.data, title + suffix, copies,
+                                      file_stem=f"{number or ''}-{label}{suffix}".strip("-"))
 
     def issue(kind: str) -> None:
         from desktop.ui.seal import seal_service, unlock_and_retry

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 from desktop.domain.enums import ConfirmationRuling, FollowUpMethod, Performance, Satisfaction
 from desktop.services.dto import CaseDetail, FollowUpInput
 from desktop.ui.case.common import fill_table, fmt_date, make_table, save_cancel_buttons, sentences
+from desktop.ui.datefield import DateField
 from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.qt import (
     QCheckBox,
     QComboBox,
     QDate,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -68,9 +68,8 @@ class FollowUpDialog(QDialog):
         self.setObjectName("followUpDialog")
         self.setWindowTitle(self.tr("回访记录"))
         self.resize(620, 520)
-        self.visited_on = QDateEdit(self)
-        self.visited_on.setDisplayFormat("yyyy年M月d日")
-        self.visited_on.setCalendarPopup(True)
+        self.visited_on = DateField(self)
+        self.visited_on.setObjectName("visitedOn")
         self.method = combo(self, FollowUpMethod, "method")
         # Outcome and satisfaction start empty: a preset "已全部履行/满意" would be saved
         # unread and inflate the figures.
@@ -94,9 +93,9 @@ class FollowUpDialog(QDialog):
         self.visitor = QLineEdit(self)
         self.visitor.setObjectName("visitor")
         self.has_next = QCheckBox(self.tr("安排下次回访"), self)
-        self.next_due = QDateEdit(self)
-        self.next_due.setDisplayFormat("yyyy年M月d日")
-        self.next_due.setCalendarPopup(True)
+        self.next_due = DateField(self, anchor=lambda: (self.visited_on.value() or dt.date.today())
+                                  + dt.timedelta(days=30))
+        self.next_due.setObjectName("nextDue")
         self.next_due.setEnabled(False)
         self.has_next.toggled.connect(self.next_due.setEnabled)
         nxt = QHBoxLayout()
@@ -188,16 +187,14 @@ class FollowUpTab(QWidget):
         self.court = QLineEdit(confirm_box)
         self.court.setObjectName("court")
         self.court.setPlaceholderText(self.tr("如：青山区人民法院"))
-        self.filed_on = QDateEdit(confirm_box)
-        self.filed_on.setDisplayFormat("yyyy年M月d日")
-        self.filed_on.setCalendarPopup(True)
+        self.filed_on = DateField(confirm_box)
+        self.filed_on.setObjectName("filedOn")
         self.apply_button = QPushButton(self.tr("登记司法确认申请"), confirm_box)
         self.apply_button.setObjectName("applyConfirmation")
         self.apply_button.clicked.connect(self.apply)
         self.ruling = combo(confirm_box, ConfirmationRuling, "ruling")
-        self.ruling_on = QDateEdit(confirm_box)
-        self.ruling_on.setDisplayFormat("yyyy年M月d日")
-        self.ruling_on.setCalendarPopup(True)
+        self.ruling_on = DateField(confirm_box)
+        self.ruling_on.setObjectName("rulingOn")
         self.ruling_number = QLineEdit(confirm_box)
         self.ruling_number.setPlaceholderText(self.tr("裁定书文号"))
         self.ruling_button = QPushButton(self.tr("登记裁定结果"), confirm_box)

@@ -7,17 +7,17 @@ on the agreement, so the mediator can read it out to the parties before printing
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from desktop.domain.errors import ValidationError
 from desktop.domain.money import format_money, parse_money, to_chinese_upper
 from desktop.services.dto import ObligationInput
+from desktop.ui.datefield import DateField
 from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.qt import (
     QAbstractItemView,
     QComboBox,
-    QDate,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,7 +30,6 @@ from desktop.ui.qt import (
     Signal,
 )
 
-NO_DATE = QDate(2000, 1, 1)
 COL_PAYER, COL_PAYEE, COL_CONTENT, COL_AMOUNT, COL_MANNER, COL_DEADLINE = range(6)
 
 
@@ -40,6 +39,8 @@ class ObligationsTable(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._parties: list[tuple[int, str]] = []
+        #: where an empty 履行期限's calendar opens (a callable giving a date, or None: today)
+        self.anchor: Callable[[], dt.date | None] | None = None
         self.table = QTableWidget(0, 6, self)
         self.table.setObjectName("obligations")
         self.table.setHorizontalHeaderLabels([
@@ -113,12 +114,10 @@ class ObligationsTable(QWidget):
         amount.setPlaceholderText(self.tr("0.00"))
         manner = QLineEdit()
         manner.setPlaceholderText(self.tr("如：一次性银行转账"))
-        deadline = QDateEdit()
-        deadline.setDisplayFormat("yyyy年M月d日")
-        deadline.setMinimumDate(NO_DATE)
-        deadline.setSpecialValueText(self.tr("（未定）"))
-        deadline.setCalendarPopup(True)
-        deadline.setDate(NO_DATE)
+        # an empty deadline's calendar opens at the agreement's 履行期限, else today
+        deadline = DateField(optional=True, placeholder=self.tr("（未定）"),
+                             anchor=lambda: self.anchor() if self.anchor else None)
+        deadline.setObjectName("obligationDeadline")
         for edit in (content, amount, manner):
             edit.textChanged.connect(self._emit)
         deadline.dateChanged.connect(self._emit)
@@ -136,9 +135,7 @@ class ObligationsTable(QWidget):
             content.setText(item.content)
             amount.setText(f"{item.amount:.2f}" if item.amount is not None else "")
             manner.setText(item.manner)
-            if item.deadline:
-                deadline.setDate(QDate(item.deadline.year, item.deadline.month,
-                                       item.deadline.day))
+            deadline.setValue(item.deadline)
         self._emit()
         return row
 
@@ -219,10 +216,10 @@ class ObligationsTable(QWidget):
                 amount = parse_money(text) if text else None
             except ValidationError as exc:
                 raise ValidationError(exc.message, field=f"obligations[{row}].amount") from None
-            date = self.table.cellWidget(row, COL_DEADLINE).date()  # type: ignore[union-attr]
+            date = self.table.cellWidget(row, COL_DEADLINE).value()  # type: ignore[union-attr]
             content = self._edit(row, COL_CONTENT).text().strip()
             manner = self._edit(row, COL_MANNER).text().strip()
-            if not content and amount is None and not manner and date == NO_DATE:
+            if not content and amount is None and not manner and date is None:
                 continue  # the prefilled payer/payee stub, left unused
             out.append(ObligationInput(
                 content=content,
@@ -230,8 +227,7 @@ class ObligationsTable(QWidget):
                 payee_party_id=self._combo(row, COL_PAYEE).currentData(),
                 amount=amount,
                 manner=manner,
-                deadline=dt.date(date.year(), date.month(), date.day())
-                if date != NO_DATE else None,
+                deadline=date,
             ))
         return out
 

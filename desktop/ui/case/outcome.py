@@ -3,7 +3,6 @@ preview and print), the oral agreement, or termination with its reason."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from desktop.domain.errors import ValidationError
@@ -20,9 +19,8 @@ from desktop.ui.case.common import fill_table, fmt_date, make_table, set_read_on
 from desktop.ui.case.documents import show_document
 from desktop.ui.case.drafts import DraftBanner, agreement_draft
 from desktop.ui.case.obligations import ObligationsTable
+from desktop.ui.datefield import DateField
 from desktop.ui.qt import (
-    QDate,
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -43,7 +41,6 @@ from desktop.ui.signature import SignatureCapture, SignatureDialog, Signer
 if TYPE_CHECKING:
     from desktop.ui.case.window import CaseWindow
 
-NO_DATE = QDate(2000, 1, 1)
 
 
 def _text(parent: QWidget, name: str, placeholder: str, height: int = 90) -> QPlainTextEdit:
@@ -71,11 +68,9 @@ class AgreementEditor(QWidget):
                                  50)
         self.manner = QLineEdit(self)
         self.manner.setObjectName("performance_manner")
-        self.deadline = QDateEdit(self)
-        self.deadline.setDisplayFormat("yyyy年M月d日")
-        self.deadline.setMinimumDate(NO_DATE)
-        self.deadline.setSpecialValueText(self.tr("（各项分别约定）"))
-        self.deadline.setCalendarPopup(True)
+        self.deadline = DateField(self, optional=True, placeholder=self.tr("（各项分别约定）"))
+        self.deadline.setObjectName("performance_deadline")
+        self.obligations.anchor = self.deadline.value
         self.status = QLabel(self)
         self.status.setObjectName("agreementStatus")
 
@@ -187,7 +182,7 @@ class AgreementEditor(QWidget):
         self.other_terms.setPlainText(inp.other_terms)
         self.manner.setText(inp.performance_manner)
         d = inp.performance_deadline
-        self.deadline.setDate(QDate(d.year, d.month, d.day) if d else NO_DATE)
+        self.deadline.setValue(d)
         self.obligations.load(inp.obligations)
         self._loading = False
 
@@ -277,7 +272,6 @@ class AgreementEditor(QWidget):
         return None
 
     def agreement_input(self) -> AgreementInput:
-        d = self.deadline.date()
         return AgreementInput(
             facts=self.facts.toPlainText().strip(),
             disputed_matters=self.disputed.toPlainText().strip(),
@@ -285,8 +279,7 @@ class AgreementEditor(QWidget):
             obligations=self.obligations.save(),
             other_terms=self.other_terms.toPlainText().strip(),
             performance_manner=self.manner.text().strip(),
-            performance_deadline=dt.date(d.year(), d.month(), d.day()) if d != NO_DATE
-            else None)
+            performance_deadline=self.deadline.value())
 
     def save(self) -> None:
         if self.save_button.isHidden():

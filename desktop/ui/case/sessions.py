@@ -21,6 +21,7 @@ from desktop.ui.case.common import (
     selected_id,
 )
 from desktop.ui.case.drafts import DraftBanner, FormDraft
+from desktop.ui.datefield import DateTimeField
 from desktop.ui.fieldmessage import FieldMessage, mark_invalid
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
@@ -29,7 +30,6 @@ from desktop.ui.qt import (
     QComboBox,
     QDate,
     QDateTime,
-    QDateTimeEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -100,13 +100,18 @@ class ParticipantsTable(QWidget):
             self.tr("证号")])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for col, width in ((C_KIND, 150), (C_NAME, 110), (C_ROLE, 100), (C_TITLE, 110)):
+        # the choice columns as wide as their longest label ("司法所工作人员" was clipped at a
+        # fixed 150 px with a larger font)
+        kind_width = self._combo_width([self.tr(k.label) for k in ParticipantKind])
+        role_width = self._combo_width([self.tr(r.label) for r in ParticipationRole])
+        for col, width in ((C_KIND, kind_width), (C_NAME, 110), (C_ROLE, role_width),
+                           (C_TITLE, 110)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, width)
         self.table.verticalHeader().setDefaultSectionSize(34)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)
-        self.table.setMinimumHeight(250)
+        self.table.setMinimumHeight(160)  # rows scroll; 250 made the dialog too tall at 150 %
         self.quick_buttons: dict[str, QPushButton] = {}
         quick = QHBoxLayout()
         quick.addWidget(QLabel(self.tr("添加："), self))
@@ -128,6 +133,14 @@ class ParticipantsTable(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(quick)
+
+    def _combo_width(self, labels: list[str]) -> int:
+        probe = QComboBox(self)
+        probe.addItems(labels)
+        probe.ensurePolished()
+        width = probe.sizeHint().width() + 6  # the cell's own frame
+        probe.deleteLater()
+        return width
 
     def add(self, p: ParticipantInput) -> int:
         row = self.table.rowCount()
@@ -244,11 +257,10 @@ class SessionDialog(QDialog):
         self.kind = QComboBox(self)
         for k in SessionKind:
             self.kind.addItem(self.tr(k.label), k.value)
-        self.started_at = QDateTimeEdit(self)
-        self.ended_at = QDateTimeEdit(self)
-        for edit in (self.started_at, self.ended_at):
-            edit.setDisplayFormat("yyyy年M月d日 HH:mm")
-            edit.setCalendarPopup(True)
+        self.started_at = DateTimeField(self)
+        self.started_at.setObjectName("startedAt")
+        self.ended_at = DateTimeField(self)
+        self.ended_at.setObjectName("endedAt")
         self.place = QLineEdit(self)
         self.place.setObjectName("place")
         self.place.setPlaceholderText(self.tr("如：青山街道人民调解室"))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from desktop.services.dto import AuditView, CaseDetail
-from desktop.ui import ops
+from desktop.ui import ops, screenfit
 from desktop.ui.case.common import ReasonDialog, ask_reason, fmt_date
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
@@ -61,9 +61,8 @@ class CaseWindow(QMainWindow):
         self.preview: QWidget | None = None  # the last document preview opened
         self.setObjectName("caseWindow")
         self.setWindowTitle(self.tr("案件详情"))
-        geometry = settings().get("case/geometry")
-        if not geometry or not self.restoreGeometry(geometry):
-            self.resize(1220, 800)
+        if not screenfit.restore_geometry(self, settings().get("case/geometry")):
+            self.resize(screenfit.default_size(1220, 800, self))
 
         central = QWidget(self)
         central.setObjectName("page")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.ui import ops
+from desktop.ui import filedialogs, ops
 from desktop.ui.qt import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -103,8 +102,8 @@ class CommitteeForm(QWidget):
                                            Qt.TransformationMode.SmoothTransformation))
 
     def pick_seal(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择印章图片"), "",
-                                              self.tr("PNG 图片 (*.png)"))
+        path = filedialogs.open_file(self, self.tr("选择印章图片"), "seal_image",
+                                     self.tr("PNG 图片 (*.png)"))
         if path:
             with open(path, "rb") as fh:
                 self.seal_png = fh.read()

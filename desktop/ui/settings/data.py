@@ -14,13 +14,12 @@ from typing import Any
 
 from desktop.domain.dates import format_date, format_datetime
 from desktop.services.backups import BackupService, human_size, suggested_name
-from desktop.ui import ops
+from desktop.ui import filedialogs, ops
 from desktop.ui.qt import (
     QAbstractItemView,
     QApplication,
     QDesktopServices,
     QDialog,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -35,7 +34,6 @@ from desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from desktop.ui.seal import start_folder
 from desktop.ui.settings.common import _primary
 from desktop.ui.settings_store import settings
 
@@ -208,9 +206,8 @@ class DataPage(QWidget):
     # -- backup ------------------------------------------------------------------------------
     def pick_backup(self) -> None:
         name = suggested_name()
-        path, _f = QFileDialog.getSaveFileName(
-            self, self.tr("备份到文件"), str(Path(start_folder()) / name),
-            self.tr("调解台备份 (*.mdbackup)"))
+        path = filedialogs.save_file(self, self.tr("备份到文件"), "backup", name,
+                                     self.tr("调解台备份 (*.mdbackup)"))
         if path:
             self.backup(path)
 
@@ -239,8 +236,8 @@ class DataPage(QWidget):
 
     # -- restore -----------------------------------------------------------------------------
     def pick_restore(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, self.tr("选择备份文件"), start_folder(),
-                                               self.tr("调解台备份 (*.mdbackup);;所有文件 (*)"))
+        path = filedialogs.open_file(self, self.tr("选择备份文件"), "backup",
+                                     self.tr("调解台备份 (*.mdbackup);;所有文件 (*)"))
         if path:
             self.check_restore(path)
 

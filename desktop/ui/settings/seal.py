@@ -11,11 +11,10 @@ from typing import Any
 
 from desktop.domain.dates import format_date
 from desktop.services.seal import NO_KEYRING
-from desktop.ui import ops
+from desktop.ui import filedialogs, ops
 from desktop.ui.qt import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,7 +31,6 @@ from desktop.ui.seal import (
     preview_label,
     seal_preview,
     seal_service,
-    start_folder,
 )
 from desktop.ui.settings.common import _primary
 
@@ -297,8 +295,8 @@ class SealPage(QWidget):
         return self._open(SealPasswordChangeDialog(self.service, self))
 
     def pick_image(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, self.tr("选择印章图片"), start_folder(),
-                                               self.tr("PNG 图片 (*.png)"))
+        path = filedialogs.open_file(self, self.tr("选择印章图片"), "seal_image",
+                                     self.tr("PNG 图片 (*.png)"))
         if path:
             self.replace_image(path)
 

@@ -1,0 +1,101 @@
+"""Application-wide guards, installed once on the QApplication (``install``).
+
+``WheelGuard``: a combo box, spin box, date/time edit or slider reacts to the mouse wheel only
+while it has keyboard focus. Scrolling a long form used to change 案件来源 under the pointer
+silently (issue 11, point 2). One hook for the whole application (``GuardStyle.polish``,
+which every widget passes through once) instead of a subclass per widget, so widgets built
+anywhere (dialogs, delegates, other engineers' pages) are covered; the hook also puts the
+window fit guard (desktop.ui.screenfit) on every window.
+An unfocused widget's wheel event goes on to its parent instead, so the surrounding scroll area
+still scrolls. Guarded widgets also get ``StrongFocus`` (tab and click, never the wheel).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.ui.qt import (
+    QAbstractSpinBox,
+    QComboBox,
+    QEvent,
+    QObject,
+    QProxyStyle,
+    QScrollBar,
+    QSlider,
+    Qt,
+    QWidget,
+)
+
+#: Widgets whose value the wheel would change. Scroll bars are sliders too, but scrolling is
+#: their job.
+GUARDED: tuple[type, ...] = (QComboBox, QAbstractSpinBox, QSlider)
+
+_WHEEL = QEvent.Type.Wheel
+
+
+def is_guarded(obj: object) -> bool:
+    return isinstance(obj, GUARDED) and not isinstance(obj, QScrollBar)
+
+
+class WheelGuard(QObject):
+    """Installed on each guarded widget: swallows the wheel unless the widget has focus."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() != _WHEEL or obj.hasFocus():  # type: ignore[attr-defined]
+            return False
+        # Filtered but not accepted: QApplication::notify then offers the same wheel event to
+        # the parent widget (positions mapped), up the chain until a scroll area takes it.
+        event.ignore()
+        return True
+
+
+class GuardStyle(QProxyStyle):
+    """The application style, unchanged, except that every widget passes through
+    ``polish`` once: guarded widgets get ``StrongFocus`` and the wheel guard, windows the fit
+    guard (desktop.ui.screenfit). Hooking polish instead of filtering every event of the
+    application keeps the Python cost to the few widgets concerned (an application-wide
+    filter added ~50 µs to every event, bench/event_filters.py)."""
+
+    def __init__(self, base: str, wheel: WheelGuard, fit: QObject) -> None:
+        super().__init__(base)
+        self.setObjectName(STYLE_NAME)
+        self._wheel = wheel
+        self._fit = fit
+
+    def polish(self, obj: Any) -> Any:  # QWidget, QApplication or QPalette overloads
+        result = super().polish(obj)
+        if isinstance(obj, QWidget):
+            self.hook(obj)
+        return result
+
+    def hook(self, widget: QWidget) -> None:
+        if is_guarded(widget):
+            if widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+                widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            widget.installEventFilter(self._wheel)
+        if widget.isWindow():
+            widget.installEventFilter(self._fit)
+
+
+STYLE_NAME = "mediationdeskGuardStyle"
+
+
+def install(app: Any) -> GuardStyle:
+    """Wrap the application's style in ``GuardStyle`` (again after any ``setStyle``; the
+    guards themselves are made once per application)."""
+    current = app.style()
+    if current.objectName() == STYLE_NAME:
+        return current
+    from desktop.ui.screenfit import FitGuard
+
+    wheel = getattr(app, "_wheel_guard", None) or WheelGuard(app)
+    wheel.setObjectName("wheelGuard")
+    fit = getattr(app, "_fit_guard", None) or FitGuard(app)
+    fit.setObjectName("fitGuard")
+    app._wheel_guard, app._fit_guard = wheel, fit  # keep the wrappers alive with the app
+    style = GuardStyle(current.name(), wheel, fit)
+    app._guard_style = style
+    app.setStyle(style)  # re-polishes every existing widget, so they are hooked too
+    for widget in app.allWidgets():  # (and in case a widget's own style skipped us)
+        style.hook(widget)
+    return style
