@@ -45,6 +45,20 @@ def _factories() -> dict[str, Callable[[Any, QWidget], QWidget]]:
         return import_("desktop.ui.reports.DrillDialog")(
             "明细", SimpleNamespace(rows=[], total=0), parent)
 
+    def seal(desk: Any) -> Any:
+        from desktop.services.seal import SealService
+
+        return SealService(desk.db, desk.actor)
+
+    def restore(desk: Any, parent: QWidget) -> QWidget:
+        from pathlib import Path
+        from types import SimpleNamespace
+
+        info = SimpleNamespace(path=Path("备份.mdbackup"), created_at="2026年11月30日 09:00",
+                               rows=120, cases=5)
+        return import_("desktop.ui.settings.data.RestoreConfirmDialog")(
+            info, Path("restored.sqlite3"), parent)
+
     return {
         "desktop.ui.signature.SignatureDialog": plain("desktop.ui.signature.SignatureDialog"),
         "desktop.ui.pdfview.PdfPreviewDialog": plain("desktop.ui.pdfview.PdfPreviewDialog"),
@@ -56,10 +70,20 @@ def _factories() -> dict[str, Callable[[Any, QWidget], QWidget]]:
             lambda desk, parent: import_("desktop.ui.login.FirstRunDialog")(desk.db, parent),
         "desktop.ui.login.ChangePasswordDialog":
             lambda desk, parent: import_("desktop.ui.login.ChangePasswordDialog")(desk, parent),
-        "desktop.ui.settings.NewUserDialog": plain("desktop.ui.settings.NewUserDialog"),
-        "desktop.ui.settings.DatabaseProfileDialog":
-            lambda desk, parent: import_("desktop.ui.settings.DatabaseProfileDialog")(
+        "desktop.ui.settings.users.NewUserDialog": plain("desktop.ui.settings.users.NewUserDialog"),
+        "desktop.ui.settings.database.DatabaseProfileDialog":
+            lambda desk, parent: import_("desktop.ui.settings.database.DatabaseProfileDialog")(
                 parent=parent),
+        "desktop.ui.settings.data.RestoreConfirmDialog": restore,
+        "desktop.ui.settings.seal.SealKeyDialog":
+            lambda desk, parent: import_("desktop.ui.settings.seal.SealKeyDialog")(
+                seal(desk), "generate", parent),
+        "desktop.ui.settings.seal.SealPasswordChangeDialog":
+            lambda desk, parent: import_("desktop.ui.settings.seal.SealPasswordChangeDialog")(
+                seal(desk), parent),
+        "desktop.ui.seal.SealPasswordDialog":
+            lambda desk, parent: import_("desktop.ui.seal.SealPasswordDialog")(
+                "本机没有系统密钥环，印章密码不会保存。", parent),
         "desktop.ui.case.common.ReasonDialog":
             lambda desk, parent: import_("desktop.ui.case.common.ReasonDialog")(
                 parent, "撤回", "理由："),

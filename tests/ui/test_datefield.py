@@ -161,6 +161,8 @@ def test_obligation_deadline_opens_at_the_agreement_deadline_or_today(qtbot):
     assert page_of(deadline) == month_of(dt.date.today())
     table.anchor = lambda: dt.date(2027, 2, 10)
     assert page_of(deadline) == dt.date(2027, 2, 1)
+    assert table.save() == []  # an untouched row is the prefill stub: not saved
+    table._edit(0, 2).setText("修复卫生间防水层")
     assert table.save()[0].deadline is None
 
 
