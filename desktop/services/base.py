@@ -18,6 +18,8 @@ from desktop.domain.errors import ConflictError, NotFound, PermissionDenied
 from desktop.store.db import Database
 from desktop.store.models import Case
 
+OUT_OF_RANGE = "找不到该记录：编号超出范围。"
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -73,12 +75,17 @@ class ServiceBase:
                 session.flush()
             except StaleDataError as err:
                 raise ConflictError(entity="", changed_by="") from err
+            except OverflowError as err:  # SQLite: an id beyond 64 bits matches nothing
+                raise NotFound(OUT_OF_RANGE) from err
             append_entries(session, self.actor, tx.entries)
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Session]:
         with self.db.read() as session:
-            yield session
+            try:
+                yield session
+            except OverflowError as err:  # as above; PostgreSQL simply finds no row
+                raise NotFound(OUT_OF_RANGE) from err
 
     # -- permissions -----------------------------------------------------------------------
     def _require_role(self, *roles: Role, what: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from desktop.domain import deadlines, workflow
+from desktop.domain import deadlines, limits, workflow
 from desktop.domain.enums import (
     OPEN_STATUSES,
     CaseStatus,
@@ -152,7 +152,8 @@ class CaseService(ServiceBase):
 
     def search(self, q: dto.CaseQuery) -> dto.CasePage:
         today = self.today()
-        limit = max(1, min(q.limit, 1000))
+        limits.check_offset(q.offset, "offset")
+        limit = max(1, min(limits.check_int(q.limit, "limit"), 1000))
         with self._read() as s:
             term_match = self._term_match(q)
             walk = term_match is not None and self._is_broad(s, term_match)
