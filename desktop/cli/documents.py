@@ -87,11 +87,14 @@ def _issued(db, data: bytes) -> str | None:  # type: ignore[no-untyped-def]
 
 
 def document_command(args: argparse.Namespace) -> int:
-    from desktop.cli.common import login_desk, open_db
+    from desktop.cli.common import login_desk, open_db, writable_target
     from desktop.domain.errors import NotFound
     from desktop.services.documents import DocumentService
 
     _quiet_pyhanko()
+    # check the output first: a final document is recorded (row, blob, audit) when issued,
+    # and must never be recorded without its file
+    out = writable_target(args.out, "out")
     db = open_db(args)
     desk = login_desk(args, db)
     case_id = desk.cases.find_by_number(args.case_number)
@@ -102,8 +105,19 @@ def document_command(args: argparse.Namespace) -> int:
     if missing:
         print("警告：以下字符没有可用字体，打印出来会是空白方框：" + "、".join(
             f"“{c}”(U+{ord(c):04X})" for c in missing), file=sys.stderr)
-    issued = service.issue(case_id, args.form, final=args.final)
-    Path(args.out).write_bytes(issued.data)
+    # the PDF is written (to a temporary name beside the target) inside the transaction that
+    # records it: if the write fails, the record rolls back; the rename after commit is atomic
+    tmp = out.with_name(out.name + ".part")
+    try:
+        issued = service.issue(case_id, args.form, final=args.final, deliver=tmp.write_bytes)
+        tmp.replace(out)
+    except OSError as err:
+        from desktop.cli.common import explain_os_error
+        from desktop.domain.errors import ValidationError
+
+        raise ValidationError(explain_os_error(err), field="out") from err
+    finally:
+        tmp.unlink(missing_ok=True)
     kind = "正式文书（已加盖电子印章）" if issued.final else "草稿"
     print(f"已生成{issued.form.label}{kind}：{args.out}（{issued.pages}页）")
     if issued.final:

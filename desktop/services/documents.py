@@ -203,9 +203,12 @@ class DocumentService(ServiceBase):
         return f"本卷{missing}。{reason}".replace("。。", "。")
 
     # -- issuing ---------------------------------------------------------------------------
-    def issue(self, case_id: int, form: DocumentForm | str, *, final: bool = False
-              ) -> IssuedDocument:
-        """Render the form; a final is sealed. Either way the PDF is kept and recorded."""
+    def issue(self, case_id: int, form: DocumentForm | str, *, final: bool = False,
+              deliver: Callable[[bytes], None] | None = None) -> IssuedDocument:
+        """Render the form; a final is sealed. Either way the PDF is kept and recorded.
+
+        ``deliver`` (e.g. writing the file) runs inside the recording transaction: if it
+        fails, nothing is recorded."""
         from desktop.documents.forms import render
 
         form = d.FORM_CODES[form.value if isinstance(form, DocumentForm) else form]
@@ -229,6 +232,8 @@ class DocumentService(ServiceBase):
                      f"生成{'正式' if final else '草稿'}{form.label}（{pages}页）",
                      case_id=case_id, sha256=sha, code=code)
             doc_id = row.id
+            if deliver is not None:
+                deliver(pdf)
         return IssuedDocument(form, pdf, sha, code, final, pages, doc_id)
 
     def _seal(self, case_id: int, form: DocumentForm, pdf: bytes,
