@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.domain.errors import ConflictError, DatabaseError
+from desktop.store import guard as _guard  # noqa: F401 - registers the before_flush check
 from desktop.store import paths
 
 DB_FILE_NAME = "mediationdesk.sqlite3"
