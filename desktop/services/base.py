@@ -30,7 +30,7 @@ def _ids_in_range() -> Iterator[None]:
         yield
     except DatabaseError as err:
         cause = str(getattr(err.__cause__, "orig", err.__cause__) or "").lower()
-        if "out of range for type" in cause:
+        if "out of range" in cause:
             raise NotFound(OUT_OF_RANGE) from err
         raise
 

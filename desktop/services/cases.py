@@ -180,6 +180,8 @@ class CaseService(ServiceBase):
             return int(s.scalar(stmt) or 0)
 
     def rows_by_id(self, ids: Sequence[int]) -> dict[int, dto.CaseRow]:
+        # an id no row can have is simply not there (PostgreSQL would refuse the parameter)
+        ids = [i for i in ids if isinstance(i, int) and 1 <= i <= limits.MAX_ID]
         if not ids:
             return {}
         today = self.today()
@@ -337,6 +339,7 @@ class CaseService(ServiceBase):
 
     # -- dashboard -------------------------------------------------------------------------
     def dashboard(self, limit: int = 50) -> dto.Dashboard:
+        limits.check_int(limit, "limit", 1, 1000)
         today = self.today()
         soon = today + dt.timedelta(days=deadlines.DUE_SOON_DAYS)
         open_values = [st.value for st in OPEN_STATUSES]

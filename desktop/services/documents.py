@@ -211,7 +211,10 @@ class DocumentService(ServiceBase):
         fails, nothing is recorded."""
         from desktop.documents.forms import render
 
-        form = d.FORM_CODES[form.value if isinstance(form, DocumentForm) else form]
+        key = form.value if isinstance(form, DocumentForm) else form
+        form = d.FORM_CODES.get(key) if isinstance(key, str) else None  # type: ignore[assignment]
+        if form is None:
+            raise ValidationError("文书种类无效，请从列表中选择。", field="form")
         code = new_verification_code() if final else ""
         data = self.case_data(case_id, verification_code=code)
         pdf = render(form, data, d.RenderOptions(final=final))

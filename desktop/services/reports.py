@@ -110,6 +110,8 @@ class ReportService(ServiceBase):
     def report(self, period: Period, committee_ids: Sequence[int] | None = None, *,
                trend: bool = True) -> Report:
         self._check_role()
+        if not isinstance(period, Period):
+            raise ValidationError("统计期间无效，请选择月份、季度、年度或起止日期。", field="period")
         with self._read() as s:
             ids, label = self._scope(s, committee_ids)
             agg = stats.aggregate_rows(s, period, ids)
