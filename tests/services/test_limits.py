@@ -124,3 +124,18 @@ def test_huge_ids_are_not_found(desks: Desks) -> None:
     for huge in (2**70, -1, 2**63):
         with pytest.raises(NotFound):
             desks["wang"].cases.get(huge)
+
+
+def test_ledger_rows_meet_the_column_limits(desks: Desks, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The ledger import writes with a Core insert; its rows are still held to the limits."""
+    from desktop.services.ledger import LedgerService
+    from desktop.store.models import SweepRecord
+    from tests.reports.ledgers import sweep_rows, write_xlsx
+
+    rows = sweep_rows(5, 2)
+    rows[3][8] = "王" * 41  # 责任人 longer than sweep_record.responsible VARCHAR(40)
+    path = write_xlsx(tmp_path / "ledger.xlsx", rows)
+    with pytest.raises(ValidationError, match="责任人|台账第 4 条记录"):
+        LedgerService(desks.db, desks.actor("zhuren")).import_ledger(path)
+    with desks.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(SweepRecord)) == 0
