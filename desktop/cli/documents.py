@@ -57,7 +57,11 @@ def verify_command(args: argparse.Namespace) -> int:
         return 2
     trusted: list[bytes] = []
     for ca in args.ca:
-        trusted.append(Path(ca).read_bytes())
+        try:
+            trusted.append(Path(ca).read_bytes())
+        except OSError as err:
+            print(f"错误：无法读取根证书文件 {ca}：{err.strerror}", file=sys.stderr)
+            return 2
     issued = None
     if args.db or not args.ca:
         from desktop.cli.common import open_db
@@ -136,9 +140,14 @@ def _missing(service, case_id: int) -> list[str]:  # type: ignore[no-untyped-def
 def seal_key_command(args: argparse.Namespace) -> int:
     import os
 
-    from desktop.cli.common import login_desk, open_db
+    from desktop.cli.common import login_desk, open_db, readable_source, writable_target
     from desktop.services.documents import PASSWORD_ENV, DocumentService
 
+    # the files first: nothing is generated or recorded for a path that cannot be used
+    if args.import_file is not None:
+        readable_source(args.import_file, "import")
+    if args.ca_out is not None:
+        writable_target(args.ca_out, "ca_out")
     db = open_db(args)
     desk = login_desk(args, db)
     service = DocumentService(db, desk.actor)
