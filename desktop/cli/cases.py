@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from desktop.cli.common import login_desk, open_db, print_table
 from desktop.domain.dates import format_date, format_datetime
 from desktop.domain.enums import CaseStatus, PartyKind
 from desktop.domain.errors import NotFound, ValidationError
+from desktop.domain.limits import check_offset, parse_id
 from desktop.domain.money import format_money
 from desktop.services import Desk
 from desktop.services.dto import CaseDraft, CaseQuery, PartyInput
@@ -55,8 +57,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _resolve(desk: Desk, ref: str) -> int:
-    if ref.isdigit():
-        return int(ref)
+    case_id = parse_id(ref)  # ASCII digits only: "²".isdigit() is True
+    if case_id is not None:
+        return case_id
     case_id = desk.cases.find_by_number(ref)
     if case_id is None:
         raise NotFound(f"找不到案号为 {ref} 的案件。")
@@ -64,6 +67,9 @@ def _resolve(desk: Desk, ref: str) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    check_offset(args.offset)
+    if not 1 <= args.limit <= 1000:
+        raise ValidationError("每页条数：须在 1 至 1,000 之间。", field="limit")
     desk = login_desk(args, open_db(args))
     page = desk.cases.search(CaseQuery(text=args.search, statuses=args.status, due=args.due,
                                        offset=args.offset, limit=args.limit))
@@ -138,7 +144,7 @@ def run_add(args: argparse.Namespace) -> int:
                                              referring_unit=args.referring_unit))
     except ValidationError as err:
         for msg in err.errors.values() or [err.message]:
-            print(f"错误：{msg}")
+            print(f"错误：{msg}", file=sys.stderr)
         return 1
     print(f"已登记，内部编号 {ref.id}")
     if args.accept:

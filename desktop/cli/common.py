@@ -7,8 +7,9 @@ import getpass
 import os
 import sys
 import unicodedata
+from pathlib import Path
 
-from desktop.domain.errors import AuthError
+from desktop.domain.errors import AuthError, ValidationError
 from desktop.services import Desk
 from desktop.store.db import Database
 
@@ -51,6 +52,60 @@ def demo_login(db: Database) -> tuple[str, str] | None:
             return None
         user, _, password = row.value.partition(":")
         return user, password
+
+
+def writable_target(path: str, field: str = "out") -> Path:
+    """Refuse an output path that cannot be written before anything is done or recorded."""
+    target = Path(path).expanduser()
+    folder = target.parent if str(target.parent) else Path(".")
+    if not str(path).strip():
+        raise ValidationError("输出文件：请填写文件路径。", field=field)
+    if target.is_dir():
+        raise ValidationError(f"输出文件：{path} 是一个文件夹，请写文件名。", field=field)
+    if not folder.is_dir():
+        raise ValidationError(f"输出文件：文件夹 {folder} 不存在，请先建立或换一个位置。",
+                              field=field)
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise ValidationError(f"输出文件：没有写入 {path} 的权限，请换一个位置。", field=field)
+    return target
+
+
+def readable_source(path: str, field: str = "file") -> Path:
+    source = Path(path).expanduser()
+    if not source.is_file():
+        raise ValidationError(f"文件 {path} 不存在，请检查路径。", field=field)
+    if not os.access(source, os.R_OK):
+        raise ValidationError(f"没有读取 {path} 的权限。", field=field)
+    return source
+
+
+def existing_database(args: argparse.Namespace) -> None:
+    """An SQLite file that should already exist (backup, status, verify): say so when it does
+    not, instead of creating an empty one."""
+    from desktop.store.db import resolve_url
+
+    url = getattr(args, "db", None) or os.environ.get("MEDIATIONDESK_DB")
+    if not url:
+        return
+    try:
+        resolved = resolve_url(url)
+    except Exception:  # noqa: BLE001 - a malformed URL is explained by Database.open
+        return
+    if resolved.startswith("sqlite:///"):
+        file = Path(resolved.removeprefix("sqlite:///"))
+        if str(file) not in ("", ":memory:") and not file.is_file():
+            raise ValidationError(f"找不到数据库文件 {file}，请检查路径。", field="db")
+
+
+def explain_os_error(err: OSError) -> str:
+    """A file-system failure as one Chinese sentence naming the file."""
+    import errno
+
+    what = {errno.ENOENT: "不存在", errno.EACCES: "没有访问权限", errno.EPERM: "没有访问权限",
+            errno.ENOSPC: "磁盘空间已满", errno.EISDIR: "是一个文件夹", errno.ENOTDIR: "路径中有一段不是文件夹",
+            errno.EROFS: "位于只读磁盘上", errno.ENAMETOOLONG: "路径过长"}.get(err.errno or 0, "无法访问")
+    name = err.filename or ""
+    return f"文件 {name} {what}，请检查路径。" if name else f"文件操作失败：{what}。"
 
 
 def width(text: str) -> int:

@@ -71,7 +71,11 @@ def verify_command(args: argparse.Namespace) -> int:
         return 2
     trusted: list[bytes] = []
     for ca in args.ca:
-        trusted.append(Path(ca).read_bytes())
+        try:
+            trusted.append(Path(ca).read_bytes())
+        except OSError as err:
+            print(f"错误：无法读取根证书文件 {ca}：{err.strerror}", file=sys.stderr)
+            return 2
     issued = None
     if args.db or not args.ca:
         import hashlib
@@ -102,11 +106,14 @@ def _verify_code(args: argparse.Namespace) -> int:
 
 
 def document_command(args: argparse.Namespace) -> int:
-    from desktop.cli.common import login_desk, open_db
+    from desktop.cli.common import login_desk, open_db, writable_target
     from desktop.domain.errors import NotFound
     from desktop.services.documents import DocumentService
 
     _quiet_pyhanko()
+    # check the output first: a final document is recorded (row, blob, audit) when issued,
+    # and must never be recorded without its file
+    out = writable_target(args.out, "out")
     db = open_db(args)
     desk = login_desk(args, db)
     case_id = desk.cases.find_by_number(args.case_number)
@@ -135,9 +142,20 @@ def document_command(args: argparse.Namespace) -> int:
             print("错误：确认无印章图像也要生成时，请加 --no-seal-image-ok；或先在“设置→电子印章”中"
                   "上传印章图像。", file=sys.stderr)
             return 1
-    issued = _issue_unlocking(service, case_id, args.form, args.final, args.for_signing,
-                              glyphs_confirmed=bool(missing))
-    Path(args.out).write_bytes(issued.data)
+    # the PDF is written (to a temporary name beside the target) inside the transaction that
+    # records it: if the write fails, the record rolls back; the rename after commit is atomic
+    tmp = out.with_name(out.name + ".part")
+    try:
+        issued = _issue_unlocking(service, case_id, args.form, args.final, args.for_signing,
+                                  glyphs_confirmed=bool(missing), deliver=tmp.write_bytes)
+        tmp.replace(out)
+    except OSError as err:
+        from desktop.cli.common import explain_os_error
+        from desktop.domain.errors import ValidationError
+
+        raise ValidationError(explain_os_error(err), field="out") from err
+    finally:
+        tmp.unlink(missing_ok=True)
     kind = {"final": "正式文书（已加盖电子印章）", "unsigned": "待签署文本（未盖章，签名后方生效）"
             }.get(issued.kind, "草稿")
     print(f"已生成{issued.form.label}{kind}：{args.out}（{issued.pages}页）")
@@ -173,26 +191,31 @@ def _ask_seal_password(prompt: str, *, twice: bool = False) -> str:
 
 
 def _issue_unlocking(service, case_id: int, form: str, final: bool,  # type: ignore[no-untyped-def]
-                     unsigned: bool = False, glyphs_confirmed: bool = False):
+                     unsigned: bool = False, glyphs_confirmed: bool = False, deliver=None):
     """Issue; when no seal password is at hand, ask once on the terminal and retry."""
     from desktop.services.seal import SealPasswordNeeded, SealService
 
     try:
         return service.issue(case_id, form, final=final, unsigned=unsigned,
-                             glyphs_confirmed=glyphs_confirmed)
+                             glyphs_confirmed=glyphs_confirmed, deliver=deliver)
     except SealPasswordNeeded as need:
         password = _ask_seal_password(need.message + "\n电子印章密码：")
         SealService(service.db, service.actor).unlock(password, committee_id=need.committee_id)
         return service.issue(case_id, form, final=final, unsigned=unsigned,
-                             glyphs_confirmed=glyphs_confirmed)
+                             glyphs_confirmed=glyphs_confirmed, deliver=deliver)
 
 
 def seal_key_command(args: argparse.Namespace) -> int:
     import os
 
-    from desktop.cli.common import login_desk, open_db
+    from desktop.cli.common import login_desk, open_db, readable_source, writable_target
     from desktop.services.seal import NO_KEYRING, PASSWORD_ENV, SealService, keyring_available
 
+    # the files first: nothing is generated or recorded for a path that cannot be used
+    if args.import_file is not None:
+        readable_source(args.import_file, "import")
+    if args.ca_out is not None:
+        writable_target(args.ca_out, "ca_out")
     db = open_db(args)
     desk = login_desk(args, db)
     service = SealService(db, desk.actor)

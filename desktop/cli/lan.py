@@ -95,7 +95,11 @@ def _friendly(handler: Callable[[argparse.Namespace], int]) -> Callable[[argpars
 
         try:
             return handler(args)
-        except (SQLAlchemyError, OSError) as err:
+        except OSError as err:
+            from desktop.cli.common import explain_os_error
+
+            raise ValidationError(explain_os_error(err)) from err
+        except SQLAlchemyError as err:
             from desktop.store.profiles import explain
 
             raise DatabaseError(explain(err)) from err
@@ -178,6 +182,9 @@ def run_db_init(args: argparse.Namespace) -> int:
 
 
 def run_db_status(args: argparse.Namespace) -> int:
+    from desktop.cli.common import existing_database
+
+    existing_database(args)
     from sqlalchemy import func, select
 
     from desktop.store import migrate
@@ -234,6 +241,9 @@ def run_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def run_audit_verify(args: argparse.Namespace) -> int:
+    from desktop.cli.common import existing_database
+
+    existing_database(args)
     from desktop.services.audit import verify_chain
     from desktop.store.db import Database
 
@@ -251,6 +261,9 @@ def run_audit_verify(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from desktop.cli.common import existing_database
+
+    existing_database(args)
     from desktop.store.backup import backup_archive
     from desktop.store.db import Database
 
@@ -265,9 +278,11 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    from desktop.cli.common import readable_source
     from desktop.store.backup import restore_to
     from desktop.store.db import resolve_url
 
+    readable_source(args.file, "file")
     url = resolve_url(_with_env_password(args.db) if args.db else None)
     if url.startswith("postgresql"):
         ensure_database(url)

@@ -6,7 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.cli.common import login_desk, open_db, print_table
+from desktop.cli.common import (
+    login_desk,
+    open_db,
+    print_table,
+    readable_source,
+    writable_target,
+)
 from desktop.domain.dates import parse_date
 from desktop.domain.errors import ValidationError
 from desktop.reports.period import Period
@@ -66,6 +72,8 @@ def run_report(args: argparse.Namespace) -> int:
         fmt = Path(args.out).suffix.lower().lstrip(".")
         if fmt not in FORMATS:
             raise ValidationError("请用 --format 指定导出格式（xlsx、pdf 或 csv）。", field="format")
+    if args.out:
+        writable_target(args.out, "out")
     desk = login_desk(args, open_db(args))
     svc = ReportService(desk.db, desk.actor)
     ids = svc.committee_ids_by_name(args.committee) if args.committee else None
@@ -86,6 +94,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    readable_source(args.file, "file")
     desk = login_desk(args, open_db(args))
     svc = LedgerService(desk.db, desk.actor)
     ledger = open_ledger(args.file)

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from desktop.domain.errors import ValidationError
+from desktop.domain.limits import EARLIEST, latest
 
 
 @dataclass(frozen=True)
@@ -16,13 +17,27 @@ class Period:
     end: dt.date  # inclusive
     kind: str  # month / quarter / year / range
 
+    def __post_init__(self) -> None:
+        if self.start < EARLIEST or self.end > latest():
+            raise ValidationError(f"统计期间：须在 1900 年至 {latest().year} 年之间。",
+                                  field="period")
+
+    @staticmethod
+    def _year(year: int) -> int:
+        if not EARLIEST.year <= year <= latest().year:
+            raise ValidationError(f"统计期间：年份须在 1900 至 {latest().year} 之间。",
+                                  field="period")
+        return year
+
     @classmethod
     def month(cls, year: int, month: int) -> Period:
+        cls._year(year)
         last = calendar.monthrange(year, month)[1]
         return cls(dt.date(year, month, 1), dt.date(year, month, last), "month")
 
     @classmethod
     def quarter(cls, year: int, q: int) -> Period:
+        cls._year(year)
         if not 1 <= q <= 4:
             raise ValidationError("季度应为 1–4。", field="quarter")
         first = 3 * (q - 1) + 1
@@ -30,6 +45,7 @@ class Period:
 
     @classmethod
     def year(cls, year: int) -> Period:
+        cls._year(year)
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
 
     @classmethod

@@ -14,9 +14,25 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.domain.enums import Role
-from desktop.domain.errors import ConflictError, NotFound, PermissionDenied
+from desktop.domain.errors import ConflictError, DatabaseError, NotFound, PermissionDenied
 from desktop.store.db import Database
 from desktop.store.models import Case
+
+OUT_OF_RANGE = "找不到该记录：编号超出范围。"
+AUDIT_SUMMARY_MAX = 400  # audit_log.summary is VARCHAR(400)
+
+
+@contextlib.contextmanager
+def _ids_in_range() -> Iterator[None]:
+    """An id no row can have is "not found" on both backends: SQLite overflows past 64 bits,
+    PostgreSQL refuses a parameter past its INTEGER column's 32 bits."""
+    try:
+        yield
+    except DatabaseError as err:
+        cause = str(getattr(err.__cause__, "orig", err.__cause__) or "").lower()
+        if "out of range" in cause:
+            raise NotFound(OUT_OF_RANGE) from err
+        raise
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,8 @@ class Tx:
 
     def audit(self, action: str, entity: str, entity_id: int | None, summary: str,
               case_id: int | None = None, **detail: Any) -> None:
+        if len(summary) > AUDIT_SUMMARY_MAX:  # a long reason typed by a user: keep the start
+            summary = summary[:AUDIT_SUMMARY_MAX - 1] + "…"
         self.entries.append(dict(action=action, entity=entity, entity_id=entity_id,
                                  case_id=case_id, summary=summary, detail=detail))
 
@@ -66,19 +84,24 @@ class ServiceBase:
     def _write(self) -> Iterator[Tx]:
         from desktop.services.audit import append_entries
 
-        with self.db.write() as session:
+        with _ids_in_range(), self.db.write() as session:
             tx = Tx(session, self.actor)
             try:
                 yield tx
                 session.flush()
             except StaleDataError as err:
                 raise ConflictError(entity="", changed_by="") from err
+            except OverflowError as err:  # SQLite: an id beyond 64 bits matches nothing
+                raise NotFound(OUT_OF_RANGE) from err
             append_entries(session, self.actor, tx.entries)
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Session]:
-        with self.db.read() as session:
-            yield session
+        with _ids_in_range(), self.db.read() as session:
+            try:
+                yield session
+            except OverflowError as err:  # as above; PostgreSQL simply finds no row
+                raise NotFound(OUT_OF_RANGE) from err
 
     # -- permissions -----------------------------------------------------------------------
     def _require_role(self, *roles: Role, what: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from desktop.domain import deadlines, workflow
+from desktop.domain import deadlines, limits, workflow
 from desktop.domain.enums import (
     OPEN_STATUSES,
     CaseStatus,
@@ -152,7 +152,8 @@ class CaseService(ServiceBase):
 
     def search(self, q: dto.CaseQuery) -> dto.CasePage:
         today = self.today()
-        limit = max(1, min(q.limit, 1000))
+        limits.check_offset(q.offset, "offset")
+        limit = max(1, min(limits.check_int(q.limit, "limit"), 1000))
         with self._read() as s:
             term_match = self._term_match(q)
             walk = term_match is not None and self._is_broad(s, term_match)
@@ -179,6 +180,8 @@ class CaseService(ServiceBase):
             return int(s.scalar(stmt) or 0)
 
     def rows_by_id(self, ids: Sequence[int]) -> dict[int, dto.CaseRow]:
+        # an id no row can have is simply not there (PostgreSQL would refuse the parameter)
+        ids = [i for i in ids if isinstance(i, int) and 1 <= i <= limits.MAX_ID]
         if not ids:
             return {}
         today = self.today()
@@ -359,6 +362,7 @@ class CaseService(ServiceBase):
 
     # -- dashboard -------------------------------------------------------------------------
     def dashboard(self, limit: int = 50) -> dto.Dashboard:
+        limits.check_int(limit, "limit", 1, 1000)
         today = self.today()
         soon = today + dt.timedelta(days=deadlines.DUE_SOON_DAYS)
         open_values = [st.value for st in OPEN_STATUSES]

@@ -228,7 +228,8 @@ class DocumentService(ServiceBase):
         return CommitteeService(self.db, self.actor).seal_png(cid) is not None
 
     def issue(self, case_id: int, form: DocumentForm | str, *, final: bool = False,
-              unsigned: bool = False, glyphs_confirmed: bool = False) -> IssuedDocument:
+              unsigned: bool = False, glyphs_confirmed: bool = False,
+              deliver: Callable[[bytes], None] | None = None) -> IssuedDocument:
         """Render the form and record it: a draft (watermarked), a 待签署 print of a form that
         takes effect on signature (``unsigned``: no watermark, no seal), or a sealed final.
 
@@ -236,7 +237,10 @@ class DocumentService(ServiceBase):
         (on the pad, or the signed paper original scanned and attached); otherwise the final
         is refused with what is missing. A final whose text has a character no font prints is
         refused (field "glyphs") until the caller passes ``glyphs_confirmed`` after showing
-        the mediator the message."""
+        the mediator the message.
+
+        ``deliver`` (e.g. writing the file) runs inside the recording transaction: if it
+        fails, nothing is recorded."""
         from desktop.documents.effect import (
             SIGN_FORMS,
             append_scans,
@@ -291,6 +295,8 @@ class DocumentService(ServiceBase):
                      f"生成{what}{form.label}（{pages}页{no_seal}）",
                      case_id=case_id, sha256=sha, code=code)
             doc_id = row.id
+            if deliver is not None:
+                deliver(pdf)
         return IssuedDocument(form, pdf, sha, code, final, pages, doc_id, kind,
                               state.signed() if state is not None and final else ())
 

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from desktop.domain import deadlines, workflow
+from desktop.domain import deadlines, limits, workflow
 from desktop.domain.enums import (
     OPEN_STATUSES,
     REFERRAL_SOURCES,
@@ -51,6 +51,19 @@ CASE_LABELS = {
     "referral_ref": "移送文号", "facts": "纠纷简要情况", "requests": "当事人请求",
     "amount_claimed": "涉及金额", "people_involved": "涉及人数",
 }
+
+
+def case_value_errors(amount_claimed: object, people_involved: object) -> dict[str, str]:
+    """The range rules of a case's numbers (domain limits), as field → message."""
+    errors: dict[str, str] = {}
+    for field, value, check in (("amount_claimed", amount_claimed, limits.check_amount),
+                                ("people_involved", people_involved, limits.check_people)):
+        if value is not None:
+            try:
+                check(value, field)
+            except ValidationError as err:
+                errors[field] = err.message
+    return errors
 
 
 def validate_party(p: PartyInput, index: int) -> PartyInput:
@@ -189,6 +202,7 @@ class IntakeService(ServiceBase):
             errors.setdefault("parties", "请至少指定一位申请人。")
         if not draft.facts.strip():
             errors["facts"] = "请填写纠纷简要情况。"
+        errors.update(case_value_errors(draft.amount_claimed, draft.people_involved or None))
         if draft.source in REFERRAL_SOURCES and not draft.referring_unit.strip():
             errors["referring_unit"] = "移送/委托案件请填写移送单位（如××派出所、××人民法院）。"
         if errors:
@@ -299,6 +313,8 @@ class IntakeService(ServiceBase):
             workflow.check_transition("accept", case.status, self.actor.role)
             self._check_version(case, version, "case", "该案件")
             day = accepted_on or self.today()
+            limits.check_date(day, "accepted_on", today=self.today(), not_after_today=True)
+            limits.check_order(case.registered_at, day, "accepted_on", "登记日期")
             committee = s.get(Committee, case.committee_id)
             assert committee is not None
             seq = next_case_number(s, committee, day.year, postgres=not self.db.is_sqlite)
@@ -338,6 +354,13 @@ class IntakeService(ServiceBase):
             self._require_case_editor(case)
             workflow.check_transition("edit", case.status, self.actor.role)
             mine = {k: v for k, v in vars(changes).items() if v is not None}
+            errors = case_value_errors(mine.get("amount_claimed"), mine.get("people_involved"))
+            for key in ("facts", "title", "dispute_type", "source"):
+                if key in mine and not str(mine[key]).strip():
+                    errors[key] = f"{CASE_LABELS[key]}：不能为空，请填写。"
+            if errors:
+                raise ValidationError(next(iter(errors.values())), field=next(iter(errors)),
+                                      errors=errors)
             last = self._last_editor(s, case.id)
             self._check_version(case, version, "case", "该案件", mine, CASE_LABELS, last)
             if "dispute_type" in mine:

@@ -308,6 +308,7 @@ class LedgerService(ServiceBase):
             raise LedgerError(checked.problems, checked.problem_count)
         batch = uuid.uuid4().hex[:16]
         records = checked.records
+        _within_limits(records)
         if dry_run:
             with self._read() as s:
                 new, changed, unchanged = _plan(s, cid, records, batch)
@@ -330,6 +331,19 @@ class LedgerService(ServiceBase):
         return LedgerResult(len(ledger.rows), len(new), len(changed), unchanged,
                             checked.duplicates_in_file, ledger.blank_rows, batch, dry_run,
                             found=len(records), resolved=sum(1 for r in records if r["resolved"]))
+
+
+def _within_limits(records: list[dict[str, Any]]) -> None:
+    """The store's column limits for rows written with a Core insert (which skips the ORM
+    guard): a too-long name or a NUL byte in a cell refuses the whole ledger."""
+    from desktop.store.guard import check_row
+
+    table = SweepRecord.__table__
+    for n, record in enumerate(records, 1):
+        try:
+            check_row(table, record)  # type: ignore[arg-type]
+        except ValidationError as err:
+            raise ValidationError(f"台账第 {n} 条记录：{err.message}", field=err.field) from None
 
 
 __all__ = ["FIELDS", "LedgerError", "LedgerFile", "LedgerResult", "LedgerService", "Problem",

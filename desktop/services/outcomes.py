@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from desktop.domain import workflow
+from desktop.domain import limits, workflow
 from desktop.domain.enums import AttachmentCategory, CaseStatus, OutcomeKind, Role
 from desktop.domain.errors import NotFound, PermissionDenied, ValidationError
 from desktop.domain.money import format_money
@@ -48,8 +48,26 @@ class OutcomeService(ServiceBase):
         for i, o in enumerate(inp.obligations):
             if not o.content.strip():
                 errors[f"obligations.{i}.content"] = f"第 {i + 1} 项义务：请填写履行内容。"
-            if o.amount is not None and o.amount < 0:
-                errors[f"obligations.{i}.amount"] = f"第 {i + 1} 项义务：金额不能为负数。"
+            if o.amount is not None:
+                try:
+                    limits.check_amount(o.amount, "amount")
+                except ValidationError as err:
+                    errors[f"obligations.{i}.amount"] = f"第 {i + 1} 项义务：{err.message}"
+            if o.deadline is not None:
+                try:
+                    limits.check_date(o.deadline, "due_on", today=self.today())
+                except ValidationError as err:
+                    errors[f"obligations.{i}.deadline"] = f"第 {i + 1} 项义务：{err.message}"
+        if inp.performance_deadline is not None:
+            try:
+                limits.check_date(inp.performance_deadline, "due_on", today=self.today())
+            except ValidationError as err:
+                errors["performance_deadline"] = err.message
+        try:
+            total = sum((o.amount for o in inp.obligations if o.amount is not None), Decimal(0))
+            limits.check_amount(total, "total_amount", allow_zero=True)
+        except (ValidationError, ArithmeticError, TypeError):
+            errors.setdefault("obligations", "协议涉及金额：各项合计须在 0 至 99,999,999,999.99 元之间。")
             if o.payer_party_id is not None and o.payer_party_id == o.payee_party_id:
                 errors[f"obligations.{i}.payee_party_id"] = f"第 {i + 1} 项义务：履行人和权利人不能是同一人。"
         if errors:
@@ -62,6 +80,9 @@ class OutcomeService(ServiceBase):
             workflow.check_transition("edit_agreement", case.status, self.actor.role)
             party_ids = {p.id for p in case.parties}
             for i, o in enumerate(inp.obligations):
+                # due dates are not before the case was accepted (the agreement comes later)
+                limits.check_order(case.accepted_on or case.registered_at, o.deadline,
+                                   f"obligations.{i}.deadline", "受理日期")
                 for pid in (o.payer_party_id, o.payee_party_id):
                     if pid is not None and pid not in party_ids:
                         raise ValidationError(f"第 {i + 1} 项义务：履行人或权利人不是本案当事人。",
@@ -167,12 +188,19 @@ class OutcomeService(ServiceBase):
     def record_oral(self, case_id: int, inp: OralAgreementInput) -> int:
         if not inp.content.strip():
             raise ValidationError("请记录口头协议的内容。", field="content")
+        if inp.amount is not None:
+            limits.check_amount(inp.amount, "amount")
+        if inp.reached_on is not None:
+            limits.check_date(inp.reached_on, "reached_on", today=self.today(),
+                              not_after_today=True)
         with self._write() as tx:
             s = tx.session
             case = self._load_case(s, case_id, for_update=True)
             self._require_case_editor(case)
             workflow.check_transition("succeed", case.status, self.actor.role)
             day = inp.reached_on or self.today()
+            limits.check_order(case.accepted_on or case.registered_at, day, "reached_on",
+                               "受理日期")
             oral = OralAgreement(case_id=case.id, facts=inp.facts.strip(),
                                  content=inp.content.strip(), performance=inp.performance.strip(),
                                  amount=inp.amount, reached_on=day)

@@ -110,6 +110,8 @@ class ReportService(ServiceBase):
     def report(self, period: Period, committee_ids: Sequence[int] | None = None, *,
                trend: bool = True) -> Report:
         self._check_role()
+        if not isinstance(period, Period):
+            raise ValidationError("统计期间无效，请选择月份、季度、年度或起止日期。", field="period")
         with self._read() as s:
             ids, label = self._scope(s, committee_ids)
             agg = stats.aggregate_rows(s, period, ids)
@@ -254,15 +256,19 @@ class ReportService(ServiceBase):
         path = Path(path)
         if progress:
             progress(10, "正在生成文件…")
-        if fmt == "xlsx":
-            from desktop.reports.export_xlsx import write_xlsx
-            write_xlsx(report, path)
-        elif fmt == "pdf":
-            from desktop.reports.export_pdf import write_pdf
-            write_pdf(report, path)
-        else:
-            from desktop.reports.export_csv import write_csv
-            write_csv(report, path)
+        try:
+            if fmt == "xlsx":
+                from desktop.reports.export_xlsx import write_xlsx
+                write_xlsx(report, path)
+            elif fmt == "pdf":
+                from desktop.reports.export_pdf import write_pdf
+                write_pdf(report, path)
+            else:
+                from desktop.reports.export_csv import write_csv
+                write_csv(report, path)
+        except OSError as err:  # the file first, the audit entry only once it exists
+            raise ValidationError(f"输出文件：无法写入 {path}（{err.strerror or err}），"
+                                  "请检查文件夹是否存在、是否有写入权限。", field="out") from err
         if progress:
             progress(90, "正在记录导出日志…")
         with self._write() as tx:

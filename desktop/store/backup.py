@@ -16,12 +16,15 @@ archive from SQLite restored on PostgreSQL (and back) is proven identical, row b
 from __future__ import annotations
 
 import base64
+import binascii
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,7 +33,7 @@ from typing import Any
 
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.types import Boolean, Date, DateTime, Integer, LargeBinary, Numeric
+from sqlalchemy.types import Boolean, Date, DateTime, Integer, LargeBinary, Numeric, String
 
 from desktop import __version__
 from desktop.domain.errors import DatabaseError, ValidationError
@@ -107,17 +110,31 @@ def _encode(col: Any, value: Any) -> Any:
 
 
 def _decode(col: Any, value: Any) -> Any:
+    """The column's value from its canonical text; ``ValueError`` when it is not one."""
     if value is None:
         return None
     t = col.type
+    if isinstance(t, Boolean):
+        if not isinstance(value, bool):
+            raise TypeError("not a boolean")
+        return value
+    if isinstance(t, Integer):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError("not an integer")
+        return value
+    if isinstance(t, (LargeBinary, DateTime, Date, Numeric, String)) and not isinstance(value, str):
+        raise TypeError("not a text")
     if isinstance(t, LargeBinary):
-        return base64.b64decode(value)
+        return base64.b64decode(value, validate=True)
     if isinstance(t, DateTime):
         return dt.datetime.fromisoformat(value)
     if isinstance(t, Date):
         return dt.date.fromisoformat(value)
-    if isinstance(t, Numeric) and not isinstance(t, Integer):
-        return Decimal(value)
+    if isinstance(t, Numeric):
+        try:
+            return Decimal(value)
+        except ArithmeticError:
+            raise ValueError("not a number") from None
     return value
 
 
@@ -157,13 +174,22 @@ class Manifest:
 
     @classmethod
     def from_json(cls, raw: str) -> Manifest:
-        data = json.loads(raw)
-        if data.get("format") != FORMAT:
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            raise ValidationError("备份文件的清单（manifest.json）已损坏，不能用于恢复。") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValidationError("这不是调解台的备份文件，或备份格式不受支持。")
-        return cls(data["revision"], {k: TableSum(v["count"], v["sha256"])
-                                      for k, v in data["tables"].items()},
-                   data.get("created_at", ""), data.get("source", ""),
-                   data.get("app_version", ""))
+        try:
+            tables = {str(k): TableSum(int(v["count"]), str(v["sha256"]))
+                      for k, v in data["tables"].items()}
+            revision = data["revision"]
+            if not isinstance(revision, str) or not revision:
+                raise TypeError("revision")
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise ValidationError("备份文件的清单（manifest.json）不完整，不能用于恢复。") from None
+        return cls(revision, tables, str(data.get("created_at", "")),
+                   str(data.get("source", "")), str(data.get("app_version", "")))
 
 
 def _snapshot(db: Database) -> Connection:
@@ -227,27 +253,73 @@ def backup_archive(db: Database, out: Path,
     return man
 
 
+DAMAGED = "备份文件已损坏或不是调解台的备份文件（{}），不能用于恢复；数据库未作任何改动。"
+
+
 def read_manifest(archive: Path) -> Manifest:
     try:
         with zipfile.ZipFile(archive) as zf:
             return Manifest.from_json(zf.read("manifest.json").decode("utf-8"))
-    except (zipfile.BadZipFile, KeyError) as err:
-        raise ValidationError("备份文件已损坏或不是调解台的备份文件。") from err
+    except KeyError as err:
+        raise ValidationError(DAMAGED.format("缺少清单 manifest.json")) from err
+    except UnicodeDecodeError as err:
+        raise ValidationError(DAMAGED.format("清单不是文字")) from err
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as err:
+        if isinstance(err, FileNotFoundError):
+            raise ValidationError(f"找不到备份文件 {archive}。") from err
+        raise ValidationError(DAMAGED.format("压缩包无法读取")) from err
 
 
 def verify_archive(archive: Path) -> Manifest:
-    """Check every table file against the manifest's count and checksum."""
+    """Everything a restore will read, checked before anything is written: the zip, the
+    manifest, exactly the table files it lists (no more, no fewer), each file's count and
+    checksum, and every row — known columns, values of the column's type, within the limits
+    the store enforces (``desktop.store.guard``)."""
+    from desktop.store.guard import check_row
+
     man = read_manifest(archive)
-    with zipfile.ZipFile(archive) as zf:
-        for name, expect in man.tables.items():
-            h, n = hashlib.sha256(), 0
-            with zf.open(f"tables/{name}.jsonl") as fh:
-                for line in fh:
-                    h.update(line)
-                    n += 1
-            if (n, h.hexdigest()) != (expect.count, expect.sha256):
-                raise ValidationError(f"备份文件中的表 {name} 已损坏（条数或校验值不符），不能用于恢复。")
+    known = {t.name: t for t in _tables()}
+    unknown = set(man.tables) - set(known)
+    if unknown:
+        raise ValidationError(f"备份中有本程序不认识的表：{'、'.join(sorted(unknown))}；数据库未作任何改动。")
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            expected = {"manifest.json"} | {f"tables/{n}.jsonl" for n in man.tables}
+            names = set(zf.namelist())
+            if names != expected:
+                extra, lost = sorted(names - expected), sorted(expected - names)
+                what = (f"缺少 {'、'.join(lost)}" if lost else "") + \
+                       ("；" if lost and extra else "") + (f"多出 {'、'.join(extra)}" if extra else "")
+                raise ValidationError(DAMAGED.format(what))
+            for name, expect in man.tables.items():
+                _verify_table(zf, known[name], expect, check_row)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as err:
+        raise ValidationError(DAMAGED.format("压缩包内容无法读取")) from err
     return man
+
+
+def _verify_table(zf: zipfile.ZipFile, table: Table, expect: TableSum, check_row: Any) -> None:
+    h, n = hashlib.sha256(), 0
+    columns = {c.name: c for c in table.columns}
+    with zf.open(f"tables/{table.name}.jsonl") as fh:
+        for line in fh:
+            h.update(line)
+            n += 1
+            where = f"表 {table.name} 第 {n} 行"
+            try:
+                data = json.loads(line)
+                if not isinstance(data, dict) or not set(data) <= set(columns):
+                    raise ValueError("columns")
+                row = {k: _decode(columns[k], v) for k, v in data.items()}
+            except (ValueError, TypeError, binascii.Error):
+                raise ValidationError(DAMAGED.format(f"{where}的数据无法识别")) from None
+            try:
+                check_row(table, row)
+            except ValidationError as err:
+                raise ValidationError(f"备份文件{where}的数据不合规定（{err.message}），"
+                                      "不能用于恢复；数据库未作任何改动。") from None
+    if (n, h.hexdigest()) != (expect.count, expect.sha256):
+        raise ValidationError(DAMAGED.format(f"表 {table.name} 的条数或校验值不符"))
 
 
 def _resequence(conn: Connection, table: Table) -> None:
@@ -352,7 +424,9 @@ def restore_to(url: str, archive: Path,
     from desktop.store import migrate
 
     man = verify_archive(archive)
+    new_file = _new_sqlite_file(url)
     db = Database.open(url, migrate=False)
+    built = False
     try:
         script = ScriptDirectory.from_config(migrate.alembic_config(db))
         try:
@@ -361,6 +435,7 @@ def restore_to(url: str, archive: Path,
             raise ValidationError(
                 f"该备份由更新版本的调解台生成（结构版本 {man.revision}），请先升级调解台再恢复。") from err
         if migrate.schema_state(db) == "empty":
+            built = True
             cfg = migrate.alembic_config(db)
             engine = (db.engine.execution_options(sqlite_immediate=True) if db.is_sqlite
                       else db.engine)
@@ -370,8 +445,59 @@ def restore_to(url: str, archive: Path,
         restore_archive(db, archive, progress)
         migrate.upgrade_to_head(db, backup=False, allow_upgrade=True)
         return man
+    except BaseException:
+        # total or nothing: a schema this restore built is taken down again
+        if built:
+            _unbuild(db)
+        raise
     finally:
         db.close()
+        if new_file is not None and not _restored(new_file):
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(str(new_file) + suffix).unlink(missing_ok=True)
+
+
+def _new_sqlite_file(url: str) -> Path | None:
+    """The SQLite file a restore is about to create (None when it exists or is a server)."""
+    from desktop.store.db import resolve_url
+
+    resolved = resolve_url(url)
+    if not resolved.startswith("sqlite:///"):
+        return None
+    path = Path(resolved.removeprefix("sqlite:///"))
+    return None if path.exists() or str(path) in ("", ":memory:") else path
+
+
+def _restored(path: Path) -> bool:
+    """Whether the restore into a new file finished (its schema is there)."""
+    import sqlite3
+
+    if not path.exists():
+        return False
+    try:
+        with contextlib.closing(sqlite3.connect(str(path))) as conn:
+            return bool(conn.execute("SELECT count(*) FROM sqlite_master WHERE name='mediation_case'")
+                        .fetchone()[0])
+    except sqlite3.Error:
+        return False
+
+
+def _unbuild(db: Database) -> None:
+    from alembic import command
+
+    from desktop.store import migrate
+
+    try:
+        cfg = migrate.alembic_config(db)
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "base")
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    except Exception:
+        import logging
+
+        logging.getLogger(__name__).warning("could not take down a partly restored schema",
+                                            exc_info=True)
 
 
 def archive_name(prefix: str = "mediationdesk") -> str:

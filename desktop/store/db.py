@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,11 +19,12 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.domain.errors import ConflictError, DatabaseError
+from desktop.store import guard as _guard  # noqa: F401 - registers the before_flush check
 from desktop.store import paths
 
 DB_FILE_NAME = "mediationdesk.sqlite3"
@@ -44,6 +46,16 @@ def resolve_url(url: str | None) -> str:
     if parsed.drivername in ("postgresql", "postgres"):
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return url
+
+
+def _safe(url: str | None) -> str:
+    """A URL fit to show: the password hidden, and short."""
+    text = str(url or "")
+    try:
+        text = make_url(text).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        text = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", text)
+    return text if len(text) <= 120 else text[:117] + "…"
 
 
 def _make_engine(url: str) -> Engine:
@@ -106,7 +118,33 @@ def translate_db_error(err: Exception) -> DatabaseError:
         return DatabaseError("无法打开数据库文件，请检查文件位置和读写权限。")
     if "malformed" in low or "not a database" in low:
         return DatabaseError("数据库文件已损坏或不是调解台数据库，请从备份恢复（mediationdesk restore）。")
-    return DatabaseError(f"数据库错误：{text.splitlines()[0] if text else type(err).__name__}")
+    if "value too long" in low or "string data right truncation" in low or "too long:" in low:
+        field = _column_of(text)
+        return DatabaseError(f"{field}内容过长，超出数据库允许的长度，未保存。请删减后再试。")
+    if "unique constraint" in low or "duplicate key" in low:
+        return DatabaseError("已有相同的记录（名称、编号或账号重复），未保存。请修改后再试。")
+    if "not null constraint" in low or "null value in column" in low:
+        return DatabaseError(f"{_column_of(text)}不能为空，未保存。")
+    if "foreign key constraint" in low or "violates foreign key" in low:
+        return DatabaseError("引用的记录不存在或仍被其他记录使用，未保存。")
+    if "check constraint" in low or "out of range" in low or "overflow" in low:
+        return DatabaseError(f"{_column_of(text)}超出允许的范围，未保存。")
+    if "no such file" in low or "errno 2" in low:
+        return DatabaseError("找不到所需的文件，请检查路径是否正确。")
+    # never show the server's English text: it goes to the log, the user gets a sentence
+    import logging
+
+    logging.getLogger(__name__).warning("database error: %s", text)
+    return DatabaseError("数据库操作失败，未保存任何内容。请稍后再试；如一再出现，请联系技术支持。")
+
+
+def _column_of(text: str) -> str:
+    """The Chinese label of the column a database message names, or "输入"."""
+    from desktop.domain.limits import LABELS
+
+    m = re.search(r'column "?(\w+)"?|\.(\w+)\b|too long: \w+\.(\w+)', text)
+    name = next((g for g in (m.groups() if m else ()) if g), "")
+    return LABELS.get(name, "输入")
 
 
 @dataclass
@@ -131,9 +169,16 @@ class Database:
         than the app is refused and left untouched. ``allow_upgrade=False`` refuses an older
         schema instead of migrating it (LAN mode: only administrators migrate).
         """
-        resolved = resolve_url(url)
         try:
+            resolved = resolve_url(url)
             engine = _make_engine(resolved)
+        except (ArgumentError, NoSuchModuleError, ValueError) as err:
+            raise DatabaseError(
+                f"数据库地址“{_safe(url)}”无法识别：请写 sqlite:///文件路径、文件路径，"
+                "或 postgresql://用户@服务器/数据库。") from err
+        except OSError as err:
+            raise DatabaseError(f"无法创建数据库文件所在的文件夹：{err.strerror}。") from err
+        try:
             db = cls(resolved, engine)
             if migrate:
                 from desktop.store import migrate as migrate_mod

@@ -75,7 +75,7 @@ def test_user_mistakes_are_one_chinese_line(env: dict[str, str], tmp_path: Path)
     bad = run(["case", "add", "--db", db, "--user", "admin", "--applicant", "张三",
                "--applicant-id", "110105194912310021", "--respondent", "李四", "--type",
                "neighbor", "--facts", "x"], env, check=False)
-    assert bad.returncode == 1 and "校验位" in bad.stdout and "Traceback" not in bad.stderr
+    assert bad.returncode == 1 and "校验位" in bad.stderr and "Traceback" not in bad.stderr
     wrong = run(["case", "list", "--db", db, "--user", "admin"],
                 dict(env, MEDIATIONDESK_PASSWORD="nope"), check=False)
     assert wrong.returncode == 1 and "用户名或密码错误" in wrong.stderr

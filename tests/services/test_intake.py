@@ -15,6 +15,7 @@ from desktop.domain.errors import (
     ValidationError,
 )
 from desktop.services.dto import CaseQuery, CaseUpdate, PartyInput
+from desktop.store.models import Case
 from tests.helpers.cases import VALID_ID, draft
 from tests.helpers.db import Desks
 
@@ -75,7 +76,12 @@ def test_accept_numbers_per_committee_and_year(desks: Desks) -> None:
     assert c.number == f"（{year}）河人调字第0001号"
     detail = wang.cases.get(a.id)
     assert detail.deadline == dt.date.today() + dt.timedelta(days=30)
-    old = wang.intake.accept(wang.intake.register(draft()).id, accepted_on=dt.date(year - 1, 12, 30))
+    late = wang.intake.register(draft())
+    with pytest.raises(ValidationError, match="受理日期：不能早于登记日期"):
+        wang.intake.accept(late.id, accepted_on=dt.date(year - 1, 12, 30))
+    with desks.db.write() as s:  # a paper case registered last December, entered now
+        s.get(Case, late.id).registered_at = dt.datetime(year - 1, 12, 29, 9)  # type: ignore[union-attr]
+    old = wang.intake.accept(late.id, accepted_on=dt.date(year - 1, 12, 30))
     assert old.number == f"（{year - 1}）青人调字第0001号"
     with pytest.raises(InvalidTransition):
         wang.intake.accept(a.id)
