@@ -15,6 +15,9 @@ down_revision = "0010"
 branch_labels = None
 depends_on = None
 
+LIMITS = {"external_ref": {"source": 40, "ref": 100, "batch": 64},
+          "export_mark": {"target": 80}}
+
 
 def upgrade() -> None:
     op.create_table(
@@ -39,9 +42,21 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), sa.ForeignKey("app_user.id"), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
     )
+    if op.get_bind().dialect.name == "sqlite":  # the lengths PostgreSQL enforces (as 0008)
+        for table, columns in LIMITS.items():
+            tests = " ".join(f"WHEN length(NEW.\"{c}\") > {n} THEN "
+                             f"RAISE(ABORT, 'value too long: {table}.{c}')"
+                             for c, n in columns.items())
+            for event in ("INSERT", "UPDATE"):
+                op.execute(f'CREATE TRIGGER "limits_{table}_{event.lower()}" BEFORE {event} '
+                           f'ON "{table}" BEGIN SELECT CASE {tests} END; END')
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for table in LIMITS:
+            for event in ("insert", "update"):
+                op.execute(f'DROP TRIGGER IF EXISTS "limits_{table}_{event}"')
     op.drop_table("export_mark")
     op.drop_index("ix_external_ref_case_id", table_name="external_ref")
     op.drop_table("external_ref")
