@@ -38,6 +38,7 @@ from desktop.ui.qt import (
     QPushButton,
     QScrollArea,
     QShortcut,
+    QSpinBox,
     Qt,
     QTimer,
     QVBoxLayout,
@@ -112,6 +113,13 @@ class IntakePage(QWidget):
         self.amount = QLineEdit(self)
         self.amount.setObjectName("amount_claimed")
         self.amount.setPlaceholderText(self.tr("涉及金额（元），可不填"))
+        self.people = QSpinBox(self)
+        self.people.setObjectName("people_involved")
+        self.people.setRange(0, 100000)
+        self.people.setSuffix(self.tr(" 人"))
+        # 0 = not given: the service counts the parties (月报表“涉及人数”)
+        self.people.setSpecialValueText(self.tr("按当事人人数"))
+        self.people.setToolTip(self.tr("纠纷涉及的总人数（含未列为当事人的家属、群众等），用于月报表“涉及人数”"))
         self.facts = QPlainTextEdit(self)
         self.facts.setObjectName("facts")
         self.facts.setPlaceholderText(self.tr("纠纷发生的时间、地点、经过"))
@@ -134,6 +142,7 @@ class IntakePage(QWidget):
             ("referral_ref", self.tr("移送文号"), self.referral_ref),
             ("title", self.tr("案由"), self.title_edit),
             ("amount_claimed", self.tr("涉及金额"), self.amount),
+            ("people_involved", self.tr("涉及人数"), self.people),
             ("facts", self.tr("纠纷简要情况"), self.facts),
             ("requests", self.tr("当事人请求"), self.requests),
         ]
@@ -226,6 +235,7 @@ class IntakePage(QWidget):
         for text in (self.facts, self.requests):
             text.textChanged.connect(self._edited)
         self.dispute_type.currentIndexChanged.connect(self._edited)
+        self.people.valueChanged.connect(self._edited)
         self.source.currentIndexChanged.connect(self._source_changed)
 
         self._loading = True
@@ -300,6 +310,7 @@ class IntakePage(QWidget):
             "referral_ref": self.referral_ref.text(),
             "title": self.title_edit.text(),
             "amount_claimed": self.amount.text(),
+            "people_involved": self.people.value(),
             "facts": self.facts.toPlainText(),
             "requests": self.requests.toPlainText(),
             "saved_at": dt.datetime.now().isoformat(timespec="seconds"),
@@ -319,6 +330,7 @@ class IntakePage(QWidget):
             self.referral_ref.setText(data.get("referral_ref", ""))
             self.title_edit.setText(data.get("title", ""))
             self.amount.setText(data.get("amount_claimed", ""))
+            self.people.setValue(int(data.get("people_involved", 0) or 0))
             self.facts.setPlainText(data.get("facts", ""))
             self.requests.setPlainText(data.get("requests", ""))
         finally:
@@ -465,6 +477,7 @@ class IntakePage(QWidget):
             referring_unit=self.referring_unit.text().strip() if referral else "",
             referral_ref=self.referral_ref.text().strip() if referral else "",
             amount_claimed=amount,
+            people_involved=self.people.value(),
         )
 
     def submit(self) -> None:
@@ -524,6 +537,7 @@ class IntakePage(QWidget):
             edit.clear()
         self.facts.clear()
         self.requests.clear()
+        self.people.setValue(0)
         self.dispute_type.setCurrentIndex(0)
         self._loading = False
         self._dirty = False
