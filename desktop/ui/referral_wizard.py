@@ -33,6 +33,7 @@ from desktop.ui.qt import (
     QLineEdit,
     QListWidget,
     QPushButton,
+    Qt,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -53,6 +54,13 @@ def _error_label(name: str) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color: #B22222;")
     return label
+
+
+def _wrap_items(view: QListWidget) -> None:
+    """Long messages wrap inside the list instead of running off to the right."""
+    view.setWordWrap(True)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setResizeMode(QListWidget.ResizeMode.Adjust)
 
 
 class FilePage(QWizardPage):
@@ -171,6 +179,7 @@ class MappingPage(QWizardPage):
         lay = QVBoxLayout(self)
         self.preview = QTableWidget(objectName="referralPreview")
         self.preview.setMaximumHeight(170)
+        self.preview.verticalHeader().setVisible(False)  # the 行号 column is Excel's own number
         lay.addWidget(self.preview)
         grid = QGridLayout()
         self.combos: dict[str, QComboBox] = {}
@@ -227,6 +236,7 @@ class CheckPage(QWizardPage):
         self.status = QLabel(objectName="checkStatus")
         self.status.setWordWrap(True)
         self.problems = QListWidget(objectName="referralProblems")
+        _wrap_items(self.problems)
         lay.addWidget(self.status)
         lay.addWidget(self.problems, 1)
         self.ok = False
@@ -331,6 +341,7 @@ class SummaryPage(QWizardPage):
         self.summary = QLabel(objectName="importSummary")
         self.summary.setWordWrap(True)
         self.duplicates = QListWidget(objectName="importDuplicates")
+        _wrap_items(self.duplicates)
         lay.addWidget(self.summary)
         lay.addWidget(QLabel(self.tr("与未结案件可能重复（请在案件中核实）：")))
         lay.addWidget(self.duplicates, 1)

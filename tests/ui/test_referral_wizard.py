@@ -4,6 +4,7 @@ the new work orders and flags the possible duplicates of open cases."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -35,6 +36,15 @@ def write(path: Path, data: list[list[object]]) -> Path:
     return path
 
 
+def shot(wiz, name: str) -> None:  # type: ignore[no-untyped-def]
+    """MEDIATIONDESK_SCREENSHOTS=1 (under xvfb-run -s "-screen 0 1366x768x24") writes the
+    wizard's pages to docs/screenshots/ for a person to look at."""
+    if os.environ.get("MEDIATIONDESK_SCREENSHOTS") == "1":
+        wiz.repaint()
+        out = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / f"{name}.png"
+        assert wiz.grab().save(str(out))
+
+
 def run_to_check(qtbot, wiz, path: Path, unit: str | None,  # type: ignore[no-untyped-def]
                  unmap_unit: bool = False) -> None:
     """File → source → mapping → check, as a user clicks through it."""
@@ -51,6 +61,7 @@ def run_to_check(qtbot, wiz, path: Path, unit: str | None,  # type: ignore[no-un
     assert wiz.currentPage() is wiz.mapping_page
     if unmap_unit:  # the user edits the guess: 派单单位 → （不导入）
         wiz.mapping_page.combos["referring_unit"].setCurrentIndex(0)
+    shot(wiz, "referral-wizard-mapping")
     wiz.next()
     assert wiz.currentPage() is wiz.check_page
     qtbot.waitUntil(lambda: not wiz.busy(), timeout=15000)
@@ -82,6 +93,7 @@ def test_referral_wizard_checks_imports_and_flags_duplicates(qtbot, ui_mediator_
     assert any(p.startswith("第 4 行“来电时间”列") for p in problems), problems
     assert any(p.startswith("第 6 行“工单内容”列") for p in problems), problems
     assert not wiz.check_page.isComplete()
+    shot(wiz, "referral-wizard-errors")
     with desk.db.read() as s:
         assert s.scalar(select(ExternalRef.id)) is None  # nothing written
 
@@ -117,6 +129,7 @@ def test_referral_wizard_checks_imports_and_flags_duplicates(qtbot, ui_mediator_
     dups = [wiz.summary_page.duplicates.item(i).text()
             for i in range(wiz.summary_page.duplicates.count())]
     assert any("GD2026000008" in d and "孔明" in d for d in dups), dups
+    shot(wiz, "referral-wizard-summary")
     wiz.accept()
     ops.wait_idle(5000)
     with desk.db.read() as s:
