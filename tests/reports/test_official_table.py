@@ -156,3 +156,29 @@ def test_official_xlsx_and_pdf_read_back(extended, tmp_path) -> None:  # type: i
     assert all(" yes " in line for line in fonts.splitlines()[2:])  # every font embedded
     with pytest.raises(ValidationError, match="xlsx 或 pdf"):
         svc.export_official(table, "csv", tmp_path / "x.csv")
+
+
+def test_cli_report_monthly_official(db_file, tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from desktop.cli import main
+    from desktop.store.db import Database
+    from tests.helpers.db import PASSWORDS
+    from tests.reports.seed import seed
+
+    db = Database.open(f"sqlite:///{db_file}")
+    try:
+        extend(db, seed(db))
+    finally:
+        db.close()
+    monkeypatch.setenv("MEDIATIONDESK_PASSWORD", PASSWORDS["admin"])
+    base = ["--db", f"sqlite:///{db_file}", "--user", "admin"]
+    for fmt in ("xlsx", "pdf"):
+        out = tmp_path / f"表.{fmt}"
+        assert main(["report", "monthly", "--month", "2026-11", "--official", "--out", str(out),
+                     *base]) == 0
+        printed = capsys.readouterr().out
+        assert "人民调解工作统计月报表（2026年11月）" in printed and f"已导出：{out}" in printed
+        assert "涉及人数：27" in printed and "制止群体性械斗（人）：29" in printed
+        assert out.exists()
+    assert main(["report", "monthly", "--month", "2026-11", "--official", "--out",
+                 str(tmp_path / "表.csv"), *base]) == 1
+    assert "月报表只能导出为 xlsx 或 pdf" in capsys.readouterr().err
