@@ -146,3 +146,22 @@ def test_dispute_type_must_be_chosen(qtbot, mediator):
     qtbot.waitUntil(lambda: ops.wait_idle(50) and page.field_messages["dispute_type"].isVisible(),
                     timeout=5000)
     assert page.field_messages["dispute_type"].text() == "请选择纠纷类型。"
+
+
+def test_people_involved_is_recorded_for_the_monthly_table(qtbot, mediator):
+    """涉及人数 on the form (typed like a person: select, digits); 0 = the number of parties."""
+    page = make_page(qtbot, mediator)
+    fill(qtbot, page)
+    assert page.people.text() == "按当事人人数"
+    page.people.selectAll()
+    qtbot.keyClicks(page.people, "12")
+    assert page.people.value() == 12
+    with qtbot.waitSignal(page.open_case, timeout=5000) as opened:
+        page.register()
+    assert mediator.cases.get(opened.args[0]).people_involved == 12
+    page.reset()
+    assert page.people.value() == 0
+    fill(qtbot, page, first="钱七", second="孙八", id_number="")
+    with qtbot.waitSignal(page.open_case, timeout=5000) as opened:
+        page.register()
+    assert mediator.cases.get(opened.args[0]).people_involved == 2  # the two parties
