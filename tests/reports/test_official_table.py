@@ -182,3 +182,22 @@ def test_cli_report_monthly_official(db_file, tmp_path, monkeypatch, capsys) -> 
     assert main(["report", "monthly", "--month", "2026-11", "--official", "--out",
                  str(tmp_path / "表.csv"), *base]) == 1
     assert "月报表只能导出为 xlsx 或 pdf" in capsys.readouterr().err
+
+
+def test_people_involved_out_of_range_is_refused_by_the_service(db) -> None:  # type: ignore[no-untyped-def]
+    from desktop.services.dto import CaseDraft, PartyInput
+    from desktop.services.intake import IntakeService
+    from tests.helpers.db import Desks
+
+    desks = Desks(db)
+    svc = IntakeService(db, desks.actor("wang"))
+    parties = [PartyInput("王五"), PartyInput("赵六", side="respondent")]
+    for bad in (-3, 100001):
+        with pytest.raises(ValidationError) as err:
+            svc.register(CaseDraft(parties=parties, dispute_type="neighbor",
+                                   source="party_apply", facts="漏水", people_involved=bad))
+        assert err.value.field == "people_involved" and "涉及人数" in err.value.message
+    case = svc.register(CaseDraft(parties=parties, dispute_type="neighbor", source="party_apply",
+                                  facts="漏水", people_involved=40))
+    with db.read() as s:
+        assert s.get(Case, case.id).people_involved == 40
