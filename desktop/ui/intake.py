@@ -207,6 +207,11 @@ class IntakePage(QWidget):
         body.addWidget(dup_box)
         bottom = QHBoxLayout()
         bottom.addWidget(self.autosave_label, 1)
+        # a list of work orders is registered in one go instead of typed case by case
+        self.referral_button = QPushButton(self.tr("导入工单…"), self)
+        self.referral_button.setObjectName("importReferrals")
+        self.referral_button.clicked.connect(self.open_referral_wizard)
+        bottom.addWidget(self.referral_button)
         bottom.addWidget(self.clear_button)
         bottom.addWidget(self.save_button)
         layout = QVBoxLayout(self)
@@ -527,6 +532,13 @@ class IntakePage(QWidget):
         op = ops.Op(self, lambda: self.desk.intake.register(draft), label=self.tr("正在登记…"))
         op.changes("case", lambda ref: [ref.id]).success(done).failure(failed)
         op.run()
+
+    def open_referral_wizard(self) -> None:
+        from desktop.ui.referral_wizard import ReferralWizard
+
+        wizard = ReferralWizard(self.desk, self)
+        self.referral_wizard = wizard
+        wizard.open()
 
     def reset(self) -> None:
         self._loading = True

@@ -1338,6 +1338,10 @@
         <translation>登记 (Ctrl+S)</translation>
     </message>
     <message>
+        <source>导入工单…</source>
+        <translation>导入工单…</translation>
+    </message>
+    <message>
         <source>（请选择）</source>
         <translation>（请选择）</translation>
     </message>

@@ -195,3 +195,13 @@ def test_new_risk_kinds_through_the_risk_dialog_reach_the_monthly_table(qtbot, m
         Period.month(today.year, today.month)).total.values
     assert (values["suicide_cases"], values["suicide_people"]) == (1, counted["suicide"])
     assert (values["fight_cases"], values["fight_people"]) == (1, counted["fight"])
+
+
+def test_import_work_orders_is_reachable_from_the_form(qtbot, mediator):
+    page = make_page(qtbot, mediator)
+    assert page.referral_button.text() == "导入工单…"
+    qtbot.mouseClick(page.referral_button, Qt.MouseButton.LeftButton)
+    wiz = page.referral_wizard
+    qtbot.waitExposed(wiz)
+    assert wiz.windowTitle() == "导入工单" and wiz.currentPage() is wiz.file_page
+    wiz.reject()
