@@ -149,6 +149,7 @@ def bench_backend(label: str, url: str, period: Period | None, n: int, ledger_ro
     r_best, r_med, rows = timed(raw, n)
     c_best, c_med, _core = timed(lambda: svc.report(period, trend=False), n)
     f_best, f_med, full = timed(lambda: svc.report(period), n)
+    o_best, o_med, official = timed(lambda: svc.official_table(period), n)
     accepted = sum(c for _t, c in rows)
     if accepted != full.total.counts["accepted"]:
         print(f"  WARNING: raw query {accepted} ≠ report {full.total.counts['accepted']} "
@@ -159,6 +160,10 @@ def bench_backend(label: str, url: str, period: Period | None, n: int, ledger_ro
           f"   ratio {c_best / r_best:5.2f}× (median {c_med / r_med:5.2f}×)")
     print(f"  full report + 12-mo trend  best {f_best * 1000:8.1f} ms   median {f_med * 1000:8.1f} ms"
           f"   ratio {f_best / r_best:5.2f}× (median {f_med / r_med:5.2f}×)")
+    print(f"  official monthly table     best {o_best * 1000:8.1f} ms   median {o_med * 1000:8.1f} ms"
+          f"   ratio {o_best / r_best:5.2f}× (median {o_med / r_med:5.2f}×)")
+    if official.total.values["accepted"] != full.total.counts["accepted"]:
+        print("  WARNING: the official table's 受理 differs from the report's")
     t = full.total.counts
     print(f"  受理 {t['accepted']} 调结 {t['closed']} 成功 {t['succeeded']} 未结 {t['open']} "
           f"超期 {t['overdue']} 金额 {t['amount']} 成功率 {full.success_rate.text}")

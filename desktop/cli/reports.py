@@ -37,6 +37,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="调委会名称或简称（可重复；默认：本人可见的全部）")
     p.add_argument("--format", choices=FORMATS, help="导出格式（默认按 --out 的扩展名）")
     p.add_argument("--out", help="输出文件（不指定则只在屏幕上显示汇总）")
+    p.add_argument("--official", action="store_true",
+                   help="导出“人民调解工作统计月报表”（按纠纷类型一张表，xlsx 或 pdf）")
     p.set_defaults(func=run_report)
 
     p = sub.add_parser("import-ledger", parents=[common], help="导入矛盾纠纷排查台账（.xlsx/.csv）")
@@ -74,9 +76,14 @@ def run_report(args: argparse.Namespace) -> int:
             raise ValidationError("请用 --format 指定导出格式（xlsx、pdf 或 csv）。", field="format")
     if args.out:
         writable_target(args.out, "out")
+    if args.official and fmt == "csv":
+        raise ValidationError("月报表只能导出为 xlsx 或 pdf，请改用 --format xlsx 或 pdf。",
+                              field="format")
     desk = login_desk(args, open_db(args))
     svc = ReportService(desk.db, desk.actor)
     ids = svc.committee_ids_by_name(args.committee) if args.committee else None
+    if args.official:
+        return _official(svc, period, ids, fmt, args.out)
     report = svc.report(period, ids)
     t = report.total.counts
     print(report.title)
@@ -89,6 +96,25 @@ def run_report(args: argparse.Namespace) -> int:
         print(f"{rate.label}：{rate.numerator} ÷ {rate.denominator} = {rate.text}")
     if args.out:
         path = svc.export(report, fmt, args.out)
+        print(f"已导出：{path}")
+    return 0
+
+
+def _official(svc: ReportService, period: Period, ids: list[int] | None, fmt: str | None,
+              out: str | None) -> int:
+    from desktop.reports.official import COLUMNS
+
+    table = svc.official_table(period, ids)
+    print(f"{table.title}（{period.label}）")
+    print(table.subtitle)
+    t = table.total.values
+    for col in COLUMNS:
+        label = col.header if not col.group or col.header not in ("件", "人") else \
+            f"{col.group}（{col.header}）"
+        value = t[col.key]
+        print(f"  {label}：{value:,.2f}" if col.money else f"  {label}：{value}")
+    if out:
+        path = svc.export_official(table, fmt or "xlsx", out)
         print(f"已导出：{path}")
     return 0
 

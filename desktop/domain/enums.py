@@ -173,6 +173,8 @@ class Satisfaction(LabeledEnum):
 class RiskKind(LabeledEnum):
     CRIMINAL = ("criminal", "可能激化为刑事案件（民转刑）")
     PETITION = ("petition", "可能引发群体性上访")
+    SUICIDE = ("suicide", "可能导致当事人自杀")
+    FIGHT = ("fight", "可能引发群体性械斗")
     VIOLENCE = ("violence", "可能引发治安案件")
     OTHER = ("other", "其他风险")
 

@@ -44,6 +44,13 @@ METRICS: tuple[Metric, ...] = (
     Metric("petition_cases", "防止群体性上访（件）",
            "统计期间内化解且确认防止了群体性上访的风险所在案件数（风险类型“群体性上访”）。"),
     Metric("petition_people", "防止群体性上访（人）", "上述风险登记的涉及人数合计。"),
+    Metric("people", "涉及人数", "统计期间内受理案件登记的涉及人数（登记表“涉及人数”）之和。"),
+    Metric("suicide_cases", "防止自杀（件）",
+           "统计期间内化解且确认防止了当事人自杀的风险所在案件数（风险类型“可能导致当事人自杀”）。"),
+    Metric("suicide_people", "防止自杀（人）", "上述风险登记的涉及人数合计。"),
+    Metric("fight_cases", "制止群体性械斗（件）",
+           "统计期间内化解且确认制止了群体性械斗的风险所在案件数（风险类型“可能引发群体性械斗”）。"),
+    Metric("fight_people", "制止群体性械斗（人）", "上述风险登记的涉及人数合计。"),
 )
 METRIC_BY_KEY = {m.key: m for m in METRICS}
 COUNT_KEYS = tuple(m.key for m in METRICS if not m.money)

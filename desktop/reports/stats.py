@@ -51,7 +51,14 @@ DIMS = ("committee_id", "dispute_type", "source", "joint_mask", "mediator_id")
 # column order of every arm after the dimensions (amount in cents)
 COLS = ("accepted", "written", "oral", "terminated", "open", "overdue", "amount_cents",
         "conf_applied", "conf_confirmed", "followed", "performed", "criminal_cases",
-        "criminal_people", "petition_cases", "petition_people")
+        "criminal_people", "petition_cases", "petition_people", "people", "suicide_cases",
+        "suicide_people", "fight_cases", "fight_people")
+# prevented-risk counters: (cases column, people column, risk kind)
+RISK_COLS = (("criminal_cases", "criminal_people", RiskKind.CRIMINAL.value),
+             ("petition_cases", "petition_people", RiskKind.PETITION.value),
+             ("suicide_cases", "suicide_people", RiskKind.SUICIDE.value),
+             ("fight_cases", "fight_people", RiskKind.FIGHT.value))
+RISK_KIND_OF = {c: kind for cc, pc, kind in RISK_COLS for c in (cc, pc)}
 
 WRITTEN, ORAL, TERMINATED = (OutcomeKind.WRITTEN.value, OutcomeKind.ORAL.value,
                              OutcomeKind.TERMINATED.value)
@@ -107,7 +114,7 @@ def prevented_in(p: Period, kind: str) -> ColumnElement[bool]:
 
 def metric_filter(metric: str, p: Period) -> ColumnElement[bool]:
     """The cases behind ``metric`` for period ``p``, as a condition on ``Case``."""
-    if metric == "accepted":
+    if metric in ("accepted", "people"):
         return accepted_in(p)
     if metric == "closed":
         return closed_in(p)
@@ -127,9 +134,8 @@ def metric_filter(metric: str, p: Period) -> ColumnElement[bool]:
         if metric == "performed":
             cond = and_(cond, FollowUp.performance == Performance.FULL.value)
         return exists().where(FollowUp.case_id == Case.id, cond)
-    if metric in ("criminal_cases", "criminal_people", "petition_cases", "petition_people"):
-        kind = RiskKind.CRIMINAL.value if metric.startswith("criminal") else RiskKind.PETITION.value
-        return exists().where(RiskFlag.case_id == Case.id, prevented_in(p, kind))
+    if metric in RISK_KIND_OF:
+        return exists().where(RiskFlag.case_id == Case.id, prevented_in(p, RISK_KIND_OF[metric]))
     raise KeyError(metric)
 
 
@@ -156,17 +162,17 @@ def case_arms(p: Period, committee_ids: Sequence[int] | None) -> list[Select[Any
     fu = (select(FollowUp.case_id.label("case_id"),
                  func.max(_flag(FollowUp.performance == Performance.FULL.value)).label("full"))
           .where(_between(FollowUp.visited_on, p)).group_by(FollowUp.case_id).subquery())
-    crim, pet = RiskKind.CRIMINAL.value, RiskKind.PETITION.value
-    risk = (select(RiskFlag.case_id.label("case_id"),
-                   func.max(_flag(RiskFlag.kind == crim)).label("cc"),
-                   func.sum(case((RiskFlag.kind == crim, RiskFlag.people), else_=0)).label("cp"),
-                   func.max(_flag(RiskFlag.kind == pet)).label("pc"),
-                   func.sum(case((RiskFlag.kind == pet, RiskFlag.people), else_=0)).label("pp"))
-            .where(RiskFlag.prevented == true(), RiskFlag.kind.in_([crim, pet]),
+    risk_cols = []
+    for cc, pc, kind in RISK_COLS:
+        risk_cols += [func.max(_flag(RiskFlag.kind == kind)).label(cc),
+                      func.sum(case((RiskFlag.kind == kind, RiskFlag.people), else_=0)).label(pc)]
+    risk = (select(RiskFlag.case_id.label("case_id"), *risk_cols)
+            .where(RiskFlag.prevented == true(), RiskFlag.kind.in_([k for *_c, k in RISK_COLS]),
                    _between(RiskFlag.resolved_on, p))
             .group_by(RiskFlag.case_id).subquery())
     return [
-        _arm({"accepted": literal(1)}, accepted_in(p), *scope),
+        _arm({"accepted": literal(1), "people": func.coalesce(Case.people_involved, 0)},
+             accepted_in(p), *scope),
         _arm({"written": _flag(Case.outcome == WRITTEN), "oral": _flag(Case.outcome == ORAL),
               "terminated": _flag(Case.outcome == TERMINATED),
               "overdue": _flag(and_(Case.deadline.is_not(None), Case.closed_on > Case.deadline)),
@@ -185,8 +191,7 @@ def case_arms(p: Period, committee_ids: Sequence[int] | None) -> list[Select[Any
                  Case.__table__, Case.id == JudicialConfirmation.case_id)),
         _arm({"followed": literal(1), "performed": fu.c.full}, *scope,
              select_from=fu.join(Case.__table__, Case.id == fu.c.case_id)),
-        _arm({"criminal_cases": risk.c.cc, "criminal_people": risk.c.cp,
-              "petition_cases": risk.c.pc, "petition_people": risk.c.pp}, *scope,
+        _arm({c: risk.c[c] for cc, pc, _k in RISK_COLS for c in (cc, pc)}, *scope,
              select_from=risk.join(Case.__table__, Case.id == risk.c.case_id)),
     ]
 
@@ -249,6 +254,21 @@ def sweep_rows(s: Session, p: Period, committee_ids: Sequence[int] | None
     return [(t, int(n), int(r or 0)) for t, n, r in s.execute(stmt)]
 
 
+def sweep_official(s: Session, p: Period, committee_ids: Sequence[int] | None
+                   ) -> list[tuple[int, dt.date, str, int, int]]:
+    """(committee, found_on, dispute type, found, prevented) for sweep records found in the
+    period; 预防 = resolved by the end at the sweep stage, never registered as a case."""
+    prevented = and_(SweepRecord.resolved == true(), SweepRecord.case_id.is_(None),
+                     or_(SweepRecord.resolved_on.is_(None), SweepRecord.resolved_on <= p.end))
+    stmt = (select(SweepRecord.committee_id, SweepRecord.found_on, SweepRecord.dispute_type,
+                   func.count(), func.sum(_flag(prevented)))
+            .where(_between(SweepRecord.found_on, p))
+            .group_by(SweepRecord.committee_id, SweepRecord.found_on, SweepRecord.dispute_type))
+    if committee_ids is not None:
+        stmt = stmt.where(SweepRecord.committee_id.in_(list(committee_ids)))
+    return [(c, d, t, int(n), int(v or 0)) for c, d, t, n, v in s.execute(stmt)]
+
+
 def case_ids_behind(s: Session, p: Period, committee_ids: Sequence[int] | None, metric: str,
                     conds: Sequence[ColumnElement[bool]], limit: int) -> tuple[int, list[int]]:
     """How many cases are behind a figure, and the first ``limit`` of their ids."""
@@ -265,4 +285,5 @@ def today() -> dt.date:
 METRIC_KEYS = frozenset({"accepted", "closed", "succeeded", "written", "oral", "terminated",
                          "open", "overdue", "amount", "conf_applied", "conf_confirmed",
                          "followed", "performed", "criminal_cases", "criminal_people",
-                         "petition_cases", "petition_people"})
+                         "petition_cases", "petition_people", "people", "suicide_cases",
+                         "suicide_people", "fight_cases", "fight_people"})

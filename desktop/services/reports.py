@@ -24,6 +24,8 @@ from desktop.domain.enums import JointKind, Role, SourceGroup
 from desktop.domain.errors import PermissionDenied, ValidationError
 from desktop.reports import stats
 from desktop.reports.figures import Breakdown, Report, Row, SweepRow, TrendPoint, empty_counts
+from desktop.reports.official import COLUMN_KEYS as OFFICIAL_KEYS
+from desktop.reports.official import OfficialRow, OfficialTable
 from desktop.reports.period import Period
 from desktop.services import dto
 from desktop.services.base import ServiceBase
@@ -205,6 +207,87 @@ class ReportService(ServiceBase):
                 ordered.sort(key=lambda r: (int(r.key).bit_count(), int(r.key)))
             out.append(Breakdown(which, title, column, ordered))
         return out
+
+    # -- the official monthly form ------------------------------------------------------------
+    def official_table(self, period: Period, committee_ids: Sequence[int] | None = None
+                       ) -> OfficialTable:
+        """人民调解工作统计月报表: one row per active dispute type and 合计."""
+        self._check_role()
+        with self._read() as s:
+            ids, label = self._scope(s, committee_ids)
+            agg = stats.aggregate_rows(s, period, ids)
+            sweeps = stats.sweep_official(s, period, ids)
+            types = [(c, n) for c, n in s.execute(
+                select(Lookup.code, Lookup.name).where(Lookup.kind == "dispute_type",
+                                                       Lookup.active.is_(True))
+                .order_by(Lookup.sort_order, Lookup.code))]
+            groups = {c: g for c, g in s.execute(
+                select(Lookup.code, Lookup.grp).where(Lookup.kind == "source"))}
+            names = {c: n for c, n in s.execute(
+                select(Lookup.code, Lookup.name).where(Lookup.kind == "dispute_type"))}
+        raw: dict[str, list[int]] = {c: [0] * len(stats.COLS) for c, _n in types}
+        split: dict[str, dict[str, int]] = {}
+        accepted = stats.COLS.index("accepted")
+        for dims, values in agg:
+            dtype = str(dims[1])
+            _add(raw.setdefault(dtype, [0] * len(stats.COLS)), values)
+            g = split.setdefault(dtype, {})
+            grp = groups.get(dims[2]) or "other"
+            g[grp] = g.get(grp, 0) + values[accepted]
+        days: dict[str, set[tuple[int, dt.date]]] = {}
+        found: dict[str, list[int]] = {}
+        for cid, day, dtype, n, prevented in sweeps:
+            days.setdefault(dtype, set()).add((cid, day))
+            f = found.setdefault(dtype, [0, 0])
+            f[0] += n
+            f[1] += prevented
+            raw.setdefault(dtype, [0] * len(stats.COLS))
+        rows = []
+        order = [c for c, _n in types] + [c for c in raw if c not in dict(types)]
+        for code in order:
+            values = self._official_values(stats.counts_of(raw[code]), split.get(code, {}),
+                                           len(days.get(code, ())), *found.get(code, [0, 0]))
+            rows.append(OfficialRow(code, names.get(code, code), values))
+        total_raw = [0] * len(stats.COLS)
+        for v in raw.values():
+            _add(total_raw, v)
+        total_split: dict[str, int] = {}
+        for g in split.values():
+            for k, n in g.items():
+                total_split[k] = total_split.get(k, 0) + n
+        all_days = set().union(*days.values()) if days else set()
+        rows.append(OfficialRow("", "合计", self._official_values(
+            stats.counts_of(total_raw), total_split, len(all_days),
+            sum(f[0] for f in found.values()), sum(f[1] for f in found.values()))))
+        return OfficialTable(period, label, dt.datetime.now().replace(microsecond=0), rows)
+
+    @staticmethod
+    def _official_values(counts: dict[str, Any], split: dict[str, int], sweeps: int,
+                         found: int, prevented: int) -> dict[str, Any]:
+        values: dict[str, Any] = {k: counts[k] for k in OFFICIAL_KEYS if k in counts}
+        values.update(sweeps=sweeps, sweep_found=found, sweep_prevented=prevented,
+                      src_initiative=split.get(SourceGroup.INITIATIVE.value, 0),
+                      src_application=split.get(SourceGroup.APPLICATION.value, 0),
+                      src_entrusted=split.get(SourceGroup.ENTRUSTED.value, 0))
+        return {k: values[k] for k in OFFICIAL_KEYS}
+
+    def export_official(self, table: OfficialTable, fmt: str, path: str | Path) -> Path:
+        """Write the monthly form as xlsx or pdf (aggregates only; audited)."""
+        fmt = fmt.lower().lstrip(".")
+        if fmt not in ("xlsx", "pdf"):
+            raise ValidationError(f"月报表只能导出为 xlsx 或 pdf（收到：{fmt}）。", field="format")
+        path = Path(path)
+        from desktop.reports import export_official
+
+        if fmt == "xlsx":
+            export_official.write_xlsx(table, path)
+        else:
+            export_official.write_pdf(table, path)
+        with self._write() as tx:
+            tx.audit("export_report", "report", None,
+                     f"导出人民调解工作统计月报表 {table.period.label}（{table.committee_label}，"
+                     f"{fmt.upper()}）", period=table.period.slug, format=fmt, official=True)
+        return path
 
     # -- drill-down ------------------------------------------------------------------------
     def cases_behind(self, period: Period, committee_ids: Sequence[int] | None, metric: str,

@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any
 
 from desktop.domain.dates import format_date
-from desktop.domain.enums import OPEN_STATUSES, CaseStatus
+from desktop.domain.enums import OPEN_STATUSES, CaseStatus, Role
 from desktop.services.dto import CasePage, CaseQuery, CaseRow
 from desktop.ui import ops
 from desktop.ui.dashboard import unaccepted_label
@@ -364,6 +364,13 @@ class CaseListPage(QWidget):
         head.addWidget(self.scope_label, 0, Qt.AlignmentFlag.AlignBottom)
         head.addStretch(1)
         head.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignBottom)
+        self.referral_button = QPushButton(self.tr("导入工单…"), objectName="importReferrals")
+        self.referral_button.setToolTip(self.tr("把 12345 热线、网格平台、派出所或法院的工单清单登记为案件"))
+        self.referral_button.clicked.connect(self.open_referral_wizard)
+        # inspectors (read-only) cannot register cases
+        self.referral_button.setVisible(getattr(desk.actor, "role", None) != Role.READONLY)
+        head.addSpacing(12)
+        head.addWidget(self.referral_button)
         search_row = QHBoxLayout()
         search_row.setSpacing(8)
         search_row.addWidget(self.search, 1)
@@ -573,3 +580,11 @@ class CaseListPage(QWidget):
     def _save_header(self, *_args: Any) -> None:
         settings().set("caselist/header",
                        bytes(self.view.horizontalHeader().saveState().data()))
+
+    def open_referral_wizard(self) -> None:
+        from desktop.ui.referral_wizard import ReferralWizard
+
+        wizard = ReferralWizard(self.desk, self)
+        wizard.imported.connect(self.refresh)
+        self.referral_wizard = wizard
+        wizard.open()

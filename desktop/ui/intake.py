@@ -40,6 +40,7 @@ from desktop.ui.qt import (
     QPushButton,
     QScrollArea,
     QShortcut,
+    QSpinBox,
     Qt,
     QTimer,
     QVBoxLayout,
@@ -114,6 +115,13 @@ class IntakePage(QWidget):
         self.amount = QLineEdit(self)
         self.amount.setObjectName("amount_claimed")
         self.amount.setPlaceholderText(self.tr("涉及金额（元），可不填"))
+        self.people = QSpinBox(self)
+        self.people.setObjectName("people_involved")
+        self.people.setRange(0, 100000)
+        self.people.setSuffix(self.tr(" 人"))
+        # 0 = not given: the service counts the parties (月报表“涉及人数”)
+        self.people.setSpecialValueText(self.tr("按当事人人数"))
+        self.people.setToolTip(self.tr("纠纷涉及的总人数（含未列为当事人的家属、群众等），用于月报表“涉及人数”"))
         self.facts = QPlainTextEdit(self)
         self.facts.setObjectName("facts")
         self.facts.setPlaceholderText(self.tr("纠纷发生的时间、地点、经过"))
@@ -136,6 +144,7 @@ class IntakePage(QWidget):
             ("referral_ref", self.tr("移送文号"), self.referral_ref),
             ("title", self.tr("案由"), self.title_edit),
             ("amount_claimed", self.tr("涉及金额"), self.amount),
+            ("people_involved", self.tr("涉及人数"), self.people),
             ("facts", self.tr("纠纷简要情况"), self.facts),
             ("requests", self.tr("当事人请求"), self.requests),
         ]
@@ -205,6 +214,11 @@ class IntakePage(QWidget):
         body.addWidget(dup_box)
         bottom = QHBoxLayout()
         bottom.addWidget(self.autosave_label, 1)
+        # a list of work orders is registered in one go instead of typed case by case
+        self.referral_button = QPushButton(self.tr("导入工单…"), self)
+        self.referral_button.setObjectName("importReferrals")
+        self.referral_button.clicked.connect(self.open_referral_wizard)
+        bottom.addWidget(self.referral_button)
         bottom.addWidget(self.clear_button)
         bottom.addWidget(self.accept_on_save)
         bottom.addWidget(self.save_button)
@@ -235,6 +249,7 @@ class IntakePage(QWidget):
         for text in (self.facts, self.requests):
             text.textChanged.connect(self._edited)
         self.dispute_type.currentIndexChanged.connect(self._edited)
+        self.people.valueChanged.connect(self._edited)
         self.source.currentIndexChanged.connect(self._source_changed)
 
         self._loading = True
@@ -318,6 +333,7 @@ class IntakePage(QWidget):
             "referral_ref": self.referral_ref.text(),
             "title": self.title_edit.text(),
             "amount_claimed": self.amount.text(),
+            "people_involved": self.people.value(),
             "facts": self.facts.toPlainText(),
             "requests": self.requests.toPlainText(),
             "saved_at": dt.datetime.now().isoformat(timespec="seconds"),
@@ -337,6 +353,7 @@ class IntakePage(QWidget):
             self.referral_ref.setText(data.get("referral_ref", ""))
             self.title_edit.setText(data.get("title", ""))
             self.amount.setText(data.get("amount_claimed", ""))
+            self.people.setValue(int(data.get("people_involved", 0) or 0))
             self.facts.setPlainText(data.get("facts", ""))
             self.requests.setPlainText(data.get("requests", ""))
         finally:
@@ -483,6 +500,7 @@ class IntakePage(QWidget):
             referring_unit=self.referring_unit.text().strip() if referral else "",
             referral_ref=self.referral_ref.text().strip() if referral else "",
             amount_claimed=amount,
+            people_involved=self.people.value(),
         )
 
     def submit(self) -> None:
@@ -547,6 +565,13 @@ class IntakePage(QWidget):
         op.changes("case", lambda result: [result[0].id]).success(done).failure(failed)
         op.run()
 
+    def open_referral_wizard(self) -> None:
+        from desktop.ui.referral_wizard import ReferralWizard
+
+        wizard = ReferralWizard(self.desk, self)
+        self.referral_wizard = wizard
+        wizard.open()
+
     def reset(self) -> None:
         self._loading = True
         self.parties.load([])
@@ -556,6 +581,7 @@ class IntakePage(QWidget):
             edit.clear()
         self.facts.clear()
         self.requests.clear()
+        self.people.setValue(0)
         self.dispute_type.setCurrentIndex(0)
         self._loading = False
         self._dirty = False

@@ -197,6 +197,10 @@ class ReportsPage(QWidget):
             b.clicked.connect(lambda _=False, f=fmt: self.ask_export(f))
             bar.addWidget(b)
             self.export_buttons[fmt] = b
+        self.official_button = QPushButton(self.tr("导出月报表…"), objectName="exportOfficial")
+        self.official_button.setToolTip(self.tr("人民调解工作统计月报表（按纠纷类型，xlsx 或 pdf）"))
+        self.official_button.clicked.connect(self.ask_official)
+        bar.addWidget(self.official_button)
         self.ledger_button = QPushButton(self.tr("导入排查台账…"), objectName="importLedger")
         self.ledger_button.clicked.connect(self.open_ledger_wizard)
         bar.addWidget(self.ledger_button)
@@ -509,6 +513,37 @@ class ReportsPage(QWidget):
 
         ops.Op(self, lambda: self.service.export(report, fmt, path),
                label=self.tr("正在导出 {fmt}…").format(fmt=fmt.upper())).success(done).run()
+
+    def ask_official(self) -> None:
+        if self.report is None:
+            return
+        xlsx, pdf = self.tr("Excel 工作簿 (*.xlsx)"), self.tr("PDF 文件 (*.pdf)")
+        name = f"人民调解工作统计月报表-{self.report.period.slug}.xlsx"
+        path, chosen = QFileDialog.getSaveFileName(self, self.tr("导出月报表"), name,
+                                                   f"{xlsx};;{pdf}")
+        if path:
+            fmt = "pdf" if path.lower().endswith(".pdf") or (
+                chosen == pdf and not path.lower().endswith(".xlsx")) else "xlsx"
+            if not path.lower().endswith(f".{fmt}"):
+                path += f".{fmt}"
+            self.export_official_to(fmt, path)
+
+    def export_official_to(self, fmt: str, path: str) -> None:
+        report = self.report
+        if report is None:
+            return
+        period, ids = report.period, list(self.selected_committees) or None
+
+        def work() -> Any:
+            return self.service.export_official(self.service.official_table(period, ids), fmt,
+                                                path)
+
+        def done(p: Any) -> None:
+            self.last_export = str(p)
+            self.subtitle.setText(self.tr("{range}　已导出：{path}").format(
+                range=report.range_text, path=p))
+
+        ops.Op(self, work, label=self.tr("正在导出月报表…")).success(done).run()
 
     def open_ledger_wizard(self) -> None:
         from desktop.ui.ledger_wizard import LedgerWizard

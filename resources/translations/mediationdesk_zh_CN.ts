@@ -308,6 +308,14 @@
         <translation>在全部调委会中查找</translation>
     </message>
     <message>
+        <source>导入工单…</source>
+        <translation>导入工单…</translation>
+    </message>
+    <message>
+        <source>把 12345 热线、网格平台、派出所或法院的工单清单登记为案件</source>
+        <translation>把 12345 热线、网格平台、派出所或法院的工单清单登记为案件</translation>
+    </message>
+    <message>
         <source>正在查询…</source>
         <translation>正在查询…</translation>
     </message>
@@ -621,6 +629,34 @@
     <message>
         <source>正在检查台账数据…</source>
         <translation>正在检查台账数据…</translation>
+    </message>
+    <message>
+        <source>检查</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>逐行检查全部工单；有任何问题时不会导入，请改正文件后重新选择。</source>
+        <translation>逐行检查全部工单；有任何问题时不会导入，请改正文件后重新选择。</translation>
+    </message>
+    <message>
+        <source>正在检查全部 {n} 行工单，请稍候…</source>
+        <translation>正在检查全部 {n} 行工单，请稍候…</translation>
+    </message>
+    <message>
+        <source>共 {rows} 行，全部检查通过：将新登记 {new} 件，此前已导入 {old} 件（不再重复登记），文件内重复 {dup} 行，跳过空行 {blank} 行。点击“导入”写入。</source>
+        <translation>共 {rows} 行，全部检查通过：将新登记 {new} 件，此前已导入 {old} 件（不再重复登记），文件内重复 {dup} 行，跳过空行 {blank} 行。点击“导入”写入。</translation>
+    </message>
+    <message>
+        <source>可能重复：{w}</source>
+        <translation>可能重复：{w}</translation>
+    </message>
+    <message>
+        <source>正在检查工单…</source>
+        <translation>正在检查工单…</translation>
+    </message>
+    <message>
+        <source>正在导入工单…</source>
+        <translation>正在导入工单…</translation>
     </message>
 </context>
 <context>
@@ -1160,6 +1196,22 @@
         <source>正在读取台账文件…</source>
         <translation>正在读取台账文件…</translation>
     </message>
+    <message>
+        <source>选择工单文件</source>
+        <translation>选择工单文件</translation>
+    </message>
+    <message>
+        <source>12345 热线、网格平台、派出所或法院的工单/移送清单，Excel（.xlsx）或 CSV（UTF-8 或 GBK）；表头上方的标题行会自动跳过。</source>
+        <translation>12345 热线、网格平台、派出所或法院的工单/移送清单，Excel（.xlsx）或 CSV（UTF-8 或 GBK）；表头上方的标题行会自动跳过。</translation>
+    </message>
+    <message>
+        <source>工单文件路径</source>
+        <translation>工单文件路径</translation>
+    </message>
+    <message>
+        <source>正在读取工单文件…</source>
+        <translation>正在读取工单文件…</translation>
+    </message>
 </context>
 <context>
     <name>FirstRunDialog</name>
@@ -1497,6 +1549,18 @@
         <translation>涉及金额（元），可不填</translation>
     </message>
     <message>
+        <source> 人</source>
+        <translation> 人</translation>
+    </message>
+    <message>
+        <source>按当事人人数</source>
+        <translation>按当事人人数</translation>
+    </message>
+    <message>
+        <source>纠纷涉及的总人数（含未列为当事人的家属、群众等），用于月报表“涉及人数”</source>
+        <translation>纠纷涉及的总人数（含未列为当事人的家属、群众等），用于月报表“涉及人数”</translation>
+    </message>
+    <message>
         <source>纠纷发生的时间、地点、经过</source>
         <translation>纠纷发生的时间、地点、经过</translation>
     </message>
@@ -1533,6 +1597,10 @@
         <translation>涉及金额</translation>
     </message>
     <message>
+        <source>涉及人数</source>
+        <translation>涉及人数</translation>
+    </message>
+    <message>
         <source>纠纷简要情况</source>
         <translation>纠纷简要情况</translation>
     </message>
@@ -1567,6 +1635,10 @@
     <message>
         <source>登记 (Ctrl+S)</source>
         <translation>登记 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>导入工单…</source>
+        <translation>导入工单…</translation>
     </message>
     <message>
         <source>（请选择）</source>
@@ -1818,6 +1890,14 @@
     <message>
         <source>第 {n} 列：{h}</source>
         <translation>第 {n} 列：{h}</translation>
+    </message>
+    <message>
+        <source>预览与列对应</source>
+        <translation>预览与列对应</translation>
+    </message>
+    <message>
+        <source>行号</source>
+        <translation>行号</translation>
     </message>
 </context>
 <context>
@@ -2466,6 +2546,33 @@
     </message>
 </context>
 <context>
+    <name>ReferralWizard</name>
+    <message>
+        <source>导入工单</source>
+        <translation>导入工单</translation>
+    </message>
+    <message>
+        <source>下一步</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>上一步</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>导入</translation>
+    </message>
+</context>
+<context>
     <name>ReportsPage</name>
     <message>
         <source>月度</source>
@@ -2502,6 +2609,14 @@
     <message>
         <source>导出 {fmt}</source>
         <translation>导出 {fmt}</translation>
+    </message>
+    <message>
+        <source>导出月报表…</source>
+        <translation>导出月报表…</translation>
+    </message>
+    <message>
+        <source>人民调解工作统计月报表（按纠纷类型，xlsx 或 pdf）</source>
+        <translation>人民调解工作统计月报表（按纠纷类型，xlsx 或 pdf）</translation>
     </message>
     <message>
         <source>导入排查台账…</source>
@@ -2610,6 +2725,14 @@
     <message>
         <source>正在导出 {fmt}…</source>
         <translation>正在导出 {fmt}…</translation>
+    </message>
+    <message>
+        <source>导出月报表</source>
+        <translation>导出月报表</translation>
+    </message>
+    <message>
+        <source>正在导出月报表…</source>
+        <translation>正在导出月报表…</translation>
     </message>
 </context>
 <context>
@@ -3302,6 +3425,52 @@
     <message>
         <source>请在此处签名</source>
         <translation>请在此处签名</translation>
+    </message>
+</context>
+<context>
+    <name>SourcePage</name>
+    <message>
+        <source>工单来源</source>
+        <translation>工单来源</translation>
+    </message>
+    <message>
+        <source>同一来源的同一工单号只登记一次：重复导入同一文件或有重叠的新清单不会重复建案。</source>
+        <translation>同一来源的同一工单号只登记一次：重复导入同一文件或有重叠的新清单不会重复建案。</translation>
+    </message>
+    <message>
+        <source>如：青山区12345热线、青山派出所（表格中有“移送单位”列时以表格为准）</source>
+        <translation>如：青山区12345热线、青山派出所（表格中有“移送单位”列时以表格为准）</translation>
+    </message>
+    <message>
+        <source>来源 *</source>
+        <translation>来源 *</translation>
+    </message>
+    <message>
+        <source>移送单位</source>
+        <translation>移送单位</translation>
+    </message>
+    <message>
+        <source>（请选择）</source>
+        <translation>（请选择）</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryPage</name>
+    <message>
+        <source>导入完成</source>
+        <translation>导入完成</translation>
+    </message>
+    <message>
+        <source>与未结案件可能重复（请在案件中核实）：</source>
+        <translation>与未结案件可能重复（请在案件中核实）：</translation>
+    </message>
+    <message>
+        <source>已登记 {new} 件新案件（状态：登记，待受理）；此前已导入 {old} 件未重复登记；文件内重复 {dup} 行；跳过空行 {blank} 行。</source>
+        <translation>已登记 {new} 件新案件（状态：登记，待受理）；此前已导入 {old} 件未重复登记；文件内重复 {dup} 行；跳过空行 {blank} 行。</translation>
+    </message>
+    <message>
+        <source>（无）</source>
+        <translation>（无）</translation>
     </message>
 </context>
 <context>

@@ -14,7 +14,8 @@ from desktop.services.reports import ReportService
 NOV = Period.parse("2026-11")
 KEYS = ("accepted", "closed", "succeeded", "written", "oral", "terminated", "open", "overdue",
         "amount", "conf_applied", "conf_confirmed", "followed", "performed", "criminal_cases",
-        "criminal_people", "petition_cases", "petition_people")
+        "criminal_people", "petition_cases", "petition_people", "people", "suicide_cases",
+        "suicide_people", "fight_cases", "fight_people")
 
 
 def fig(*values: object) -> dict[str, object]:

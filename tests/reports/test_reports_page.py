@@ -226,3 +226,17 @@ def test_charts_read_with_all_15_types_at_1366x768(qtbot, tmp_path) -> None:  # 
 
 
 
+def test_official_table_button_writes_pdf_and_xlsx(page_for, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    make, _ids = page_for
+    page = make()
+    assert page.official_button.text() == "导出月报表…"
+    for fmt in ("xlsx", "pdf"):
+        target = tmp_path / f"月报表.{fmt}"
+        page.export_official_to(fmt, str(target))
+        ops.wait_idle(30000)
+        assert target.exists() and page.last_export == str(target)
+    ws = openpyxl.load_workbook(tmp_path / "月报表.xlsx").active
+    assert ws["A1"].value == "人民调解工作统计月报表" and ws["A20"].value == "合计"
+    assert (tmp_path / "月报表.pdf").read_bytes().startswith(b"%PDF")

@@ -173,3 +173,62 @@ def test_enter_moves_to_the_next_field(qtbot, mediator):
     page.title_edit.setFocus()
     qtbot.keyClick(page.title_edit, Qt.Key.Key_Return)
     assert page.amount.hasFocus()
+
+
+def test_people_involved_is_recorded_for_the_monthly_table(qtbot, mediator):
+    """涉及人数 on the form (typed like a person: select, digits); 0 = the number of parties."""
+    page = make_page(qtbot, mediator)
+    fill(qtbot, page)
+    assert page.people.text() == "按当事人人数"
+    page.people.selectAll()
+    qtbot.keyClicks(page.people, "12")
+    assert page.people.value() == 12
+    with qtbot.waitSignal(page.open_case, timeout=5000) as opened:
+        page.register()
+    assert mediator.cases.get(opened.args[0]).people_involved == 12
+    page.reset()
+    assert page.people.value() == 0
+    fill(qtbot, page, first="钱七", second="孙八", id_number="")
+    with qtbot.waitSignal(page.open_case, timeout=5000) as opened:
+        page.register()
+    assert mediator.cases.get(opened.args[0]).people_involved == 2  # the two parties
+
+
+def test_new_risk_kinds_through_the_risk_dialog_reach_the_monthly_table(qtbot, mediator):
+    """防止自杀 / 制止群体性械斗: recorded with the existing 登记风险 dialog, counted in the form."""
+    import datetime as dt
+
+    from desktop.reports.period import Period
+    from desktop.services.reports import ReportService
+    from desktop.ui.case.risks import RiskDialog
+
+    ref = mediator.intake.register(CaseDraft(
+        parties=[PartyInput("王𠮷", id_number=WANG_ID), PartyInput("赵六", side="respondent")],
+        dispute_type="neighbor", source="party_apply", facts="宅基地界址纠纷，双方扬言械斗"))
+    counted = {}
+    for kind, people in (("suicide", 1), ("fight", 24)):
+        dlg = RiskDialog()
+        qtbot.addWidget(dlg)
+        labels = [dlg.kind.itemText(i) for i in range(dlg.kind.count())]
+        assert "可能导致当事人自杀" in labels and "可能引发群体性械斗" in labels
+        dlg.kind.setCurrentIndex(dlg.kind.findData(kind))
+        dlg.people.selectAll()
+        qtbot.keyClicks(dlg.people, str(people))
+        risk_id = mediator.risks.flag(ref.id, dlg.save())
+        mediator.risks.resolve(risk_id, prevented=True)
+        counted[kind] = people
+    today = dt.date.today()
+    values = ReportService(mediator.db, mediator.actor).official_table(
+        Period.month(today.year, today.month)).total.values
+    assert (values["suicide_cases"], values["suicide_people"]) == (1, counted["suicide"])
+    assert (values["fight_cases"], values["fight_people"]) == (1, counted["fight"])
+
+
+def test_import_work_orders_is_reachable_from_the_form(qtbot, mediator):
+    page = make_page(qtbot, mediator)
+    assert page.referral_button.text() == "导入工单…"
+    qtbot.mouseClick(page.referral_button, Qt.MouseButton.LeftButton)
+    wiz = page.referral_wizard
+    qtbot.waitExposed(wiz)
+    assert wiz.windowTitle() == "导入工单" and wiz.currentPage() is wiz.file_page
+    wiz.reject()
