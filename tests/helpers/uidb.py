@@ -17,6 +17,7 @@ def seed(path: Path) -> None:
     from desktop.services import Desk, auth
     from desktop.services.dto import CaseDraft, PartyInput
     from desktop.store.db import Database
+    from desktop.store.models import Case
 
     db = Database.open(f"sqlite:///{path}")
     try:
@@ -32,7 +33,10 @@ def seed(path: Path) -> None:
                 dispute_type=kind, source="party_apply", mediator_id=mediator.id,
                 facts=f"{a}与{b}因琐事发生纠纷，申请调解。"))
             if i < 3:
-                desk.intake.accept(ref.id, ref.version, accepted_on=dt.date.today()
-                                   - dt.timedelta(days=28 - 10 * i))
+                accepted_on = dt.date.today() - dt.timedelta(days=28 - 10 * i)
+                with db.write() as s:  # registered the day it was accepted (a walk-in)
+                    s.get(Case, ref.id).registered_at = dt.datetime.combine(  # type: ignore[union-attr]
+                        accepted_on, dt.time(9))
+                desk.intake.accept(ref.id, accepted_on=accepted_on)
     finally:
         db.close()

@@ -62,6 +62,8 @@ def _factories() -> dict[str, Callable[[Any, QWidget], QWidget]]:
     return {
         "desktop.ui.signature.SignatureDialog": plain("desktop.ui.signature.SignatureDialog"),
         "desktop.ui.pdfview.PdfPreviewDialog": plain("desktop.ui.pdfview.PdfPreviewDialog"),
+        "desktop.ui.referral_wizard.ReferralWizard":
+            lambda desk, parent: import_("desktop.ui.referral_wizard.ReferralWizard")(desk, parent),
         "desktop.ui.ledger_wizard.LedgerWizard":
             lambda desk, parent: import_("desktop.ui.ledger_wizard.LedgerWizard")(desk, parent),
         "desktop.ui.login.LoginDialog":
