@@ -64,15 +64,19 @@ class ServiceBase:
     # -- transactions ----------------------------------------------------------------------
     @contextlib.contextmanager
     def _write(self) -> Iterator[Tx]:
+        from desktop.reports.aggregate import Tracker
         from desktop.services.audit import append_entries
 
         with self.db.write() as session:
             tx = Tx(session, self.actor)
+            # report aggregates move in the same transaction as the cases they count
+            tracker = Tracker(session)
             try:
                 yield tx
                 session.flush()
             except StaleDataError as err:
                 raise ConflictError(entity="", changed_by="") from err
+            tracker.apply()
             append_entries(session, self.actor, tx.entries)
 
     @contextlib.contextmanager

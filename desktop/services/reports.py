@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.enums import JointKind, Role, SourceGroup
 from desktop.domain.errors import PermissionDenied, ValidationError
-from desktop.reports import stats
+from desktop.reports import aggregate, stats
 from desktop.reports.figures import Breakdown, Report, Row, SweepRow, TrendPoint, empty_counts
 from desktop.reports.period import Period
 from desktop.services import dto
@@ -108,14 +108,18 @@ class ReportService(ServiceBase):
 
     # -- the report ------------------------------------------------------------------------
     def report(self, period: Period, committee_ids: Sequence[int] | None = None, *,
-               trend: bool = True) -> Report:
+               trend: bool = True, from_cases: bool = False) -> Report:
         self._check_role()
         with self._read() as s:
             ids, label = self._scope(s, committee_ids)
-            agg = stats.aggregate_rows(s, period, ids)
+            # the summary table serves whole months, quarters and years; other ranges and
+            # ``from_cases=True`` compute from the cases (the raw path)
+            use_agg = not from_cases and aggregate.serves(period)
+            agg = (aggregate.aggregate_rows if use_agg else stats.aggregate_rows)(s, period, ids)
             months = period.trend_months(12)
+            trend_of = stats.trend_rows if from_cases else aggregate.trend_rows
             trend_points = ([TrendPoint(m, *t) for m, t in
-                             zip(months, stats.trend_rows(s, months, ids), strict=True)]
+                             zip(months, trend_of(s, months, ids), strict=True)]
                             if trend else [])
             sweep = stats.sweep_rows(s, period, ids)
             lookups = {(k, c): (n, g, o) for k, c, n, g, o in s.execute(
@@ -202,6 +206,68 @@ class ReportService(ServiceBase):
             elif which == "joint":
                 ordered.sort(key=lambda r: (int(r.key).bit_count(), int(r.key)))
             out.append(Breakdown(which, title, column, ordered))
+        return out
+
+    # -- the summary table -----------------------------------------------------------------
+    def rebuild_aggregates(self) -> int:
+        """Recompute ``report_month`` from the cases (administrators); returns its row count."""
+        self._require_role(Role.ADMIN, what="重建统计汇总表")
+        with self._write() as tx:
+            n = aggregate.rebuild_connection(tx.session.connection())
+            tx.audit("rebuild_report", "report", None, f"重建统计汇总表（{n} 行）")
+        return n
+
+    def verify_aggregates(self, periods: Sequence[Period] | None = None) -> list[str]:
+        """Compare the summary table with the computation from the cases, for ``periods`` or
+        every month, quarter and year with data; one Chinese line per difference."""
+        self._check_role()
+        labels = dict(zip(stats.COLS, ("受理", "书面协议", "口头协议", "终止", "未结", "超期",
+                                       "协议金额（分）", "申请司法确认", "确认有效", "回访",
+                                       "已履行", "防止民转刑（件）", "防止民转刑（人）",
+                                       "防止群体性上访（件）", "防止群体性上访（人）"), strict=True))
+        out: list[str] = []
+        with self._read() as s:
+            ids, _label = self._scope(s, None)
+            if periods is None:
+                periods = self._periods_with_data(s)
+            for p in periods:
+                if not aggregate.serves(p):
+                    continue
+                fast = {d: v for d, v in aggregate.aggregate_rows(s, p, ids)}
+                slow = {d: v for d, v in stats.aggregate_rows(s, p, ids)}
+                for d in sorted(set(fast) | set(slow), key=repr):
+                    a, b = fast.get(d, [0] * len(stats.COLS)), slow.get(d, [0] * len(stats.COLS))
+                    for col, x, y in zip(stats.COLS, a, b, strict=True):
+                        if x != y:
+                            out.append(f"{p.label} 调委会 {d[0]}／{d[1]}／{d[2]}／联合 {d[3]}／"
+                                       f"调解员 {d[4] or UNASSIGNED}：{labels[col]} 汇总表 {x}，"
+                                       f"按案件计算 {y}")
+                if p.kind == "month":
+                    got = aggregate.trend_rows(s, [p], ids)
+                    want = stats.trend_rows(s, [p], ids)
+                    if got != want:
+                        out.append(f"{p.label} 趋势（受理、调解成功、调结）：汇总表 {got[0]}，"
+                                   f"按案件计算 {want[0]}")
+        return out
+
+    @staticmethod
+    def _periods_with_data(s: Session) -> list[Period]:
+        from sqlalchemy import func
+
+        first, last = s.execute(select(func.min(Case.accepted_on),
+                                       func.max(func.coalesce(Case.closed_on,
+                                                              Case.accepted_on)))).one()
+        if first is None:
+            return []
+        out: list[Period] = []
+        y, m = first.year, first.month
+        while (y, m) <= (last.year, last.month):
+            out.append(Period.month(y, m))
+            if m % 3 == 0:
+                out.append(Period.quarter(y, m // 3))
+            if m == 12:
+                out.append(Period.year(y))
+            y, m = (y, m + 1) if m < 12 else (y + 1, 1)
         return out
 
     # -- drill-down ------------------------------------------------------------------------

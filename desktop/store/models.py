@@ -540,3 +540,53 @@ class Setting(Base):
     __tablename__ = "app_setting"
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+REPORT_AGG_COLS = (
+    "accepted", "written", "oral", "terminated", "overdue_closed", "amount_cents",
+    "open_delta", "overdue_open_delta", "conf_applied", "conf_confirmed",
+    "followed_m", "followed_q", "followed_y", "performed_m", "performed_q", "performed_y",
+    "criminal_cases_m", "criminal_cases_q", "criminal_cases_y", "criminal_people",
+    "petition_cases_m", "petition_cases_q", "petition_cases_y", "petition_people")
+
+
+class ReportMonth(Base):
+    """Report counters per committee × month × dispute type × source × joint mask × mediator,
+    kept in step with the cases (desktop/reports/aggregate.py). ``month`` is yyyymm; month 0
+    holds the all-time sum of the open deltas, so 未结 at a month end is that sum minus the
+    deltas of later months. ``mediator_id`` 0 = 未分配 (NULL would defeat the unique key)."""
+
+    __tablename__ = "report_month"
+    __table_args__ = (UniqueConstraint("month", "committee_id", "dispute_type", "source",
+                                       "joint_mask", "mediator_id", name="uq_report_month"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer)
+    committee_id: Mapped[int] = mapped_column(Integer)
+    dispute_type: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(40))
+    joint_mask: Mapped[int] = mapped_column(Integer)
+    mediator_id: Mapped[int] = mapped_column(Integer)
+    accepted: Mapped[int] = mapped_column(BigInteger, default=0)
+    written: Mapped[int] = mapped_column(BigInteger, default=0)
+    oral: Mapped[int] = mapped_column(BigInteger, default=0)
+    terminated: Mapped[int] = mapped_column(BigInteger, default=0)
+    overdue_closed: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    open_delta: Mapped[int] = mapped_column(BigInteger, default=0)
+    overdue_open_delta: Mapped[int] = mapped_column(BigInteger, default=0)
+    conf_applied: Mapped[int] = mapped_column(BigInteger, default=0)
+    conf_confirmed: Mapped[int] = mapped_column(BigInteger, default=0)
+    followed_m: Mapped[int] = mapped_column(BigInteger, default=0)
+    followed_q: Mapped[int] = mapped_column(BigInteger, default=0)
+    followed_y: Mapped[int] = mapped_column(BigInteger, default=0)
+    performed_m: Mapped[int] = mapped_column(BigInteger, default=0)
+    performed_q: Mapped[int] = mapped_column(BigInteger, default=0)
+    performed_y: Mapped[int] = mapped_column(BigInteger, default=0)
+    criminal_cases_m: Mapped[int] = mapped_column(BigInteger, default=0)
+    criminal_cases_q: Mapped[int] = mapped_column(BigInteger, default=0)
+    criminal_cases_y: Mapped[int] = mapped_column(BigInteger, default=0)
+    criminal_people: Mapped[int] = mapped_column(BigInteger, default=0)
+    petition_cases_m: Mapped[int] = mapped_column(BigInteger, default=0)
+    petition_cases_q: Mapped[int] = mapped_column(BigInteger, default=0)
+    petition_cases_y: Mapped[int] = mapped_column(BigInteger, default=0)
+    petition_people: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -1,0 +1,49 @@
+"""Report aggregates: counters per committee × month × case dimensions (issue 17).
+
+Filled by ``mediationdesk report rebuild`` (run here for existing data) and kept in step by
+every service write (desktop/reports/aggregate.py).
+
+Revision ID: 0016
+Revises: 0007
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0016"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+COLS = (
+    "accepted", "written", "oral", "terminated", "overdue_closed", "amount_cents",
+    "open_delta", "overdue_open_delta", "conf_applied", "conf_confirmed",
+    "followed_m", "followed_q", "followed_y", "performed_m", "performed_q", "performed_y",
+    "criminal_cases_m", "criminal_cases_q", "criminal_cases_y", "criminal_people",
+    "petition_cases_m", "petition_cases_q", "petition_cases_y", "petition_people")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "report_month",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("month", sa.Integer(), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=False),
+        sa.Column("dispute_type", sa.String(40), nullable=False),
+        sa.Column("source", sa.String(40), nullable=False),
+        sa.Column("joint_mask", sa.Integer(), nullable=False),
+        sa.Column("mediator_id", sa.Integer(), nullable=False),
+        *[sa.Column(c, sa.BigInteger(), nullable=False) for c in COLS],
+        sa.UniqueConstraint("month", "committee_id", "dispute_type", "source", "joint_mask",
+                            "mediator_id", name="uq_report_month"),
+    )
+    # existing cases: fill the table in this migration's transaction
+    from desktop.reports.aggregate import rebuild_connection
+
+    rebuild_connection(op.get_bind())
+
+
+def downgrade() -> None:
+    op.drop_table("report_month")
