@@ -27,6 +27,7 @@ from desktop.domain.enums import (
 )
 from desktop.domain.numbering import DEFAULT_PATTERN, format_case_number
 from desktop.domain.validators import credit_code_check_char, resident_id_check_char
+from desktop.reports import aggregate
 from desktop.services.audit import append_entries
 from desktop.services.base import SYSTEM
 from desktop.services.intake import party_names
@@ -164,8 +165,14 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
     while done < n:
         chunk = days[done:done + batch]
         with target.write() as s:
+            first_id = _next_id(s, Case)
             _insert_batch(s, db, rng, chunk, committees, mediators, types, type_weights, sources,
                           source_weights, today, stats)
+            # the batch's report aggregates, in the batch's transaction
+            s.flush()
+            conn = s.connection()
+            aggregate.add(conn, aggregate.contributions(
+                conn, id_range=(first_id, _next_id(s, Case) - 1)))
             append_entries(s, SYSTEM, [dict(action="demo_load", entity="case", entity_id=None,
                                              case_id=None, detail={},
                                              summary=f"载入演示案件 {len(chunk)} 件")])
