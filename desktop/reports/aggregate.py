@@ -25,12 +25,13 @@ from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import case, delete, event, func, or_, select
+from sqlalchemy import String, case, cast, delete, event, func, literal, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from desktop.domain.enums import ConfirmationRuling, Performance, RiskKind
 from desktop.reports.period import Period
+from desktop.reports.stats import COLS
 from desktop.store.models import (
     REPORT_AGG_COLS,
     Case,
@@ -307,6 +308,55 @@ def aggregate_rows(s: Session, p: Period, committee_ids: Sequence[int] | None
         acc[5] += int(r[6] or 0)
     return [((c, t, s_, m, med or None), v)
             for (c, t, s_, m, med), v in merged.items() if any(v)]
+
+
+def _conditional_sums(p: Period) -> list[Any]:
+    """The ``stats.COLS`` sums for ``p`` over rows of month 0 and months from its start."""
+    f = flavour(p)
+    if f is None:
+        raise ValueError(p)
+    m1, m2 = _m(p.start), _m(p.end)
+    inside = T.c.month.between(m1, m2)
+
+    def s_(col: str) -> Any:
+        return func.sum(case((inside, T.c[col]), else_=0))
+
+    def level(col: str) -> Any:  # the deltas up to the end of m2
+        return func.sum(case((T.c.month == 0, T.c[col]), (T.c.month > m2, -T.c[col]),
+                             else_=0))
+
+    return [s_("accepted"), s_("written"), s_("oral"), s_("terminated"), level("open_delta"),
+            level("overdue_open_delta") + s_("overdue_closed"), s_("amount_cents"),
+            s_("conf_applied"), s_("conf_confirmed"), s_(f"followed_{f}"),
+            s_(f"performed_{f}"), s_(f"criminal_cases_{f}"), s_("criminal_people"),
+            s_(f"petition_cases_{f}"), s_("petition_people")]
+
+
+def dimension_sums(s: Session, p: Period, committee_ids: Sequence[int] | None
+                   ) -> dict[str, dict[Any, list[int]]]:
+    """Sums in ``stats.COLS`` order per value of each dimension (what the breakdowns show):
+    one statement, a ``UNION ALL`` of one ``GROUP BY`` per dimension."""
+    scope = [] if committee_ids is None else [T.c.committee_id.in_(list(committee_ids))]
+    where = [or_(T.c.month == 0, T.c.month >= _m(p.start)), *scope]
+    # one pass over the table to the five-dimension rows, then a GROUP BY per dimension
+    dims = [T.c[d] for d in DIM_COLS]
+    fine = (select(*dims, *[x.label(c) for x, c in zip(_conditional_sums(p), COLS, strict=True)])
+            .where(*where).group_by(*dims).cte("fine").prefix_with("MATERIALIZED"))
+    arms = [select(literal(i).label("dim"), cast(fine.c[d], String).label("value"),
+                   *[func.sum(fine.c[c]) for c in COLS]).group_by(fine.c[d])
+            for i, d in enumerate(DIM_COLS)]
+    out: dict[str, dict[Any, list[int]]] = {d: {} for d in DIM_COLS}
+    for row in s.execute(union_all(*arms)).all():
+        vals = [int(x or 0) for x in row[2:]]
+        if not any(vals):
+            continue
+        name, value = DIM_COLS[row[0]], row[1]
+        if name in ("committee_id", "joint_mask"):
+            value = int(value)
+        elif name == "mediator_id":
+            value = int(value) or None
+        out[name][value] = vals
+    return out
 
 
 def trend_rows(s: Session, months: list[Period], committee_ids: Sequence[int] | None

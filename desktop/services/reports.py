@@ -52,6 +52,25 @@ class Drill:
     rows: list[dto.CaseRow]
 
 
+# the case dimension each breakdown rolls up
+DIM_OF = {"committee": "committee_id", "dispute_type": "dispute_type", "source": "source",
+          "source_group": "source", "mediator": "mediator_id", "joint": "joint_mask"}
+
+
+def _by_dimension(agg: list[tuple[tuple[Any, ...], list[int]]]
+                  ) -> dict[str, dict[Any, list[int]]]:
+    """Sums per value of each dimension, from rows over all five dimensions."""
+    out: dict[str, dict[Any, list[int]]] = {d: {} for d in stats.DIMS}
+    for dims, raw in agg:
+        for name, value in zip(stats.DIMS, dims, strict=True):
+            acc = out[name].get(value)
+            if acc is None:
+                out[name][value] = list(raw)
+            else:
+                _add(acc, raw)
+    return out
+
+
 def _add(into: list[int], raw: list[int]) -> None:
     into[:] = map(operator.add, into, raw)  # C-speed: thousands of aggregate rows
 
@@ -115,7 +134,10 @@ class ReportService(ServiceBase):
             # the summary table serves whole months, quarters and years; other ranges and
             # ``from_cases=True`` compute from the cases (the raw path)
             use_agg = not from_cases and aggregate.serves(period)
-            agg = (aggregate.aggregate_rows if use_agg else stats.aggregate_rows)(s, period, ids)
+            if use_agg:  # one GROUP BY per dimension, in SQL
+                by_dim = aggregate.dimension_sums(s, period, ids)
+            else:
+                by_dim = _by_dimension(stats.aggregate_rows(s, period, ids))
             months = period.trend_months(12)
             trend_of = stats.trend_rows if from_cases else aggregate.trend_rows
             trend_points = ([TrendPoint(m, *t) for m, t in
@@ -127,15 +149,15 @@ class ReportService(ServiceBase):
             active = [(k, c) for k, c in s.execute(
                 select(Lookup.kind, Lookup.code).where(Lookup.active.is_(True)))]
             committees = {i: n for i, n in s.execute(select(Committee.id, Committee.name))}
-            mediator_ids = {r[0][4] for r in agg if r[0][4] is not None}
+            mediator_ids = {m for m in by_dim["mediator_id"] if m is not None}
             mediators = {i: n for i, n in s.execute(select(User.id, User.display_name)
                                                            .where(User.id.in_(mediator_ids)))} \
                 if mediator_ids else {}
         total_raw = [0] * len(stats.COLS)
-        for _dims, raw in agg:
+        for raw in by_dim["committee_id"].values():
             _add(total_raw, raw)
         total = Row("", "合计", stats.counts_of(total_raw))
-        breakdowns = self._rollups(agg, ids, committees, lookups, active, mediators)
+        breakdowns = self._rollups(by_dim, ids, committees, lookups, active, mediators)
         sweep_rows = []
         for code, found, resolved in sorted(
                 sweep, key=lambda r: lookups.get(("dispute_type", r[0]), ("", "", 999))[2]):
@@ -147,22 +169,15 @@ class ReportService(ServiceBase):
                       dt.datetime.now().replace(microsecond=0), total, breakdowns, trend_points,
                       sweep_total, sweep_rows)
 
-    def _rollups(self, agg: list[Any], ids: list[int] | None, committees: dict[int, str],
+    def _rollups(self, by_dim: dict[str, dict[Any, list[int]]], ids: list[int] | None, committees: dict[int, str],
                  lookups: dict[tuple[str, str], tuple[str, str, int]],
                  active: list[tuple[str, str]], mediators: dict[int, str]) -> list[Breakdown]:
-        def key_of(which: str, dims: tuple[Any, ...]) -> str:
-            cid, dtype, source, mask, med = dims
-            if which == "committee":
-                return str(cid)
-            if which == "dispute_type":
-                return str(dtype)
-            if which == "source":
-                return str(source)
+        def key_of(which: str, value: Any) -> str:
             if which == "source_group":
-                return lookups.get(("source", source), ("", "", 0))[1] or "other"
+                return lookups.get(("source", value), ("", "", 0))[1] or "other"
             if which == "mediator":
-                return "" if med is None else str(med)
-            return str(mask)
+                return "" if value is None else str(value)
+            return str(value)
 
         def label_of(which: str, key: str) -> str:
             if which == "committee":
@@ -194,8 +209,8 @@ class ReportService(ServiceBase):
             if which == "committee" and ids is not None and len(ids) == 1:
                 continue
             sums: dict[str, list[int]] = {k: [0] * len(stats.COLS) for k in preset(which)}
-            for dims, raw in agg:
-                k = key_of(which, dims)
+            for value, raw in by_dim[DIM_OF[which]].items():
+                k = key_of(which, value)
                 acc = sums.get(k)
                 if acc is None:
                     acc = sums[k] = [0] * len(stats.COLS)

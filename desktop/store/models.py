@@ -557,15 +557,18 @@ class ReportMonth(Base):
     deltas of later months. ``mediator_id`` 0 = 未分配 (NULL would defeat the unique key)."""
 
     __tablename__ = "report_month"
-    __table_args__ = (UniqueConstraint("month", "committee_id", "dispute_type", "source",
-                                       "joint_mask", "mediator_id", name="uq_report_month"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    month: Mapped[int] = mapped_column(Integer)
-    committee_id: Mapped[int] = mapped_column(Integer)
-    dispute_type: Mapped[str] = mapped_column(String(40))
-    source: Mapped[str] = mapped_column(String(40))
-    joint_mask: Mapped[int] = mapped_column(Integer)
-    mediator_id: Mapped[int] = mapped_column(Integer)
+    # clustered by month on SQLite (no rowid): a month's rows are neighbours on disk
+    __table_args__ = (
+        Index("ix_report_month_trend", "month", "committee_id", "accepted", "written", "oral",
+              "terminated"),
+        {"sqlite_with_rowid": False},
+    )
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    committee_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dispute_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    joint_mask: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mediator_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     accepted: Mapped[int] = mapped_column(BigInteger, default=0)
     written: Mapped[int] = mapped_column(BigInteger, default=0)
     oral: Mapped[int] = mapped_column(BigInteger, default=0)

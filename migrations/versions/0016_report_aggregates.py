@@ -28,7 +28,6 @@ COLS = (
 def upgrade() -> None:
     op.create_table(
         "report_month",
-        sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("month", sa.Integer(), nullable=False),
         sa.Column("committee_id", sa.Integer(), nullable=False),
         sa.Column("dispute_type", sa.String(40), nullable=False),
@@ -36,9 +35,14 @@ def upgrade() -> None:
         sa.Column("joint_mask", sa.Integer(), nullable=False),
         sa.Column("mediator_id", sa.Integer(), nullable=False),
         *[sa.Column(c, sa.BigInteger(), nullable=False) for c in COLS],
-        sa.UniqueConstraint("month", "committee_id", "dispute_type", "source", "joint_mask",
-                            "mediator_id", name="uq_report_month"),
+        # clustered by month on SQLite (no rowid): a month's rows are neighbours on disk
+        sa.PrimaryKeyConstraint("month", "committee_id", "dispute_type", "source",
+                                "joint_mask", "mediator_id", name="pk_report_month"),
+        sqlite_with_rowid=False,
     )
+    # the 12-month trend reads only this index
+    op.create_index("ix_report_month_trend", "report_month",
+                    ["month", "committee_id", "accepted", "written", "oral", "terminated"])
     # existing cases: fill the table in this migration's transaction
     from desktop.reports.aggregate import rebuild_connection
 
