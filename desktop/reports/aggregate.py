@@ -31,7 +31,6 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.enums import ConfirmationRuling, Performance, RiskKind
 from desktop.reports.period import Period
-from desktop.reports.stats import COLS
 from desktop.store.models import (
     REPORT_AGG_COLS,
     Case,
@@ -41,7 +40,8 @@ from desktop.store.models import (
     RiskFlag,
 )
 
-KEYS = ("month", "committee_id", "dispute_type", "source", "joint_mask", "mediator_id")
+KEYS = ("month", "committee_id", "dim", "value")
+SLICED = ("dispute_type", "source", "joint_mask", "mediator_id")
 IDX = {c: i for i, c in enumerate(REPORT_AGG_COLS)}
 N = len(REPORT_AGG_COLS)
 CRIM, PET = RiskKind.CRIMINAL.value, RiskKind.PETITION.value
@@ -158,9 +158,22 @@ def _row(key: tuple[Any, ...], vals: Sequence[int]) -> dict[str, Any]:
     return {**dict(zip(KEYS, key, strict=True)), **dict(zip(REPORT_AGG_COLS, vals, strict=True))}
 
 
+def _slices(fine: Contribution) -> Contribution:
+    """(month, committee, type, source, mask, mediator) rows -> one row per month, committee
+    and value of each sliced dimension (the committee total is the dispute-type slice's)."""
+    out: Contribution = defaultdict(lambda: [0] * N)
+    for (month, com, typ, src, mask, med), v in fine.items():
+        for dim, value in zip(SLICED, (typ, src, str(mask), str(med) if med else ""),
+                              strict=True):
+            acc = out[(month, com, dim, value)]
+            for i, x in enumerate(v):
+                acc[i] += x
+    return out
+
+
 def add(conn: Any, delta: Contribution) -> None:
-    """Add ``delta`` to the table (insert missing rows)."""
-    rows = [_row(k, v) for k, v in delta.items() if any(v)]
+    """Add ``delta`` (five-dimension keys) to the table (insert missing rows)."""
+    rows = [_row(k, v) for k, v in _slices(delta).items() if any(v)]
     if not rows:
         return
     name = conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name
@@ -184,7 +197,7 @@ def rebuild_connection(conn: Any, chunk: int = 20000) -> int:
                 acc = total[k]
                 for i, x in enumerate(v):
                     acc[i] += x
-    rows = [_row(k, v) for k, v in total.items() if any(v)]
+    rows = [_row(k, v) for k, v in _slices(total).items() if any(v)]
     for i in range(0, len(rows), 5000):
         conn.execute(T.insert(), rows[i:i + 5000])
     return len(rows)
@@ -275,39 +288,6 @@ def serves(p: Period) -> bool:
 
 
 DIM_COLS = ("committee_id", "dispute_type", "source", "joint_mask", "mediator_id")
-SUMMED = ("accepted", "written", "oral", "terminated", "overdue_closed", "amount_cents",
-          "conf_applied", "conf_confirmed", "followed", "performed", "criminal_cases",
-          "criminal_people", "petition_cases", "petition_people")
-
-
-def aggregate_rows(s: Session, p: Period, committee_ids: Sequence[int] | None
-                   ) -> list[tuple[tuple[Any, ...], list[int]]]:
-    """The same rows as ``stats.aggregate_rows`` (dims, sums in ``stats.COLS`` order)."""
-    f = flavour(p)
-    if f is None:
-        raise ValueError(p)
-    dims = [T.c[d] for d in DIM_COLS]
-    scope = [] if committee_ids is None else [T.c.committee_id.in_(list(committee_ids))]
-    cols = [T.c[c] if c in IDX else T.c[f"{c}_{f}"] for c in SUMMED]
-    m1, m2 = _m(p.start), _m(p.end)
-    merged: dict[tuple[Any, ...], list[int]] = {}
-    for r in s.execute(select(*dims, *[func.sum(c) for c in cols])
-                       .where(T.c.month.between(m1, m2), *scope).group_by(*dims)):
-        v = dict(zip(SUMMED, (int(x or 0) for x in r[5:]), strict=True))
-        merged[tuple(r[:5])] = [v["accepted"], v["written"], v["oral"], v["terminated"], 0,
-                                v["overdue_closed"], v["amount_cents"], v["conf_applied"],
-                                v["conf_confirmed"], v["followed"], v["performed"],
-                                v["criminal_cases"], v["criminal_people"], v["petition_cases"],
-                                v["petition_people"]]
-    sign = case((T.c.month == 0, 1), else_=-1)
-    for r in s.execute(select(*dims, func.sum(sign * T.c.open_delta),
-                              func.sum(sign * T.c.overdue_open_delta))
-                       .where(or_(T.c.month == 0, T.c.month > m2), *scope).group_by(*dims)):
-        acc = merged.setdefault(tuple(r[:5]), [0] * 15)
-        acc[4] += int(r[5] or 0)
-        acc[5] += int(r[6] or 0)
-    return [((c, t, s_, m, med or None), v)
-            for (c, t, s_, m, med), v in merged.items() if any(v)]
 
 
 def _conditional_sums(p: Period) -> list[Any]:
@@ -332,30 +312,45 @@ def _conditional_sums(p: Period) -> list[Any]:
             s_(f"petition_cases_{f}"), s_("petition_people")]
 
 
+def _typed(name: str, value: Any) -> Any:
+    if name in ("committee_id", "joint_mask"):
+        return int(value)
+    if name == "mediator_id":
+        return int(value) if value not in (None, "", 0, "0") else None
+    return value
+
+
 def dimension_sums(s: Session, p: Period, committee_ids: Sequence[int] | None
                    ) -> dict[str, dict[Any, list[int]]]:
-    """Sums in ``stats.COLS`` order per value of each dimension (what the breakdowns show):
-    one statement, a ``UNION ALL`` of one ``GROUP BY`` per dimension."""
+    """Sums in ``stats.COLS`` order per value of each dimension (what the breakdowns show),
+    in one statement; the same shape as ``by_dimension(stats.aggregate_rows(...))``."""
     scope = [] if committee_ids is None else [T.c.committee_id.in_(list(committee_ids))]
     where = [or_(T.c.month == 0, T.c.month >= _m(p.start)), *scope]
-    # one pass over the table to the five-dimension rows, then a GROUP BY per dimension
-    dims = [T.c[d] for d in DIM_COLS]
-    fine = (select(*dims, *[x.label(c) for x, c in zip(_conditional_sums(p), COLS, strict=True)])
-            .where(*where).group_by(*dims).cte("fine").prefix_with("MATERIALIZED"))
-    arms = [select(literal(i).label("dim"), cast(fine.c[d], String).label("value"),
-                   *[func.sum(fine.c[c]) for c in COLS]).group_by(fine.c[d])
-            for i, d in enumerate(DIM_COLS)]
+    sums = _conditional_sums(p)
+    per_value = select(T.c.dim, T.c.value, *sums).where(*where).group_by(T.c.dim, T.c.value)
+    per_committee = (select(literal("committee_id").label("dim"),
+                            cast(T.c.committee_id, String).label("value"), *sums)
+                     .where(*where, T.c.dim == "dispute_type").group_by(T.c.committee_id))
     out: dict[str, dict[Any, list[int]]] = {d: {} for d in DIM_COLS}
-    for row in s.execute(union_all(*arms)).all():
+    for row in s.execute(union_all(per_value, per_committee)).all():
         vals = [int(x or 0) for x in row[2:]]
-        if not any(vals):
-            continue
-        name, value = DIM_COLS[row[0]], row[1]
-        if name in ("committee_id", "joint_mask"):
-            value = int(value)
-        elif name == "mediator_id":
-            value = int(value) or None
-        out[name][value] = vals
+        if any(vals):
+            out[row[0]][_typed(row[0], row[1])] = vals
+    return out
+
+
+def by_dimension(agg: Iterable[tuple[tuple[Any, ...], list[int]]]
+                 ) -> dict[str, dict[Any, list[int]]]:
+    """The same sums from the raw path's rows over all five dimensions."""
+    out: dict[str, dict[Any, list[int]]] = {d: {} for d in DIM_COLS}
+    for dims, raw in agg:
+        for name, value in zip(DIM_COLS, dims, strict=True):
+            acc = out[name].get(value)
+            if acc is None:
+                out[name][value] = list(raw)
+            else:
+                for i, x in enumerate(raw):
+                    acc[i] += x
     return out
 
 
@@ -366,6 +361,7 @@ def trend_rows(s: Session, months: list[Period], committee_ids: Sequence[int] | 
     got = {int(m): (int(a or 0), int(w or 0), int(c or 0)) for m, a, w, c in s.execute(
         select(T.c.month, func.sum(T.c.accepted), func.sum(T.c.written + T.c.oral),
                func.sum(T.c.written + T.c.oral + T.c.terminated))
-        .where(T.c.month.between(_m(months[0].start), _m(months[-1].start)), *scope)
+        .where(T.c.month.between(_m(months[0].start), _m(months[-1].start)),
+               T.c.dim == "dispute_type", *scope)
         .group_by(T.c.month))}
     return [got.get(_m(m.start), (0, 0, 0)) for m in months]

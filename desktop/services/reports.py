@@ -52,23 +52,11 @@ class Drill:
     rows: list[dto.CaseRow]
 
 
+DIM_TITLES = {"committee_id": "调委会", "dispute_type": "纠纷类型", "source": "案件来源",
+              "joint_mask": "联合调解", "mediator_id": "调解员"}
 # the case dimension each breakdown rolls up
 DIM_OF = {"committee": "committee_id", "dispute_type": "dispute_type", "source": "source",
           "source_group": "source", "mediator": "mediator_id", "joint": "joint_mask"}
-
-
-def _by_dimension(agg: list[tuple[tuple[Any, ...], list[int]]]
-                  ) -> dict[str, dict[Any, list[int]]]:
-    """Sums per value of each dimension, from rows over all five dimensions."""
-    out: dict[str, dict[Any, list[int]]] = {d: {} for d in stats.DIMS}
-    for dims, raw in agg:
-        for name, value in zip(stats.DIMS, dims, strict=True):
-            acc = out[name].get(value)
-            if acc is None:
-                out[name][value] = list(raw)
-            else:
-                _add(acc, raw)
-    return out
 
 
 def _add(into: list[int], raw: list[int]) -> None:
@@ -137,7 +125,7 @@ class ReportService(ServiceBase):
             if use_agg:  # one GROUP BY per dimension, in SQL
                 by_dim = aggregate.dimension_sums(s, period, ids)
             else:
-                by_dim = _by_dimension(stats.aggregate_rows(s, period, ids))
+                by_dim = aggregate.by_dimension(stats.aggregate_rows(s, period, ids))
             months = period.trend_months(12)
             trend_of = stats.trend_rows if from_cases else aggregate.trend_rows
             trend_points = ([TrendPoint(m, *t) for m, t in
@@ -248,15 +236,17 @@ class ReportService(ServiceBase):
             for p in periods:
                 if not aggregate.serves(p):
                     continue
-                fast = {d: v for d, v in aggregate.aggregate_rows(s, p, ids)}
-                slow = {d: v for d, v in stats.aggregate_rows(s, p, ids)}
-                for d in sorted(set(fast) | set(slow), key=repr):
-                    a, b = fast.get(d, [0] * len(stats.COLS)), slow.get(d, [0] * len(stats.COLS))
-                    for col, x, y in zip(stats.COLS, a, b, strict=True):
-                        if x != y:
-                            out.append(f"{p.label} 调委会 {d[0]}／{d[1]}／{d[2]}／联合 {d[3]}／"
-                                       f"调解员 {d[4] or UNASSIGNED}：{labels[col]} 汇总表 {x}，"
-                                       f"按案件计算 {y}")
+                fast = aggregate.dimension_sums(s, p, ids)
+                slow = aggregate.by_dimension(stats.aggregate_rows(s, p, ids))
+                for dim, title in DIM_TITLES.items():
+                    for v in sorted(set(fast[dim]) | set(slow[dim]), key=repr):
+                        zero = [0] * len(stats.COLS)
+                        a, b = fast[dim].get(v, zero), slow[dim].get(v, zero)
+                        for col, x, y in zip(stats.COLS, a, b, strict=True):
+                            if x != y:
+                                name = UNASSIGNED if v is None else v
+                                out.append(f"{p.label} {title} {name}："
+                                           f"{labels[col]} 汇总表 {x}，按案件计算 {y}")
                 if p.kind == "month":
                     got = aggregate.trend_rows(s, [p], ids)
                     want = stats.trend_rows(s, [p], ids)

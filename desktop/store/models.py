@@ -551,24 +551,19 @@ REPORT_AGG_COLS = (
 
 
 class ReportMonth(Base):
-    """Report counters per committee × month × dispute type × source × joint mask × mediator,
-    kept in step with the cases (desktop/reports/aggregate.py). ``month`` is yyyymm; month 0
-    holds the all-time sum of the open deltas, so 未结 at a month end is that sum minus the
-    deltas of later months. ``mediator_id`` 0 = 未分配 (NULL would defeat the unique key)."""
+    """Report counters per month × committee × one case dimension value (dispute type,
+    source, joint mask or mediator: the breakdowns are one-dimensional), kept in step with
+    the cases (desktop/reports/aggregate.py). ``month`` is yyyymm; month 0 holds the all-time
+    sum of the open deltas, so 未结 at a month end is that sum minus the deltas of later
+    months. Mediator value "" = 未分配."""
 
     __tablename__ = "report_month"
     # clustered by month on SQLite (no rowid): a month's rows are neighbours on disk
-    __table_args__ = (
-        Index("ix_report_month_trend", "month", "committee_id", "accepted", "written", "oral",
-              "terminated"),
-        {"sqlite_with_rowid": False},
-    )
+    __table_args__ = ({"sqlite_with_rowid": False},)
     month: Mapped[int] = mapped_column(Integer, primary_key=True)
     committee_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    dispute_type: Mapped[str] = mapped_column(String(40), primary_key=True)
-    source: Mapped[str] = mapped_column(String(40), primary_key=True)
-    joint_mask: Mapped[int] = mapped_column(Integer, primary_key=True)
-    mediator_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dim: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(40), primary_key=True)
     accepted: Mapped[int] = mapped_column(BigInteger, default=0)
     written: Mapped[int] = mapped_column(BigInteger, default=0)
     oral: Mapped[int] = mapped_column(BigInteger, default=0)

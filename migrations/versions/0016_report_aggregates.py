@@ -1,4 +1,4 @@
-"""Report aggregates: counters per committee × month × case dimensions (issue 17).
+"""Report aggregates: counters per month × committee × one case dimension (issue 17).
 
 Filled by ``mediationdesk report rebuild`` (run here for existing data) and kept in step by
 every service write (desktop/reports/aggregate.py).
@@ -30,19 +30,14 @@ def upgrade() -> None:
         "report_month",
         sa.Column("month", sa.Integer(), nullable=False),
         sa.Column("committee_id", sa.Integer(), nullable=False),
-        sa.Column("dispute_type", sa.String(40), nullable=False),
-        sa.Column("source", sa.String(40), nullable=False),
-        sa.Column("joint_mask", sa.Integer(), nullable=False),
-        sa.Column("mediator_id", sa.Integer(), nullable=False),
+        sa.Column("dim", sa.String(20), nullable=False),
+        sa.Column("value", sa.String(40), nullable=False),
         *[sa.Column(c, sa.BigInteger(), nullable=False) for c in COLS],
         # clustered by month on SQLite (no rowid): a month's rows are neighbours on disk
-        sa.PrimaryKeyConstraint("month", "committee_id", "dispute_type", "source",
-                                "joint_mask", "mediator_id", name="pk_report_month"),
+        sa.PrimaryKeyConstraint("month", "committee_id", "dim", "value",
+                                name="pk_report_month"),
         sqlite_with_rowid=False,
     )
-    # the 12-month trend reads only this index
-    op.create_index("ix_report_month_trend", "report_month",
-                    ["month", "committee_id", "accepted", "written", "oral", "terminated"])
     # existing cases: fill the table in this migration's transaction
     from desktop.reports.aggregate import rebuild_connection
 

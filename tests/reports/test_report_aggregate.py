@@ -58,10 +58,12 @@ def test_verify_names_a_difference_and_rebuild_repairs_it(
     svc = ReportService(desks.db, desks.actor("admin"))
     with desks.db.write() as s:
         s.execute(update(ReportMonth).where(ReportMonth.month == 202611,
-                                            ReportMonth.dispute_type == "labor")
+                                            ReportMonth.dim == "dispute_type",
+                                            ReportMonth.value == "labor")
                   .values(accepted=ReportMonth.accepted + 1))
     diffs = svc.verify_aggregates([Period.parse("2026-11")])
     assert diffs and all("受理" in d for d in diffs)
+    assert len(diffs) == 3  # the labor row, its committee's total and the trend
     assert any("2026年11月" in d and "labor" in d for d in diffs)
     assert svc.rebuild_aggregates() > 0
     assert svc.verify_aggregates() == []
