@@ -101,8 +101,9 @@ def load_pg(sqlite_path: str, pg_url: str) -> None:
                             row[i] = None if row[i] is None else bool(row[i])
                     copy.write_row(row)
                     n += 1
-            pg.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                       f"coalesce((SELECT max(id) FROM {table}), 1))")
+            if "id" in cols:  # report_month has a composite key, no sequence
+                pg.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                           f"coalesce((SELECT max(id) FROM {table}), 1))")
             print(f"  {table}: {n} rows in {time.perf_counter() - t:.1f} s", flush=True)
     src.close()
     # freshly loaded pages are not all-visible yet: without VACUUM, PostgreSQL's index-only
