@@ -20,12 +20,25 @@ the contributions of the cases it touches before their first flush, and before c
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import String, case, cast, delete, event, func, literal, or_, select, union_all
+from sqlalchemy import (
+    String,
+    bindparam,
+    case,
+    cast,
+    delete,
+    event,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -290,20 +303,17 @@ def serves(p: Period) -> bool:
 DIM_COLS = ("committee_id", "dispute_type", "source", "joint_mask", "mediator_id")
 
 
-def _conditional_sums(p: Period) -> list[Any]:
-    """The ``stats.COLS`` sums for ``p`` over rows of month 0 and months from its start."""
-    f = flavour(p)
-    if f is None:
-        raise ValueError(p)
-    m1, m2 = _m(p.start), _m(p.end)
-    inside = T.c.month.between(m1, m2)
+def _conditional_sums(f: str) -> list[Any]:
+    """The ``stats.COLS`` sums for months ``:m1``..``:m2`` (distinct counts of flavour ``f``)
+    over rows of month 0 and months from ``:m1``."""
+    inside = T.c.month.between(bindparam("m1"), bindparam("m2"))
 
     def s_(col: str) -> Any:
         return func.sum(case((inside, T.c[col]), else_=0))
 
     def level(col: str) -> Any:  # the deltas up to the end of m2
-        return func.sum(case((T.c.month == 0, T.c[col]), (T.c.month > m2, -T.c[col]),
-                             else_=0))
+        return func.sum(case((T.c.month == 0, T.c[col]),
+                             (T.c.month > bindparam("m2"), -T.c[col]), else_=0))
 
     return [s_("accepted"), s_("written"), s_("oral"), s_("terminated"), level("open_delta"),
             level("overdue_open_delta") + s_("overdue_closed"), s_("amount_cents"),
@@ -320,19 +330,32 @@ def _typed(name: str, value: Any) -> Any:
     return value
 
 
-def dimension_sums(s: Session, p: Period, committee_ids: Sequence[int] | None
-                   ) -> dict[str, dict[Any, list[int]]]:
-    """Sums in ``stats.COLS`` order per value of each dimension (what the breakdowns show),
-    in one statement; the same shape as ``by_dimension(stats.aggregate_rows(...))``."""
-    scope = [] if committee_ids is None else [T.c.committee_id.in_(list(committee_ids))]
-    where = [or_(T.c.month == 0, T.c.month >= _m(p.start)), *scope]
-    sums = _conditional_sums(p)
+@functools.cache
+def _dimension_statement(f: str, scoped: bool) -> Any:
+    """Built once per flavour (a report is called often; building the CASE columns costs
+    more than running the statement on a small table)."""
+    scope = [T.c.committee_id.in_(bindparam("ids", expanding=True))] if scoped else []
+    where = [or_(T.c.month == 0, T.c.month >= bindparam("m1")), *scope]
+    sums = _conditional_sums(f)
     per_value = select(T.c.dim, T.c.value, *sums).where(*where).group_by(T.c.dim, T.c.value)
     per_committee = (select(literal("committee_id").label("dim"),
                             cast(T.c.committee_id, String).label("value"), *sums)
                      .where(*where, T.c.dim == "dispute_type").group_by(T.c.committee_id))
+    return union_all(per_value, per_committee)
+
+
+def dimension_sums(s: Session, p: Period, committee_ids: Sequence[int] | None
+                   ) -> dict[str, dict[Any, list[int]]]:
+    """Sums in ``stats.COLS`` order per value of each dimension (what the breakdowns show),
+    in one statement; the same shape as ``by_dimension(stats.aggregate_rows(...))``."""
+    f = flavour(p)
+    if f is None:
+        raise ValueError(p)
+    params: dict[str, Any] = {"m1": _m(p.start), "m2": _m(p.end)}
+    if committee_ids is not None:
+        params["ids"] = list(committee_ids)
     out: dict[str, dict[Any, list[int]]] = {d: {} for d in DIM_COLS}
-    for row in s.execute(union_all(per_value, per_committee)).all():
+    for row in s.execute(_dimension_statement(f, committee_ids is not None), params).all():
         vals = [int(x or 0) for x in row[2:]]
         if any(vals):
             out[row[0]][_typed(row[0], row[1])] = vals
