@@ -186,7 +186,8 @@ def _slices(fine: Contribution) -> Contribution:
 
 def add(conn: Any, delta: Contribution) -> None:
     """Add ``delta`` (five-dimension keys) to the table (insert missing rows)."""
-    rows = [_row(k, v) for k, v in _slices(delta).items() if any(v)]
+    # in key order, so two desks' transactions lock shared rows in the same order (no deadlock)
+    rows = [_row(k, v) for k, v in sorted(_slices(delta).items()) if any(v)]
     if not rows:
         return
     name = conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name
