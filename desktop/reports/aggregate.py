@@ -1,7 +1,9 @@
 """Report figures from the ``report_month`` summary table, kept in step with the cases.
 
 Every case contributes counters to (month, committee, type, source, joint mask, mediator)
-rows; ``contributions`` computes them from the case's current rows and is the one function
+keys; the table stores them sliced per dimension (month × committee × one value of dispute
+type, source, joint mask or mediator), because every breakdown is one-dimensional.
+``contributions`` computes them from the case's current rows and is the one function
 used both by ``rebuild`` and by the write hook (``Tracker``): a service transaction records
 the contributions of the cases it touches before their first flush, and before commit adds
 (new − old) to the table. The figures equal ``stats.aggregate_rows`` (the raw path, kept for
@@ -28,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import (
     String,
+    Table,
     bindparam,
     case,
     cast,
@@ -60,7 +63,7 @@ N = len(REPORT_AGG_COLS)
 CRIM, PET = RiskKind.CRIMINAL.value, RiskKind.PETITION.value
 CONFIRMED = ConfirmationRuling.CONFIRMED.value
 FULL = Performance.FULL.value
-T = ReportMonth.__table__
+T: Table = ReportMonth.__table__  # type: ignore[assignment]
 
 Contribution = dict[tuple[Any, ...], list[int]]
 
