@@ -189,7 +189,7 @@ class ExchangeService(ServiceBase):
             return names.get(username or "", username or "")
 
         def personal(key: str, value: Any) -> Any:
-            if not masked or not value:
+            if not masked or not value or key not in PERSONAL:
                 return value
             if key == "id_number":
                 return mask_id_number(value)

@@ -21,6 +21,7 @@ from desktop.services.dto import (
     FollowUpInput,
     ObligationInput,
     ParticipantInput,
+    PartyInput,
     SessionInput,
 )
 from desktop.services.exchange import ExchangeService
@@ -267,7 +268,8 @@ def test_a_number_that_belongs_to_another_case_is_refused(desks, template_db_fil
         other = Desks(county)["wang"]
         from tests.helpers.cases import draft
 
-        ref = other.intake.register(draft())
+        ref = other.intake.register(draft(parties=[
+            PartyInput("赵六", side="applicant"), PartyInput("钱七", side="respondent")]))
         other.intake.accept(ref.id, ref.version)  # takes the same number, for another case
         with county.read() as s:
             audit_before = s.scalar(select(func.count()).select_from(AuditEntry))
@@ -279,6 +281,24 @@ def test_a_number_that_belongs_to_another_case_is_refused(desks, template_db_fil
             assert s.scalar(select(func.count()).select_from(AuditEntry)) == audit_before
     finally:
         county.close()
+
+
+def test_json_export_follows_the_published_schema(desks, tmp_path):  # type: ignore[no-untyped-def]
+    import jsonschema
+
+    full_case(desks["wang"])
+    svc = ExchangeService(desks.db, desks["zhuren"].actor)
+    schema = json.loads((Path(__file__).resolve().parents[2] / "docs" / "exchange"
+                         / "cases-v1.schema.json").read_text(encoding="utf-8"))
+    for masked in (False, True):
+        out = tmp_path / f"cases-{masked}.json"
+        svc.export_cases(out, fmt="json", masked=masked)
+        payload = json.loads(out.read_text(encoding="utf-8"))
+        jsonschema.validate(payload, schema)
+        assert ("rows" in payload["cases"][0]) is not masked
+    payload["cases"][0]["status"] = "成功"  # the schema can fail
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(payload, schema)
 
 
 def test_incremental_export_sends_only_changed_cases(desks, tmp_path):  # type: ignore[no-untyped-def]
