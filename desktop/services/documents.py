@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 from sqlalchemy import select
 
 from desktop.documents import data as d
+from desktop.documents.effect import SIGN_FORMS
 from desktop.domain.enums import (
     AttachmentCategory,
     ConfirmationRuling,
@@ -210,7 +211,7 @@ class DocumentService(ServiceBase):
     def signing_state(self, case_id: int, form: DocumentForm | str) -> SigningState | None:
         """Who must sign ``form`` and who has; None for a form that needs no signatures to
         take effect (its final may be sealed at any time)."""
-        from desktop.documents.effect import SIGN_FORMS, require_content, signing_state
+        from desktop.documents.effect import require_content, signing_state
 
         form = _form(form)
         if form not in SIGN_FORMS:
@@ -242,7 +243,6 @@ class DocumentService(ServiceBase):
         ``deliver`` (e.g. writing the file) runs inside the recording transaction: if it
         fails, nothing is recorded."""
         from desktop.documents.effect import (
-            SIGN_FORMS,
             append_scans,
             require_content,
             signing_state,

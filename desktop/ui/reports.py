@@ -518,12 +518,13 @@ class ReportsPage(QWidget):
         if self.report is None:
             return
         xlsx, pdf = self.tr("Excel 工作簿 (*.xlsx)"), self.tr("PDF 文件 (*.pdf)")
-        name = f"人民调解工作统计月报表-{self.report.period.slug}.xlsx"
-        path, chosen = QFileDialog.getSaveFileName(self, self.tr("导出月报表"), name,
-                                                   f"{xlsx};;{pdf}")
+        name = filedialogs.suggest_name(
+            self.tr("人民调解工作统计月报表（{period}）").format(period=self.report.period.label),
+            suffix=".xlsx")
+        path = filedialogs.save_file(self, self.tr("导出月报表"), "report_export", name,
+                                     f"{xlsx};;{pdf}")
         if path:
-            fmt = "pdf" if path.lower().endswith(".pdf") or (
-                chosen == pdf and not path.lower().endswith(".xlsx")) else "xlsx"
+            fmt = "pdf" if path.lower().endswith(".pdf") else "xlsx"
             if not path.lower().endswith(f".{fmt}"):
                 path += f".{fmt}"
             self.export_official_to(fmt, path)

@@ -40,6 +40,14 @@ ID17 = "33010619850312001"
 WANG_ID = ID17 + resident_id_check_char(ID17)
 
 
+
+def shown(widget) -> bool:  # type: ignore[no-untyped-def]
+    """Visible, and not yet deleted (a finished preview deletes itself)."""
+    try:
+        return bool(widget.isVisible())
+    except RuntimeError:
+        return False
+
 def settle(qtbot, condition, timeout: int = 10000) -> None:
     try:
         qtbot.waitUntil(lambda: ops.wait_idle(50) and condition(), timeout=timeout)
@@ -196,7 +204,7 @@ def walk_in_to_print(qtbot, main, steps: Steps, out, *, joint: bool):
     settle(qtbot, lambda: win.preview is not None and win.preview.isVisible())
     assert win.preview.pdf.page_count() >= 1
     steps.shortcut(win.preview, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier, "Esc")
-    settle(qtbot, lambda: not win.preview.isVisible())
+    settle(qtbot, lambda: not shown(win.preview))  # it deletes itself once closed
     win.preview = None
 
     # ---- everyone signs in one dialog, then the final copy opens -----------------------

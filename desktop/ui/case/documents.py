@@ -183,7 +183,7 @@ class DocumentsTab(QWidget):
 
     def refresh_state(self) -> None:
         """Label the print button for the chosen form: 待签署 until everyone signed."""
-        from desktop.documents.effect import SIGN_FORMS
+        from desktop.services.documents import SIGN_FORMS
 
         form = DocumentForm(self.form.currentData())
         if form not in SIGN_FORMS or self.detail is None:
