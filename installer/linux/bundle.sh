@@ -18,19 +18,7 @@ rm -rf "$DEST" && mkdir -p "$DEST/app" "$DEST/bin"
 cp -a "$PYTREE" "$DEST/python" && rm -f "$DEST/python/.complete"
 SITE=$DEST/python/lib/python3.11/site-packages
 
-# Wheels are installed once per requirement set and copied from the cache afterwards.
-key=$( { python3 "$HERE/requirements.py"; cat "$HERE/constraints.txt" "$HERE/wheels.sh" "$HERE/prune.txt"; } | sha256sum | cut -c1-12)
-wcache=$CACHE/site/$key-$ARCH
-if [ ! -f "$wcache/.complete" ]; then
-    rm -rf "$wcache"
-    "$HERE/wheels.sh" "$ARCH" "$wcache/site-packages"
-    # Qt modules the app does not use (WebEngine alone is ~200 MB) and Qt's developer tools.
-    ( cd "$wcache/site-packages" && grep -v '^#' "$HERE/prune.txt" | while read -r pat; do
-          [ -n "$pat" ] && eval "rm -rf $pat"
-      done )
-    rm -rf "$wcache/site-packages/bin"
-    touch "$wcache/.complete"
-fi
+wcache=$("$HERE/site.sh" "$ARCH" | tail -n 1)
 cp -a "$wcache/site-packages/." "$SITE/"
 cp "$wcache/wheels-$ARCH.txt" "$DEST/python/wheels.txt"
 # Qt >= 6.5's xcb plugin needs libxcb-cursor0, which Debian 10 (UOS 20) and Ubuntu 20.04 (Kylin

@@ -68,11 +68,11 @@ cat > "$STAGE$APP/info" <<INFO
 INFO
 sed -e "s/@VERSION@/$VERSION/g" -e "s/@DATE@/$DATE/g" "$DEB_SRC/$APPID.metainfo.xml" \
     > "$STAGE/usr/share/metainfo/$APPID.metainfo.xml"
-install -m 0644 "$DEB_SRC/copyright" "$STAGE/usr/share/doc/mediationdesk/copyright"
+install -m 0644 "$HERE/copyright" "$STAGE/usr/share/doc/mediationdesk/copyright"
 sed -e "s/@VERSION@/$VERSION/g" -e "s/@RFC2822DATE@/$RFCDATE/g" "$DEB_SRC/changelog" \
     | gzip -9n > "$STAGE/usr/share/doc/mediationdesk/changelog.gz"
 sed -e "s/@VERSION@/$VERSION/g" "$DEB_SRC/mediationdesk.1" | gzip -9n > "$STAGE/usr/share/man/man1/mediationdesk.1.gz"
-install -m 0644 "$DEB_SRC/lintian-overrides" "$STAGE/usr/share/lintian/overrides/mediationdesk"
+install -m 0644 "$HERE/lintian-overrides" "$STAGE/usr/share/lintian/overrides/mediationdesk"
 
 find "$STAGE" -type d -exec chmod 0755 {} +
 find "$STAGE$APP" -type f -exec chmod 0644 {} +

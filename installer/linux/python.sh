@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build CPython 3.11 (Debian bookworm's python3.11 source, upstream tarball) for old glibc, in
 # the Debian 11 build root: amd64 natively, arm64 cross-compiled with bullseye's aarch64
-# toolchain (the amd64 interpreter is the cross build's build-python). Each result is a
+# toolchain. The cross build's build-python is this machine's own Debian python3.11 (the same
+# 3.11.2), run inside the root through this machine's loader, so both builds can run at once. Each result is a
 # relocatable tree (no --enable-shared: libpython is inside the executable; OpenSSL 1.1 and
 # libffi 7, which newer systems no longer ship, are copied beside it with an $ORIGIN rpath).
 #   installer/linux/python.sh ARCH      prints the tree's path on the last line
@@ -15,9 +16,6 @@ ROOT=$("$HERE/root.sh" build amd64 | tail -n 1)
 KEY=$( { cat "$HERE/python.sh" "$HERE/glibc228.h"; basename "$TARBALL"; basename "$ROOT"; } | sha256sum | cut -c1-12)
 OUT=$CACHE/python/$KEY-$ARCH
 if [ -f "$OUT/.complete" ]; then echo "python.sh: reusing $OUT"; echo "$OUT"; exit 0; fi
-if [ "$ARCH" = arm64 ]; then
-    BUILDPY=$("$0" amd64 | tail -n 1)
-fi
 W=/build/$ARCH
 rm -rf "$ROOT$W" && mkdir -p "$ROOT$W"
 tar -xzf "$TARBALL" -C "$ROOT$W" --strip-components=1
@@ -30,10 +28,17 @@ if [ "$ARCH" = amd64 ]; then
     conf=("${common[@]}" "CFLAGS=-include $W/glibc228.h")
     triplet=x86_64-linux-gnu
 else
-    rm -rf "$ROOT/build/buildpy" && cp -a "$BUILDPY" "$ROOT/build/buildpy"
+    HP=$ROOT/build/hostpy
+    rm -rf "$HP" && mkdir -p "$HP/bin" "$HP/lib" "$HP/hostlib"
+    cp /usr/bin/python3.11 "$HP/bin/" && cp -a /usr/lib/python3.11 "$HP/lib/"
+    for lib in $(ldd /usr/bin/python3.11 | awk '/=>/ {print $3}') /lib64/ld-linux-x86-64.so.2; do
+        cp -L "$lib" "$HP/hostlib/"
+    done
+    printf '#!/bin/sh\nexec /build/hostpy/hostlib/ld-linux-x86-64.so.2 --library-path /build/hostpy/hostlib /build/hostpy/bin/python3.11 "$@"\n' > "$HP/python3.11"
+    chmod +x "$HP/python3.11"
     conf=("${common[@]}" --host=aarch64-linux-gnu --build=x86_64-linux-gnu
-          --with-build-python=/build/buildpy/bin/python3.11
-          ac_cv_file__dev_ptmx=yes ac_cv_file__dev_ptc=no
+          --with-build-python=/build/hostpy/python3.11
+          ac_cv_file__dev_ptmx=yes ac_cv_file__dev_ptc=no ac_cv_buggy_getaddrinfo=no
           PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig)
     triplet=aarch64-linux-gnu
 fi

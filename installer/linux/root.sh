@@ -8,15 +8,26 @@
 # test ARCH:   a minimal root of ARCH (arm64 through qemu-user-static); installer/linux/check.sh
 #              copies it afresh for every install test.
 # Roots are cached under $MD_CACHE (default /var/cache/mediationdesk-build), keyed by a hash
-# of this script, so a second build reuses them. Needs root.
+# of their recipe (kind, architecture, suite, mirror, packages), so a second build reuses them;
+# a lock lets installer/build prepare test roots in the background while it compiles.
+# Needs root.
 set -euo pipefail
 KIND=$1 ARCH=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${MD_CACHE:-/var/cache/mediationdesk-build}
 MIRROR=${MD_MIRROR:-http://deb.debian.org/debian}
 SUITE=bullseye
-KEY=$(cat "$0" | sha256sum | cut -c1-12)
+# CPython's build dependencies (the modules the app uses: ssl, ctypes, sqlite3, zlib, bz2, lzma,
+# uuid); readline/curses/tk/gdbm are left out on purpose. arm64 ones by multiarch.
+DEVS="libssl-dev libffi-dev zlib1g-dev libbz2-dev liblzma-dev libsqlite3-dev uuid-dev"
+TOOLS="build-essential pkg-config xz-utils ca-certificates gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
+RECIPE="$KIND $ARCH $SUITE $MIRROR minbase"
+[ "$KIND" = build ] && RECIPE="$RECIPE $TOOLS $DEVS arm64"
+KEY=$(echo "$RECIPE" | sha256sum | cut -c1-12)
 ROOT=$CACHE/roots/$KIND-$ARCH-$SUITE-$KEY
+mkdir -p "$CACHE/roots"
+exec 9>"$ROOT.lock"
+flock 9
 export DEBIAN_FRONTEND=noninteractive
 APT=(apt-get -y -q -o DPkg::Lock::Timeout=300 --no-install-recommends)
 
@@ -44,12 +55,8 @@ if [ "$KIND" = build ]; then
     t=$SECONDS
     chroot "$ROOT" dpkg --add-architecture arm64
     "$HERE/chroot.sh" "$ROOT" apt-get -q update >/dev/null
-    # CPython's build dependencies (the modules the app uses: ssl, ctypes, sqlite3, zlib, bz2,
-    # lzma, uuid); readline/curses/tk/gdbm are left out on purpose.
-    devs="libssl-dev libffi-dev zlib1g-dev libbz2-dev liblzma-dev libsqlite3-dev uuid-dev"
-    arm=""; for p in $devs; do arm="$arm $p:arm64"; done
-    "$HERE/chroot.sh" "$ROOT" "${APT[@]}" install build-essential pkg-config xz-utils ca-certificates \
-        gcc-aarch64-linux-gnu libc6-dev-arm64-cross $devs $arm >"$ROOT.apt.log" 2>&1 \
+    arm=""; for p in $DEVS; do arm="$arm $p:arm64"; done
+    "$HERE/chroot.sh" "$ROOT" "${APT[@]}" install $TOOLS $DEVS $arm >"$ROOT.apt.log" 2>&1 \
         || { tail -20 "$ROOT.apt.log"; exit 1; }
     "$HERE/chroot.sh" "$ROOT" apt-get clean
     echo "root.sh: build tools: $((SECONDS - t)) s"
