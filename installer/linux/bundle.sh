@@ -20,6 +20,11 @@ SITE=$DEST/python/lib/python3.11/site-packages
 
 wcache=$("$HERE/site.sh" "$ARCH" | tail -n 1)
 cp -a "$wcache/site-packages/." "$SITE/"
+# Qt modules the app does not use (WebEngine alone is ~200 MB) and Qt's developer tools.
+( cd "$SITE" && grep -v '^#' "$HERE/prune.txt" | while read -r pat; do
+      [ -n "$pat" ] && eval "rm -rf $pat"
+  done )
+rm -rf "$SITE/bin"
 cp "$wcache/wheels-$ARCH.txt" "$DEST/python/wheels.txt"
 # Qt >= 6.5's xcb plugin needs libxcb-cursor0, which Debian 10 (UOS 20) and Ubuntu 20.04 (Kylin
 # V10) do not ship: bullseye's copy goes beside Qt's libraries (the plugin's rpath finds it).

@@ -48,6 +48,7 @@ PACKAGES = {
     "libwayland-egl.so.1": "libwayland-egl1", "libmtdev.so.1": "libmtdev1",
     "libinput.so.10": "libinput10", "libudev.so.1": "libudev1", "libdrm.so.2": "libdrm2",
     "libgbm.so.1": "libgbm1", "libxcb-util.so.1": "libxcb-util1",
+    "libtiff.so.5": "libtiff5", "libbrotlidec.so.1": "libbrotli1",
     "libzstd.so.1": "libzstd1", "libatomic.so.1": "libatomic1", "libXi.so.6": "libxi6",
 }
 for _lib in ("glx", "icccm", "image", "keysyms", "randr", "render", "render-util", "shape",
@@ -117,8 +118,9 @@ def main() -> int:
             if " UND " not in line:
                 continue
             for prefix, ver in re.findall(r"@(GLIBCXX|GLIBC)_(\d+(?:\.\d+)+)", line):
+                symbol = next((t for t in line.split() if "@" in t), line.split()[-1])
                 need[prefix].setdefault(version(ver), set()).add(
-                    f"{Path(name).relative_to(args.tree)}: {line.split()[-1]}")
+                    f"{Path(name).relative_to(args.tree)}: {symbol}")
     carried = {p.name for p in args.tree.rglob("*.so*")}
     needed: dict[str, set[str]] = {}
     for name, text in dyn.items():
