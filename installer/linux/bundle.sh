@@ -17,6 +17,12 @@ BUILDPY=$("$HERE/python.sh" amd64 | tail -n 1)/bin/python3.11  # runs here (glib
 rm -rf "$DEST" && mkdir -p "$DEST/app" "$DEST/bin"
 cp -a "$PYTREE" "$DEST/python" && rm -f "$DEST/python/.complete"
 SITE=$DEST/python/lib/python3.11/site-packages
+# The interpreter's debug info (~25 MB): stripped with the build root's binutils for ARCH.
+ROOT=$("$HERE/root.sh" build amd64 | tail -n 1)
+strip=$([ "$ARCH" = amd64 ] && echo strip || echo aarch64-linux-gnu-strip)
+mkdir -p "$ROOT/mnt/strip" && mount --bind "$DEST/python" "$ROOT/mnt/strip"
+"$HERE/chroot.sh" "$ROOT" sh -c "$strip --strip-debug /mnt/strip/bin/python3.11 /mnt/strip/lib/python3.11/lib-dynload/*.so"
+umount "$ROOT/mnt/strip"
 
 wcache=$("$HERE/site.sh" "$ARCH" | tail -n 1)
 cp -a "$wcache/site-packages/." "$SITE/"
@@ -28,7 +34,6 @@ rm -rf "$SITE/bin"
 cp "$wcache/wheels-$ARCH.txt" "$DEST/python/wheels.txt"
 # Qt >= 6.5's xcb plugin needs libxcb-cursor0, which Debian 10 (UOS 20) and Ubuntu 20.04 (Kylin
 # V10) do not ship: bullseye's copy goes beside Qt's libraries (the plugin's rpath finds it).
-ROOT=$("$HERE/root.sh" build amd64 | tail -n 1)
 triplet=$([ "$ARCH" = amd64 ] && echo x86_64-linux-gnu || echo aarch64-linux-gnu)
 if [ ! -e "$ROOT/usr/lib/$triplet/libxcb-cursor.so.0" ]; then
     "$HERE/chroot.sh" "$ROOT" apt-get -y -q install "libxcb-cursor0:$ARCH" >/dev/null
