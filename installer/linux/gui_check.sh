@@ -27,7 +27,7 @@ ok=1
 for _ in $(seq 30); do
     sleep 1
     # a window is mapped once the root has a child with a name
-    if DISPLAY=:$n xwininfo -root -tree 2>/dev/null | grep -q '"调解台\|"MediationDesk\|登录\|初次'; then sleep 3; break; fi
+    if DISPLAY=:$n xwininfo -root -tree 2>/dev/null | grep -q '"首次使用 — 调解台"\|"登录 — 调解台"'; then sleep 3; break; fi
 done
 DISPLAY=:$n xwininfo -root -tree 2>/dev/null | grep -E '^\s+0x[0-9a-f]+ "' | head -5 | tee "$OUT/gui-amd64-windows.txt"
 xwd -root -silent -display ":$n" | convert xwd:- "$shot" 2>/dev/null && echo "gui_check.sh: screenshot $shot"

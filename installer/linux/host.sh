@@ -8,9 +8,11 @@ export DEBIAN_FRONTEND=noninteractive
 APT=(apt-get -y -q -o DPkg::Lock::Timeout=300 --no-install-recommends)
 missing=()
 for t in debootstrap:debootstrap patchelf:patchelf objdump:binutils dpkg-deb:dpkg-dev \
-         Xvfb:xvfb xwd:x11-apps xwininfo:x11-utils convert:imagemagick readelf:binutils; do
+         Xvfb:xvfb xwd:x11-apps xwininfo:x11-utils readelf:binutils; do
     command -v "${t%%:*}" >/dev/null || missing+=("${t#*:}")
 done
+# A `convert` may be a stand-in here: ask dpkg for the real ImageMagick.
+dpkg -s imagemagick >/dev/null 2>&1 || missing+=(imagemagick)
 if [ "$ARCH" != amd64 ]; then
     [ -x /usr/bin/qemu-aarch64-static ] || missing+=(qemu-user-static)
     command -v update-binfmts >/dev/null || missing+=(binfmt-support)
