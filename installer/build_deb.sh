@@ -23,7 +23,7 @@ DATE=$(date -u -d "@$EPOCH" +%Y-%m-%d)
 RFCDATE=$(LC_ALL=C date -u -R -d "@$EPOCH")
 
 STAGE=$OUT/deb/root
-DEB=$OUT/mediationdesk_${VERSION}_${ARCH}.deb
+DEB=$OUT/mediationdesk_${VERSION}_${ARCH}-pyinstaller.deb
 rm -rf "$STAGE"
 mkdir -p "$STAGE/DEBIAN" "$STAGE/opt" "$STAGE/usr/bin" "$STAGE/usr/share/applications" \
          "$STAGE/usr/share/metainfo" "$STAGE/usr/share/doc/mediationdesk" \

@@ -12,11 +12,21 @@
   PyInstaller into it, builds installer\out\dist\mediationdesk (mediationdesk.exe +
   mediationdesk-cli.exe), runs the bundle's selftest offscreen, then compiles
   installer\out\MediationDesk-<version>-setup.exe.
+
+  -Check       afterwards install that setup.exe silently for the current user, run the
+               *installed* mediationdesk-cli.exe --version and selftest (offscreen), check the
+               start-menu shortcut, and uninstall silently. Fails on any step.
+  -SignCert    path of a code-signing certificate (.pfx; password in $env:SIGN_PFX_PASSWORD):
+               signs mediationdesk.exe, mediationdesk-cli.exe and the setup.exe with signtool
+               (Windows SDK) and a timestamp from -TimestampUrl.
 #>
 param(
     [string]$Python = "python",
     [string]$MakeNsis = "",
-    [switch]$SkipSelftest
+    [switch]$SkipSelftest,
+    [switch]$Check,
+    [string]$SignCert = "",
+    [string]$TimestampUrl = "http://timestamp.digicert.com"
 )
 $ErrorActionPreference = "Stop"
 $Repo = (Resolve-Path "$PSScriptRoot\..\..").Path
@@ -63,8 +73,41 @@ if (-not $MakeNsis) {
 }
 if (-not $MakeNsis) { throw "makensis not found: install NSIS 3 or pass -MakeNsis PATH" }
 
+function Sign-File([string]$File) {
+    $signtool = Get-Command signtool -ErrorAction SilentlyContinue
+    if (-not $signtool) {
+        $signtool = Get-ChildItem "${env:ProgramFiles(x86)}\Windows Kits\10\bin\*\x64\signtool.exe" -ErrorAction SilentlyContinue |
+            Sort-Object FullName | Select-Object -Last 1
+    }
+    if (-not $signtool) { throw "signtool.exe not found: install the Windows SDK (signing tools)" }
+    & $signtool.FullName sign /fd SHA256 /f $SignCert /p $env:SIGN_PFX_PASSWORD /tr $TimestampUrl /td SHA256 $File
+    if ($LASTEXITCODE -ne 0) { throw "signing $File failed" }
+}
+if ($SignCert) {
+    Sign-File "$Bundle\mediationdesk.exe"
+    Sign-File "$Bundle\mediationdesk-cli.exe"
+}
+
 Write-Host "==> NSIS"
 $Setup = Join-Path $Out "MediationDesk-$Version-setup.exe"
 & $MakeNsis /V2 /WX "/DVERSION=$Version" "/DPAYLOAD=$Bundle" "/DOUTFILE=$Setup" installer\windows\mediationdesk.nsi
 if ($LASTEXITCODE -ne 0) { throw "makensis failed" }
 Write-Host "installer: $Setup"
+if ($SignCert) { Sign-File $Setup }
+
+if ($Check) {
+    Write-Host "==> check: silent install, installed selftest, silent uninstall"
+    Start-Process $Setup -ArgumentList "/S", "/CurrentUser" -Wait
+    $dir = "$env:LOCALAPPDATA\Programs\MediationDesk"
+    & "$dir\mediationdesk-cli.exe" --version
+    if ($LASTEXITCODE -ne 0) { throw "installed --version failed" }
+    $env:QT_QPA_PLATFORM = "offscreen"
+    & "$dir\mediationdesk-cli.exe" selftest --output "$Out\selftest-windows-installed.txt"
+    $code = $LASTEXITCODE
+    Remove-Item Env:\QT_QPA_PLATFORM
+    if ($code -ne 0) { throw "installed selftest failed (report: $Out\selftest-windows-installed.txt)" }
+    if (-not (Test-Path "$env:APPDATA\Microsoft\Windows\Start Menu\Programs\调解台.lnk")) { throw "no start-menu shortcut" }
+    Start-Process "$dir\uninstall.exe" -ArgumentList "/S", "/CurrentUser", "_?=$dir" -Wait
+    if (Test-Path "$dir\mediationdesk.exe") { throw "uninstall left the program" }
+    Write-Host "check passed: installed, selftest passed, uninstalled"
+}
