@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -49,6 +49,7 @@ class Tx:
     session: Session
     actor: Actor
     entries: list[dict[str, Any]] = field(default_factory=list)
+    checkpoint: str | None = None  # take a signed audit checkpoint with this reason
 
     def audit(self, action: str, entity: str, entity_id: int | None, summary: str,
               case_id: int | None = None, **detail: Any) -> None:
@@ -68,12 +69,22 @@ class ServiceBase:
 
         with self.db.write() as session:
             tx = Tx(session, self.actor)
+            event.listen(session, "before_flush", self._stamp_writer)
             try:
                 yield tx
                 session.flush()
             except StaleDataError as err:
                 raise ConflictError(entity="", changed_by="") from err
-            append_entries(session, self.actor, tx.entries)
+            append_entries(session, self.actor, tx.entries, checkpoint=tx.checkpoint)
+
+    def _stamp_writer(self, session: Session, _ctx: Any, _instances: Any) -> None:
+        """Remember who last wrote each case (the conflict message names them)."""
+        for obj in session.dirty:
+            if isinstance(obj, Case) and session.is_modified(obj, include_collections=False):
+                obj.updated_by = self.actor.user_id or None
+        for obj in session.new:
+            if isinstance(obj, Case):
+                obj.updated_by = self.actor.user_id or None
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Session]:
