@@ -28,6 +28,8 @@ class Actor:
     display_name: str
     role: Role
     committee_id: int | None
+    # an administrator set this password: every call but changing it is refused
+    must_change_password: bool = False
 
     @property
     def spans_deployment(self) -> bool:
@@ -36,10 +38,16 @@ class Actor:
 
     @property
     def may_unmask(self) -> bool:
-        return self.role in (Role.DIRECTOR, Role.ADMIN, Role.MEDIATOR)
+        """The role may see full personal data at all (per case: permissions.may_unmask)."""
+        from desktop.domain.permissions import may_unmask_any
+
+        return may_unmask_any(self)
 
 
 SYSTEM = Actor(0, "system", "系统", Role.ADMIN, None)
+
+MUST_CHANGE_PASSWORD = ("管理员为您设置了新密码，请先修改密码再进行其他操作"
+                        "（调解台登录后会提示修改；命令行：mediationdesk user passwd）。")
 
 
 @dataclass
@@ -64,9 +72,11 @@ class ServiceBase:
 
     # -- transactions ----------------------------------------------------------------------
     @contextlib.contextmanager
-    def _write(self) -> Iterator[Tx]:
+    def _write(self, *, password_change: bool = False) -> Iterator[Tx]:
         from desktop.services.audit import append_entries
 
+        if not password_change:
+            self._require_password_changed()
         with self.db.write() as session:
             tx = Tx(session, self.actor)
             event.listen(session, "before_flush", self._stamp_writer)
@@ -88,8 +98,30 @@ class ServiceBase:
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Session]:
+        self._require_password_changed()
         with self.db.read() as session:
             yield session
+
+    def _require_password_changed(self) -> None:
+        """Refuse every call of a user who must first change the password an administrator
+        set (the database says whether that is still so: changing it lifts this at once)."""
+        if not self.actor.must_change_password:
+            return
+        from desktop.store.models import User
+
+        with self.db.read() as s:
+            pending = s.scalar(select(User.must_change_password)
+                               .where(User.id == self.actor.user_id))
+        if pending:
+            raise PermissionDenied(MUST_CHANGE_PASSWORD)
+
+    def _require_unmask(self, case: Case) -> None:
+        from desktop.domain.permissions import UNMASK_REFUSED, may_unmask, may_unmask_any
+
+        if not may_unmask_any(self.actor):
+            raise PermissionDenied("您的角色不能查看完整的个人信息。")
+        if not may_unmask(self.actor, case):
+            raise PermissionDenied(UNMASK_REFUSED)
 
     # -- permissions -----------------------------------------------------------------------
     def _require_role(self, *roles: Role, what: str) -> None:
