@@ -6,7 +6,6 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from sqlalchemy import select
 
 from desktop.domain.errors import AuthError
