@@ -1524,6 +1524,10 @@
         <translation>新增用户</translation>
     </message>
     <message>
+        <source>全县（不属于任何调委会，可查看全部调委会）</source>
+        <translation>全县（不属于任何调委会，可查看全部调委会）</translation>
+    </message>
+    <message>
         <source>用户名</source>
         <translation>用户名</translation>
     </message>
@@ -1534,6 +1538,10 @@
     <message>
         <source>角色</source>
         <translation>角色</translation>
+    </message>
+    <message>
+        <source>调委会</source>
+        <translation>调委会</translation>
     </message>
     <message>
         <source>初始密码</source>
