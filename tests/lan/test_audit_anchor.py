@@ -231,3 +231,52 @@ def test_backup_takes_a_signed_checkpoint(any_db, tmp_path: Path, monkeypatch: p
     assert "审计检查点" in out and "已用印章证书签名" in out
     report = _verify(db)
     assert report.ok and report.signed == 1
+
+
+def test_an_archive_from_before_the_checkpoints_restores_and_verifies(
+        tmp_path: Path, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    """A database of revision 0007 (no checkpoint table, entries without digests) is backed
+    up, restored into a new file and upgraded: its chain still verifies, and new writes are
+    anchored and digested."""
+    from alembic import command
+
+    from desktop.services.audit import GENESIS
+    from desktop.store import backup, migrate
+
+    old = Database.open(f"sqlite:///{tmp_path / 'old.sqlite3'}", backup=False)
+    cfg = migrate.alembic_config(old)
+    with old.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0007")
+        prev, at = GENESIS, dt.datetime(2026, 3, 1, 9, 30)
+        for i in range(1, 4):  # what the 0007 app wrote: hashes without a state digest
+            h = entry_hash(prev, at, None, "system", "create", "lookup", i, None, f"旧记录{i}", "{}")
+            conn.execute(text("INSERT INTO audit_log (id, at, user_id, username, action, entity, "
+                              "entity_id, case_id, summary, detail, prev_hash, hash) VALUES "
+                              "(:i, :at, NULL, 'system', 'create', 'lookup', :i, NULL, :s, '{}', "
+                              ":p, :h)"), {"i": i, "at": at, "s": f"旧记录{i}", "p": prev, "h": h})
+            prev = h
+        conn.execute(text("UPDATE audit_head SET last_hash = :h, last_id = 3"), {"h": prev})
+    archive = tmp_path / "old.mdbackup"
+    man = backup.backup_archive(old, archive)
+    old.close()
+    assert man.revision == "0007" and "audit_checkpoint" not in man.tables
+    target = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+    backup.restore_to(target, archive)
+    db = Database.open(target, migrate=False)
+    try:
+        assert migrate.current_revision(db) == migrate.head_revision(db)
+        report = _verify(db, deep=True)
+        assert report.ok and report.checked == 3 and "未被锚定" in report.text, report.text
+        from desktop.services import Desk, auth
+
+        admin = Desk(db, auth.first_run(db, committee_name="青山街道人民调解委员会",
+                                        short_name="青", admin_username="admin",
+                                        admin_password="admin1234"))
+        admin.documents.create_seal_key()
+        admin.intake.register(draft(random.Random(1)))
+        AuditService(db, SYSTEM).checkpoint("backup")
+        report = _verify(db, deep=True)
+        assert report.ok and report.signed == 1 and report.deep_checked == 1, report.text
+    finally:
+        db.close()
