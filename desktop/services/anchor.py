@@ -20,6 +20,7 @@ audited write left them; ``audit verify --deep`` recomputes it for the current r
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -168,10 +169,25 @@ def _canon(value: Any) -> Any:
     return str(value) if not isinstance(value, int) else value
 
 
-def _rows(session: Session, table: Any, where: Any) -> list[list[Any]]:
-    cols = sorted(table.c, key=lambda c: c.name)
-    result = session.execute(select(*cols).where(where).order_by(table.c.id))
-    return [[_canon(v) for v in row] for row in result]
+@functools.cache
+def _statements() -> tuple[Any, Any, Any, int, int, int]:
+    """The three selects (built once: a save runs them in its transaction), with the position
+    of the id / case_id column in each row (columns in name order)."""
+    from sqlalchemy import bindparam
+
+    ids = bindparam("ids", expanding=True)
+    out = []
+    keys = []
+    for table, key in ((Case.__table__, "id"), (Party.__table__, "case_id"),
+                       (Agreement.__table__, "case_id")):
+        cols = sorted(table.c, key=lambda c: c.name)
+        out.append(select(*cols).where(table.c[key].in_(ids)).order_by(table.c.id))
+        keys.append([c.name for c in cols].index(key))
+    return out[0], out[1], out[2], keys[0], keys[1], keys[2]
+
+
+def _rows(session: Session, stmt: Any, ids: list[int]) -> list[list[Any]]:
+    return [[_canon(v) for v in row] for row in session.execute(stmt, {"ids": ids})]
 
 
 def case_digests(session: Session, case_ids: list[int]) -> dict[int, str]:
@@ -179,17 +195,14 @@ def case_digests(session: Session, case_ids: list[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     if not case_ids:
         return out
-    ct, pt, at = Case.__table__, Party.__table__, Agreement.__table__
+    case_stmt, party_stmt, agreement_stmt, c_id, p_case, a_case = _statements()
     for chunk in (case_ids[i:i + 500] for i in range(0, len(case_ids), 500)):
-        cases = {r[sorted(c.name for c in ct.c).index("id")]: r
-                 for r in _rows(session, ct, ct.c.id.in_(chunk))}
+        cases = {r[c_id]: r for r in _rows(session, case_stmt, chunk)}
         parties: dict[int, list[Any]] = {}
-        p_case = sorted(c.name for c in pt.c).index("case_id")
-        for r in _rows(session, pt, pt.c.case_id.in_(chunk)):
+        for r in _rows(session, party_stmt, chunk):
             parties.setdefault(r[p_case], []).append(r)
         agreements: dict[int, list[Any]] = {}
-        a_case = sorted(c.name for c in at.c).index("case_id")
-        for r in _rows(session, at, at.c.case_id.in_(chunk)):
+        for r in _rows(session, agreement_stmt, chunk):
             agreements.setdefault(r[a_case], []).append(r)
         for cid in chunk:
             if cid not in cases:
