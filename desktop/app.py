@@ -327,13 +327,19 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
         if db is not None:
             db.close()
         return 0
-    window = start_session(db, login.actor)
-    from desktop.ui.login import ChangePasswordDialog, must_change_password
+    from desktop.ui.login import ChangePasswordDialog
 
-    forced = must_change_password(window.desk)
-    if forced and not ChangePasswordDialog(window.desk, forced=True).exec():
-        db.close()
-        return 0
+    actor = login.actor
+    if actor.must_change_password:  # the services refuse everything else until it is changed
+        import dataclasses
+
+        from desktop.services import Desk
+
+        if not ChangePasswordDialog(Desk(db, actor), forced=True).exec():
+            db.close()
+            return 0
+        actor = dataclasses.replace(actor, must_change_password=False)
+    window = start_session(db, actor)
     window.show()
     try:
         return int(app.exec())

@@ -26,9 +26,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--role", choices=["mediator", "director", "admin", "readonly"],
                    default="mediator")
     p.add_argument("--committee-id", type=int, default=None)
+    p.add_argument("--county", action="store_true",
+                   help="县级只读（督查）账号：不属于任何调委会，能查看全部调委会（须 --role readonly）")
     p.add_argument("--password-env", default="NEW_USER_PASSWORD",
                    help="从该环境变量读取新用户的密码（默认 NEW_USER_PASSWORD），否则提示输入")
     p.set_defaults(func=run_user_add)
+
+    p = user.add_parser("passwd", parents=[common],
+                        help="修改自己的密码（管理员设置或重置的密码须先改掉）")
+    p.add_argument("--password-env", default="NEW_USER_PASSWORD",
+                   help="从该环境变量读取新密码（默认 NEW_USER_PASSWORD），否则提示输入；"
+                        "原密码即登录密码（MEDIATIONDESK_PASSWORD）")
+    p.set_defaults(func=run_user_passwd)
 
     p = sub.add_parser("demo", parents=[common], help="生成演示数据（空库时同时创建演示账号）")
     p.add_argument("--cases", type=int, default=1000, help="案件数量（默认 1000）")
@@ -69,9 +78,30 @@ def run_user_add(args: argparse.Namespace) -> int:
     db = open_db(args)
     desk = login_desk(args, db)
     password = _password(args.password_env, f"为 {args.username} 设置初始密码：")
-    user = desk.users.add(args.username, args.name, password, args.role, args.committee_id)
+    user = desk.users.add(args.username, args.name, password, args.role, args.committee_id,
+                          county=args.county)
     print(f"已新增用户 {user.username}（{user.display_name}，{user.role_label}，"
           f"{user.committee_name}），首次登录须修改密码。")
+    return 0
+
+
+def run_user_passwd(args: argparse.Namespace) -> int:
+    from desktop.services import auth
+
+    db = open_db(args)
+    username = getattr(args, "user", None) or os.environ.get("MEDIATIONDESK_USER") or ""
+    old = os.environ.get("MEDIATIONDESK_PASSWORD")
+    if old is None:
+        if not sys.stdin.isatty():
+            raise ValidationError("请在环境变量 MEDIATIONDESK_PASSWORD 中提供原密码（无人值守运行时）。",
+                                  field="password")
+        old = getpass.getpass(f"{username} 的原密码：")
+    from desktop.services import Desk
+
+    desk = Desk(db, auth.login(db, username, old))
+    new = _password(args.password_env, "新密码：")
+    desk.users.change_own_password(old, new)
+    print(f"已修改 {username} 的密码。")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from argon2 import PasswordHasher
@@ -33,8 +34,26 @@ def check_password_strength(password: str, field: str = "password") -> None:
         raise ValidationError("密码须同时包含字母、数字、符号中的至少两类。", field=field)
 
 
+LOGIN_FAILED = (f"用户名或密码错误。连续输错 {MAX_FAILURES} 次的账号会被锁定 {LOCK_MINUTES} 分钟，"
+                "可请管理员提前解锁。")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash("not-a-password-of-anyone")
+
+
+def _burn_a_check(password: str) -> None:
+    """Spend the time a real password check takes (no timing difference to measure)."""
+    try:
+        _hasher.verify(_dummy_hash(), password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        pass
+
+
 def _actor(user: User) -> Actor:
-    return Actor(user.id, user.username, user.display_name, Role(user.role), user.committee_id)
+    return Actor(user.id, user.username, user.display_name, Role(user.role), user.committee_id,
+                 bool(user.must_change_password))
 
 
 def login(db: Database, username: str, password: str) -> Actor:
@@ -46,28 +65,28 @@ def login(db: Database, username: str, password: str) -> Actor:
         # locked: two desks typing the same account's password at once count both failures
         user = session.scalars(select(User).where(User.username == username.strip())
                                .with_for_update(key_share=True)).first()
+        # One answer for every failure (unknown user, wrong password, locked account), and
+        # the same work for each: nothing tells a guesser whether the account exists.
         if user is None:
-            raise AuthError("用户名或密码错误。")
-        if not user.active:
-            raise AuthError("该账号已停用，请联系管理员。")
+            _burn_a_check(password)
+            raise AuthError(LOGIN_FAILED)
         if user.locked_until and user.locked_until > now:
-            raise AuthError(
-                f"密码连续错误次数过多，账号已锁定至 {user.locked_until:%H:%M}，请稍后再试或联系管理员解锁。")
+            _burn_a_check(password)
+            raise AuthError(LOGIN_FAILED)
         try:
             _hasher.verify(user.password_hash, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             user.failed_logins += 1
-            left = MAX_FAILURES - user.failed_logins
-            if left <= 0:
+            if user.failed_logins >= MAX_FAILURES:
                 user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
                 user.failed_logins = 0
                 append_entries(session, _actor(user), [dict(
                     action="lock", entity="user", entity_id=user.id, case_id=None,
                     summary=f"账号 {user.username} 因连续输错密码被锁定 {LOCK_MINUTES} 分钟", detail={})])
-                session.commit()
-                raise AuthError(f"密码连续错误 {MAX_FAILURES} 次，账号已锁定 {LOCK_MINUTES} 分钟。")
             session.commit()
-            raise AuthError(f"用户名或密码错误（再错 {left} 次将锁定账号）。")
+            raise AuthError(LOGIN_FAILED) from None
+        if not user.active:  # told only to whoever knows the password
+            raise AuthError("该账号已停用，请联系管理员。")
         user.failed_logins = 0
         user.locked_until = None
         if _hasher.check_needs_rehash(user.password_hash):

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -44,6 +44,8 @@ class Actor:
     display_name: str
     role: Role
     committee_id: int | None
+    # an administrator set this password: every call but changing it is refused
+    must_change_password: bool = False
 
     @property
     def spans_deployment(self) -> bool:
@@ -52,10 +54,16 @@ class Actor:
 
     @property
     def may_unmask(self) -> bool:
-        return self.role in (Role.DIRECTOR, Role.ADMIN, Role.MEDIATOR)
+        """The role may see full personal data at all (per case: permissions.may_unmask)."""
+        from desktop.domain.permissions import may_unmask_any
+
+        return may_unmask_any(self)
 
 
 SYSTEM = Actor(0, "system", "系统", Role.ADMIN, None)
+
+MUST_CHANGE_PASSWORD = ("管理员为您设置了新密码，请先修改密码再进行其他操作"
+                        "（调解台登录后会提示修改；命令行：mediationdesk user passwd）。")
 
 
 @dataclass
@@ -65,6 +73,7 @@ class Tx:
     session: Session
     actor: Actor
     entries: list[dict[str, Any]] = field(default_factory=list)
+    checkpoint: str | None = None  # take a signed audit checkpoint with this reason
 
     def audit(self, action: str, entity: str, entity_id: int | None, summary: str,
               case_id: int | None = None, **detail: Any) -> None:
@@ -81,11 +90,14 @@ class ServiceBase:
 
     # -- transactions ----------------------------------------------------------------------
     @contextlib.contextmanager
-    def _write(self) -> Iterator[Tx]:
+    def _write(self, *, password_change: bool = False) -> Iterator[Tx]:
         from desktop.services.audit import append_entries
 
+        if not password_change:
+            self._require_password_changed()
         with _ids_in_range(), self.db.write() as session:
             tx = Tx(session, self.actor)
+            event.listen(session, "before_flush", self._stamp_writer)
             try:
                 yield tx
                 session.flush()
@@ -93,15 +105,46 @@ class ServiceBase:
                 raise ConflictError(entity="", changed_by="") from err
             except OverflowError as err:  # SQLite: an id beyond 64 bits matches nothing
                 raise NotFound(OUT_OF_RANGE) from err
-            append_entries(session, self.actor, tx.entries)
+            append_entries(session, self.actor, tx.entries, checkpoint=tx.checkpoint)
+
+    def _stamp_writer(self, session: Session, _ctx: Any, _instances: Any) -> None:
+        """Remember who last wrote each case (the conflict message names them)."""
+        for obj in session.dirty:
+            if isinstance(obj, Case) and session.is_modified(obj, include_collections=False):
+                obj.updated_by = self.actor.user_id or None
+        for obj in session.new:
+            if isinstance(obj, Case):
+                obj.updated_by = self.actor.user_id or None
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Session]:
+        self._require_password_changed()
         with _ids_in_range(), self.db.read() as session:
             try:
                 yield session
             except OverflowError as err:  # as above; PostgreSQL simply finds no row
                 raise NotFound(OUT_OF_RANGE) from err
+
+    def _require_password_changed(self) -> None:
+        """Refuse every call of a user who must first change the password an administrator
+        set (the database says whether that is still so: changing it lifts this at once)."""
+        if not self.actor.must_change_password:
+            return
+        from desktop.store.models import User
+
+        with self.db.read() as s:
+            pending = s.scalar(select(User.must_change_password)
+                               .where(User.id == self.actor.user_id))
+        if pending:
+            raise PermissionDenied(MUST_CHANGE_PASSWORD)
+
+    def _require_unmask(self, case: Case) -> None:
+        from desktop.domain.permissions import UNMASK_REFUSED, may_unmask, may_unmask_any
+
+        if not may_unmask_any(self.actor):
+            raise PermissionDenied("您的角色不能查看完整的个人信息。")
+        if not may_unmask(self.actor, case):
+            raise PermissionDenied(UNMASK_REFUSED)
 
     # -- permissions -----------------------------------------------------------------------
     def _require_role(self, *roles: Role, what: str) -> None:

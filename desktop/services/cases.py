@@ -239,8 +239,8 @@ class CaseService(ServiceBase):
             raise PermissionDenied("您的角色不能查看完整的个人信息。")
         with self._read() as s:
             case = self._load_case(s, case_id)
-            if unmask and self.actor.role == Role.MEDIATOR:
-                self._require_case_editor(case)  # only the cases they handle
+            if unmask:
+                self._require_unmask(case)  # domain.permissions.may_unmask
             return self._detail(s, case, masked=not unmask)
 
     def _detail(self, s: Session, case: Case, *, masked: bool) -> dto.CaseDetail:

@@ -109,6 +109,7 @@ class FileService(ServiceBase):
     # -- drafts (autosave) -----------------------------------------------------------------
     def save_draft(self, key: str, data: dict[str, Any], title: str = "") -> None:
         payload = json.dumps(data, ensure_ascii=False, default=str)
+        self._require_password_changed()
         with self.db.write() as s:  # no audit: a draft is the user's scratch pad
             row = s.scalars(select(Draft).where(Draft.user_id == self.actor.user_id,
                                                 Draft.key == key)).first()
@@ -132,6 +133,7 @@ class FileService(ServiceBase):
                 .order_by(Draft.saved_at.desc()))]
 
     def delete_draft(self, key: str) -> None:
+        self._require_password_changed()
         with self.db.write() as s:
             s.execute(delete(Draft).where(Draft.user_id == self.actor.user_id, Draft.key == key))
 

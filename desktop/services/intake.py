@@ -489,10 +489,22 @@ class IntakeService(ServiceBase):
             return CaseRef(case.id, case.version, case.number, case.status)
 
     def _last_editor(self, session: Session, case_id: int) -> str:
-        from desktop.store.models import AuditEntry
+        """Who last *wrote* the case: its ``updated_by`` (viewing or printing it is audited too,
+        but is not a change); for cases last saved before that column, the last audit entry of
+        a writing kind."""
+        from desktop.store.models import AuditEntry, User
 
-        return session.scalar(select(AuditEntry.username).where(AuditEntry.case_id == case_id)
-                              .order_by(AuditEntry.id.desc()).limit(1)) or ""
+        writer = session.scalar(select(User.username).join(Case, Case.updated_by == User.id)
+                                .where(Case.id == case_id))
+        if writer:
+            return str(writer)
+        return session.scalar(select(AuditEntry.username).where(
+            AuditEntry.case_id == case_id, AuditEntry.action.not_in(READ_ONLY_AUDIT_ACTIONS))
+            .order_by(AuditEntry.id.desc()).limit(1)) or ""
+
+
+# audited acts that leave the case row as it was
+READ_ONLY_AUDIT_ACTIONS = ("unmask", "document", "export_report", "checkpoint")
 
 
 __all__ = ["IntakeService", "Tx", "next_case_number", "party_names", "refresh_terms",

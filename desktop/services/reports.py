@@ -355,6 +355,7 @@ class ReportService(ServiceBase):
         if progress:
             progress(90, "正在记录导出日志…")
         with self._write() as tx:
+            tx.checkpoint = "report"  # each issued report anchors the audit chain (signed)
             tx.audit("export_report", "report", None,
                      f"导出统计报表 {report.period.label}（{report.committee_label}，{fmt.upper()}）",
                      period=report.period.slug, committees=report.committee_ids, format=fmt)

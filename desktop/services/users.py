@@ -36,8 +36,15 @@ class UserService(ServiceBase):
         return [u for u in self.list() if u.active and u.role in ("mediator", "director")]
 
     def add(self, username: str, display_name: str, password: str, role: str,
-            committee_id: int | None = None) -> UserView:
+            committee_id: int | None = None, *, county: bool = False) -> UserView:
+        """``county``: a read-only account of the county (no committee; sees every committee).
+        Without it the user belongs to ``committee_id`` or the administrator's committee."""
         self._require_role(Role.ADMIN, what="管理用户")
+        if county and role != Role.READONLY.value:
+            raise ValidationError("只有只读（督查）账号可以不属于任何调委会。", field="role")
+        if county and committee_id is not None:
+            raise ValidationError("县级只读账号不属于任何调委会，请不要同时指定调委会。",
+                                  field="committee_id")
         if not re.fullmatch(r"[A-Za-z0-9_.\-]{2,40}", username):
             raise ValidationError("用户名为 2–40 位字母、数字或 _ . -。", field="username")
         if not display_name.strip():
@@ -51,7 +58,8 @@ class UserService(ServiceBase):
             s = tx.session
             if s.scalars(select(User).where(User.username == username)).first():
                 raise ValidationError(f"用户名 {username} 已存在。", field="username")
-            cid = committee_id if committee_id is not None else self.actor.committee_id
+            cid = None if county else (
+                committee_id if committee_id is not None else self.actor.committee_id)
             if cid is not None and s.get(Committee, cid) is None:
                 raise ValidationError("所选调委会不存在。", field="committee_id")
             user = User(username=username, display_name=display_name.strip(),
@@ -121,7 +129,7 @@ class UserService(ServiceBase):
         check_password_strength(new_password, field="new_password")
         if old_password == new_password:
             raise ValidationError("新密码不能与旧密码相同。", field="new_password")
-        with self._write() as tx:
+        with self._write(password_change=True) as tx:
             user = tx.session.get(User, self.actor.user_id)
             if user is None:
                 raise PermissionDenied("账号不存在。")

@@ -85,8 +85,29 @@ def daily_backup(db: Database, *, keep: int | None = None, today: dt.date | None
 
 
 # -- canonical row text ----------------------------------------------------------------------
-def _tables() -> list[Table]:
-    return list(Base.metadata.sorted_tables)
+def _tables(conn: Connection | None = None) -> list[Table]:
+    """The model's tables; with ``conn``, as the database at hand has them: an older schema
+    (backed up before an upgrade, or restored before being upgraded) lacks the tables and
+    columns later migrations added."""
+    tables = list(Base.metadata.sorted_tables)
+    if conn is None:
+        return tables
+    from sqlalchemy import Column, MetaData, inspect
+
+    insp = inspect(conn)
+    names = set(insp.get_table_names())
+    live: list[Table] = []
+    older = MetaData()
+    for t in tables:
+        if t.name not in names:
+            continue
+        cols = {c["name"] for c in insp.get_columns(t.name)}
+        if all(c.name in cols for c in t.columns):
+            live.append(t)
+        else:
+            live.append(Table(t.name, older, *[Column(c.name, c.type, primary_key=c.primary_key)
+                                                for c in t.columns if c.name in cols]))
+    return live
 
 
 def _encode(col: Any, value: Any) -> Any:
@@ -212,7 +233,7 @@ def checksums(db: Database) -> Manifest:
     """Counts and SHA-256 of every table, in the archive's canonical form."""
     with _snapshot(db) as conn:
         man = Manifest(_revision(conn))
-        for table in _tables():
+        for table in _tables(conn):
             h, n = hashlib.sha256(), 0
             for line in _rows(conn, table):
                 h.update(line)
@@ -233,7 +254,7 @@ def backup_archive(db: Database, out: Path,
         with _snapshot(db) as conn, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             man = Manifest(_revision(conn), created_at=dt.datetime.now().isoformat(
                 timespec="seconds"), source=db.safe_url())
-            tables = _tables()
+            tables = _tables(conn)
             for i, table in enumerate(tables):
                 if progress is not None:
                     progress(i, len(tables))
@@ -347,24 +368,24 @@ def restore_archive(db: Database, archive: Path,
         raise ValidationError(
             f"备份的数据结构版本（{man.revision}）与目标数据库（{current or '未初始化'}）不同。"
             "请用与备份时相同版本的调解台恢复，或先将目标数据库初始化为同一版本。")
-    known = {t.name: t for t in _tables()}
-    missing = set(man.tables) - set(known)
-    if missing:
-        raise ValidationError(f"备份中有本程序不认识的表：{'、'.join(sorted(missing))}。")
     engine = db.engine.execution_options(sqlite_immediate=True) if db.is_sqlite else db.engine
     with engine.begin() as conn:
+        live = _tables(conn)  # the target is at the archive's (maybe older) revision
+        known = {t.name: t for t in live}
+        missing = set(man.tables) - set(known)
+        if missing:
+            raise ValidationError(f"备份中有本程序不认识的表：{'、'.join(sorted(missing))}。")
         for name in WORK_TABLES:
             if conn.execute(select(func.count()).select_from(known[name])).scalar():
                 raise ValidationError("目标数据库中已有数据（用户、案件或审计记录），"
                                       "只能恢复到新建的空数据库，以免覆盖现有数据。")
-        for table in reversed(_tables()):
+        for table in reversed(live):
             if table.name in SEEDED:
                 conn.execute(table.delete())
         with zipfile.ZipFile(archive) as zf:
-            tables = _tables()
-            for i, table in enumerate(tables):
+            for i, table in enumerate(live):
                 if progress is not None:
-                    progress(i, len(tables))
+                    progress(i, len(live))
                 if table.name not in man.tables:
                     continue
                 batch: list[dict[str, Any]] = []

@@ -92,10 +92,29 @@ def _make_engine(url: str) -> Engine:
     )
 
 
-def translate_db_error(err: Exception) -> DatabaseError:
-    """A Chinese sentence for what went wrong with the database, and what to do about it."""
+_CONNECTION_LOST = (
+    "connection refused", "could not connect", "timeout", "server closed the connection",
+    "connection failed", "terminating connection", "no route to host", "connection is closed",
+    "connection is lost", "the connection is bad", "consuming input failed",
+    "ssl connection has been closed", "database system is shutting down",
+    "database system is starting up", "database system is in recovery",
+    "connection reset", "broken pipe", "server conn crashed",
+)
+
+
+def translate_db_error(err: BaseException, *, committing: bool = False) -> DatabaseError:
+    """A Chinese sentence for what went wrong with the database, and what to do about it.
+
+    ``committing``: the fault came while committing, so the server may or may not have kept
+    the change; the user must check rather than be told nothing was saved.
+    """
     text = str(getattr(err, "orig", err) or err)
     low = text.lower()
+    lost = bool(getattr(err, "connection_invalidated", False)) or any(
+        w in low for w in _CONNECTION_LOST)
+    if lost and committing:
+        return DatabaseError("保存时与局域网数据库服务器的连接中断，无法确认这次保存是否成功。"
+                             "请重新加载该记录核对后再操作。")
     if "database is locked" in low or "database is busy" in low:
         return DatabaseError("数据库正忙（其他工作台正在保存），请稍候几秒再试。您输入的内容没有丢失。")
     if "disk is full" in low or "no space left" in low or "database or disk is full" in low:
@@ -104,9 +123,7 @@ def translate_db_error(err: Exception) -> DatabaseError:
         return DatabaseError("数据库服务器拒绝了用户名或密码，请在“设置 → 数据库”中核对。")
     if "does not exist" in low and "database" in low:
         return DatabaseError("数据库服务器上没有这个数据库，请管理员先运行 mediationdesk db init。")
-    if ("connection refused" in low or "could not connect" in low or "timeout" in low
-            or "server closed the connection" in low or "connection failed" in low
-            or "terminating connection" in low or "no route to host" in low):
+    if lost:
         return DatabaseError("无法连接局域网数据库服务器，请检查网络和服务器是否开启；您输入的内容没有丢失。")
     if "append-only" in low:
         return DatabaseError("审计记录只能追加，不能修改或删除。")
@@ -226,14 +243,21 @@ class Database:
     # -- sessions --------------------------------------------------------------------------
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
+        """A read-only transaction. A connection lost at any point (checkout, a query, the
+        closing rollback) ends as the app's DatabaseError; the dead connection is dropped
+        from the pool so the next call gets a fresh one."""
         session = self._read()
         try:
             yield session
-        except (OperationalError, DBAPIError) as err:
+        except _DB_ERRORS as err:
+            _discard(session)
             raise translate_db_error(err) from err
-        finally:
-            session.rollback()
-            session.close()
+        except BaseException:
+            _discard(session)
+            raise
+        # The reads are done and consistent; only ending the transaction remains. If the
+        # connection died just now, nothing is lost: drop it quietly.
+        _end(session)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
@@ -241,18 +265,66 @@ class Database:
         session = self._write()
         try:
             yield session
-            session.commit()
-        except (OperationalError, DBAPIError) as err:
-            session.rollback()
+        except _DB_ERRORS as err:
+            _discard(session)
             raise translate_db_error(err) from err
         except StaleDataError as err:  # a versioned row saved by another desk meanwhile
-            session.rollback()
+            _discard(session)
             raise ConflictError() from err
         except BaseException:
-            session.rollback()
+            _discard(session)
             raise
-        finally:
-            session.close()
+        try:
+            session.commit()
+        except StaleDataError as err:
+            _discard(session)
+            raise ConflictError() from err
+        except _DB_ERRORS as err:
+            _discard(session)
+            raise translate_db_error(err, committing=True) from err
+        except BaseException:
+            _discard(session)
+            raise
+        _end(session)
+
+
+# A database fault as the drivers raise it; SQLAlchemy wraps most in DBAPIError, but the
+# sqlite3 module's own errors can surface from the online-backup and connect paths.
+_DB_ERRORS: tuple[type[BaseException], ...] = (DBAPIError, sqlite3.Error)
+
+
+def _discard(session: Session) -> None:
+    """Roll back and close after a failure without letting a second fault (the connection is
+    gone, so the ROLLBACK itself fails) replace the first error."""
+    try:
+        session.rollback()
+    except _DB_ERRORS:
+        _invalidate(session)
+        return
+    try:
+        session.close()
+    except _DB_ERRORS:
+        _invalidate(session)
+
+
+def _end(session: Session) -> None:
+    """Close a session whose work is done (committed, or a finished read)."""
+    try:
+        session.rollback()
+        session.close()
+    except _DB_ERRORS:
+        _invalidate(session)
+
+
+def _invalidate(session: Session) -> None:
+    """Throw away the session's connections: the pool will not hand them out again."""
+    import logging
+
+    logging.getLogger(__name__).info("数据库连接已断开，已丢弃该连接")
+    with contextlib.suppress(Exception):
+        session.invalidate()
+    with contextlib.suppress(Exception):
+        session.close()
 
 
 def _daily_backup(db: Database) -> None:

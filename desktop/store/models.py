@@ -165,6 +165,7 @@ class Case(Versioned, Base):
     risk_level: Mapped[str | None] = mapped_column(String(20), nullable=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, onupdate=now)
+    updated_by: Mapped[int | None] = mapped_column(Integer, nullable=True)  # last writer
     # denormalised text shown in lists without joining parties (names only, never PII)
     party_names: Mapped[str] = mapped_column(String(400), default="")
     committee: Mapped[Committee] = relationship()
@@ -525,6 +526,25 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # SHA-256 of the case, its parties and agreement as this write left them ("" = none)
+    state_digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class AuditCheckpoint(Base):
+    """A statement "the chain had ``entry_count`` entries ending in ``head_hash``", signed with
+    a committee's seal key when one is usable (append-only, like the log)."""
+
+    __tablename__ = "audit_checkpoint"
+    __table_args__ = (Index("ix_audit_checkpoint_at", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(String(20))  # daily / backup / report
+    last_id: Mapped[int] = mapped_column(BigInteger)
+    entry_count: Mapped[int] = mapped_column(BigInteger)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    committee_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    cert_pem: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class AuditHead(Base):

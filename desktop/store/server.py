@@ -18,6 +18,7 @@ APP_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 RESTRICTED = {
     "audit_log": "SELECT, INSERT",
     "audit_head": "SELECT, UPDATE",
+    "audit_checkpoint": "SELECT, INSERT",
     "alembic_version": "SELECT",
 }
 

@@ -455,9 +455,16 @@ class ChangePasswordDialog(_InlineErrorDialog):
 
 
 def must_change_password(desk: Any) -> bool:
-    """Whether an administrator set this user's password (service read, any role)."""
+    """Whether an administrator set this user's password and it is not changed yet (the
+    services refuse every other call until then)."""
+    from desktop.domain.errors import PermissionDenied
+
+    if not getattr(desk.actor, "must_change_password", False):
+        return False
     me = getattr(desk.actor, "user_id", None)
     try:
         return any(u.id == me and u.must_change_password for u in desk.users.list())
+    except PermissionDenied:
+        return True
     except MediationError:
         return False

@@ -1907,6 +1907,10 @@
         <translation>新增用户</translation>
     </message>
     <message>
+        <source>全县（不属于任何调委会，可查看全部调委会）</source>
+        <translation>全县（不属于任何调委会，可查看全部调委会）</translation>
+    </message>
+    <message>
         <source>用户名</source>
         <translation>用户名</translation>
     </message>
@@ -1917,6 +1921,10 @@
     <message>
         <source>角色</source>
         <translation>角色</translation>
+    </message>
+    <message>
+        <source>调委会</source>
+        <translation>调委会</translation>
     </message>
     <message>
         <source>初始密码</source>
@@ -2725,6 +2733,10 @@
     <message>
         <source>正在导出 {fmt}…</source>
         <translation>正在导出 {fmt}…</translation>
+    </message>
+    <message>
+        <source>人民调解工作统计月报表（{period}）</source>
+        <translation>人民调解工作统计月报表（{period}）</translation>
     </message>
     <message>
         <source>导出月报表</source>

@@ -145,6 +145,7 @@ def test_db_init_gives_the_desks_a_role_that_cannot_rewrite_history(
         for sql in ("UPDATE audit_log SET summary = 'x'", "DELETE FROM audit_log",
                     "TRUNCATE audit_log", "INSERT INTO audit_head VALUES (2, 0, 'x')",
                     "DELETE FROM audit_head", "UPDATE alembic_version SET version_num = 'x'",
+                    "UPDATE audit_checkpoint SET reason = 'x'", "DELETE FROM audit_checkpoint",
                     "CREATE TABLE sneaky (id int)"):
             with pytest.raises(DBAPIError, match="permission denied"), db.engine.begin() as c:
                 c.execute(text(sql))
@@ -154,7 +155,8 @@ def test_db_init_gives_the_desks_a_role_that_cannot_rewrite_history(
         db.close()
     owner = Database.open(owner_url, migrate=False)  # the superuser is stopped by the trigger
     try:
-        for sql in ("UPDATE audit_log SET summary = 'x'", "DELETE FROM audit_log"):
+        for sql in ("UPDATE audit_log SET summary = 'x'", "DELETE FROM audit_log",
+                    "UPDATE audit_checkpoint SET reason = 'x'", "DELETE FROM audit_checkpoint"):
             with pytest.raises(DBAPIError, match="append-only"), owner.engine.begin() as c:
                 c.execute(text(sql))
     finally:

@@ -136,11 +136,20 @@ def test_unopenable_database_offers_retry_and_settings(qtbot, ui_app):
 
 def test_initial_password_must_be_changed(qtbot, ui_app, ui_mediator_desk, ui_db):
     """The seed's mediator was created by the administrator: must_change_password is set."""
-    from desktop.services import auth
+    import dataclasses
+
+    import pytest
+
+    from desktop.domain.errors import PermissionDenied
+    from desktop.services import Desk, auth
     from desktop.ui.login import ChangePasswordDialog, must_change_password
     from tests.helpers.uidb import MEDIATOR
 
+    ui_mediator_desk = Desk(ui_db, dataclasses.replace(ui_mediator_desk.actor,
+                                                       must_change_password=True))
     assert must_change_password(ui_mediator_desk)
+    with pytest.raises(PermissionDenied, match="请先修改密码"):
+        ui_mediator_desk.users.list()
     dlg = ChangePasswordDialog(ui_mediator_desk, forced=True)
     qtbot.addWidget(dlg)
     dlg.show()
@@ -153,6 +162,7 @@ def test_initial_password_must_be_changed(qtbot, ui_app, ui_mediator_desk, ui_db
     with qtbot.waitSignal(dlg.accepted, timeout=10000):
         dlg.submit()
     assert not must_change_password(ui_mediator_desk)
+    ui_mediator_desk.users.list()  # the services serve the user again at once
     assert auth.login(ui_db, MEDIATOR[0], "NewPass#77").username == MEDIATOR[0]
 
 

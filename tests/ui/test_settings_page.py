@@ -101,3 +101,35 @@ def test_admin_changes_a_role_and_disables_a_user(qtbot, ui_app, ui_admin_desk):
     qtbot.waitUntil(lambda: users.table.item(row, 4).text() == "已停用", timeout=10000)
     [me] = [u for u in ui_admin_desk.users.list() if u.username == "wangli"]
     assert me.role == "director" and not me.active
+
+
+def test_admin_creates_a_county_read_only_user(qtbot, ui_app, ui_admin_desk, monkeypatch):
+    """新增用户: the 全县 box is offered for 只读 only, and makes an account of no committee."""
+    from desktop.domain.enums import Role
+    from desktop.ui.settings import NewUserDialog
+
+    dlg = NewUserDialog()
+    qtbot.addWidget(dlg)
+    dlg.role.setCurrentIndex(dlg.role.findData(Role.MEDIATOR.value))
+    assert not dlg.county.isEnabled()
+    dlg.role.setCurrentIndex(dlg.role.findData(Role.READONLY.value))
+    assert dlg.county.isEnabled()
+    dlg.county.setChecked(True)
+    dlg.username.setText("xian")
+    type_text(dlg.display, "县司法局督查")
+    dlg.password.setText("County#2026")
+    values = dlg.values()
+    assert values["county"] and values["role"] == "readonly"
+
+    page = SettingsPage(ui_admin_desk)
+    qtbot.addWidget(page)
+    users = page.users
+    qtbot.waitUntil(lambda: users.table.rowCount() == 2, timeout=10000)
+    monkeypatch.setattr(NewUserDialog, "exec", lambda self: True)
+    monkeypatch.setattr(NewUserDialog, "values", lambda self: values)
+    users.add()
+    qtbot.waitUntil(lambda: users.table.rowCount() == 3, timeout=10000)
+    row = next(r for r in range(3) if users.table.item(r, 0).text() == "xian")
+    assert users.table.item(row, 3).text() == "（全县）"
+    [xian] = [u for u in ui_admin_desk.users.list() if u.username == "xian"]
+    assert xian.committee_id is None and xian.role == "readonly"

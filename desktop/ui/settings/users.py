@@ -8,6 +8,7 @@ from desktop.domain.enums import Role
 from desktop.ui import ops
 from desktop.ui.qt import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -136,17 +137,30 @@ class NewUserDialog(QDialog):
             self.role.addItem(r.label, r.value)
         self.password = QLineEdit(objectName="newPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        # a county-level read-only (督查) account belongs to no committee and sees them all
+        self.county = QCheckBox(self.tr("全县（不属于任何调委会，可查看全部调委会）"),
+                                objectName="newCounty")
+        self.role.currentIndexChanged.connect(self._role_changed)
         form = QFormLayout(self)
         form.addRow(self.tr("用户名"), self.username)
         form.addRow(self.tr("姓名"), self.display)
         form.addRow(self.tr("角色"), self.role)
+        form.addRow(self.tr("调委会"), self.county)
         form.addRow(self.tr("初始密码"), self.password)
+        self._role_changed()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def _role_changed(self, *_args: Any) -> None:
+        readonly = self.role.currentData() == Role.READONLY.value
+        self.county.setEnabled(readonly)
+        if not readonly:
+            self.county.setChecked(False)
+
     def values(self) -> dict[str, Any]:
         return {"username": self.username.text().strip(), "display_name": self.display.text(),
-                    "password": self.password.text(), "role": self.role.currentData()}
+                "password": self.password.text(), "role": self.role.currentData(),
+                "county": self.county.isChecked()}
