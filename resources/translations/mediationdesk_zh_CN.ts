@@ -662,8 +662,8 @@
 <context>
     <name>CommitteeForm</name>
     <message>
-        <source>案号格式，例如（{year}）{short}人调字第{seq:04d}号</source>
-        <translation>案号格式，例如（{year}）{short}人调字第{seq:04d}号</translation>
+        <source>案号格式：{year} 是受理年度，{short} 是调委会简称，{seq:04d} 是补零到 4 位的序号</source>
+        <translation>案号格式：{year} 是受理年度，{short} 是调委会简称，{seq:04d} 是补零到 4 位的序号</translation>
     </message>
     <message>
         <source>未设置
@@ -714,6 +714,10 @@
     <message>
         <source>这些信息印在调解协议书等文书上；案号格式修改后只影响新受理的案件。</source>
         <translation>这些信息印在调解协议书等文书上；案号格式修改后只影响新受理的案件。</translation>
+    </message>
+    <message>
+        <source>示例：{number}</source>
+        <translation>示例：{number}</translation>
     </message>
     <message>
         <source>选择印章图片</source>

@@ -133,3 +133,19 @@ def test_admin_creates_a_county_read_only_user(qtbot, ui_app, ui_admin_desk, mon
     assert users.table.item(row, 3).text() == "（全县）"
     [xian] = [u for u in ui_admin_desk.users.list() if u.username == "xian"]
     assert xian.committee_id is None and xian.role == "readonly"
+
+
+def test_case_number_format_shows_an_example(qtbot, ui_app, ui_admin_desk):
+    """案号格式 shows what a number looks like, not only the {year}{short}… notation."""
+    import datetime as dt
+
+    from desktop.ui.settings.committee import CommitteeForm
+
+    form = CommitteeForm(ui_admin_desk)
+    qtbot.addWidget(form)
+    form.short_name.setText("青")
+    form.pattern.setText("（{year}）{short}人调字第{seq:04d}号")
+    assert form.pattern_example.text() == f"示例：（{dt.date.today().year}）青人调字第0001号"
+    form.pattern.setText("（{year}）{short}人调字第号")
+    assert "{seq}" in form.pattern_example.text()  # says what is missing
+    assert form.pattern_example.property("invalid") is True

@@ -30,7 +30,13 @@ class CommitteeForm(QWidget):
         self.name = QLineEdit(objectName="committeeName")
         self.short_name = QLineEdit(objectName="committeeShort")
         self.pattern = QLineEdit(objectName="numberPattern")
-        self.pattern.setToolTip(self.tr("案号格式，例如（{year}）{short}人调字第{seq:04d}号"))
+        self.pattern.setToolTip(self.tr(
+            "案号格式：{year} 是受理年度，{short} 是调委会简称，{seq:04d} 是补零到 4 位的序号"))
+        # What a number will look like, under the field: nobody should have to read the
+        # {year}{short}… notation to know what will be printed on the documents.
+        self.pattern_example = QLabel("", objectName="numberExample")
+        self.pattern.textChanged.connect(self._show_example)
+        self.short_name.textChanged.connect(self._show_example)
         self.region = QLineEdit(objectName="region")
         self.address = QLineEdit(objectName="address")
         self.phone = QLineEdit(objectName="committeePhone")
@@ -48,6 +54,7 @@ class CommitteeForm(QWidget):
         form.addRow(self.tr("调解委员会名称"), self.name)
         form.addRow(self.tr("简称（用于案号）"), self.short_name)
         form.addRow(self.tr("案号格式"), self.pattern)
+        form.addRow("", self.pattern_example)
         form.addRow(self.tr("所属地区"), self.region)
         form.addRow(self.tr("地址"), self.address)
         form.addRow(self.tr("联系电话"), self.phone)
@@ -100,6 +107,25 @@ class CommitteeForm(QWidget):
         if pix.loadFromData(data):
             self.seal.setPixmap(pix.scaled(96, 96, Qt.AspectRatioMode.KeepAspectRatio,
                                            Qt.TransformationMode.SmoothTransformation))
+
+    def _show_example(self, *_args: Any) -> None:
+        import datetime as dt
+
+        from desktop.domain.errors import ValidationError
+        from desktop.domain.numbering import format_case_number, validate_pattern
+
+        try:
+            pattern = validate_pattern(self.pattern.text())
+            example = format_case_number(pattern, year=dt.date.today().year,
+                                         short=self.short_name.text().strip() or "青", seq=1)
+        except ValidationError as err:
+            self.pattern_example.setProperty("invalid", True)
+            self.pattern_example.setText(err.message)
+        else:
+            self.pattern_example.setProperty("invalid", False)
+            self.pattern_example.setText(self.tr("示例：{number}").format(number=example))
+        self.pattern_example.style().unpolish(self.pattern_example)
+        self.pattern_example.style().polish(self.pattern_example)
 
     def pick_seal(self) -> None:
         path = filedialogs.open_file(self, self.tr("选择印章图片"), "seal_image",
