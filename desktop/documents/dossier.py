@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.units import mm
@@ -25,6 +25,7 @@ from reportlab.platypus import Flowable, PageBreak
 
 from desktop.documents import blocks
 from desktop.documents.data import AttachmentFile, CaseDocumentData, RenderOptions
+from desktop.documents.effect import SIGN_FORMS, signing_state
 from desktop.documents.forms import meta_for, story_for
 from desktop.documents.forms.common import dispute_name, fdate, mediator_names, party_names
 from desktop.documents.layout import (
@@ -68,7 +69,14 @@ def _items(data: CaseDocumentData, opts: RenderOptions,
     A = AttachmentCategory
 
     def form(f: DocumentForm) -> Part:
-        return False, lambda: story_for(f)(data.for_form(f.value), opts)
+        return False, lambda: story_for(f)(data.for_form(f.value), form_opts(f))
+
+    def form_opts(f: DocumentForm) -> RenderOptions:
+        # A sealed dossier never shows a form that takes effect on signature as effective
+        # (seal image, QR) unless every signature is there: it is filed as its 待签署 print.
+        if opts.final and f in SIGN_FORMS and not signing_state(f, data).complete:
+            return replace(opts, final=False, unsigned=True)
+        return opts
 
     def scans(*cats: AttachmentCategory) -> list[Part]:
         files = [a for a in data.attachments if a.category in cats]

@@ -148,3 +148,28 @@ def test_dossier_embeds_each_face_once(tmp_path) -> None:  # type: ignore[no-unt
     assert len(names) == len(set(names)), names
     # ReportLab cuts a face into disjoint 256-glyph subsets (AAAAAA+, AAAAAB+ …): none twice.
     assert path.stat().st_size < 600_000, path.stat().st_size
+
+
+def test_a_sealed_dossier_files_an_unsigned_agreement_as_its_signing_print(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The dossier never shows an agreement nobody signed as effective (seal image, QR)."""
+    from dataclasses import replace
+
+    from desktop.documents.sample import sample_case
+
+    signed = sample_case()
+    unsigned = replace(signed, party_signatures=(), mediator_signatures=(), attachments=tuple(
+        a for a in signed.attachments if a.category != "signed_scan"))
+    import subprocess
+
+    texts, images = {}, {}
+    for name, data in (("signed", signed), ("unsigned", unsigned)):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(render("dossier", data, RenderOptions(final=True)))
+        texts[name] = flat(pdf_text(path))
+        listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True,
+                                 text=True, check=True).stdout.splitlines()[2:]
+        images[name] = len(listing)
+    # the signed agreement carries the seal image and the signatures; the unsigned one is filed
+    # as its 待签署 print: no seal image, no date under the stamp place
+    assert images["unsigned"] <= images["signed"] - 1
+    assert "（调委会印章）" in texts["unsigned"] or images["unsigned"] < images["signed"]
