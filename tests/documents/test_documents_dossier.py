@@ -154,10 +154,9 @@ def test_a_sealed_dossier_files_an_unsigned_agreement_as_its_signing_print(tmp_p
     """The dossier never shows an agreement nobody signed as effective (seal image, QR)."""
     from dataclasses import replace
 
-    from desktop.documents.sample import sample_case
-
     from desktop.documents.data import Signature
     from desktop.documents.effect import signing_state
+    from desktop.documents.sample import sample_case
 
     sample = sample_case()
     pad = sample.party_signatures[0]
