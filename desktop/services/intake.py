@@ -178,9 +178,9 @@ class IntakeService(ServiceBase):
     # -- registering -----------------------------------------------------------------------
     def register(self, draft: CaseDraft) -> CaseRef:
         self._check_registrar()
-        self.check_draft(draft)
+        self._check_draft(draft)
         with self._write() as tx:
-            case = self.insert_case(tx, draft)
+            case = self._insert_case(tx, draft)
             return CaseRef(case.id, case.version, None, case.status)
 
     def _check_registrar(self) -> None:
@@ -188,7 +188,7 @@ class IntakeService(ServiceBase):
             raise PermissionDenied("只读账号不能登记案件。")
 
     @staticmethod
-    def check_draft(draft: CaseDraft) -> None:
+    def _check_draft(draft: CaseDraft) -> None:
         """Every rule a registration must meet that needs no database; raises with all errors."""
         errors: dict[str, str] = {}
         if len(draft.parties) < 2:
@@ -211,24 +211,24 @@ class IntakeService(ServiceBase):
             raise ValidationError(next(iter(errors.values())), field=next(iter(errors)),
                                   errors=errors)
 
-    def insert_case(self, tx: Tx, draft: CaseDraft, *, summary: str = "") -> Case:
+    def _insert_case(self, tx: Tx, draft: CaseDraft, *, summary: str = "") -> Case:
         """Write a checked draft as a registered case inside ``tx``; ``summary`` replaces the
         audit line's wording."""
         s = tx.session
         _check_lookup(s, "dispute_type", draft.dispute_type, "dispute_type", "纠纷类型")
         _check_lookup(s, "source", draft.source, "source", "案件来源")
-        case = self.new_case(tx, draft)
+        case = self._new_case(tx, draft)
         s.add(case)
         s.flush()
         refresh_terms(s, case)
-        self.audit_registered(tx, case, draft, summary)
+        self._audit_registered(tx, case, draft, summary)
         s.flush()
         return case
 
-    def new_case(self, tx: Tx, draft: CaseDraft) -> Case:
+    def _new_case(self, tx: Tx, draft: CaseDraft) -> Case:
         """The case row (with its parties) for a checked draft whose type and source are known
         to exist; not yet added to the session, so an import can add many at once. The audit
-        line is written once the case has its id (``audit_registered``)."""
+        line is written once the case has its id (``_audit_registered``)."""
         s = tx.session
         committee_id = draft.committee_id or self.actor.committee_id
         if committee_id is None or s.get(Committee, committee_id) is None:
@@ -252,7 +252,7 @@ class IntakeService(ServiceBase):
         return case
 
     @staticmethod
-    def audit_registered(tx: Tx, case: Case, draft: CaseDraft, summary: str = "") -> None:
+    def _audit_registered(tx: Tx, case: Case, draft: CaseDraft, summary: str = "") -> None:
         tx.audit("register", "case", case.id, summary or f"登记纠纷：{case.title}", case_id=case.id,
                  parties=[p.name for p in draft.parties], dispute_type=draft.dispute_type,
                  source=draft.source)

@@ -268,7 +268,7 @@ class ReferralService(ServiceBase):
                               facts=facts, requests=get("requests"), referring_unit=unit,
                               referral_ref=ref, people_involved=people)
             try:
-                IntakeService.check_draft(draft)
+                IntakeService._check_draft(draft)
             except ValidationError as err:
                 for key, message in err.errors.items() or {err.field: err.message}.items():
                     fname = _field_of(key)
@@ -330,14 +330,14 @@ class ReferralService(ServiceBase):
             committee = s.get(Committee, committee_id or self.actor.committee_id or 0)
             for c in fresh:
                 c.draft.committee_id = committee_id
-                case = intake.new_case(tx, c.draft)
+                case = intake._new_case(tx, c.draft)
                 case.registered_at = dt.datetime.combine(c.received_on, dt.time(9, 0))
                 cases.append(case)
             s.add_all(cases)
             s.flush()
             terms, refs_rows = [], []
             for n, (c, case) in enumerate(zip(fresh, cases, strict=True), start=1):
-                intake.audit_registered(
+                intake._audit_registered(
                     tx, case, c.draft,
                     f"从{label}导入登记：{c.draft.parties[0].name}等（工单号 {c.ref}）")
                 terms += [{"case_id": case.id, "term": t} for t in sorted(case_terms(

@@ -213,6 +213,8 @@ class ReportService(ServiceBase):
                        ) -> OfficialTable:
         """人民调解工作统计月报表: one row per active dispute type and 合计."""
         self._check_role()
+        if not isinstance(period, Period):
+            raise ValidationError("统计期间无效，请选择月份、季度、年度或起止日期。", field="period")
         with self._read() as s:
             ids, label = self._scope(s, committee_ids)
             agg = stats.aggregate_rows(s, period, ids)
