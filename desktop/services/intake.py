@@ -206,7 +206,7 @@ class IntakeService(ServiceBase):
         if draft.source in REFERRAL_SOURCES and not draft.referring_unit.strip():
             errors["referring_unit"] = "移送/委托案件请填写移送单位（如××派出所、××人民法院）。"
         if not isinstance(draft.people_involved, int) or not 0 <= draft.people_involved <= 100000:
-            errors["people_involved"] = "涉及人数应为 0 至 100000 之间的整数（0 表示按当事人人数）。"
+            errors["people_involved"] = "涉及人数：须在 0 至 100,000 之间（0 表示按当事人人数）。"
         if errors:
             raise ValidationError(next(iter(errors.values())), field=next(iter(errors)),
                                   errors=errors)

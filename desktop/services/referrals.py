@@ -258,7 +258,7 @@ class ReferralService(ServiceBase):
                     if not 1 <= people <= 100_000:
                         raise ValueError
                 except ValueError:
-                    bad(row, "people_involved", "涉及人数应为 1 至 100000 之间的整数。")
+                    bad(row, "people_involved", "涉及人数须为 1 至 100,000 之间的整数。")
             parties = [PartyInput(get("applicant"), side="applicant",
                                   phone=get("applicant_phone"), address=get("address")),
                        PartyInput(get("respondent") or UNKNOWN_RESPONDENT, side="respondent",

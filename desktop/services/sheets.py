@@ -161,8 +161,10 @@ def open_sheet(path: str | Path, fields: Fields, example: str) -> Sheet:
     """Read the first sheet with data (or the CSV) and locate the header row; ``example``
     names a few headers for the message when none is found."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise ValidationError(f"找不到文件：{path}", field="file")
+    if not path.is_file():
+        raise not_spreadsheet(path.name)
     suffix = path.suffix.lower()
     merged: list[tuple[int, int, int, int]] = []
     sheet = ""
