@@ -232,3 +232,6 @@ def test_import_work_orders_is_reachable_from_the_form(qtbot, mediator):
     qtbot.waitExposed(wiz)
     assert wiz.windowTitle() == "导入工单" and wiz.currentPage() is wiz.file_page
     wiz.reject()
+    import shiboken6
+
+    shiboken6.delete(wiz)  # not left for a later test's restyle (see test_referral_wizard)

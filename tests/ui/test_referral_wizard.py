@@ -77,6 +77,7 @@ def test_referral_wizard_checks_imports_and_flags_duplicates(qtbot, ui_mediator_
     assert page.referral_button.text() == "导入工单…" and page.referral_button.isVisibleTo(page)
     page.open_referral_wizard()
     wiz = page.referral_wizard
+    wizards = [wiz]
     qtbot.waitExposed(wiz)
 
     bad = rows(range(1, 6))
@@ -121,6 +122,7 @@ def test_referral_wizard_checks_imports_and_flags_duplicates(qtbot, ui_mediator_
     # their respondent 孔明 is already in open cases
     page.open_referral_wizard()
     wiz = page.referral_wizard
+    wizards.append(wiz)
     qtbot.waitExposed(wiz)
     run_to_check(qtbot, wiz, write(tmp_path / "工单-第二批.xlsx", rows(range(4, 9))), None)
     assert "将新登记 3 件，此前已导入 2 件" in wiz.check_page.status.text()
@@ -134,3 +136,9 @@ def test_referral_wizard_checks_imports_and_flags_duplicates(qtbot, ui_mediator_
     ops.wait_idle(5000)
     with desk.db.read() as s:
         assert len(s.scalars(select(ExternalRef.ref)).all()) == 8
+    import shiboken6
+
+    # deleted now, not left for a later test's restyle to trip over (a wizard left alive
+    # crashed the next test's setStyleSheet, as the ledger wizard's did)
+    for w in wizards:
+        shiboken6.delete(w)
