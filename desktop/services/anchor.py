@@ -64,7 +64,7 @@ def committee_signing_key(session: Session, prefer: int | None) -> SigningKey | 
     rows.sort(key=lambda r: r.committee_id != prefer)
     for row in rows:
         try:
-            password = seal_password(row.committee_id)
+            password = seal_password(row.committee_id, row.pkcs12)
             key, cert, _ = pkcs12.load_key_and_certificates(row.pkcs12, password.encode("utf-8"))
         except (MediationError, ValueError) as err:
             log.info("调委会 %s 的印章证书不可用于审计检查点：%s", row.committee_id, err)
