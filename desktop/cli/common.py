@@ -8,6 +8,7 @@ import os
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from desktop.domain.errors import AuthError, ValidationError
 from desktop.services import Desk
@@ -128,3 +129,14 @@ def print_table(headers: list[str], rows: list[list[str]], widths: list[int]) ->
     print("  ".join("-" * w for w in widths))
     for r in rows:
         print("  ".join(pad(c, w) for c, w in zip(r, widths)).rstrip())
+
+
+def print_problems(err: Any, what: str, nothing: str) -> int:
+    """A list that could not be imported: every named problem on stderr; exit status 1.
+    ``err`` has ``total`` and ``problems`` (LedgerError, ReferralError)."""
+    print(f"{what}有 {err.total} 处问题，未导入任何{nothing}：", file=sys.stderr)
+    for p in err.problems:
+        print(f"  {p}", file=sys.stderr)
+    if err.total > len(err.problems):
+        print(f"  ……另有 {err.total - len(err.problems)} 处问题未列出", file=sys.stderr)
+    return 1

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 from pathlib import Path
 
-from desktop.cli.common import login_desk, open_db
+from desktop.cli.common import login_desk, open_db, print_problems
 from desktop.domain.dates import parse_date
 from desktop.domain.errors import ValidationError
 from desktop.services.exchange import ExchangeService, read_exchange
@@ -84,12 +83,7 @@ def run_import(args: argparse.Namespace) -> int:
         result = svc.import_referrals(sheet, mapping, args.source, dry_run=args.dry_run,
                                       committee_id=_committee_id(desk, args.committee))
     except ReferralError as err:
-        print(f"清单有 {err.total} 处问题，未导入任何案件：", file=sys.stderr)
-        for p in err.problems:
-            print(f"  {p}", file=sys.stderr)
-        if err.total > len(err.problems):
-            print(f"  ……另有 {err.total - len(err.problems)} 处问题未列出", file=sys.stderr)
-        return 1
+        return print_problems(err, "清单", "案件")
     print(result.summary)
     for w in result.warnings[:50]:
         print(f"  提示：{w}")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from desktop.cli.common import (
     login_desk,
     open_db,
+    print_problems,
     print_table,
     readable_source,
     writable_target,
@@ -131,11 +131,6 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         result = svc.import_ledger(ledger, mapping, dry_run=args.dry_run, committee_id=cid)
     except LedgerError as err:
-        print(f"台账有 {err.total} 处问题，未导入任何数据：", file=sys.stderr)
-        for p in err.problems:
-            print(f"  {p}", file=sys.stderr)
-        if err.total > len(err.problems):
-            print(f"  ……另有 {err.total - len(err.problems)} 处问题未列出", file=sys.stderr)
-        return 1
+        return print_problems(err, "台账", "数据")
     print(result.summary)
     return 0
