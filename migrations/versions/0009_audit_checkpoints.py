@@ -36,8 +36,10 @@ def upgrade() -> None:
     op.create_index("ix_audit_checkpoint_at", "audit_checkpoint", ["at"])
     op.add_column("audit_log", sa.Column("state_digest", sa.String(64), nullable=False,
                                          server_default=""))
-    with op.batch_alter_table("mediation_case") as batch:
-        batch.add_column(sa.Column("updated_by", sa.Integer(), nullable=True))
+    # ALTER TABLE ADD COLUMN, never a batch rebuild: rebuilding mediation_case on SQLite drops
+    # the old table, and with foreign keys on that cascades to every party, session and
+    # agreement of every case (and the rebuild would drop the limit triggers of 0008)
+    op.add_column("mediation_case", sa.Column("updated_by", sa.Integer(), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         # the function comes from migration 0003
         op.execute("""
@@ -56,9 +58,8 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS audit_checkpoint_no_truncate ON audit_checkpoint")
         op.execute("DROP TRIGGER IF EXISTS audit_checkpoint_no_update_delete ON audit_checkpoint")
-    with op.batch_alter_table("mediation_case") as batch:
-        batch.drop_column("updated_by")
-    with op.batch_alter_table("audit_log") as batch:
-        batch.drop_column("state_digest")
+    # ALTER TABLE DROP COLUMN (SQLite ≥ 3.35), for the same reason as in upgrade()
+    op.drop_column("mediation_case", "updated_by")
+    op.drop_column("audit_log", "state_digest")
     op.drop_index("ix_audit_checkpoint_at", table_name="audit_checkpoint")
     op.drop_table("audit_checkpoint")

@@ -19,12 +19,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("document") as batch:
-        batch.add_column(sa.Column("kind", sa.String(length=20), nullable=False,
-                                   server_default="draft"))
+    # ALTER TABLE ADD COLUMN, not a batch rebuild (a rebuild drops the table's limit triggers)
+    op.add_column("document", sa.Column("kind", sa.String(length=20), nullable=False,
+                                        server_default="draft"))
     op.execute("UPDATE document SET kind = 'final' WHERE final")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("document") as batch:
-        batch.drop_column("kind")
+    op.drop_column("document", "kind")

@@ -90,3 +90,40 @@ def test_older_schema_is_backed_up_then_migrated(tmp_path: Path) -> None:
     assert migrate.current_revision(old) == "0001"
     old.close()
     db.close()
+
+
+def test_upgrading_a_database_with_cases_keeps_every_row_and_trigger(tmp_path: Path) -> None:
+    """From revision 0007 with cases, parties and sessions to head on SQLite: no row lost (a
+    batch rebuild of mediation_case cascaded its deletion to every party) and the limit
+    triggers of 0008 still stand on every table."""
+    from desktop.services import Desk, auth
+    from tests.helpers.cases import draft
+
+    db = Database.open(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    admin = auth.first_run(db, committee_name="青山街道人民调解委员会", short_name="青",
+                           admin_username="admin", admin_password="Admin#2026")
+    desk = Desk(db, admin)
+    for _ in range(3):
+        desk.intake.accept(desk.intake.register(draft()).id)
+    cfg = migrate.alembic_config(db)
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0007")
+
+    def counts() -> dict[str, int]:
+        with db.engine.connect() as conn:
+            return {t: conn.execute(text(f"select count(*) from {t}")).scalar_one()
+                    for t in ("mediation_case", "party", "search_term", "audit_log")}
+
+    before = counts()
+    assert before["party"] == 6
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    assert counts() == before
+    with db.engine.connect() as conn:
+        triggers = {r[0] for r in conn.execute(text(
+            "select name from sqlite_master where type = 'trigger'"))}
+    assert {"limits_mediation_case_insert", "limits_party_insert",
+            "limits_document_insert"} <= triggers
+    db.close()

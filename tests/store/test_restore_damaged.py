@@ -146,7 +146,14 @@ def test_archive_from_an_older_schema_restores(db: Database, archive: Path,
     try:
         assert migrate.schema_state(restored) == "current"
         after = backup.checksums(restored)
-        for name, s in before.tables.items():
-            assert (after.tables[name].count, after.tables[name].sha256) == (s.count, s.sha256)
+        # every table the old archive had comes back whole; tables later migrations add
+        # (audit_checkpoint, external_ref, …) start empty, and the rows of tables that later
+        # migrations gave a column (updated_by, state_digest, kind) differ only by it
+        widened = {"mediation_case", "audit_log", "document", "audit_head"}
+        assert set(man.tables) <= set(after.tables)
+        for name in man.tables:
+            assert after.tables[name].count == before.tables[name].count, name
+            if name not in widened:
+                assert after.tables[name].sha256 == before.tables[name].sha256, name
     finally:
         restored.close()
