@@ -54,3 +54,21 @@ def qapp(qapp):
 
     install_behaviour(qapp)
     return qapp
+
+
+# The app reads a few MEDIATIONDESK_* variables (the seal password above all). A suite that
+# sets one for its module must put it back: a leaked seal password made every later test that
+# expects an unsigned or keyring-held key sign with the wrong password (CI failure, 2026-11-30).
+_ENV_AT_START = {k: v for k, v in os.environ.items() if k.startswith("MEDIATIONDESK_")}
+_last_module: list[str] = []
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    module = item.nodeid.split("::", 1)[0]
+    if _last_module and _last_module[0] != module:
+        now = {k: v for k, v in os.environ.items() if k.startswith("MEDIATIONDESK_")}
+        if now != _ENV_AT_START:
+            changed = sorted(set(now.items()) ^ set(_ENV_AT_START.items()))
+            pytest.fail(f"{_last_module[0]} left environment variables changed: "
+                        f"{sorted({k for k, _ in changed})}", pytrace=False)
+    _last_module[:] = [module]

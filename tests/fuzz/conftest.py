@@ -66,6 +66,7 @@ def backends(template_db_file: Path, tmp_path_factory: pytest.TempPathFactory,
     shutil.copy(template_db_file, path)
     old_keyring = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
+    old_password = os.environ.get("MEDIATIONDESK_SEAL_PASSWORD")
     os.environ["MEDIATIONDESK_SEAL_PASSWORD"] = "fuzz-seal"
     cwd = Path.cwd()
     os.chdir(folder)  # report exports to hostile relative paths land here
@@ -78,6 +79,10 @@ def backends(template_db_file: Path, tmp_path_factory: pytest.TempPathFactory,
     finally:
         os.chdir(cwd)
         keyring.set_keyring(old_keyring)
+        if old_password is None:  # a leaked password made every later unsigned-key test sign
+            os.environ.pop("MEDIATIONDESK_SEAL_PASSWORD", None)
+        else:
+            os.environ["MEDIATIONDESK_SEAL_PASSWORD"] = old_password
         for db in dbs:
             db.close()
 
