@@ -35,6 +35,15 @@ def _syllable(ch: str) -> str:
     return _other(ch)
 
 
+@lru_cache(maxsize=1)
+def load_pinyin() -> None:
+    """Load pypinyin's tables now. Writers call this before they take the database's write
+    lock: the first conversion in a process costs half a second on an idle PC and several
+    seconds on a loaded one, and other desks' saves must not wait for it."""
+    _initial.cache_clear()
+    _initial("中")
+
+
 def _other(ch: str) -> str:
     """Letters and digits kept (lowercase, half-width); spaces, · and punctuation dropped."""
     ch = ch.translate(_FULL_WIDTH)

@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.domain.enums import Role
 from desktop.domain.errors import ConflictError, DatabaseError, NotFound, PermissionDenied
+from desktop.domain.search import load_pinyin
 from desktop.store.db import Database
 from desktop.store.models import Case
 
@@ -95,6 +96,7 @@ class ServiceBase:
 
         if not password_change:
             self._require_password_changed()
+        load_pinyin()  # search terms need it; its first load must not happen inside the lock
         with _ids_in_range(), self.db.write() as session:
             tx = Tx(session, self.actor)
             event.listen(session, "before_flush", self._stamp_writer)

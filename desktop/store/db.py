@@ -26,6 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from desktop.domain.errors import ConflictError, DatabaseError
 from desktop.store import guard as _guard  # noqa: F401 - registers the before_flush check
 from desktop.store import paths
+from desktop.store.writelock import WriterLock
 
 DB_FILE_NAME = "mediationdesk.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
@@ -175,6 +176,10 @@ class Database:
         self._read = sessionmaker(bind=self.engine, expire_on_commit=False)
         write_engine = self.engine.execution_options(sqlite_immediate=True)
         self._write = sessionmaker(bind=write_engine, expire_on_commit=False)
+        path = self.sqlite_path
+        self._writers: contextlib.AbstractContextManager[object] = (
+            WriterLock(path, BUSY_TIMEOUT_MS / 1000) if path and path.name not in ("", ":memory:")
+            else contextlib.nullcontext())
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -261,7 +266,14 @@ class Database:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        On SQLite the app's writers queue on a lock file first (``store.writelock``), so a
+        desk that saves twice in a row cannot starve another desk's save."""
+        with self._writers:
+            yield from self._write_transaction()
+
+    def _write_transaction(self) -> Iterator[Session]:
         session = self._write()
         try:
             yield session

@@ -18,17 +18,21 @@ def worker(url: str, username: str, start: mp.synchronize.Event, out: mp.Queue) 
     from desktop.store.db import Database
     from tests.helpers.db import Desks
 
-    db = Database.open(url, migrate=False)
-    desk: Desk = Desks(db)[username]
-    refs = []
-    for i in range(CASES_PER_WORKER):
-        refs.append(desk.intake.register(CaseDraft(
-            [PartyInput("甲" + "一二三四五六七八九十壹贰"[i]), PartyInput("乙某", side="respondent")], "neighbor",
-            "party_apply", facts="并发测试")).id)
-    start.wait()
-    numbers = [desk.intake.accept(cid).number for cid in refs]
-    out.put(numbers)
-    db.close()
+    try:
+        db = Database.open(url, migrate=False)
+        desk: Desk = Desks(db)[username]
+        refs = []
+        for i in range(CASES_PER_WORKER):
+            refs.append(desk.intake.register(CaseDraft(
+                [PartyInput("甲" + "一二三四五六七八九十壹贰"[i]), PartyInput("乙某", side="respondent")],
+                "neighbor", "party_apply", facts="并发测试")).id)
+        start.wait()
+        numbers = [desk.intake.accept(cid).number for cid in refs]
+        db.close()
+    except Exception as err:  # noqa: BLE001 - reported to the parent, which fails the test
+        out.put(("error", f"{type(err).__name__}: {err}"))
+    else:
+        out.put(("ok", numbers))
 
 
 @pytest.mark.slow
@@ -41,7 +45,10 @@ def test_eight_processes_accepting_get_unique_gapless_numbers(db_file: Path) -> 
     for p in procs:
         p.start()
     start.set()
-    numbers = [n for _ in procs for n in out.get(timeout=180)]
+    # A hang guard, not a speed limit: at load 15 on two cores a run took over five minutes.
+    results = [out.get(timeout=900) for _ in procs]
+    assert [r for r in results if r[0] != "ok"] == []
+    numbers = [n for _, got in results for n in got]
     for p in procs:
         p.join(timeout=60)
         assert p.exitcode == 0
