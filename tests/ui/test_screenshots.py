@@ -112,9 +112,11 @@ def dialog_on_backdrop(dialog: QWidget) -> QPixmap:
 
 
 @pytest.fixture(scope="module")
-def demo_desk():
+def demo_desk(tmp_path_factory):
     """A lived-in office: the demo generator's cases over two years, seen by a director.
-    At a fixed path, so the status bar (and the PNGs) do not change from run to run."""
+    At a fixed path, so the status bar (and the PNGs) do not change from run to run. Built
+    once for the module (the tests here change no data), before the per-test user dirs of
+    tests/ui/conftest.py exist: it gets its own while it is built."""
     import shutil
     import tempfile
 
@@ -124,13 +126,17 @@ def demo_desk():
     where = Path(tempfile.gettempdir()) / "mediationdesk-screenshots"
     shutil.rmtree(where, ignore_errors=True)
     where.mkdir()
-    db = Database.open(f"sqlite:///{where / 'mediationdesk.sqlite3'}")
-    login = demo.ensure_demo_accounts(db)
-    assert login is not None
-    demo.generate(db, 600, seed=20261127)
-    desk = Desk(db, auth.login(db, "director1", login[1]))
-    desk.admin_actor = auth.login(db, "demo", login[1])  # type: ignore[attr-defined]
-    yield db, desk  # read only: the tests here change no data
+    home = tmp_path_factory.mktemp("screenshots-home")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("MEDIATIONDESK_CONFIG_DIR", str(home / "config"))
+        env.setenv("MEDIATIONDESK_DATA_DIR", str(home / "data"))
+        db = Database.open(f"sqlite:///{where / 'mediationdesk.sqlite3'}")
+        login = demo.ensure_demo_accounts(db)
+        assert login is not None
+        demo.generate(db, 600, seed=20261127)
+        desk = Desk(db, auth.login(db, "director1", login[1]))
+        desk.admin_actor = auth.login(db, "demo", login[1])  # type: ignore[attr-defined]
+    yield db, desk
     ops.wait_idle(10000)
     db.close()
 
@@ -236,6 +242,7 @@ def test_every_page_fits_1366x768(qtbot, ui_app, demo_desk):
             assert screens.layout_problems(admin) == [], tabs.tabText(i)
 
 
+@pytest.mark.slow
 def test_a_broken_screen_fails(qtbot, ui_app, demo_desk, tmp_path):
     """Both checks can fail: a hidden button, a moved field, a label too narrow for its text
     and a shrunken window are each caught."""
