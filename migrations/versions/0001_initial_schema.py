@@ -509,20 +509,52 @@ def upgrade() -> None:
     _seed()
 
 
+# The dictionaries as they were at this revision, frozen here: importing the live lists from
+# desktop.domain.enums would let a later edit of the enums silently change what this old
+# migration writes (tests/store/test_migration_rules.py checks both).
+DISPUTE_TYPES = [
+    ("marriage", "婚姻家庭"),
+    ("neighbor", "邻里"),
+    ("housing", "房屋宅基地"),
+    ("contract", "合同"),
+    ("business", "生产经营"),
+    ("damages", "损害赔偿"),
+    ("labor", "劳动争议"),
+    ("medical", "医疗"),
+    ("property_mgmt", "物业"),
+    ("traffic", "道路交通事故"),
+    ("demolition", "征地拆迁"),
+    ("land", "山林土地"),
+    ("pollution", "环境污染"),
+    ("consumer", "消费"),
+    ("other", "其他"),
+]
+SOURCES = [  # (code, name, group)
+    ("party_apply", "当事人申请", "application"),
+    ("initiative", "调委会主动调解", "initiative"),
+    ("grid", "网格员上报", "initiative"),
+    ("police_110", "公安机关移交（110警情）", "entrusted"),
+    ("police_station", "派出所移交", "entrusted"),
+    ("court_pre", "人民法院委派（诉前）", "entrusted"),
+    ("court_during", "人民法院委托（诉中）", "entrusted"),
+    ("petition", "信访部门转办", "entrusted"),
+    ("hotline_12345", "12345热线转办", "entrusted"),
+    ("gov_other", "其他政府部门指定", "entrusted"),
+]
+
+
 def _seed() -> None:
     """Default dictionaries (editable later in 设置) and the audit chain's head row."""
-    from desktop.domain.enums import DEFAULT_DISPUTE_TYPES, DEFAULT_SOURCES
-
     lookup = sa.table(
         "lookup",
         sa.column("kind", sa.String), sa.column("code", sa.String), sa.column("name", sa.String),
         sa.column("grp", sa.String), sa.column("sort_order", sa.Integer),
         sa.column("active", sa.Boolean), sa.column("version", sa.Integer),
     )
-    rows = [dict(kind="dispute_type", code=e.code, name=e.name, grp="", sort_order=i,
-                 active=True, version=1) for i, e in enumerate(DEFAULT_DISPUTE_TYPES)]
-    rows += [dict(kind="source", code=e.code, name=e.name, grp=e.group, sort_order=i,
-                  active=True, version=1) for i, e in enumerate(DEFAULT_SOURCES)]
+    rows = [dict(kind="dispute_type", code=code, name=name, grp="", sort_order=i,
+                 active=True, version=1) for i, (code, name) in enumerate(DISPUTE_TYPES)]
+    rows += [dict(kind="source", code=code, name=name, grp=group, sort_order=i,
+                  active=True, version=1) for i, (code, name, group) in enumerate(SOURCES)]
     op.bulk_insert(lookup, rows)
     head = sa.table("audit_head", sa.column("id", sa.Integer), sa.column("last_id", sa.BigInteger),
                     sa.column("last_hash", sa.String))

@@ -10,8 +10,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import keyring
-import pytest
 from sqlalchemy import func, select
 
 from desktop.services.audit import verify_chain
@@ -23,19 +21,6 @@ REPO = Path(__file__).resolve().parents[2]
 
 def desk_seconds(default: float) -> float:
     return float(os.environ.get("LAN_DESK_SECONDS", default))
-
-
-
-
-
-@pytest.fixture
-def no_keyring() -> None:
-    from keyring.backends import fail
-
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield  # type: ignore[misc]
-    keyring.set_keyring(before)
 
 
 def spawn_desk(url: str, user: str, log: Path, *, seconds: float = 5, go: Path | None = None,

@@ -9,7 +9,7 @@ from tests.helpers.db import Desks
 from tests.reports.seed import seed
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def any_db(request: pytest.FixtureRequest) -> Database:
     """The fixture users' database on each backend (PostgreSQL from tests/helpers/pg.py)."""
     if request.param == "sqlite":
