@@ -157,9 +157,9 @@ class ExchangeService(ServiceBase):
                 cond = t.c.case_id == case_id
             order = t.c.id if "id" in t.c else next(iter(t.primary_key.columns))
             users = _user_columns(t)
-            rows = []
+            rows: list[dict[str, Any]] = []
             for r in s.execute(select(t).where(cond).order_by(order)).mappings():
-                row = {}
+                row: dict[str, Any] = {}
                 for c in t.columns:
                     v = r[c.name]
                     if c.name in users:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Protocol
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -134,7 +135,17 @@ def _party_row(p: PartyInput, order: int) -> dict[str, object]:
                 agent_relation=p.agent_relation.strip())
 
 
-def party_names(parties: Sequence[Party | PartyInput]) -> str:
+class NamedParty(Protocol):
+    """What a case title needs of a party: a stored one, a form's, or a demo row's."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def side(self) -> str: ...
+
+
+def party_names(parties: Sequence[NamedParty]) -> str:
     sides: dict[str, list[str]] = {}
     for p in parties:
         sides.setdefault(p.side, []).append(p.name)
@@ -248,7 +259,7 @@ class IntakeService(ServiceBase):
             party_count=len(draft.parties), people_involved=draft.people_involved or len(draft.parties),
             created_by=self.actor.user_id or None, party_names=party_names(draft.parties),
         )
-        case.parties = [Party(**_party_row(p, i)) for i, p in enumerate(draft.parties)]  # type: ignore[arg-type]
+        case.parties = [Party(**_party_row(p, i)) for i, p in enumerate(draft.parties)]
         return case
 
     @staticmethod
@@ -397,7 +408,7 @@ class IntakeService(ServiceBase):
                 raise NotFound("该当事人不存在。")
             validate_party(party, index)
             if party.id is None:
-                row = Party(**_party_row(party, index))  # type: ignore[arg-type]
+                row = Party(**_party_row(party, index))
                 case.parties.append(row)
                 action, summary = "add_party", f"增加当事人 {party.name}"
             else:

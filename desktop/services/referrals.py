@@ -270,7 +270,7 @@ class ReferralService(ServiceBase):
             try:
                 IntakeService._check_draft(draft)
             except ValidationError as err:
-                for key, message in err.errors.items() or {err.field: err.message}.items():
+                for key, message in err.errors.items() or {err.field or "": err.message}.items():
                     fname = _field_of(key)
                     if fname in cols:
                         bad(row, fname, message.split("：", 1)[-1])

@@ -247,9 +247,9 @@ class ReportService(ServiceBase):
         rows = []
         order = [c for c, _n in types] + [c for c in raw if c not in dict(types)]
         for code in order:
-            values = self._official_values(stats.counts_of(raw[code]), split.get(code, {}),
-                                           len(days.get(code, ())), *found.get(code, [0, 0]))
-            rows.append(OfficialRow(code, names.get(code, code), values))
+            figures = self._official_values(stats.counts_of(raw[code]), split.get(code, {}),
+                                            len(days.get(code, ())), *found.get(code, [0, 0]))
+            rows.append(OfficialRow(code, names.get(code, code), figures))
         total_raw = [0] * len(stats.COLS)
         for v in raw.values():
             _add(total_raw, v)

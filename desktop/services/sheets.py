@@ -122,6 +122,8 @@ def _merged_ranges(path: Path, sheet_index: int) -> list[tuple[int, int, int, in
     out = []
     for ref in re.findall(rb'<(?:\w+:)?mergeCell ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', xml):
         c0, r0, c1, r1 = range_boundaries(ref.decode())
+        if c0 is None or r0 is None or c1 is None or r1 is None:
+            continue  # a whole row or column: the pattern above never matches one
         out.append((r0, c0, r1, c1))
     return out
 
