@@ -201,8 +201,9 @@ def _image_page(a: AttachmentFile, caption: str) -> bytes:
     )
 
     buf = io.BytesIO()
+    # types-reportlab types initialFontName as a number; ReportLab wants the font's name
     c = rl_canvas.Canvas(buf, pagesize=(PAGE_W, PAGE_H),
-                         initialFontName=ensure_registered(BODY.faces[0]))
+                         initialFontName=ensure_registered(BODY.faces[0]))  # type: ignore[arg-type]
     reader = ImageReader(io.BytesIO(blocks.scan_image(a.data)))
     iw, ih = reader.getSize()
     box_w, box_h = CONTENT_W, PAGE_H - MARGIN_T - MARGIN_B - 12 * mm
