@@ -8,11 +8,15 @@ import os
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.domain.errors import AuthError, ValidationError
 from desktop.services import Desk
 from desktop.store.db import Database
+
+if TYPE_CHECKING:  # the list importers load only with their commands
+    from desktop.services.ledger import LedgerError
+    from desktop.services.referrals import ReferralError
 
 DEMO_LOGIN_KEY = "demo_login"
 
@@ -131,7 +135,7 @@ def print_table(headers: list[str], rows: list[list[str]], widths: list[int]) ->
         print("  ".join(pad(c, w) for c, w in zip(r, widths)).rstrip())
 
 
-def print_problems(err: Any, what: str, nothing: str) -> int:
+def print_problems(err: LedgerError | ReferralError, what: str, nothing: str) -> int:
     """A list that could not be imported: every named problem on stderr; exit status 1.
     ``err`` has ``total`` and ``problems`` (LedgerError, ReferralError)."""
     print(f"{what}有 {err.total} 处问题，未导入任何{nothing}：", file=sys.stderr)

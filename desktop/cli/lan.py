@@ -18,12 +18,16 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from desktop.domain.errors import DatabaseError, ValidationError
+from desktop.services import Desk
+from desktop.store.db import Database
 from desktop.store.server import ensure_database, grant_app_role
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
     db = sub.add_parser("db", help="数据库（局域网服务器）初始化、状态与升级")
     dbsub = db.add_subparsers(dest="db_cmd", metavar="子命令")
 
@@ -77,7 +81,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     user = sub.choices.get("user")
     if user is not None and user._subparsers is not None:  # `user` group from desktop.cli.setup
-        usub = user._subparsers._group_actions[0]
+        # argparse keeps a group's sub-commands in its first action
+        usub = cast("argparse._SubParsersAction[argparse.ArgumentParser]",
+                    user._subparsers._group_actions[0])
     else:
         usub = sub.add_parser("user", help="用户管理").add_subparsers(dest="user_cmd", metavar="子命令")
     p = usub.add_parser("reset-password", parents=[common], help="管理员重置某用户的密码（并解锁）")
@@ -276,7 +282,7 @@ def run_audit_verify(args: argparse.Namespace) -> int:
     return 3
 
 
-def _checkpoint_line(db: object, reason: str) -> str:
+def _checkpoint_line(db: Database, reason: str) -> str:
     """Take a checkpoint of the audit chain; the line printed is a record kept outside the
     database (write it down or keep the console log with the backup)."""
     from sqlalchemy import select
@@ -285,9 +291,10 @@ def _checkpoint_line(db: object, reason: str) -> str:
     from desktop.services.audit_service import AuditService
     from desktop.store.models import AuditCheckpoint
 
-    AuditService(db, SYSTEM).checkpoint(reason)  # type: ignore[arg-type]
-    with db.read() as s:  # type: ignore[attr-defined]
-        cp = s.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc())).first()
+    AuditService(db, SYSTEM).checkpoint(reason)
+    with db.read() as s:
+        cp = s.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc())
+                       .limit(1)).one()  # the one just taken
         signed = "已用印章证书签名" if cp.signature else "未签名：没有可用的印章证书"
         return (f"审计检查点：共 {cp.entry_count} 条，链头 {cp.head_hash[:16]}…（{signed}）")
 
@@ -342,10 +349,10 @@ def run_migrate_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _user_id(desk: object, username: str) -> int:
+def _user_id(desk: Desk, username: str) -> int:
     from desktop.domain.errors import NotFound
 
-    for u in desk.users.list():  # type: ignore[attr-defined]
+    for u in desk.users.list():
         if u.username == username:
             return int(u.id)
     raise NotFound(f"没有用户 {username}。")

@@ -11,7 +11,8 @@ from desktop.cli.common import login_desk, open_db
 from desktop.domain.errors import ValidationError
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("init", parents=[common], help="创建数据库和第一个管理员")
     p.add_argument("--committee", required=True, help="调委会全称，如 青山街道人民调解委员会")
     p.add_argument("--short", required=True, help="调委会简称（用于案号），如 青")

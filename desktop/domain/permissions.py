@@ -9,19 +9,32 @@ from desktop.domain.enums import Role
 
 
 class _Actor(Protocol):
-    user_id: int
-    role: Role
-    committee_id: int | None
+    # read-only members: the services' Actor is a frozen dataclass
+    @property
+    def user_id(self) -> int: ...
+
+    @property
+    def role(self) -> Role: ...
+
+    @property
+    def committee_id(self) -> int | None: ...
 
     @property
     def spans_deployment(self) -> bool: ...
 
 
 class _Case(Protocol):
-    committee_id: int
-    mediator_id: int | None
-    co_mediator_ids: str
-    created_by: int | None
+    @property
+    def committee_id(self) -> int: ...
+
+    @property
+    def mediator_id(self) -> int | None: ...
+
+    @property
+    def co_mediator_ids(self) -> str: ...
+
+    @property
+    def created_by(self) -> int | None: ...
 
 
 def handles(actor: _Actor, case: _Case) -> bool:

@@ -230,7 +230,7 @@ class DocumentService(ServiceBase):
 
     def issue(self, case_id: int, form: DocumentForm | str, *, final: bool = False,
               unsigned: bool = False, glyphs_confirmed: bool = False,
-              deliver: Callable[[bytes], None] | None = None) -> IssuedDocument:
+              deliver: Callable[[bytes], object] | None = None) -> IssuedDocument:
         """Render the form and record it: a draft (watermarked), a 待签署 print of a form that
         takes effect on signature (``unsigned``: no watermark, no seal), or a sealed final.
 
