@@ -32,8 +32,9 @@ from desktop.domain.validators import (
     validate_person_name,
     validate_phone,
 )
-from desktop.services.base import ServiceBase, Tx
+from desktop.services.base import Tx
 from desktop.services.dto import CaseDraft, CaseRef, CaseUpdate, DuplicateHit, PartyInput
+from desktop.services.editing import CaseEditingService
 from desktop.services.terms import case_terms
 from desktop.store.models import (
     Case,
@@ -185,7 +186,7 @@ def next_case_number(session: Session, committee: Committee, year: int, *, postg
     return counter.last_seq
 
 
-class IntakeService(ServiceBase):
+class IntakeService(CaseEditingService):
     # -- registering -----------------------------------------------------------------------
     def register(self, draft: CaseDraft) -> CaseRef:
         self._check_registrar()
@@ -321,9 +322,7 @@ class IntakeService(ServiceBase):
                accepted_on: dt.date | None = None) -> CaseRef:
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("accept", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "accept")
             self._check_version(case, version, "case", "该案件")
             day = accepted_on or self.today()
             limits.check_date(day, "accepted_on", today=self.today(), not_after_today=True)
@@ -363,9 +362,7 @@ class IntakeService(ServiceBase):
     def update_case(self, case_id: int, version: int, changes: CaseUpdate) -> CaseRef:
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("edit", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "edit")
             mine = {k: v for k, v in vars(changes).items() if v is not None}
             errors = case_value_errors(mine.get("amount_claimed"), mine.get("people_involved"))
             for key in ("facts", "title", "dispute_type", "source"):
@@ -399,9 +396,7 @@ class IntakeService(ServiceBase):
         """Add a party (``party.id is None``) or edit one; returns the party id."""
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("edit", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "edit")
             index = len(case.parties) if party.id is None else next(
                 (i for i, p in enumerate(case.parties) if p.id == party.id), -1)
             if index < 0:
@@ -431,9 +426,7 @@ class IntakeService(ServiceBase):
     def remove_party(self, case_id: int, party_id: int) -> None:
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("edit", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "edit")
             row = next((p for p in case.parties if p.id == party_id), None)
             if row is None:
                 raise NotFound("该当事人不存在。")
@@ -469,9 +462,7 @@ class IntakeService(ServiceBase):
             raise ValidationError("延长天数应在 1 到 90 天之间。", field="days")
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("extend", case.status, self.actor.role, reason)
+            case = self._edit_case(s, case_id, "extend", reason)
             assert case.deadline is not None
             old = case.deadline
             case.deadline = old + dt.timedelta(days=days)
@@ -487,9 +478,7 @@ class IntakeService(ServiceBase):
             raise ValidationError("请填写移送/转办的单位。", field="to_body")
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("refer", case.status, self.actor.role, reason)
+            case = self._edit_case(s, case_id, "refer", reason)
             s.add(Referral(case_id=case.id, to_body=to_body.strip(), reason=reason.strip(),
                            referred_on=self.today(), user_id=self.actor.user_id or None))
             case.status = CaseStatus.REFERRED.value
