@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import argparse
 import functools
-import getpass
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
+from desktop.cli.common import new_password
 from desktop.domain.errors import DatabaseError, ValidationError
 from desktop.services import Desk
 from desktop.store.db import Database
@@ -125,18 +125,6 @@ def _friendly(handler: Callable[[argparse.Namespace], int]) -> Callable[[argpars
     return run
 
 
-def _secret(env: str, prompt: str, *, confirm: bool = True) -> str:
-    value = os.environ.get(env)
-    if value:
-        return value
-    if not sys.stdin.isatty():
-        raise ValidationError(f"请在环境变量 {env} 中提供密码（无人值守运行时）。", field="password")
-    first = getpass.getpass(prompt)
-    if confirm and getpass.getpass("再输入一次：") != first:
-        raise ValidationError("两次输入的密码不一致。", field="password")
-    return first
-
-
 def _with_env_password(url: str) -> str:
     """Fill a PostgreSQL URL's missing password from PGPASSWORD (never typed on the command line)."""
     from sqlalchemy.engine import make_url
@@ -170,14 +158,14 @@ def run_db_init(args: argparse.Namespace) -> int:
                 has_role = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
                                         {"r": args.app_user}).first()
             if not has_role or os.environ.get(args.app_password_env):
-                app_pw = _secret(args.app_password_env, f"为应用账号 {args.app_user} 设置密码：")
+                app_pw = new_password(args.app_password_env, f"为应用账号 {args.app_user} 设置密码：")
             grant_app_role(db, args.app_user, app_pw)
             print(f"应用账号 {args.app_user} 已授权（审计表只能追加，不能修改或删除）。")
         if auth.bootstrap_needed(db):
             if not args.committee or not args.short:
                 raise ValidationError("首次初始化请用 --committee 和 --short 填写调委会全称和简称。",
                                       field="committee")
-            password = _secret(args.admin_password_env, f"为管理员 {args.admin} 设置密码：")
+            password = new_password(args.admin_password_env, f"为管理员 {args.admin} 设置密码：")
             auth.first_run(db, committee_name=args.committee, short_name=args.short,
                            admin_username=args.admin, admin_password=password,
                            display_name=args.admin_name)
@@ -364,7 +352,7 @@ def run_user_reset(args: argparse.Namespace) -> int:
     db = open_db(args)
     desk = login_desk(args, db)
     uid = _user_id(desk, args.username)
-    password = _secret(args.password_env, f"为 {args.username} 设置新密码：")
+    password = new_password(args.password_env, f"为 {args.username} 设置新密码：")
     desk.users.reset_password(uid, password)
     print(f"已重置 {args.username} 的密码并解锁；下次登录须修改密码。")
     return 0

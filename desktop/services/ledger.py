@@ -28,7 +28,15 @@ from desktop.domain.enums import Role
 from desktop.domain.errors import PermissionDenied, ValidationError
 from desktop.services import sheets
 from desktop.services.base import ServiceBase
-from desktop.services.sheets import Problem, Sheet, cell_date, open_sheet, show, type_index
+from desktop.services.sheets import (
+    ListRefused,
+    Problem,
+    Sheet,
+    cell_date,
+    open_sheet,
+    show,
+    type_index,
+)
 from desktop.store.models import Lookup, SweepRecord
 
 # field -> (Chinese label, required, header aliases; the first alias is the canonical header)
@@ -54,16 +62,10 @@ MAX_ERRORS = 200
 LedgerFile = Sheet  # the ledger is read like any other list
 
 
-class LedgerError(ValidationError):
+class LedgerError(ListRefused):
     """The ledger cannot be imported; ``problems`` names every bad row and column."""
 
-    def __init__(self, problems: list[Problem], total: int | None = None) -> None:
-        count = total if total is not None else len(problems)
-        head = "；".join(str(p) for p in problems[:3])
-        more = f"（共 {count} 处问题，未导入任何数据）" if count > 1 else "（未导入任何数据）"
-        super().__init__(f"{head}{more}", field="file")
-        self.problems = problems
-        self.total = count
+    what = "数据"
 
 
 @dataclass
