@@ -20,6 +20,7 @@ from desktop.documents.layout import (
     PAGE_H,
     CJKParagraph,
     Spacer,
+    StyleCommand,
     TextStyle,
     _Lines,
     draw_line,
@@ -58,12 +59,12 @@ CHUNK_LINES = 8
 FRAME_HEIGHT = PAGE_H - MARGIN_T - MARGIN_B
 
 
-def _chunk_long_rows(data: list[list], widths: list[float]  # type: ignore[type-arg]
-                     ) -> tuple[list[list], set[int]]:  # type: ignore[type-arg]
+def _chunk_long_rows(data: list[list[GridCell]], widths: list[float]
+                     ) -> tuple[list[list[GridCell]], set[int]]:
     """Split two-column rows whose text runs longer than CHUNK_LINES lines into several rows.
 
     Returns the new rows and the indexes of rows that continue the row above."""
-    out: list[list] = []  # type: ignore[type-arg]
+    out: list[list[GridCell]] = []
     continued: set[int] = set()
     for row in data:
         cell = row[-1] if len(row) == 2 else None
@@ -92,7 +93,7 @@ def _chunk_long_rows(data: list[list], widths: list[float]  # type: ignore[type-
     return out, continued
 
 
-def _grid_commands(nrows: int, continued: set[int]) -> list[tuple]:  # type: ignore[type-arg]
+def _grid_commands(nrows: int, continued: set[int]) -> list[StyleCommand]:
     cmds = [c for c in GRID.getCommands() if c[0] != "GRID"]
     cmds.append(("LINEAFTER", (0, 0), (-2, -1), 0.8, "black"))
     for r in range(nrows - 1):
@@ -129,9 +130,10 @@ def spacer(height_mm: float) -> Spacer:
 
 
 Cell = str | Flowable | Sequence[Flowable] | None
+GridCell = Flowable | Sequence[Flowable] | str  # a cell once laid out
 
 
-def _cell(value: Cell, label: bool) -> Flowable | Sequence[Flowable] | str:
+def _cell(value: Cell, label: bool) -> GridCell:
     if value is None:
         return ""
     if isinstance(value, str):

@@ -404,6 +404,11 @@ class Spacer(Flowable):
         pass
 
 
+PageDrawer = Callable[[rl_canvas.Canvas, int, int], None]  # (canvas, page number, pages)
+# One TableStyle command: ("GRID", (col, row), (col, row), width, colour) and the like.
+StyleCommand = tuple[Any, ...]
+
+
 @dataclass
 class PdfMeta:
     title: str
@@ -412,7 +417,7 @@ class PdfMeta:
     author: str = ""
     draft: bool = False
     footer: bool = True  # "第 N 页 共 M 页" over the whole file (the dossier numbers its own)
-    extra_page_drawers: list[Callable[[rl_canvas.Canvas, int, int], None]] = field(
+    extra_page_drawers: list[PageDrawer] = field(
         default_factory=list
     )
 

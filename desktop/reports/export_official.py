@@ -24,8 +24,8 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 
 from desktop.documents import fonts
-from desktop.documents.layout import CJKParagraph, TextStyle
-from desktop.reports.export_pdf import StyleCommand, font_name
+from desktop.documents.layout import CJKParagraph, StyleCommand, TextStyle
+from desktop.reports.export_pdf import font_name
 from desktop.reports.export_xlsx import first_sheet
 from desktop.reports.official import COLUMNS, ROW_HEADER, OfficialTable, header_groups
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -22,13 +21,18 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from desktop.documents import fonts
-from desktop.documents.layout import CONTENT_W, CJKParagraph, PdfMeta, TextStyle, build_pdf
+from desktop.documents.layout import (
+    CONTENT_W,
+    CJKParagraph,
+    PdfMeta,
+    StyleCommand,
+    TextStyle,
+    build_pdf,
+)
 from desktop.reports.figures import METRIC_BY_KEY, METRICS, Rate, Report, definitions
 
 SEAL_RED = colors.HexColor("#B22222")
 GREY = colors.HexColor("#777777")
-# One TableStyle command: ("GRID", (col, row), (col, row), width, colour) and the like.
-StyleCommand = tuple[Any, ...]
 MAIN_COLS = ("accepted", "closed", "succeeded", "terminated", "open", "overdue", "amount")
 
 

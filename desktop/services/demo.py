@@ -110,7 +110,10 @@ def ensure_demo_accounts(db: Database) -> tuple[str, str] | None:
     with db.write() as s:
         if s.scalar(select(func.count()).select_from(User)):
             row = s.get(Setting, "demo_login")
-            return tuple(row.value.split(":", 1)) if row else None  # type: ignore[return-value]
+            if row is None:
+                return None
+            username, _, password = row.value.partition(":")
+            return username, password
         pw = hash_password(DEMO_PASSWORD)
         c1 = Committee(name="青山街道人民调解委员会", short_name="青", number_pattern=DEFAULT_PATTERN,
                        region="青山区", address="青山区青山路1号综治中心二楼", phone="0571-87000001",

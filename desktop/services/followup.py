@@ -153,6 +153,6 @@ class RiskService(CaseEditingService):
             r.resolved_on, r.prevented = self.today(), prevented
             open_levels = [x.level for x in s.scalars(select(RiskFlag).where(
                 RiskFlag.case_id == case.id, RiskFlag.resolved_on.is_(None)))]
-            case.risk_level = max(open_levels, key=LEVEL_ORDER.get) if open_levels else None  # type: ignore[arg-type]
+            case.risk_level = max(open_levels, key=LEVEL_ORDER.__getitem__) if open_levels else None
             tx.audit("resolve_risk", "risk", r.id,
                      "风险化解" + ("，成功防止激化" if prevented else ""), case_id=case.id)

@@ -4,7 +4,7 @@ edit the case and its parties, assign mediators, extend the time limit, refer el
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from sqlalchemy import delete, or_, select
@@ -74,7 +74,7 @@ def validate_party(p: PartyInput, index: int) -> PartyInput:
     who = f"第 {index + 1} 位当事人"
     errors: dict[str, str] = {}
 
-    def check(field: str, fn) -> None:  # type: ignore[no-untyped-def]
+    def check(field: str, fn: Callable[[], object]) -> None:
         try:
             fn()
         except ValidationError as err:

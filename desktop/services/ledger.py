@@ -19,9 +19,9 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop.domain.enums import Role
@@ -340,10 +340,10 @@ def _within_limits(records: list[dict[str, Any]]) -> None:
     guard): a too-long name or a NUL byte in a cell refuses the whole ledger."""
     from desktop.store.guard import check_row
 
-    table = SweepRecord.__table__
+    table = cast(Table, SweepRecord.__table__)  # declarative maps it to one Table
     for n, record in enumerate(records, 1):
         try:
-            check_row(table, record)  # type: ignore[arg-type]
+            check_row(table, record)
         except ValidationError as err:
             raise ValidationError(f"台账第 {n} 条记录：{err.message}", field=err.field) from None
 

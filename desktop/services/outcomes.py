@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.domain import limits, workflow
 from desktop.domain.enums import AttachmentCategory, CaseStatus, OutcomeKind, Role
@@ -240,8 +241,8 @@ class OutcomeService(CaseEditingService):
             case = self._load_case(s, case_id)
             return self._missing(s, case)
 
-    def _missing(self, s, case: Case) -> list[str]:  # type: ignore[no-untyped-def]
-        missing = []
+    def _missing(self, s: Session, case: Case) -> list[str]:
+        missing: list[str] = []
         cats = set(s.scalars(select(Attachment.category).where(Attachment.case_id == case.id)))
         if AttachmentCategory.IDENTITY.value not in cats:
             missing.append("身份证明")

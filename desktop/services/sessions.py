@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from desktop.domain import validators, workflow
 from desktop.domain.enums import (
@@ -120,7 +121,7 @@ class SessionService(CaseEditingService):
         case.joint_mask = joint_mask_of(kinds)
 
     @staticmethod
-    def _session_of(obj: object):  # type: ignore[no-untyped-def]
+    def _session_of(obj: object) -> Session:
         from sqlalchemy.orm import object_session
 
         s = object_session(obj)
