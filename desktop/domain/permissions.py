@@ -24,17 +24,10 @@ class _Actor(Protocol):
 
 
 class _Case(Protocol):
-    @property
-    def committee_id(self) -> int: ...
-
-    @property
-    def mediator_id(self) -> int | None: ...
-
-    @property
-    def co_mediator_ids(self) -> str: ...
-
-    @property
-    def created_by(self) -> int | None: ...
+    committee_id: int
+    mediator_id: int | None
+    co_mediator_ids: str
+    created_by: int | None
 
 
 def handles(actor: _Actor, case: _Case) -> bool:
