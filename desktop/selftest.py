@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 
 from desktop import APP_NAME, APP_NAME_ZH, __version__
 from desktop.resources import resource_path, resource_root
@@ -260,6 +261,7 @@ def check_fonts() -> CheckResult:
     """Load every face the documents package prints with, then check rare-name coverage."""
     title = "中文字体"
     text = RARE_NAME_CHARS + COMMON_CHARS
+    doc_fonts: ModuleType | None
     try:
         from desktop.documents import fonts as doc_fonts
     except ImportError:
@@ -436,7 +438,8 @@ def check_qt(probe_cmd: Sequence[str] | None) -> tuple[CheckResult, dict[str, ob
         results.append(answer)
         if not info:
             info = answer
-    broken = {m: e for r in results for m, e in dict(r.get("modules_failed", {})).items()}
+    broken = {m: e for r in results if isinstance(failed := r.get("modules_failed", {}), dict)
+              for m, e in failed.items()}
     if broken:
         return CheckResult(
             "qt", title, FAIL, "Qt 组件缺失：" + "；".join(f"{m}（{e}）" for m, e in broken.items())
@@ -463,9 +466,10 @@ def _last_json(text: str | None) -> dict[str, object] | None:
         line = line.strip()
         if line.startswith("{"):
             try:
-                return json.loads(line)
+                value = json.loads(line)
             except ValueError:
                 return None
+            return value if isinstance(value, dict) else None
     return None
 
 

@@ -17,7 +17,8 @@ from desktop.services.dto import CaseDraft, CaseQuery, PartyInput
 DUE_LABELS = {"overdue": "已超期", "due_soon": "即将到期"}
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
     case = sub.add_parser("case", help="案件").add_subparsers(dest="case_cmd", metavar="子命令")
     p = case.add_parser("list", parents=[common], help="列出案件（最新登记在前）")
     p.add_argument("--limit", type=int, default=20)

@@ -8,13 +8,30 @@ import os
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.domain.errors import AuthError, ValidationError
 from desktop.services import Desk
 from desktop.store.db import Database
 
+if TYPE_CHECKING:  # the list importers load only with their commands
+    from desktop.services.sheets import ListRefused
+
 DEMO_LOGIN_KEY = "demo_login"
+
+
+def new_password(env: str, prompt: str) -> str:
+    """A password being set: from the environment variable ``env`` when the run is unattended,
+    otherwise typed twice on the terminal."""
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise ValidationError(f"请在环境变量 {env} 中提供密码（无人值守运行时）。", field="password")
+    first = getpass.getpass(prompt)
+    if getpass.getpass("再输入一次：") != first:
+        raise ValidationError("两次输入的密码不一致。", field="password")
+    return first
 
 
 def open_db(args: argparse.Namespace, *, migrate: bool = True) -> Database:
@@ -131,7 +148,7 @@ def print_table(headers: list[str], rows: list[list[str]], widths: list[int]) ->
         print("  ".join(pad(c, w) for c, w in zip(r, widths)).rstrip())
 
 
-def print_problems(err: Any, what: str, nothing: str) -> int:
+def print_problems(err: ListRefused, what: str, nothing: str) -> int:
     """A list that could not be imported: every named problem on stderr; exit status 1.
     ``err`` has ``total`` and ``problems`` (LedgerError, ReferralError)."""
     print(f"{what}有 {err.total} 处问题，未导入任何{nothing}：", file=sys.stderr)

@@ -5,13 +5,19 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where used: the CLI starts without loading every service
+    from desktop.services.documents import DocumentService, IssuedDocument
 
 FORM_CHOICES = ["agreement", "application", "registration", "notice", "investigation",
                 "record", "oral", "termination", "followup", "confirmation", "dossier"]
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("verify", parents=[common], help="核验调解文书（PDF文件或核验码）",
                        description="核验调解文书：文件是否完好、是否为已生效的盖章文书、是哪一案件"
                        "的哪份文书、有哪些人签名、何时由哪个调解委员会盖章。可给出PDF文件，或文书上"
@@ -167,7 +173,7 @@ def document_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _missing(service, case_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+def _missing(service: DocumentService, case_id: int) -> list[str]:
     from desktop.documents.data import printable_text
     from desktop.documents.fonts import missing_glyphs
 
@@ -190,8 +196,9 @@ def _ask_seal_password(prompt: str, *, twice: bool = False) -> str:
     return first
 
 
-def _issue_unlocking(service, case_id: int, form: str, final: bool,  # type: ignore[no-untyped-def]
-                     unsigned: bool = False, glyphs_confirmed: bool = False, deliver=None):
+def _issue_unlocking(service: DocumentService, case_id: int, form: str, final: bool,
+                     unsigned: bool = False, glyphs_confirmed: bool = False,
+                     deliver: Callable[[bytes], object] | None = None) -> IssuedDocument:
     """Issue; when no seal password is at hand, ask once on the terminal and retry."""
     from desktop.services.seal import SealPasswordNeeded, SealService
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from desktop.cli.common import login_desk, open_db, print_problems
 from desktop.domain.dates import parse_date
 from desktop.domain.errors import ValidationError
+from desktop.services import Desk
 from desktop.services.exchange import ExchangeService, read_exchange
 from desktop.services.referrals import (
     ReferralError,
@@ -22,7 +23,8 @@ from desktop.services.referrals import (
 from desktop.services.sheets import read_mapping_file
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "import-cases", parents=[common], help="导入工单/移送清单（.xlsx/.csv）或案件交换文件（.json/.zip）",
         description="例：mediationdesk import-cases 12345工单.xlsx --source hotline_12345 --dry-run；"
@@ -56,12 +58,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=run_export)
 
 
-def _committee_id(desk: object, name: str | None) -> int | None:
+def _committee_id(desk: Desk, name: str | None) -> int | None:
     if not name:
         return None
     from desktop.services.reports import ReportService
 
-    return ReportService(desk.db, desk.actor).committee_ids_by_name([name])[0]  # type: ignore[attr-defined]
+    return ReportService(desk.db, desk.actor).committee_ids_by_name([name])[0]
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -73,8 +75,8 @@ def run_import(args: argparse.Namespace) -> int:
             payload, _blobs = read_exchange(path)
             print(f"检查通过（试运行，未写入）：文件中有 {len(payload['cases'])} 件案件。")
             return 0
-        result = ExchangeService(desk.db, desk.actor).import_cases(path)
-        print(result.summary)
+        imported = ExchangeService(desk.db, desk.actor).import_cases(path)
+        print(imported.summary)
         return 0
     svc = ReferralService(desk.db, desk.actor)
     sheet = open_referrals(path)

@@ -13,17 +13,21 @@ from __future__ import annotations
 
 import argparse
 import functools
-import getpass
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
+from desktop.cli.common import new_password
 from desktop.domain.errors import DatabaseError, ValidationError
+from desktop.services import Desk
+from desktop.store.db import Database
 from desktop.store.server import ensure_database, grant_app_role
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
     db = sub.add_parser("db", help="数据库（局域网服务器）初始化、状态与升级")
     dbsub = db.add_subparsers(dest="db_cmd", metavar="子命令")
 
@@ -77,7 +81,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     user = sub.choices.get("user")
     if user is not None and user._subparsers is not None:  # `user` group from desktop.cli.setup
-        usub = user._subparsers._group_actions[0]
+        # argparse keeps a group's sub-commands in its first action
+        usub = cast("argparse._SubParsersAction[argparse.ArgumentParser]",
+                    user._subparsers._group_actions[0])
     else:
         usub = sub.add_parser("user", help="用户管理").add_subparsers(dest="user_cmd", metavar="子命令")
     p = usub.add_parser("reset-password", parents=[common], help="管理员重置某用户的密码（并解锁）")
@@ -119,18 +125,6 @@ def _friendly(handler: Callable[[argparse.Namespace], int]) -> Callable[[argpars
     return run
 
 
-def _secret(env: str, prompt: str, *, confirm: bool = True) -> str:
-    value = os.environ.get(env)
-    if value:
-        return value
-    if not sys.stdin.isatty():
-        raise ValidationError(f"请在环境变量 {env} 中提供密码（无人值守运行时）。", field="password")
-    first = getpass.getpass(prompt)
-    if confirm and getpass.getpass("再输入一次：") != first:
-        raise ValidationError("两次输入的密码不一致。", field="password")
-    return first
-
-
 def _with_env_password(url: str) -> str:
     """Fill a PostgreSQL URL's missing password from PGPASSWORD (never typed on the command line)."""
     from sqlalchemy.engine import make_url
@@ -164,14 +158,14 @@ def run_db_init(args: argparse.Namespace) -> int:
                 has_role = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
                                         {"r": args.app_user}).first()
             if not has_role or os.environ.get(args.app_password_env):
-                app_pw = _secret(args.app_password_env, f"为应用账号 {args.app_user} 设置密码：")
+                app_pw = new_password(args.app_password_env, f"为应用账号 {args.app_user} 设置密码：")
             grant_app_role(db, args.app_user, app_pw)
             print(f"应用账号 {args.app_user} 已授权（审计表只能追加，不能修改或删除）。")
         if auth.bootstrap_needed(db):
             if not args.committee or not args.short:
                 raise ValidationError("首次初始化请用 --committee 和 --short 填写调委会全称和简称。",
                                       field="committee")
-            password = _secret(args.admin_password_env, f"为管理员 {args.admin} 设置密码：")
+            password = new_password(args.admin_password_env, f"为管理员 {args.admin} 设置密码：")
             auth.first_run(db, committee_name=args.committee, short_name=args.short,
                            admin_username=args.admin, admin_password=password,
                            display_name=args.admin_name)
@@ -276,7 +270,7 @@ def run_audit_verify(args: argparse.Namespace) -> int:
     return 3
 
 
-def _checkpoint_line(db: object, reason: str) -> str:
+def _checkpoint_line(db: Database, reason: str) -> str:
     """Take a checkpoint of the audit chain; the line printed is a record kept outside the
     database (write it down or keep the console log with the backup)."""
     from sqlalchemy import select
@@ -285,9 +279,10 @@ def _checkpoint_line(db: object, reason: str) -> str:
     from desktop.services.audit_service import AuditService
     from desktop.store.models import AuditCheckpoint
 
-    AuditService(db, SYSTEM).checkpoint(reason)  # type: ignore[arg-type]
-    with db.read() as s:  # type: ignore[attr-defined]
-        cp = s.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc())).first()
+    AuditService(db, SYSTEM).checkpoint(reason)
+    with db.read() as s:
+        cp = s.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc())
+                       .limit(1)).one()  # the one just taken
         signed = "已用印章证书签名" if cp.signature else "未签名：没有可用的印章证书"
         return (f"审计检查点：共 {cp.entry_count} 条，链头 {cp.head_hash[:16]}…（{signed}）")
 
@@ -342,10 +337,10 @@ def run_migrate_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _user_id(desk: object, username: str) -> int:
+def _user_id(desk: Desk, username: str) -> int:
     from desktop.domain.errors import NotFound
 
-    for u in desk.users.list():  # type: ignore[attr-defined]
+    for u in desk.users.list():
         if u.username == username:
             return int(u.id)
     raise NotFound(f"没有用户 {username}。")
@@ -357,7 +352,7 @@ def run_user_reset(args: argparse.Namespace) -> int:
     db = open_db(args)
     desk = login_desk(args, db)
     uid = _user_id(desk, args.username)
-    password = _secret(args.password_env, f"为 {args.username} 设置新密码：")
+    password = new_password(args.password_env, f"为 {args.username} 设置新密码：")
     desk.users.reset_password(uid, password)
     print(f"已重置 {args.username} 的密码并解锁；下次登录须修改密码。")
     return 0

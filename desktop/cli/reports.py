@@ -20,7 +20,8 @@ from desktop.services.ledger import LedgerError, LedgerService, load_mapping, op
 from desktop.services.reports import FORMATS, ReportService
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
     report = sub.add_parser("report", help="统计报表").add_subparsers(dest="report_cmd",
                                                                    metavar="子命令")
     p = report.add_parser("monthly", parents=[common],

@@ -17,7 +17,8 @@ from pathlib import Path
 QT_MODULES = ("QtWidgets", "QtSvg", "QtPrintSupport", "QtPdf", "QtCharts")
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "selftest",
         parents=[common],

@@ -7,11 +7,12 @@ import getpass
 import os
 import sys
 
-from desktop.cli.common import login_desk, open_db
+from desktop.cli.common import login_desk, new_password, open_db
 from desktop.domain.errors import ValidationError
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("init", parents=[common], help="创建数据库和第一个管理员")
     p.add_argument("--committee", required=True, help="调委会全称，如 青山街道人民调解委员会")
     p.add_argument("--short", required=True, help="调委会简称（用于案号），如 青")
@@ -47,25 +48,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=run_demo)
 
 
-def _password(env: str, prompt: str) -> str:
-    value = os.environ.get(env)
-    if value:
-        return value
-    if not sys.stdin.isatty():
-        raise ValidationError(f"请在环境变量 {env} 中提供密码（无人值守运行时）。", field="password")
-    first = getpass.getpass(prompt)
-    if getpass.getpass("再输入一次：") != first:
-        raise ValidationError("两次输入的密码不一致。", field="password")
-    return first
-
-
 def run_init(args: argparse.Namespace) -> int:
     from desktop.services import auth
 
     db = open_db(args)
     if not auth.bootstrap_needed(db):
         raise ValidationError("数据库已初始化（已有用户），无需再次 init。")
-    password = _password("MEDIATIONDESK_PASSWORD", f"为管理员 {args.admin} 设置密码：")
+    password = new_password("MEDIATIONDESK_PASSWORD", f"为管理员 {args.admin} 设置密码：")
     auth.first_run(db, committee_name=args.committee, short_name=args.short,
                    admin_username=args.admin, admin_password=password,
                    display_name=args.admin_name)
@@ -77,7 +66,7 @@ def run_init(args: argparse.Namespace) -> int:
 def run_user_add(args: argparse.Namespace) -> int:
     db = open_db(args)
     desk = login_desk(args, db)
-    password = _password(args.password_env, f"为 {args.username} 设置初始密码：")
+    password = new_password(args.password_env, f"为 {args.username} 设置初始密码：")
     user = desk.users.add(args.username, args.name, password, args.role, args.committee_id,
                           county=args.county)
     print(f"已新增用户 {user.username}（{user.display_name}，{user.role_label}，"
@@ -99,7 +88,7 @@ def run_user_passwd(args: argparse.Namespace) -> int:
     from desktop.services import Desk
 
     desk = Desk(db, auth.login(db, username, old))
-    new = _password(args.password_env, "新密码：")
+    new = new_password(args.password_env, "新密码：")
     desk.users.change_own_password(old, new)
     print(f"已修改 {username} 的密码。")
     return 0

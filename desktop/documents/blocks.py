@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, cast
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -19,10 +20,14 @@ from desktop.documents.layout import (
     PAGE_H,
     CJKParagraph,
     Spacer,
+    StyleCommand,
     TextStyle,
     _Lines,
     draw_line,
 )
+
+if TYPE_CHECKING:
+    from reportlab.pdfbase.pdfdoc import PDFImageXObject
 
 TITLE_STYLE = TextStyle(size=22, leading=34, chain=TITLE, align="center", space_after=4)
 NUMBER_STYLE = TextStyle(size=12, leading=20, align="right", space_after=6)
@@ -54,12 +59,12 @@ CHUNK_LINES = 8
 FRAME_HEIGHT = PAGE_H - MARGIN_T - MARGIN_B
 
 
-def _chunk_long_rows(data: list[list], widths: list[float]  # type: ignore[type-arg]
-                     ) -> tuple[list[list], set[int]]:  # type: ignore[type-arg]
+def _chunk_long_rows(data: list[list[GridCell]], widths: list[float]
+                     ) -> tuple[list[list[GridCell]], set[int]]:
     """Split two-column rows whose text runs longer than CHUNK_LINES lines into several rows.
 
     Returns the new rows and the indexes of rows that continue the row above."""
-    out: list[list] = []  # type: ignore[type-arg]
+    out: list[list[GridCell]] = []
     continued: set[int] = set()
     for row in data:
         cell = row[-1] if len(row) == 2 else None
@@ -88,7 +93,7 @@ def _chunk_long_rows(data: list[list], widths: list[float]  # type: ignore[type-
     return out, continued
 
 
-def _grid_commands(nrows: int, continued: set[int]) -> list[tuple]:  # type: ignore[type-arg]
+def _grid_commands(nrows: int, continued: set[int]) -> list[StyleCommand]:
     cmds = [c for c in GRID.getCommands() if c[0] != "GRID"]
     cmds.append(("LINEAFTER", (0, 0), (-2, -1), 0.8, "black"))
     for r in range(nrows - 1):
@@ -125,9 +130,10 @@ def spacer(height_mm: float) -> Spacer:
 
 
 Cell = str | Flowable | Sequence[Flowable] | None
+GridCell = Flowable | Sequence[Flowable] | str  # a cell once laid out
 
 
-def _cell(value: Cell, label: bool) -> Flowable | Sequence[Flowable] | str:
+def _cell(value: Cell, label: bool) -> GridCell:
     if value is None:
         return ""
     if isinstance(value, str):
@@ -181,7 +187,8 @@ def grid(
 def image_reader(data: bytes) -> ImageReader:
     """Decoded once per process: the seal and a case's signatures recur on every form."""
     reader = ImageReader(io.BytesIO(data))
-    reader.getRGBData()  # decode now; ReportLab keeps the pixels on the reader
+    # decode now; ReportLab keeps the pixels on the reader (untyped in types-reportlab)
+    reader.getRGBData()  # type: ignore[no-untyped-call]
     return reader
 
 
@@ -193,7 +200,7 @@ def _image_name(data: bytes) -> str:
 
 
 @lru_cache(maxsize=64)
-def _xobjects(data: bytes) -> tuple[object, object | None]:
+def _xobjects(data: bytes) -> tuple[PDFImageXObject, PDFImageXObject | None]:
     """The image's PDF objects, encoded once per process (a signature recurs on every form
     and every document of a case; ReportLab re-encoded its pixels each time)."""
     from reportlab.pdfbase import pdfdoc
@@ -203,7 +210,7 @@ def _xobjects(data: bytes) -> tuple[object, object | None]:
     obj.name = name
     smask = getattr(obj, "_smask", None)
     if smask is not None:
-        del obj._smask
+        del obj._smask  # type: ignore[attr-defined]  # ReportLab-private, not in the stubs
     return obj, smask
 
 
@@ -218,31 +225,34 @@ def draw_image(canv: Canvas, data: bytes, x: float, y: float, w: float, h: float
     from reportlab.pdfbase import pdfdoc
 
     encoded, encoded_mask = _xobjects(data)
-    name = encoded.name  # type: ignore[attr-defined]
-    doc = canv._doc
+    name: str = encoded.name
+    # What drawImage does inside, through ReportLab's private canvas API (the stubs type only
+    # the public one).
+    pdf: Any = canv
+    doc = pdf._doc
     reg = doc.getXObjectName(name)
     if not doc.idToObject.get(reg):
         # A document marks the objects it registers: each gets its own shallow copy (the
         # encoded bytes are shared).
-        obj = copy.copy(encoded)
+        obj: Any = copy.copy(encoded)  # gets ReportLab's private ``smask`` below
         smask = copy.copy(encoded_mask) if encoded_mask is not None else None
-        canv._setXObjects(obj)
+        pdf._setXObjects(obj)
         doc.Reference(obj, reg)
         doc.addForm(name, obj)
         if smask is not None:
-            mreg = doc.getXObjectName(smask.name)  # type: ignore[attr-defined]
+            mreg = doc.getXObjectName(smask.name)
             if not doc.idToObject.get(mreg):
-                canv._setXObjects(smask)
-                obj.smask = doc.Reference(smask, mreg)  # type: ignore[attr-defined]
+                pdf._setXObjects(smask)
+                obj.smask = doc.Reference(smask, mreg)
             else:
-                obj.smask = pdfdoc.PDFObjectReference(mreg)  # type: ignore[attr-defined]
-    canv._currentPageHasImages = 1
+                obj.smask = pdfdoc.PDFObjectReference(mreg)
+    pdf._currentPageHasImages = 1
     canv.saveState()
     canv.translate(x, y)
     canv.scale(w, h)
-    canv._code.append(f"/{reg} Do")
+    pdf._code.append(f"/{reg} Do")
     canv.restoreState()
-    canv._formsinuse.append(name)
+    pdf._formsinuse.append(name)
 
 
 @lru_cache(maxsize=32)
@@ -412,7 +422,7 @@ def qr_matrix(payload: str) -> list[list[bool]]:
                          mask_pattern=2)
     code.add_data(payload.encode("utf-8"))
     code.make(fit=True)
-    return code.get_matrix()  # type: ignore[no-any-return]
+    return code.get_matrix()
 
 
 def keep(*flowables: Flowable) -> KeepTogether:
@@ -472,7 +482,7 @@ class LeadIn(Flowable):
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self.wrap(availWidth, availHeight)
         lead, _ = self._height(self.lead, availWidth, availHeight)
-        heights = list(self.table._rowHeights)
+        heights = list(self.table._rowHeights)  # type: ignore[attr-defined]  # set by wrap()
         head = self.table.repeatRows if isinstance(self.table.repeatRows, int) else 0
         body = heights[head:]
         room = availHeight - lead - sum(heights[:head])
@@ -502,7 +512,7 @@ class LeadIn(Flowable):
         parts = self.table.split(availWidth, cut)
         if len(parts) < 2:
             return [] if not at_top else [*self.lead, self.table, *self.tail]
-        rest = parts[1]
+        rest = cast(Table, parts[1])  # a table splits into tables
         return [*self.lead, parts[0], LeadIn([], rest, self.tail, min_rows=self.min_rows)]
 
     def draw(self) -> None:

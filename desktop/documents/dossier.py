@@ -26,6 +26,7 @@ from reportlab.platypus import Flowable, PageBreak
 from desktop.documents import blocks
 from desktop.documents.data import AttachmentFile, CaseDocumentData, RenderOptions
 from desktop.documents.effect import SIGN_FORMS, signing_state
+from desktop.documents.fonts import TITLE
 from desktop.documents.forms import meta_for, story_for
 from desktop.documents.forms.common import dispute_name, fdate, mediator_names, party_names
 from desktop.documents.layout import (
@@ -33,6 +34,7 @@ from desktop.documents.layout import (
     MARGIN_T,
     PAGE_H,
     PAGE_W,
+    CJKParagraph,
     TextStyle,
     build_pdf,
     draw_line,
@@ -241,8 +243,8 @@ def _cover_story(data: CaseDocumentData) -> list[Flowable]:
         blocks.spacer(20),
         blocks.para(data.committee.name, TextStyle(size=18, leading=30, align="center")),
         blocks.spacer(6),
-        blocks.CJKParagraph("人民调解卷宗", TextStyle(size=36, leading=54, align="center",
-                                                  chain=blocks.TITLE)),
+        CJKParagraph("人民调解卷宗", TextStyle(size=36, leading=54, align="center",
+                                            chain=TITLE)),
         blocks.spacer(18),
         blocks.grid(
             [[blocks.para(label, COVER_LABEL), blocks.para(value, COVER_VALUE)] for label, value in (

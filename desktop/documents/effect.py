@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -26,6 +27,10 @@ from reportlab.pdfgen import canvas as rl_canvas
 
 from desktop.documents.data import AttachmentFile, CaseDocumentData, Signature
 from desktop.domain.enums import AttachmentCategory, DocumentForm
+
+if TYPE_CHECKING:  # imported where used (blocks and layout import this module)
+    from desktop.documents.blocks import QrBlock
+    from desktop.documents.layout import PageDrawer
 
 SIGN_FORMS = frozenset({DocumentForm.AGREEMENT, DocumentForm.ORAL, DocumentForm.CONFIRMATION})
 PAD = "手写板签名"
@@ -147,7 +152,7 @@ def is_paper_signed(data: CaseDocumentData, name: str, *, mediator: bool = False
     return any(g.signer == name and g.on_paper and not g.png for g in pool)
 
 
-def draw_unsigned_header(form: DocumentForm):  # type: ignore[no-untyped-def]
+def draw_unsigned_header(form: DocumentForm) -> PageDrawer:
     """A page decorator: the 待签署 mark in the header of every page (not a watermark: the
     text stays legible and the parties sign this very sheet)."""
     from desktop.documents.layout import CONTENT_W, MARGIN_L, PAGE_H, TextStyle, draw_line
@@ -201,8 +206,9 @@ def _image_page(a: AttachmentFile, caption: str) -> bytes:
     )
 
     buf = io.BytesIO()
+    # types-reportlab types initialFontName as a number; ReportLab wants the font's name
     c = rl_canvas.Canvas(buf, pagesize=(PAGE_W, PAGE_H),
-                         initialFontName=ensure_registered(BODY.faces[0]))
+                         initialFontName=ensure_registered(BODY.faces[0]))  # type: ignore[arg-type]
     reader = ImageReader(io.BytesIO(blocks.scan_image(a.data)))
     iw, ih = reader.getSize()
     box_w, box_h = CONTENT_W, PAGE_H - MARGIN_T - MARGIN_B - 12 * mm
@@ -221,7 +227,7 @@ def qr_payload(form: DocumentForm, number: str, day: str, code: str) -> str:
     return f"{form.label}｜{number}｜{day}｜核验码 {code}"
 
 
-def verification_qr(form: DocumentForm, data: CaseDocumentData, day: str):  # type: ignore[no-untyped-def]
+def verification_qr(form: DocumentForm, data: CaseDocumentData, day: str) -> QrBlock | None:
     """The QR code and its caption on a sealed final; None on anything else."""
     from desktop.documents import blocks
 

@@ -16,6 +16,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
@@ -108,11 +109,12 @@ def _cached_get_table(self: ttfonts.TTFontFile, tag: str | bytes) -> bytes:
     # faces are loaded once per process, so keep the copies (memory: about the font size).
     cache = self.__dict__.setdefault("_md_table_cache", {})
     if tag not in cache:
-        cache[tag] = _plain_get_table(self, tag)
-    return cache[tag]  # type: ignore[no-any-return]
+        cache[tag] = _plain_get_table(self, tag)  # type: ignore[no-untyped-call]  # untyped stub
+    return cache[tag]  # type: ignore[no-any-return]  # the untyped table cache
 
 
-ttfonts.TTFontFile.get_table = _cached_get_table  # type: ignore[method-assign]
+# A patch of ReportLab's method (the stubs type get_table on its parser base class).
+ttfonts.TTFontFile.get_table = _cached_get_table  # type: ignore[method-assign,assignment]
 
 
 @cache
@@ -121,8 +123,12 @@ def coverage(face: Face) -> frozenset[int]:
 
     Faces are consulted in chain order, so HanaMin A/B are only loaded the first time a
     character is missing from the faces before them."""
-    font = pdfmetrics.getFont(ensure_registered(face))
-    return frozenset(font.face.charToGlyph)
+    return frozenset(_truetype(face).face.charToGlyph)
+
+
+def _truetype(face: Face) -> ttfonts.TTFont:
+    """ReportLab's font object for ``face`` (registered here, so always a TrueType font)."""
+    return cast(ttfonts.TTFont, pdfmetrics.getFont(ensure_registered(face)))
 
 
 def ensure_registered(face: Face) -> str:
@@ -157,7 +163,7 @@ def _placeholder(ch: str, face: Face) -> Face:
     PDF showed a box and pdftotext a space, so 陈𰻞 could not be found or copied. Mapping the
     character to glyph 0 gives it a code of its own, with a ToUnicode entry for the real
     character. ``coverage`` was read before, so ``missing_glyphs`` still names it."""
-    font = pdfmetrics.getFont(ensure_registered(face))
+    font = _truetype(face)
     with _lock:
         font.face.charToGlyph.setdefault(ord(ch), 0)
         font.face.charWidths.setdefault(ord(ch), 1000)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
@@ -403,6 +404,11 @@ class Spacer(Flowable):
         pass
 
 
+PageDrawer = Callable[[rl_canvas.Canvas, int, int], None]  # (canvas, page number, pages)
+# One TableStyle command: ("GRID", (col, row), (col, row), width, colour) and the like.
+StyleCommand = tuple[Any, ...]
+
+
 @dataclass
 class PdfMeta:
     title: str
@@ -411,7 +417,7 @@ class PdfMeta:
     author: str = ""
     draft: bool = False
     footer: bool = True  # "第 N 页 共 M 页" over the whole file (the dossier numbers its own)
-    extra_page_drawers: list[Callable[[rl_canvas.Canvas, int, int], None]] = field(
+    extra_page_drawers: list[PageDrawer] = field(
         default_factory=list
     )
 
@@ -420,15 +426,15 @@ def _canvas_class(meta: PdfMeta) -> type[rl_canvas.Canvas]:
     class DocCanvas(rl_canvas.Canvas):
         """Collects pages so "第 N 页 共 M 页" and the watermark are drawn at the end."""
 
-        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             # Without an embedded initial font ReportLab references (unembedded) Helvetica.
             kwargs["initialFontName"] = kwargs.get("initialFontName") or ensure_registered_body()
             super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
+            self._pages: list[dict[str, Any]] = []
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # ReportLab-private, not in stubs
 
         def save(self) -> None:
             total = len(self._pages)
@@ -485,7 +491,8 @@ def build_pdf(story: list[Flowable], meta: PdfMeta) -> bytes:
         bottomMargin=MARGIN_B,
         title=meta.title,
         subject=meta.subject,
-        keywords=meta.keywords,
+        # ReportLab takes the keywords as one string too (the stubs allow only a list)
+        keywords=meta.keywords,  # type: ignore[arg-type]
         author=meta.author,
         creator="调解台 MediationDesk",
         producer="调解台 MediationDesk",

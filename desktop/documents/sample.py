@@ -60,7 +60,7 @@ def seal_png(name: str = "青山街道人民调解委员会", size: int = 360) -
         x, y = size / 2 + r * math.cos(angle), size / 2 + r * math.sin(angle)
         glyph = Image.new("RGBA", (size // 8, size // 8), (0, 0, 0, 0))
         ImageDraw.Draw(glyph).text((size // 16, size // 16), ch, font=f, fill=red, anchor="mm")
-        glyph = glyph.rotate(-math.degrees(angle) - 90, resample=Image.BICUBIC)
+        glyph = glyph.rotate(-math.degrees(angle) - 90, resample=Image.Resampling.BICUBIC)
         img.alpha_composite(glyph, (int(x - size // 16), int(y - size // 16)))
     out = io.BytesIO()
     img.save(out, "PNG")

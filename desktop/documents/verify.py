@@ -14,10 +14,13 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.documents.seal import REASON_PREFIX
 from desktop.domain.enums import DocumentForm
+
+if TYPE_CHECKING:
+    from asn1crypto.x509 import Certificate  # untyped library: Any to the checker
 
 # Forms that take effect on signature, and what a sealed one is.
 EFFECT_LABEL = {
@@ -114,7 +117,7 @@ def _unsealed(data: bytes, sha: str) -> VerifyResult:
                         sha256=sha)
 
 
-def _load_certs(trusted: Iterable[bytes]) -> list:  # type: ignore[type-arg]
+def _load_certs(trusted: Iterable[bytes]) -> list[Certificate]:
     from asn1crypto import pem, x509
 
     certs = []

@@ -9,17 +9,32 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 
 class LabeledEnum(str, enum.Enum):
+    """A ``str`` enum whose members are declared as ``CODE = ("code", "中文")``."""
+
+    _value_: str
     label: str
 
-    def __new__(cls, value: str, label: str) -> Self:
-        obj = str.__new__(cls, value)
-        obj._value_ = value
-        obj.label = label
-        return obj
+    if TYPE_CHECKING:
+        # What callers can do once the class exists: ``CaseStatus("accepted")`` looks a
+        # member up by its code (Enum swaps the two-argument ``__new__`` below for its lookup
+        # after building the members). mypy would otherwise ask every lookup for a label
+        # (python/mypy#10573) and type ``.value`` as Any because of the custom ``__new__``.
+        def __new__(cls, value: str) -> Self: ...
+
+        @property
+        def value(self) -> str: ...
+
+    else:
+
+        def __new__(cls, value: str, label: str) -> Self:
+            obj = str.__new__(cls, value)
+            obj._value_ = value
+            obj.label = label
+            return obj
 
     def __str__(self) -> str:
         return self.value

@@ -9,9 +9,15 @@ from desktop.domain.enums import Role
 
 
 class _Actor(Protocol):
-    user_id: int
-    role: Role
-    committee_id: int | None
+    # read-only members: the services' Actor is a frozen dataclass
+    @property
+    def user_id(self) -> int: ...
+
+    @property
+    def role(self) -> Role: ...
+
+    @property
+    def committee_id(self) -> int | None: ...
 
     @property
     def spans_deployment(self) -> bool: ...

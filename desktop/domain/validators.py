@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop.domain.enums import IdType, Sex
@@ -85,12 +86,16 @@ def validate_resident_id(
     return ResidentId(number=number, birth_date=birth, sex=sex, region_code=number[:6])
 
 
-def is_valid_resident_id(text: str) -> bool:
+def _passes(validate: Callable[[str], object], text: str) -> bool:
     try:
-        validate_resident_id(text)
+        validate(text)
     except ValidationError:
         return False
     return True
+
+
+def is_valid_resident_id(text: str) -> bool:
+    return _passes(validate_resident_id, text)
 
 
 def birth_info(text: str) -> tuple[datetime.date, Sex] | None:
@@ -190,11 +195,7 @@ def validate_credit_code(text: str, field: str = "credit_code") -> str:
 
 
 def is_valid_credit_code(text: str) -> bool:
-    try:
-        validate_credit_code(text)
-    except ValidationError:
-        return False
-    return True
+    return _passes(validate_credit_code, text)
 
 
 # --- phone numbers --------------------------------------------------------------------------------

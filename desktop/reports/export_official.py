@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -22,8 +24,9 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 
 from desktop.documents import fonts
-from desktop.documents.layout import CJKParagraph, TextStyle
+from desktop.documents.layout import CJKParagraph, StyleCommand, TextStyle
 from desktop.reports.export_pdf import font_name
+from desktop.reports.export_xlsx import first_sheet
 from desktop.reports.official import COLUMNS, ROW_HEADER, OfficialTable, header_groups
 
 TITLE_ROW, SUB_ROW, HEAD1, HEAD2 = 1, 2, 3, 4
@@ -41,7 +44,7 @@ def _text(v: int | Decimal) -> str:
 # -- XLSX --------------------------------------------------------------------------------------
 def build_workbook(table: OfficialTable) -> Workbook:
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "月报表"
     ncols = len(COLUMNS) + 1
     ws.cell(TITLE_ROW, 1, table.title).font = Font(name=FONT, bold=True, size=16)
@@ -62,28 +65,28 @@ def build_workbook(table: OfficialTable) -> Workbook:
         if last > first:
             ws.merge_cells(start_row=HEAD1, start_column=first + 2, end_row=HEAD1,
                            end_column=last + 2)
-    for j, col in enumerate(COLUMNS, start=2):
-        ws.cell(HEAD2, j, col.header)
+    for j, column in enumerate(COLUMNS, start=2):
+        ws.cell(HEAD2, j, column.header)
     for i, r in enumerate(table.rows, start=FIRST_DATA):
         bold = r.key == ""
         c = ws.cell(i, 1, r.label)
         c.font, c.border = Font(name=FONT, bold=bold, size=10), BOX
-        for j, (col, v) in enumerate(zip(COLUMNS, r.cells(), strict=True), start=2):
+        for j, (column, v) in enumerate(zip(COLUMNS, r.cells(), strict=True), start=2):
             c = ws.cell(i, j, v)
             c.font, c.border = Font(name=FONT, bold=bold, size=10), BOX
-            c.number_format = "#,##0.00" if col.money else "0"
+            c.number_format = "#,##0.00" if column.money else "0"
     ws.column_dimensions["A"].width = 16
-    for j, col in enumerate(COLUMNS, start=2):
-        ws.column_dimensions[get_column_letter(j)].width = 13 if col.money else 7.5
+    for j, column in enumerate(COLUMNS, start=2):
+        ws.column_dimensions[get_column_letter(j)].width = 13 if column.money else 7.5
     ws.row_dimensions[TITLE_ROW].height = 28
     ws.row_dimensions[HEAD2].height = 30
-    ws.freeze_panes = ws.cell(FIRST_DATA, 2)
+    ws.freeze_panes = ws.cell(FIRST_DATA, 2).coordinate
     # one A4 landscape page wide when printed; the header rows repeat on further pages
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = f"{HEAD1}:{HEAD2}"
     ws.print_options.horizontalCentered = True
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
@@ -124,7 +127,7 @@ def grid(table: OfficialTable) -> Table:
     head2 = [""] + [_wrap(c.header) for c in COLUMNS]
     data = [head1, head2] + [[r.label] + [_text(v) for v in r.cells()] for r in table.rows]
     t = Table(data, colWidths=_widths(), repeatRows=2)
-    style = [
+    style: list[StyleCommand] = [
         ("FONTNAME", (0, 0), (-1, -1), font_name()),
         ("FONTSIZE", (0, 0), (-1, -1), 8),
         ("LEADING", (0, 0), (-1, -1), 10),
@@ -160,7 +163,7 @@ def render_pdf(table: OfficialTable) -> bytes:
         CJKParagraph(SIGN_LINE, TextStyle(size=9, space_before=10)),
     ]
 
-    def canvas(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def canvas(*args: Any, **kwargs: Any) -> rl_canvas.Canvas:
         # without an embedded initial font ReportLab references the unembedded Helvetica
         kwargs["initialFontName"] = font_name()
         return rl_canvas.Canvas(*args, **kwargs)

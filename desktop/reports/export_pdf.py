@@ -21,7 +21,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from desktop.documents import fonts
-from desktop.documents.layout import CONTENT_W, CJKParagraph, PdfMeta, TextStyle, build_pdf
+from desktop.documents.layout import (
+    CONTENT_W,
+    CJKParagraph,
+    PdfMeta,
+    StyleCommand,
+    TextStyle,
+    build_pdf,
+)
 from desktop.reports.figures import METRIC_BY_KEY, METRICS, Rate, Report, definitions
 
 SEAL_RED = colors.HexColor("#B22222")
@@ -50,7 +57,7 @@ def _table(header: list[str], rows: Sequence[Sequence[object]], widths: list[flo
            size: float = 8.5) -> Table:
     data = [header] + [[_fmt(c) for c in r] for r in rows]
     t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    style = [
+    style: list[StyleCommand] = [
         ("FONTNAME", (0, 0), (-1, -1), font_name()),
         ("FONTSIZE", (0, 0), (-1, -1), size),
         ("LEADING", (0, 0), (-1, -1), size * 1.3),
@@ -82,7 +89,8 @@ def type_chart(report: Report) -> Drawing:
     w, h = CONTENT_W, 62 * mm
     d = _drawing(w, h)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 28, 34, w - 40, h - 52
+    # types-reportlab says int here; ReportLab takes points as floats
+    chart.x, chart.y, chart.width, chart.height = 28, 34, w - 40, h - 52  # type: ignore[assignment]
     chart.data = [[int(r.counts["accepted"]) for r in rows],
                   [int(r.counts["succeeded"]) for r in rows]]
     chart.categoryAxis.categoryNames = [r.label for r in rows]
@@ -112,21 +120,22 @@ def type_chart(report: Report) -> Drawing:
 def _drawing(w: float, h: float) -> Drawing:
     d = Drawing(w, h)
     # the renderer starts every drawing in this font; ReportLab's default is the unembedded
-    # Helvetica, which a print shop's viewer may not have
-    d.initialFontName = font_name()
+    # Helvetica, which a print shop's viewer may not have (an attribute the stubs lack)
+    d.initialFontName = font_name()  # type: ignore[attr-defined]
     return d
 
 
 def _step(values: list[int]) -> int:
     """A round axis step (1, 2, 5 × 10^k) giving about five gridlines."""
     raw = max(1, -(-max(values, default=0) // 5))
-    base = 10 ** (len(str(raw)) - 1)
+    base: int = 10 ** (len(str(raw)) - 1)
     return next(m * base for m in (1, 2, 5, 10) if m * base >= raw)
 
 
 def _legend(x: float, y: float, pairs: list[tuple[str, object]]) -> Legend:
     lg = Legend()
-    lg.x, lg.y = x, y
+    # types-reportlab says int here; ReportLab takes points as floats
+    lg.x, lg.y = x, y  # type: ignore[assignment]
     lg.fontName = font_name()
     lg.fontSize = 7
     lg.alignment = "right"
@@ -141,7 +150,8 @@ def trend_chart(report: Report) -> Drawing:
     w, h = CONTENT_W, 55 * mm
     d = _drawing(w, h)
     chart = HorizontalLineChart()
-    chart.x, chart.y, chart.width, chart.height = 28, 24, w - 40, h - 44
+    # types-reportlab says int here; ReportLab takes points as floats
+    chart.x, chart.y, chart.width, chart.height = 28, 24, w - 40, h - 44  # type: ignore[assignment]
     chart.data = [[t.accepted for t in report.trend], [t.succeeded for t in report.trend]]
     chart.categoryAxis.categoryNames = [f"{t.period.start.month}月" for t in report.trend]
     for axis in (chart.categoryAxis, chart.valueAxis):

@@ -13,9 +13,10 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.reports.figures import Rate, Report
-from desktop.reports.tables import Table, all_tables, display_width
+from desktop.reports.tables import Cell, Table, all_tables, display_width
 
 HEADER_ROW = 3
 MONEY_FORMAT = "#,##0.00"
@@ -24,14 +25,22 @@ THIN = Side(style="thin", color="999999")
 FONT = "宋体"
 
 
-def _cell_value(cell: object) -> object:
+def _cell_value(cell: Cell) -> str | int | Decimal | None:
     if isinstance(cell, Rate):
         return cell.fraction if cell.denominator else "—"
     return cell
 
 
+def first_sheet(wb: Workbook) -> Worksheet:
+    """The worksheet a new workbook opens with (openpyxl types ``active`` as optional)."""
+    ws = wb.active
+    if not isinstance(ws, Worksheet):
+        raise TypeError("a new workbook starts with one worksheet")
+    return ws
+
+
 def _sheet(wb: Workbook, report: Report, t: Table, first: bool) -> None:
-    ws = wb.active if first else wb.create_sheet()
+    ws = first_sheet(wb) if first else wb.create_sheet()
     ws.title = t.name
     ncols = len(t.header)
     ws.cell(1, 1, f"{report.title}—{t.title}").font = Font(name=FONT, bold=True, size=14)

@@ -26,12 +26,15 @@ import json
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from desktop.store.models import Agreement, AuditCheckpoint, AuditEntry, Case, CommitteeKey, Party
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +46,7 @@ REASONS = {"daily": "每日首次写入", "backup": "备份", "report": "统计�
 @dataclass(frozen=True)
 class SigningKey:
     committee_id: int
-    private_key: Any
+    private_key: RSAPrivateKey  # committee seal keys are RSA (services/seal.py makes them)
     cert_pem: bytes
 
 
@@ -54,6 +57,7 @@ def committee_signing_key(session: Session, prefer: int | None) -> SigningKey | 
     A missing keyring or password is not an error here: the checkpoint is then unsigned.
     """
     from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     from desktop.domain.errors import MediationError
@@ -72,7 +76,7 @@ def committee_signing_key(session: Session, prefer: int | None) -> SigningKey | 
         except Exception as err:  # noqa: BLE001 - a broken keyring backend must not block a save
             log.warning("读取印章证书失败：%s", err)
             continue
-        if key is None or cert is None:
+        if not isinstance(key, rsa.RSAPrivateKey) or cert is None:
             continue
         return SigningKey(row.committee_id, key,
                           cert.public_bytes(serialization.Encoding.PEM))
@@ -98,14 +102,17 @@ def check_signature(cp: AuditCheckpoint, trusted_cas: list[bytes]) -> str:
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import padding
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
     if not cp.signature or not cp.cert_pem:
         return "未签名"
     try:
         cert = x509.load_pem_x509_certificate(cp.cert_pem)
-        cert.public_key().verify(cp.signature, payload(cp), padding.PKCS1v15(),  # type: ignore[union-attr,call-arg]
-                                 hashes.SHA256())  # type: ignore[call-arg]
+        key = cert.public_key()
+        if not isinstance(key, rsa.RSAPublicKey):
+            # another kind of key cannot have made this PKCS#1 signature
+            raise TypeError("not an RSA certificate")
+        key.verify(cp.signature, payload(cp), padding.PKCS1v15(), hashes.SHA256())
     except (InvalidSignature, ValueError, TypeError):
         return "签名与内容不符（检查点被改动或伪造）"
     for pem in trusted_cas:
@@ -169,15 +176,18 @@ def _canon(value: Any) -> Any:
     return str(value) if not isinstance(value, int) else value
 
 
+_AnySelect = Select[*tuple[Any, ...]]
+
+
 @functools.cache
-def _statements() -> tuple[Any, Any, Any, int, int, int]:
+def _statements() -> tuple[_AnySelect, _AnySelect, _AnySelect, int, int, int]:
     """The three selects (built once: a save runs them in its transaction), with the position
     of the id / case_id column in each row (columns in name order)."""
-    from sqlalchemy import bindparam
+    from sqlalchemy import BindParameter, bindparam
 
-    ids = bindparam("ids", expanding=True)
-    out = []
-    keys = []
+    ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
+    out: list[_AnySelect] = []
+    keys: list[int] = []
     for table, key in ((Case.__table__, "id"), (Party.__table__, "case_id"),
                        (Agreement.__table__, "case_id")):
         cols = sorted(table.c, key=lambda c: c.name)
@@ -186,7 +196,7 @@ def _statements() -> tuple[Any, Any, Any, int, int, int]:
     return out[0], out[1], out[2], keys[0], keys[1], keys[2]
 
 
-def _rows(session: Session, stmt: Any, ids: list[int]) -> list[list[Any]]:
+def _rows(session: Session, stmt: _AnySelect, ids: list[int]) -> list[list[Any]]:
     return [[_canon(v) for v in row] for row in session.execute(stmt, {"ids": ids})]
 
 

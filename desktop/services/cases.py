@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.domain import deadlines, limits, workflow
@@ -67,6 +67,7 @@ ROW_COLUMNS = (Case.id, Case.number, Case.status, Case.title, Case.party_names,
                Case.dispute_type, Case.source, Case.mediator_id, User.display_name,
                Case.registered_at, Case.accepted_on, Case.deadline, Case.joint_mask,
                Case.risk_level, Case.committee_id, Case.version)
+RowSelect = Select[*tuple[Any, ...]]  # a SELECT of ROW_COLUMNS, filtered and ordered
 
 
 class CaseService(ServiceBase):
@@ -86,8 +87,8 @@ class CaseService(ServiceBase):
             due_state=due, joint_mask=r[12], joint_label=JointKind(r[12]).label if r[12] else "",
             risk_level=r[13], committee_id=r[14], version=r[15])
 
-    def _base(self) -> Select[Any]:
-        stmt = select(*ROW_COLUMNS).outerjoin(User, User.id == Case.mediator_id)
+    def _base(self) -> RowSelect:
+        stmt: RowSelect = select(*ROW_COLUMNS).outerjoin(User, User.id == Case.mediator_id)
         if not self.actor.spans_deployment:
             stmt = stmt.where(Case.committee_id == self.actor.committee_id)
         return stmt
@@ -112,9 +113,9 @@ class CaseService(ServiceBase):
         probe = select(SearchTerm.case_id).where(term_match).limit(BROAD_PROBE).subquery()
         return int(s.scalar(select(func.count()).select_from(probe)) or 0) >= BROAD_PROBE
 
-    def _filtered(self, stmt: Select[Any], q: dto.CaseQuery, today: dt.date,
-                  walk: bool = False) -> Select[Any]:
-        conds = []
+    def _filtered(self, stmt: RowSelect, q: dto.CaseQuery, today: dt.date,
+                  walk: bool = False) -> RowSelect:
+        conds: list[ColumnElement[bool]] = []
         term_match = self._term_match(q)
         if term_match is not None:
             if walk:
@@ -377,7 +378,7 @@ class CaseService(ServiceBase):
             # 我的未结案件 is the user's own, whatever the role; the deadline, follow-up and risk
             # cards are the committee's for a director or administrator, who supervise them.
             assigned = Case.mediator_id == self.actor.user_id
-            mine = assigned if self.actor.role == Role.MEDIATOR else True
+            mine = assigned if self.actor.role == Role.MEDIATOR else true()
             my_open = rows(Case.status.in_(open_values), assigned,
                            order=Case.registered_at.desc())
             due_soon = rows(Case.status.in_(open_values), mine, Case.deadline >= today,
@@ -396,7 +397,7 @@ class CaseService(ServiceBase):
             cases_today = {cid: (number, title) for cid, number, title in s.execute(
                 select(Case.id, Case.number, Case.title).where(
                     Case.id.in_({r[0] for r in sessions}),
-                    True if self.actor.spans_deployment
+                    true() if self.actor.spans_deployment
                     else Case.committee_id == self.actor.committee_id))}
             today_sessions = [dto.SessionOnDay(cid, *cases_today[cid], at, place)
                               for cid, at, place in sessions if cid in cases_today][:limit]
@@ -410,10 +411,10 @@ class CaseService(ServiceBase):
                 FollowUp.next_due >= today - dt.timedelta(days=90), FollowUp.next_due <= today)
             fu_planned = rows(Case.status == CaseStatus.SUCCEEDED.value, mine,
                               Case.id.in_(planned), order=Case.closed_on)
-            seen: set[int] = set()
-            followups_due = [r for r in sorted(fu_planned + fu_new,
-                                               key=lambda r: (r.accepted_on or today, r.id))
-                             if not (r.id in seen or seen.add(r.id))][:limit]
+            # a case both planned and never visited is listed once
+            by_id = {r.id: r for r in fu_planned + fu_new}
+            followups_due = sorted(by_id.values(),
+                                   key=lambda r: (r.accepted_on or today, r.id))[:limit]
             # judicial confirmation windows closing within 7 days, no application yet
             no_conf = ~select(JudicialConfirmation.id).where(
                 JudicialConfirmation.case_id == Case.id).exists()

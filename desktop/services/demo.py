@@ -13,9 +13,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from desktop.domain import deadlines
 from desktop.domain.enums import (
@@ -34,6 +35,7 @@ from desktop.services.terms import case_terms
 from desktop.store.db import Database
 from desktop.store.models import (
     Agreement,
+    Base,
     Case,
     Committee,
     FollowUp,
@@ -108,7 +110,10 @@ def ensure_demo_accounts(db: Database) -> tuple[str, str] | None:
     with db.write() as s:
         if s.scalar(select(func.count()).select_from(User)):
             row = s.get(Setting, "demo_login")
-            return tuple(row.value.split(":", 1)) if row else None  # type: ignore[return-value]
+            if row is None:
+                return None
+            username, _, password = row.value.partition(":")
+            return username, password
         pw = hash_password(DEMO_PASSWORD)
         c1 = Committee(name="青山街道人民调解委员会", short_name="青", number_pattern=DEFAULT_PATTERN,
                        region="青山区", address="青山区青山路1号综治中心二楼", phone="0571-87000001",
@@ -215,13 +220,13 @@ def _insert_batch(s: Any, db: Database, rng: random.Random, days: list[dt.date],
         "termination", "followup", "confirmation", "risk")}
     for day in days:
         cid, short, pattern = rng.choice(committees)
-        med_id, med_name = rng.choice(mediators.get(cid) or [(None, "")])  # type: ignore[list-item]
+        med_id, med_name = rng.choice(mediators.get(cid) or [(None, "")])
         dtype = rng.choices(types, type_weights)[0]
         source = rng.choices(sources, source_weights)[0]
         registered = dt.datetime.combine(day, dt.time(rng.randrange(8, 18), rng.randrange(60)))
         age = (today - day).days
         # parties
-        parties = []
+        parties: list[dict[str, Any]] = []
         nparties = 2 if rng.random() < 0.85 else 3
         for i in range(nparties):
             side = "applicant" if i == 0 else "respondent"
@@ -394,9 +399,10 @@ def _insert_batch(s: Any, db: Database, rng: random.Random, days: list[dt.date],
     for key, model in order:
         data = rows[key]
         if data:
-            conn.execute(model.__table__.insert(), _uniform(model.__table__, data))
+            core = _table(model)
+            conn.execute(core.insert(), _uniform(core, data))
     for (cid, year), seq in counters.items():
-        updated = s.execute(NumberCounter.__table__.update().where(
+        updated = s.execute(_table(NumberCounter).update().where(
             NumberCounter.committee_id == cid, NumberCounter.year == year).values(last_seq=seq))
         if updated.rowcount == 0:
             s.execute(insert(NumberCounter).values(committee_id=cid, year=year, last_seq=seq))
@@ -412,14 +418,19 @@ class _P:
     side: str
 
 
-def _uniform(table: Any, data: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _table(model: type[Base]) -> Table:
+    """The Core table of a model (declarative maps every model here to one ``Table``)."""
+    return cast(Table, model.__table__)
+
+
+def _uniform(table: Table, data: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """executemany needs the same keys in every row; a missing key takes the column's
     Python-side scalar default (Core does not apply defaults to keys that are present)."""
     keys: set[str] = set()
     for d in data:
         keys.update(d)
-    defaults = {}
+    defaults: dict[str, Any] = {}
     for k in keys:
         default = table.c[k].default
-        defaults[k] = default.arg if default is not None and default.is_scalar else None
+        defaults[k] = default.arg if isinstance(default, ScalarElementColumnDefault) else None
     return [{k: d.get(k, defaults[k]) for k in keys} for d in data]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 from sqlalchemy import select
 
 from desktop.documents import data as d
-from desktop.documents.effect import SIGN_FORMS
+from desktop.documents import effect
 from desktop.domain.enums import (
     AttachmentCategory,
     ConfirmationRuling,
@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from desktop.documents.seal import CommitteeKeys
     from desktop.documents.verify import VerifyResult
 
+# the forms that take effect on signature, which the GUI asks about too
+SIGN_FORMS = effect.SIGN_FORMS
 KEYRING_SERVICE = "MediationDesk seal"
 PASSWORD_ENV = "MEDIATIONDESK_SEAL_PASSWORD"
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I L O U
@@ -230,7 +232,7 @@ class DocumentService(ServiceBase):
 
     def issue(self, case_id: int, form: DocumentForm | str, *, final: bool = False,
               unsigned: bool = False, glyphs_confirmed: bool = False,
-              deliver: Callable[[bytes], None] | None = None) -> IssuedDocument:
+              deliver: Callable[[bytes], object] | None = None) -> IssuedDocument:
         """Render the form and record it: a draft (watermarked), a 待签署 print of a form that
         takes effect on signature (``unsigned``: no watermark, no seal), or a sealed final.
 

@@ -157,9 +157,9 @@ class ExchangeService(ServiceBase):
                 cond = t.c.case_id == case_id
             order = t.c.id if "id" in t.c else next(iter(t.primary_key.columns))
             users = _user_columns(t)
-            rows = []
+            rows: list[dict[str, Any]] = []
             for r in s.execute(select(t).where(cond).order_by(order)).mappings():
-                row = {}
+                row: dict[str, Any] = {}
                 for c in t.columns:
                     v = r[c.name]
                     if c.name in users:
@@ -273,8 +273,8 @@ class ExchangeService(ServiceBase):
             records, all_blobs = [], set()
             for cid in ids:
                 rows, blobs = self._rows(s, cid, usernames)
-                committee = committee_names[s.scalar(select(Case.committee_id)
-                                                     .where(Case.id == cid))]
+                committee = committee_names[s.execute(select(Case.committee_id)
+                                                      .where(Case.id == cid)).scalar_one()]
                 history = [{"at": format_datetime(a.at), "user": names.get(a.username, a.username),
                             "username": a.username, "action": a.action, "summary": a.summary}
                            for a in s.scalars(select(AuditEntry).where(AuditEntry.case_id == cid)
@@ -563,15 +563,18 @@ def _write_table(out: Path, fmt: str, table: list[list[Any]]) -> None:
             tmp.write_text(buf.getvalue(), encoding="utf-8-sig")
         else:
             from openpyxl import Workbook
+            from openpyxl.utils import get_column_letter
+
+            from desktop.reports.export_xlsx import first_sheet
 
             wb = Workbook()
-            ws = wb.active
+            ws = first_sheet(wb)
             ws.title = "案件"
             for row in table:
                 ws.append([_cell(v) for v in row])
             ws.freeze_panes = "A2"
             for i, h in enumerate(table[0], start=1):
-                ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, len(str(h)) * 2 + 2)
+                ws.column_dimensions[get_column_letter(i)].width = max(10, len(str(h)) * 2 + 2)
             wb.save(tmp)
         tmp.replace(out)
     except OSError as err:

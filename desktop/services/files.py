@@ -11,11 +11,10 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from desktop.domain import workflow
 from desktop.domain.enums import AttachmentCategory
 from desktop.domain.errors import NotFound, ValidationError
-from desktop.services.base import ServiceBase
 from desktop.services.dto import AttachmentView
+from desktop.services.editing import CaseEditingService
 from desktop.store.models import Attachment, Blob, Draft
 
 MAX_ATTACHMENT = 50 * 1024 * 1024
@@ -43,7 +42,7 @@ def sniff_mime(filename: str, data: bytes) -> str:
     return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
-class FileService(ServiceBase):
+class FileService(CaseEditingService):
     def add_attachment(self, case_id: int, filename: str, data: bytes, category: str,
                        note: str = "") -> AttachmentView:
         try:
@@ -60,9 +59,7 @@ class FileService(ServiceBase):
                                   field="file")
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("attach", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "attach")
             sha = store_blob(s, data)
             a = Attachment(case_id=case.id, category=category, filename=filename[:200], mime=mime,
                            sha256=sha, size=len(data), note=note.strip(),

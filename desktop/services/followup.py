@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from desktop.domain import deadlines, workflow
+from desktop.domain import deadlines
 from desktop.domain.dates import format_date
 from desktop.domain.enums import (
     ConfirmationRuling,
@@ -18,14 +18,14 @@ from desktop.domain.enums import (
     Satisfaction,
 )
 from desktop.domain.errors import NotFound, ValidationError
-from desktop.services.base import ServiceBase
 from desktop.services.dto import FollowUpInput, RiskInput
+from desktop.services.editing import CaseEditingService
 from desktop.store.models import Agreement, FollowUp, JudicialConfirmation, OralAgreement, RiskFlag
 
 LEVEL_ORDER = {"low": 0, "medium": 1, "high": 2}
 
 
-class FollowUpService(ServiceBase):
+class FollowUpService(CaseEditingService):
     def add(self, case_id: int, inp: FollowUpInput) -> int:
         errors: dict[str, str] = {}
         if not inp.performance:
@@ -48,9 +48,7 @@ class FollowUpService(ServiceBase):
             raise ValidationError("下次回访日期应晚于本次回访。", field="next_due")
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("follow_up", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "follow_up")
             f = FollowUp(case_id=case.id, visited_on=inp.visited_on, method=inp.method,
                          performance=inp.performance, satisfaction=inp.satisfaction,
                          lawsuit=inp.lawsuit, escalation_risk=inp.escalation_risk,
@@ -65,16 +63,14 @@ class FollowUpService(ServiceBase):
             return f.id
 
 
-class ConfirmationService(ServiceBase):
+class ConfirmationService(CaseEditingService):
     def apply(self, case_id: int, court: str, filed_on: dt.date, notes: str = "") -> int:
         """Record the parties' joint application; it must be within 30 days of effect."""
         if not court.strip():
             raise ValidationError("请填写受理司法确认的人民法院。", field="court")
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("confirm", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "confirm")
             agreement = s.scalars(select(Agreement).where(Agreement.case_id == case.id)).first()
             oral = s.scalars(select(OralAgreement).where(OralAgreement.case_id == case.id)).first()
             effective = (agreement.effective_on if agreement else None) or (
@@ -121,7 +117,7 @@ class ConfirmationService(ServiceBase):
                      case_id=case.id)
 
 
-class RiskService(ServiceBase):
+class RiskService(CaseEditingService):
     def flag(self, case_id: int, inp: RiskInput) -> int:
         try:
             RiskKind(inp.kind)
@@ -132,9 +128,7 @@ class RiskService(ServiceBase):
             raise ValidationError("涉及人数不能为负数。", field="people")
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("flag_risk", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "flag_risk")
             now = dt.datetime.now().replace(microsecond=0)
             r = RiskFlag(case_id=case.id, kind=inp.kind, level=inp.level,
                          description=inp.description.strip(), people=inp.people,
@@ -154,16 +148,11 @@ class RiskService(ServiceBase):
         """Close a risk: ``prevented`` counts it in 防止民转刑 / 防止群体性上访."""
         with self._write() as tx:
             s = tx.session
-            r = s.get(RiskFlag, risk_id)
-            if r is None:
-                raise NotFound("该风险记录不存在。")
-            case = self._load_case(s, r.case_id, for_update=True)
-            s.refresh(r)  # read after the case lock: the version another desk just saved
-            self._require_case_editor(case)
+            r, case = self._edit_row(s, RiskFlag, risk_id, "该风险记录不存在。")
             self._check_version(r, version, "risk", "风险记录")
             r.resolved_on, r.prevented = self.today(), prevented
             open_levels = [x.level for x in s.scalars(select(RiskFlag).where(
                 RiskFlag.case_id == case.id, RiskFlag.resolved_on.is_(None)))]
-            case.risk_level = max(open_levels, key=LEVEL_ORDER.get) if open_levels else None  # type: ignore[arg-type]
+            case.risk_level = max(open_levels, key=LEVEL_ORDER.__getitem__) if open_levels else None
             tx.audit("resolve_risk", "risk", r.id,
                      "风险化解" + ("，成功防止激化" if prevented else ""), case_id=case.id)

@@ -4,7 +4,8 @@ edit the case and its parties, assign mediators, extend the time limit, refer el
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -31,8 +32,9 @@ from desktop.domain.validators import (
     validate_person_name,
     validate_phone,
 )
-from desktop.services.base import ServiceBase, Tx
+from desktop.services.base import Tx
 from desktop.services.dto import CaseDraft, CaseRef, CaseUpdate, DuplicateHit, PartyInput
+from desktop.services.editing import CaseEditingService
 from desktop.services.terms import case_terms
 from desktop.store.models import (
     Case,
@@ -72,7 +74,7 @@ def validate_party(p: PartyInput, index: int) -> PartyInput:
     who = f"第 {index + 1} 位当事人"
     errors: dict[str, str] = {}
 
-    def check(field: str, fn) -> None:  # type: ignore[no-untyped-def]
+    def check(field: str, fn: Callable[[], object]) -> None:
         try:
             fn()
         except ValidationError as err:
@@ -134,7 +136,17 @@ def _party_row(p: PartyInput, order: int) -> dict[str, object]:
                 agent_relation=p.agent_relation.strip())
 
 
-def party_names(parties: Sequence[Party | PartyInput]) -> str:
+class NamedParty(Protocol):
+    """What a case title needs of a party: a stored one, a form's, or a demo row's."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def side(self) -> str: ...
+
+
+def party_names(parties: Sequence[NamedParty]) -> str:
     sides: dict[str, list[str]] = {}
     for p in parties:
         sides.setdefault(p.side, []).append(p.name)
@@ -174,7 +186,7 @@ def next_case_number(session: Session, committee: Committee, year: int, *, postg
     return counter.last_seq
 
 
-class IntakeService(ServiceBase):
+class IntakeService(CaseEditingService):
     # -- registering -----------------------------------------------------------------------
     def register(self, draft: CaseDraft) -> CaseRef:
         self._check_registrar()
@@ -248,7 +260,7 @@ class IntakeService(ServiceBase):
             party_count=len(draft.parties), people_involved=draft.people_involved or len(draft.parties),
             created_by=self.actor.user_id or None, party_names=party_names(draft.parties),
         )
-        case.parties = [Party(**_party_row(p, i)) for i, p in enumerate(draft.parties)]  # type: ignore[arg-type]
+        case.parties = [Party(**_party_row(p, i)) for i, p in enumerate(draft.parties)]
         return case
 
     @staticmethod
@@ -310,9 +322,7 @@ class IntakeService(ServiceBase):
                accepted_on: dt.date | None = None) -> CaseRef:
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("accept", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "accept")
             self._check_version(case, version, "case", "该案件")
             day = accepted_on or self.today()
             limits.check_date(day, "accepted_on", today=self.today(), not_after_today=True)
@@ -352,9 +362,7 @@ class IntakeService(ServiceBase):
     def update_case(self, case_id: int, version: int, changes: CaseUpdate) -> CaseRef:
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("edit", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "edit")
             mine = {k: v for k, v in vars(changes).items() if v is not None}
             errors = case_value_errors(mine.get("amount_claimed"), mine.get("people_involved"))
             for key in ("facts", "title", "dispute_type", "source"):
@@ -388,16 +396,14 @@ class IntakeService(ServiceBase):
         """Add a party (``party.id is None``) or edit one; returns the party id."""
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("edit", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "edit")
             index = len(case.parties) if party.id is None else next(
                 (i for i, p in enumerate(case.parties) if p.id == party.id), -1)
             if index < 0:
                 raise NotFound("该当事人不存在。")
             validate_party(party, index)
             if party.id is None:
-                row = Party(**_party_row(party, index))  # type: ignore[arg-type]
+                row = Party(**_party_row(party, index))
                 case.parties.append(row)
                 action, summary = "add_party", f"增加当事人 {party.name}"
             else:
@@ -420,9 +426,7 @@ class IntakeService(ServiceBase):
     def remove_party(self, case_id: int, party_id: int) -> None:
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("edit", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "edit")
             row = next((p for p in case.parties if p.id == party_id), None)
             if row is None:
                 raise NotFound("该当事人不存在。")
@@ -458,9 +462,7 @@ class IntakeService(ServiceBase):
             raise ValidationError("延长天数应在 1 到 90 天之间。", field="days")
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("extend", case.status, self.actor.role, reason)
+            case = self._edit_case(s, case_id, "extend", reason)
             assert case.deadline is not None
             old = case.deadline
             case.deadline = old + dt.timedelta(days=days)
@@ -476,9 +478,7 @@ class IntakeService(ServiceBase):
             raise ValidationError("请填写移送/转办的单位。", field="to_body")
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("refer", case.status, self.actor.role, reason)
+            case = self._edit_case(s, case_id, "refer", reason)
             s.add(Referral(case_id=case.id, to_body=to_body.strip(), reason=reason.strip(),
                            referred_on=self.today(), user_id=self.actor.user_id or None))
             case.status = CaseStatus.REFERRED.value

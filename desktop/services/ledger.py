@@ -19,16 +19,24 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop.domain.enums import Role
 from desktop.domain.errors import PermissionDenied, ValidationError
 from desktop.services import sheets
 from desktop.services.base import ServiceBase
-from desktop.services.sheets import Problem, Sheet, cell_date, open_sheet, show, type_index
+from desktop.services.sheets import (
+    ListRefused,
+    Problem,
+    Sheet,
+    cell_date,
+    open_sheet,
+    show,
+    type_index,
+)
 from desktop.store.models import Lookup, SweepRecord
 
 # field -> (Chinese label, required, header aliases; the first alias is the canonical header)
@@ -54,16 +62,10 @@ MAX_ERRORS = 200
 LedgerFile = Sheet  # the ledger is read like any other list
 
 
-class LedgerError(ValidationError):
+class LedgerError(ListRefused):
     """The ledger cannot be imported; ``problems`` names every bad row and column."""
 
-    def __init__(self, problems: list[Problem], total: int | None = None) -> None:
-        count = total if total is not None else len(problems)
-        head = "；".join(str(p) for p in problems[:3])
-        more = f"（共 {count} 处问题，未导入任何数据）" if count > 1 else "（未导入任何数据）"
-        super().__init__(f"{head}{more}", field="file")
-        self.problems = problems
-        self.total = count
+    what = "数据"
 
 
 @dataclass
@@ -338,10 +340,10 @@ def _within_limits(records: list[dict[str, Any]]) -> None:
     guard): a too-long name or a NUL byte in a cell refuses the whole ledger."""
     from desktop.store.guard import check_row
 
-    table = SweepRecord.__table__
+    table = cast(Table, SweepRecord.__table__)  # declarative maps it to one Table
     for n, record in enumerate(records, 1):
         try:
-            check_row(table, record)  # type: ignore[arg-type]
+            check_row(table, record)
         except ValidationError as err:
             raise ValidationError(f"台账第 {n} 条记录：{err.message}", field=err.field) from None
 

@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.domain import limits, workflow
 from desktop.domain.enums import AttachmentCategory, CaseStatus, OutcomeKind, Role
 from desktop.domain.errors import NotFound, PermissionDenied, ValidationError
 from desktop.domain.money import format_money
-from desktop.services.base import ServiceBase
 from desktop.services.dto import AgreementInput, OralAgreementInput
+from desktop.services.editing import CaseEditingService
 from desktop.store.models import (
     Agreement,
     Attachment,
@@ -34,7 +35,7 @@ DEFAULT_REMEDIES = (
 )
 
 
-class OutcomeService(ServiceBase):
+class OutcomeService(CaseEditingService):
     # -- written agreement -----------------------------------------------------------------
     def save_agreement(self, case_id: int, inp: AgreementInput, version: int | None = None) -> int:
         """Create or replace the agreement's text and obligations (while not yet signed)."""
@@ -75,9 +76,7 @@ class OutcomeService(ServiceBase):
                                   errors=errors)
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("edit_agreement", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "edit_agreement")
             party_ids = {p.id for p in case.parties}
             for i, o in enumerate(inp.obligations):
                 # due dates are not before the case was accepted (the agreement comes later)
@@ -128,9 +127,7 @@ class OutcomeService(ServiceBase):
 
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("sign", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "sign")
             if signer_kind == "party" and party_id not in {p.id for p in case.parties}:
                 raise ValidationError("签名人不是本案当事人。", field="party_id")
             sha = store_blob(s, png) if png else None
@@ -151,9 +148,7 @@ class OutcomeService(ServiceBase):
         """
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("succeed", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "succeed")
             agreement = s.scalars(select(Agreement).where(Agreement.case_id == case.id)).first()
             if agreement is None:
                 raise ValidationError("请先填写调解协议。", field="agreement")
@@ -195,9 +190,7 @@ class OutcomeService(ServiceBase):
                               not_after_today=True)
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("succeed", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "succeed")
             day = inp.reached_on or self.today()
             limits.check_order(case.accepted_on or case.registered_at, day, "reached_on",
                                "受理日期")
@@ -219,9 +212,7 @@ class OutcomeService(ServiceBase):
                   version: int | None = None) -> int:
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("terminate", case.status, self.actor.role, reason)
+            case = self._edit_case(s, case_id, "terminate", reason)
             self._check_version(case, version, "case", "该案件")
             t = Termination(case_id=case.id, reason=reason.strip(),
                             remedies=remedies.strip() or DEFAULT_REMEDIES,
@@ -250,8 +241,8 @@ class OutcomeService(ServiceBase):
             case = self._load_case(s, case_id)
             return self._missing(s, case)
 
-    def _missing(self, s, case: Case) -> list[str]:  # type: ignore[no-untyped-def]
-        missing = []
+    def _missing(self, s: Session, case: Case) -> list[str]:
+        missing: list[str] = []
         cats = set(s.scalars(select(Attachment.category).where(Attachment.case_id == case.id)))
         if AttachmentCategory.IDENTITY.value not in cats:
             missing.append("身份证明")

@@ -31,7 +31,7 @@ from desktop.services import sheets
 from desktop.services.base import ServiceBase
 from desktop.services.dto import CaseDraft, PartyInput
 from desktop.services.intake import IntakeService
-from desktop.services.sheets import Problem, Sheet, show
+from desktop.services.sheets import ListRefused, Problem, Sheet, show
 from desktop.services.terms import case_terms
 from desktop.store.models import (
     Agreement,
@@ -78,16 +78,10 @@ MAX_ERRORS = 200
 MAX_ROWS = 50_000
 
 
-class ReferralError(ValidationError):
+class ReferralError(ListRefused):
     """The list cannot be imported; ``problems`` names every bad row and column."""
 
-    def __init__(self, problems: list[Problem], total: int | None = None) -> None:
-        count = total if total is not None else len(problems)
-        head = "；".join(str(p) for p in problems[:3])
-        more = f"（共 {count} 处问题，未导入任何案件）" if count > 1 else "（未导入任何案件）"
-        super().__init__(f"{head}{more}", field="file")
-        self.problems = problems
-        self.total = count
+    what = "案件"
 
 
 @dataclass
@@ -270,7 +264,7 @@ class ReferralService(ServiceBase):
             try:
                 IntakeService._check_draft(draft)
             except ValidationError as err:
-                for key, message in err.errors.items() or {err.field: err.message}.items():
+                for key, message in err.errors.items() or {err.field or "": err.message}.items():
                     fname = _field_of(key)
                     if fname in cols:
                         bad(row, fname, message.split("：", 1)[-1])

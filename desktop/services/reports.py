@@ -68,6 +68,12 @@ class ReportService(ServiceBase):
         if self.actor.role not in REPORT_ROLES:
             raise PermissionDenied("您的角色无权查看统计报表。")
 
+    def _check_request(self, period: Period) -> None:
+        """The role may see reports and ``period`` is one (a hostile caller may pass anything)."""
+        self._check_role()
+        if not isinstance(period, Period):
+            raise ValidationError("统计期间无效，请选择月份、季度、年度或起止日期。", field="period")
+
     def committees(self) -> list[tuple[int, str]]:
         """(id, name) of the committees the user may report on."""
         self._check_role()
@@ -111,9 +117,7 @@ class ReportService(ServiceBase):
     # -- the report ------------------------------------------------------------------------
     def report(self, period: Period, committee_ids: Sequence[int] | None = None, *,
                trend: bool = True) -> Report:
-        self._check_role()
-        if not isinstance(period, Period):
-            raise ValidationError("统计期间无效，请选择月份、季度、年度或起止日期。", field="period")
+        self._check_request(period)
         with self._read() as s:
             ids, label = self._scope(s, committee_ids)
             agg = stats.aggregate_rows(s, period, ids)
@@ -212,9 +216,7 @@ class ReportService(ServiceBase):
     def official_table(self, period: Period, committee_ids: Sequence[int] | None = None
                        ) -> OfficialTable:
         """人民调解工作统计月报表: one row per active dispute type and 合计."""
-        self._check_role()
-        if not isinstance(period, Period):
-            raise ValidationError("统计期间无效，请选择月份、季度、年度或起止日期。", field="period")
+        self._check_request(period)
         with self._read() as s:
             ids, label = self._scope(s, committee_ids)
             agg = stats.aggregate_rows(s, period, ids)
@@ -247,9 +249,9 @@ class ReportService(ServiceBase):
         rows = []
         order = [c for c, _n in types] + [c for c in raw if c not in dict(types)]
         for code in order:
-            values = self._official_values(stats.counts_of(raw[code]), split.get(code, {}),
-                                           len(days.get(code, ())), *found.get(code, [0, 0]))
-            rows.append(OfficialRow(code, names.get(code, code), values))
+            figures = self._official_values(stats.counts_of(raw[code]), split.get(code, {}),
+                                            len(days.get(code, ())), *found.get(code, [0, 0]))
+            rows.append(OfficialRow(code, names.get(code, code), figures))
         total_raw = [0] * len(stats.COLS)
         for v in raw.values():
             _add(total_raw, v)

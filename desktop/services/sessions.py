@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from desktop.domain import validators, workflow
 from desktop.domain.enums import (
@@ -13,9 +14,9 @@ from desktop.domain.enums import (
     ParticipationRole,
     SessionKind,
 )
-from desktop.domain.errors import NotFound, ValidationError
-from desktop.services.base import ServiceBase
+from desktop.domain.errors import ValidationError
 from desktop.services.dto import SessionInput
+from desktop.services.editing import CaseEditingService
 from desktop.store.models import Case, MediationSession, SessionParticipant
 
 INVITED = {ParticipantKind.POLICE, ParticipantKind.JUDICIAL, ParticipantKind.LAWYER,
@@ -63,14 +64,12 @@ def joint_mask_of(kinds: list[str]) -> int:
     return int(mask)
 
 
-class SessionService(ServiceBase):
+class SessionService(CaseEditingService):
     def add(self, case_id: int, inp: SessionInput) -> int:
         validate_session(inp)
         with self._write() as tx:
             s = tx.session
-            case = self._load_case(s, case_id, for_update=True)
-            self._require_case_editor(case)
-            workflow.check_transition("add_session", case.status, self.actor.role)
+            case = self._edit_case(s, case_id, "add_session")
             seq = (s.scalar(select(func.max(MediationSession.seq))
                             .where(MediationSession.case_id == case.id)) or 0) + 1
             m = MediationSession(
@@ -100,12 +99,7 @@ class SessionService(ServiceBase):
         validate_session(inp)
         with self._write() as tx:
             s = tx.session
-            m = s.get(MediationSession, session_id)
-            if m is None:
-                raise NotFound("该调解记录不存在。")
-            case = self._load_case(s, m.case_id, for_update=True)
-            s.refresh(m)  # read after the case lock: the version another desk just saved
-            self._require_case_editor(case)
+            m, case = self._edit_row(s, MediationSession, session_id, "该调解记录不存在。")
             workflow.check_transition("add_session", case.status, self.actor.role)
             self._check_version(m, version, "session", f"第 {m.seq} 次记录",
                                 {"place": inp.place, "content": inp.content, "result": inp.result})
@@ -127,7 +121,7 @@ class SessionService(ServiceBase):
         case.joint_mask = joint_mask_of(kinds)
 
     @staticmethod
-    def _session_of(obj: object):  # type: ignore[no-untyped-def]
+    def _session_of(obj: object) -> Session:
         from sqlalchemy.orm import object_session
 
         s = object_session(obj)

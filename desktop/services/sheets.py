@@ -55,6 +55,22 @@ class Problem:
         return f"{where}“{self.column}”列：{self.message}" if self.column else f"{where}：{self.message}"
 
 
+class ListRefused(ValidationError):
+    """A list that cannot be imported at all; ``problems`` names every bad row and column
+    (the first ones, when there are many: ``total`` counts them all)."""
+
+    what = "数据"  # what the list would have imported, for the message
+
+    def __init__(self, problems: list[Problem], total: int | None = None) -> None:
+        count = total if total is not None else len(problems)
+        head = "；".join(str(p) for p in problems[:3])
+        none = f"未导入任何{self.what}"
+        more = f"（共 {count} 处问题，{none}）" if count > 1 else f"（{none}）"
+        super().__init__(f"{head}{more}", field="file")
+        self.problems = problems
+        self.total = count
+
+
 def show(cell: Any) -> str:
     """A cell as the user sees it in Excel."""
     if cell is None:
@@ -122,6 +138,8 @@ def _merged_ranges(path: Path, sheet_index: int) -> list[tuple[int, int, int, in
     out = []
     for ref in re.findall(rb'<(?:\w+:)?mergeCell ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', xml):
         c0, r0, c1, r1 = range_boundaries(ref.decode())
+        if c0 is None or r0 is None or c1 is None or r1 is None:
+            continue  # a whole row or column: the pattern above never matches one
         out.append((r0, c0, r1, c1))
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import re
 
@@ -23,6 +24,8 @@ def _view(u: User, committee_names: dict[int, str]) -> UserView:
 
 
 class UserService(ServiceBase):
+    # ``list`` is the public name the GUI, the CLI and the tests call; below it, inside this
+    # class body, a bare ``list`` means this method, so annotations spell ``builtins.list``.
     def list(self) -> list[UserView]:
         with self._read() as s:
             names = dict(s.execute(select(Committee.id, Committee.name)).all())
@@ -31,7 +34,7 @@ class UserService(ServiceBase):
                 stmt = stmt.where(User.committee_id == self.actor.committee_id)
             return [_view(u, names) for u in s.scalars(stmt)]
 
-    def mediators(self) -> list[UserView]:
+    def mediators(self) -> builtins.list[UserView]:
         """Users who can be assigned cases in the actor's committee."""
         return [u for u in self.list() if u.active and u.role in ("mediator", "director")]
 
@@ -85,18 +88,22 @@ class UserService(ServiceBase):
                                  "committee_id": committee_id},
                                 {"display_name": "姓名", "role": "角色", "active": "启用状态",
                                  "committee_id": "所属调委会"})
-            changes = []
+            changes: builtins.list[str] = []
             if display_name is not None and display_name != user.display_name:
-                user.display_name, _ = display_name, changes.append("姓名")
+                user.display_name = display_name
+                changes.append("姓名")
             if role is not None and role != user.role:
                 Role(role)
-                user.role, _ = role, changes.append("角色")
+                user.role = role
+                changes.append("角色")
             if active is not None and active != user.active:
                 if user.id == self.actor.user_id and not active:
                     raise ValidationError("不能停用自己的账号。", field="active")
-                user.active, _ = active, changes.append("启用状态")
+                user.active = active
+                changes.append("启用状态")
             if committee_id is not None and committee_id != user.committee_id:
-                user.committee_id, _ = committee_id, changes.append("所属调委会")
+                user.committee_id = committee_id
+                changes.append("所属调委会")
             tx.audit("update", "user", user.id, f"修改用户 {user.username}：{'、'.join(changes)}")
             tx.session.flush()
             names = dict(tx.session.execute(select(Committee.id, Committee.name)).all())

@@ -161,7 +161,7 @@ def cn_copies(n: int) -> str:
 def signature_table(data: CaseDocumentData) -> Table:
     """One row per party: who, signature (image when captured), fingerprint box."""
     head = ["当事人", "签名（盖章）", "捺印", "日期"]
-    rows: list[list] = [[blocks.para(h, blocks.CELL_LABEL) for h in head]]
+    rows: list[list[Flowable | str]] = [[blocks.para(h, blocks.CELL_LABEL) for h in head]]
     for p in data.parties:
         who = f"{p.side_label}\n{p.name}"
         if p.legal_rep:

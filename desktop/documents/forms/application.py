@@ -7,6 +7,7 @@ from reportlab.platypus import Flowable
 from desktop.documents import blocks
 from desktop.documents.data import CaseDocumentData, RenderOptions
 from desktop.documents.forms.common import fdate, issue_date, particulars, sign_cell
+from desktop.documents.layout import TextStyle
 from desktop.domain.enums import PartySide
 
 
@@ -26,6 +27,6 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
         [blocks.para(c.facts or ""), blocks.spacer(2), blocks.para("此致", blocks.BODY_STYLE),
          blocks.para(data.committee.name, blocks.PLAIN_STYLE), blocks.spacer(6)],
         blocks.sign_table(rows),
-        [blocks.para(fdate(day), blocks.TextStyle(size=14, leading=30, align="right"))],
+        [blocks.para(fdate(day), TextStyle(size=14, leading=30, align="right"))],
         )]
     return s

@@ -8,6 +8,7 @@ from desktop.documents import blocks
 from desktop.documents.data import CaseDocumentData, RenderOptions
 from desktop.documents.effect import verification_qr
 from desktop.documents.forms.common import fdate, particulars, sign_cell
+from desktop.documents.layout import TextStyle
 from desktop.domain.enums import DocumentForm
 from desktop.domain.errors import ValidationError
 
@@ -44,7 +45,7 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
     s += [blocks.spacer(2), blocks.LeadIn(
         [blocks.para("附：人民调解协议书一份；申请人身份证明材料。", blocks.PLAIN_STYLE),
          blocks.spacer(4)], blocks.sign_table(rows),
-        [blocks.para(fdate(conf.filed_on), blocks.TextStyle(size=14, leading=30,
+        [blocks.para(fdate(conf.filed_on), TextStyle(size=14, leading=30,
                                                              align="right"))])]
     qr = verification_qr(DocumentForm.CONFIRMATION, data, fdate(conf.filed_on or data.today))
     if opts.final and qr is not None:

@@ -6,7 +6,9 @@ from reportlab.platypus import Flowable
 
 from desktop.documents import blocks
 from desktop.documents.data import CaseDocumentData, RenderOptions
+from desktop.documents.fonts import TITLE
 from desktop.documents.forms.common import fdate, issue_date, party_names, sign_cell
+from desktop.documents.layout import TextStyle
 
 RIGHTS = (
     "（一）选择或者接受人民调解员；",
@@ -27,8 +29,8 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
                          blocks.number_line(f"编号：{data.case.number}"),
                          blocks.para(f"{party_names(data)}：", blocks.PLAIN_STYLE)]
     # One page for the usual two or three parties: 小四 text, like the Ministry's form.
-    body = blocks.TextStyle(size=12, leading=19, align="justify", indent_chars=2)
-    head = blocks.TextStyle(size=12, leading=19, chain=blocks.TITLE)
+    body = TextStyle(size=12, leading=19, align="justify", indent_chars=2)
+    head = TextStyle(size=12, leading=19, chain=TITLE)
     s.append(blocks.para(
         "人民调解委员会是依法设立的调解民间纠纷的群众性组织。人民调解委员会调解民间纠纷，"
         "遵循当事人自愿、平等的原则，不违背法律、法规和国家政策，尊重当事人的权利，不阻止"

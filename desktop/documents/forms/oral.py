@@ -14,6 +14,7 @@ from desktop.documents.forms.common import (
     money_both,
     sign_cell,
 )
+from desktop.documents.layout import TextStyle
 from desktop.domain.enums import DocumentForm
 from desktop.domain.errors import ValidationError
 
@@ -39,7 +40,7 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
          ["人民调解员", "、".join(meds)]],
         [22, 82], min_heights_mm={2: 24}))
     effect = blocks.para("依照《中华人民共和国人民调解法》第三十条，口头调解协议自各方当事人达成"
-                         "协议之日起生效。", blocks.TextStyle(size=12, leading=20))
+                         "协议之日起生效。", TextStyle(size=12, leading=20))
     # Signatures inside the ruled form, the seal right under it.
     rows: list[list[blocks.Cell]] = [
         [f"当事人（{p.side_label}）签名", p.name, sign_cell(data, p.name)] for p in data.parties]

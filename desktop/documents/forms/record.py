@@ -7,6 +7,7 @@ from reportlab.platypus import Flowable, PageBreak
 from desktop.documents import blocks
 from desktop.documents.data import CaseDocumentData, RenderOptions
 from desktop.documents.forms.common import fspan, sign_cell
+from desktop.documents.layout import TextStyle
 from desktop.domain.enums import ParticipantKind
 from desktop.domain.errors import ValidationError
 
@@ -41,8 +42,8 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
              ["记录人", ses.recorder]],
             [22, 82]))
         if invited:
-            small = blocks.TextStyle(size=10.5, leading=15)
-            small_c = blocks.TextStyle(size=10.5, leading=15, align="center")
+            small = TextStyle(size=10.5, leading=15)
+            small_c = TextStyle(size=10.5, leading=15, align="center")
             head = ["姓名", "身份", "工作单位", "职务", "证件编号", "作用"]
             rows: list[list[blocks.Cell]] = [
                 [blocks.para("参加人（邀请参加调解的人员）", small_c), "", "", "", "", ""],

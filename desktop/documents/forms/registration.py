@@ -14,6 +14,7 @@ from desktop.documents.forms.common import (
     party_names,
     sign_cell,
 )
+from desktop.documents.layout import TextStyle
 from desktop.domain.enums import PartyKind
 
 
@@ -28,7 +29,7 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
         [["登记日期", fdate(c.registered_on), "受理日期", fdate(c.accepted_on)],
          ["纠纷类型", dispute_name(data), "纠纷来源", source]],
         [22, 30, 22, 30], label_cols=(0, 2)))
-    rows: list[list[blocks.Cell]] = [["当事人", "姓名（名称）", "性别", "年龄", "民族", "职业",
+    rows: list[list[str]] = [["当事人", "姓名（名称）", "性别", "年龄", "民族", "职业",
                                       "证件号码", "住址（住所）及联系电话"]]
     for p in data.parties:
         if p.kind == PartyKind.ORGANIZATION:
@@ -44,11 +45,11 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
                      f"{p.address}\n{p.phone}".strip()])
     # 五号 type in the particulars table; an ID number keeps to one line (the cell shrinks
     # its type rather than split it).
-    small = blocks.TextStyle(size=10.5, leading=15)
-    small_c = blocks.TextStyle(size=10.5, leading=15, align="center")
-    rows = [[blocks.para(v, small_c if r == 0 or c in (0, 2, 3, 4) else small)
-             for c, v in enumerate(row)] for r, row in enumerate(rows)]
-    s.append(blocks.grid(rows, [15, 20, 7, 7, 13, 15, 33, 46], label_cols=(),
+    small = TextStyle(size=10.5, leading=15)
+    small_c = TextStyle(size=10.5, leading=15, align="center")
+    cells = [[blocks.para(v, small_c if r == 0 or c in (0, 2, 3, 4) else small)
+              for c, v in enumerate(row)] for r, row in enumerate(rows)]
+    s.append(blocks.grid(cells, [15, 20, 7, 7, 13, 15, 33, 46], label_cols=(),
                          repeat_rows=1))
     s.append(blocks.grid(
         [["纠纷简要情况", c.facts],
