@@ -562,7 +562,7 @@ class IntakePage(QWidget):
 
         self.save_button.setEnabled(False)
         op = ops.Op(self, work, label=self.tr("正在登记…"))
-        op.changes("case", lambda result: [result[0].id]).success(done).failure(failed)
+        op.changes(ops.ChangeKind.CASE, lambda result: [result[0].id]).success(done).failure(failed)
         op.run()
 
     def open_referral_wizard(self) -> None:

@@ -306,7 +306,7 @@ class LedgerWizard(QWizard):
 
         self._set_importing(True)
         ops.Op(self, lambda: service.import_ledger(ledger, mapping),
-               label=self.tr("正在导入台账…")).changes("sweep").success(done) \
+               label=self.tr("正在导入台账…")).changes(ops.ChangeKind.SWEEP).success(done) \
             .failure(failed).run()
 
     def reject(self) -> None:

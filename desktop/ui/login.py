@@ -449,7 +449,7 @@ class ChangePasswordDialog(_InlineErrorDialog):
         self.ok.setEnabled(False)
         (ops.Op(self, lambda: self.desk.users.change_own_password(old, new),
                 label=self.tr("正在修改密码…"))
-         .changes("user", [getattr(self.desk.actor, "user_id", 0)])
+         .changes(ops.ChangeKind.USER, [getattr(self.desk.actor, "user_id", 0)])
          .success(lambda _r: self.accept()).failure(self._failed).run())
 
 

@@ -327,7 +327,7 @@ class CheckPage(QWizardPage):
             return False  # ops shows which row and column, or why
 
         ops.Op(self.wiz, lambda: service.import_referrals(sheet, mapping, source),
-               label=self.tr("正在导入工单…")).changes("case").success(done) \
+               label=self.tr("正在导入工单…")).changes(ops.ChangeKind.CASE).success(done) \
             .failure(failed).run()
         return False
 

@@ -70,7 +70,7 @@ class _ErrorDialog(QDialog):
     def run(self, fn: Any, label: str) -> None:
         self.ok.setEnabled(False)
         self.error.hide()
-        (ops.Op(self, fn, label=label).changes("committee")
+        (ops.Op(self, fn, label=label).changes(ops.ChangeKind.COMMITTEE)
          .success(self.finish).failure(self.failed).run())
 
     def finish(self, info: Any) -> None:
@@ -313,5 +313,5 @@ class SealPage(QWidget):
                 raise ValidationError(f"无法读取图片文件：{path}", field="seal_image") from None
             return service.replace_image(data)
 
-        (ops.Op(self, run, label=self.tr("正在保存印章图片…")).changes("committee")
+        (ops.Op(self, run, label=self.tr("正在保存印章图片…")).changes(ops.ChangeKind.COMMITTEE)
          .success(self.load).run())
