@@ -389,8 +389,10 @@ class AgreementEditor(QWidget):
 
         def store() -> int:
             if capture.on_paper and capture.scan_data:
-                desk.files.add_attachment(cid, capture.scan_filename, capture.scan_data,
-                                          "signed_scan", note=f"{who.name} 签字")
+                return desk.outcomes.sign_with_scan(
+                    cid, signer_kind=who.role, signer_name=who.name,
+                    scan_filename=capture.scan_filename, scan_data=capture.scan_data,
+                    png=capture.png, party_id=who.party_id, user_id=who.user_id)
             return desk.outcomes.sign(cid, signer_kind=who.role, signer_name=who.name,
                                       png=capture.png, party_id=who.party_id,
                                       user_id=who.user_id, on_paper=capture.on_paper)
