@@ -17,9 +17,10 @@ from desktop.services.dto import (
 )
 from desktop.ui.case.common import fill_table, fmt_date, make_table, set_read_only
 from desktop.ui.case.documents import show_document
-from desktop.ui.case.drafts import DraftBanner, agreement_draft
+from desktop.ui.case.drafts import agreement_draft
 from desktop.ui.case.obligations import ObligationsTable
 from desktop.ui.datefield import DateField
+from desktop.ui.drafts import DraftBanner
 from desktop.ui.qt import (
     QFormLayout,
     QGroupBox,

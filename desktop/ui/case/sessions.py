@@ -20,8 +20,8 @@ from desktop.ui.case.common import (
     save_cancel_buttons,
     selected_id,
 )
-from desktop.ui.case.drafts import DraftBanner, FormDraft
 from desktop.ui.datefield import DateTimeField
+from desktop.ui.drafts import DraftBanner, FormDraft
 from desktop.ui.fieldmessage import FieldMessage, mark_invalid
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
