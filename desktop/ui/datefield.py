@@ -1,4 +1,5 @@
-"""One date field for every date input of the app (issue 11, point 3).
+"""One date field for every date input of the app, so every date is typed, shown and
+validated the same way.
 
 ``DateField`` is a line edit with a calendar button instead of a ``QDateEdit``:
 
