@@ -1,0 +1,77 @@
+"""Building blocks of the small form dialogs (login, passwords, seal, restore): the primary
+button, the red error line, the layout with the buttons at the bottom right, and a dialog
+that shows a service's refusal in its own error line instead of the app-wide box."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from desktop.domain.errors import MediationError
+from desktop.ui.qt import (
+    QBoxLayout,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def primary_button(text: str, name: str) -> QPushButton:
+    """The one button the dialog is for (styled by the app's ``role`` property)."""
+    button = QPushButton(text, objectName=name)
+    button.setProperty("role", "primary")
+    return button
+
+
+def error_label() -> QLabel:
+    """The red line under a form, hidden until there is something to say."""
+    label = QLabel(objectName="errorLabel")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def dialog_layout(dialog: QDialog, parts: Sequence[QWidget | QLayout],
+                  buttons: Sequence[QPushButton], *,
+                  margins: tuple[int, int, int, int] = (24, 20, 24, 16),
+                  spacing: int = 12) -> QBoxLayout:
+    """``parts`` top to bottom, then ``buttons`` at the bottom right (cancel first, the
+    primary button last, as on Windows and the Chinese desktops)."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    layout = QVBoxLayout(dialog)
+    layout.setContentsMargins(*margins)
+    layout.setSpacing(spacing)
+    for part in parts:
+        if isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    layout.addLayout(row)
+    return layout
+
+
+class InlineErrorDialog(QDialog):
+    """A form dialog whose service errors show in its own red label (``self.error``) and
+    re-enable its submit button (``self.ok``), instead of the app-wide error box: the user
+    corrects the field right there."""
+
+    ok: QPushButton
+    error: QLabel
+
+    def failed(self, err: BaseException) -> bool:
+        """An ``ops.Op`` failure handler: True (handled) for a MediationError."""
+        self.ok.setEnabled(True)
+        if isinstance(err, MediationError):
+            self.show_error(err.message)
+            return True
+        return False  # unexpected: ops shows it with the details
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
