@@ -124,6 +124,23 @@ def ask_reason(parent: QWidget, title: str, prompt: str, on_ok: Callable[[Reason
     return dialog
 
 
+def open_editor(tab: Any, dialog: Any, write: Callable[[Any], object], label: str) -> Any:
+    """Open a case tab's record dialog window-modal (kept as ``tab.dialog`` for tests); on OK
+    ``write(dialog.save())`` runs through the case window: off the UI thread, then the
+    window reloads."""
+    window = tab.window_
+
+    def save() -> None:
+        value = dialog.save()
+        window.run(lambda: write(value), label)
+
+    dialog.accepted.connect(save)
+    dialog.finished.connect(lambda _r: dialog.deleteLater())
+    dialog.open()
+    tab.dialog = dialog
+    return dialog
+
+
 def make_table(headers: Sequence[str], parent: QWidget | None = None,
                stretch: int = -1) -> QTableWidget:
     table = QTableWidget(0, len(headers), parent)

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 from desktop.domain.enums import ConfirmationRuling, FollowUpMethod, Performance, Satisfaction
 from desktop.services.dto import CaseDetail, FollowUpInput
-from desktop.ui.case.common import fill_table, fmt_date, make_table, save_cancel_buttons, sentences
+from desktop.ui.case.common import (
+    fill_table,
+    fmt_date,
+    make_table,
+    open_editor,
+    save_cancel_buttons,
+    sentences,
+)
 from desktop.ui.datefield import DateField
 from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.qt import (
@@ -268,18 +275,9 @@ class FollowUpTab(QWidget):
         dialog = FollowUpDialog(self)
         dialog.load(FollowUpInput(visited_on=dt.date.today(),
                                   visitor=self.window_.desk.actor.display_name))
-        cid = self.detail.id
-        desk = self.window_.desk
-
-        def save() -> None:
-            inp = dialog.save()
-            self.window_.run(lambda: desk.followups.add(cid, inp), self.tr("正在保存回访…"))
-
-        dialog.accepted.connect(save)
-        dialog.finished.connect(lambda _r: dialog.deleteLater())
-        dialog.open()
-        self.dialog = dialog
-        return dialog
+        cid, desk = self.detail.id, self.window_.desk
+        return open_editor(self, dialog, lambda inp: desk.followups.add(cid, inp),
+                           self.tr("正在保存回访…"))
 
     def apply(self) -> None:
         cid = self.window_.case_id

@@ -11,6 +11,7 @@ from desktop.ui.case.common import (
     fill_table,
     fmt_date,
     make_table,
+    open_editor,
     save_cancel_buttons,
     selected_id,
     sentences,
@@ -141,18 +142,9 @@ class RisksTab(QWidget):
             return None
         dialog = RiskDialog(self)
         dialog.load(RiskInput(kind="criminal"))
-        cid = self.detail.id
-        desk = self.window_.desk
-
-        def save() -> None:
-            inp = dialog.save()
-            self.window_.run(lambda: desk.risks.flag(cid, inp), self.tr("正在登记风险…"))
-
-        dialog.accepted.connect(save)
-        dialog.finished.connect(lambda _r: dialog.deleteLater())
-        dialog.open()
-        self.dialog = dialog
-        return dialog
+        cid, desk = self.detail.id, self.window_.desk
+        return open_editor(self, dialog, lambda inp: desk.risks.flag(cid, inp),
+                           self.tr("正在登记风险…"))
 
     def resolve(self) -> None:
         risk_id = selected_id(self.risks)
