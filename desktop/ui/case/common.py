@@ -15,6 +15,7 @@ from desktop.ui.qt import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QSplitter,
     Qt,
     QTableWidget,
     QTableWidgetItem,
@@ -139,6 +140,16 @@ def open_editor(tab: Any, dialog: Any, write: Callable[[Any], object], label: st
     dialog.open()
     tab.dialog = dialog
     return dialog
+
+
+def side_by_side(parent: QWidget, left: QWidget, right: QWidget,
+                 sizes: tuple[int, int]) -> QSplitter:
+    """A list and the selected item's detail, the divider draggable."""
+    splitter = QSplitter(Qt.Orientation.Horizontal, parent)
+    splitter.addWidget(left)
+    splitter.addWidget(right)
+    splitter.setSizes(list(sizes))
+    return splitter
 
 
 def make_table(headers: Sequence[str], parent: QWidget | None = None,

@@ -19,6 +19,7 @@ from desktop.ui.case.common import (
     make_table,
     save_cancel_buttons,
     selected_id,
+    side_by_side,
 )
 from desktop.ui.datefield import DateTimeField
 from desktop.ui.drafts import DraftBanner, FormDraft
@@ -40,8 +41,6 @@ from desktop.ui.qt import (
     QPlainTextEdit,
     QPushButton,
     QShortcut,
-    QSplitter,
-    Qt,
     QTableWidget,
     QTextBrowser,
     QTime,
@@ -413,10 +412,7 @@ class SessionsTab(QWidget):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.edit_button)
         buttons.addStretch(1)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.record)
-        splitter.setSizes([420, 700])
+        splitter = side_by_side(self, self.table, self.record, (420, 700))
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.empty)
