@@ -56,10 +56,11 @@ def dialog_layout(dialog: QDialog, parts: Sequence[QWidget | QLayout],
     return layout
 
 
-class InlineErrorDialog(QDialog):
-    """A form dialog whose service errors show in its own red label (``self.error``) and
-    re-enable its submit button (``self.ok``), instead of the app-wide error box: the user
-    corrects the field right there."""
+class InlineErrors:
+    """Mixed into a form dialog (``class X(InlineErrors, QDialog)``): its service errors show
+    in its own red label (``self.error``) and re-enable its submit button (``self.ok``),
+    instead of the app-wide error box, so the user corrects the field right there. A mixin,
+    not a QDialog subclass, so the dialog inventory of the tests lists only real dialogs."""
 
     ok: QPushButton
     error: QLabel

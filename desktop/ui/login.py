@@ -16,8 +16,9 @@ from typing import Any
 
 from desktop.domain.errors import MediationError
 from desktop.ui import ops
-from desktop.ui.dialogs import InlineErrorDialog, dialog_layout, error_label, primary_button
+from desktop.ui.dialogs import InlineErrors, dialog_layout, error_label, primary_button
 from desktop.ui.qt import (
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QIcon,
@@ -63,7 +64,7 @@ def _brand(subtitle: str) -> QWidget:
     return box
 
 
-class LoginDialog(InlineErrorDialog):
+class LoginDialog(InlineErrors, QDialog):
     """With ``open_db`` the dialog appears before the database is open: the opening (and
     migration) runs in a worker while the user types, so the window is there at once. A
     submit before the database is ready waits for it; a first start (no users yet) ends the
@@ -216,7 +217,7 @@ def _describe(db: Any) -> str:
         return ""
 
 
-class FirstRunDialog(InlineErrorDialog):
+class FirstRunDialog(InlineErrors, QDialog):
     """First start, two steps: (1) the committee and its first administrator; (2) the
     committee's electronic seal — generate or import the certificate, the seal image, the
     seal password. Step 2 may be skipped (设置→电子印章 does the same later)."""
@@ -366,7 +367,7 @@ class FirstRunDialog(InlineErrorDialog):
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
-class ChangePasswordDialog(InlineErrorDialog):
+class ChangePasswordDialog(InlineErrors, QDialog):
     """修改密码: asked right after login when an administrator set or reset the password
     (``must_change_password``), and from the sidebar at any time."""
 

@@ -18,10 +18,11 @@ from typing import Any
 
 from desktop.services.seal import NO_KEYRING, SealPasswordNeeded, keyring_available
 from desktop.ui import filedialogs, ops
-from desktop.ui.dialogs import InlineErrorDialog, dialog_layout, error_label, primary_button
+from desktop.ui.dialogs import InlineErrors, dialog_layout, error_label, primary_button
 from desktop.ui.qt import (
     QButtonGroup,
     QCheckBox,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -233,7 +234,7 @@ class SealSetupForm(QWidget):
             widget.setFocus()
 
 
-class SealPasswordDialog(InlineErrorDialog):
+class SealPasswordDialog(InlineErrors, QDialog):
     """Asked when sealing and no password is at hand; says why."""
 
     def __init__(self, reason: str, parent: QWidget | None = None) -> None:

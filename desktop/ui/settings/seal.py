@@ -12,9 +12,10 @@ from typing import Any
 from desktop.domain.dates import format_date
 from desktop.services.seal import NO_KEYRING
 from desktop.ui import filedialogs, ops
-from desktop.ui.dialogs import InlineErrorDialog, dialog_layout, error_label, primary_button
+from desktop.ui.dialogs import InlineErrors, dialog_layout, error_label, primary_button
 from desktop.ui.qt import (
     QCheckBox,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,7 +36,7 @@ from desktop.ui.seal import (
 from desktop.ui.settings.common import _primary
 
 
-class _ErrorDialog(InlineErrorDialog):
+class _ErrorDialog(InlineErrors, QDialog):
     """A small seal form; its service errors show in its own red label."""
 
     def _build(self, body: QWidget, ok_text: str) -> None:
