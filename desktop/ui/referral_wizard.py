@@ -166,6 +166,7 @@ class CheckPage(wizard.CheckPage):
         if self.busy or not self.ok:
             return False
         sheet, mapping, source = self.wiz.sheet, self.wiz.mapping(), self.wiz.source()
+        assert sheet is not None  # the check page is reached only with a file read
         service = self.wiz.service
         self.busy = True
         self.wiz.set_importing(True)
