@@ -1,6 +1,7 @@
-"""Building blocks of the small form dialogs (login, passwords, seal, restore): the primary
-button, the red error line, the layout with the buttons at the bottom right, and a dialog
-that shows a service's refusal in its own error line instead of the app-wide box."""
+"""Building blocks of forms and small dialogs (login, passwords, seal, restore, the case
+tabs' records): the multi-line field, the primary button, the red error line, the layout
+with the buttons at the bottom right, and a mixin that shows a service's refusal in the
+dialog's own error line instead of the app-wide box."""
 
 from __future__ import annotations
 
@@ -13,10 +14,26 @@ from desktop.ui.qt import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
+
+
+def text_box(parent: QWidget, name: str, placeholder: str = "", *, min_height: int = 0,
+             max_height: int = 0) -> QPlainTextEdit:
+    """A multi-line field of a form: Tab moves on to the next field (a tab character in a
+    case text is never wanted), found by tests and error messages under ``name``."""
+    edit = QPlainTextEdit(parent)
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    edit.setTabChangesFocus(True)
+    if min_height:
+        edit.setMinimumHeight(min_height)
+    if max_height:
+        edit.setMaximumHeight(max_height)
+    return edit
 
 
 def primary_button(text: str, name: str) -> QPushButton:

@@ -20,6 +20,7 @@ from desktop.domain.errors import MediationError, ValidationError
 from desktop.domain.money import parse_money
 from desktop.services.dto import CaseDraft, DuplicateHit
 from desktop.ui import ops
+from desktop.ui.dialogs import text_box
 from desktop.ui.drafts import FormDraft
 from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.party import PartyList, party_from_dict, party_to_dict
@@ -37,7 +38,6 @@ from desktop.ui.qt import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QShortcut,
@@ -122,15 +122,8 @@ class IntakePage(QWidget):
         # 0 = not given: the service counts the parties (月报表“涉及人数”)
         self.people.setSpecialValueText(self.tr("按当事人人数"))
         self.people.setToolTip(self.tr("纠纷涉及的总人数（含未列为当事人的家属、群众等），用于月报表“涉及人数”"))
-        self.facts = QPlainTextEdit(self)
-        self.facts.setObjectName("facts")
-        self.facts.setPlaceholderText(self.tr("纠纷发生的时间、地点、经过"))
-        self.requests = QPlainTextEdit(self)
-        self.requests.setObjectName("requests")
-        self.requests.setPlaceholderText(self.tr("各方当事人的请求"))
-        for edit in (self.facts, self.requests):
-            edit.setTabChangesFocus(True)
-            edit.setMinimumHeight(90)
+        self.facts = text_box(self, "facts", self.tr("纠纷发生的时间、地点、经过"), min_height=90)
+        self.requests = text_box(self, "requests", self.tr("各方当事人的请求"), min_height=90)
 
         case_box = QGroupBox(self.tr("纠纷情况"), self)
         form = QFormLayout(case_box)

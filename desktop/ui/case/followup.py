@@ -17,6 +17,7 @@ from desktop.ui.case.common import (
     sentences,
 )
 from desktop.ui.datefield import DateField
+from desktop.ui.dialogs import text_box
 from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.qt import (
     QCheckBox,
@@ -28,7 +29,6 @@ from desktop.ui.qt import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -89,14 +89,8 @@ class FollowUpDialog(QDialog):
             box.currentIndexChanged.connect(lambda _i, k=key: self.messages[k].clear_message())
         self.lawsuit = QCheckBox(self.tr("当事人已就此纠纷起诉"), self)
         self.escalation = QCheckBox(self.tr("有激化风险"), self)
-        self.findings = QPlainTextEdit(self)
-        self.findings.setObjectName("findings")
-        self.findings.setPlaceholderText(self.tr("回访了解到的情况"))
-        self.action = QPlainTextEdit(self)
-        self.action.setObjectName("action")
-        self.action.setPlaceholderText(self.tr("采取的措施"))
-        for edit in (self.findings, self.action):
-            edit.setTabChangesFocus(True)
+        self.findings = text_box(self, "findings", self.tr("回访了解到的情况"))
+        self.action = text_box(self, "action", self.tr("采取的措施"))
         self.visitor = QLineEdit(self)
         self.visitor.setObjectName("visitor")
         self.has_next = QCheckBox(self.tr("安排下次回访"), self)

@@ -20,6 +20,7 @@ from desktop.ui.case.documents import show_document
 from desktop.ui.case.drafts import agreement_draft
 from desktop.ui.case.obligations import ObligationsTable
 from desktop.ui.datefield import DateField
+from desktop.ui.dialogs import text_box
 from desktop.ui.drafts import DraftBanner
 from desktop.ui.qt import (
     QFormLayout,
@@ -45,13 +46,7 @@ if TYPE_CHECKING:
 
 
 def _text(parent: QWidget, name: str, placeholder: str, height: int = 90) -> QPlainTextEdit:
-    edit = QPlainTextEdit(parent)
-    edit.setObjectName(name)
-    edit.setPlaceholderText(placeholder)
-    edit.setTabChangesFocus(True)
-    edit.setMinimumHeight(height)
-    edit.setMaximumHeight(height + 60)
-    return edit
+    return text_box(parent, name, placeholder, min_height=height, max_height=height + 60)
 
 
 class AgreementEditor(QWidget):

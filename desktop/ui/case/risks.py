@@ -17,6 +17,7 @@ from desktop.ui.case.common import (
     sentences,
 )
 from desktop.ui.case.followup import combo
+from desktop.ui.dialogs import text_box
 from desktop.ui.qt import (
     QCheckBox,
     QDialog,
@@ -24,7 +25,6 @@ from desktop.ui.qt import (
     QGroupBox,
     QHBoxLayout,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -46,13 +46,8 @@ class RiskDialog(QDialog):
         self.people = QSpinBox(self)
         self.people.setRange(0, 100000)
         self.people.setSuffix(self.tr(" 人"))
-        self.description = QPlainTextEdit(self)
-        self.description.setObjectName("description")
-        self.measures = QPlainTextEdit(self)
-        self.measures.setObjectName("measures")
-        self.measures.setPlaceholderText(self.tr("已采取的预防措施"))
-        for edit in (self.description, self.measures):
-            edit.setTabChangesFocus(True)
+        self.description = text_box(self, "description")
+        self.measures = text_box(self, "measures", self.tr("已采取的预防措施"))
         self.police = QCheckBox(self.tr("已报告公安机关"), self)
         form = QFormLayout()
         form.addRow(self.tr("风险类型"), self.kind)
