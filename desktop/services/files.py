@@ -11,11 +11,13 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from desktop.domain import workflow
 from desktop.domain.enums import AttachmentCategory
 from desktop.domain.errors import NotFound, ValidationError
+from desktop.services.base import Tx
 from desktop.services.dto import AttachmentView
 from desktop.services.editing import CaseEditingService
-from desktop.store.models import Attachment, Blob, Draft
+from desktop.store.models import Attachment, Blob, Case, Draft
 
 MAX_ATTACHMENT = 50 * 1024 * 1024
 ALLOWED_MIME = ("application/pdf", "image/png", "image/jpeg", "image/tiff", "image/bmp",
@@ -42,33 +44,49 @@ def sniff_mime(filename: str, data: bytes) -> str:
     return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
+def check_attachment(filename: str, data: bytes, category: str) -> str:
+    """The file's MIME type, or a ValidationError naming what to fix (before any write)."""
+    try:
+        AttachmentCategory(category)
+    except ValueError:
+        raise ValidationError("请选择材料类别。", field="category") from None
+    if not data:
+        raise ValidationError(f"文件“{filename}”是空的。", field="file")
+    if len(data) > MAX_ATTACHMENT:
+        raise ValidationError(f"文件“{filename}”超过 50 MB，请压缩或分页扫描后再上传。", field="file")
+    mime = sniff_mime(filename, data)
+    if mime not in ALLOWED_MIME:
+        raise ValidationError(f"不支持的文件类型：{filename}。请上传 PDF 或图片（PNG、JPEG、TIFF）。",
+                              field="file")
+    return mime
+
+
+def attach(tx: Tx, case: Case, filename: str, data: bytes, category: str, mime: str,
+           note: str = "") -> Attachment:
+    """Add a checked file to a case inside the caller's transaction (so an operation that
+    also writes something else commits both or neither)."""
+    workflow.check_transition("attach", case.status, tx.actor.role)
+    s = tx.session
+    sha = store_blob(s, data)
+    a = Attachment(case_id=case.id, category=category, filename=filename[:200], mime=mime,
+                   sha256=sha, size=len(data), note=note.strip(),
+                   user_id=tx.actor.user_id or None)
+    s.add(a)
+    s.flush()
+    tx.audit("attach", "attachment", a.id,
+             f"添加{AttachmentCategory(category).label}：{filename}（SHA-256 {sha[:12]}…）",
+             case_id=case.id, sha256=sha)
+    return a
+
+
 class FileService(CaseEditingService):
     def add_attachment(self, case_id: int, filename: str, data: bytes, category: str,
                        note: str = "") -> AttachmentView:
-        try:
-            AttachmentCategory(category)
-        except ValueError:
-            raise ValidationError("请选择材料类别。", field="category") from None
-        if not data:
-            raise ValidationError(f"文件“{filename}”是空的。", field="file")
-        if len(data) > MAX_ATTACHMENT:
-            raise ValidationError(f"文件“{filename}”超过 50 MB，请压缩或分页扫描后再上传。", field="file")
-        mime = sniff_mime(filename, data)
-        if mime not in ALLOWED_MIME:
-            raise ValidationError(f"不支持的文件类型：{filename}。请上传 PDF 或图片（PNG、JPEG、TIFF）。",
-                                  field="file")
+        mime = check_attachment(filename, data, category)
         with self._write() as tx:
-            s = tx.session
-            case = self._edit_case(s, case_id, "attach")
-            sha = store_blob(s, data)
-            a = Attachment(case_id=case.id, category=category, filename=filename[:200], mime=mime,
-                           sha256=sha, size=len(data), note=note.strip(),
-                           user_id=self.actor.user_id or None)
-            s.add(a)
-            s.flush()
-            tx.audit("attach", "attachment", a.id,
-                     f"添加{AttachmentCategory(category).label}：{filename}（SHA-256 {sha[:12]}…）",
-                     case_id=case.id, sha256=sha)
+            case = self._load_case(tx.session, case_id, for_update=True)
+            self._require_case_editor(case)
+            a = attach(tx, case, filename, data, category, mime, note)
             return AttachmentView(a.id, a.category, a.filename, a.mime, a.size, a.sha256, a.note,
                                   a.added_at)
 

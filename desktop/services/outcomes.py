@@ -14,6 +14,7 @@ from desktop.domain import limits, workflow
 from desktop.domain.enums import AttachmentCategory, CaseStatus, OutcomeKind, Role
 from desktop.domain.errors import NotFound, PermissionDenied, ValidationError
 from desktop.domain.money import format_money
+from desktop.services.base import Tx
 from desktop.services.dto import AgreementInput, OralAgreementInput
 from desktop.services.editing import CaseEditingService
 from desktop.store.models import (
@@ -33,6 +34,13 @@ DEFAULT_REMEDIES = (
     "行政、司法等途径维护自己的权利：属于劳动争议的，可以向劳动人事争议仲裁委员会申请仲裁；"
     "属于行政机关职责范围的，可以请求有关行政机关依法处理；也可以依法向人民法院提起诉讼。"
 )
+
+
+def _check_signature(signer_kind: str, png: bytes | None, on_paper: bool) -> None:
+    if signer_kind not in ("party", "mediator"):
+        raise ValidationError("签名人身份无效。", field="signer_kind")
+    if not on_paper and not png:
+        raise ValidationError("请先在签名板上签名。", field="png")
 
 
 class OutcomeService(CaseEditingService):
@@ -119,27 +127,50 @@ class OutcomeService(CaseEditingService):
              party_id: int | None = None, user_id: int | None = None, on_paper: bool = False,
              form: str = "agreement") -> int:
         """Record one signature (a pad image, or 'signed on paper')."""
-        if signer_kind not in ("party", "mediator"):
-            raise ValidationError("签名人身份无效。", field="signer_kind")
-        if not on_paper and not png:
-            raise ValidationError("请先在签名板上签名。", field="png")
+        _check_signature(signer_kind, png, on_paper)
+        with self._write() as tx:
+            case = self._load_case(tx.session, case_id, for_update=True)
+            self._require_case_editor(case)
+            return self._signature(tx, case, signer_kind, signer_name, png, party_id, user_id,
+                                   on_paper, form)
+
+    def sign_with_scan(self, case_id: int, *, signer_kind: str, signer_name: str,
+                       scan_filename: str, scan_data: bytes, png: bytes | None = None,
+                       party_id: int | None = None, user_id: int | None = None,
+                       on_paper: bool = True, form: str = "agreement") -> int:
+        """A signature on paper together with the scan of the signed page, in one
+        transaction: a signature whose scan failed to store (or the reverse) never remains."""
+        from desktop.services.files import attach, check_attachment
+
+        _check_signature(signer_kind, png, on_paper)
+        mime = check_attachment(scan_filename, scan_data, AttachmentCategory.SIGNED_SCAN.value)
+        with self._write() as tx:
+            case = self._load_case(tx.session, case_id, for_update=True)
+            self._require_case_editor(case)
+            attach(tx, case, scan_filename, scan_data, AttachmentCategory.SIGNED_SCAN.value,
+                   mime, note=f"{signer_name.strip()} 签字")
+            return self._signature(tx, case, signer_kind, signer_name, png, party_id, user_id,
+                                   on_paper, form)
+
+    def _signature(self, tx: Tx, case: Case, signer_kind: str, signer_name: str,
+                   png: bytes | None, party_id: int | None, user_id: int | None,
+                   on_paper: bool, form: str) -> int:
         from desktop.services.files import store_blob
 
-        with self._write() as tx:
-            s = tx.session
-            case = self._edit_case(s, case_id, "sign")
-            if signer_kind == "party" and party_id not in {p.id for p in case.parties}:
-                raise ValidationError("签名人不是本案当事人。", field="party_id")
-            sha = store_blob(s, png) if png else None
-            sig = Signature(case_id=case.id, form=form, signer_kind=signer_kind,
-                            signer_name=signer_name.strip(), party_id=party_id, user_id=user_id,
-                            png_sha256=sha, on_paper=on_paper,
-                            recorded_by=self.actor.user_id or None)
-            s.add(sig)
-            s.flush()
-            how = "纸质签名（在打印的协议书上）" if on_paper else "电子签名（签名板）"
-            tx.audit("sign", "signature", sig.id, f"{signer_name.strip()} {how}", case_id=case.id)
-            return sig.id
+        s = tx.session
+        workflow.check_transition("sign", case.status, self.actor.role)
+        if signer_kind == "party" and party_id not in {p.id for p in case.parties}:
+            raise ValidationError("签名人不是本案当事人。", field="party_id")
+        sha = store_blob(s, png) if png else None
+        sig = Signature(case_id=case.id, form=form, signer_kind=signer_kind,
+                        signer_name=signer_name.strip(), party_id=party_id, user_id=user_id,
+                        png_sha256=sha, on_paper=on_paper,
+                        recorded_by=self.actor.user_id or None)
+        s.add(sig)
+        s.flush()
+        how = "纸质签名（在打印的协议书上）" if on_paper else "电子签名（签名板）"
+        tx.audit("sign", "signature", sig.id, f"{signer_name.strip()} {how}", case_id=case.id)
+        return sig.id
 
     def conclude_written(self, case_id: int, *, on_paper: bool = False) -> None:
         """All have signed: the agreement takes effect and the case succeeds (Art. 29).

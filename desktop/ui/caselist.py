@@ -564,8 +564,8 @@ class CaseListPage(QWidget):
     def refresh(self) -> None:
         self.model.refresh()
 
-    def _changed(self, kind: str, _ids: list) -> None:
-        if kind in ("case", "party", "session", "outcome", ""):
+    def _changed(self, kind: ops.ChangeKind, _ids: list[int]) -> None:
+        if kind is ops.ChangeKind.CASE:  # parties, status, deadlines: all written as a case change
             self.model.refresh()
 
     def _show_total(self, total: int) -> None:

@@ -36,7 +36,8 @@ from desktop.ui.qt import (
 
 WEEKDAYS = "一二三四五六日"
 MAX_LINES = 50
-REFRESH_KINDS = {"case", "session", "outcome", "followup", "risk", "confirmation", ""}
+#: every card (open cases, deadlines, sessions, follow-ups, confirmations, risks) is about cases
+REFRESH_KINDS = {ops.ChangeKind.CASE}
 
 
 SUB_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -263,7 +264,7 @@ class DashboardPage(QWidget):
         ops.changes().changed.connect(self._changed)
         self.refresh()
 
-    def _changed(self, kind: str, _ids: list) -> None:
+    def _changed(self, kind: ops.ChangeKind, _ids: list[int]) -> None:
         if kind in REFRESH_KINDS:
             self._again.start()
 

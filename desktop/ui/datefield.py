@@ -1,4 +1,5 @@
-"""One date field for every date input of the app (issue 11, point 3).
+"""One date field for every date input of the app, so every date is typed, shown and
+validated the same way.
 
 ``DateField`` is a line edit with a calendar button instead of a ``QDateEdit``:
 
@@ -134,6 +135,17 @@ class CalendarPopup(QFrame):
         return self.calendar.yearShown(), self.calendar.monthShown()
 
 
+def _compound(owner: QWidget, main: QWidget, side: QWidget, *, spacing: int) -> None:
+    """``main`` stretched with ``side`` beside it, flush with the owner's edges so the
+    compound lines up with plain fields in a form; focus goes to ``main``."""
+    lay = QHBoxLayout(owner)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(spacing)
+    lay.addWidget(main, 1)
+    lay.addWidget(side)
+    owner.setFocusProxy(main)
+
+
 class DateField(QWidget):
     """See the module doc. ``optional`` fields may be left blank (a clear button is shown)."""
 
@@ -162,12 +174,7 @@ class DateField(QWidget):
         self.button.setToolTip(self.tr("选择日期（Alt+↓）"))
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.button.clicked.connect(self.show_popup)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(2)
-        lay.addWidget(self.edit, 1)
-        lay.addWidget(self.button)
-        self.setFocusProxy(self.edit)
+        _compound(self, self.edit, self.button, spacing=2)
         for keys in ("Alt+Down", "F4"):
             sc = QShortcut(QKeySequence(keys), self.edit)
             sc.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -297,12 +304,7 @@ class DateTimeField(QWidget):
         self.time_edit = QTimeEdit(self)
         self.time_edit.setObjectName("timeEdit")
         self.time_edit.setDisplayFormat("HH:mm")
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(4)
-        lay.addWidget(self.date_field, 1)
-        lay.addWidget(self.time_edit)
-        self.setFocusProxy(self.date_field)
+        _compound(self, self.date_field, self.time_edit, spacing=4)
         self.date_field.dateChanged.connect(lambda _d: self.dateTimeChanged.emit(self.dateTime()))
         self.time_edit.timeChanged.connect(lambda _t: self.dateTimeChanged.emit(self.dateTime()))
 

@@ -1,4 +1,5 @@
-"""Every open/save file dialog of the app goes through here (issue 11, point 5).
+"""Every open/save file dialog of the app goes through here, so each one starts in a
+sensible folder, proposes a sensible name and speaks Chinese.
 
 - Starts in the folder last used for the same ``purpose`` (remembered in the settings file),
   else in the user's documents folder (created when missing), never in the working directory.

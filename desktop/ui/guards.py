@@ -1,10 +1,11 @@
 """Application-wide guards, installed once on the QApplication (``install``).
 
 ``WheelGuard``: a combo box, spin box, date/time edit or slider reacts to the mouse wheel only
-while it has keyboard focus. Scrolling a long form used to change 案件来源 under the pointer
-silently (issue 11, point 2). One hook for the whole application (``GuardStyle.polish``,
-which every widget passes through once) instead of a subclass per widget, so widgets built
-anywhere (dialogs, delegates, other engineers' pages) are covered; the hook also puts the
+while it has keyboard focus, because scrolling a long form would otherwise change a field
+such as 案件来源 under the pointer without the user noticing. One hook for the whole
+application (``GuardStyle.polish``, which every widget passes through once) instead of a
+subclass per widget, so widgets built anywhere (dialogs, delegates, any page) are covered
+without each remembering to opt in; the hook also puts the
 window fit guard (desktop.ui.screenfit) on every window.
 An unfocused widget's wheel event goes on to its parent instead, so the surrounding scroll area
 still scrolls. Guarded widgets also get ``StrongFocus`` (tab and click, never the wheel).

@@ -1,7 +1,8 @@
 """新建登记: register a dispute — parties, type, source, facts and requests.
 
 Nothing typed here can be lost: every edit restarts a short timer, and when it fires the form
-is saved as a draft in the database (``desk.drafts``), off the UI thread. A later page (after
+is saved as a draft in the database (``desk.drafts``), off the UI thread, by the same
+``FormDraft`` the case window's forms use. A later page (after
 a crash, or after the window was closed) offers to resume it. The duplicate check runs the
 same way as the parties change, so matching open cases are on screen before "登记" is pressed.
 The service validates and decides; its per-field messages are put next to the fields.
@@ -10,7 +11,6 @@ The service validates and decides; its per-field messages are put next to the fi
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -20,6 +20,8 @@ from desktop.domain.errors import MediationError, ValidationError
 from desktop.domain.money import parse_money
 from desktop.services.dto import CaseDraft, DuplicateHit
 from desktop.ui import ops
+from desktop.ui.dialogs import text_box
+from desktop.ui.drafts import FormDraft
 from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.party import PartyList, party_from_dict, party_to_dict
 from desktop.ui.qt import (
@@ -36,7 +38,6 @@ from desktop.ui.qt import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QShortcut,
@@ -48,10 +49,7 @@ from desktop.ui.qt import (
     Signal,
 )
 
-log = logging.getLogger(__name__)
-
 DRAFT_PREFIX = "intake/"
-AUTOSAVE_MS = 800
 DUPLICATE_MS = 400
 
 
@@ -64,8 +62,10 @@ class IntakePage(QWidget):
         super().__init__(parent)
         self.desk = desk
         self.setObjectName("page")
-        self.draft_key = DRAFT_PREFIX + uuid.uuid4().hex
-        self._dirty = False
+        self.autosave = FormDraft(self, desk, DRAFT_PREFIX + uuid.uuid4().hex,
+                                  self._draft_data, title=self.draft_title)
+        self.autosave.saved.connect(self._draft_saved)
+        self.autosave.failed.connect(self._draft_failed)
         self._saving = False
         self._duplicates: list[DuplicateHit] = []
         self._offered: list[Any] = []
@@ -122,15 +122,8 @@ class IntakePage(QWidget):
         # 0 = not given: the service counts the parties (月报表“涉及人数”)
         self.people.setSpecialValueText(self.tr("按当事人人数"))
         self.people.setToolTip(self.tr("纠纷涉及的总人数（含未列为当事人的家属、群众等），用于月报表“涉及人数”"))
-        self.facts = QPlainTextEdit(self)
-        self.facts.setObjectName("facts")
-        self.facts.setPlaceholderText(self.tr("纠纷发生的时间、地点、经过"))
-        self.requests = QPlainTextEdit(self)
-        self.requests.setObjectName("requests")
-        self.requests.setPlaceholderText(self.tr("各方当事人的请求"))
-        for edit in (self.facts, self.requests):
-            edit.setTabChangesFocus(True)
-            edit.setMinimumHeight(90)
+        self.facts = text_box(self, "facts", self.tr("纠纷发生的时间、地点、经过"), min_height=90)
+        self.requests = text_box(self, "requests", self.tr("各方当事人的请求"), min_height=90)
 
         case_box = QGroupBox(self.tr("纠纷情况"), self)
         form = QFormLayout(case_box)
@@ -230,10 +223,6 @@ class IntakePage(QWidget):
         layout.addLayout(body, 1)
         layout.addLayout(bottom)
 
-        self.autosave_timer = QTimer(self)
-        self.autosave_timer.setSingleShot(True)
-        self.autosave_timer.setInterval(AUTOSAVE_MS)
-        self.autosave_timer.timeout.connect(self.save_draft)
         self.duplicate_timer = QTimer(self)
         self.duplicate_timer.setSingleShot(True)
         self.duplicate_timer.setInterval(DUPLICATE_MS)
@@ -256,8 +245,8 @@ class IntakePage(QWidget):
         self.parties.add()
         self.parties.add()
         self._loading = False
-        self._dirty = False
         self._source_changed()
+        self.autosave.settle()
         self._load_lookups()
         self.find_drafts()
 
@@ -316,8 +305,7 @@ class IntakePage(QWidget):
     def _edited(self, *_args: object) -> None:
         if self._loading:
             return
-        self._dirty = True
-        self.autosave_timer.start()
+        self.autosave.edited()
         for key, label in self.field_messages.items():
             widget = self.findChild(QWidget, key)
             if widget is not None and widget.hasFocus():
@@ -359,8 +347,11 @@ class IntakePage(QWidget):
         finally:
             self._loading = False
         self._source_changed()
-        self._dirty = False
+        self.autosave.settle()
         self.duplicate_timer.start()
+
+    def _draft_data(self) -> dict[str, Any] | None:
+        return None if self.is_blank() else self.form_data()
 
     def draft_title(self) -> str:
         names = [p.name for p in self.parties.save() if p.name]
@@ -371,38 +362,21 @@ class IntakePage(QWidget):
         return not (any(p["name"] or p["id_number"] or p["phone"] for p in data["parties"])
                     or data["facts"].strip() or data["requests"].strip())
 
-    def save_draft(self) -> None:
-        """Store the form as a draft, off the UI thread (the debounce timer calls this)."""
-        self.autosave_timer.stop()
-        if not self._dirty or self.is_blank():
-            return
-        key, data = self.draft_key, self.form_data()
-        self._dirty = False
+    @property
+    def draft_key(self) -> str:
+        return self.autosave.key
 
-        def failed(exc: BaseException) -> bool:
-            self._dirty = True
-            self.autosave_label.setText(self.tr("草稿保存失败：{msg}").format(
-                msg=ops.error_text(exc)))
-            return True
+    def _draft_saved(self, key: str) -> None:
+        self.autosave_label.setText(self.tr("草稿已自动保存 {time}").format(
+            time=dt.datetime.now().strftime("%H:%M:%S")))
+        self.draft_saved.emit(key)
 
-        def done(_result: object) -> None:
-            self.autosave_label.setText(self.tr("草稿已自动保存 {time}").format(
-                time=dt.datetime.now().strftime("%H:%M:%S")))
-            self.draft_saved.emit(key)
-
-        title = self.draft_title()
-        ops.Op(self, lambda: self.desk.drafts.save(key, data, title),
-               label=self.tr("正在保存草稿…")).success(done).failure(failed).run()
+    def _draft_failed(self, message: str) -> None:
+        self.autosave_label.setText(self.tr("草稿保存失败：{msg}").format(msg=message))
 
     def flush_draft(self) -> None:
         """Save now, on this thread: used when the page goes away (window closed, app quit)."""
-        self.autosave_timer.stop()
-        if self._dirty and not self.is_blank():
-            try:
-                self.desk.drafts.save(self.draft_key, self.form_data(), self.draft_title())
-                self._dirty = False
-            except Exception:  # nothing to show once the page is gone; keep it in the log
-                log.exception("could not save the intake draft on close")
+        self.autosave.flush()
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.flush_draft()
@@ -432,7 +406,7 @@ class IntakePage(QWidget):
             if data is None:
                 return
             # Carry on under the draft's key so further autosaves update it, not a copy.
-            self.draft_key = key
+            self.autosave.key = key
             self.load_form(data)
             self._remove_offer(key)
             self.autosave_label.setText(self.tr("已恢复草稿，继续填写即可"))
@@ -528,7 +502,6 @@ class IntakePage(QWidget):
         except ValidationError as exc:
             self.show_errors(exc)
             return
-        key = self.draft_key
         accept = self.accept_on_save.isChecked()
         intake = self.desk.intake
 
@@ -546,9 +519,7 @@ class IntakePage(QWidget):
             if refused is not None:
                 ops.show_error(self, refused)
             self.save_button.setEnabled(True)
-            self.autosave_timer.stop()
-            self._dirty = False
-            ops.Op(self, lambda: self.desk.drafts.delete(key)).failure(lambda _e: True).run()
+            self.autosave.clear()
             self.autosave_label.setText(self.tr("已登记"))
             self.registered.emit(ref.id)
             self.open_case.emit(ref.id)
@@ -562,7 +533,7 @@ class IntakePage(QWidget):
 
         self.save_button.setEnabled(False)
         op = ops.Op(self, work, label=self.tr("正在登记…"))
-        op.changes("case", lambda result: [result[0].id]).success(done).failure(failed)
+        op.changes(ops.ChangeKind.CASE, lambda result: [result[0].id]).success(done).failure(failed)
         op.run()
 
     def open_referral_wizard(self) -> None:
@@ -584,15 +555,14 @@ class IntakePage(QWidget):
         self.people.setValue(0)
         self.dispute_type.setCurrentIndex(0)
         self._loading = False
-        self._dirty = False
-        self.draft_key = DRAFT_PREFIX + uuid.uuid4().hex
+        self.autosave.settle()
+        self.autosave.key = DRAFT_PREFIX + uuid.uuid4().hex
         self._show_duplicates([])
         self.duplicate_status.setText(self.tr("输入当事人后自动检查"))
         self.clear_messages()
 
     def clear_form(self) -> None:
-        key = self.draft_key
-        ops.Op(self, lambda: self.desk.drafts.delete(key)).failure(lambda _e: True).run()
+        self.autosave.clear()
         self.reset()
 
     # ---- messages from the service -----------------------------------------------------

@@ -10,172 +10,75 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.domain.errors import MediationError
 from desktop.services.ledger import (
     FIELDS,
     Checked,
-    LedgerError,
     LedgerFile,
     LedgerService,
     guess_mapping,
     open_ledger,
 )
-from desktop.ui import filedialogs, ops
+from desktop.ui import ops, wizard
 from desktop.ui.qt import (
-    QComboBox,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
     QWizard,
-    QWizardPage,
-    Signal,
 )
 
 PREVIEW_ROWS = 20
 
 
-class FilePage(QWizardPage):
-    def __init__(self, wizard: LedgerWizard) -> None:
-        super().__init__()
-        self.wiz = wizard
+class FilePage(wizard.FilePage):
+    purpose = "ledger_import"
+
+    def __init__(self, wiz: LedgerWizard) -> None:
+        super().__init__(wiz, path_name="ledgerPath")
+        self.wiz: LedgerWizard = wiz
+        self.path.setPlaceholderText(self.tr("台账文件路径"))
+        self.dialog_title = self.tr("选择排查台账")
+        self.reading = self.tr("正在读取台账文件…")
         self.setTitle(self.tr("选择台账文件"))
         self.setSubTitle(self.tr("支持 Excel（.xlsx）和 CSV 文件；表头上方的标题行、合并单元格会自动识别。"))
-        lay = QHBoxLayout(self)
-        self.path = QLineEdit(objectName="ledgerPath")
-        self.path.setPlaceholderText(self.tr("台账文件路径"))
-        self.path.textChanged.connect(self.completeChanged)
-        browse = QPushButton(self.tr("浏览…"))
-        browse.clicked.connect(self._browse)
-        lay.addWidget(self.path, 1)
-        lay.addWidget(browse)
-        self.error = QLabel(objectName="fileError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #B22222;")
-        outer = QVBoxLayout()
-        outer.addWidget(self.error)
-        lay.addLayout(outer)
-        self.busy = False  # the file is being read: 下一步 stays disabled
-        self._ready = False
-        self._generation = 0
-        self.path.textChanged.connect(self._path_changed)
 
-    def _browse(self) -> None:
-        path = filedialogs.open_file(self, self.tr("选择排查台账"), "ledger_import",
-                                     self.tr("表格文件 (*.xlsx *.csv);;所有文件 (*)"))
-        if path:
-            self.path.setText(path)
+    def read(self, path: str) -> LedgerFile:
+        return open_ledger(path)
 
-    def isComplete(self) -> bool:
-        return bool(self.path.text().strip()) and not self.busy
-
-    def _path_changed(self) -> None:
-        self._generation += 1  # a file still being read is no longer the one asked for
-        self._ready = False
-
-    def validatePage(self) -> bool:
-        """下一步 reads the file in the background and answers False; when the read succeeds
-        the page advances itself (``_ready`` lets that second ``validatePage`` through). Every
-        click re-reads, so a ledger corrected in Excel meanwhile is picked up."""
-        if self._ready:
-            self._ready = False
-            return True
-        if self.busy:
-            return False
-        path = self.path.text().strip()
-        self._generation += 1
-        gen = self._generation
-        self.busy = True
-        self.completeChanged.emit()
-
-        def done(ledger: LedgerFile) -> None:
-            self._settle()
-            if gen != self._generation or self.wiz.currentPage() is not self:
-                return
-            self.wiz.ledger = ledger
-            self.error.setText("")
-            self._ready = True
-            self.wiz.next()
-            self._ready = False
-
-        def failed(err: BaseException) -> bool:
-            self._settle()
-            if gen != self._generation:
-                return True  # about a file nobody asks for any more
-            if isinstance(err, MediationError):
-                self.error.setText(err.message)
-                return True
-            self.error.setText(ops.error_text(err))
-            return False  # unexpected: ops shows it with the details
-
-        ops.Op(self.wiz, lambda: open_ledger(path), label=self.tr("正在读取台账文件…")) \
-            .success(done).failure(failed).run()
-        return False
-
-    def _settle(self) -> None:
-        self.busy = False
-        self.completeChanged.emit()
+    def keep(self, result: LedgerFile) -> None:
+        self.wiz.ledger = result
 
 
-class MappingPage(QWizardPage):
-    def __init__(self, wizard: LedgerWizard) -> None:
-        super().__init__()
-        self.wiz = wizard
+class MappingPage(wizard.MappingPage):
+    def __init__(self, wiz: LedgerWizard) -> None:
+        super().__init__(wiz, FIELDS)
+        self.wiz: LedgerWizard = wiz
         self.setTitle(self.tr("对应表格中的列"))
-        self.setSubTitle(self.tr("已按表头自动对应，请核对；带 * 的为必填项。"))
         self.form = QFormLayout(self)
-        self.combos: dict[str, QComboBox] = {}
-        for fname, (label, required, _aliases) in FIELDS.items():
-            combo = QComboBox(objectName=f"map_{fname}")
-            combo.currentIndexChanged.connect(self.completeChanged)
-            self.combos[fname] = combo
-            self.form.addRow(label + (" *" if required else ""), combo)
+        for fname, combo in self.combos.items():
+            self.form.addRow(self.labels[fname], combo)
 
     def initializePage(self) -> None:
         ledger = self.wiz.ledger
         assert ledger is not None
-        guess = guess_mapping(ledger.headers)
-        for fname, combo in self.combos.items():
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(self.tr("（不导入）"), -1)
-            for i, h in enumerate(ledger.headers):
-                combo.addItem(self.tr("第 {n} 列：{h}").format(n=i + 1, h=h or "（无表头）"), i)
-            combo.setCurrentIndex(guess.get(fname, -1) + 1)
-            combo.blockSignals(False)
+        self.offer(ledger.headers, guess_mapping(ledger.headers))
 
     def mapping(self) -> dict[str, int]:
-        return {f: int(c.currentData()) for f, c in self.combos.items()
-                if c.currentData() is not None and int(c.currentData()) >= 0}
-
-    def isComplete(self) -> bool:
-        m = self.mapping()
-        return all(f in m for f, (_l, req, _a) in FIELDS.items() if req)
+        return self.columns()
 
 
-class CheckPage(QWizardPage):
-    def __init__(self, wizard: LedgerWizard) -> None:
-        super().__init__()
-        self.wiz = wizard
+class CheckPage(wizard.CheckPage):
+    def __init__(self, wiz: LedgerWizard) -> None:
+        super().__init__(wiz, problems_name="ledgerProblems")
+        self.wiz: LedgerWizard = wiz
         self.setTitle(self.tr("预览并检查"))
         self.setSubTitle(self.tr("逐行检查全部数据；有任何问题时不会导入，请改正台账后重新选择文件。"))
         lay = QVBoxLayout(self)
         self.preview = QTableWidget(objectName="ledgerPreview")
-        self.status = QLabel(objectName="checkStatus")
-        self.status.setWordWrap(True)
-        self.problems = QListWidget(objectName="ledgerProblems")
-        self.busy = False  # checking: 导入 stays disabled
-        self._generation = 0
         lay.addWidget(self.preview, 2)
         lay.addWidget(self.status)
         lay.addWidget(self.problems, 1)
-        self.ok = False
 
     def initializePage(self) -> None:
         ledger, mapping = self.wiz.ledger, self.wiz.mapping_page.mapping()
@@ -186,14 +89,8 @@ class CheckPage(QWizardPage):
         self.preview.setColumnCount(len(fields) + 1)
         self.preview.setHorizontalHeaderLabels([self.tr("行号")] + [FIELDS[f][0] for f in fields])
         self.preview.setRowCount(0)
-        self.problems.clear()
         self.problems.setVisible(False)
-        self.status.setText(self.tr("正在检查全部 {n} 行数据，请稍候…").format(n=len(ledger.rows)))
-        self.ok = False
-        self._generation += 1
-        gen = self._generation
-        self.busy = True
-        self.completeChanged.emit()
+        gen = self.start(self.tr("正在检查全部 {n} 行数据，请稍候…").format(n=len(ledger.rows)))
 
         def work() -> tuple[list[tuple[int, list[str]]], Checked]:  # worker thread: no widgets
             rows = [row_no for row_no, _cells in ledger.rows[:PREVIEW_ROWS]]
@@ -201,7 +98,7 @@ class CheckPage(QWizardPage):
             return shown, service.check(ledger, mapping)
 
         def done(result: tuple[list[tuple[int, list[str]]], Checked]) -> None:
-            if gen != self._generation:
+            if not self.current(gen):
                 return  # the user went back meanwhile: a newer check (or none) applies
             shown, checked = result
             self.preview.setRowCount(len(shown))
@@ -222,41 +119,15 @@ class CheckPage(QWizardPage):
                     n=checked.problem_count))
             self._settle()
 
-        def failed(err: BaseException) -> bool:
-            if gen != self._generation:
-                return True
-            self.ok = False
-            if isinstance(err, LedgerError):
-                for p in err.problems:
-                    self.problems.addItem(str(p))
-                self.status.setText(err.message)
-                self._settle()
-                return True
-            self.status.setText(ops.error_text(err))
-            self._settle()
-            return False  # ops shows it (with the details when unexpected)
-
         ops.Op(self.wiz, work, label=self.tr("正在检查台账数据…")).success(done) \
-            .failure(failed).run()
-
-    def cleanupPage(self) -> None:
-        super().cleanupPage()
-        self._generation += 1  # 上一步 while checking: drop that answer
-        self.busy = False
-        self.ok = False
+            .failure(lambda err: self.refused(gen, err)).run()
 
     def _settle(self) -> None:
-        self.busy = False
         self.problems.setVisible(not self.ok)
-        self.completeChanged.emit()
-
-    def isComplete(self) -> bool:
-        return self.ok and not self.busy and not self.wiz.importing
+        super()._settle()
 
 
-class LedgerWizard(QWizard):
-    imported = Signal()
-
+class LedgerWizard(wizard.ImportWizard):
     def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ledgerWizard")
@@ -265,27 +136,12 @@ class LedgerWizard(QWizard):
         self.service = LedgerService(desk.db, desk.actor)
         self.ledger: LedgerFile | None = None
         self.result: Any = None
-        self.importing = False
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.check_page = CheckPage(self)
         for page in (self.file_page, self.mapping_page, self.check_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("导入"))
-        self.setButtonText(QWizard.WizardButton.NextButton, self.tr("下一步"))
-        self.setButtonText(QWizard.WizardButton.BackButton, self.tr("上一步"))
-        self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("取消"))
-
-    def busy(self) -> bool:
-        """A background read, check or import is running (tests wait on this)."""
-        return self.file_page.busy or self.check_page.busy or self.importing
-
-    def _set_importing(self, on: bool) -> None:
-        self.importing = on
-        self.check_page.completeChanged.emit()  # 导入 follows isComplete()
-        # all or nothing, in one transaction: it cannot be taken back or cancelled midway
-        for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton):
-            self.button(which).setEnabled(not on)
 
     def accept(self) -> None:
         if self.importing or not self.check_page.isComplete():
@@ -295,21 +151,16 @@ class LedgerWizard(QWizard):
         service = self.service
 
         def done(result: Any) -> None:
-            self._set_importing(False)
+            self.set_importing(False)
             self.result = result
             self.imported.emit()
             super(LedgerWizard, self).accept()
 
         def failed(_err: BaseException) -> bool:
-            self._set_importing(False)
+            self.set_importing(False)
             return False  # ops shows the message (which row and column, or why)
 
-        self._set_importing(True)
+        self.set_importing(True)
         ops.Op(self, lambda: service.import_ledger(ledger, mapping),
-               label=self.tr("正在导入台账…")).changes("sweep").success(done) \
+               label=self.tr("正在导入台账…")).changes(ops.ChangeKind.SWEEP).success(done) \
             .failure(failed).run()
-
-    def reject(self) -> None:
-        if self.importing:
-            return  # Esc / closing the window while the import runs
-        super().reject()

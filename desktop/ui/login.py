@@ -16,6 +16,7 @@ from typing import Any
 
 from desktop.domain.errors import MediationError
 from desktop.ui import ops
+from desktop.ui.dialogs import InlineErrors, dialog_layout, error_label, primary_button
 from desktop.ui.qt import (
     QDialog,
     QFormLayout,
@@ -63,7 +64,7 @@ def _brand(subtitle: str) -> QWidget:
     return box
 
 
-class LoginDialog(QDialog):
+class LoginDialog(InlineErrors, QDialog):
     """With ``open_db`` the dialog appears before the database is open: the opening (and
     migration) runs in a worker while the user types, so the window is there at once. A
     submit before the database is ready waits for it; a first start (no users yet) ends the
@@ -91,12 +92,10 @@ class LoginDialog(QDialog):
         self.password = QLineEdit(objectName="password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("密码"))
-        self.error = QLabel(objectName="errorLabel")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.login_button = QPushButton(self.tr("登录"), objectName="loginButton")
-        self.login_button.setProperty("role", "primary")
+        self.error = error_label()
+        self.login_button = primary_button(self.tr("登录"), "loginButton")
         self.login_button.setDefault(True)
+        self.ok = self.login_button  # re-enabled by failed()
         cancel = QPushButton(self.tr("退出"))
         cancel.clicked.connect(self.reject)
         self.login_button.clicked.connect(self.submit)
@@ -196,25 +195,19 @@ class LoginDialog(QDialog):
         self.login_button.setEnabled(False)
         self.error.hide()
         (ops.Op(self, lambda: auth.login(self.db, user, pw), label=self.tr("正在登录…"))
-         .success(self._logged_in).failure(self._failed).run())
+         .success(self._logged_in).failure(self.failed).run())
 
     def _logged_in(self, actor: Any) -> None:
         self.actor = actor
         settings().set("login/last_user", self.username.text().strip())
         self.accept()
 
-    def _failed(self, err: BaseException) -> bool:
-        self.login_button.setEnabled(True)
-        if isinstance(err, MediationError):
-            self.show_error(err.message)
+    def failed(self, err: BaseException) -> bool:
+        handled = super().failed(err)
+        if handled:  # wrong password, locked account: retype the password at once
             self.password.selectAll()
             self.password.setFocus()
-            return True
-        return False
-
-    def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
+        return handled
 
 
 def _describe(db: Any) -> str:
@@ -224,26 +217,7 @@ def _describe(db: Any) -> str:
         return ""
 
 
-class _InlineErrorDialog(QDialog):
-    """A form dialog whose service errors show in its own red label (``self.error``) and
-    re-enable its submit button (``self.ok``), instead of the app-wide error box."""
-
-    ok: Any
-    error: Any
-
-    def _failed(self, err: BaseException) -> bool:
-        self.ok.setEnabled(True)
-        if isinstance(err, MediationError):
-            self._show(err.message)
-            return True
-        return False
-
-    def _show(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
-
-
-class FirstRunDialog(_InlineErrorDialog):
+class FirstRunDialog(InlineErrors, QDialog):
     """First start, two steps: (1) the committee and its first administrator; (2) the
     committee's electronic seal — generate or import the certificate, the seal image, the
     seal password. Step 2 may be skipped (设置→电子印章 does the same later)."""
@@ -268,11 +242,8 @@ class FirstRunDialog(_InlineErrorDialog):
         self.pw2 = QLineEdit(objectName="password2")
         for w in (self.pw1, self.pw2):
             w.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel(objectName="errorLabel")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        ok = QPushButton(self.tr("创建，下一步"), objectName="createButton")
-        ok.setProperty("role", "primary")
+        self.error = error_label()
+        ok = primary_button(self.tr("创建，下一步"), "createButton")
         ok.setDefault(True)
         ok.clicked.connect(self.submit)
         self.ok = ok
@@ -348,7 +319,7 @@ class FirstRunDialog(_InlineErrorDialog):
 
     def submit(self) -> None:
         if self.pw1.text() != self.pw2.text():
-            self._show(self.tr("两次输入的密码不一致。"))
+            self.show_error(self.tr("两次输入的密码不一致。"))
             return
         from desktop.services import auth
 
@@ -359,7 +330,7 @@ class FirstRunDialog(_InlineErrorDialog):
                   "display_name": self.display.text().strip() or self.tr("系统管理员")}
         self.ok.setEnabled(False)
         (ops.Op(self, lambda: auth.first_run(self.db, **kwargs), label=self.tr("正在创建…"))
-         .success(self._created).failure(self._failed).run())
+         .success(self._created).failure(self.failed).run())
 
     def _created(self, actor: Any) -> None:
         self.actor = actor
@@ -379,7 +350,7 @@ class FirstRunDialog(_InlineErrorDialog):
         self.seal_button.setEnabled(False)
         self.error.hide()
         (ops.Op(self, job, label=self.tr("正在生成电子印章证书…"))
-         .success(self._sealed).failure(self._failed).run())
+         .success(self._sealed).failure(self.failed).run())
 
     def _sealed(self, info: Any) -> None:
         self.seal_info = info
@@ -396,7 +367,7 @@ class FirstRunDialog(_InlineErrorDialog):
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
-class ChangePasswordDialog(_InlineErrorDialog):
+class ChangePasswordDialog(InlineErrors, QDialog):
     """修改密码: asked right after login when an administrator set or reset the password
     (``must_change_password``), and from the sidebar at any time."""
 
@@ -411,11 +382,8 @@ class ChangePasswordDialog(_InlineErrorDialog):
         self.new2 = QLineEdit(objectName="newPassword2")
         for w in (self.old, self.new1, self.new2):
             w.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel(objectName="errorLabel")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.ok = QPushButton(self.tr("修改密码"), objectName="changePassword")
-        self.ok.setProperty("role", "primary")
+        self.error = error_label()
+        self.ok = primary_button(self.tr("修改密码"), "changePassword")
         self.ok.setDefault(True)
         self.ok.clicked.connect(self.submit)
         cancel = QPushButton(self.tr("以后再说") if not forced else self.tr("退出"))
@@ -429,28 +397,19 @@ class ChangePasswordDialog(_InlineErrorDialog):
                       else self.tr("密码至少 8 位，须包含字母、数字、符号中的至少两类。"),
                       objectName="pageHint")
         hint.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(cancel)
-        row.addWidget(self.ok)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
-        layout.setSpacing(12)
-        layout.addWidget(hint)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addLayout(row)
+        dialog_layout(self, [hint, form, self.error], [cancel, self.ok],
+                      margins=(28, 24, 28, 20))
 
     def submit(self) -> None:
         if self.new1.text() != self.new2.text():
-            self._show(self.tr("两次输入的新密码不一致。"))
+            self.show_error(self.tr("两次输入的新密码不一致。"))
             return
         old, new = self.old.text(), self.new1.text()
         self.ok.setEnabled(False)
         (ops.Op(self, lambda: self.desk.users.change_own_password(old, new),
                 label=self.tr("正在修改密码…"))
-         .changes("user", [getattr(self.desk.actor, "user_id", 0)])
-         .success(lambda _r: self.accept()).failure(self._failed).run())
+         .changes(ops.ChangeKind.USER, [getattr(self.desk.actor, "user_id", 0)])
+         .success(lambda _r: self.accept()).failure(self.failed).run())
 
 
 

@@ -51,7 +51,9 @@ def role_label(actor: Any) -> str:
 
 
 class Placeholder(QWidget):
-    """Stands in for a screen whose module is not installed (yet)."""
+    """Stands where a screen would be when its module cannot be loaded (a damaged or partial
+    installation): the user is told in Chinese what to do, the detail is selectable to pass
+    on, and the rest of the window keeps working."""
 
     def __init__(self, title: str, detail: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,7 +61,10 @@ class Placeholder(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 28, 32, 28)
         head = QLabel(title, objectName="pageTitle")
-        body = QLabel(self.tr("此功能模块尚未安装或正在建设中。"), objectName="pageHint")
+        body = QLabel(self.tr("“{title}”无法打开：调解台的程序文件不完整或已损坏。"
+                              "其他功能不受影响；请重新安装调解台，或将下面的信息告知管理员。")
+                      .format(title=title), objectName="pageHint")
+        body.setWordWrap(True)
         small = QLabel(detail, objectName="pageHint")
         small.setWordWrap(True)
         small.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -71,11 +76,15 @@ class Placeholder(QWidget):
 
 
 def lazy_widget(module: str, attr: str, title: str, *args: Any) -> QWidget:
-    """``module.attr(*args)`` or a Placeholder when the module is missing or fails."""
+    """``module.attr(*args)``, or a Placeholder when the module cannot be loaded.
+
+    The screens are imported when first shown so start-up stays fast; a failure here means
+    a broken installation, so it is logged as an error (the log reaches the administrator)
+    while the user sees a Chinese explanation where the screen would have been."""
     try:
         cls = getattr(importlib.import_module(module), attr)
     except (ImportError, AttributeError) as err:
-        log.info("%s.%s unavailable: %s", module, attr, err)
+        log.error("screen %s.%s cannot be loaded: %s", module, attr, err)
         return Placeholder(title, f"{module}.{attr}: {err}")
     return cls(*args)
 
@@ -250,7 +259,7 @@ class MainWindow(QMainWindow):
             fn()
 
     def open_case(self, case_id: int) -> QWidget:
-        """Open (or raise) the case window; GUI-B's ``desktop.ui.case.CaseWindow``."""
+        """Open (or raise) the case window (``desktop.ui.case.CaseWindow``), one per case."""
         existing = self.case_windows.get(case_id)
         if existing is not None:
             try:

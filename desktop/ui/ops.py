@@ -8,7 +8,7 @@ API (stable; other screens rely on it)::
     # A write (or any slow call). ``fn`` runs in a QThreadPool worker; callbacks run on the
     # UI thread. Returns the Op; call .run() last.
     ops.Op(parent, lambda: desk.cases.accept(case_id, version=v), label=self.tr("正在受理…"))
-        .changes("case", [case_id])            # or .changes("case", lambda result: [result.id])
+        .changes(ChangeKind.CASE, [case_id])   # or (ChangeKind.CASE, lambda result: [result.id])
         .success(lambda detail: self.load(detail))
         .failure(lambda err: ...)              # optional: return True = handled, skip the box
         .conflict(reload=self.reload, reapply=self.save)   # optional ConflictError choices
@@ -18,16 +18,16 @@ API (stable; other screens rely on it)::
     q = ops.LatestQuery(parent)
     q.submit(lambda: desk.cases.search(query), on_done)   # on_done only for the newest submit
 
-    ops.changes().changed.connect(slot)   # slot(kind: str, ids: list[int]) - views refresh
-    ops.notify("case", [12])             # announce a change made without an Op
+    ops.changes().changed.connect(slot)   # slot(kind: ChangeKind, ids: list[int]) - views refresh
+    ops.notify(ChangeKind.SETTINGS)      # announce a change made without an Op
     ops.show_error(parent, exc)          # the one place errors become a Chinese message box
                                          # (non-blocking; objectName "errorBox"; conflicts
                                          # open "conflictBox" with buttons "conflictReload",
                                          # "conflictReapply")
     ops.wait_idle(timeout_ms)            # tests/benchmarks: wait until no Op is running
 
-Kinds used by ``changed``: "case", "party", "session", "outcome", "followup", "attachment",
-"document", "lookup", "user", "committee", "settings". ``ids`` may be empty = "anything".
+``changed`` carries a ``ChangeKind``; ``ids`` may be empty = "anything of that kind". A view
+listens only to kinds that are emitted (tests/ui/test_change_kinds.py reads the code to check).
 
 Rules: ``fn`` must not touch widgets; services open one SQLAlchemy session per call, so no
 session crosses threads. A MediationError is shown with its Chinese ``message`` (and the
@@ -40,6 +40,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from desktop.domain.errors import ConflictError, MediationError
@@ -70,10 +71,28 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("ops", text)
 
 
+class ChangeKind(StrEnum):
+    """What a write changed, so each view refreshes only for data it shows."""
+
+    #: a case or anything filed under it: parties, sessions, outcome, signatures,
+    #: follow-ups, risks, attachments, documents (the case window writes all of these)
+    CASE = "case"
+    #: the dispute-sweep ledger (排查台账) imported from a file
+    SWEEP = "sweep"
+    #: a committee's details or its seal
+    COMMITTEE = "committee"
+    #: a lookup list (dispute types, sources …)
+    LOOKUP = "lookup"
+    USER = "user"
+    #: the settings file (database profile); takes effect after a restart
+    SETTINGS = "settings"
+
+
 class Changes(QObject):
     """App-wide bus: ``changed(kind, ids)`` after any successful write."""
 
-    changed = Signal(str, list)
+    # object, not str: listeners receive the ChangeKind member itself
+    changed = Signal(object, list)
     #: Number of running operations changed (for a status-bar busy indicator).
     busy = Signal(int)
 
@@ -88,8 +107,8 @@ def changes() -> Changes:
     return _changes
 
 
-def notify(kind: str, ids: list[int] | None = None) -> None:
-    changes().changed.emit(kind, list(ids or []))
+def notify(kind: ChangeKind, ids: list[int] | None = None) -> None:
+    changes().changed.emit(ChangeKind(kind), list(ids or []))
 
 
 def _pool() -> QThreadPool:
@@ -181,7 +200,7 @@ class Op(Generic[T]):
         self.label = label or _tr("正在处理，请稍候…")
         self._success: Callable[[T], None] | None = None
         self._failure: Callable[[BaseException], bool | None] | None = None
-        self._kind: str | None = None
+        self._kind: ChangeKind | None = None
         self._ids: list[int] | Callable[[T], list[int]] = []
         self._reload: Callable[[], None] | None = None
         self._reapply: Callable[[], None] | None = None
@@ -206,8 +225,8 @@ class Op(Generic[T]):
         self._poll = poll
         return self
 
-    def changes(self, kind: str, ids: list[int] | Callable[[T], list[int]] | None = None
-                ) -> Op[T]:
+    def changes(self, kind: ChangeKind,
+                ids: list[int] | Callable[[T], list[int]] | None = None) -> Op[T]:
         self._kind = kind
         self._ids = ids if ids is not None else []
         return self

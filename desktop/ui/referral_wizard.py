@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.domain.errors import MediationError
 from desktop.services.referrals import (
     FIELDS,
-    ReferralError,
     ReferralMapping,
     ReferralResult,
     ReferralService,
@@ -22,25 +20,20 @@ from desktop.services.referrals import (
     open_referrals,
 )
 from desktop.services.sheets import Sheet
-from desktop.ui import ops
+from desktop.ui import ops, wizard
 from desktop.ui.qt import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
-    QPushButton,
-    Qt,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
     QWizard,
     QWizardPage,
-    Signal,
 )
 
 PREVIEW_ROWS = 8
@@ -49,102 +42,30 @@ LIST_SOURCES = ("hotline_12345", "grid", "police_station", "police_110", "court_
                 "court_during", "petition")
 
 
-def _error_label(name: str) -> QLabel:
-    label = QLabel(objectName=name)
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #B22222;")
-    return label
+class FilePage(wizard.FilePage):
+    purpose = "referral_import"
 
-
-def _wrap_items(view: QListWidget) -> None:
-    """Long messages wrap inside the list instead of running off to the right."""
-    view.setWordWrap(True)
-    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    view.setResizeMode(QListWidget.ResizeMode.Adjust)
-
-
-class FilePage(QWizardPage):
-    def __init__(self, wizard: ReferralWizard) -> None:
-        super().__init__()
-        self.wiz = wizard
+    def __init__(self, wiz: ReferralWizard) -> None:
+        super().__init__(wiz, path_name="referralPath")
+        self.wiz: ReferralWizard = wiz
+        self.path.setPlaceholderText(self.tr("工单文件路径"))
+        self.dialog_title = self.tr("选择工单文件")
+        self.reading = self.tr("正在读取工单文件…")
         self.setTitle(self.tr("选择工单文件"))
         self.setSubTitle(self.tr("12345 热线、网格平台、派出所或法院的工单/移送清单，Excel（.xlsx）或 CSV"
                                  "（UTF-8 或 GBK）；表头上方的标题行会自动跳过。"))
-        outer = QVBoxLayout(self)
-        row = QHBoxLayout()
-        self.path = QLineEdit(objectName="referralPath")
-        self.path.setPlaceholderText(self.tr("工单文件路径"))
-        self.path.textChanged.connect(self._path_changed)
-        browse = QPushButton(self.tr("浏览…"))
-        browse.clicked.connect(self._browse)
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
-        outer.addLayout(row)
-        self.error = _error_label("fileError")
-        outer.addWidget(self.error)
-        outer.addStretch(1)
-        self.busy = False
-        self._ready = False
-        self._generation = 0
 
-    def _browse(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, self.tr("选择工单文件"), "",
-                                               self.tr("表格文件 (*.xlsx *.csv);;所有文件 (*)"))
-        if path:
-            self.path.setText(path)
+    def read(self, path: str) -> Sheet:
+        return open_referrals(path)
 
-    def _path_changed(self) -> None:
-        self._generation += 1
-        self._ready = False
-        self.completeChanged.emit()
-
-    def isComplete(self) -> bool:
-        return bool(self.path.text().strip()) and not self.busy
-
-    def validatePage(self) -> bool:
-        """Reads the file in the background; the page advances itself when it is read."""
-        if self._ready:
-            self._ready = False
-            return True
-        if self.busy:
-            return False
-        path = self.path.text().strip()
-        self._generation += 1
-        gen = self._generation
-        self.busy = True
-        self.completeChanged.emit()
-
-        def done(sheet: Sheet) -> None:
-            self._settle()
-            if gen != self._generation or self.wiz.currentPage() is not self:
-                return
-            self.wiz.sheet = sheet
-            self.error.setText("")
-            self._ready = True
-            self.wiz.next()
-            self._ready = False
-
-        def failed(err: BaseException) -> bool:
-            self._settle()
-            if gen != self._generation:
-                return True
-            self.error.setText(err.message if isinstance(err, MediationError)
-                               else ops.error_text(err))
-            return isinstance(err, MediationError)
-
-        ops.Op(self.wiz, lambda: open_referrals(path), label=self.tr("正在读取工单文件…")) \
-            .success(done).failure(failed).run()
-        return False
-
-    def _settle(self) -> None:
-        self.busy = False
-        self.completeChanged.emit()
+    def keep(self, result: Sheet) -> None:
+        self.wiz.sheet = result
 
 
 class SourcePage(QWizardPage):
-    def __init__(self, wizard: ReferralWizard) -> None:
+    def __init__(self, wiz: ReferralWizard) -> None:
         super().__init__()
-        self.wiz = wizard
+        self.wiz = wiz
         self.setTitle(self.tr("工单来源"))
         self.setSubTitle(self.tr("同一来源的同一工单号只登记一次：重复导入同一文件或有重叠的新清单不会重复建案。"))
         form = QFormLayout(self)
@@ -168,26 +89,21 @@ class SourcePage(QWizardPage):
         return self.source.currentData() is not None
 
 
-class MappingPage(QWizardPage):
+class MappingPage(wizard.MappingPage):
     """The first rows as read, and one column choice per field (guessed, editable)."""
 
-    def __init__(self, wizard: ReferralWizard) -> None:
-        super().__init__()
-        self.wiz = wizard
+    def __init__(self, wiz: ReferralWizard) -> None:
+        super().__init__(wiz, FIELDS)
+        self.wiz: ReferralWizard = wiz
         self.setTitle(self.tr("预览与列对应"))
-        self.setSubTitle(self.tr("已按表头自动对应，请核对；带 * 的为必填项。"))
         lay = QVBoxLayout(self)
         self.preview = QTableWidget(objectName="referralPreview")
         self.preview.setMaximumHeight(170)
         self.preview.verticalHeader().setVisible(False)  # the 行号 column is Excel's own number
         lay.addWidget(self.preview)
         grid = QGridLayout()
-        self.combos: dict[str, QComboBox] = {}
-        for n, (fname, (label, required, _aliases)) in enumerate(FIELDS.items()):
-            combo = QComboBox(objectName=f"map_{fname}")
-            combo.currentIndexChanged.connect(self.completeChanged)
-            self.combos[fname] = combo
-            grid.addWidget(QLabel(label + (" *" if required else "")), n // 2, (n % 2) * 2)
+        for n, (fname, combo) in enumerate(self.combos.items()):
+            grid.addWidget(QLabel(self.labels[fname]), n // 2, (n % 2) * 2)
             grid.addWidget(combo, n // 2, (n % 2) * 2 + 1)
         lay.addLayout(grid)
 
@@ -204,60 +120,29 @@ class MappingPage(QWizardPage):
             for j, text in enumerate(cells, start=1):
                 self.preview.setItem(i, j, QTableWidgetItem(text))
         self.preview.resizeColumnsToContents()
-        guess = guess_mapping(sheet.headers)
-        for fname, combo in self.combos.items():
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(self.tr("（不导入）"), -1)
-            for i, h in enumerate(sheet.headers):
-                combo.addItem(self.tr("第 {n} 列：{h}").format(n=i + 1, h=h or "（无表头）"), i)
-            combo.setCurrentIndex(guess.get(fname, -1) + 1)
-            combo.blockSignals(False)
-        self.completeChanged.emit()
-
-    def columns(self) -> dict[str, int]:
-        return {f: int(c.currentData()) for f, c in self.combos.items()
-                if c.currentData() is not None and int(c.currentData()) >= 0}
-
-    def isComplete(self) -> bool:
-        m = self.columns()
-        return all(f in m for f, (_l, req, _a) in FIELDS.items() if req)
+        self.offer(sheet.headers, guess_mapping(sheet.headers))
 
 
-class CheckPage(QWizardPage):
+class CheckPage(wizard.CheckPage):
     """Checks every row; 导入 runs the import and advances to the summary when it is done."""
 
-    def __init__(self, wizard: ReferralWizard) -> None:
-        super().__init__()
-        self.wiz = wizard
+    def __init__(self, wiz: ReferralWizard) -> None:
+        super().__init__(wiz, problems_name="referralProblems")
+        self.wiz: ReferralWizard = wiz
         self.setTitle(self.tr("检查"))
         self.setSubTitle(self.tr("逐行检查全部工单；有任何问题时不会导入，请改正文件后重新选择。"))
         lay = QVBoxLayout(self)
-        self.status = QLabel(objectName="checkStatus")
-        self.status.setWordWrap(True)
-        self.problems = QListWidget(objectName="referralProblems")
-        _wrap_items(self.problems)
         lay.addWidget(self.status)
         lay.addWidget(self.problems, 1)
-        self.ok = False
-        self.busy = False
-        self._ready = False
-        self._generation = 0
 
     def initializePage(self) -> None:
         sheet, mapping, source = self.wiz.sheet, self.wiz.mapping(), self.wiz.source()
         assert sheet is not None
         service = self.wiz.service
-        self.problems.clear()
-        self.status.setText(self.tr("正在检查全部 {n} 行工单，请稍候…").format(n=len(sheet.rows)))
-        self.ok = False
-        self._generation += 1
-        gen = self._generation
-        self.busy = True
-        self.completeChanged.emit()
+        gen = self.start(self.tr("正在检查全部 {n} 行工单，请稍候…").format(n=len(sheet.rows)))
 
         def done(result: ReferralResult) -> None:
-            if gen != self._generation:
+            if not self.current(gen):
                 return
             self.ok = True
             self.status.setText(self.tr(
@@ -269,36 +154,10 @@ class CheckPage(QWizardPage):
                 self.problems.addItem(self.tr("可能重复：{w}").format(w=w))
             self._settle()
 
-        def failed(err: BaseException) -> bool:
-            if gen != self._generation:
-                return True
-            self.ok = False
-            if isinstance(err, ReferralError):
-                for p in err.problems:
-                    self.problems.addItem(str(p))
-                self.status.setText(self.tr("发现 {n} 处问题，不能导入：").format(n=err.total))
-            else:
-                self.status.setText(err.message if isinstance(err, MediationError)
-                                    else ops.error_text(err))
-            self._settle()
-            return isinstance(err, MediationError)
-
         # a dry run is the full check plus the count of new and already-imported work orders
         ops.Op(self.wiz, lambda: service.import_referrals(sheet, mapping, source, dry_run=True),
-               label=self.tr("正在检查工单…")).success(done).failure(failed).run()
-
-    def cleanupPage(self) -> None:
-        super().cleanupPage()
-        self._generation += 1
-        self.busy = False
-        self.ok = False
-
-    def _settle(self) -> None:
-        self.busy = False
-        self.completeChanged.emit()
-
-    def isComplete(self) -> bool:
-        return self.ok and not self.busy
+               label=self.tr("正在检查工单…")).success(done) \
+            .failure(lambda err: self.refused(gen, err)).run()
 
     def validatePage(self) -> bool:
         if self._ready:
@@ -307,6 +166,7 @@ class CheckPage(QWizardPage):
         if self.busy or not self.ok:
             return False
         sheet, mapping, source = self.wiz.sheet, self.wiz.mapping(), self.wiz.source()
+        assert sheet is not None  # the check page is reached only with a file read
         service = self.wiz.service
         self.busy = True
         self.wiz.set_importing(True)
@@ -316,9 +176,7 @@ class CheckPage(QWizardPage):
             self.wiz.set_importing(False)
             self.wiz.result = result
             self.wiz.imported.emit()
-            self._ready = True
-            self.wiz.next()
-            self._ready = False
+            self.advance()
 
         def failed(_err: BaseException) -> bool:
             self.busy = False
@@ -327,21 +185,21 @@ class CheckPage(QWizardPage):
             return False  # ops shows which row and column, or why
 
         ops.Op(self.wiz, lambda: service.import_referrals(sheet, mapping, source),
-               label=self.tr("正在导入工单…")).changes("case").success(done) \
+               label=self.tr("正在导入工单…")).changes(ops.ChangeKind.CASE).success(done) \
             .failure(failed).run()
         return False
 
 
 class SummaryPage(QWizardPage):
-    def __init__(self, wizard: ReferralWizard) -> None:
+    def __init__(self, wiz: ReferralWizard) -> None:
         super().__init__()
-        self.wiz = wizard
+        self.wiz = wiz
         self.setTitle(self.tr("导入完成"))
         lay = QVBoxLayout(self)
         self.summary = QLabel(objectName="importSummary")
         self.summary.setWordWrap(True)
         self.duplicates = QListWidget(objectName="importDuplicates")
-        _wrap_items(self.duplicates)
+        wizard.wrap_items(self.duplicates)
         lay.addWidget(self.summary)
         lay.addWidget(QLabel(self.tr("与未结案件可能重复（请在案件中核实）：")))
         lay.addWidget(self.duplicates, 1)
@@ -360,9 +218,7 @@ class SummaryPage(QWizardPage):
             self.duplicates.addItem(self.tr("（无）"))
 
 
-class ReferralWizard(QWizard):
-    imported = Signal()
-
+class ReferralWizard(wizard.ImportWizard):
     def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("referralWizard")
@@ -372,7 +228,6 @@ class ReferralWizard(QWizard):
         self.choices = self.service.source_choices()
         self.sheet: Sheet | None = None
         self.result: ReferralResult | None = None
-        self.importing = False
         self.file_page = FilePage(self)
         self.source_page = SourcePage(self)
         self.mapping_page = MappingPage(self)
@@ -381,9 +236,6 @@ class ReferralWizard(QWizard):
         for page in (self.file_page, self.source_page, self.mapping_page, self.check_page,
                      self.summary_page):
             self.addPage(page)
-        self.setButtonText(QWizard.WizardButton.NextButton, self.tr("下一步"))
-        self.setButtonText(QWizard.WizardButton.BackButton, self.tr("上一步"))
-        self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("取消"))
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("完成"))
         self.currentIdChanged.connect(self._page_changed)
 
@@ -402,19 +254,3 @@ class ReferralWizard(QWizard):
     def mapping(self) -> ReferralMapping:
         return ReferralMapping(self.mapping_page.columns(), source=self.source(),
                                referring_unit=self.source_page.unit.text().strip())
-
-    def busy(self) -> bool:
-        """A background read, check or import is running (tests wait on this)."""
-        return self.file_page.busy or self.check_page.busy or self.importing
-
-    def set_importing(self, on: bool) -> None:
-        self.importing = on
-        self.check_page.completeChanged.emit()
-        # all or nothing, in one transaction: it cannot be taken back or cancelled midway
-        for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton):
-            self.button(which).setEnabled(not on)
-
-    def reject(self) -> None:
-        if self.importing:
-            return
-        super().reject()

@@ -42,7 +42,9 @@ from desktop.ui.qt import (
 )
 
 KINDS = ("month", "quarter", "year", "range")
-REFRESH_KINDS = {"case", "outcome", "followup", "risk", "confirmation", "sweep", "committee", ""}
+#: what the figures count (cases, the sweep ledger) or name (committees, dispute types …)
+REFRESH_KINDS = {ops.ChangeKind.CASE, ops.ChangeKind.SWEEP, ops.ChangeKind.COMMITTEE,
+                 ops.ChangeKind.LOOKUP}
 KEY_ROLE = Qt.ItemDataRole.UserRole + 10
 
 
@@ -145,7 +147,7 @@ class ReportsPage(QWidget):
         self.refresh()
         ops.changes().changed.connect(self._data_changed)
 
-    def _data_changed(self, kind: str, _ids: list[int]) -> None:
+    def _data_changed(self, kind: ops.ChangeKind, _ids: list[int]) -> None:
         """Figures follow the data: refresh when something counted changed and we are shown."""
         if kind in REFRESH_KINDS and self.isVisible():
             self.refresh()

@@ -1,5 +1,5 @@
-"""Windows that fit the screen (issue 11, point 9): 1366×768 office laptops, 1920×1080 at
-150 % (1280×720 logical pixels), minus the taskbar.
+"""Windows that fit the screen, because mediation rooms run 1366×768 office laptops and
+1920×1080 at 150 % (1280×720 logical pixels), minus the taskbar.
 
 - ``default_size(preferred)``: the preferred size capped at 90 % of the available area, for a
   window's first start.

@@ -18,6 +18,7 @@ from typing import Any
 
 from desktop.services.seal import NO_KEYRING, SealPasswordNeeded, keyring_available
 from desktop.ui import filedialogs, ops
+from desktop.ui.dialogs import InlineErrors, dialog_layout, error_label, primary_button
 from desktop.ui.qt import (
     QButtonGroup,
     QCheckBox,
@@ -233,7 +234,7 @@ class SealSetupForm(QWidget):
             widget.setFocus()
 
 
-class SealPasswordDialog(QDialog):
+class SealPasswordDialog(InlineErrors, QDialog):
     """Asked when sealing and no password is at hand; says why."""
 
     def __init__(self, reason: str, parent: QWidget | None = None) -> None:
@@ -249,32 +250,16 @@ class SealPasswordDialog(QDialog):
                                   objectName="sealRemember")
         if not keyring_available():
             self.remember.hide()
-        self.error = QLabel(objectName="errorLabel")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.ok = QPushButton(self.tr("盖章"), objectName="sealUnlock")
-        self.ok.setProperty("role", "primary")
+        self.error = error_label()
+        self.ok = primary_button(self.tr("盖章"), "sealUnlock")
         self.ok.setDefault(True)
         cancel = QPushButton(self.tr("取消"))
         cancel.clicked.connect(self.reject)
         form = QFormLayout()
         form.addRow(self.tr("印章密码"), self.password)
         form.addRow("", self.remember)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(cancel)
-        row.addWidget(self.ok)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.addWidget(why)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addLayout(row)
+        dialog_layout(self, [why, form, self.error], [cancel, self.ok], spacing=6)
         self.password.setFocus()
-
-    def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
 
 
 def unlock_and_retry(parent: QWidget, service: Any, err: BaseException,

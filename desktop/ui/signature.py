@@ -4,7 +4,7 @@ The pad records strokes as points with pressure (QTabletEvent gives real pressur
 touch get a constant) and renders them to a PNG with a transparent background, cropped to the
 ink, so the documents renderer can place it in a signature box. The dialog follows the
 ``load(obj)`` / ``save() -> obj`` shape: it never talks to the services; the caller stores the
-result with ``desk.signatures.add(...)``.
+result with ``desk.outcomes.sign(...)`` (or ``sign_with_scan`` for a scanned paper signature).
 """
 
 from __future__ import annotations

@@ -1135,6 +1135,7 @@
     <name>DrillDialog</name>
     <message>
         <source>共 {n} 件</source>
+        <extracomment>what the figures count (cases, the sweep ledger) or name (committees, dispute types …)</extracomment>
         <translation>共 {n} 件</translation>
     </message>
     <message>
@@ -1484,6 +1485,7 @@
     <name>FormDraft</name>
     <message>
         <source>正在保存草稿…</source>
+        <extracomment>an autosave stored the form under this key an autosave failed: the reason in Chinese (the form stays open; it is tried again)</extracomment>
         <translation>正在保存草稿…</translation>
     </message>
     <message>
@@ -1512,6 +1514,21 @@
     <message>
         <source>每一次修改都记录在不可更改的操作日志中。</source>
         <translation>每一次修改都记录在不可更改的操作日志中。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportWizard</name>
+    <message>
+        <source>下一步</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>上一步</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -1665,10 +1682,6 @@
         <translation>草稿已自动保存 {time}</translation>
     </message>
     <message>
-        <source>正在保存草稿…</source>
-        <translation>正在保存草稿…</translation>
-    </message>
-    <message>
         <source>有 {n} 份未完成的登记草稿：</source>
         <translation>有 {n} 份未完成的登记草稿：</translation>
     </message>
@@ -1730,18 +1743,6 @@
     <message>
         <source>导入</source>
         <translation>导入</translation>
-    </message>
-    <message>
-        <source>下一步</source>
-        <translation>下一步</translation>
-    </message>
-    <message>
-        <source>上一步</source>
-        <translation>上一步</translation>
-    </message>
-    <message>
-        <source>取消</source>
-        <translation>取消</translation>
     </message>
     <message>
         <source>正在导入台账…</source>
@@ -1894,6 +1895,10 @@
     <message>
         <source>第 {n} 列：{h}</source>
         <translation>第 {n} 列：{h}</translation>
+    </message>
+    <message>
+        <source>（无表头）</source>
+        <translation>（无表头）</translation>
     </message>
     <message>
         <source>预览与列对应</source>
@@ -2553,8 +2558,8 @@
 <context>
     <name>Placeholder</name>
     <message>
-        <source>此功能模块尚未安装或正在建设中。</source>
-        <translation>此功能模块尚未安装或正在建设中。</translation>
+        <source>“{title}”无法打开：调解台的程序文件不完整或已损坏。其他功能不受影响；请重新安装调解台，或将下面的信息告知管理员。</source>
+        <translation>“{title}”无法打开：调解台的程序文件不完整或已损坏。其他功能不受影响；请重新安装调解台，或将下面的信息告知管理员。</translation>
     </message>
 </context>
 <context>
@@ -2566,14 +2571,6 @@
     <message>
         <source>下一步</source>
         <translation>下一步</translation>
-    </message>
-    <message>
-        <source>上一步</source>
-        <translation>上一步</translation>
-    </message>
-    <message>
-        <source>取消</source>
-        <translation>取消</translation>
     </message>
     <message>
         <source>完成</source>
@@ -3657,6 +3654,7 @@
     <name>dashboard</name>
     <message>
         <source>{m}月{d}日</source>
+        <extracomment>every card (open cases, deadlines, sessions, follow-ups, confirmations, risks) is about cases</extracomment>
         <translation>{m}月{d}日</translation>
     </message>
     <message>

@@ -168,10 +168,10 @@ def test_refreshes_when_data_changes(page_for, qtbot) -> None:  # type: ignore[n
     page = make()
     page.show()
     with qtbot.waitSignal(page.report_shown, timeout=10000):
-        ops.notify("outcome", [1])
+        ops.notify(ops.ChangeKind.CASE, [1])  # an outcome is a case change
     page.hide()
     with qtbot.assertNotEmitted(page.report_shown, wait=300):
-        ops.notify("case", [1])  # hidden pages do not recompute
+        ops.notify(ops.ChangeKind.CASE, [1])  # hidden pages do not recompute
 
 
 def test_charts_read_with_all_15_types_at_1366x768(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]

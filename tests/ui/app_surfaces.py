@@ -26,7 +26,12 @@ def dialog_classes() -> list[type]:
     while todo:
         cls = todo.pop()
         todo.extend(cls.__subclasses__())
-        if cls.__module__.startswith("desktop.ui.") and not cls.__name__.startswith("_"):
+        key = f"{cls.__module__}.{cls.__name__}"
+        # a private class, or a shared base (desktop.ui.wizard.ImportWizard) that only its
+        # subclasses instantiate, is covered through them
+        base_only = bool(cls.__subclasses__()) and key not in _factories()
+        if cls.__module__.startswith("desktop.ui.") and not cls.__name__.startswith("_") \
+                and not base_only:
             found.append(cls)
     return sorted(set(found), key=lambda c: (c.__module__, c.__name__))
 

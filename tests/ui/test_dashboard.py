@@ -35,7 +35,7 @@ def test_refreshes_after_a_change(qtbot, ui_app, ui_admin_desk):
                                        .CaseQuery(statuses=["registered"])).rows
     ref = ui_admin_desk.intake.accept(cases[0].id, cases[0].version)
     before = page.data
-    ops.notify("case", [ref.id])
+    ops.notify(ops.ChangeKind.CASE, [ref.id])
     qtbot.waitUntil(lambda: page.data is not before, timeout=10000)
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from desktop.app import check_connection, start_session
 from desktop.ui import ops
 from desktop.ui.mainwindow import Placeholder, lazy_widget
-from desktop.ui.qt import QApplication, QLineEdit, Qt, QWidget
+from desktop.ui.qt import QApplication, QLabel, QLineEdit, Qt, QWidget
 from desktop.ui.settings_store import settings
 
 
@@ -52,10 +54,16 @@ def test_geometry_is_remembered(qtbot, ui_app, ui_db, ui_admin_desk):
     assert again.height() == 710
 
 
-def test_missing_screen_gets_a_placeholder(qtbot, ui_app):
-    w = lazy_widget("desktop.ui.no_such_screen", "Page", "报表")
+def test_missing_screen_gets_a_placeholder(qtbot, ui_app, caplog):
+    with caplog.at_level(logging.WARNING, logger="desktop.ui.mainwindow"):
+        w = lazy_widget("desktop.ui.no_such_screen", "Page", "报表")
     qtbot.addWidget(w)
     assert isinstance(w, Placeholder)
+    # logged where the app's WARNING-level log keeps it, and explained to the user in Chinese
+    assert [r.levelno for r in caplog.records] == [logging.ERROR]
+    assert "desktop.ui.no_such_screen" in caplog.records[0].getMessage()
+    texts = [label.text() for label in w.findChildren(QLabel)]
+    assert any(t.startswith("“报表”无法打开") and "重新安装" in t for t in texts), texts
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")

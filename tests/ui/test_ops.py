@@ -21,11 +21,11 @@ def test_op_runs_in_worker_and_announces_change(qtbot):
     ops.changes().changed.connect(lambda kind, ids: seen.append((kind, ids)))
     results: list = []
     main = threading.get_ident()
-    ops.Op(parent, lambda: threading.get_ident()).changes("case", lambda r: [7]).success(
+    ops.Op(parent, lambda: threading.get_ident()).changes(ops.ChangeKind.CASE, lambda r: [7]).success(
         results.append).run()
     qtbot.waitUntil(lambda: bool(results), timeout=5000)
     assert results[0] != main
-    assert ("case", [7]) in seen
+    assert (ops.ChangeKind.CASE, [7]) in seen
 
 
 def test_mediation_error_shown_in_chinese(qtbot):

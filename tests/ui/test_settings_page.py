@@ -35,7 +35,7 @@ def test_admin_edits_the_committee(qtbot, ui_app, ui_admin_desk):
     seen: list = []
     ops.changes().changed.connect(lambda kind, ids: seen.append(kind))
     form.save()
-    qtbot.waitUntil(lambda: "committee" in seen, timeout=10000)
+    qtbot.waitUntil(lambda: ops.ChangeKind.COMMITTEE in seen, timeout=10000)
     assert ui_admin_desk.committees.get().address == "青山街道综治中心二楼"
     users = page.users
     qtbot.waitUntil(lambda: users.table.rowCount() == 2, timeout=10000)

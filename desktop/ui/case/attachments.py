@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from desktop.domain.enums import AttachmentCategory
 from desktop.services.dto import AttachmentView, CaseDetail
 from desktop.ui import filedialogs
-from desktop.ui.case.common import fill_table, fmt_date, make_table, selected_id
+from desktop.ui.case.common import fill_table, fmt_date, make_table, selected_id, side_by_side
 from desktop.ui.pdfview import PdfView
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
@@ -21,7 +21,6 @@ from desktop.ui.qt import (
     QPixmap,
     QPushButton,
     QResizeEvent,
-    QSplitter,
     QStackedWidget,
     Qt,
     QVBoxLayout,
@@ -105,10 +104,7 @@ class AttachmentsTab(QWidget):
         top.addWidget(self.category)
         top.addWidget(self.add_button)
         top.addWidget(self.drop_hint, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.preview)
-        splitter.setSizes([560, 560])
+        splitter = side_by_side(self, self.table, self.preview, (560, 560))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)

@@ -15,6 +15,7 @@ from desktop.ui.qt import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QSplitter,
     Qt,
     QTableWidget,
     QTableWidgetItem,
@@ -122,6 +123,33 @@ def ask_reason(parent: QWidget, title: str, prompt: str, on_ok: Callable[[Reason
     dialog.finished.connect(lambda _r: dialog.deleteLater())
     dialog.open()
     return dialog
+
+
+def open_editor(tab: Any, dialog: Any, write: Callable[[Any], object], label: str) -> Any:
+    """Open a case tab's record dialog window-modal (kept as ``tab.dialog`` for tests); on OK
+    ``write(dialog.save())`` runs through the case window: off the UI thread, then the
+    window reloads."""
+    window = tab.window_
+
+    def save() -> None:
+        value = dialog.save()
+        window.run(lambda: write(value), label)
+
+    dialog.accepted.connect(save)
+    dialog.finished.connect(lambda _r: dialog.deleteLater())
+    dialog.open()
+    tab.dialog = dialog
+    return dialog
+
+
+def side_by_side(parent: QWidget, left: QWidget, right: QWidget,
+                 sizes: tuple[int, int]) -> QSplitter:
+    """A list and the selected item's detail, the divider draggable."""
+    splitter = QSplitter(Qt.Orientation.Horizontal, parent)
+    splitter.addWidget(left)
+    splitter.addWidget(right)
+    splitter.setSizes(list(sizes))
+    return splitter
 
 
 def make_table(headers: Sequence[str], parent: QWidget | None = None,

@@ -1,35 +1,19 @@
-"""Autosave of what is being written in the case window (the agreement, a session record):
-a crash or a closed window loses nothing.
-
-The form is kept in ``desk.drafts`` (per user) a second after the last edit and when the form
-closes, removed once the real record is saved, and offered back (restore / discard) when the
-form is opened again with a draft left over.
-"""
+"""The agreement's draft: the form as JSON-able data and back, autosaved by the one draft
+mechanism (``desktop.ui.drafts``) that intake and the session record use too."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import logging
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from desktop.services.dto import AgreementInput, ObligationInput
-from desktop.ui import ops
-from desktop.ui.qt import (
-    QCoreApplication,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QObject,
-    QPushButton,
-    QTimer,
-    QWidget,
-)
+from desktop.ui.drafts import DraftBanner, FormDraft
+from desktop.ui.qt import QCoreApplication, QWidget
 
-log = logging.getLogger(__name__)
-AUTOSAVE_MS = 1000
+__all__ = ["DraftBanner", "FormDraft", "agreement_draft", "from_dict", "to_dict"]
 
 
 def to_dict(inp: AgreementInput) -> dict[str, Any]:
@@ -61,110 +45,6 @@ def from_dict(data: dict[str, Any]) -> AgreementInput:
         other_terms=data.get("other_terms", ""),
         performance_manner=data.get("performance_manner", ""),
         performance_deadline=date(data.get("performance_deadline")))
-
-
-class DraftBanner(QFrame):
-    """"有未保存的协议草稿 [恢复] [丢弃]"."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("draftBanner")
-        self.label = QLabel(self)
-        self.restore_button = QPushButton(self.tr("恢复草稿"), self)
-        self.restore_button.setObjectName("restoreAgreementDraft")
-        self.discard_button = QPushButton(self.tr("丢弃"), self)
-        self.discard_button.setObjectName("discardAgreementDraft")
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.restore_button)
-        layout.addWidget(self.discard_button)
-        self.hide()
-
-
-class FormDraft(QObject):
-    """Debounced autosave of ``collect()`` (a JSON-able dict) under ``key`` in desk.drafts;
-    ``offer`` shows a left-over draft in ``banner`` and ``apply`` puts it back."""
-
-    def __init__(self, parent: QWidget, desk: Any, key: str,
-                 collect: Callable[[], dict[str, Any] | None],
-                 apply: Callable[[dict[str, Any]], None], banner: DraftBanner,
-                 title: str = "") -> None:
-        super().__init__(parent)
-        self.desk = desk
-        self.key = key
-        self.title = title
-        self.collect = collect
-        self.apply = apply
-        self.banner = banner
-        self.pending = False
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(AUTOSAVE_MS)
-        self.timer.timeout.connect(self.save)
-        self._found: dict[str, Any] | None = None
-        banner.restore_button.clicked.connect(self.restore)
-        banner.discard_button.clicked.connect(self.discard)
-
-    def edited(self) -> None:
-        self.pending = True
-        self.timer.start()
-
-    def save(self) -> None:
-        self.timer.stop()
-        data = self.collect() if self.pending else None
-        if data is None:
-            return
-        self.pending = False
-        key, title = self.key, self.title
-
-        def failed(_exc: BaseException) -> bool:
-            self.pending = True
-            return True  # autosave is best effort; the user still has the form open
-
-        ops.Op(self.parent(), lambda: self.desk.drafts.save(key, data, title),
-               label=self.tr("正在保存草稿…")).failure(failed).run()
-
-    def flush(self) -> None:
-        """Save now, on this thread (the form is closing)."""
-        self.timer.stop()
-        data = self.collect() if self.pending else None
-        if data is None:
-            return
-        try:
-            self.desk.drafts.save(self.key, data, self.title)
-            self.pending = False
-        except Exception:  # the form is going away: nothing to show it in
-            log.exception("could not save the draft %s on close", self.key)
-
-    def clear(self) -> None:
-        """The form was saved: the draft has served."""
-        self.timer.stop()
-        self.pending = False
-        key = self.key
-        ops.Op(self.parent(), lambda: self.desk.drafts.delete(key)).failure(lambda _e: True).run()
-        self.banner.hide()
-
-    def offer(self) -> None:
-        key = self.key
-
-        def found(data: dict[str, Any] | None) -> None:
-            if not data:
-                return
-            self._found = data
-            self.banner.label.setText(self.tr("有上次未保存的内容（窗口关闭或程序意外退出前自动保存）。"))
-            self.banner.show()
-
-        ops.Op(self.parent(), lambda: self.desk.drafts.load(key),
-               label=self.tr("正在读取草稿…")).success(found).failure(lambda _e: True).run()
-
-    def restore(self) -> None:
-        if self._found is not None:
-            self.apply(self._found)
-        self.banner.hide()
-
-    def discard(self) -> None:
-        self._found = None
-        self.clear()
 
 
 def agreement_draft(parent: QWidget, desk: Any, case_id: int,

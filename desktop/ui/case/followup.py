@@ -8,8 +8,16 @@ from typing import TYPE_CHECKING
 
 from desktop.domain.enums import ConfirmationRuling, FollowUpMethod, Performance, Satisfaction
 from desktop.services.dto import CaseDetail, FollowUpInput
-from desktop.ui.case.common import fill_table, fmt_date, make_table, save_cancel_buttons, sentences
+from desktop.ui.case.common import (
+    fill_table,
+    fmt_date,
+    make_table,
+    open_editor,
+    save_cancel_buttons,
+    sentences,
+)
 from desktop.ui.datefield import DateField
+from desktop.ui.dialogs import text_box
 from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.qt import (
     QCheckBox,
@@ -21,7 +29,6 @@ from desktop.ui.qt import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -82,14 +89,8 @@ class FollowUpDialog(QDialog):
             box.currentIndexChanged.connect(lambda _i, k=key: self.messages[k].clear_message())
         self.lawsuit = QCheckBox(self.tr("当事人已就此纠纷起诉"), self)
         self.escalation = QCheckBox(self.tr("有激化风险"), self)
-        self.findings = QPlainTextEdit(self)
-        self.findings.setObjectName("findings")
-        self.findings.setPlaceholderText(self.tr("回访了解到的情况"))
-        self.action = QPlainTextEdit(self)
-        self.action.setObjectName("action")
-        self.action.setPlaceholderText(self.tr("采取的措施"))
-        for edit in (self.findings, self.action):
-            edit.setTabChangesFocus(True)
+        self.findings = text_box(self, "findings", self.tr("回访了解到的情况"))
+        self.action = text_box(self, "action", self.tr("采取的措施"))
         self.visitor = QLineEdit(self)
         self.visitor.setObjectName("visitor")
         self.has_next = QCheckBox(self.tr("安排下次回访"), self)
@@ -268,18 +269,9 @@ class FollowUpTab(QWidget):
         dialog = FollowUpDialog(self)
         dialog.load(FollowUpInput(visited_on=dt.date.today(),
                                   visitor=self.window_.desk.actor.display_name))
-        cid = self.detail.id
-        desk = self.window_.desk
-
-        def save() -> None:
-            inp = dialog.save()
-            self.window_.run(lambda: desk.followups.add(cid, inp), self.tr("正在保存回访…"))
-
-        dialog.accepted.connect(save)
-        dialog.finished.connect(lambda _r: dialog.deleteLater())
-        dialog.open()
-        self.dialog = dialog
-        return dialog
+        cid, desk = self.detail.id, self.window_.desk
+        return open_editor(self, dialog, lambda inp: desk.followups.add(cid, inp),
+                           self.tr("正在保存回访…"))
 
     def apply(self) -> None:
         cid = self.window_.case_id

@@ -17,9 +17,11 @@ from desktop.services.dto import (
 )
 from desktop.ui.case.common import fill_table, fmt_date, make_table, set_read_only
 from desktop.ui.case.documents import show_document
-from desktop.ui.case.drafts import DraftBanner, agreement_draft
+from desktop.ui.case.drafts import agreement_draft
 from desktop.ui.case.obligations import ObligationsTable
 from desktop.ui.datefield import DateField
+from desktop.ui.dialogs import text_box
+from desktop.ui.drafts import DraftBanner
 from desktop.ui.qt import (
     QFormLayout,
     QGroupBox,
@@ -44,13 +46,7 @@ if TYPE_CHECKING:
 
 
 def _text(parent: QWidget, name: str, placeholder: str, height: int = 90) -> QPlainTextEdit:
-    edit = QPlainTextEdit(parent)
-    edit.setObjectName(name)
-    edit.setPlaceholderText(placeholder)
-    edit.setTabChangesFocus(True)
-    edit.setMinimumHeight(height)
-    edit.setMaximumHeight(height + 60)
-    return edit
+    return text_box(parent, name, placeholder, min_height=height, max_height=height + 60)
 
 
 class AgreementEditor(QWidget):
@@ -389,8 +385,10 @@ class AgreementEditor(QWidget):
 
         def store() -> int:
             if capture.on_paper and capture.scan_data:
-                desk.files.add_attachment(cid, capture.scan_filename, capture.scan_data,
-                                          "signed_scan", note=f"{who.name} 签字")
+                return desk.outcomes.sign_with_scan(
+                    cid, signer_kind=who.role, signer_name=who.name,
+                    scan_filename=capture.scan_filename, scan_data=capture.scan_data,
+                    png=capture.png, party_id=who.party_id, user_id=who.user_id)
             return desk.outcomes.sign(cid, signer_kind=who.role, signer_name=who.name,
                                       png=capture.png, party_id=who.party_id,
                                       user_id=who.user_id, on_paper=capture.on_paper)

@@ -14,6 +14,7 @@ from desktop.ui.case.common import (
     selected_id,
     set_read_only,
 )
+from desktop.ui.dialogs import text_box
 from desktop.ui.party import PartyEditor
 from desktop.ui.qt import (
     QDialog,
@@ -23,7 +24,6 @@ from desktop.ui.qt import (
     QKeySequence,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QShortcut,
     Qt,
@@ -87,13 +87,8 @@ class PartiesTab(QWidget):
         self.referring_unit.setObjectName("referring_unit")
         self.referral_ref = QLineEdit(self)
         self.referral_ref.setObjectName("referral_ref")
-        self.facts = QPlainTextEdit(self)
-        self.facts.setObjectName("facts")
-        self.requests = QPlainTextEdit(self)
-        self.requests.setObjectName("requests")
-        for edit in (self.facts, self.requests):
-            edit.setTabChangesFocus(True)
-            edit.setMaximumHeight(110)
+        self.facts = text_box(self, "facts", max_height=110)
+        self.requests = text_box(self, "requests", max_height=110)
         self.source_label = QLabel(self)
         self.save_button = QPushButton(self.tr("保存修改 (Ctrl+S)"), self)
         self.save_button.setObjectName("saveCase")

@@ -11,11 +11,13 @@ from desktop.ui.case.common import (
     fill_table,
     fmt_date,
     make_table,
+    open_editor,
     save_cancel_buttons,
     selected_id,
     sentences,
 )
 from desktop.ui.case.followup import combo
+from desktop.ui.dialogs import text_box
 from desktop.ui.qt import (
     QCheckBox,
     QDialog,
@@ -23,7 +25,6 @@ from desktop.ui.qt import (
     QGroupBox,
     QHBoxLayout,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -45,13 +46,8 @@ class RiskDialog(QDialog):
         self.people = QSpinBox(self)
         self.people.setRange(0, 100000)
         self.people.setSuffix(self.tr(" 人"))
-        self.description = QPlainTextEdit(self)
-        self.description.setObjectName("description")
-        self.measures = QPlainTextEdit(self)
-        self.measures.setObjectName("measures")
-        self.measures.setPlaceholderText(self.tr("已采取的预防措施"))
-        for edit in (self.description, self.measures):
-            edit.setTabChangesFocus(True)
+        self.description = text_box(self, "description")
+        self.measures = text_box(self, "measures", self.tr("已采取的预防措施"))
         self.police = QCheckBox(self.tr("已报告公安机关"), self)
         form = QFormLayout()
         form.addRow(self.tr("风险类型"), self.kind)
@@ -141,18 +137,9 @@ class RisksTab(QWidget):
             return None
         dialog = RiskDialog(self)
         dialog.load(RiskInput(kind="criminal"))
-        cid = self.detail.id
-        desk = self.window_.desk
-
-        def save() -> None:
-            inp = dialog.save()
-            self.window_.run(lambda: desk.risks.flag(cid, inp), self.tr("正在登记风险…"))
-
-        dialog.accepted.connect(save)
-        dialog.finished.connect(lambda _r: dialog.deleteLater())
-        dialog.open()
-        self.dialog = dialog
-        return dialog
+        cid, desk = self.detail.id, self.window_.desk
+        return open_editor(self, dialog, lambda inp: desk.risks.flag(cid, inp),
+                           self.tr("正在登记风险…"))
 
     def resolve(self) -> None:
         risk_id = selected_id(self.risks)

@@ -19,9 +19,11 @@ from desktop.ui.case.common import (
     make_table,
     save_cancel_buttons,
     selected_id,
+    side_by_side,
 )
-from desktop.ui.case.drafts import DraftBanner, FormDraft
 from desktop.ui.datefield import DateTimeField
+from desktop.ui.dialogs import text_box
+from desktop.ui.drafts import DraftBanner, FormDraft
 from desktop.ui.fieldmessage import FieldMessage, mark_invalid
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
@@ -37,11 +39,8 @@ from desktop.ui.qt import (
     QKeySequence,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QShortcut,
-    QSplitter,
-    Qt,
     QTableWidget,
     QTextBrowser,
     QTime,
@@ -265,16 +264,9 @@ class SessionDialog(QDialog):
         self.place.setObjectName("place")
         self.place.setPlaceholderText(self.tr("如：青山街道人民调解室"))
         self.participants = ParticipantsTable(self)
-        self.content = QPlainTextEdit(self)
-        self.content.setObjectName("content")
-        self.content.setPlaceholderText(self.tr("调解过程：各方陈述、调解员释法说理……"))
-        self.result = QPlainTextEdit(self)
-        self.result.setObjectName("result")
-        self.result.setPlaceholderText(self.tr("调解结果"))
-        for edit in (self.content, self.result):
-            edit.setTabChangesFocus(True)
-        self.result.setMaximumHeight(80)
-        self.content.setMaximumHeight(150)
+        self.content = text_box(self, "content", self.tr("调解过程：各方陈述、调解员释法说理……"),
+                                max_height=150)
+        self.result = text_box(self, "result", self.tr("调解结果"), max_height=80)
         self.kind.setMaximumWidth(200)
         for edit in (self.started_at, self.ended_at):
             edit.setMinimumWidth(200)
@@ -413,10 +405,7 @@ class SessionsTab(QWidget):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.edit_button)
         buttons.addStretch(1)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.record)
-        splitter.setSizes([420, 700])
+        splitter = side_by_side(self, self.table, self.record, (420, 700))
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.empty)

@@ -199,9 +199,9 @@ class CaseWindow(QMainWindow):
     def allowed(self, action: str) -> bool:
         return self.detail is not None and action in self.detail.allowed_actions
 
-    def _changed(self, kind: str, ids: list[int]) -> None:
+    def _changed(self, kind: ops.ChangeKind, ids: list[int]) -> None:
         # Another window (or another page) changed this case: show the current state.
-        if kind == "case" and (not ids or self.case_id in ids):
+        if kind is ops.ChangeKind.CASE and (not ids or self.case_id in ids):
             self.reload()
 
     # ---- running service calls ---------------------------------------------------------
@@ -212,7 +212,7 @@ class CaseWindow(QMainWindow):
             reload: Callable[[], None] | None = None) -> ops.Op[Any]:
         """One write for this case: off the UI thread; the whole window reloads after it.
         On a conflict the user picks ``reload`` (default: reload the window) or ``reapply``."""
-        op = ops.Op(self, fn, label=label).changes("case", [self.case_id])
+        op = ops.Op(self, fn, label=label).changes(ops.ChangeKind.CASE, [self.case_id])
         if done is not None:
             op.success(done)
         if failed is not None:

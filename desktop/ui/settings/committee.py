@@ -151,7 +151,7 @@ class CommitteeForm(QWidget):
         view, values = self.view, self.values()
         (ops.Op(self, lambda: self.desk.committees.update(view.id, view.version, **values),
                 label=self.tr("正在保存…"))
-         .changes("committee", [view.id])
+         .changes(ops.ChangeKind.COMMITTEE, [view.id])
          .success(self.load)
          .conflict(reload=self.reload)
          .run())

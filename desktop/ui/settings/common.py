@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from desktop.ui.qt import QPushButton
+from desktop.ui.dialogs import primary_button as _primary
 
 TestConnection = Callable[[str], str]
 
-
-def _primary(text: str, name: str) -> QPushButton:
-    b = QPushButton(text, objectName=name)
-    b.setProperty("role", "primary")
-    return b
+__all__ = ["TestConnection", "_primary"]

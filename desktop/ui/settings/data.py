@@ -15,6 +15,7 @@ from typing import Any
 from desktop.domain.dates import format_date, format_datetime
 from desktop.services.backups import BackupService, human_size, suggested_name
 from desktop.ui import filedialogs, ops
+from desktop.ui.dialogs import dialog_layout
 from desktop.ui.qt import (
     QAbstractItemView,
     QApplication,
@@ -92,16 +93,7 @@ class RestoreConfirmDialog(QDialog):
         cancel.clicked.connect(self.reject)
         self.word.textChanged.connect(
             lambda t: self.ok.setEnabled(t.strip() == CONFIRM_WORD))
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(cancel)
-        row.addWidget(self.ok)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.setSpacing(12)
-        layout.addWidget(text)
-        layout.addWidget(self.word)
-        layout.addLayout(row)
+        dialog_layout(self, [text, self.word], [cancel, self.ok])
 
 
 class DataPage(QWidget):

@@ -169,7 +169,7 @@ class DatabaseProfile(QWidget):
                 self._say(ops.error_text(err), ok=False)
                 return False
         self._say(self.tr("已保存，重新启动调解台后生效。"), ok=True)
-        ops.notify("settings")
+        ops.notify(ops.ChangeKind.SETTINGS)
         return True
 
 

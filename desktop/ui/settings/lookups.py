@@ -75,4 +75,4 @@ class LookupEditor(QWidget):
     def _save(self, code: str, name: str) -> None:
         kind = self.kind
         (ops.Op(self, lambda: self.desk.lookups.save(kind, code, name))
-         .changes("lookup").success(lambda _r: self.reload()).run())
+         .changes(ops.ChangeKind.LOOKUP).success(lambda _r: self.reload()).run())

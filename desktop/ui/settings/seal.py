@@ -12,6 +12,7 @@ from typing import Any
 from desktop.domain.dates import format_date
 from desktop.services.seal import NO_KEYRING
 from desktop.ui import filedialogs, ops
+from desktop.ui.dialogs import InlineErrors, dialog_layout, error_label, primary_button
 from desktop.ui.qt import (
     QCheckBox,
     QDialog,
@@ -35,42 +36,21 @@ from desktop.ui.seal import (
 from desktop.ui.settings.common import _primary
 
 
-class _ErrorDialog(QDialog):
-    """A small form dialog whose service errors show in its own red label."""
+class _ErrorDialog(InlineErrors, QDialog):
+    """A small seal form; its service errors show in its own red label."""
 
     def _build(self, body: QWidget, ok_text: str) -> None:
-        self.error = QLabel(objectName="errorLabel")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.ok = _primary(ok_text, "sealDialogOk")
+        self.error = error_label()
+        self.ok = primary_button(ok_text, "sealDialogOk")
         self.ok.setDefault(True)
         cancel = QPushButton(self.tr("取消"))
         cancel.clicked.connect(self.reject)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(cancel)
-        row.addWidget(self.ok)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.setSpacing(12)
-        layout.addWidget(body)
-        layout.addWidget(self.error)
-        layout.addLayout(row)
-
-    def failed(self, err: BaseException) -> bool:
-        from desktop.domain.errors import MediationError
-
-        self.ok.setEnabled(True)
-        if isinstance(err, MediationError):
-            self.error.setText(err.message)
-            self.error.show()
-            return True
-        return False
+        dialog_layout(self, [body, self.error], [cancel, self.ok])
 
     def run(self, fn: Any, label: str) -> None:
         self.ok.setEnabled(False)
         self.error.hide()
-        (ops.Op(self, fn, label=label).changes("committee")
+        (ops.Op(self, fn, label=label).changes(ops.ChangeKind.COMMITTEE)
          .success(self.finish).failure(self.failed).run())
 
     def finish(self, info: Any) -> None:
@@ -313,5 +293,5 @@ class SealPage(QWidget):
                 raise ValidationError(f"无法读取图片文件：{path}", field="seal_image") from None
             return service.replace_image(data)
 
-        (ops.Op(self, run, label=self.tr("正在保存印章图片…")).changes("committee")
+        (ops.Op(self, run, label=self.tr("正在保存印章图片…")).changes(ops.ChangeKind.COMMITTEE)
          .success(self.load).run())

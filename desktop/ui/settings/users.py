@@ -84,7 +84,7 @@ class UsersPanel(QWidget):
         if dlg.exec():
             v = dlg.values()
             (ops.Op(self, lambda: self.desk.users.add(**v), label=self.tr("正在创建用户…"))
-             .changes("user").success(lambda _u: self.reload()).run())
+             .changes(ops.ChangeKind.USER).success(lambda _u: self.reload()).run())
 
     def reset_password(self) -> None:
         user = self.selected()
@@ -96,7 +96,7 @@ class UsersPanel(QWidget):
             QLineEdit.EchoMode.Password)
         if ok and pw:
             (ops.Op(self, lambda: self.desk.users.reset_password(user.id, pw))
-             .changes("user", [user.id]).success(lambda _r: self.reload()).run())
+             .changes(ops.ChangeKind.USER, [user.id]).success(lambda _r: self.reload()).run())
 
     def change_role(self) -> None:
         user = self.selected()
@@ -113,7 +113,7 @@ class UsersPanel(QWidget):
 
     def set_role(self, user: Any, role: str) -> None:
         (ops.Op(self, lambda: self.desk.users.update(user.id, user.version, role=role))
-         .changes("user", [user.id]).success(lambda _r: self.reload())
+         .changes(ops.ChangeKind.USER, [user.id]).success(lambda _r: self.reload())
          .conflict(reload=self.reload).run())
 
     def toggle(self) -> None:
@@ -122,7 +122,7 @@ class UsersPanel(QWidget):
             return
         (ops.Op(self, lambda: self.desk.users.update(user.id, user.version,
                                                      active=not user.active))
-         .changes("user", [user.id]).success(lambda _r: self.reload())
+         .changes(ops.ChangeKind.USER, [user.id]).success(lambda _r: self.reload())
          .conflict(reload=self.reload).run())
 
 
