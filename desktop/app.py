@@ -152,19 +152,17 @@ def create_application(argv: Sequence[str] | None = None) -> Any:
 
 def database_url_from_settings(ask_password: Any = None) -> str | None:
     """The URL the settings describe; None = embedded default (or ``MEDIATIONDESK_DB``)."""
-    from desktop.ui.settings_store import get_db_password, lan_url, settings
+    from desktop.services import connection
 
-    s = settings()
     if os.environ.get("MEDIATIONDESK_DB"):
         return None  # explicit override for tests, portable installs and support staff
-    if s.get("db/mode") != "lan":
-        path = s.get("db/sqlite_path")
-        return f"sqlite:///{path}" if path else None
-    profile = s.database_profile()
-    password = get_db_password(profile)
+    profile = connection.load_profile()
+    if profile["mode"] != "lan":
+        return connection.database_url(profile) if profile["sqlite_path"] else None
+    password = connection.stored_password(profile)
     if password is None and ask_password is not None:
         password = ask_password(profile)
-    return lan_url(profile, password or "")
+    return connection.database_url(profile, password or "")
 
 
 def head_revision() -> str | None:

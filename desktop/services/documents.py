@@ -87,7 +87,7 @@ def _keyring_user(committee_id: int) -> str:
 
 def seal_password(committee_id: int, pkcs12: bytes | None = None) -> str:
     """Environment, this session's memory, then the keyring (see ``services.seal``)."""
-    from desktop.services.seal import password_for
+    from desktop.services.seal_password import password_for
 
     if pkcs12 is None:
         with_env = os.environ.get(PASSWORD_ENV)

@@ -2,7 +2,7 @@
 
 The profile lives in the desk's ini file (``mediationdesk.ini`` in the user config dir, section
 ``[db]``, the same keys the settings screen writes); the server password lives only in the OS
-keyring (service ``MediationDesk``, account ``user@host:port/name``). When no keyring exists
+keyring (service ``MediationDesk``, account ``user@host:port/name``, through ``secrets``). When no keyring exists
 (headless Linux: ``keyring.backends.fail.Keyring``) we say so and the caller asks for the
 password at each start; it is never written to a file.
 
@@ -13,25 +13,23 @@ what the app calls at start-up. Both turn every failure into one Chinese sentenc
 from __future__ import annotations
 
 import configparser
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from desktop.domain.errors import DatabaseError, MediationError
-from desktop.store import paths
+from desktop.store import paths, secrets
 
 INI_NAME = "mediationdesk.ini"
 SECTION = "db"
 KEYRING_SERVICE = "MediationDesk"
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 
-NO_KEYRING = ("本机没有可用的系统密钥环（如 Windows 凭据管理器、GNOME 密钥环或 KWallet），"
-              "数据库密码无法安全保存。每次启动时将询问密码；密码不会以明文写入任何文件。")
-
-
-class NoKeyring(MediationError):
-    """No usable OS keyring: ask for the password at each start instead."""
+NO_KEYRING = secrets.NO_KEYRING
+NoKeyring = secrets.NoKeyring
+keyring_available = secrets.keyring_available
 
 
 class PasswordNeeded(MediationError):
@@ -79,8 +77,23 @@ class Profile:
 
     @property
     def account(self) -> str:
-        """Keyring account name (same shape the settings screen uses)."""
+        """Keyring account name."""
         return f"{self.user}@{self.host}:{int(self.port)}/{self.name}"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Profile:
+        """A profile from the settings screen's dict (missing or empty keys: the defaults)."""
+        default = cls()
+        return cls(
+            mode=str(data.get("mode") or default.mode),
+            sqlite_path=str(data.get("sqlite_path") or ""),
+            host=str(data.get("host") or ""), port=int(data.get("port") or default.port),
+            name=str(data.get("name") or default.name),
+            user=str(data.get("user") or default.user),
+            sslmode=str(data.get("sslmode") or default.sslmode))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
     def url(self, password: str | None = None) -> str:
         if not self.is_lan:
@@ -151,52 +164,18 @@ def save_profile(profile: Profile, path: Path | None = None) -> Path:
     return path
 
 
-# -- the keyring -----------------------------------------------------------------------------
-def keyring_available() -> bool:
-    try:
-        import keyring
-        from keyring.backends import fail
-
-        return not isinstance(keyring.get_keyring(), fail.Keyring)
-    except Exception:  # noqa: BLE001 - any backend/import problem means "not available"
-        return False
-
-
+# -- the keyring (desktop.store.secrets) ----------------------------------------------------
 def get_password(profile: Profile) -> str | None:
     """The stored password, or None if none is stored. Raises NoKeyring when there is no keyring."""
-    if not keyring_available():
-        raise NoKeyring(NO_KEYRING)
-    import keyring
-    from keyring.errors import KeyringError
-
-    try:
-        return keyring.get_password(KEYRING_SERVICE, profile.account)
-    except KeyringError as err:
-        raise NoKeyring(f"无法读取系统密钥环（{err}）。{NO_KEYRING}") from err
+    return secrets.read_secret(KEYRING_SERVICE, profile.account)
 
 
 def set_password(profile: Profile, password: str) -> None:
-    if not keyring_available():
-        raise NoKeyring(NO_KEYRING)
-    import keyring
-    from keyring.errors import KeyringError
-
-    try:
-        keyring.set_password(KEYRING_SERVICE, profile.account, password)
-    except KeyringError as err:
-        raise NoKeyring(f"无法写入系统密钥环（{err}）。{NO_KEYRING}") from err
+    secrets.write_secret(KEYRING_SERVICE, profile.account, password)
 
 
 def delete_password(profile: Profile) -> None:
-    if not keyring_available():
-        return
-    import keyring
-    from keyring.errors import PasswordDeleteError
-
-    try:
-        keyring.delete_password(KEYRING_SERVICE, profile.account)
-    except PasswordDeleteError:
-        pass
+    secrets.delete_secret(KEYRING_SERVICE, profile.account)
 
 
 def resolve_password(profile: Profile, password: str | None = None) -> str | None:
