@@ -13,9 +13,12 @@ name, user, sslmode). ``store.profiles`` is the only writer of the ini's ``[db]`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.store import profiles, secrets
+
+if TYPE_CHECKING:
+    from desktop.store.db import Database
 
 NO_KEYRING = profiles.NO_KEYRING
 keyring_available = secrets.keyring_available
@@ -62,10 +65,32 @@ def database_url(data: Mapping[str, Any], password: str | None = None) -> str:
     return to_profile(data).url(password)
 
 
+def open_for_desk(url: str | None) -> Database:
+    """The GUI's start-up open (``store.opening.open_for_desk``)."""
+    from desktop.store import opening  # loads the backup and Alembic code: on the worker thread
+
+    return opening.open_for_desk(url)
+
+
+def check_connection(url: str) -> str:
+    """"测试连接" for a URL: a Chinese description, or MediationError."""
+    from desktop.store import opening
+
+    return opening.check_database(url)
+
+
+def head_revision() -> str | None:
+    from desktop.store import opening
+
+    return opening.head_revision()
+
+
 def test_connection(data: Mapping[str, Any], password: str | None = None) -> tuple[bool, str]:
     """(usable as is, Chinese sentence): server reachable, login accepted, database there,
     schema current — or which of these failed and what to do."""
-    return profiles.test_connection(to_profile(data), password)
+    from desktop.store import opening
+
+    return opening.test_connection(to_profile(data), password)
 
 
 test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test

@@ -2,17 +2,17 @@
 
 The profile lives in the desk's ini file (``mediationdesk.ini`` in the user config dir, section
 ``[db]``, the same keys the settings screen writes); the server password lives only in the OS
-keyring (service ``MediationDesk``, account ``user@host:port/name``, through ``secrets``). When no keyring exists
-(headless Linux: ``keyring.backends.fail.Keyring``) we say so and the caller asks for the
-password at each start; it is never written to a file.
+keyring (service ``MediationDesk``, account ``user@host:port/name``, through ``secrets``). When
+no keyring exists (headless Linux: ``keyring.backends.fail.Keyring``) we say so and the caller
+asks for the password at each start; it is never written to a file.
 
-``test_connection`` is what the settings screen's "测试连接" button calls; ``open_profile`` is
-what the app calls at start-up. Both turn every failure into one Chinese sentence.
+Connecting with a profile (``probe``, ``test_connection``, ``open_profile``) is in
+``desktop.store.opening``; ``explain`` here turns every connection failure into one Chinese
+sentence.
 """
 
 from __future__ import annotations
 
-import configparser
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -20,9 +20,10 @@ from typing import Any
 from urllib.parse import quote
 
 from desktop.domain.errors import DatabaseError, MediationError
-from desktop.store import paths, secrets
+from desktop.store import ini, secrets
+from desktop.store.db import default_database_url, translate_db_error
+from desktop.store.ini import ini_path
 
-INI_NAME = "mediationdesk.ini"
 SECTION = "db"
 KEYRING_SERVICE = "MediationDesk"
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
@@ -97,8 +98,6 @@ class Profile:
 
     def url(self, password: str | None = None) -> str:
         if not self.is_lan:
-            from desktop.store.db import default_database_url
-
             if self.sqlite_path:
                 return f"sqlite:///{Path(self.sqlite_path).expanduser().resolve()}"
             return default_database_url()
@@ -114,21 +113,9 @@ class Profile:
         return f"局域网服务器 {self.host}:{self.port}/{self.name}（用户 {self.user}）"
 
 
-# -- the ini file --------------------------------------------------------------------------
-def ini_path() -> Path:
-    return paths.config_dir() / INI_NAME
-
-
-def _parser(path: Path) -> configparser.RawConfigParser:
-    cp = configparser.RawConfigParser()
-    cp.optionxform = str  # type: ignore[assignment,method-assign]  # keep keys as written
-    if path.exists():
-        cp.read(path, encoding="utf-8")
-    return cp
-
-
+# -- the ini file (``[db]``; this module is its only writer) --------------------------------
 def load_profile(path: Path | None = None) -> Profile:
-    cp = _parser(path or ini_path())
+    cp = ini.read(path)
     if not cp.has_section(SECTION):
         return Profile()
     sec = cp[SECTION]
@@ -149,19 +136,9 @@ def load_profile(path: Path | None = None) -> Profile:
 def save_profile(profile: Profile, path: Path | None = None) -> Path:
     """Write the profile into ``[db]``, keeping every other section of the ini untouched."""
     profile.validate()
-    path = path or ini_path()
-    cp = _parser(path)
-    if not cp.has_section(SECTION):
-        cp.add_section(SECTION)
-    for key, value in asdict(profile).items():
-        assert "password" not in key
-        cp.set(SECTION, key, str(value))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        cp.write(fh)
-    tmp.replace(path)
-    return path
+    values = {key: str(value) for key, value in asdict(profile).items()}
+    assert not any("password" in key for key in values)
+    return ini.write_section(SECTION, values, path)
 
 
 # -- the keyring (desktop.store.secrets) ----------------------------------------------------
@@ -191,7 +168,7 @@ def resolve_password(profile: Profile, password: str | None = None) -> str | Non
     return stored
 
 
-# -- connecting --------------------------------------------------------------------------------
+# -- explaining a failure --------------------------------------------------------------------------------
 def explain(err: BaseException, profile: Profile | None = None) -> str:
     """One Chinese sentence for a connection failure (server, login, database, schema)."""
     if isinstance(err, MediationError) and not isinstance(err, DatabaseError):
@@ -220,110 +197,10 @@ def explain(err: BaseException, profile: Profile | None = None) -> str:
         return "数据库用户权限不足，请管理员运行 mediationdesk db init 重新授权。"
     if isinstance(err, MediationError):
         return err.message
-    from desktop.store.db import translate_db_error
-
     return translate_db_error(err if isinstance(err, Exception) else Exception(text)).message
-
-
-def _schema_message(state: str, profile: Profile) -> str:
-    from desktop.store.migrate import describe_state
-
-    return describe_state(state, profile.describe())
-
-
-def probe(profile: Profile, password: str | None = None) -> str:
-    """Connect and return the schema state ('current', 'empty', 'older', 'newer').
-
-    Raises DatabaseError with a Chinese message when the server cannot be used at all.
-    """
-    from sqlalchemy.exc import DBAPIError, OperationalError
-
-    from desktop.store import migrate
-    from desktop.store.db import Database
-
-    profile.validate()
-    try:
-        db = Database.open(profile.url(password), migrate=False)
-        try:
-            return migrate.schema_state(db)
-        finally:
-            db.close()
-    except DatabaseError as err:
-        cause = err.__cause__ or err
-        raise DatabaseError(explain(cause, profile)) from err
-    except (OperationalError, DBAPIError) as err:
-        raise DatabaseError(explain(err, profile)) from err
-
-
-def test_connection(profile: Profile, password: str | None = None) -> tuple[bool, str]:
-    """For the "测试连接" button: (usable as is, a Chinese sentence to show)."""
-    try:
-        password = resolve_password(profile, password)
-        state = probe(profile, password)
-    except MediationError as err:
-        return False, err.message
-    except Exception as err:  # noqa: BLE001 - the button must answer, never crash
-        return False, explain(err, profile)
-    return state == "current", _schema_message(state, profile)
-
-
-test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
-
-
-def open_profile(profile: Profile, password: str | None = None, *,
-                 migrate_if_older: bool = False, backup_dir: Path | None = None,
-                 owner: tuple[str, str] | None = None) -> Any:
-    """Open the profile's database for the app.
-
-    Embedded: created and migrated on first start, no questions (backup before migrating).
-    LAN: never created here; an older schema raises SchemaOlder unless ``migrate_if_older``
-    (the caller checked the person is an administrator), in which case a portable backup is
-    written first; a newer schema raises SchemaNewer and nothing is touched. The desks' role
-    may not change the schema: ``owner`` = (database owner, password) runs the migration and
-    refreshes the desks' grants.
-    """
-    from desktop.store import migrate
-    from desktop.store.db import Database
-
-    profile.validate()
-    if not profile.is_lan:
-        return Database.open(profile.url())
-    password = resolve_password(profile, password)
-    state = probe(profile, password)
-    if state == "empty":
-        raise SchemaEmpty(_schema_message(state, profile))
-    if state == "newer":
-        raise SchemaNewer(_schema_message(state, profile))
-    db = Database.open(profile.url(password), migrate=False)
-    if state == "older":
-        if not migrate_if_older:
-            db.close()
-            raise SchemaOlder(_schema_message(state, profile))
-        from desktop.store.backup import backup_archive
-        from desktop.store.db import timestamp
-
-        folder = backup_dir or paths.backup_dir()
-        backup_archive(db, folder / f"before-migrate-{profile.name}-{timestamp()}.mdbackup")
-        if owner is None:
-            migrate.upgrade_to_head(db, backup=False, allow_upgrade=True)
-        else:
-            from desktop.store.server import grant_app_role
-
-            as_owner = Profile(**{**asdict(profile), "user": owner[0]})
-            odb = Database.open(as_owner.url(owner[1]), migrate=False)
-            try:
-                migrate.upgrade_to_head(odb, backup=False, allow_upgrade=True)
-                grant_app_role(odb, profile.user, None)
-            except DatabaseError:
-                raise
-            except Exception as err:
-                raise DatabaseError(explain(err, as_owner)) from err
-            finally:
-                odb.close()
-    return db
 
 
 __all__ = ["NO_KEYRING", "NoKeyring", "PasswordNeeded", "Profile", "SchemaEmpty", "SchemaNewer",
            "SchemaOlder", "delete_password", "explain", "get_password", "ini_path",
-           "keyring_available", "load_profile", "open_profile", "probe", "resolve_password",
-           "save_profile", "set_password", "test_connection"]
+           "keyring_available", "load_profile", "resolve_password", "save_profile",
+           "set_password"]

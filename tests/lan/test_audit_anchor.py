@@ -19,6 +19,7 @@ from desktop.services import SYSTEM
 from desktop.services.audit import entry_hash, verify_chain
 from desktop.services.audit_service import AuditService
 from desktop.store.db import Database
+from desktop.store.opening import open_database
 from tests.helpers.db import Desks
 from tests.lan.desk import draft
 
@@ -32,7 +33,7 @@ def any_db(request: pytest.FixtureRequest, memory_keyring) -> Iterator[tuple[str
         url = f"sqlite:///{request.getfixturevalue('db_file')}"
     else:
         url = request.getfixturevalue("pg_url")
-    db = Database.open(url, migrate=False)
+    db = Database.connect(url)
     yield url, db
     db.close()
 
@@ -243,7 +244,7 @@ def test_an_archive_from_before_the_checkpoints_restores_and_verifies(
     from desktop.services.audit import GENESIS
     from desktop.store import backup, migrate
 
-    old = Database.open(f"sqlite:///{tmp_path / 'old.sqlite3'}", backup=False)
+    old = open_database(f"sqlite:///{tmp_path / 'old.sqlite3'}", backup=False)
     cfg = migrate.alembic_config(old)
     with old.engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -263,7 +264,7 @@ def test_an_archive_from_before_the_checkpoints_restores_and_verifies(
     assert man.revision == "0007" and "audit_checkpoint" not in man.tables
     target = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
     backup.restore_to(target, archive)
-    db = Database.open(target, migrate=False)
+    db = Database.connect(target)
     try:
         assert migrate.current_revision(db) == migrate.head_revision(db)
         report = _verify(db, deep=True)

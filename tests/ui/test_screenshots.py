@@ -75,12 +75,12 @@ def demo_desk():
     import tempfile
 
     from desktop.services import Desk, auth, demo
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
 
     where = Path(tempfile.gettempdir()) / "mediationdesk-screenshots"
     shutil.rmtree(where, ignore_errors=True)
     where.mkdir()
-    db = Database.open(f"sqlite:///{where / 'mediationdesk.sqlite3'}")
+    db = open_database(f"sqlite:///{where / 'mediationdesk.sqlite3'}")
     login = demo.ensure_demo_accounts(db)
     assert login is not None
     demo.generate(db, 600, seed=20261127)
@@ -106,9 +106,9 @@ def test_every_screen(qtbot, ui_app, demo_desk, tmp_path):
     login.show_error("用户名或密码错误（再错 4 次将锁定账号）。")
     written.append(save(dialog_on_backdrop(login), "login-error"))
 
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
 
-    fresh = Database.open(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    fresh = open_database(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
     first = FirstRunDialog(fresh)
     qtbot.addWidget(first)
     first.show()

@@ -55,7 +55,7 @@ def test_backup_then_restore_round_trips_the_database(qtbot, ui_app, ui_admin_de
     target = page.restored.target
     assert target != ui_db.sqlite_path and target.parent == ui_db.sqlite_path.parent
     assert connection.load_profile()["sqlite_path"] == str(target)
-    restored = Database.open(f"sqlite:///{target}", migrate=False)
+    restored = Database.connect(f"sqlite:///{target}")
     try:
         after = checksums(restored)
     finally:
