@@ -30,9 +30,10 @@ def main() -> None:
 
     import keyring
 
-    from desktop.services import SYSTEM, anchor
-    from desktop.services.audit_service import AuditService
+    from desktop.services import SYSTEM
+    from desktop.services.audit import AuditService
     from desktop.services.dto import CaseUpdate
+    from desktop.store import audit_anchor as anchor
     from desktop.store.opening import open_database
     from tests.helpers.db import Desks, populate
     from tests.helpers.keyring import MemoryKeyring

@@ -350,7 +350,7 @@ def check_pdf() -> CheckResult:
     title = "文书PDF与电子签章"
     try:
         from desktop.documents.data import RenderOptions
-        from desktop.documents.forms import render
+        from desktop.documents.render import render
         from desktop.documents.sample import sample_case
         from desktop.documents.seal import generate_committee_keys, seal_pdf
         from desktop.documents.verify import verify_pdf

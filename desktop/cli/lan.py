@@ -250,7 +250,7 @@ def run_audit_verify(args: argparse.Namespace) -> int:
     from desktop.cli.common import existing_database
 
     existing_database(args)
-    from desktop.services.audit import verify_chain
+    from desktop.store.audit_chain import verify_chain
     from desktop.store.db import Database
 
     cas: list[bytes] | None = None
@@ -283,7 +283,7 @@ def _checkpoint_line(db: object, reason: str) -> str:
     from sqlalchemy import select
 
     from desktop.services import SYSTEM
-    from desktop.services.audit_service import AuditService
+    from desktop.services.audit import AuditService
     from desktop.store.models import AuditCheckpoint
 
     AuditService(db, SYSTEM).checkpoint(reason)  # type: ignore[arg-type]

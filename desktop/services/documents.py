@@ -248,7 +248,7 @@ class DocumentService(ServiceBase):
             signing_state,
             with_paper_signatures,
         )
-        from desktop.documents.forms import render
+        from desktop.documents.render import render
 
         form = _form(form)
         if final and unsigned:

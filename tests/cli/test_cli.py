@@ -110,7 +110,7 @@ def test_sigkill_during_demo_keeps_every_committed_case(env: dict[str, str], tmp
                                "(select id from mediation_case)").fetchone()[0]
         assert orphans == 0
     db = open_database(f"sqlite:///{path}")  # opens and is current
-    from desktop.services.audit import verify_chain
+    from desktop.store.audit_chain import verify_chain
 
     with db.read() as s:
         assert verify_chain(s).ok

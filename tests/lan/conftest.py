@@ -14,7 +14,7 @@ import keyring
 import pytest
 from sqlalchemy import func, select
 
-from desktop.services.audit import verify_chain
+from desktop.store.audit_chain import verify_chain
 from desktop.store.db import Database
 from desktop.store.models import AuditEntry, Case, MediationSession, NumberCounter
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from desktop.cli import main as cli
-from desktop.services.audit import verify_chain
+from desktop.store.audit_chain import verify_chain
 from desktop.store.db import Database
 from desktop.store.opening import open_database
 from tests.helpers.db import Desks
@@ -42,7 +42,7 @@ def _edit_and_rehash(conn, ids: list[int]) -> int:  # type: ignore[no-untyped-de
     """A cleverer forger recomputes the edited row's own hash: the next link breaks."""
     import datetime as dt
 
-    from desktop.services.audit import entry_hash
+    from desktop.store.audit_chain import entry_hash
 
     k = ids[len(ids) // 2]
     row = conn.execute(text(f"SELECT {COLS} FROM audit_log WHERE id = :k"), {"k": k}).one()

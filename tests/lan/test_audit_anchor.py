@@ -16,8 +16,8 @@ from sqlalchemy import text
 
 from desktop.cli import main as cli
 from desktop.services import SYSTEM
-from desktop.services.audit import entry_hash, verify_chain
-from desktop.services.audit_service import AuditService
+from desktop.services.audit import AuditService
+from desktop.store.audit_chain import entry_hash, verify_chain
 from desktop.store.db import Database
 from desktop.store.opening import open_database
 from tests.helpers.db import Desks
@@ -159,7 +159,7 @@ def _forge(db: Database, target: int, committee: int, keys) -> None:  # type: ig
 
     from cryptography.hazmat.primitives.serialization import pkcs12
 
-    from desktop.services import anchor
+    from desktop.store import audit_anchor as anchor
     from desktop.store.models import AuditCheckpoint
 
     key, _cert, _ = pkcs12.load_key_and_certificates(keys.pkcs12, b"forger-pw")
@@ -176,7 +176,7 @@ def _forge(db: Database, target: int, committee: int, keys) -> None:  # type: ig
         at = c.at if isinstance(c.at, dt.datetime) else dt.datetime.fromisoformat(c.at)
         cp = AuditCheckpoint(at=at, reason=c.reason, last_id=c.last_id,
                              entry_count=c.entry_count, head_hash=head, committee_id=committee)
-        sig = anchor._sign(anchor.SigningKey(committee, key, keys.cert_pem), anchor.payload(cp))
+        sig = anchor.sign(anchor.SigningKey(committee, key, keys.cert_pem), anchor.payload(cp))
         detail = json.loads(entry.detail)
         detail.update(head=head, signature=hashlib.sha256(sig).hexdigest())
         _tamper(db, (("UPDATE audit_checkpoint SET head_hash = :h, signature = :s, "
@@ -241,8 +241,8 @@ def test_an_archive_from_before_the_checkpoints_restores_and_verifies(
     anchored and digested."""
     from alembic import command
 
-    from desktop.services.audit import GENESIS
     from desktop.store import backup, migrate
+    from desktop.store.audit_chain import GENESIS
 
     old = open_database(f"sqlite:///{tmp_path / 'old.sqlite3'}", backup=False)
     cfg = migrate.alembic_config(old)

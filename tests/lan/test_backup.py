@@ -14,9 +14,9 @@ import pytest
 from desktop.cli import main as cli
 from desktop.domain.errors import ValidationError
 from desktop.services import Desk
-from desktop.services.audit import verify_chain
 from desktop.services.dto import CaseDraft, CaseUpdate, PartyInput
 from desktop.store import backup
+from desktop.store.audit_chain import verify_chain
 from desktop.store.db import Database
 from desktop.store.opening import open_database
 from tests.helpers.db import Desks
