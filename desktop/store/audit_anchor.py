@@ -69,14 +69,16 @@ def check_signature(cp: AuditCheckpoint, trusted_cas: list[bytes]) -> str:
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import padding
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
     if not cp.signature or not cp.cert_pem:
         return "未签名"
     try:
         cert = x509.load_pem_x509_certificate(cp.cert_pem)
-        cert.public_key().verify(cp.signature, payload(cp), padding.PKCS1v15(),  # type: ignore[union-attr,call-arg]
-                                 hashes.SHA256())  # type: ignore[call-arg]
+        public = cert.public_key()
+        if not isinstance(public, rsa.RSAPublicKey):  # seal keys are RSA (``sign``)
+            raise TypeError("not an RSA key")
+        public.verify(cp.signature, payload(cp), padding.PKCS1v15(), hashes.SHA256())
     except (InvalidSignature, ValueError, TypeError):
         return "签名与内容不符（检查点被改动或伪造）"
     for pem in trusted_cas:
@@ -144,11 +146,11 @@ def _canon(value: Any) -> Any:
 def _statements() -> tuple[Any, Any, Any, int, int, int]:
     """The three selects (built once: a save runs them in its transaction), with the position
     of the id / case_id column in each row (columns in name order)."""
-    from sqlalchemy import bindparam
+    from sqlalchemy import BindParameter, Select, bindparam
 
-    ids = bindparam("ids", expanding=True)
-    out = []
-    keys = []
+    ids: BindParameter[Any] = bindparam("ids", expanding=True)
+    out: list[Select[Any]] = []
+    keys: list[int] = []
     for table, key in ((Case.__table__, "id"), (Party.__table__, "case_id"),
                        (Agreement.__table__, "case_id")):
         cols = sorted(table.c, key=lambda c: c.name)
