@@ -120,13 +120,13 @@ def load_profile(path: Path | None = None) -> Profile:
         return Profile()
     sec = cp[SECTION]
     default = Profile()
+    def get(key: str, dflt: str) -> str:
+        return ini.qt_unescape(str(sec[key])) if key in sec else dflt
+
     try:
-        port = int(str(sec.get("port", str(default.port))).strip('"'))
+        port = int(get("port", str(default.port)))
     except ValueError:
         port = default.port
-
-    def get(key: str, dflt: str) -> str:
-        return str(sec.get(key, dflt)).strip('"')  # QSettings may quote a value
 
     return Profile(mode=get("mode", default.mode), sqlite_path=get("sqlite_path", ""),
                    host=get("host", ""), port=port, name=get("name", default.name),

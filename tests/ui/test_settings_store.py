@@ -38,6 +38,29 @@ def test_the_profile_and_the_qt_settings_share_the_ini(tmp_path):
     assert not any(name.startswith("db/") for name in SETTINGS)  # one writer of [db]
 
 
+WINDOWS_PATH = r"D:\调解台\new folder\旧库,备份.sqlite3"
+
+
+def test_qsettings_rewriting_the_file_keeps_the_profile_as_written(tmp_path):
+    """QSettings rewrites the whole ini whenever the GUI saves a setting; a Windows path
+    (backslashes) or a comma must survive that, both ways."""
+    from desktop.ui.qt import QSettings
+
+    connection.save_profile({"mode": "embedded", "sqlite_path": WINDOWS_PATH,
+                             "name": "md,2026"})
+    s = settings()
+    s.set("ui/last_page", "reports")
+    s.sync()
+    assert connection.load_profile()["sqlite_path"] == WINDOWS_PATH
+    assert connection.load_profile()["name"] == "md,2026"
+    qs = QSettings(str(s.path), QSettings.Format.IniFormat)
+    assert qs.value("db/sqlite_path") == WINDOWS_PATH  # what QSettings reads is the same
+    # a profile an older version saved through QSettings reads the same
+    qs.setValue("db/sqlite_path", WINDOWS_PATH + "2")
+    qs.sync()
+    assert connection.load_profile()["sqlite_path"] == WINDOWS_PATH + "2"
+
+
 def test_passwords_cannot_be_declared():
     with pytest.raises(ValueError):
         _declare(Setting("db/password", str, "", "密码"))
