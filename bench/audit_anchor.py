@@ -30,17 +30,18 @@ def main() -> None:
 
     import keyring
 
-    from desktop.services import SYSTEM, anchor
-    from desktop.services.audit_service import AuditService
+    from desktop.services import SYSTEM
+    from desktop.services.audit import AuditService
     from desktop.services.dto import CaseUpdate
-    from desktop.store.db import Database
+    from desktop.store import audit_anchor as anchor
+    from desktop.store.opening import open_database
     from tests.helpers.db import Desks, populate
     from tests.helpers.keyring import MemoryKeyring
     from tests.lan.desk import draft
 
     keyring.set_keyring(MemoryKeyring())
     folder = Path(tempfile.mkdtemp(prefix="md-bench-anchor-"))
-    db = Database.open(f"sqlite:///{folder / 'b.sqlite3'}", backup=False)
+    db = open_database(f"sqlite:///{folder / 'b.sqlite3'}", backup=False)
     populate(db)
     desk = Desks(db)["zhuren"]
     refs = [desk.intake.register(draft(random.Random(i))) for i in range(20)]

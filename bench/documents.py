@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from desktop.documents.data import CaseDocumentData, RenderOptions
 from desktop.documents.fonts import warm_up
-from desktop.documents.forms import render
 from desktop.documents.forms.agreement import obligation_text
 from desktop.documents.forms.common import fdate, particulars
+from desktop.documents.render import render
 from desktop.documents.sample import sample_case
 
 

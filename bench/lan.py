@@ -48,7 +48,7 @@ def app_worker(url: str, user: str, seconds: float, go: str, out: str, seed: int
     from tests.lan.desk import desk_for, session_input
 
     rng = random.Random(seed)
-    db = Database.open(url, migrate=False)
+    db = Database.connect(url)
     desk = desk_for(db, user)
     desk.cases.search(CaseQuery(limit=1, with_total=False))
     print("READY", flush=True)
@@ -205,8 +205,8 @@ def main() -> int:
     from sqlalchemy import select
 
     from desktop.services import demo
-    from desktop.store.db import Database
     from desktop.store.models import User
+    from desktop.store.opening import open_database
     from tests.helpers.db import populate
 
     folder = Path(tempfile.mkdtemp(prefix="md-bench-"))
@@ -219,7 +219,7 @@ def main() -> int:
         server = start_server(folder / "pg")
         url = server.url(server.create_database("bench"))
     try:
-        db = Database.open(url)
+        db = open_database(url)
         populate(db)
         t0 = time.time()
         demo.generate(db, args.cases, seed=7, months=3)

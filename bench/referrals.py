@@ -42,12 +42,12 @@ def main() -> int:
     from desktop.services import Desk, auth
     from desktop.services.referrals import ReferralService, load_mapping, open_referrals
     from desktop.services.sheets import _read_xlsx
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
 
     tmp = Path(tempfile.mkdtemp(prefix="md-referrals-"))
     path = tmp / "hotline.xlsx"
     make_list(path, args.rows)
-    db = Database.open(f"sqlite:///{tmp / 'desk.sqlite3'}")
+    db = open_database(f"sqlite:///{tmp / 'desk.sqlite3'}")
     actor = auth.first_run(db, committee_name="青山街道人民调解委员会", short_name="青",
                            admin_username="admin", admin_password="Admin#2026")
     svc = ReferralService(db, Desk(db, actor).actor)

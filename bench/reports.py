@@ -38,6 +38,7 @@ from desktop.services.ledger import LedgerService, open_ledger
 from desktop.services.reports import ReportService
 from desktop.store.db import Database
 from desktop.store.models import User
+from desktop.store.opening import open_database
 
 RAW = text("SELECT dispute_type, count(*) FROM mediation_case "
            "WHERE accepted_on >= :s AND accepted_on <= :e GROUP BY dispute_type")
@@ -74,7 +75,7 @@ def load_pg(sqlite_path: str, pg_url: str) -> None:
     """Copy the tables the reports read from the SQLite demo into a migrated PostgreSQL db."""
     import psycopg
 
-    db = Database.open(pg_url, backup=False)  # migrate to head
+    db = open_database(pg_url, backup=False)  # migrate to head
     db.close()
     url = pg_url.replace("postgresql+psycopg://", "postgresql://")
     src = sqlite3.connect(sqlite_path)
@@ -136,7 +137,7 @@ def ledger_file(rows: int) -> Path:
 
 def bench_backend(label: str, url: str, period: Period | None, n: int, ledger_rows: int
                   ) -> dict[str, Any]:
-    db = Database.open(url, backup=False)
+    db = open_database(url, backup=False)
     svc = ReportService(db, admin(db))
     period = period or default_month(db)
     with db.read() as s:
@@ -205,7 +206,7 @@ def main() -> int:
     if args.sqlite:
         url = f"sqlite:///{Path(args.sqlite).resolve()}"
         if period is None:
-            db = Database.open(url, backup=False)
+            db = open_database(url, backup=False)
             period = default_month(db)
             db.close()
         results["sqlite"] = bench_backend("SQLite", url, period, args.n, args.ledger_rows)

@@ -37,12 +37,12 @@ def ensure_db(path: Path, cases: int) -> None:
     if path.exists():
         return
     from desktop.services import demo
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
 
     path.parent.mkdir(parents=True, exist_ok=True)
     print(f"generating {cases:,} cases into {path} (once; takes a while) …", flush=True)
     partial = path.with_name(path.name + ".partial")
-    db = Database.open(f"sqlite:///{partial}")
+    db = open_database(f"sqlite:///{partial}")
     demo.ensure_demo_accounts(db)
     demo.generate(db, cases, progress=lambda d, t: print(f"  {d:,}/{t:,}", flush=True)
                   if d % 100_000 == 0 else None)
@@ -74,13 +74,13 @@ def main() -> int:
     from desktop.cli.common import demo_login
     from desktop.domain.search import name_initials
     from desktop.services import Desk, auth
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
     from desktop.ui import ops
     from desktop.ui.caselist import CaseListPage
     from desktop.ui.qt import QElapsedTimer, QTimer, QtTest
 
     app = create_application()
-    db = Database.open(f"sqlite:///{path}")
+    db = open_database(f"sqlite:///{path}")
     with db.read() as s:
         n_cases = s.execute(text("select count(*) from mediation_case")).scalar()
         rnd = random.Random(args.seed)

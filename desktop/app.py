@@ -152,80 +152,32 @@ def create_application(argv: Sequence[str] | None = None) -> Any:
 
 def database_url_from_settings(ask_password: Any = None) -> str | None:
     """The URL the settings describe; None = embedded default (or ``MEDIATIONDESK_DB``)."""
-    from desktop.ui.settings_store import get_db_password, lan_url, settings
+    from desktop.services import connection
 
-    s = settings()
     if os.environ.get("MEDIATIONDESK_DB"):
         return None  # explicit override for tests, portable installs and support staff
-    if s.get("db/mode") != "lan":
-        path = s.get("db/sqlite_path")
-        return f"sqlite:///{path}" if path else None
-    profile = s.database_profile()
-    password = get_db_password(profile)
+    profile = connection.load_profile()
+    if profile["mode"] != "lan":
+        return connection.database_url(profile) if profile["sqlite_path"] else None
+    password = connection.stored_password(profile)
     if password is None and ask_password is not None:
         password = ask_password(profile)
-    return lan_url(profile, password or "")
+    return connection.database_url(profile, password or "")
 
 
 def head_revision() -> str | None:
-    """The newest migration id, read from the scripts' ``revision``/``down_revision`` lines
-    without importing Alembic (half a second of every start). None when unsure."""
-    import re
+    """The newest migration id, read without importing Alembic (``store.opening``)."""
+    from desktop.services import connection
 
-    revs: set[str] = set()
-    downs: set[str] = set()
-    pattern = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
-    for path in resource_path("migrations", "versions").glob("*.py"):
-        for key, value in pattern.findall(path.read_text(encoding="utf-8")):
-            ids = re.findall(r"['\"]([^'\"]+)['\"]", value)
-            (revs if key == "revision" else downs).update(ids)
-    heads = revs - downs
-    return heads.pop() if len(heads) == 1 else None
+    return connection.head_revision()
 
 
 def open_database(url: str | None) -> Any:
-    """Open the database, creating or migrating it when needed (with the store's backup
-    before migrating). Fast path: a database already at the newest revision is opened
-    without loading Alembic; anything unexpected takes the full path."""
-    from desktop.store import db as store_db
+    """Open the database for the GUI (``store.opening.open_for_desk``: created or migrated
+    when needed, with the store's backup before migrating; a LAN schema only checked)."""
+    from desktop.services import connection
 
-    if store_db.make_url(store_db.resolve_url(url)).get_backend_name() != "sqlite":
-        return open_lan_database(url)
-    head = head_revision()
-    if head is not None:
-        db = store_db.Database.open(url, migrate=False)
-        try:
-            with db.engine.connect() as conn:
-                current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-        except Exception:  # noqa: BLE001 - no table yet, unreachable, …: the full path decides
-            current = None
-        if current == head:
-            if db.is_sqlite:
-                store_db._daily_backup(db)  # what Database.open does after migrating
-            return db
-        db.close()
-    return store_db.Database.open(url, migrate=True)
-
-
-def open_lan_database(url: str | None) -> Any:
-    """A desk never creates or migrates a LAN server's schema (its login role may not, and
-    several desks must not race to): anything but the current schema is explained."""
-    from desktop.domain.errors import DatabaseError
-    from desktop.store import migrate
-    from desktop.store.db import Database
-
-    db = Database.open(url, migrate=False)
-    try:
-        state = migrate.schema_state(db)
-    except Exception as err:
-        db.close()
-        from desktop.store.db import translate_db_error
-
-        raise translate_db_error(err) from err
-    if state != "current":
-        db.close()
-        raise DatabaseError(migrate.describe_state(state))
-    return db
+    return connection.open_for_desk(url)
 
 
 def _ask_lan_password(profile: dict[str, Any]) -> str | None:
@@ -264,26 +216,9 @@ def _database_settings() -> None:
 def check_connection(url: str) -> str:
     """Open, check and close a database without migrating it: the settings page's
     "测试连接". Returns a Chinese description; raises MediationError."""
-    from desktop.domain.errors import DatabaseError, MediationError
-    from desktop.store import migrate
-    from desktop.store.db import Database, translate_db_error
+    from desktop.services import connection
 
-    db = Database.open(url or None, migrate=False)
-    try:
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-        state = migrate.schema_state(db)
-        if state == "empty" and db.is_sqlite:
-            return f"{db.describe()}（新数据库，首次打开时自动创建）"
-        if state != "current" and not (state == "older" and db.is_sqlite):
-            raise DatabaseError(migrate.describe_state(state))
-        return str(db.describe())
-    except MediationError:
-        raise
-    except Exception as err:
-        raise translate_db_error(err) from err
-    finally:
-        db.close()
+    return connection.check_connection(url)
 
 
 def start_session(db: Any, actor: Any) -> Any:

@@ -185,7 +185,7 @@ def _default_db_file(dirs: dict[str, Path]) -> Path | None:
 def check_database(dirs: dict[str, Path], db_url: str | None = None) -> CheckResult:
     title = "数据库"
     try:
-        from desktop.store.db import Database
+        from desktop.store.opening import open_database
     except ImportError as err:
         return CheckResult("database", title, FAIL, f"未检查：数据库模块尚未就绪（{err}）")
 
@@ -216,7 +216,7 @@ def check_database(dirs: dict[str, Path], db_url: str | None = None) -> CheckRes
                 )
         try:
             # backup=False: a backup would land in the user's real backup folder.
-            db = Database.open(url=f"sqlite:///{scratch.as_posix()}", migrate=True, backup=False)
+            db = open_database(url=f"sqlite:///{scratch.as_posix()}", migrate=True, backup=False)
             db.close()
         except Exception as err:  # noqa: BLE001
             what = "迁移数据库副本" if copied else "新建并迁移临时数据库"
@@ -352,7 +352,7 @@ def check_pdf() -> CheckResult:
     title = "文书PDF与电子签章"
     try:
         from desktop.documents.data import RenderOptions
-        from desktop.documents.forms import render
+        from desktop.documents.render import render
         from desktop.documents.sample import sample_case
         from desktop.documents.seal import generate_committee_keys, seal_pdf
         from desktop.documents.verify import verify_pdf

@@ -35,7 +35,9 @@ def new_password(env: str, prompt: str) -> str:
 
 
 def open_db(args: argparse.Namespace, *, migrate: bool = True) -> Database:
-    return Database.open(getattr(args, "db", None), migrate=migrate)
+    from desktop.store.opening import open_database  # Alembic only when a command opens
+
+    return open_database(getattr(args, "db", None), migrate=migrate)
 
 
 def login_desk(args: argparse.Namespace, db: Database) -> Desk:
@@ -107,7 +109,7 @@ def existing_database(args: argparse.Namespace) -> None:
         return
     try:
         resolved = resolve_url(url)
-    except Exception:  # noqa: BLE001 - a malformed URL is explained by Database.open
+    except Exception:  # noqa: BLE001 - a malformed URL is explained by Database.connect
         return
     if resolved.startswith("sqlite:///"):
         file = Path(resolved.removeprefix("sqlite:///"))

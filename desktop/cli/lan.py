@@ -141,13 +141,13 @@ def _with_env_password(url: str) -> str:
 # -- handlers --------------------------------------------------------------------------------
 def run_db_init(args: argparse.Namespace) -> int:
     from desktop.services import auth
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
 
     url = _with_env_password(args.url)
     is_pg = url.startswith("postgresql")
     if is_pg and ensure_database(url):
         print("已在服务器上新建数据库。")
-    db = Database.open(url)  # creates/migrates the schema (owner's rights)
+    db = open_database(url)  # creates/migrates the schema (owner's rights)
     try:
         print(f"数据结构已就绪：{db.describe()}")
         if is_pg:
@@ -190,7 +190,7 @@ def run_db_status(args: argparse.Namespace) -> int:
     from desktop.store.db import Database
     from desktop.store.models import AuditEntry, AuditHead, Case, User
 
-    db = Database.open(_with_env_password(args.db) if args.db else None, migrate=False)
+    db = Database.connect(_with_env_password(args.db) if args.db else None)
     try:
         state = migrate.schema_state(db)
         labels = {"current": "最新", "empty": "空（未初始化）", "older": "较旧（需要升级）",
@@ -215,8 +215,9 @@ def run_db_upgrade(args: argparse.Namespace) -> int:
     from desktop.store import migrate, paths
     from desktop.store.backup import backup_archive
     from desktop.store.db import Database, timestamp
+    from desktop.store.opening import migrate_to_head
 
-    db = Database.open(_with_env_password(args.url), migrate=False)
+    db = Database.connect(_with_env_password(args.url))
     try:
         state = migrate.schema_state(db)
         if state == "current":
@@ -229,7 +230,7 @@ def run_db_upgrade(args: argparse.Namespace) -> int:
                 out = folder / f"before-upgrade-{timestamp()}.mdbackup"
                 backup_archive(db, out)
                 print(f"升级前备份：{out}")
-            migrate.upgrade_to_head(db, backup=True, allow_upgrade=True)
+            migrate_to_head(db, backup=True, allow_upgrade=True)
             print(f"已升级到结构版本 {migrate.head_revision(db)}。")
         if not db.is_sqlite:
             grant_app_role(db, args.app_user, None)
@@ -243,7 +244,7 @@ def run_audit_verify(args: argparse.Namespace) -> int:
     from desktop.cli.common import existing_database
 
     existing_database(args)
-    from desktop.services.audit import verify_chain
+    from desktop.store.audit_chain import verify_chain
     from desktop.store.db import Database
 
     cas: list[bytes] | None = None
@@ -257,7 +258,7 @@ def run_audit_verify(args: argparse.Namespace) -> int:
                                       field="ca") from None
             if b"-----BEGIN CERTIFICATE-----" not in cas[-1]:
                 raise ValidationError(f"{name} 不是 PEM 格式的证书文件。", field="ca")
-    db = Database.open(_with_env_password(args.db) if args.db else None, migrate=False)
+    db = Database.connect(_with_env_password(args.db) if args.db else None)
     try:
         with db.read() as s:
             report = verify_chain(s, deep=args.deep, trusted_cas=cas)
@@ -276,7 +277,7 @@ def _checkpoint_line(db: Database, reason: str) -> str:
     from sqlalchemy import select
 
     from desktop.services import SYSTEM
-    from desktop.services.audit_service import AuditService
+    from desktop.services.audit import AuditService
     from desktop.store.models import AuditCheckpoint
 
     AuditService(db, SYSTEM).checkpoint(reason)
@@ -294,7 +295,7 @@ def run_backup(args: argparse.Namespace) -> int:
     from desktop.store.backup import backup_archive
     from desktop.store.db import Database
 
-    db = Database.open(_with_env_password(args.db) if args.db else None, migrate=False)
+    db = Database.connect(_with_env_password(args.db) if args.db else None)
     try:
         try:
             line = _checkpoint_line(db, "backup")

@@ -1,6 +1,7 @@
 """The standard people's-mediation forms as PDFs (Qt-free; no database access).
 
-- ``forms.render(form, CaseDocumentData, RenderOptions) -> bytes``: one form or the dossier.
+- ``render.render(form, CaseDocumentData, RenderOptions) -> bytes``: one form or the dossier
+  (the one entry point; each form's layout is in ``forms``, the dossier in ``dossier``).
 - ``data``: the plain, frozen data the renderers take (the services fill it in).
 - ``fonts``: shipped CJK fonts with per-character fallback; ``missing_glyphs`` for the
   pre-print warning.

@@ -284,6 +284,18 @@ class CaseDocumentData:
         return None
 
 
+def mediator_names(data: CaseDocumentData) -> list[str]:
+    """The mediators named on the case, else those who attended its sessions."""
+    if data.mediators:
+        return list(data.mediators)
+    names: list[str] = []
+    for s in data.sessions:
+        for part in s.participants:
+            if part.kind == ParticipantKind.MEDIATOR and part.name not in names:
+                names.append(part.name)
+    return names
+
+
 @dataclass(frozen=True)
 class RenderOptions:
     final: bool = False  # finals carry the seal image and no 草稿 watermark

@@ -24,11 +24,11 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Flowable, PageBreak
 
 from desktop.documents import blocks
-from desktop.documents.data import AttachmentFile, CaseDocumentData, RenderOptions
+from desktop.documents.data import AttachmentFile, CaseDocumentData, RenderOptions, mediator_names
 from desktop.documents.effect import SIGN_FORMS, signing_state
 from desktop.documents.fonts import TITLE
 from desktop.documents.forms import meta_for, story_for
-from desktop.documents.forms.common import dispute_name, fdate, mediator_names, party_names
+from desktop.documents.forms.common import dispute_name, fdate, party_names
 from desktop.documents.layout import (
     MARGIN_B,
     MARGIN_T,

@@ -25,7 +25,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as rl_canvas
 
-from desktop.documents.data import AttachmentFile, CaseDocumentData, Signature
+from desktop.documents.data import AttachmentFile, CaseDocumentData, Signature, mediator_names
 from desktop.domain.enums import AttachmentCategory, DocumentForm
 
 if TYPE_CHECKING:  # imported where used (blocks and layout import this module)
@@ -117,8 +117,6 @@ def scans_for(form: DocumentForm, attachments: tuple[AttachmentFile, ...]
 
 def signing_state(form: DocumentForm | str, data: CaseDocumentData) -> SigningState:
     """Who must sign ``form`` and how each has (pad, or the paper original's scan)."""
-    from desktop.documents.forms.common import mediator_names
-
     form = DocumentForm(form)
     data = data.for_form(form.value)
     scans = scans_for(form, data.attachments)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 class Desk:
     def __init__(self, db: Database, actor: Actor) -> None:
-        from desktop.services.audit_service import AuditService
+        from desktop.services.audit import AuditService
         from desktop.services.cases import CaseService
         from desktop.services.committees import CommitteeService, LookupService
         from desktop.services.files import Drafts, FileService

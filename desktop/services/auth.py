@@ -58,7 +58,7 @@ def _actor(user: User) -> Actor:
 
 def login(db: Database, username: str, password: str) -> Actor:
     """Check the password; after 5 failures the account is locked for 15 minutes."""
-    from desktop.services.audit import append_entries
+    from desktop.services.anchor import append_entries
 
     now = dt.datetime.now().replace(microsecond=0)
     with db.write() as session:
@@ -103,7 +103,7 @@ def first_run(db: Database, *, committee_name: str, short_name: str, admin_usern
               admin_password: str, display_name: str = "系统管理员",
               number_pattern: str = DEFAULT_PATTERN) -> Actor:
     """Create the first committee and administrator (refused once any user exists)."""
-    from desktop.services.audit import append_entries
+    from desktop.services.anchor import append_entries
 
     if not committee_name.strip():
         raise ValidationError("请填写调委会名称。", field="committee_name")

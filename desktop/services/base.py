@@ -92,7 +92,7 @@ class ServiceBase:
     # -- transactions ----------------------------------------------------------------------
     @contextlib.contextmanager
     def _write(self, *, password_change: bool = False) -> Iterator[Tx]:
-        from desktop.services.audit import append_entries
+        from desktop.services.anchor import append_entries
 
         if not password_change:
             self._require_password_changed()

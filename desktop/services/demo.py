@@ -28,7 +28,7 @@ from desktop.domain.enums import (
 )
 from desktop.domain.numbering import DEFAULT_PATTERN, format_case_number
 from desktop.domain.validators import credit_code_check_char, resident_id_check_char
-from desktop.services.audit import append_entries
+from desktop.services.anchor import append_entries
 from desktop.services.base import SYSTEM
 from desktop.services.intake import party_names
 from desktop.services.terms import case_terms

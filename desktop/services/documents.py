@@ -89,7 +89,7 @@ def _keyring_user(committee_id: int) -> str:
 
 def seal_password(committee_id: int, pkcs12: bytes | None = None) -> str:
     """Environment, this session's memory, then the keyring (see ``services.seal``)."""
-    from desktop.services.seal import password_for
+    from desktop.services.seal_password import password_for
 
     if pkcs12 is None:
         with_env = os.environ.get(PASSWORD_ENV)
@@ -137,15 +137,16 @@ class DocumentService(ServiceBase):
     def _store_password(self, committee_id: int, password: str) -> None:
         if os.environ.get(PASSWORD_ENV) == password:
             return  # unattended: the caller keeps it
-        import keyring
-        from keyring.errors import KeyringError, NoKeyringError
+        from desktop.store import secrets as keyring_store
 
+        missing = "本机没有可用的系统密钥环，无法安全保存印章证书密码。"
         try:
-            keyring.set_password(KEYRING_SERVICE, _keyring_user(committee_id), password)
-        except NoKeyringError:
-            raise ValidationError("本机没有可用的系统密钥环，无法安全保存印章证书密码。") from None
-        except KeyringError as err:
-            raise ValidationError(f"保存到系统密钥环失败：{err}") from None
+            keyring_store.write_secret(KEYRING_SERVICE, _keyring_user(committee_id), password,
+                                       missing=missing)
+        except keyring_store.NoKeyring as err:
+            if err.__cause__ is None:
+                raise ValidationError(missing) from None
+            raise ValidationError(f"保存到系统密钥环失败：{err.__cause__}") from None
 
     def _save_key(self, committee_id: int, keys: CommitteeKeys) -> None:
         with self._write() as tx:
@@ -250,7 +251,7 @@ class DocumentService(ServiceBase):
             signing_state,
             with_paper_signatures,
         )
-        from desktop.documents.forms import render
+        from desktop.documents.render import render
 
         form = _form(form)
         if final and unsigned:

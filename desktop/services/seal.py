@@ -14,9 +14,6 @@ CLI) to ask the person and call ``unlock``. The password is never written in pla
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
-import threading
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -24,29 +21,21 @@ from sqlalchemy import func, select
 from desktop.domain.dates import format_date
 from desktop.domain.enums import Role
 from desktop.domain.errors import ValidationError
+from desktop.services import seal_password as pw
 from desktop.services.base import ServiceBase
+from desktop.services.seal_password import (
+    NO_KEYRING,
+    PASSWORD_ENV,
+    SealPasswordNeeded,
+    forget_session,
+    keyring_available,
+    password_for,
+)
 from desktop.store.models import Committee, CommitteeKey
 
-KEYRING_SERVICE = "MediationDesk seal"  # same as services.documents
-PASSWORD_ENV = "MEDIATIONDESK_SEAL_PASSWORD"
 WARN_DAYS = 90
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
-NO_KEYRING = "本机没有系统密钥环，印章密码不会保存，每次启动后首次盖章时需输入。"
 SEAL_PAGE = "设置→电子印章"
-
-# committee id -> (SHA-256 of the PKCS#12 the password opens, password). Memory only, this
-# process only; keyed by the key's bytes so a renewal or password change never reuses it.
-_session: dict[int, tuple[str, str]] = {}
-_lock = threading.Lock()
-
-
-class SealPasswordNeeded(ValidationError):
-    """No usable seal password here: ask the person, then ``SealService.unlock``."""
-
-    def __init__(self, message: str, committee_id: int, *, keyring: bool) -> None:
-        super().__init__(message, field="seal_password")
-        self.committee_id = committee_id
-        self.keyring = keyring
 
 
 @dataclass(frozen=True)
@@ -79,100 +68,6 @@ class SealInfo:
         if self.days_left < WARN_DAYS:
             return f"证书将于{self.expiry_text}到期（还剩 {self.days_left} 天），请及时更新。"
         return ""
-
-
-def keyring_available() -> bool:
-    try:
-        import keyring
-        from keyring.backends import fail
-
-        return not isinstance(keyring.get_keyring(), fail.Keyring)
-    except Exception:  # noqa: BLE001 - any import/backend problem means "not available"
-        return False
-
-
-def _keyring_user(committee_id: int) -> str:
-    return f"committee-{committee_id}"
-
-
-def _keyring_get(committee_id: int) -> str | None:
-    if not keyring_available():
-        return None
-    import keyring
-
-    try:
-        return keyring.get_password(KEYRING_SERVICE, _keyring_user(committee_id))
-    except Exception:  # noqa: BLE001 - a locked/broken keyring: ask the person instead
-        return None
-
-
-def _keyring_set(committee_id: int, password: str) -> None:
-    import keyring
-    from keyring.errors import KeyringError
-
-    if not keyring_available():
-        raise ValidationError(NO_KEYRING, field="remember")
-    try:
-        keyring.set_password(KEYRING_SERVICE, _keyring_user(committee_id), password)
-    except KeyringError as err:
-        raise ValidationError(f"保存到系统密钥环失败：{err}") from None
-
-
-def _keyring_forget(committee_id: int) -> None:
-    if not keyring_available():
-        return
-    import keyring
-
-    try:
-        keyring.delete_password(KEYRING_SERVICE, _keyring_user(committee_id))
-    except Exception:  # noqa: BLE001, S110 - nothing stored is fine
-        pass
-
-
-def _opens(pkcs12: bytes, password: str) -> bool:
-    from cryptography.hazmat.primitives.serialization import pkcs12 as p12
-
-    try:
-        key, cert, _ = p12.load_key_and_certificates(pkcs12, password.encode("utf-8"))
-    except (ValueError, TypeError):
-        return False
-    return key is not None and cert is not None
-
-
-def _digest(pkcs12: bytes) -> str:
-    return hashlib.sha256(pkcs12).hexdigest()
-
-
-def password_for(committee_id: int, pkcs12: bytes) -> str:
-    """The password that opens the committee's active key, or SealPasswordNeeded."""
-    env = os.environ.get(PASSWORD_ENV)
-    if env:
-        return env
-    with _lock:
-        cached = _session.get(committee_id)
-    if cached and cached[0] == _digest(pkcs12):
-        return cached[1]
-    ring = keyring_available()
-    stored = _keyring_get(committee_id)
-    if stored and _opens(pkcs12, stored):
-        return stored
-    if not ring:
-        raise SealPasswordNeeded(f"请输入电子印章密码。{NO_KEYRING}", committee_id, keyring=False)
-    if stored:
-        raise SealPasswordNeeded("系统密钥环中保存的印章密码已不能打开当前证书（可能在其他电脑上改过），"
-                                 "请输入新的印章密码。", committee_id, keyring=True)
-    raise SealPasswordNeeded("本机尚未保存电子印章密码，请输入。", committee_id, keyring=True)
-
-
-def forget_session() -> None:
-    """Drop every password typed in this process (log-out, tests)."""
-    with _lock:
-        _session.clear()
-
-
-def _remember_session(committee_id: int, pkcs12: bytes, password: str) -> None:
-    with _lock:
-        _session[committee_id] = (_digest(pkcs12), password)
 
 
 def check_seal_password(password: str, confirm: str | None = None) -> None:
@@ -253,16 +148,14 @@ class SealService(ServiceBase):
             return SealInfo(cid, name, False, older_keys=total, seal_png=png, keyring=ring)
         fp, issuer, since = _fingerprint(key.cert_pem)
         until = key.not_after.date()
-        stored = _keyring_get(cid) if ring else None
-        with _lock:
-            cached = _session.get(cid)
+        saved = pw.stored(cid) if ring else None
         return SealInfo(
             cid, name, True, holder=key.subject, issuer=issuer, fingerprint=fp,
             not_before=since, not_after=until,
             days_left=(until - (today or self.today())).days, older_keys=total - 1,
             seal_png=png, keyring=ring,
-            password_saved=bool(stored) and _opens(key.pkcs12, stored or ""),
-            unlocked=bool(cached) and cached[0] == _digest(key.pkcs12))
+            password_saved=bool(saved) and pw.opens(key.pkcs12, saved or ""),
+            unlocked=pw.unlocked(cid, key.pkcs12))
 
     def ca_certificate_pem(self, committee_id: int | None = None) -> str:
         """The active key's CA certificate: what a verifier elsewhere must trust."""
@@ -314,9 +207,9 @@ class SealService(ServiceBase):
 
         assert isinstance(keys, CommitteeKeys)
         if remember and keyring_available():
-            _keyring_set(cid, password)
+            pw.store(cid, password)
         elif keyring_available():
-            _keyring_forget(cid)  # an old key's password must not linger there
+            pw.forget_stored(cid)  # an old key's password must not linger there
         with self._write() as tx:
             for old in tx.session.scalars(select(CommitteeKey).where(
                     CommitteeKey.committee_id == cid, CommitteeKey.active)):
@@ -327,7 +220,7 @@ class SealService(ServiceBase):
             tx.session.add(row)
             tx.session.flush()
             tx.audit("seal_key", "committee_key", row.id, summary)
-        _remember_session(cid, keys.pkcs12, password)
+        pw.remember(cid, keys.pkcs12, password)
 
     def change_password(self, old: str, new: str, confirm: str | None = None, *,
                         remember: bool = True, committee_id: int | None = None) -> SealInfo:
@@ -351,15 +244,15 @@ class SealService(ServiceBase):
             key.subject.encode("utf-8"), pkey, cert, list(extra or []),  # type: ignore[arg-type]
             serialization.BestAvailableEncryption(new.encode("utf-8")))
         if remember and keyring_available():
-            _keyring_set(cid, new)
+            pw.store(cid, new)
         elif keyring_available():
-            _keyring_forget(cid)
+            pw.forget_stored(cid)
         with self._write() as tx:
             row = tx.session.get(CommitteeKey, key.id)
             assert row is not None
             row.pkcs12 = data
             tx.audit("seal_password", "committee_key", row.id, "修改电子印章密码")
-        _remember_session(cid, data, new)
+        pw.remember(cid, data, new)
         return self.info(cid)
 
     def replace_image(self, png: bytes, committee_id: int | None = None) -> SealInfo:
@@ -381,8 +274,13 @@ class SealService(ServiceBase):
             raise ValidationError(f"调委会尚未设置电子印章证书，请主任在“{SEAL_PAGE}”中生成或导入证书。")
         if not password:
             raise ValidationError("请输入电子印章密码。", field="seal_password")
-        if not _opens(bytes(key.pkcs12), password):
+        if not pw.opens(bytes(key.pkcs12), password):
             raise ValidationError("印章密码不正确。", field="seal_password")
         if remember:
-            _keyring_set(cid, password)
-        _remember_session(cid, bytes(key.pkcs12), password)
+            pw.store(cid, password)
+        pw.remember(cid, bytes(key.pkcs12), password)
+
+
+__all__ = ["MAX_IMAGE_BYTES", "NO_KEYRING", "PASSWORD_ENV", "SEAL_PAGE", "WARN_DAYS",
+           "SealInfo", "SealPasswordNeeded", "SealService", "check_png", "check_seal_password",
+           "forget_session", "keyring_available", "password_for"]

@@ -37,6 +37,7 @@ from sqlalchemy.types import Boolean, Date, DateTime, Integer, LargeBinary, Nume
 
 from desktop import __version__
 from desktop.domain.errors import DatabaseError, ValidationError
+from desktop.store import ini
 from desktop.store.db import Database, sqlite_backup
 from desktop.store.models import Base
 
@@ -55,11 +56,9 @@ def retention() -> int:
     if env and env.isdigit():
         return max(1, int(env))
     try:
-        from desktop.store.profiles import _parser, ini_path
-
-        cp = _parser(ini_path())
-        if cp.has_option("backup", "keep"):
-            return max(1, int(cp.get("backup", "keep")))
+        keep = ini.option("backup", "keep")
+        if keep is not None:
+            return max(1, int(keep))
     except (ValueError, OSError):
         pass
     return DEFAULT_KEEP
@@ -413,7 +412,7 @@ def migrate_data(src_url: str, dest_url: str, workdir: Path | None = None) -> Ma
     """Move every row from one database to another (e.g. embedded → LAN server and back)."""
     import tempfile
 
-    src = Database.open(src_url, migrate=False)
+    src = Database.connect(src_url)
     try:
         from desktop.store import migrate
 
@@ -446,7 +445,7 @@ def restore_to(url: str, archive: Path,
 
     man = verify_archive(archive)
     new_file = _new_sqlite_file(url)
-    db = Database.open(url, migrate=False)
+    db = Database.connect(url)
     built = False
     try:
         script = ScriptDirectory.from_config(migrate.alembic_config(db))
@@ -464,7 +463,7 @@ def restore_to(url: str, archive: Path,
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, man.revision)
         restore_archive(db, archive, progress)
-        migrate.upgrade_to_head(db, backup=False, allow_upgrade=True)
+        migrate.upgrade(db)
         return man
     except BaseException:
         # total or nothing: a schema this restore built is taken down again

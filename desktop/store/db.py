@@ -1,4 +1,4 @@
-"""Engine, sessions and start-up migration for both data modes.
+"""Engine and sessions for both data modes (creating and migrating: ``store.opening``).
 
 Embedded mode is one SQLite file (WAL, foreign keys on, busy timeout, ``synchronous=FULL`` so an
 acknowledged save survives a power cut). Write transactions on SQLite start with
@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -181,16 +181,11 @@ class Database:
             WriterLock(path, BUSY_TIMEOUT_MS / 1000) if path and path.name not in ("", ":memory:")
             else contextlib.nullcontext())
 
-    # -- opening ---------------------------------------------------------------------------
+    # -- connecting ------------------------------------------------------------------------
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True, backup: bool = True,
-             allow_upgrade: bool = True) -> Database:
-        """Open (and on first start create) the database, migrating it to this app's schema.
-
-        A backup is taken before any migration of an existing SQLite file. A schema newer
-        than the app is refused and left untouched. ``allow_upgrade=False`` refuses an older
-        schema instead of migrating it (LAN mode: only administrators migrate).
-        """
+    def connect(cls, url: str | None = None) -> Database:
+        """An engine for ``url`` (``resolve_url``'s rules); nothing is created or migrated
+        here — opening for use is ``desktop.store.opening.open_database``."""
         try:
             resolved = resolve_url(url)
             engine = _make_engine(resolved)
@@ -200,21 +195,7 @@ class Database:
                 "或 postgresql://用户@服务器/数据库。") from err
         except OSError as err:
             raise DatabaseError(f"无法创建数据库文件所在的文件夹：{err.strerror}。") from err
-        try:
-            db = cls(resolved, engine)
-            if migrate:
-                from desktop.store import migrate as migrate_mod
-
-                migrate_mod.upgrade_to_head(db, backup=backup, allow_upgrade=allow_upgrade)
-                if backup and db.is_sqlite:
-                    _daily_backup(db)
-        except DatabaseError:
-            raise
-        except (OperationalError, DBAPIError) as err:
-            raise translate_db_error(err) from err
-        except sqlite3.Error as err:
-            raise translate_db_error(err) from err
-        return db
+        return cls(resolved, engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -337,18 +318,6 @@ def _invalidate(session: Session) -> None:
         session.invalidate()
     with contextlib.suppress(Exception):
         session.close()
-
-
-def _daily_backup(db: Database) -> None:
-    """Embedded mode's automatic daily copy; a failure warns but never blocks the desk."""
-    import logging
-
-    from desktop.store.backup import daily_backup
-
-    try:
-        daily_backup(db)
-    except (OSError, sqlite3.Error) as err:
-        logging.getLogger(__name__).warning("每日自动备份失败：%s", err)
 
 
 def sqlite_backup(src: Path, dest: Path) -> Path:

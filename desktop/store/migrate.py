@@ -1,24 +1,25 @@
-"""Run Alembic at start-up: create, upgrade after a backup, or refuse a newer schema."""
+"""Alembic for the app: the configuration, the schema state and the upgrade itself.
+
+Deciding whether to migrate (and backing up first) is ``desktop.store.opening``."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.script.revision import ResolutionError
-from alembic.util.exc import CommandError
-
-from desktop.domain.errors import DatabaseError
 from desktop.store import paths
 
 if TYPE_CHECKING:
+    from alembic.config import Config
+
     from desktop.store.db import Database
+
+# Alembic is imported inside the functions: the GUI opens a current database without it
+# (``opening.open_for_desk``), which saves half a second of every start.
 
 
 def alembic_config(db: Database) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(paths.migrations_dir()))
     cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
@@ -26,11 +27,15 @@ def alembic_config(db: Database) -> Config:
 
 
 def current_revision(db: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def head_revision(db: Database) -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config(db)).get_current_head()
     assert head is not None
     return head
@@ -38,6 +43,10 @@ def head_revision(db: Database) -> str:
 
 def schema_state(db: Database) -> str:
     """'current', 'empty', 'older' or 'newer' compared with this app's migrations."""
+    from alembic.script import ScriptDirectory
+    from alembic.script.revision import ResolutionError
+    from alembic.util.exc import CommandError
+
     cfg = alembic_config(db)
     script = ScriptDirectory.from_config(cfg)
     current = current_revision(db)
@@ -62,26 +71,12 @@ def describe_state(state: str, where: str = "") -> str:
     }[state]
 
 
-def upgrade_to_head(db: Database, *, backup: bool = True, allow_upgrade: bool = True) -> str:
-    state = schema_state(db)
-    if state == "current":
-        return state
-    if state == "newer":
-        raise DatabaseError(
-            f"该数据库由更新版本的调解台创建（结构版本 {current_revision(db)}），本程序无法打开。"
-            "请升级调解台后再使用；数据库未做任何改动。"
-        )
-    if state == "older":
-        if not allow_upgrade:
-            raise DatabaseError("数据库结构版本较旧，需要由管理员升级（升级前会自动备份）。")
-        if backup and db.is_sqlite:
-            from desktop.store.db import sqlite_backup, timestamp
+def upgrade(db: Database, revision: str = "head") -> None:
+    """Run Alembic up to ``revision`` in one transaction. Checking the state and backing up
+    first is ``desktop.store.opening.migrate_to_head``'s job."""
+    from alembic import command
 
-            src = db.sqlite_path
-            assert src is not None
-            sqlite_backup(src, src.parent / "backups" / f"before-migrate-{timestamp()}.sqlite3")
     cfg = alembic_config(db)
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-    return state
+        command.upgrade(cfg, revision)

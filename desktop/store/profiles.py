@@ -2,36 +2,35 @@
 
 The profile lives in the desk's ini file (``mediationdesk.ini`` in the user config dir, section
 ``[db]``, the same keys the settings screen writes); the server password lives only in the OS
-keyring (service ``MediationDesk``, account ``user@host:port/name``). When no keyring exists
-(headless Linux: ``keyring.backends.fail.Keyring``) we say so and the caller asks for the
-password at each start; it is never written to a file.
+keyring (service ``MediationDesk``, account ``user@host:port/name``, through ``secrets``). When
+no keyring exists (headless Linux: ``keyring.backends.fail.Keyring``) we say so and the caller
+asks for the password at each start; it is never written to a file.
 
-``test_connection`` is what the settings screen's "测试连接" button calls; ``open_profile`` is
-what the app calls at start-up. Both turn every failure into one Chinese sentence.
+Connecting with a profile (``probe``, ``test_connection``, ``open_profile``) is in
+``desktop.store.opening``; ``explain`` here turns every connection failure into one Chinese
+sentence.
 """
 
 from __future__ import annotations
 
-import configparser
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from desktop.domain.errors import DatabaseError, MediationError
-from desktop.store import paths
+from desktop.store import ini, secrets
+from desktop.store.db import default_database_url, translate_db_error
+from desktop.store.ini import ini_path
 
-INI_NAME = "mediationdesk.ini"
 SECTION = "db"
 KEYRING_SERVICE = "MediationDesk"
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 
-NO_KEYRING = ("本机没有可用的系统密钥环（如 Windows 凭据管理器、GNOME 密钥环或 KWallet），"
-              "数据库密码无法安全保存。每次启动时将询问密码；密码不会以明文写入任何文件。")
-
-
-class NoKeyring(MediationError):
-    """No usable OS keyring: ask for the password at each start instead."""
+NO_KEYRING = secrets.NO_KEYRING
+NoKeyring = secrets.NoKeyring
+keyring_available = secrets.keyring_available
 
 
 class PasswordNeeded(MediationError):
@@ -79,13 +78,26 @@ class Profile:
 
     @property
     def account(self) -> str:
-        """Keyring account name (same shape the settings screen uses)."""
+        """Keyring account name."""
         return f"{self.user}@{self.host}:{int(self.port)}/{self.name}"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Profile:
+        """A profile from the settings screen's dict (missing or empty keys: the defaults)."""
+        default = cls()
+        return cls(
+            mode=str(data.get("mode") or default.mode),
+            sqlite_path=str(data.get("sqlite_path") or ""),
+            host=str(data.get("host") or ""), port=int(data.get("port") or default.port),
+            name=str(data.get("name") or default.name),
+            user=str(data.get("user") or default.user),
+            sslmode=str(data.get("sslmode") or default.sslmode))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
     def url(self, password: str | None = None) -> str:
         if not self.is_lan:
-            from desktop.store.db import default_database_url
-
             if self.sqlite_path:
                 return f"sqlite:///{Path(self.sqlite_path).expanduser().resolve()}"
             return default_database_url()
@@ -101,32 +113,20 @@ class Profile:
         return f"局域网服务器 {self.host}:{self.port}/{self.name}（用户 {self.user}）"
 
 
-# -- the ini file --------------------------------------------------------------------------
-def ini_path() -> Path:
-    return paths.config_dir() / INI_NAME
-
-
-def _parser(path: Path) -> configparser.RawConfigParser:
-    cp = configparser.RawConfigParser()
-    cp.optionxform = str  # type: ignore[assignment,method-assign]  # keep keys as written
-    if path.exists():
-        cp.read(path, encoding="utf-8")
-    return cp
-
-
+# -- the ini file (``[db]``; this module is its only writer) --------------------------------
 def load_profile(path: Path | None = None) -> Profile:
-    cp = _parser(path or ini_path())
+    cp = ini.read(path)
     if not cp.has_section(SECTION):
         return Profile()
     sec = cp[SECTION]
     default = Profile()
+    def get(key: str, dflt: str) -> str:
+        return ini.qt_unescape(str(sec[key])) if key in sec else dflt
+
     try:
-        port = int(str(sec.get("port", str(default.port))).strip('"'))
+        port = int(get("port", str(default.port)))
     except ValueError:
         port = default.port
-
-    def get(key: str, dflt: str) -> str:
-        return str(sec.get(key, dflt)).strip('"')  # QSettings may quote a value
 
     return Profile(mode=get("mode", default.mode), sqlite_path=get("sqlite_path", ""),
                    host=get("host", ""), port=port, name=get("name", default.name),
@@ -136,67 +136,23 @@ def load_profile(path: Path | None = None) -> Profile:
 def save_profile(profile: Profile, path: Path | None = None) -> Path:
     """Write the profile into ``[db]``, keeping every other section of the ini untouched."""
     profile.validate()
-    path = path or ini_path()
-    cp = _parser(path)
-    if not cp.has_section(SECTION):
-        cp.add_section(SECTION)
-    for key, value in asdict(profile).items():
-        assert "password" not in key
-        cp.set(SECTION, key, str(value))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        cp.write(fh)
-    tmp.replace(path)
-    return path
+    values = {key: str(value) for key, value in asdict(profile).items()}
+    assert not any("password" in key for key in values)
+    return ini.write_section(SECTION, values, path)
 
 
-# -- the keyring -----------------------------------------------------------------------------
-def keyring_available() -> bool:
-    try:
-        import keyring
-        from keyring.backends import fail
-
-        return not isinstance(keyring.get_keyring(), fail.Keyring)
-    except Exception:  # noqa: BLE001 - any backend/import problem means "not available"
-        return False
-
-
+# -- the keyring (desktop.store.secrets) ----------------------------------------------------
 def get_password(profile: Profile) -> str | None:
     """The stored password, or None if none is stored. Raises NoKeyring when there is no keyring."""
-    if not keyring_available():
-        raise NoKeyring(NO_KEYRING)
-    import keyring
-    from keyring.errors import KeyringError
-
-    try:
-        return keyring.get_password(KEYRING_SERVICE, profile.account)
-    except KeyringError as err:
-        raise NoKeyring(f"无法读取系统密钥环（{err}）。{NO_KEYRING}") from err
+    return secrets.read_secret(KEYRING_SERVICE, profile.account)
 
 
 def set_password(profile: Profile, password: str) -> None:
-    if not keyring_available():
-        raise NoKeyring(NO_KEYRING)
-    import keyring
-    from keyring.errors import KeyringError
-
-    try:
-        keyring.set_password(KEYRING_SERVICE, profile.account, password)
-    except KeyringError as err:
-        raise NoKeyring(f"无法写入系统密钥环（{err}）。{NO_KEYRING}") from err
+    secrets.write_secret(KEYRING_SERVICE, profile.account, password)
 
 
 def delete_password(profile: Profile) -> None:
-    if not keyring_available():
-        return
-    import keyring
-    from keyring.errors import PasswordDeleteError
-
-    try:
-        keyring.delete_password(KEYRING_SERVICE, profile.account)
-    except PasswordDeleteError:
-        pass
+    secrets.delete_secret(KEYRING_SERVICE, profile.account)
 
 
 def resolve_password(profile: Profile, password: str | None = None) -> str | None:
@@ -212,7 +168,7 @@ def resolve_password(profile: Profile, password: str | None = None) -> str | Non
     return stored
 
 
-# -- connecting --------------------------------------------------------------------------------
+# -- explaining a failure --------------------------------------------------------------------------------
 def explain(err: BaseException, profile: Profile | None = None) -> str:
     """One Chinese sentence for a connection failure (server, login, database, schema)."""
     if isinstance(err, MediationError) and not isinstance(err, DatabaseError):
@@ -241,110 +197,10 @@ def explain(err: BaseException, profile: Profile | None = None) -> str:
         return "数据库用户权限不足，请管理员运行 mediationdesk db init 重新授权。"
     if isinstance(err, MediationError):
         return err.message
-    from desktop.store.db import translate_db_error
-
     return translate_db_error(err if isinstance(err, Exception) else Exception(text)).message
-
-
-def _schema_message(state: str, profile: Profile) -> str:
-    from desktop.store.migrate import describe_state
-
-    return describe_state(state, profile.describe())
-
-
-def probe(profile: Profile, password: str | None = None) -> str:
-    """Connect and return the schema state ('current', 'empty', 'older', 'newer').
-
-    Raises DatabaseError with a Chinese message when the server cannot be used at all.
-    """
-    from sqlalchemy.exc import DBAPIError, OperationalError
-
-    from desktop.store import migrate
-    from desktop.store.db import Database
-
-    profile.validate()
-    try:
-        db = Database.open(profile.url(password), migrate=False)
-        try:
-            return migrate.schema_state(db)
-        finally:
-            db.close()
-    except DatabaseError as err:
-        cause = err.__cause__ or err
-        raise DatabaseError(explain(cause, profile)) from err
-    except (OperationalError, DBAPIError) as err:
-        raise DatabaseError(explain(err, profile)) from err
-
-
-def test_connection(profile: Profile, password: str | None = None) -> tuple[bool, str]:
-    """For the "测试连接" button: (usable as is, a Chinese sentence to show)."""
-    try:
-        password = resolve_password(profile, password)
-        state = probe(profile, password)
-    except MediationError as err:
-        return False, err.message
-    except Exception as err:  # noqa: BLE001 - the button must answer, never crash
-        return False, explain(err, profile)
-    return state == "current", _schema_message(state, profile)
-
-
-test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
-
-
-def open_profile(profile: Profile, password: str | None = None, *,
-                 migrate_if_older: bool = False, backup_dir: Path | None = None,
-                 owner: tuple[str, str] | None = None) -> Any:
-    """Open the profile's database for the app.
-
-    Embedded: created and migrated on first start, no questions (backup before migrating).
-    LAN: never created here; an older schema raises SchemaOlder unless ``migrate_if_older``
-    (the caller checked the person is an administrator), in which case a portable backup is
-    written first; a newer schema raises SchemaNewer and nothing is touched. The desks' role
-    may not change the schema: ``owner`` = (database owner, password) runs the migration and
-    refreshes the desks' grants.
-    """
-    from desktop.store import migrate
-    from desktop.store.db import Database
-
-    profile.validate()
-    if not profile.is_lan:
-        return Database.open(profile.url())
-    password = resolve_password(profile, password)
-    state = probe(profile, password)
-    if state == "empty":
-        raise SchemaEmpty(_schema_message(state, profile))
-    if state == "newer":
-        raise SchemaNewer(_schema_message(state, profile))
-    db = Database.open(profile.url(password), migrate=False)
-    if state == "older":
-        if not migrate_if_older:
-            db.close()
-            raise SchemaOlder(_schema_message(state, profile))
-        from desktop.store.backup import backup_archive
-        from desktop.store.db import timestamp
-
-        folder = backup_dir or paths.backup_dir()
-        backup_archive(db, folder / f"before-migrate-{profile.name}-{timestamp()}.mdbackup")
-        if owner is None:
-            migrate.upgrade_to_head(db, backup=False, allow_upgrade=True)
-        else:
-            from desktop.store.server import grant_app_role
-
-            as_owner = Profile(**{**asdict(profile), "user": owner[0]})
-            odb = Database.open(as_owner.url(owner[1]), migrate=False)
-            try:
-                migrate.upgrade_to_head(odb, backup=False, allow_upgrade=True)
-                grant_app_role(odb, profile.user, None)
-            except DatabaseError:
-                raise
-            except Exception as err:
-                raise DatabaseError(explain(err, as_owner)) from err
-            finally:
-                odb.close()
-    return db
 
 
 __all__ = ["NO_KEYRING", "NoKeyring", "PasswordNeeded", "Profile", "SchemaEmpty", "SchemaNewer",
            "SchemaOlder", "delete_password", "explain", "get_password", "ini_path",
-           "keyring_available", "load_profile", "open_profile", "probe", "resolve_password",
-           "save_profile", "set_password", "test_connection"]
+           "keyring_available", "load_profile", "resolve_password", "save_profile",
+           "set_password"]

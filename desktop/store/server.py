@@ -4,7 +4,7 @@ The desks log in with a restricted application role, never as the database owner
 on the case tables, but only SELECT/INSERT on ``audit_log`` (and migration 0003's trigger
 refuses UPDATE/DELETE/TRUNCATE of it to every role), only SELECT/UPDATE on the single
 ``audit_head`` row, read-only ``alembic_version`` and no CREATE: a desk never migrates a
-server; the owner does (``mediationdesk db upgrade`` or ``profiles.open_profile`` with the
+server; the owner does (``mediationdesk db upgrade`` or ``opening.open_profile`` with the
 owner's credentials), and the grants are then refreshed.
 """
 

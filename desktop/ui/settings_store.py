@@ -2,14 +2,15 @@
 name, type, default, Chinese label. Stored in an ini file in the user config dir.
 
 Shared, office-wide data (committee, lookups, users) lives in the database through the
-services; this file only holds what belongs to one computer: the database profile, window
-geometry, the last user name, list preferences. Passwords never: the LAN password is in the
-system keyring (see ``desktop.ui.settings``), and declaring a setting whose name mentions a
-password is refused at import time.
+services; this file only holds what belongs to one computer: window geometry, the last user name, list
+preferences. The database profile (the ini's ``[db]`` section) is written only by
+``desktop.store.profiles``, reached through ``desktop.services.connection``; passwords never
+come here (the LAN password is in the system keyring), and declaring a setting whose name
+mentions a password is refused at import time.
 
     from desktop.ui.settings_store import settings
-    settings().get("db/host")            # typed value or the declared default
-    settings().set("db/port", 5433)
+    settings().get("ui/last_page")       # typed value or the declared default
+    settings().set("caselist/page_size", 300)
     settings().path                      # the ini file
 
 ``MEDIATIONDESK_CONFIG_DIR`` overrides the directory (tests, portable installs).
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop.ui.qt import QT_TRANSLATE_NOOP, QByteArray, QSettings, translate
+from desktop.ui.qt import QT_TRANSLATE_NOOP, QByteArray, QSettings
 
 CONFIG_ENV = "MEDIATIONDESK_CONFIG_DIR"
 SETTINGS_VERSION = 1
@@ -48,12 +49,6 @@ def _declare(*items: Setting) -> dict[str, Setting]:
 
 
 SETTINGS: dict[str, Setting] = _declare(
-    Setting("db/mode", str, "embedded", QT_TRANSLATE_NOOP("settings", "数据库类型（embedded 本机 / lan 局域网）")),
-    Setting("db/sqlite_path", str, "", QT_TRANSLATE_NOOP("settings", "本机数据库文件（空 = 默认位置）")),
-    Setting("db/host", str, "", QT_TRANSLATE_NOOP("settings", "服务器地址")),
-    Setting("db/port", int, 5432, QT_TRANSLATE_NOOP("settings", "端口")),
-    Setting("db/name", str, "mediationdesk", QT_TRANSLATE_NOOP("settings", "数据库名")),
-    Setting("db/user", str, "mediationdesk", QT_TRANSLATE_NOOP("settings", "数据库用户名")),
     Setting("login/last_user", str, "", QT_TRANSLATE_NOOP("settings", "上次登录的用户名")),
     Setting("ui/geometry", bytes, b"", QT_TRANSLATE_NOOP("settings", "主窗口位置和大小")),
     Setting("ui/state", bytes, b"", QT_TRANSLATE_NOOP("settings", "主窗口工具栏状态")),
@@ -117,9 +112,6 @@ class SettingsStore:
     def sync(self) -> None:
         self._qs.sync()
 
-    def database_profile(self) -> dict[str, Any]:
-        return {k.split("/", 1)[1]: self.get(k) for k in SETTINGS if k.startswith("db/")}
-
 
 _store: SettingsStore | None = None
 
@@ -131,59 +123,3 @@ def settings() -> SettingsStore:
     if _store is None or _store.path != wanted:
         _store = SettingsStore(wanted)
     return _store
-
-
-# -- the LAN database profile and its password (keyring only) --------------------------------
-
-KEYRING_SERVICE = "MediationDesk"
-NO_KEYRING_MESSAGE = QT_TRANSLATE_NOOP(
-    "settings",
-    "本机没有可用的系统密钥环（如 GNOME 密钥环、KWallet 或 Windows 凭据管理器），"
-    "数据库密码无法安全保存。每次启动时将询问密码；密码不会以明文写入配置文件。")
-
-
-def keyring_account(profile: dict[str, Any]) -> str:
-    return f"{profile['user']}@{profile['host']}:{profile['port']}/{profile['name']}"
-
-
-def keyring_available() -> bool:
-    try:
-        import keyring
-        from keyring.backends import fail
-
-        return not isinstance(keyring.get_keyring(), fail.Keyring)
-    except Exception:  # noqa: BLE001 - any import/backend problem means "not available"
-        return False
-
-
-def get_db_password(profile: dict[str, Any]) -> str | None:
-    if not keyring_available():
-        return None
-    import keyring
-
-    try:
-        return keyring.get_password(KEYRING_SERVICE, keyring_account(profile))
-    except Exception:  # noqa: BLE001 - a locked/broken keyring: ask the user instead
-        return None
-
-
-def set_db_password(profile: dict[str, Any], password: str) -> None:
-    """Store the password in the system keyring; raises MediationError when there is none."""
-    from desktop.domain.errors import MediationError
-
-    if not keyring_available():
-        raise MediationError(translate("settings", NO_KEYRING_MESSAGE))
-    import keyring
-
-    try:
-        keyring.set_password(KEYRING_SERVICE, keyring_account(profile), password)
-    except Exception as err:
-        raise MediationError(translate("settings", "无法写入系统密钥环：") + str(err)) from err
-
-
-def lan_url(profile: dict[str, Any], password: str) -> str:
-    from urllib.parse import quote
-
-    user = quote(str(profile["user"]), safe="")
-    auth = f"{user}:{quote(password, safe='')}@" if password else f"{user}@"
-    return f"postgresql://{auth}{profile['host']}:{int(profile['port'])}/{profile['name']}"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.store.db import Database
+from desktop.store.opening import open_database
 
 
 def run(args: list[str], env: dict[str, str], check: bool = True, timeout: float = 120,
@@ -109,8 +109,8 @@ def test_sigkill_during_demo_keeps_every_committed_case(env: dict[str, str], tmp
         orphans = conn.execute("select count(*) from party where case_id not in "
                                "(select id from mediation_case)").fetchone()[0]
         assert orphans == 0
-    db = Database.open(f"sqlite:///{path}")  # opens and is current
-    from desktop.services.audit import verify_chain
+    db = open_database(f"sqlite:///{path}")  # opens and is current
+    from desktop.store.audit_chain import verify_chain
 
     with db.read() as s:
         assert verify_chain(s).ok

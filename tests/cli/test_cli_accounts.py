@@ -15,7 +15,7 @@ from tests.helpers.db import PASSWORDS
 
 def test_unlock_and_reset_password(db_file: Path, monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str]) -> None:
-    db = Database.open(f"sqlite:///{db_file}", migrate=False)
+    db = Database.connect(f"sqlite:///{db_file}")
     try:
         for _ in range(5):
             with pytest.raises(AuthError):

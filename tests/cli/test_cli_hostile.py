@@ -17,7 +17,7 @@ HUGE = "1180591620717411303424"
 
 
 def counts(path: Path) -> tuple[int, int, int]:
-    db = Database.open(f"sqlite:///{path}", migrate=False)
+    db = Database.connect(f"sqlite:///{path}")
     try:
         with db.read() as s:
             return tuple(int(s.scalar(select(func.count()).select_from(m)) or 0)  # type: ignore[return-value]

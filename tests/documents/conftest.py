@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop.documents.data import CaseDocumentData, RenderOptions
-from desktop.documents.forms import render
+from desktop.documents.render import render
 from desktop.documents.sample import sample_case
 from desktop.domain.enums import DocumentForm
 

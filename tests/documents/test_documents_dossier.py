@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desktop.documents.data import RenderOptions
-from desktop.documents.forms import render
+from desktop.documents.render import render
 from tests.documents.conftest import flat, pdf_fonts, pdf_pages, pdf_text
 
 

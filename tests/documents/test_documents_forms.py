@@ -110,7 +110,7 @@ def test_drafts_carry_the_watermark_and_no_seal(rendered) -> None:  # type: igno
 def test_agreement_copies_follow_party_count(case_data) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
-    from desktop.documents.forms import render
+    from desktop.documents.render import render
 
     two = replace(case_data, parties=case_data.parties[:2])
     import tempfile
@@ -125,7 +125,7 @@ def test_agreement_copies_follow_party_count(case_data) -> None:  # type: ignore
 def test_agreement_without_data_is_refused(case_data) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
-    from desktop.documents.forms import render
+    from desktop.documents.render import render
     from desktop.domain.errors import ValidationError
 
     with pytest.raises(ValidationError, match="调解协议"):
@@ -135,7 +135,7 @@ def test_agreement_without_data_is_refused(case_data) -> None:  # type: ignore[n
 def test_long_record_text_flows_over_pages_without_loss(case_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
-    from desktop.documents.forms import render
+    from desktop.documents.render import render
 
     sentence = "第{}段：双方就漏水原因和赔偿数额各自陈述意见，调解员释法说理。"
     content = "".join(sentence.format(i) for i in range(1, 121))
@@ -153,8 +153,8 @@ def test_long_record_text_flows_over_pages_without_loss(case_data, tmp_path) -> 
 def test_termination_states_the_remedies_once(case_data, tmp_path, remedies: str) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
-    from desktop.documents.forms import render
     from desktop.documents.forms.termination import SERVICE_DEFAULT
+    from desktop.documents.render import render
     from desktop.services.outcomes import DEFAULT_REMEDIES
 
     # The renderer's copy of the service's default must stay the service's text.
@@ -172,7 +172,7 @@ def test_termination_states_the_remedies_once(case_data, tmp_path, remedies: str
 def test_termination_keeps_the_mediators_own_remedies(case_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
-    from desktop.documents.forms import render
+    from desktop.documents.render import render
 
     own = "涉及物业服务合同的，也可以向青山区住房和城乡建设局投诉。"
     data = replace(case_data, termination=replace(case_data.termination, remedies=own))

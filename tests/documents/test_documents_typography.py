@@ -91,7 +91,7 @@ def test_case_with_an_unprintable_name_is_reported_and_still_renders(case_data, 
     from dataclasses import replace
 
     from desktop.documents.data import printable_text
-    from desktop.documents.forms import render
+    from desktop.documents.render import render
 
     odd = replace(case_data.parties[0], name="张\U000F0001")
     data = replace(case_data, parties=(odd, *case_data.parties[1:]))
@@ -140,7 +140,7 @@ def test_final_with_an_unprintable_character_needs_confirmation(case_data, tmp_p
     import pytest
 
     from desktop.documents.data import RenderOptions
-    from desktop.documents.forms import render
+    from desktop.documents.render import render
     from desktop.domain.errors import ValidationError
 
     odd = replace(case_data.parties[0], name="陈\U0002ebf0")

@@ -12,8 +12,8 @@ import pytest
 from pypdf import PdfReader
 
 from desktop.documents.data import Obligation, ObligationKind, RenderOptions
-from desktop.documents.forms import render
 from desktop.documents.layout import CJKParagraph, PdfMeta, TextStyle, build_pdf
+from desktop.documents.render import render
 from desktop.documents.sample import many_party_case
 from desktop.domain.enums import DocumentForm
 from tests.documents.conftest import flat, pdf_pages, pdf_text

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from desktop.services.dto import CaseDraft, PartyInput
 from desktop.store.db import Database
 from desktop.store.models import Base
+from desktop.store.opening import open_database
 from tests.fuzz.hostile import CALLS
 from tests.helpers.db import Desks
 from tests.helpers.keyring import MemoryKeyring
@@ -70,8 +71,8 @@ def backends(template_db_file: Path, tmp_path_factory: pytest.TempPathFactory,
     os.environ["MEDIATIONDESK_SEAL_PASSWORD"] = "fuzz-seal"
     cwd = Path.cwd()
     os.chdir(folder)  # report exports to hostile relative paths land here
-    dbs = [Database.open(f"sqlite:///{path}", backup=False),
-           Database.open(pg_server.url(pg_server.create_database(template=pg_template)))]
+    dbs = [open_database(f"sqlite:///{path}", backup=False),
+           open_database(pg_server.url(pg_server.create_database(template=pg_template)))]
     for db in dbs:
         seed(db)
     try:

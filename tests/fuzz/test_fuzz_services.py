@@ -33,7 +33,7 @@ def targets() -> list[tuple[str, str]]:
 
 
 def _service_class(attr: str) -> type:
-    from desktop.services.audit_service import AuditService
+    from desktop.services.audit import AuditService
     from desktop.services.cases import CaseService
     from desktop.services.committees import CommitteeService, LookupService
     from desktop.services.documents import DocumentService

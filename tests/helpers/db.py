@@ -14,6 +14,7 @@ from desktop.domain.enums import Role
 from desktop.services import Actor, Desk
 from desktop.store.db import Database
 from desktop.store.models import User
+from desktop.store.opening import open_database
 
 PASSWORDS = {
     "admin": "admin1234",
@@ -66,7 +67,7 @@ class Desks:
 @pytest.fixture(scope="session")
 def template_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    db = Database.open(f"sqlite:///{path}")
+    db = open_database(f"sqlite:///{path}")
     populate(db)
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -85,7 +86,7 @@ def db_file(template_db_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 @pytest.fixture
 def db(db_file: Path) -> Database:
-    database = Database.open(f"sqlite:///{db_file}")
+    database = open_database(f"sqlite:///{db_file}")
     yield database  # type: ignore[misc]
     database.close()
 

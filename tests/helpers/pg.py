@@ -148,11 +148,11 @@ def pg_server() -> Iterator[PgServer]:
 @pytest.fixture(scope="session")
 def pg_template(pg_server: PgServer) -> str:
     """A migrated database with the standard fixture users; tests clone it."""
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
     from tests.helpers.db import populate
 
     name = pg_server.create_database("md_template")
-    db = Database.open(pg_server.url(name))
+    db = open_database(pg_server.url(name))
     populate(db)
     db.close()
     return name

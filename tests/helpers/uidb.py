@@ -16,10 +16,10 @@ TYPES = ["neighbor", "marriage", "contract", "damages", "property_mgmt"]
 def seed(path: Path) -> None:
     from desktop.services import Desk, auth
     from desktop.services.dto import CaseDraft, PartyInput
-    from desktop.store.db import Database
     from desktop.store.models import Case
+    from desktop.store.opening import open_database
 
-    db = Database.open(f"sqlite:///{path}")
+    db = open_database(f"sqlite:///{path}")
     try:
         admin = auth.first_run(db, committee_name="青山街道人民调解委员会", short_name="青",
                                admin_username=ADMIN[0], admin_password=ADMIN[1],

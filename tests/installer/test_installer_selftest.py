@@ -77,13 +77,13 @@ def test_unwritable_data_dir_fails(tmp_path):
 
 
 def test_existing_database_is_copied_not_touched(tmp_path, monkeypatch):
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
 
     data = tmp_path / "data"
     monkeypatch.setenv("MEDIATIONDESK_DATA_DIR", str(data))
     monkeypatch.delenv("MEDIATIONDESK_DB", raising=False)
     real = data / "mediationdesk.sqlite3"
-    Database.open(url=f"sqlite:///{real}", migrate=True, backup=False).close()
+    open_database(url=f"sqlite:///{real}", migrate=True, backup=False).close()
     before = real.read_bytes()
     result = selftest.check_database(selftest.app_dirs())
     assert result.status == selftest.PASS, result.detail

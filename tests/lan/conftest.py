@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from desktop.services.audit import verify_chain
+from desktop.store.audit_chain import verify_chain
 from desktop.store.db import Database
 from desktop.store.models import AuditEntry, Case, MediationSession, NumberCounter
 

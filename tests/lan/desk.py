@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--think", type=float, default=0.02)
     ap.add_argument("--hold", action="store_true")
     args = ap.parse_args(argv)
-    db = Database.open(args.url, migrate=False)
+    db = Database.connect(args.url)
     desk = desk_for(db, args.user)
     if args.hold:
         hold(db, desk)

@@ -14,8 +14,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from desktop.cli import main as cli
-from desktop.services.audit import verify_chain
+from desktop.store.audit_chain import verify_chain
 from desktop.store.db import Database
+from desktop.store.opening import open_database
 from tests.helpers.db import Desks
 from tests.lan.desk import draft
 
@@ -41,7 +42,7 @@ def _edit_and_rehash(conn, ids: list[int]) -> int:  # type: ignore[no-untyped-de
     """A cleverer forger recomputes the edited row's own hash: the next link breaks."""
     import datetime as dt
 
-    from desktop.services.audit import entry_hash
+    from desktop.store.audit_chain import entry_hash
 
     k = ids[len(ids) // 2]
     row = conn.execute(text(f"SELECT {COLS} FROM audit_log WHERE id = :k"), {"k": k}).one()
@@ -108,7 +109,7 @@ def test_tampering_is_found_on_sqlite(tamper: str, db: Database, db_file,  # typ
 @pytest.mark.parametrize("tamper", sorted(TAMPERS))
 def test_tampering_is_found_on_postgresql(tamper: str, pg_url: str,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    db = Database.open(pg_url, migrate=False)
+    db = Database.connect(pg_url)
     try:
         _check(pg_url, db, tamper, capsys)
     finally:
@@ -134,7 +135,7 @@ def test_db_init_gives_the_desks_a_role_that_cannot_rewrite_history(
     u = make_url(owner_url)
     app_url = u.set(username=app_user, password="Desk-pass-2026").render_as_string(
         hide_password=False)
-    db = Database.open(app_url)  # the desk's everyday connection: current schema, no migration
+    db = open_database(app_url)  # the desk's everyday connection: current schema, no migration
     try:
         from desktop.services import Desk
         from desktop.services.auth import login
@@ -153,7 +154,7 @@ def test_db_init_gives_the_desks_a_role_that_cannot_rewrite_history(
             assert verify_chain(s).ok
     finally:
         db.close()
-    owner = Database.open(owner_url, migrate=False)  # the superuser is stopped by the trigger
+    owner = Database.connect(owner_url)  # the superuser is stopped by the trigger
     try:
         for sql in ("UPDATE audit_log SET summary = 'x'", "DELETE FROM audit_log",
                     "UPDATE audit_checkpoint SET reason = 'x'", "DELETE FROM audit_checkpoint"):

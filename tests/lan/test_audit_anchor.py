@@ -16,9 +16,10 @@ from sqlalchemy import text
 
 from desktop.cli import main as cli
 from desktop.services import SYSTEM
-from desktop.services.audit import entry_hash, verify_chain
-from desktop.services.audit_service import AuditService
+from desktop.services.audit import AuditService
+from desktop.store.audit_chain import entry_hash, verify_chain
 from desktop.store.db import Database
+from desktop.store.opening import open_database
 from tests.helpers.db import Desks
 from tests.lan.desk import draft
 
@@ -32,7 +33,7 @@ def any_db(request: pytest.FixtureRequest, memory_keyring) -> Iterator[tuple[str
         url = f"sqlite:///{request.getfixturevalue('db_file')}"
     else:
         url = request.getfixturevalue("pg_url")
-    db = Database.open(url, migrate=False)
+    db = Database.connect(url)
     yield url, db
     db.close()
 
@@ -158,7 +159,7 @@ def _forge(db: Database, target: int, committee: int, keys) -> None:  # type: ig
 
     from cryptography.hazmat.primitives.serialization import pkcs12
 
-    from desktop.services import anchor
+    from desktop.store import audit_anchor as anchor
     from desktop.store.models import AuditCheckpoint
 
     key, _cert, _ = pkcs12.load_key_and_certificates(keys.pkcs12, b"forger-pw")
@@ -175,7 +176,7 @@ def _forge(db: Database, target: int, committee: int, keys) -> None:  # type: ig
         at = c.at if isinstance(c.at, dt.datetime) else dt.datetime.fromisoformat(c.at)
         cp = AuditCheckpoint(at=at, reason=c.reason, last_id=c.last_id,
                              entry_count=c.entry_count, head_hash=head, committee_id=committee)
-        sig = anchor._sign(anchor.SigningKey(committee, key, keys.cert_pem), anchor.payload(cp))
+        sig = anchor.sign(anchor.SigningKey(committee, key, keys.cert_pem), anchor.payload(cp))
         detail = json.loads(entry.detail)
         detail.update(head=head, signature=hashlib.sha256(sig).hexdigest())
         _tamper(db, (("UPDATE audit_checkpoint SET head_hash = :h, signature = :s, "
@@ -240,10 +241,10 @@ def test_an_archive_from_before_the_checkpoints_restores_and_verifies(
     anchored and digested."""
     from alembic import command
 
-    from desktop.services.audit import GENESIS
     from desktop.store import backup, migrate
+    from desktop.store.audit_chain import GENESIS
 
-    old = Database.open(f"sqlite:///{tmp_path / 'old.sqlite3'}", backup=False)
+    old = open_database(f"sqlite:///{tmp_path / 'old.sqlite3'}", backup=False)
     cfg = migrate.alembic_config(old)
     with old.engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -263,7 +264,7 @@ def test_an_archive_from_before_the_checkpoints_restores_and_verifies(
     assert man.revision == "0007" and "audit_checkpoint" not in man.tables
     target = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
     backup.restore_to(target, archive)
-    db = Database.open(target, migrate=False)
+    db = Database.connect(target)
     try:
         assert migrate.current_revision(db) == migrate.head_revision(db)
         report = _verify(db, deep=True)

@@ -35,7 +35,7 @@ def _chinese(msg: str) -> bool:
 
 @pytest.fixture
 def pg_db(pg_url: str):  # type: ignore[no-untyped-def]
-    db = Database.open(pg_url, migrate=False)
+    db = Database.connect(pg_url)
     yield db
     db.close()
 

@@ -33,7 +33,7 @@ DESK_USERS = ["zhuren"] * 10 + ["wang"] * 3 + ["li"] * 3 + ["admin"] * 2 + ["zha
 def test_twenty_desks_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     logs = run_desks(pg_url, DESK_USERS, tmp_path, desk_seconds(15))
     acks = Acks.read(logs)
-    db = Database.open(pg_url, migrate=False)
+    db = Database.connect(pg_url)
     try:
         counts = check_history(db, acks)
     finally:
@@ -49,7 +49,7 @@ def test_four_desks_on_one_sqlite_file(db_file: Path, tmp_path: Path) -> None:
     url = f"sqlite:///{db_file}"
     logs = run_desks(url, ["zhuren", "zhuren", "wang", "admin"], tmp_path, desk_seconds(10))
     acks = Acks.read(logs)
-    db = Database.open(url, migrate=False)
+    db = Database.connect(url)
     try:
         counts = check_history(db, acks)
     finally:
@@ -73,7 +73,7 @@ def _sigkill_mid_transaction(url: str, tmp_path: Path, seconds: float) -> None:
     killed_at = time.time()
     wait_desks(desks, seconds)
     acks = Acks.read(logs)
-    db = Database.open(url, migrate=False)
+    db = Database.connect(url)
     try:
         check_history(db, acks)
         with db.read() as s:
@@ -107,7 +107,7 @@ def test_postgresql_restart_mid_session(pg_server, pg_url: str, tmp_path: Path) 
 
     seconds = desk_seconds(10)
     # this process is a desk too, holding pooled connections across the restart
-    db = Database.open(pg_url, migrate=False)
+    db = Database.connect(pg_url)
     desk = Desks(db)["zhuren"]
     ref = desk.intake.register(draft(random.Random(7)))
     desks, logs = start_desks(pg_url, ["zhuren", "zhuren", "wang", "zhao"], tmp_path, seconds)
@@ -146,7 +146,7 @@ def test_sqlite_busy_is_a_clear_message_and_the_next_save_works(
     from tests.helpers.db import Desks
 
     monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 300)
-    db = Database.open(f"sqlite:///{db_file}", migrate=False)
+    db = Database.connect(f"sqlite:///{db_file}")
     try:
         desk = Desks(db)["wang"]
         other = sqlite3.connect(str(db_file), isolation_level=None)

@@ -17,7 +17,7 @@ from tests.helpers.db import PASSWORDS
 
 @pytest.mark.postgres
 def test_concurrent_wrong_passwords_lock_the_account(pg_url: str) -> None:
-    dbs = [Database.open(pg_url, migrate=False) for _ in range(4)]
+    dbs = [Database.connect(pg_url) for _ in range(4)]
     try:
         def attempt(i: int) -> str:
             try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from desktop.store.db import Database
+from desktop.store.opening import open_database
 from tests.helpers.db import Desks
 from tests.reports.seed import seed
 
@@ -14,7 +15,7 @@ def any_db(request: pytest.FixtureRequest) -> Database:
     """The fixture users' database on each backend (PostgreSQL from tests/helpers/pg.py)."""
     if request.param == "sqlite":
         return request.getfixturevalue("db")
-    database = Database.open(request.getfixturevalue("pg_url"))
+    database = open_database(request.getfixturevalue("pg_url"))
     request.addfinalizer(database.close)
     return database
 

@@ -24,12 +24,12 @@ def main() -> int:
     from desktop.reports.period import Period
     from desktop.services import Desk, auth
     from desktop.services.demo import ensure_demo_accounts, generate
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
     from desktop.ui import ops
     from desktop.ui.reports import ReportsPage
 
     app = create_application()
-    db = Database.open(f"sqlite:///{Path(tempfile.mkdtemp()) / 'shot.sqlite3'}")
+    db = open_database(f"sqlite:///{Path(tempfile.mkdtemp()) / 'shot.sqlite3'}")
     user, password = ensure_demo_accounts(db) or ("", "")
     today = dt.date.today()
     generate(db, 6000, months=13, today=today)

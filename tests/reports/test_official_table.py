@@ -160,11 +160,11 @@ def test_official_xlsx_and_pdf_read_back(extended, tmp_path) -> None:  # type: i
 
 def test_cli_report_monthly_official(db_file, tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     from desktop.cli import main
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
     from tests.helpers.db import PASSWORDS
     from tests.reports.seed import seed
 
-    db = Database.open(f"sqlite:///{db_file}")
+    db = open_database(f"sqlite:///{db_file}")
     try:
         extend(db, seed(db))
     finally:

@@ -181,11 +181,11 @@ def test_charts_read_with_all_15_types_at_1366x768(qtbot, tmp_path) -> None:  # 
 
     from desktop.services import auth
     from desktop.services.demo import ensure_demo_accounts, generate
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
     from desktop.ui.qt import QFontMetrics, QtCharts
     from desktop.ui.reports import ReportsPage
 
-    db = Database.open(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    db = open_database(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
     try:
         user, password = ensure_demo_accounts(db)
         generate(db, 2500, months=12, today=dt.date(2026, 11, 30))

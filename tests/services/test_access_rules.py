@@ -26,7 +26,7 @@ def url_db(request: pytest.FixtureRequest) -> Iterator[tuple[str, Database]]:
         url = f"sqlite:///{request.getfixturevalue('db_file')}"
     else:
         url = request.getfixturevalue("pg_url")
-    db = Database.open(url, migrate=False)
+    db = Database.connect(url)
     yield url, db
     db.close()
 

@@ -33,6 +33,7 @@ from desktop.services.referrals import (
 )
 from desktop.store.db import Database
 from desktop.store.models import AuditEntry, Case, ExternalRef
+from desktop.store.opening import open_database
 from tests.helpers.db import Desks
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -85,7 +86,7 @@ def backend_desks(request):  # type: ignore[no-untyped-def]
     if request.param == "sqlite":
         yield request.getfixturevalue("desks")
         return
-    db = Database.open(request.getfixturevalue("pg_url"))
+    db = open_database(request.getfixturevalue("pg_url"))
     yield Desks(db)
     db.close()
 
@@ -213,7 +214,7 @@ def full_case(desk: Desk) -> int:
 def target_db(template_db_file: Path, tmp_path: Path) -> Database:
     path = tmp_path / "county.sqlite3"
     shutil.copy(template_db_file, path)
-    return Database.open(f"sqlite:///{path}")
+    return open_database(f"sqlite:///{path}")
 
 
 def test_export_json_then_import_into_another_installation_is_identical(

@@ -14,10 +14,11 @@ import pytest
 from desktop.cli import main as cli
 from desktop.domain.errors import ValidationError
 from desktop.services import Desk
-from desktop.services.audit import verify_chain
 from desktop.services.dto import CaseDraft, CaseUpdate, PartyInput
 from desktop.store import backup
+from desktop.store.audit_chain import verify_chain
 from desktop.store.db import Database
+from desktop.store.opening import open_database
 from tests.helpers.db import Desks
 from tests.lan.desk import draft
 
@@ -55,7 +56,7 @@ def test_backup_restore_gives_identical_tables(db: Database, tmp_path: Path) -> 
     archive = tmp_path / "desk.mdbackup"
     written = backup.backup_archive(db, archive)
     same(before, written)
-    target = Database.open(f"sqlite:///{tmp_path / 'restored.sqlite3'}", backup=False)
+    target = open_database(f"sqlite:///{tmp_path / 'restored.sqlite3'}", backup=False)
     try:
         backup.restore_archive(target, archive)
         same(before, backup.checksums(target))
@@ -105,7 +106,7 @@ def test_sqlite_to_postgresql_to_sqlite_round_trip(db: Database, db_file: Path,
     db.close()
     back = tmp_path / "back.sqlite3"
     assert cli(["migrate-data", "--from", str(db_file), "--to", pg_empty_url]) == 0
-    pg = Database.open(pg_empty_url, migrate=False)
+    pg = Database.connect(pg_empty_url)
     try:
         same(original, backup.checksums(pg))
         assert cli(["migrate-data", "--from", pg_empty_url, "--to", str(back)]) == 0
@@ -117,7 +118,7 @@ def test_sqlite_to_postgresql_to_sqlite_round_trip(db: Database, db_file: Path,
             assert verify_chain(s).ok
     finally:
         pg.close()
-    round_trip = Database.open(f"sqlite:///{back}", migrate=False)
+    round_trip = Database.connect(f"sqlite:///{back}")
     try:
         same(original, backup.checksums(round_trip))
     finally:
@@ -127,7 +128,7 @@ def test_sqlite_to_postgresql_to_sqlite_round_trip(db: Database, db_file: Path,
 @pytest.mark.postgres
 def test_cli_backup_and_restore_on_postgresql(pg_url: str, pg_server, tmp_path: Path,  # type: ignore[no-untyped-def]
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    db = Database.open(pg_url, migrate=False)
+    db = Database.connect(pg_url)
     desk = Desks(db)["zhuren"]
     for i in range(5):
         ref = desk.intake.register(draft(random.Random(i)))
@@ -140,7 +141,7 @@ def test_cli_backup_and_restore_on_postgresql(pg_url: str, pg_server, tmp_path: 
     target = pg_server.url(pg_server.create_database())
     assert cli(["restore", str(out), "--db", target]) == 0
     assert "核对一致" in capsys.readouterr().out
-    restored = Database.open(target, migrate=False)
+    restored = Database.connect(target)
     try:
         same(before, backup.checksums(restored))
     finally:
@@ -157,7 +158,7 @@ def test_daily_backup_once_a_day_with_retention(db: Database, tmp_path: Path) ->
     assert backup.daily_backup(db, keep=3, today=day + dt.timedelta(days=5), folder=folder) is None
     names = sorted(p.name for p in folder.glob("daily-*.sqlite3"))
     assert names == ["daily-20261104.sqlite3", "daily-20261105.sqlite3", "daily-20261106.sqlite3"]
-    copy = Database.open(f"sqlite:///{folder / names[-1]}", migrate=False)
+    copy = Database.connect(f"sqlite:///{folder / names[-1]}")
     try:
         same(backup.checksums(db), backup.checksums(copy))
     finally:
@@ -188,7 +189,7 @@ def test_archive_from_a_newer_app_is_refused(db: Database, tmp_path: Path) -> No
     with pytest.raises(ValidationError, match="更新版本"):
         backup.restore_to(f"sqlite:///{target}", newer)
     assert cli(["restore", str(archive), "--db", str(target)]) == 0  # into a brand-new file
-    restored = Database.open(f"sqlite:///{target}", migrate=False)
+    restored = Database.connect(f"sqlite:///{target}")
     try:
         same(backup.checksums(db), backup.checksums(restored))
     finally:

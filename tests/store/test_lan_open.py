@@ -19,7 +19,7 @@ def test_empty_server_database_is_not_created_by_a_desk(pg_empty_url: str) -> No
     assert "db init" in err.value.message
     with pytest.raises(DatabaseError):
         check_connection(pg_empty_url)
-    db = Database.open(pg_empty_url, migrate=False)
+    db = Database.connect(pg_empty_url)
     assert migrate.schema_state(db) == "empty"  # untouched
     db.close()
 
@@ -37,7 +37,7 @@ def test_older_server_schema_is_refused_and_current_opens(pg_url: str) -> None:
     with pytest.raises(DatabaseError) as err:
         open_database(pg_url)
     assert "较旧" in err.value.message
-    db = Database.open(pg_url, migrate=False)
+    db = Database.connect(pg_url)
     assert migrate.current_revision(db) == "0006"  # not migrated by the desk
     db.close()
 

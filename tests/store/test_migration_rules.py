@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from desktop.store.db import Database
+from desktop.store.opening import open_database
 
 VERSIONS = Path(__file__).resolve().parents[2] / "migrations" / "versions"
 ALLOWED_THIRD_PARTY = {"sqlalchemy", "alembic"}
@@ -95,7 +95,7 @@ def test_the_check_sees_an_app_import_inside_a_function() -> None:
 
 
 def _assert_seed(url: str) -> None:
-    db = Database.open(url)
+    db = open_database(url)
     try:
         with db.read() as s:
             rows = s.execute(text(

@@ -13,10 +13,11 @@ from desktop.domain.errors import DatabaseError
 from desktop.store import migrate
 from desktop.store.db import Database
 from desktop.store.models import Base
+from desktop.store.opening import open_database
 
 
 def _roundtrip(url: str) -> None:
-    db = Database.open(url)
+    db = open_database(url)
     assert migrate.schema_state(db) == "current"
     tables = set(inspect(db.engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
@@ -47,7 +48,7 @@ def test_postgres_upgrade_and_downgrade(pg_empty_url: str) -> None:
 def test_first_start_creates_file_in_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MEDIATIONDESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("MEDIATIONDESK_DB", raising=False)
-    db = Database.open()
+    db = open_database()
     assert db.sqlite_path == tmp_path / "data" / "mediationdesk.sqlite3"
     assert db.sqlite_path.exists()
     with db.read() as s:
@@ -63,30 +64,30 @@ def _set_revision(db: Database, rev: str) -> None:
 
 def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite3"
-    db = Database.open(f"sqlite:///{path}")
+    db = open_database(f"sqlite:///{path}")
     _set_revision(db, "9999_from_the_future")
     db.close()
     before = path.read_bytes()
     with pytest.raises(DatabaseError) as err:
-        Database.open(f"sqlite:///{path}")
+        open_database(f"sqlite:///{path}")
     assert "更新版本" in err.value.message and "未做任何改动" in err.value.message
     assert path.read_bytes() == before
 
 
 def test_older_schema_is_backed_up_then_migrated(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    db = Database.open(f"sqlite:///{path}")
+    db = open_database(f"sqlite:///{path}")
     cfg = migrate.alembic_config(db)
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0001")
     assert migrate.schema_state(db) == "older"
     db.close()
-    db = Database.open(f"sqlite:///{path}")
+    db = open_database(f"sqlite:///{path}")
     assert migrate.schema_state(db) == "current"
     backups = list((tmp_path / "backups").glob("before-migrate-*.sqlite3"))
     assert len(backups) == 1
-    old = Database.open(f"sqlite:///{backups[0]}", migrate=False)
+    old = Database.connect(f"sqlite:///{backups[0]}")
     assert migrate.current_revision(old) == "0001"
     old.close()
     db.close()
@@ -99,7 +100,7 @@ def test_upgrading_a_database_with_cases_keeps_every_row_and_trigger(tmp_path: P
     from desktop.services import Desk, auth
     from tests.helpers.cases import draft
 
-    db = Database.open(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    db = open_database(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     admin = auth.first_run(db, committee_name="青山街道人民调解委员会", short_name="青",
                            admin_username="admin", admin_password="Admin#2026")
     desk = Desk(db, admin)

@@ -19,7 +19,7 @@ def worker(url: str, username: str, start: mp.synchronize.Event, out: mp.Queue) 
     from tests.helpers.db import Desks
 
     try:
-        db = Database.open(url, migrate=False)
+        db = Database.connect(url)
         desk: Desk = Desks(db)[username]
         refs = []
         for i in range(CASES_PER_WORKER):
@@ -54,10 +54,10 @@ def test_eight_processes_accepting_get_unique_gapless_numbers(db_file: Path) -> 
         assert p.exitcode == 0
     seqs = sorted(int(re.search(r"第(\d+)号", n).group(1)) for n in numbers)  # type: ignore[union-attr]
     assert seqs == list(range(1, 8 * CASES_PER_WORKER + 1))
-    from desktop.store.db import Database
     from desktop.store.models import Case
+    from desktop.store.opening import open_database
 
-    db = Database.open(url)
+    db = open_database(url)
     with db.read() as s:
         stored = sorted(s.scalars(select(Case.number_seq).where(Case.number_seq.is_not(None))))
     assert stored == seqs

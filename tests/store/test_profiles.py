@@ -10,15 +10,15 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from desktop.store import migrate, profiles
+from desktop.store import migrate, opening, profiles
 from desktop.store.db import Database
+from desktop.store.opening import open_database, test_connection
 from desktop.store.profiles import (
     NoKeyring,
     PasswordNeeded,
     Profile,
     SchemaNewer,
     SchemaOlder,
-    test_connection,
 )
 from tests.helpers.pg import PG_PASSWORD
 
@@ -92,7 +92,7 @@ def test_connection_messages_for_each_failure(pg_url: str, pg_empty_url: str) ->
 @pytest.mark.postgres
 def test_older_schema_is_migrated_only_when_asked_after_a_backup(pg_empty_url: str,
                                                                  tmp_path: Path) -> None:
-    db = Database.open(pg_empty_url, migrate=False)
+    db = Database.connect(pg_empty_url)
     cfg = migrate.alembic_config(db)
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -102,8 +102,8 @@ def test_older_schema_is_migrated_only_when_asked_after_a_backup(pg_empty_url: s
     ok, msg = test_connection(p, PG_PASSWORD)
     assert not ok and "较旧" in msg and "管理员" in msg
     with pytest.raises(SchemaOlder):
-        profiles.open_profile(p, PG_PASSWORD)
-    db = profiles.open_profile(p, PG_PASSWORD, migrate_if_older=True, backup_dir=tmp_path)
+        opening.open_profile(p, PG_PASSWORD)
+    db = opening.open_profile(p, PG_PASSWORD, migrate_if_older=True, backup_dir=tmp_path)
     try:
         assert migrate.schema_state(db) == "current"
     finally:
@@ -113,14 +113,14 @@ def test_older_schema_is_migrated_only_when_asked_after_a_backup(pg_empty_url: s
 
 @pytest.mark.postgres
 def test_newer_schema_is_refused_untouched(pg_url: str) -> None:
-    db = Database.open(pg_url, migrate=False)
+    db = Database.connect(pg_url)
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
     p = _profile(pg_url)
     ok, msg = test_connection(p, PG_PASSWORD)
     assert not ok and "更新版本" in msg and "未做任何改动" in msg
     with pytest.raises(SchemaNewer):
-        profiles.open_profile(p, PG_PASSWORD, migrate_if_older=True)
+        opening.open_profile(p, PG_PASSWORD, migrate_if_older=True)
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999_future"
     db.close()
@@ -128,7 +128,7 @@ def test_newer_schema_is_refused_untouched(pg_url: str) -> None:
 
 def test_embedded_profile_creates_its_file(tmp_path: Path) -> None:
     path = tmp_path / "desk" / "md.sqlite3"
-    db = profiles.open_profile(Profile(sqlite_path=str(path)))
+    db = opening.open_profile(Profile(sqlite_path=str(path)))
     try:
         assert path.exists() and migrate.schema_state(db) == "current"
         assert list((path.parent / "backups").glob("daily-*.sqlite3"))
@@ -151,7 +151,7 @@ def test_administrator_migrates_an_older_server_with_the_owners_credentials(
     monkeypatch.setenv("MEDIATIONDESK_PASSWORD", "Admin-pass-2026")
     assert cli(["db", "init", "--url", owner_url, "--app-user", app_user,
                 "--committee", "青山街道人民调解委员会", "--short", "青"]) == 0
-    old = Database.open(owner_url, migrate=False)  # an older server: back to revision 0002
+    old = Database.connect(owner_url)  # an older server: back to revision 0002
     cfg = migrate.alembic_config(old)
     with old.engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -163,10 +163,10 @@ def test_administrator_migrates_an_older_server_with_the_owners_credentials(
     from desktop.domain.errors import DatabaseError
 
     with pytest.raises(DatabaseError, match="db upgrade"):  # a desk opening it the plain way
-        Database.open(p.url("Desk-pass-2026"))
+        open_database(p.url("Desk-pass-2026"))
     with pytest.raises(Exception, match="权限|permission|授权"):  # the desks' role cannot
-        profiles.open_profile(p, "Desk-pass-2026", migrate_if_older=True, backup_dir=tmp_path)
-    db = profiles.open_profile(p, "Desk-pass-2026", migrate_if_older=True, backup_dir=tmp_path,
+        opening.open_profile(p, "Desk-pass-2026", migrate_if_older=True, backup_dir=tmp_path)
+    db = opening.open_profile(p, "Desk-pass-2026", migrate_if_older=True, backup_dir=tmp_path,
                                owner=("postgres", PG_PASSWORD))
     try:
         assert migrate.schema_state(db) == "current"

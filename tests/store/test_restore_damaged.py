@@ -116,11 +116,11 @@ def test_damaged_archive_leaves_an_empty_server_database_empty(archive: Path, tm
     from sqlalchemy import inspect
 
     target = tmp_path / "empty.sqlite3"
-    Database.open(f"sqlite:///{target}", migrate=False).close()
+    Database.connect(f"sqlite:///{target}").close()
     bad = DAMAGES["date 2026-02-30"](archive, tmp_path / "bad.mdbackup")
     with pytest.raises(MediationError):
         backup.restore_to(f"sqlite:///{target}", bad)
-    db = Database.open(f"sqlite:///{target}", migrate=False)
+    db = Database.connect(f"sqlite:///{target}")
     try:
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     finally:
@@ -142,7 +142,7 @@ def test_archive_from_an_older_schema_restores(db: Database, archive: Path,
     assert man.revision == "0007"
     target = tmp_path / "restored.sqlite3"
     backup.restore_to(f"sqlite:///{target}", old)
-    restored = Database.open(f"sqlite:///{target}", migrate=False)
+    restored = Database.connect(f"sqlite:///{target}")
     try:
         assert migrate.schema_state(restored) == "current"
         after = backup.checksums(restored)

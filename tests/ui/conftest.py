@@ -39,11 +39,11 @@ def ui_template_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def ui_db(ui_template_db, tmp_path):
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
 
     path = tmp_path / "desk.sqlite3"
     shutil.copy(ui_template_db, path)
-    db = Database.open(f"sqlite:///{path}")
+    db = open_database(f"sqlite:///{path}")
     yield db
     from desktop.ui import ops
 
@@ -59,7 +59,7 @@ def ui_actors(ui_template_db):
     from desktop.services import auth
     from desktop.store.db import Database
 
-    db = Database.open(f"sqlite:///{ui_template_db}", migrate=False)
+    db = Database.connect(f"sqlite:///{ui_template_db}")
     try:
         # the seed's mediator must still change the initial password (test_login tests that);
         # the other suites act as a mediator who has done so

@@ -20,7 +20,7 @@ def main(db_path: str) -> None:
     from tests.helpers.uidb import ADMIN
     from tests.ui import app_surfaces
 
-    db = Database.open(f"sqlite:///{db_path}", migrate=False)
+    db = Database.connect(f"sqlite:///{db_path}")
     desk = Desk(db, auth.login(db, *ADMIN))
     out = []
 

@@ -4,8 +4,8 @@ the settings (never a password in the ini file)."""
 from __future__ import annotations
 
 from desktop.app import database_url_from_settings, head_revision
+from desktop.services import connection
 from desktop.ui.qt import QApplication, QDialogButtonBox, QFontInfo
-from desktop.ui.settings_store import settings
 
 
 def test_qt_standard_buttons_are_chinese(qtbot, ui_app):
@@ -24,17 +24,27 @@ def test_font_and_theme(ui_app):
     assert app.applicationDisplayName() == "调解台"
 
 
-def test_database_url_from_settings(monkeypatch):
+def test_database_url_from_settings(monkeypatch, tmp_path):
     assert database_url_from_settings() is None  # embedded default
-    s = settings()
-    s.set("db/mode", "lan")
-    s.set("db/host", "10.1.2.3")
+    connection.save_profile({"mode": "lan", "host": "10.1.2.3"})
     url = database_url_from_settings(ask_password=lambda profile: "pw!")
-    assert url == "postgresql://mediationdesk:pw%21@10.1.2.3:5432/mediationdesk"
-    s.sync()
-    assert "10.1.2.3" in s.path.read_text() and "pw!" not in s.path.read_text()
+    assert url == ("postgresql+psycopg://mediationdesk:pw%21@10.1.2.3:5432/mediationdesk"
+                   "?sslmode=prefer")
+    ini = (tmp_path / "config" / "mediationdesk.ini").read_text()
+    assert "10.1.2.3" in ini and "pw!" not in ini
     monkeypatch.setenv("MEDIATIONDESK_DB", "sqlite:////tmp/x.sqlite3")
     assert database_url_from_settings() is None  # the environment wins: Database.open reads it
+
+
+def test_the_gui_url_keeps_the_tls_mode(tmp_path):
+    """The GUI opens a LAN server with the profile's sslmode, as the CLI does (it used to
+    build its own URL and drop it: a server that requires TLS was then refused)."""
+    from desktop.store import profiles
+
+    profiles.save_profile(profiles.Profile(mode="lan", host="10.1.2.3", sslmode="require"))
+    url = database_url_from_settings(ask_password=lambda profile: "pw")
+    assert url is not None and url.endswith("?sslmode=require")
+    assert url == profiles.load_profile().url("pw")
 
 
 def test_head_revision_matches_alembic():

@@ -42,9 +42,9 @@ def test_refreshes_after_a_change(qtbot, ui_app, ui_admin_desk):
 def test_empty_desk_offers_new_case(qtbot, ui_app, tmp_path):
     from desktop.app import start_session
     from desktop.services import auth
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
 
-    db = Database.open(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    db = open_database(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
     try:
         actor = auth.first_run(db, committee_name="青山街道人民调解委员会", short_name="青",
                                admin_username="admin", admin_password="Admin#2026")

@@ -51,9 +51,9 @@ def test_empty_fields(qtbot, ui_app, ui_db):
 
 def test_first_run_creates_admin(qtbot, ui_app, tmp_path):
     from desktop.services import auth
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
 
-    db = Database.open(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    db = open_database(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
     try:
         assert auth.bootstrap_needed(db)
         dlg = FirstRunDialog(db)

@@ -121,7 +121,7 @@ def demo_desk(tmp_path_factory):
     import tempfile
 
     from desktop.services import Desk, auth, demo
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
 
     where = Path(tempfile.gettempdir()) / "mediationdesk-screenshots"
     shutil.rmtree(where, ignore_errors=True)
@@ -130,7 +130,7 @@ def demo_desk(tmp_path_factory):
     with pytest.MonkeyPatch.context() as env:
         env.setenv("MEDIATIONDESK_CONFIG_DIR", str(home / "config"))
         env.setenv("MEDIATIONDESK_DATA_DIR", str(home / "data"))
-        db = Database.open(f"sqlite:///{where / 'mediationdesk.sqlite3'}")
+        db = open_database(f"sqlite:///{where / 'mediationdesk.sqlite3'}")
         login = demo.ensure_demo_accounts(db)
         assert login is not None
         demo.generate(db, 600, seed=20261127)
@@ -174,9 +174,9 @@ def test_every_screen(qtbot, ui_app, demo_desk, tmp_path):
     drawn_right(login, "用户名或密码错误（再错 4 次将锁定账号）。")
     save(dialog_on_backdrop(login), "login-error", out)
 
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
 
-    fresh = Database.open(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    fresh = open_database(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
     first = FirstRunDialog(fresh)
     qtbot.addWidget(first)
     first.show()

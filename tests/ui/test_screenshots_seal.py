@@ -104,9 +104,9 @@ def office(keyring_backend):
     path = where / "mediationdesk.sqlite3"
     seed(path)
     from desktop.services import Desk, auth
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
 
-    db = Database.open(f"sqlite:///{path}")
+    db = open_database(f"sqlite:///{path}")
     desk = Desk(db, auth.login(db, *ADMIN))
     yield where, db, desk
     ops.wait_idle(10000)
@@ -125,7 +125,7 @@ def keyring_backend(memory_keyring):
 def test_seal_and_data_screens(qtbot, ui_app, office, tmp_path):
     from desktop.services.seal import SealService
     from desktop.store.backup import daily_backup
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
     from desktop.ui.login import FirstRunDialog
 
     where, db, desk = office
@@ -133,7 +133,7 @@ def test_seal_and_data_screens(qtbot, ui_app, office, tmp_path):
     image = round_seal(where / "公章.png")
 
     # first run, step 2: the seal
-    fresh = Database.open(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    fresh = open_database(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
     try:
         first = FirstRunDialog(fresh)
         qtbot.addWidget(first)

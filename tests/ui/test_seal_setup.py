@@ -109,9 +109,9 @@ def dialogs(name: str) -> list:
 def test_first_run_with_seal_then_a_final_agreement_seals_and_verifies(
         qtbot, ui_app, tmp_path, request, ring):
     store = request.getfixturevalue("memory_keyring" if ring == "memory" else "no_keyring")
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
 
-    db = Database.open(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    db = open_database(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
     try:
         dlg = FirstRunDialog(db)
         qtbot.addWidget(dlg)
@@ -171,9 +171,9 @@ def test_first_run_with_seal_then_a_final_agreement_seals_and_verifies(
 
 
 def test_first_run_seal_step_may_be_skipped(qtbot, ui_app, tmp_path, memory_keyring):
-    from desktop.store.db import Database
+    from desktop.store.opening import open_database
 
-    db = Database.open(f"sqlite:///{tmp_path / 'skip.sqlite3'}")
+    db = open_database(f"sqlite:///{tmp_path / 'skip.sqlite3'}")
     try:
         dlg = FirstRunDialog(db)
         qtbot.addWidget(dlg)

@@ -8,12 +8,12 @@ import zipfile
 
 import pytest
 
+from desktop.services import connection
 from desktop.store.backup import checksums, read_manifest
 from desktop.store.db import Database
 from desktop.ui import ops
 from desktop.ui.qt import QApplication, QMessageBox
 from desktop.ui.settings.data import CONFIRM_WORD, DataPage
-from desktop.ui.settings_store import settings
 from tests.helpers.qtinput import type_text
 
 pytestmark = pytest.mark.gui
@@ -54,8 +54,8 @@ def test_backup_then_restore_round_trips_the_database(qtbot, ui_app, ui_admin_de
 
     target = page.restored.target
     assert target != ui_db.sqlite_path and target.parent == ui_db.sqlite_path.parent
-    assert settings().get("db/sqlite_path") == str(target)
-    restored = Database.open(f"sqlite:///{target}", migrate=False)
+    assert connection.load_profile()["sqlite_path"] == str(target)
+    restored = Database.connect(f"sqlite:///{target}")
     try:
         after = checksums(restored)
     finally:

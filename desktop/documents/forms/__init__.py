@@ -1,4 +1,6 @@
-"""One renderer per standard form; ``render`` turns case data into PDF bytes."""
+"""One story per standard form (``story_for``) and its PDF properties (``meta_for``).
+
+Rendering a form (or the dossier) to PDF bytes is ``desktop.documents.render.render``."""
 
 from __future__ import annotations
 
@@ -7,11 +9,9 @@ from collections.abc import Callable
 
 from reportlab.platypus import Flowable
 
-from desktop.documents.data import CaseDocumentData, RenderOptions, printable_text
-from desktop.documents.fonts import glyph_check
-from desktop.documents.layout import PdfMeta, build_pdf, keep_words
+from desktop.documents.data import CaseDocumentData, RenderOptions
+from desktop.documents.layout import PdfMeta
 from desktop.domain.enums import DocumentForm
-from desktop.domain.errors import ValidationError
 
 StoryFn = Callable[[CaseDocumentData, RenderOptions], list[Flowable]]
 
@@ -53,24 +53,3 @@ def meta_for(form: DocumentForm, data: CaseDocumentData, opts: RenderOptions) ->
 
         meta.extra_page_drawers.append(draw_unsigned_header(form))
     return meta
-
-
-def render(form: DocumentForm | str, data: CaseDocumentData,
-           opts: RenderOptions | None = None) -> bytes:
-    """PDF bytes of one form (the dossier included). Drafts carry the 草稿 watermark.
-
-    A final with characters no shipped font prints raises ``ValidationError`` (field
-    "glyphs", the message names them) unless ``opts.glyphs_confirmed``."""
-    form = DocumentForm(form)
-    opts = opts or RenderOptions()
-    if opts.final and not opts.glyphs_confirmed:
-        check = glyph_check(printable_text(data))
-        if not check.ok:
-            raise ValidationError(check.message, field="glyphs")
-    with keep_words(data.people()):
-        if form == DocumentForm.DOSSIER:
-            from desktop.documents.dossier import render_dossier
-
-            return render_dossier(data, opts)
-        data = data.for_form(form.value)
-        return build_pdf(story_for(form)(data, opts), meta_for(form, data, opts))

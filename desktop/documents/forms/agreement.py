@@ -16,13 +16,13 @@ from desktop.documents.data import (
     Obligation,
     ObligationKind,
     RenderOptions,
+    mediator_names,
 )
 from desktop.documents.effect import verification_qr
 from desktop.documents.forms.common import (
     cn_index,
     fdate,
     issue_date,
-    mediator_names,
     particulars,
     sign_cell,
 )

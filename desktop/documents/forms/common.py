@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable
 
 from desktop.documents import blocks
 from desktop.documents.data import CaseDocumentData, Party
-from desktop.domain.enums import IdType, ParticipantKind, PartyKind
+from desktop.domain.enums import IdType, PartyKind
 
 CN_NUM = "零一二三四五六七八九十"
 
@@ -138,17 +138,6 @@ def party_names(data: CaseDocumentData, sep: str = "、") -> str:
 def dispute_name(data: CaseDocumentData) -> str:
     t = data.case.dispute_type
     return t if t.endswith("纠纷") or not t else t + "纠纷"
-
-
-def mediator_names(data: CaseDocumentData) -> list[str]:
-    if data.mediators:
-        return list(data.mediators)
-    names: list[str] = []
-    for s in data.sessions:
-        for part in s.participants:
-            if part.kind == ParticipantKind.MEDIATOR and part.name not in names:
-                names.append(part.name)
-    return names
 
 
 def sign_cell(data: CaseDocumentData, name: str, *, mediator: bool = False,

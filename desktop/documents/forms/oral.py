@@ -5,12 +5,11 @@ from __future__ import annotations
 from reportlab.platypus import Flowable
 
 from desktop.documents import blocks
-from desktop.documents.data import CaseDocumentData, RenderOptions
+from desktop.documents.data import CaseDocumentData, RenderOptions, mediator_names
 from desktop.documents.effect import verification_qr
 from desktop.documents.forms.common import (
     fdate,
     issue_date,
-    mediator_names,
     money_both,
     sign_cell,
 )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.domain.dates import format_date, format_datetime
+from desktop.services import connection
 from desktop.services.backups import BackupService, human_size, suggested_name
 from desktop.ui import filedialogs, ops
 from desktop.ui.dialogs import dialog_layout
@@ -36,7 +37,6 @@ from desktop.ui.qt import (
     QWidget,
 )
 from desktop.ui.settings.common import _primary
-from desktop.ui.settings_store import settings
 
 CONFIRM_WORD = "恢复"
 
@@ -265,10 +265,7 @@ class DataPage(QWidget):
 
     def _restored(self, result: Any) -> None:
         self.restored = result
-        s = settings()
-        s.set("db/mode", "embedded")
-        s.set("db/sqlite_path", str(result.target))
-        s.sync()
+        connection.use_embedded_file(str(result.target))
         self._say(self.restore_result, self.tr(
             "已恢复 {rows} 条记录到 {target}，核对一致。调解台即将重新启动。").format(
                 rows=result.rows, target=result.target), ok=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from desktop.services import connection
 from desktop.ui import ops
 from desktop.ui.qt import (
     QButtonGroup,
@@ -18,17 +19,8 @@ from desktop.ui.qt import (
     QSpinBox,
     QVBoxLayout,
     QWidget,
-    translate,
 )
 from desktop.ui.settings.common import TestConnection, _primary
-from desktop.ui.settings_store import (
-    NO_KEYRING_MESSAGE,
-    get_db_password,
-    keyring_available,
-    lan_url,
-    set_db_password,
-    settings,
-)
 
 
 class DatabaseProfile(QWidget):
@@ -93,34 +85,35 @@ class DatabaseProfile(QWidget):
         layout.addLayout(buttons)
         layout.addStretch(1)
         self.embedded.toggled.connect(self._mode_changed)
-        self.load(settings().database_profile())
+        self.load(connection.load_profile())
 
     def load(self, profile: dict[str, Any]) -> None:
+        self.loaded = dict(profile)  # keeps what the form does not show (the TLS mode)
         (self.lan if profile["mode"] == "lan" else self.embedded).setChecked(True)
         self.path.setText(profile["sqlite_path"])
         self.host.setText(profile["host"])
         self.port.setValue(int(profile["port"]))
         self.name.setText(profile["name"])
         self.user.setText(profile["user"])
-        if keyring_available():
+        if connection.keyring_available():
             self.keyring_note.setText(self.tr("密码保存在系统密钥环中，不写入配置文件。"))
-            self.password.setText(get_db_password(profile) or "")
+            self.password.setText(connection.stored_password(profile) or "")
         else:
-            self.keyring_note.setText(translate("settings", NO_KEYRING_MESSAGE))
+            self.keyring_note.setText(connection.NO_KEYRING)
             self.keyring_note.setObjectName("errorLabel")
         self._mode_changed()
 
     def profile(self) -> dict[str, Any]:
-        return {"mode": "lan" if self.lan.isChecked() else "embedded",
-                    "sqlite_path": self.path.text().strip(), "host": self.host.text().strip(),
-                    "port": self.port.value(), "name": self.name.text().strip(),
-                    "user": self.user.text().strip()}
+        return {**self.loaded, "mode": "lan" if self.lan.isChecked() else "embedded",
+                "sqlite_path": self.path.text().strip(), "host": self.host.text().strip(),
+                "port": self.port.value(), "name": self.name.text().strip(),
+                "user": self.user.text().strip()}
 
     def url(self) -> str:
         p = self.profile()
-        if p["mode"] == "lan":
-            return lan_url(p, self.password.text())
-        return f"sqlite:///{p['sqlite_path']}" if p["sqlite_path"] else ""
+        if p["mode"] == "lan" or p["sqlite_path"]:
+            return connection.database_url(p, self.password.text())
+        return ""
 
     def _mode_changed(self, *_args: Any) -> None:
         lan = self.lan.isChecked()
@@ -157,17 +150,11 @@ class DatabaseProfile(QWidget):
         self.result.setText(text)
 
     def save(self) -> bool:
-        p = self.profile()
-        s = settings()
-        for key, value in p.items():
-            s.set(f"db/{key}", value)
-        s.sync()
-        if p["mode"] == "lan" and self.password.text():
-            try:
-                set_db_password(p, self.password.text())
-            except Exception as err:  # noqa: BLE001 - MediationError with the keyring message
-                self._say(ops.error_text(err), ok=False)
-                return False
+        try:
+            connection.save_profile(self.profile(), self.password.text())
+        except Exception as err:  # noqa: BLE001 - MediationError: invalid profile, no keyring
+            self._say(ops.error_text(err), ok=False)
+            return False
         self._say(self.tr("已保存，重新启动调解台后生效。"), ok=True)
         ops.notify(ops.ChangeKind.SETTINGS)
         return True

@@ -1,0 +1,256 @@
+"""The audit log's hash chain: appending to it and verifying it.
+
+Each entry stores the previous entry's hash and its own hash over its content, so editing,
+deleting or reordering any entry breaks the chain at that point (``verify_chain``). Appending
+locks the single ``audit_head`` row, which serialises writers on PostgreSQL (on SQLite the
+write transaction already holds the database's write lock).
+
+Checkpoints and the digests of audited rows are ``audit_anchor``; the services append through
+``services.anchor.append_entries``, which passes the committee's seal key for checkpoints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.store import audit_anchor as anchor
+from desktop.store.audit_anchor import SigningKeyFinder
+from desktop.store.models import AuditCheckpoint, AuditEntry, AuditHead, Case, CommitteeKey
+
+GENESIS = "0" * 64
+
+
+class Author(Protocol):
+    """Who writes the entries (the services' ``Actor``)."""
+
+    @property
+    def user_id(self) -> int: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def committee_id(self) -> int | None: ...
+
+
+def _json(detail: dict[str, Any]) -> str:
+    return json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def entry_hash(prev_hash: str, at: dt.datetime, user_id: int | None, username: str, action: str,
+               entity: str, entity_id: int | None, case_id: int | None, summary: str,
+               detail: str, state_digest: str = "") -> str:
+    parts = [
+        prev_hash, at.isoformat(timespec="seconds"), str(user_id or ""), username, action, entity,
+        str(entity_id or ""), str(case_id or ""), summary, detail,
+    ]
+    if state_digest:  # entries written before migration 0009 hash as they always did
+        parts.append(state_digest)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def append_entries(session: Session, actor: Author, entries: list[dict[str, Any]],
+                   checkpoint: str | None = None, *,
+                   signing_key: SigningKeyFinder | None = None) -> None:
+    """Append ``entries`` to the chain; then take a checkpoint when one is asked for
+    (``checkpoint`` = its reason) or when this is the day's first audited write, signed with
+    ``signing_key(session, actor.committee_id)`` when that finds a key."""
+    if not entries and not checkpoint:
+        return
+    head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    at = dt.datetime.now().replace(microsecond=0)
+    digests = anchor.case_digests(session, sorted({int(e["case_id"]) for e in entries
+                                                   if e.get("case_id")}))
+    _chain(session, head, actor, at, [dict(e, state_digest=digests.get(e.get("case_id") or 0, ""))
+                                      for e in entries])
+    reason = checkpoint or ("daily" if anchor.checkpoint_due_today(session, at) else None)
+    if reason is None:
+        return
+    key = signing_key(session, actor.committee_id) if signing_key is not None else None
+    cp = anchor.make_checkpoint(session, last_id=head.last_id, head_hash=head.last_hash,
+                                reason=reason, at=at, key=key)
+    signed = "已签名" if cp.signature else "未签名（未配置可用的印章证书）"
+    _chain(session, head, actor, at, [dict(
+        action="checkpoint", entity="audit_checkpoint", entity_id=cp.id, case_id=None,
+        summary=f"审计检查点（{anchor.REASONS.get(reason, reason)}，{signed}）：共 "
+                f"{cp.entry_count} 条，链头 {cp.head_hash[:12]}…",
+        detail={"head": cp.head_hash, "count": cp.entry_count, "last_id": cp.last_id,
+                "signature": hashlib.sha256(cp.signature or b"").hexdigest()},
+        state_digest="")])
+
+
+def _chain(session: Session, head: AuditHead, actor: Author, at: dt.datetime,
+           entries: list[dict[str, Any]]) -> None:
+    if not entries:
+        return
+    prev = head.last_hash
+    for e in entries:
+        detail = _json(e["detail"])
+        summary = e["summary"][:400]
+        h = entry_hash(prev, at, actor.user_id or None, actor.username, e["action"], e["entity"],
+                       e["entity_id"], e.get("case_id"), summary, detail, e["state_digest"])
+        row = AuditEntry(at=at, user_id=actor.user_id or None, username=actor.username,
+                         action=e["action"], entity=e["entity"], entity_id=e["entity_id"],
+                         case_id=e.get("case_id"), summary=summary, detail=detail,
+                         prev_hash=prev, hash=h, state_digest=e["state_digest"])
+        session.add(row)
+        prev = h
+    session.flush()
+    head.last_hash = prev
+    head.last_id = row.id
+    session.flush()
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    broken_at: int | None = None
+    message: str = ""
+    signed: int = 0  # valid signed checkpoints
+    unsigned: int = 0
+    anchored_to: int = 0  # entries covered by the last valid signed checkpoint
+    notes: tuple[str, ...] = ()  # plain statements of what is and is not protected
+    deep_checked: int = 0
+    deep_uncovered: int = 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join([self.message, *self.notes])
+
+
+def verify_chain(session: Session, batch: int = 5000, *, trusted_cas: list[bytes] | None = None,
+                 deep: bool = False) -> ChainReport:
+    """Walk the whole chain in id order; report the first entry whose link or hash is wrong,
+    a checkpoint the chain no longer matches, a bad checkpoint signature and (``deep``) a
+    case whose rows differ from the state its last audited write recorded.
+
+    ``trusted_cas``: CA certificates (PEM) a checkpoint's signer must chain to. When None the
+    committee CA certificates stored in the database are used, and the report says that this
+    only holds against someone who cannot also replace those (pass the committee's own CA
+    file, ``audit verify --ca``, for the strong check).
+    """
+    checkpoints = list(session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.id)))
+    by_last: dict[int, list[AuditCheckpoint]] = {}
+    for cp in checkpoints:
+        by_last.setdefault(cp.last_id, []).append(cp)
+    cas = trusted_cas if trusted_cas is not None else [
+        bytes(p) for p in session.scalars(select(CommitteeKey.ca_cert_pem))]
+    prev = GENESIS
+    checked = 0
+    last_id = 0
+    seen_cp: dict[int, str] = {}  # checkpoint id -> sha of its signature, from the chain
+    latest_digest: dict[int, str] = {}
+    while True:
+        rows = session.scalars(
+            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
+        ).all()
+        if not rows:
+            break
+        for r in rows:
+            if r.prev_hash != prev:
+                return ChainReport(False, checked, r.id,
+                                   f"第 {r.id} 条审计记录与前一条不衔接（记录被删除、插入或调换了顺序）。")
+            expect = entry_hash(r.prev_hash, r.at, r.user_id, r.username, r.action, r.entity,
+                                r.entity_id, r.case_id, r.summary, r.detail, r.state_digest)
+            if expect != r.hash:
+                return ChainReport(False, checked, r.id, f"第 {r.id} 条审计记录的内容被改动过。")
+            prev = r.hash
+            checked += 1
+            last_id = r.id
+            for cp in by_last.get(r.id, []):
+                if cp.entry_count != checked or cp.head_hash != r.hash:
+                    return ChainReport(False, checked, r.id, (
+                        f"审计记录与 {cp.at:%Y年%m月%d日 %H:%M} 的检查点不符：检查点记录到第 "
+                        f"{cp.last_id} 条共 {cp.entry_count} 条，现在的链在此处是 {checked} 条、"
+                        "哈希不同（此前的记录被改写后重新计算过哈希）。"))
+            if r.action == "checkpoint" and r.entity_id is not None:
+                seen_cp[int(r.entity_id)] = _detail(r.detail).get("signature", "")
+            if r.state_digest and r.case_id:
+                latest_digest[int(r.case_id)] = r.state_digest
+    head = session.get(AuditHead, 1)
+    if head is not None and head.last_hash != prev:
+        return ChainReport(False, checked, None, "审计链末尾的记录被删除了（链头与最后一条记录不符）。")
+    cp_ids = {cp.id for cp in checkpoints}
+    for cp in checkpoints:
+        if cp.last_id > last_id:
+            return ChainReport(False, checked, None, (
+                f"{cp.at:%Y年%m月%d日 %H:%M} 的检查点记录到第 {cp.last_id} 条，但现在的链只到第 "
+                f"{last_id} 条：末尾的审计记录被删除了。"))
+    for cid in seen_cp:
+        if cid not in cp_ids:
+            return ChainReport(False, checked, None,
+                               f"审计记录中登记的第 {cid} 号检查点已不在数据库中（被删除了）。")
+    for cp in checkpoints:
+        if cp.id not in seen_cp:
+            return ChainReport(False, checked, None, (
+                f"{cp.at:%Y年%m月%d日 %H:%M} 的检查点在审计链中的登记记录不见了："
+                "末尾的审计记录被删除了。"))
+    signed = unsigned = 0
+    anchored = 0
+    anchor_cp: AuditCheckpoint | None = None
+    for cp in checkpoints:
+        if cp.id in seen_cp and seen_cp[cp.id] != hashlib.sha256(cp.signature or b"").hexdigest():
+            return ChainReport(False, checked, None,
+                               f"第 {cp.id} 号检查点的签名与审计记录中登记的不一致（被替换了）。")
+        problem = anchor.check_signature(cp, cas)
+        if problem == "未签名":
+            unsigned += 1
+            continue
+        if problem:
+            return ChainReport(False, checked, None,
+                               f"{cp.at:%Y年%m月%d日 %H:%M} 的检查点{problem}。")
+        signed += 1
+        if cp.entry_count >= anchored:
+            anchored, anchor_cp = cp.entry_count, cp
+    notes: list[str] = []
+    if anchor_cp is not None:
+        fp = anchor.ca_fingerprint(cas[0]) if len(cas) == 1 else "、".join(
+            anchor.ca_fingerprint(c) for c in cas)
+        notes.append(f"已签名检查点 {signed} 个，最近一个在 {anchor_cp.at:%Y年%m月%d日 %H:%M}，"
+                     f"覆盖前 {anchored} 条；其后 {checked - anchored} 条尚无签名检查点覆盖，"
+                     "只受哈希链保护。")
+        if trusted_cas is None:
+            notes.append(f"签名按数据库中保存的调委会根证书核验（指纹 {fp}）；能同时替换证书的人"
+                         "仍可伪造，请用 --ca 指定调委会保存的根证书文件做严格核验。")
+        else:
+            notes.append(f"签名已按指定的根证书核验（指纹 {fp}）。")
+    else:
+        notes.append("没有已签名的检查点（未配置电子印章证书或无法取得其密码）：审计链未被锚定，"
+                     "能直接写数据库文件的人可以改写记录并重算哈希而不被发现。")
+    if unsigned:
+        notes.append(f"另有 {unsigned} 个检查点未签名，只作记录，不能防止改写。")
+    deep_checked = uncovered = 0
+    if deep:
+        all_cases = list(session.scalars(select(Case.id).order_by(Case.id)))
+        now = anchor.case_digests(session, sorted(set(all_cases) | set(latest_digest)))
+        for cid in sorted(now):
+            want = latest_digest.get(cid)
+            if want is None:
+                uncovered += 1
+                continue
+            deep_checked += 1
+            if now[cid] != want:
+                what = "已被删除" if not now[cid] else "与最后一次有审计记录的保存不一致（被直接改动过）"
+                return ChainReport(False, checked, None,
+                                   f"案件 {cid} 的数据（案件、当事人或协议）{what}。",
+                                   signed, unsigned, anchored, tuple(notes), deep_checked,
+                                   uncovered)
+        notes.append(f"逐案核对：{deep_checked} 件案件的当前数据与审计记录一致"
+                     + (f"；{uncovered} 件没有状态摘要（本功能启用前的记录），未核对。"
+                        if uncovered else "。"))
+    return ChainReport(True, checked, None, f"审计链完整，共 {checked} 条记录。", signed,
+                       unsigned, anchored, tuple(notes), deep_checked, uncovered)
+
+
+def _detail(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
