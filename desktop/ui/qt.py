@@ -42,6 +42,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Property, QCoreApplication, Signal, Slot  # noqa: F401
 
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Qt's marker for a text translated later (lupdate finds it by name), typed: PySide6's
+    stub says it returns ``object``; it returns the text unchanged, as this does. Defined
+    before the star imports below, so it is the one mypy keeps."""
+    return text
+
+
 if TYPE_CHECKING:
     # What __getattr__ hands out at run time, spelt out for mypy. Later star imports win on a
     # shared name, as QtWidgets before QtGui before QtCore does in _SOURCES.
@@ -54,9 +62,12 @@ if TYPE_CHECKING:
         QtSvgWidgets,
         QtTest,
     )
-    from PySide6.QtCore import *
-    from PySide6.QtGui import *
-    from PySide6.QtWidgets import *
+
+    # QtGui/QtWidgets redeclare a few QtCore names (QIntList, QPointList, qFuzzyCompare): the
+    # later module's wins, as in __getattr__; QtCore's QT_TRANSLATE_NOOP loses to ours above.
+    from PySide6.QtCore import *  # type: ignore[assignment]
+    from PySide6.QtGui import *  # type: ignore[assignment]
+    from PySide6.QtWidgets import *  # type: ignore[assignment]
 
 # Names are resolved on first use (module __getattr__ below) instead of star-importing the
 # three modules: PySide6 creates its ~900 types lazily, and a star import forced all of them,
