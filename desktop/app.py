@@ -323,6 +323,7 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     result = login.exec()
     db = login.db
     if result == LoginDialog.NEEDS_SETUP:
+        assert db is not None  # the dialog says NEEDS_SETUP once the database is open
         first = FirstRunDialog(db)
         if not first.exec() and first.actor is None:
             db.close()
@@ -330,7 +331,7 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
         # the new administrator's name filled in, the focus on the password
         login = LoginDialog(db, username=first.admin_username)
         result = login.exec()
-    if result != LoginDialog.DialogCode.Accepted or login.actor is None:
+    if result != LoginDialog.DialogCode.Accepted or login.actor is None or db is None:
         if db is not None:
             db.close()
         return 0

@@ -179,7 +179,7 @@ class Op(Generic[T]):
         self.parent = parent
         self.fn = fn
         self.label = label or _tr("正在处理，请稍候…")
-        self._success: Callable[[T], None] | None = None
+        self._success: Callable[[T], object] | None = None
         self._failure: Callable[[BaseException], bool | None] | None = None
         self._kind: str | None = None
         self._ids: list[int] | Callable[[T], list[int]] = []
@@ -191,7 +191,7 @@ class Op(Generic[T]):
         self._poll_timer: QTimer | None = None
         self.finished = False
 
-    def success(self, cb: Callable[[T], None]) -> Op[T]:
+    def success(self, cb: Callable[[T], object]) -> Op[T]:
         self._success = cb
         return self
 

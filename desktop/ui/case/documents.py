@@ -22,10 +22,11 @@ from desktop.ui.qt import (
 )
 
 if TYPE_CHECKING:
+    from desktop.services import Desk
     from desktop.ui.case.window import CaseWindow
 
 
-def documents_service(desk: Any) -> Any:
+def documents_service(desk: Desk) -> Any:
     service = getattr(desk, "documents", None)
     if service is None:
         from desktop.services.documents import DocumentService
