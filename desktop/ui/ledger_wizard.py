@@ -8,7 +8,7 @@ the user changed the file, the mapping or the page is dropped."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.domain.errors import MediationError
 from desktop.services.ledger import (
@@ -37,6 +37,9 @@ from desktop.ui.qt import (
     QWizardPage,
     Signal,
 )
+
+if TYPE_CHECKING:
+    from desktop.services import Desk
 
 PREVIEW_ROWS = 20
 
@@ -257,7 +260,7 @@ class CheckPage(QWizardPage):
 class LedgerWizard(QWizard):
     imported = Signal()
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ledgerWizard")
         self.setWindowTitle(self.tr("导入矛盾纠纷排查台账"))

@@ -9,7 +9,7 @@ answer that arrives after the user went back is dropped."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.domain.errors import MediationError
 from desktop.services.referrals import (
@@ -42,6 +42,9 @@ from desktop.ui.qt import (
     QWizardPage,
     Signal,
 )
+
+if TYPE_CHECKING:
+    from desktop.services import Desk
 
 PREVIEW_ROWS = 8
 # the sources a work-order list comes from, offered first (any active source may be chosen)
@@ -326,7 +329,8 @@ class CheckPage(QWizardPage):
             self.completeChanged.emit()
             return False  # ops shows which row and column, or why
 
-        ops.Op(self.wiz, lambda: service.import_referrals(sheet, mapping, source),
+        # the check page comes after the file page has read a sheet
+        ops.Op(self.wiz, lambda: service.import_referrals(sheet, mapping, source),  # type: ignore[arg-type]
                label=self.tr("正在导入工单…")).changes("case").success(done) \
             .failure(failed).run()
         return False
@@ -363,7 +367,7 @@ class SummaryPage(QWizardPage):
 class ReferralWizard(QWizard):
     imported = Signal()
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("referralWizard")
         self.setWindowTitle(self.tr("导入工单"))
@@ -371,7 +375,8 @@ class ReferralWizard(QWizard):
         self.service = ReferralService(desk.db, desk.actor)
         self.choices = self.service.source_choices()
         self.sheet: Sheet | None = None
-        self.result: ReferralResult | None = None
+        # hides QDialog.result() (the exit code), which nothing here calls
+        self.result: ReferralResult | None = None  # type: ignore[assignment]
         self.importing = False
         self.file_page = FilePage(self)
         self.source_page = SourcePage(self)

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
     from desktop.services import Desk
     from desktop.services.reports import Drill
-    from desktop.ui.qt import QtCharts
+    from desktop.ui.qt import QAction, QtCharts
 
 KINDS = ("month", "quarter", "year", "range")
 REFRESH_KINDS = {"case", "outcome", "followup", "risk", "confirmation", "sweep", "committee", ""}
@@ -147,7 +147,7 @@ class ReportsPage(QWidget):
         self.selected_committees: list[int] = []
         self.last_export: str = ""
         self.drill_dialog: DrillDialog | None = None
-        self.committee_actions: list[Any] = []
+        self.committee_actions: list[QAction] = []
         self._build()
         self._load_committees()
         self.refresh()

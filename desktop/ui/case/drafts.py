@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.services.dto import AgreementInput, ObligationInput
 from desktop.ui import ops
@@ -27,6 +27,9 @@ from desktop.ui.qt import (
     QTimer,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from desktop.services import Desk
 
 log = logging.getLogger(__name__)
 AUTOSAVE_MS = 1000
@@ -85,7 +88,7 @@ class FormDraft(QObject):
     """Debounced autosave of ``collect()`` (a JSON-able dict) under ``key`` in desk.drafts;
     ``offer`` shows a left-over draft in ``banner`` and ``apply`` puts it back."""
 
-    def __init__(self, parent: QWidget, desk: Any, key: str,
+    def __init__(self, parent: QWidget, desk: Desk, key: str,
                  collect: Callable[[], dict[str, Any] | None],
                  apply: Callable[[dict[str, Any]], None], banner: DraftBanner,
                  title: str = "") -> None:
@@ -167,7 +170,7 @@ class FormDraft(QObject):
         self.clear()
 
 
-def agreement_draft(parent: QWidget, desk: Any, case_id: int,
+def agreement_draft(parent: QWidget, desk: Desk, case_id: int,
                     collect: Callable[[], AgreementInput | None],
                     apply: Callable[[AgreementInput], None], banner: DraftBanner) -> FormDraft:
     def collect_dict() -> dict[str, Any] | None:
