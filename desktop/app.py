@@ -14,11 +14,17 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from desktop import APP_NAME, APP_NAME_ZH
 from desktop.resources import resource_path
+
+if TYPE_CHECKING:  # imported where used, to keep them off the start-up path
+    from desktop.services import Actor
+    from desktop.store.db import Database
+    from desktop.ui.mainwindow import MainWindow
+    from desktop.ui.qt import QApplication, QTranslator
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +45,14 @@ def _before_qapplication() -> None:
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
 
 
-def install_translators(app: Any) -> list[Any]:
+def install_translators(app: QApplication) -> list[QTranslator]:
     """Qt's own zh_CN strings (standard buttons, context menus) plus ours."""
     from desktop.ui.qt import QLibraryInfo, QLocale, QTranslator
 
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     for old in getattr(app, "_translators", []):  # create_application may run again (tests)
         app.removeTranslator(old)
-    loaded = []
+    loaded: list[QTranslator] = []
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     # Of the zh_CN catalogues PySide6 ships, only qtbase applies: it holds every widget,
     # standard dialog and print dialog string. The others are for QML, multimedia, serial
@@ -64,11 +70,11 @@ def install_translators(app: Any) -> list[Any]:
     fixes = QtChineseFixes(app)  # installed last: asked first, for qtbase's few gaps
     app.installTranslator(fixes)
     loaded.append(fixes)
-    app._translators = loaded  # keep them alive
+    app._translators = loaded  # type: ignore[attr-defined]  # on the wrapper: keeps them alive
     return loaded
 
 
-def install_behaviour(app: Any) -> None:
+def install_behaviour(app: QApplication) -> None:
     """What every QApplication of ours has, the tests' one included: the Chinese locale and
     translators, the wheel guard (no value changes under the mouse) and the fit guard (no
     window larger than the screen)."""
@@ -78,7 +84,7 @@ def install_behaviour(app: Any) -> None:
     guards.install(app)
 
 
-def choose_font(app: Any) -> str:
+def choose_font(app: QApplication) -> str:
     """A CJK sans family for the whole interface; the bundled one only when the system has
     none. Asks the font matcher about our candidates instead of listing every installed font
     (QFontDatabase.families() costs tens of milliseconds of each start)."""
@@ -102,7 +108,7 @@ def choose_font(app: Any) -> str:
     return family
 
 
-def apply_theme(app: Any) -> None:
+def apply_theme(app: QApplication) -> None:
     qss = resource_path("resources", "style", "mediationdesk.qss")
     try:
         app.setStyle("Fusion")  # same look on Windows, UOS/Kylin and the test machine
@@ -112,7 +118,7 @@ def apply_theme(app: Any) -> None:
         log.warning("style sheet missing: %s", qss)
 
 
-def collect_garbage_on_the_ui_thread(app: Any, interval_ms: int = 30_000) -> None:
+def collect_garbage_on_the_ui_thread(app: QApplication, interval_ms: int = 30_000) -> None:
     """Python's cycle collector runs in whichever thread allocates; a cycle holding a Qt
     wrapper freed on an ops worker thread deletes a widget off the GUI thread and crashes
     (seen in the UI tests). As Anki does: no automatic collection, collect on a UI timer."""
@@ -127,11 +133,11 @@ def collect_garbage_on_the_ui_thread(app: Any, interval_ms: int = 30_000) -> Non
     timer.start(interval_ms)
 
 
-def create_application(argv: Sequence[str] | None = None) -> Any:
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
     """The QApplication with everything a screen expects (also used by tests/benches)."""
     from desktop.ui.qt import QApplication, QIcon, QObject
 
-    app = QApplication.instance()
+    app = cast("QApplication | None", QApplication.instance())
     if app is None:
         _before_qapplication()
         app = QApplication(list(argv or [sys.argv[0]]))
@@ -150,7 +156,8 @@ def create_application(argv: Sequence[str] | None = None) -> Any:
 
 # -- database ---------------------------------------------------------------------------------
 
-def database_url_from_settings(ask_password: Any = None) -> str | None:
+def database_url_from_settings(
+        ask_password: Callable[[dict[str, Any]], str | None] | None = None) -> str | None:
     """The URL the settings describe; None = embedded default (or ``MEDIATIONDESK_DB``)."""
     from desktop.services import connection
 
@@ -172,7 +179,7 @@ def head_revision() -> str | None:
     return connection.head_revision()
 
 
-def open_database(url: str | None) -> Any:
+def open_database(url: str | None) -> Database:
     """Open the database for the GUI (``store.opening.open_for_desk``: created or migrated
     when needed, with the store's backup before migrating; a LAN schema only checked)."""
     from desktop.services import connection
@@ -191,7 +198,7 @@ def _ask_lan_password(profile: dict[str, Any]) -> str | None:
     return text if ok else None
 
 
-def _open_for_login(url: str | None) -> tuple[Any, bool]:
+def _open_for_login(url: str | None) -> tuple[Database, bool]:
     """Worker thread, while the login dialog is up: open/migrate the database, ask whether
     this is a first start, and load the services the main window will need."""
     from desktop.services import SYSTEM, Desk, auth
@@ -221,7 +228,7 @@ def check_connection(url: str) -> str:
     return connection.check_connection(url)
 
 
-def start_session(db: Any, actor: Any) -> Any:
+def start_session(db: Database, actor: Actor) -> MainWindow:
     """Desk + main window for a logged-in actor (tests and the bench call this too)."""
     import desktop
     from desktop.services import Desk
@@ -251,6 +258,7 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     result = login.exec()
     db = login.db
     if result == LoginDialog.NEEDS_SETUP:
+        assert db is not None  # the dialog says NEEDS_SETUP once the database is open
         first = FirstRunDialog(db)
         if not first.exec() and first.actor is None:
             db.close()
@@ -258,7 +266,7 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
         # the new administrator's name filled in, the focus on the password
         login = LoginDialog(db, username=first.admin_username)
         result = login.exec()
-    if result != LoginDialog.DialogCode.Accepted or login.actor is None:
+    if result != LoginDialog.DialogCode.Accepted or login.actor is None or db is None:
         if db is not None:
             db.close()
         return 0

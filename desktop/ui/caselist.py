@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.domain.dates import format_date
 from desktop.domain.enums import OPEN_STATUSES, CaseStatus, Role
@@ -31,6 +31,7 @@ from desktop.ui.qt import (
     QEvent,
     QHBoxLayout,
     QHeaderView,
+    QKeyEvent,
     QLabel,
     QLineEdit,
     QModelIndex,
@@ -47,6 +48,14 @@ from desktop.ui.qt import (
     translate,
 )
 from desktop.ui.settings_store import settings
+
+if TYPE_CHECKING:
+    from desktop.domain.enums import LookupEntry
+    from desktop.services import Desk
+    from desktop.services.dto import CommitteeView, UserView
+
+    Lookups = tuple[list[LookupEntry], list[LookupEntry], list[UserView] | None,
+                    list[CommitteeView]]
 
 PAGE = 200
 MAX_ROWS = 20_000
@@ -102,7 +111,7 @@ class CaseTableModel(QAbstractTableModel):
     total_known = Signal(int)
     loading_changed = Signal(int)  # 1 while a page is being fetched
 
-    def __init__(self, desk: Any, parent: QObject | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.rows: list[CaseRow] = []
@@ -245,7 +254,7 @@ def _combo(name: str, items: list[tuple[str, Any]]) -> QComboBox:
 class CaseListPage(QWidget):
     open_case = Signal(int)
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.setObjectName("page")
@@ -375,8 +384,8 @@ class CaseListPage(QWidget):
         search_row.setSpacing(8)
         search_row.addWidget(self.search, 1)
         search_row.addSpacing(8)
-        for w in (self.use_dates, self.date_from, QLabel("—"), self.date_to):
-            search_row.addWidget(w)
+        for widget in (self.use_dates, self.date_from, QLabel("—"), self.date_to):
+            search_row.addWidget(widget)
         filters = QHBoxLayout()
         filters.setSpacing(8)
         for w in (self.committee, self.status, self.dispute, self.source, self.mediator,
@@ -407,9 +416,10 @@ class CaseListPage(QWidget):
     def _load_lookups(self) -> None:
         desk = self.desk
 
-        def fetch() -> tuple[list[Any], list[Any], list[Any] | None, list[Any]]:
+        def fetch() -> Lookups:
             types = list(desk.lookups.list("dispute_type"))
             sources = list(desk.lookups.list("source"))
+            users: list[UserView] | None
             try:
                 users = list(desk.users.mediators())
             except Exception:  # noqa: BLE001 - a mediator may not list users: no filter then
@@ -424,8 +434,7 @@ class CaseListPage(QWidget):
         if not self.committee.isHidden():
             self.apply_now()
 
-    def _fill_lookups(self, data: tuple[list[Any], list[Any], list[Any] | None, list[Any]]
-                      ) -> None:
+    def _fill_lookups(self, data: Lookups) -> None:
         types, sources, users, committees = data
         self.committee_names = [c.name for c in committees]
         if not self.committee.isHidden():
@@ -476,8 +485,8 @@ class CaseListPage(QWidget):
                 out.append(self.tr("{what}“{value}”").format(what=what, value=box.currentText()))
         if self.use_dates.isChecked():
             out.append(self.tr("登记日期 {a} 至 {b}").format(
-                a=format_date(self.date_from.date().toPython()),
-                b=format_date(self.date_to.date().toPython())))
+                a=format_date(self.date_from.value()),
+                b=format_date(self.date_to.value())))
         if self.search.text().strip():
             out.append(self.tr("搜索“{text}”").format(text=self.search.text().strip()))
         return out
@@ -519,8 +528,8 @@ class CaseListPage(QWidget):
             committee_id=self.committee.currentData(),
             joint_mask=mask,
             joint_any=any_,
-            date_from=self.date_from.date().toPython() if self.use_dates.isChecked() else None,
-            date_to=self.date_to.date().toPython() if self.use_dates.isChecked() else None,
+            date_from=self.date_from.value() if self.use_dates.isChecked() else None,
+            date_to=self.date_to.value() if self.use_dates.isChecked() else None,
             sort_key=sort_key or "registered_at",
             sort_desc=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
             limit=PAGE,
@@ -550,7 +559,8 @@ class CaseListPage(QWidget):
         # ↓ in the search box goes to the first result, so the keyboard alone finds and opens
         # a case: type, ↓, Enter.
         if (obj is self.search and event.type() == QEvent.Type.KeyPress
-                and event.key() == Qt.Key.Key_Down and self.model.rowCount()):
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down
+                and self.model.rowCount()):
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)
             self.view.selectRow(0)
             return True

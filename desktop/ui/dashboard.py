@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.domain.dates import format_date
 from desktop.ui import ops
@@ -34,6 +34,13 @@ from desktop.ui.qt import (
     translate,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from desktop.services import Desk
+    from desktop.services.dto import CaseRow, Dashboard
+    from desktop.ui.qt import QModelIndex, QPersistentModelIndex
+
 WEEKDAYS = "一二三四五六日"
 MAX_LINES = 50
 #: every card (open cases, deadlines, sessions, follow-ups, confirmations, risks) is about cases
@@ -56,7 +63,7 @@ class Line:
     alert: bool = False
 
 
-def unaccepted_label(row: Any) -> str:
+def unaccepted_label(row: CaseRow) -> str:
     """What stands where a case number will be: an unaccepted case is named by the day it was
     registered, never by its internal row id."""
     when = row.registered_at
@@ -64,7 +71,7 @@ def unaccepted_label(row: Any) -> str:
     return translate("dashboard", "未受理（{day}登记）").format(day=day)
 
 
-def case_line(row: Any) -> Line:
+def case_line(row: CaseRow) -> Line:
     number = row.number or unaccepted_label(row)
     main = "  ·  ".join(p for p in (row.party_names or row.title, row.dispute_type_label) if p)
     sub = "  ·  ".join(p for p in (number, row.status_label, row.mediator_name) if p)
@@ -83,11 +90,13 @@ def case_line(row: Any) -> Line:
 class LineDelegate(QStyledItemDelegate):
     """Paints a Line: main text, grey sub-line, coloured badge; elides instead of scrolling."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
         fm = option.fontMetrics
         return QSize(100, fm.height() * 2 + 14)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         painter.save()
         rect = option.rect
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -160,7 +169,7 @@ class Card(QFrame):
         self.action: QPushButton | None = None
         self.list.hide()
 
-    def set_empty_action(self, text: str, slot: Any) -> None:
+    def set_empty_action(self, text: str, slot: Callable[[], object]) -> None:
         """A button under the empty text (e.g. 新建登记 when there is nothing open)."""
         self.action = QPushButton(text, objectName="cardAction")
         self.action.setProperty("role", "primary")
@@ -203,11 +212,11 @@ class DashboardPage(QWidget):
     new_case = Signal()
     loaded = Signal()
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.setObjectName("page")
-        self.data: Any = None
+        self.data: Dashboard | None = None
         self.query = ops.LatestQuery(self)
 
         title = QLabel(self.tr("工作台"), objectName="pageTitle")
@@ -271,10 +280,10 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         self.query.submit(self.desk.cases.dashboard, self.show_data)
 
-    def show_data(self, d: Any) -> None:
+    def show_data(self, d: Dashboard) -> None:
         self.data = d
 
-        def rows(items: list[Any]) -> list[Line]:
+        def rows(items: list[CaseRow]) -> list[Line]:
             return [case_line(r) for r in items]
 
         self.cards["my_open"].fill(rows(d.my_open))

@@ -77,7 +77,7 @@ def to_pydate(value: Any) -> dt.date | None:
     if value is None:
         return None
     if isinstance(value, QDate):
-        return value.toPython() if value.isValid() else None
+        return dt.date(value.year(), value.month(), value.day()) if value.isValid() else None
     if isinstance(value, dt.datetime):
         return value.date()
     return value  # a dt.date

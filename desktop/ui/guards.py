@@ -42,6 +42,7 @@ class WheelGuard(QObject):
     """Installed on each guarded widget: swallows the wheel unless the widget has focus."""
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        # installed on guarded widgets only (install below), so obj has hasFocus()
         if event.type() != _WHEEL or obj.hasFocus():  # type: ignore[attr-defined]
             return False
         # Filtered but not accepted: QApplication::notify then offers the same wheel event to

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.domain.enums import DEFAULT_DISPUTE_TYPES, DEFAULT_SOURCES, REFERRAL_SOURCES
 from desktop.domain.errors import MediationError, ValidationError
@@ -49,6 +49,11 @@ from desktop.ui.qt import (
     Signal,
 )
 
+if TYPE_CHECKING:
+    from desktop.services import Desk
+
+
+
 DRAFT_PREFIX = "intake/"
 DUPLICATE_MS = 400
 
@@ -58,7 +63,7 @@ class IntakePage(QWidget):
     registered = Signal(int)
     draft_saved = Signal(str)
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.setObjectName("page")
@@ -232,11 +237,11 @@ class IntakePage(QWidget):
         self.draft_query = ops.LatestQuery(self)
 
         self.parties.changed.connect(self._parties_changed)
-        for edit in (self.referring_unit, self.referral_ref, self.title_edit, self.amount):
-            edit.textChanged.connect(self._edited)
-            edit.returnPressed.connect(self.focusNextChild)  # Enter moves on, like Tab
-        for text in (self.facts, self.requests):
-            text.textChanged.connect(self._edited)
+        for line in (self.referring_unit, self.referral_ref, self.title_edit, self.amount):
+            line.textChanged.connect(self._edited)
+            line.returnPressed.connect(self.focusNextChild)  # Enter moves on, like Tab
+        for memo in (self.facts, self.requests):
+            memo.textChanged.connect(self._edited)
         self.dispute_type.currentIndexChanged.connect(self._edited)
         self.people.valueChanged.connect(self._edited)
         self.source.currentIndexChanged.connect(self._source_changed)

@@ -8,7 +8,7 @@ the user changed the file, the mapping or the page is dropped."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.services.ledger import (
     FIELDS,
@@ -27,6 +27,9 @@ from desktop.ui.qt import (
     QWidget,
     QWizard,
 )
+
+if TYPE_CHECKING:
+    from desktop.services import Desk
 
 PREVIEW_ROWS = 20
 
@@ -128,7 +131,7 @@ class CheckPage(wizard.CheckPage):
 
 
 class LedgerWizard(wizard.ImportWizard):
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ledgerWizard")
         self.setWindowTitle(self.tr("导入矛盾纠纷排查台账"))

@@ -12,7 +12,7 @@ trips never freeze the window.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.domain.errors import MediationError
 from desktop.ui import ops
@@ -26,6 +26,7 @@ from desktop.ui.qt import (
     QLayout,
     QLineEdit,
     QPushButton,
+    QShowEvent,
     QStackedWidget,
     Qt,
     QTimer,
@@ -35,8 +36,12 @@ from desktop.ui.qt import (
 )
 from desktop.ui.settings_store import settings
 
+if TYPE_CHECKING:
+    from desktop.services import Actor, Database, Desk
+    from desktop.services.seal import SealInfo
 
-def bootstrap_needed(db: Any) -> bool:
+
+def bootstrap_needed(db: Database) -> bool:
     from desktop.services import auth
 
     return bool(auth.bootstrap_needed(db))
@@ -72,14 +77,14 @@ class LoginDialog(InlineErrors, QDialog):
 
     NEEDS_SETUP = 2
 
-    def __init__(self, db: Any = None, parent: QWidget | None = None,
+    def __init__(self, db: Database | None = None, parent: QWidget | None = None,
                  db_label: str | None = None, *,
-                 open_db: Callable[[], tuple[Any, bool]] | None = None,
+                 open_db: Callable[[], tuple[Database, bool]] | None = None,
                  db_settings: Callable[[], None] | None = None,
                  username: str | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.actor: Any = None
+        self.actor: Actor | None = None
         self.open_db = open_db
         self.db_settings = db_settings
         self._pending = False
@@ -137,7 +142,7 @@ class LoginDialog(InlineErrors, QDialog):
         if db is None and open_db is not None:
             self.where.setText(self.tr("正在打开数据库…"))
 
-    def showEvent(self, event: Any) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._focus.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.db is None and self.open_db is not None and not self._open_started:
@@ -156,7 +161,7 @@ class LoginDialog(InlineErrors, QDialog):
         (ops.Op(self, self.open_db, label=self.tr("正在打开数据库…"))
          .success(self._opened).failure(self._open_failed).run())
 
-    def _opened(self, result: tuple[Any, bool]) -> None:
+    def _opened(self, result: tuple[Database, bool]) -> None:
         self.db, needs_setup = result
         self.where.setText(_describe(self.db))
         if needs_setup:
@@ -192,12 +197,13 @@ class LoginDialog(InlineErrors, QDialog):
             return
         from desktop.services import auth
 
+        db = self.db
         self.login_button.setEnabled(False)
         self.error.hide()
-        (ops.Op(self, lambda: auth.login(self.db, user, pw), label=self.tr("正在登录…"))
+        (ops.Op(self, lambda: auth.login(db, user, pw), label=self.tr("正在登录…"))
          .success(self._logged_in).failure(self.failed).run())
 
-    def _logged_in(self, actor: Any) -> None:
+    def _logged_in(self, actor: Actor) -> None:
         self.actor = actor
         settings().set("login/last_user", self.username.text().strip())
         self.accept()
@@ -210,7 +216,9 @@ class LoginDialog(InlineErrors, QDialog):
         return handled
 
 
-def _describe(db: Any) -> str:
+def _describe(db: Database | None) -> str:
+    if db is None:
+        return ""
     try:
         return str(db.describe())
     except Exception:  # noqa: BLE001 - a label only
@@ -222,11 +230,11 @@ class FirstRunDialog(InlineErrors, QDialog):
     committee's electronic seal — generate or import the certificate, the seal image, the
     seal password. Step 2 may be skipped (设置→电子印章 does the same later)."""
 
-    def __init__(self, db: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.actor: Any = None
-        self.seal_info: Any = None
+        self.actor: Actor | None = None
+        self.seal_info: SealInfo | None = None
         self.setObjectName("loginDialog")
         self.setWindowTitle(self.tr("首次使用 — 调解台"))
         self.setMinimumWidth(560)
@@ -332,7 +340,7 @@ class FirstRunDialog(InlineErrors, QDialog):
         (ops.Op(self, lambda: auth.first_run(self.db, **kwargs), label=self.tr("正在创建…"))
          .success(self._created).failure(self.failed).run())
 
-    def _created(self, actor: Any) -> None:
+    def _created(self, actor: Actor) -> None:
         self.actor = actor
         self.error.hide()
         self.steps.setCurrentIndex(1)
@@ -346,13 +354,14 @@ class FirstRunDialog(InlineErrors, QDialog):
     def submit_seal(self) -> None:
         from desktop.services.seal import SealService
 
+        assert self.actor is not None  # step 2 comes after _created
         job = self.seal_form.job(SealService(self.db, self.actor))
         self.seal_button.setEnabled(False)
         self.error.hide()
         (ops.Op(self, job, label=self.tr("正在生成电子印章证书…"))
          .success(self._sealed).failure(self.failed).run())
 
-    def _sealed(self, info: Any) -> None:
+    def _sealed(self, info: SealInfo) -> None:
         self.seal_info = info
         self.accept()
 
@@ -371,7 +380,7 @@ class ChangePasswordDialog(InlineErrors, QDialog):
     """修改密码: asked right after login when an administrator set or reset the password
     (``must_change_password``), and from the sidebar at any time."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None, *, forced: bool = False) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None, *, forced: bool = False) -> None:
         super().__init__(parent)
         self.desk = desk
         self.setObjectName("loginDialog")
@@ -413,7 +422,7 @@ class ChangePasswordDialog(InlineErrors, QDialog):
 
 
 
-def must_change_password(desk: Any) -> bool:
+def must_change_password(desk: Desk) -> bool:
     """Whether an administrator set this user's password and it is not changed yet (the
     services refuse every other call until then)."""
     from desktop.domain.errors import PermissionDenied

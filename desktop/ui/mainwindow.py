@@ -15,10 +15,11 @@ A page may offer ``refresh()`` (F5), ``focus_search()`` (Ctrl+F) and a signal
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.ui import ops, screenfit
 from desktop.ui.qt import (
@@ -40,12 +41,15 @@ from desktop.ui.qt import (
 )
 from desktop.ui.settings_store import settings
 
+if TYPE_CHECKING:
+    from desktop.services import Actor, Desk
+
 log = logging.getLogger(__name__)
 
 PAGES = ("dashboard", "cases", "intake", "reports", "settings")
 
 
-def role_label(actor: Any) -> str:
+def role_label(actor: Actor) -> str:
     role = getattr(actor, "role", "")
     return str(getattr(role, "label", role))
 
@@ -92,7 +96,7 @@ def lazy_widget(module: str, attr: str, title: str, *args: Any) -> QWidget:
 class MainWindow(QMainWindow):
     page_changed = Signal(str)
 
-    def __init__(self, desk: Any, *, db_label: str = "", is_local: bool = True,
+    def __init__(self, desk: Desk, *, db_label: str = "", is_local: bool = True,
                  test_connection: Callable[[str], str] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -186,7 +190,8 @@ class MainWindow(QMainWindow):
         self.busy_status.setText(self.tr("正在处理…") if running else "")
 
     def _shortcuts(self) -> None:
-        def add(seq: QKeySequence | str, fn: Callable[[], None]) -> None:
+        def add(seq: QKeySequence | QKeySequence.StandardKey | str,
+                fn: Callable[[], object]) -> None:
             sc = QShortcut(QKeySequence(seq), self)
             sc.setContext(Qt.ShortcutContext.WindowShortcut)
             sc.activated.connect(fn)
@@ -195,7 +200,7 @@ class MainWindow(QMainWindow):
         add(QKeySequence.StandardKey.Find, self.focus_search)
         add("F5", self.refresh)  # not StandardKey.Refresh: it is also F5 → ambiguous, dead
         for i, key in enumerate(PAGES, start=1):
-            add(f"Ctrl+{i}", lambda key=key: self.show_page(key))
+            add(f"Ctrl+{i}", functools.partial(self.show_page, key))
 
     # -- pages -------------------------------------------------------------------------------
     def _build(self, key: str) -> QWidget:

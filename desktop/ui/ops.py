@@ -194,11 +194,13 @@ def _start(fn: Callable[[], Any], on_done: Callable[[Any], None],
 class Op(Generic[T]):
     """One service call off the UI thread. Build with the fluent methods, then ``run()``."""
 
-    def __init__(self, parent: QWidget | None, fn: Callable[[], T], *, label: str = "") -> None:
-        self.parent = parent
+    def __init__(self, parent: QObject | None, fn: Callable[[], T], *, label: str = "") -> None:
+        self.parent = parent  # the answer is dropped once it is deleted
+        # progress and message boxes sit over it when it is a widget (as in LatestQuery)
+        self._window = parent if isinstance(parent, QWidget) else None
         self.fn = fn
         self.label = label or _tr("正在处理，请稍候…")
-        self._success: Callable[[T], None] | None = None
+        self._success: Callable[[T], object] | None = None
         self._failure: Callable[[BaseException], bool | None] | None = None
         self._kind: ChangeKind | None = None
         self._ids: list[int] | Callable[[T], list[int]] = []
@@ -210,7 +212,7 @@ class Op(Generic[T]):
         self._poll_timer: QTimer | None = None
         self.finished = False
 
-    def success(self, cb: Callable[[T], None]) -> Op[T]:
+    def success(self, cb: Callable[[T], object]) -> Op[T]:
         self._success = cb
         return self
 
@@ -248,7 +250,7 @@ class Op(Generic[T]):
     def _show_progress(self) -> None:
         if self.finished:
             return
-        dlg = QProgressDialog(self.label, "", 0, 0, self.parent)
+        dlg = QProgressDialog(self.label, "", 0, 0, self._window)
         dlg.setCancelButton(None)  # service calls are one transaction: not cancellable midway
         dlg.setWindowTitle(_tr("请稍候"))
         dlg.setWindowModality(Qt.WindowModality.WindowModal)
@@ -310,10 +312,10 @@ class Op(Generic[T]):
                 elif choice == "reapply" and self._reapply:
                     self._reapply()
 
-            ask_conflict(self.parent, exc, can_reapply=self._reapply is not None,
+            ask_conflict(self._window, exc, can_reapply=self._reapply is not None,
                          on_choice=chosen)
             return
-        show_error(self.parent, exc, tb)
+        show_error(self._window, exc, tb)
 
 
 class _Superseded(Exception):

@@ -195,7 +195,7 @@ class PartyEditor(QFrame):
         self._grid = grid
         self._labels: dict[str, QLabel] = {}
         # Name and ID first: a valid resident ID fills in the sex and birth date below it.
-        rows = [
+        rows: list[list[tuple[str, str, QWidget]]] = [
             [("name", self.tr("姓名"), self.name), ("id_type", self.tr("证件类型"), self.id_type),
              ("id_number", self.tr("证件号码"), self.id_number)],
             [("sex", self.tr("性别"), self.sex), ("birth_date", self.tr("出生日期"), self.birth_date),

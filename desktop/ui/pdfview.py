@@ -10,6 +10,7 @@ so its recorded SHA-256 — a re-rendered copy would have none of these.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.ui import filedialogs, qt
 from desktop.ui.qt import (
@@ -32,12 +33,16 @@ from desktop.ui.qt import (
     Signal,
 )
 
+if TYPE_CHECKING:
+    from desktop.ui.qt import QtPdf, QtPrintSupport
+
 MAX_PRINT_DPI = 600
 
 
-def load_document(data: bytes, parent: qt.QObject | None = None):  # -> QPdfDocument
+def load_document(data: bytes, parent: qt.QObject | None = None) -> QtPdf.QPdfDocument:
     """A QPdfDocument over ``data``; the buffer is parented to the document to keep it alive."""
-    document = qt.QtPdf.QPdfDocument(parent)
+    pdf = qt.QtPdf
+    document = pdf.QPdfDocument(parent) if parent is not None else pdf.QPdfDocument()
     buffer = QBuffer(document)
     buffer.setData(QByteArray(data))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -45,7 +50,8 @@ def load_document(data: bytes, parent: qt.QObject | None = None):  # -> QPdfDocu
     return document
 
 
-def print_pdf(data: bytes, printer, *, raster: bool | None = None) -> int:
+def print_pdf(data: bytes, printer: QtPrintSupport.QPrinter, *,
+              raster: bool | None = None) -> int:
     """Print ``data`` on ``printer``; returns the number of pages sent (all copies).
 
     ``raster=None`` chooses: the document's bytes for PDF-file output, rendered pages for a
@@ -211,7 +217,7 @@ class PdfView(QWidget):
             navigator.jump(number - 1, qt.QPointF(), navigator.currentZoom())
 
     # ---- output ------------------------------------------------------------------------
-    def make_printer(self):
+    def make_printer(self) -> QtPrintSupport.QPrinter:
         printer_cls = qt.QtPrintSupport.QPrinter
         printer = printer_cls(printer_cls.PrinterMode.HighResolution)
         printer.setCopyCount(self.copies)
@@ -219,7 +225,7 @@ class PdfView(QWidget):
         printer.setFullPage(True)  # the PDF carries its own margins
         return printer
 
-    def print_to(self, printer) -> int:
+    def print_to(self, printer: QtPrintSupport.QPrinter) -> int:
         pages = print_pdf(self._data, printer)
         self.printed.emit(pages)
         return pages

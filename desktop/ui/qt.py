@@ -1,7 +1,7 @@
 """The one module through which all UI code imports Qt (Anki's ``aqt.qt``, qutebrowser's
 ``qutebrowser.qt``): version workarounds live here and nowhere else.
 
-API (stable; GUI-B and the reports page rely on it)::
+API::
 
     from desktop.ui.qt import *                  # every QtCore/QtGui/QtWidgets name, Signal, Slot
     from desktop.ui.qt import QWidget, Qt, Signal
@@ -28,15 +28,46 @@ Also here, for the same must-run-first reason: ``_chinese_system_locale()`` (see
 
 The lazy modules are reached through module ``__getattr__``, so ``from desktop.ui.qt import
 QtPdf`` also works and imports it at that moment. Nothing here imports services or the store.
+
+For the type checker the same names are plain imports (the ``TYPE_CHECKING`` block), and it
+does not see ``__getattr__``: a Qt name is its real class to mypy, and a misspelt one is an
+error instead of ``Any``.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Property, QCoreApplication, Signal, Slot  # noqa: F401
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Qt's marker for a text translated later (lupdate finds it by name), typed: PySide6's
+    stub says it returns ``object``; it returns the text unchanged, as this does. Defined
+    before the star imports below, so it is the one mypy keeps."""
+    return text
+
+
+if TYPE_CHECKING:
+    # What __getattr__ hands out at run time, spelt out for mypy. Later star imports win on a
+    # shared name, as QtWidgets before QtGui before QtCore does in _SOURCES.
+    from PySide6 import (  # noqa: F401
+        QtCharts,
+        QtPdf,
+        QtPdfWidgets,
+        QtPrintSupport,
+        QtSvg,
+        QtSvgWidgets,
+        QtTest,
+    )
+
+    # QtGui/QtWidgets redeclare a few QtCore names (QIntList, QPointList, qFuzzyCompare): the
+    # later module's wins, as in __getattr__; QtCore's QT_TRANSLATE_NOOP loses to ours above.
+    from PySide6.QtCore import *  # type: ignore[assignment]
+    from PySide6.QtGui import *  # type: ignore[assignment]
+    from PySide6.QtWidgets import *  # type: ignore[assignment]
 
 # Names are resolved on first use (module __getattr__ below) instead of star-importing the
 # three modules: PySide6 creates its ~900 types lazily, and a star import forced all of them,
@@ -111,7 +142,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def _resolve(name: str) -> Any:
     """Qt names on first use; the heavy, rarely needed Qt modules imported on first use."""
     target = _LAZY.get(name)
     if target is not None:
@@ -132,6 +163,10 @@ def __getattr__(name: str) -> Any:
             globals()[name] = value
             return value
     raise AttributeError(f"module 'desktop.ui.qt' has no attribute {name!r}")
+
+
+if not TYPE_CHECKING:  # hidden from mypy, or every unknown name would be Any again
+    __getattr__ = _resolve
 
 
 def is_alive(obj: object) -> bool:

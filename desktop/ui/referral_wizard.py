@@ -9,7 +9,7 @@ answer that arrives after the user went back is dropped."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.services.referrals import (
     FIELDS,
@@ -35,6 +35,9 @@ from desktop.ui.qt import (
     QWizard,
     QWizardPage,
 )
+
+if TYPE_CHECKING:
+    from desktop.services import Desk
 
 PREVIEW_ROWS = 8
 # the sources a work-order list comes from, offered first (any active source may be chosen)
@@ -219,7 +222,7 @@ class SummaryPage(QWizardPage):
 
 
 class ReferralWizard(wizard.ImportWizard):
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("referralWizard")
         self.setWindowTitle(self.tr("导入工单"))
@@ -227,7 +230,8 @@ class ReferralWizard(wizard.ImportWizard):
         self.service = ReferralService(desk.db, desk.actor)
         self.choices = self.service.source_choices()
         self.sheet: Sheet | None = None
-        self.result: ReferralResult | None = None
+        # hides QDialog.result() (the exit code), which nothing here calls
+        self.result: ReferralResult | None = None  # type: ignore[assignment]
         self.file_page = FilePage(self)
         self.source_page = SourcePage(self)
         self.mapping_page = MappingPage(self)

@@ -9,7 +9,7 @@ imported on first use only.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.reports.figures import Rate, Report
 from desktop.reports.period import Period
@@ -40,6 +40,13 @@ from desktop.ui.qt import (
     QWidget,
     Signal,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from desktop.services import Desk
+    from desktop.services.reports import Drill
+    from desktop.ui.qt import QAction, QtCharts
 
 KINDS = ("month", "quarter", "year", "range")
 #: what the figures count (cases, the sweep ledger) or name (committees, dispute types …)
@@ -83,7 +90,7 @@ class DrillDialog(QDialog):
 
     open_case = Signal(int)
 
-    def __init__(self, title: str, drill: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, drill: Drill, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("drillDialog")
         self.setWindowTitle(title)
@@ -123,14 +130,15 @@ class DrillDialog(QDialog):
             self.open_case.emit(int(item.data(KEY_ROLE)))
 
     def case_ids(self) -> list[int]:
-        return [int(self.table.item(i, 0).data(KEY_ROLE)) for i in range(self.table.rowCount())]
+        items = (self.table.item(i, 0) for i in range(self.table.rowCount()))
+        return [int(item.data(KEY_ROLE)) for item in items if item is not None]
 
 
 class ReportsPage(QWidget):
     open_case = Signal(int)
     report_shown = Signal()
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reportsPage")
         self.desk = desk
@@ -141,7 +149,7 @@ class ReportsPage(QWidget):
         self.selected_committees: list[int] = []
         self.last_export: str = ""
         self.drill_dialog: DrillDialog | None = None
-        self.committee_actions: list[Any] = []
+        self.committee_actions: list[QAction] = []
         self._build()
         self._load_committees()
         self.refresh()
@@ -216,8 +224,8 @@ class ReportsPage(QWidget):
         head = QFrame()
         hl = QVBoxLayout(head)
         hl.setContentsMargins(0, 0, 0, 0)
-        for w in (self.title, self.subtitle, self.rates):
-            hl.addWidget(w)
+        for heading in (self.title, self.subtitle, self.rates):
+            hl.addWidget(heading)
         lay.addWidget(head)
 
         # The tables and the charts each get the whole height (a page of its own): with the 15
@@ -228,7 +236,8 @@ class ReportsPage(QWidget):
         self.tabs = QTabWidget(objectName="reportTabs")
         self.views.addTab(self.tabs, self.tr("统计表"))
         self.chart_holder = QWidget(objectName="chartHolder")
-        QHBoxLayout(self.chart_holder).setContentsMargins(0, 0, 0, 0)
+        self.chart_layout = QHBoxLayout(self.chart_holder)
+        self.chart_layout.setContentsMargins(0, 0, 0, 0)
         self.views.addTab(self.chart_holder, self.tr("统计图"))
         lay.addWidget(self.views, 1)
         self.hint = QLabel(self.tr("提示：双击表格中的数字，可查看其对应的案件清单。"))
@@ -368,11 +377,12 @@ class ReportsPage(QWidget):
     # -- chart -----------------------------------------------------------------------------
     def _draw_chart(self, report: Report) -> None:
         charts = qtmod.QtCharts  # imported on first use
-        lay = self.chart_holder.layout()
+        lay = self.chart_layout
         while lay.count():
             item = lay.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.deleteLater()
         rows = [r for r in report.breakdown("dispute_type").rows
                 if r.counts["accepted"] or r.counts["succeeded"]]
         chart = charts.QChart()
@@ -393,7 +403,7 @@ class ReportsPage(QWidget):
         cats.setTruncateLabels(False)  # Qt elides to "婚…" by default, whatever the room
         chart.addAxis(cats, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(cats)
-        values = self._count_axis(charts, [r.counts["accepted"] for r in rows])
+        values = self._count_axis(charts, [int(r.counts["accepted"]) for r in rows])
         chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(values)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -405,7 +415,7 @@ class ReportsPage(QWidget):
             lay.addWidget(self._trend_chart(report, charts), 2)
         self.chart = chart
 
-    def _trend_chart(self, report: Report, charts: Any) -> QWidget:
+    def _trend_chart(self, report: Report, charts: Any) -> QWidget:  # charts: the QtCharts module
         chart = charts.QChart()
         chart.setTitle(self.tr("近12个月趋势（按月）"))
         acc, suc = charts.QLineSeries(), charts.QLineSeries()
@@ -435,14 +445,13 @@ class ReportsPage(QWidget):
         return view
 
     @staticmethod
-    def _count_axis(charts: Any, counts: list[int]) -> Any:
+    def _count_axis(charts: Any, counts: list[int]) -> QtCharts.QValueAxis:
         """A count axis that always shows whole numbers: a round top with one tick per step,
         so Qt never has to elide a label (it drew "…" on a short axis with a free range)."""
         top = max([*counts, 1])
         step = 1
-        while top / step > 8:
-            step *= 2 if str(step)[0] in "15" else 2.5 if str(step)[0] == "2" else 2
-        step = int(step)
+        while top / step > 8:  # 1, 2, 5, 10, 20, 50 …
+            step = step * 5 // 2 if str(step)[0] == "2" else step * 2
         ticks = -(-top // step)  # ceil
         axis = charts.QValueAxis()
         axis.setRange(0, float(ticks * step))
@@ -484,7 +493,7 @@ class ReportsPage(QWidget):
                label=self.tr("正在查找案件…")).success(
             lambda drill: self._show_drill(" ".join(title.split()), drill)).run()
 
-    def _show_drill(self, title: str, drill: Any) -> None:
+    def _show_drill(self, title: str, drill: Drill) -> None:
         dlg = DrillDialog(title, drill, self)
         dlg.open_case.connect(self.open_case)
         self.drill_dialog = dlg
@@ -508,7 +517,7 @@ class ReportsPage(QWidget):
         if report is None:
             return
 
-        def done(p: Any) -> None:
+        def done(p: Path) -> None:
             self.last_export = str(p)
             self.subtitle.setText(self.tr("{range}　已导出：{path}").format(
                 range=report.range_text, path=p))
@@ -537,11 +546,11 @@ class ReportsPage(QWidget):
             return
         period, ids = report.period, list(self.selected_committees) or None
 
-        def work() -> Any:
+        def work() -> Path:
             return self.service.export_official(self.service.official_table(period, ids), fmt,
                                                 path)
 
-        def done(p: Any) -> None:
+        def done(p: Path) -> None:
             self.last_export = str(p)
             self.subtitle.setText(self.tr("{range}　已导出：{path}").format(
                 range=report.range_text, path=p))

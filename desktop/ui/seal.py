@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.services.seal import NO_KEYRING, SealPasswordNeeded, keyring_available
 from desktop.ui import filedialogs, ops
@@ -35,6 +35,10 @@ from desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from desktop.services import Desk
+    from desktop.services.seal import SealInfo, SealService
 
 RULE = "至少 8 位，须包含字母、数字、符号中的至少两类。"
 
@@ -120,8 +124,8 @@ class SealSetupForm(QWidget):
         form.addRow(self.choice_label, choice)
         if len(modes) == 1:  # the dialog already says which: no choice to show
             (self.generate if modes[0] == "generate" else self.import_).setChecked(True)
-            for w in (self.generate, self.import_, self.choice_label):
-                w.hide()
+            for choice_widget in (self.generate, self.import_, self.choice_label):
+                choice_widget.hide()
         p12_row = QHBoxLayout()
         p12_row.addWidget(self.p12_label, 1)
         p12_row.addWidget(self.p12_button)
@@ -199,7 +203,7 @@ class SealSetupForm(QWidget):
         seal_preview(self.preview, self.image)
 
     # -- doing it -----------------------------------------------------------------------------
-    def job(self, service: Any) -> Callable[[], Any]:
+    def job(self, service: SealService) -> Callable[[], SealInfo]:
         """What to run in the worker: read the widgets now (UI thread), act later."""
         from desktop.domain.errors import ValidationError
         from desktop.services.seal import check_png, check_seal_password
@@ -207,7 +211,7 @@ class SealSetupForm(QWidget):
         imp, path, image = self.is_import(), self.pkcs12_path, self.image
         pw1, pw2, remember = self.pw1.text(), self.pw2.text(), self.remember.isChecked()
 
-        def run() -> Any:
+        def run() -> SealInfo:
             if image is not None:
                 check_png(image)  # before the certificate: nothing half-done on bad input
             if imp:
@@ -262,7 +266,7 @@ class SealPasswordDialog(InlineErrors, QDialog):
         self.password.setFocus()
 
 
-def unlock_and_retry(parent: QWidget, service: Any, err: BaseException,
+def unlock_and_retry(parent: QWidget, service: SealService, err: BaseException,
                      retry: Callable[[], None]) -> bool:
     """An Op failure handler: True when ``err`` was a missing seal password (handled)."""
     from desktop.domain.errors import MediationError
@@ -300,7 +304,7 @@ def unlock_and_retry(parent: QWidget, service: Any, err: BaseException,
     return True
 
 
-def seal_service(desk: Any) -> Any:
+def seal_service(desk: Desk) -> SealService:
     from desktop.services.seal import SealService
 
     return SealService(desk.db, desk.actor)

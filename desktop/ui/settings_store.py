@@ -81,7 +81,7 @@ class SettingsStore:
 
     def _upgrade(self) -> None:
         # Versioned upgrade functions go here (Picard's habit) when a setting changes shape.
-        version = int(self._qs.value("meta/version", 0) or 0)
+        version = int(str(self._qs.value("meta/version", 0) or 0))
         if version < SETTINGS_VERSION:
             self._qs.setValue("meta/version", SETTINGS_VERSION)
 
@@ -92,7 +92,9 @@ class SettingsStore:
             return decl.default
         try:
             if decl.type is bytes:
-                return bytes(raw) if isinstance(raw, (QByteArray, bytes)) else decl.default
+                if isinstance(raw, QByteArray):
+                    return bytes(raw.data())
+                return raw if isinstance(raw, bytes) else decl.default
             if decl.type is bool:
                 return raw in (True, "true", "1", 1)
             return decl.type(raw)

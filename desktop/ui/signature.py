@@ -27,6 +27,7 @@ from desktop.ui.qt import (
     QIODevice,
     QKeySequence,
     QLabel,
+    QMouseEvent,
     QPainter,
     QPainterPath,
     QPaintEvent,
@@ -38,6 +39,8 @@ from desktop.ui.qt import (
     QSize,
     QSizePolicy,
     Qt,
+    QTabletEvent,
+    QTouchEvent,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -142,7 +145,7 @@ class SignaturePad(QWidget):
             self._current = None
             self.changed.emit()
 
-    def tabletEvent(self, event) -> None:
+    def tabletEvent(self, event: QTabletEvent) -> None:
         pos = event.position()
         pressure = max(0.05, min(1.0, float(event.pressure())))
         kind = event.type()
@@ -158,19 +161,19 @@ class SignaturePad(QWidget):
         # Accepting stops Qt from synthesising a second, pressure-less mouse stroke.
         event.accept()
 
-    def mousePressEvent(self, event) -> None:
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and not self._tablet_down:
             pos = event.position()
             self._begin(pos.x(), pos.y(), MOUSE_PRESSURE)
         event.accept()
 
-    def mouseMoveEvent(self, event) -> None:
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if event.buttons() & Qt.MouseButton.LeftButton and not self._tablet_down:
             pos = event.position()
             self._extend(pos.x(), pos.y(), MOUSE_PRESSURE)
         event.accept()
 
-    def mouseReleaseEvent(self, event) -> None:
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and not self._tablet_down:
             pos = event.position()
             self._extend(pos.x(), pos.y(), MOUSE_PRESSURE)
@@ -180,7 +183,7 @@ class SignaturePad(QWidget):
     def event(self, event: QEvent) -> bool:
         kind = event.type()
         if kind in (QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd):
-            points = event.points()
+            points = event.points() if isinstance(event, QTouchEvent) else []
             if points:
                 # One finger writes; a second finger is ignored (palm, accidental touch).
                 pt = points[0]
@@ -262,7 +265,8 @@ class SignaturePad(QWidget):
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        self.to_image(scale).save(buffer, "PNG")
+        # PySide6 6.12's stub wants bytes for the format, but only str works at run time
+        self.to_image(scale).save(buffer, "PNG")  # type: ignore[call-overload]
         buffer.close()
         return bytes(data.data())
 

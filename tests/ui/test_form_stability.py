@@ -143,7 +143,7 @@ def test_lawyer_licence_is_checked_as_typed(qtbot, desks):
     qtbot.mouseClick(people.quick_buttons["lawyer"], Qt.MouseButton.LeftButton)
     row = people.table.rowCount() - 1
     commit_text(people.cell(row, 1), "孙律师")
-    below = [dialog.content, dialog.result, dialog.recorder]
+    below = [dialog.content, dialog.result_text, dialog.recorder]
     before = positions(dialog, below)
     number = people.cell(row, 5)
     qtbot.keyClicks(number, "133012019")

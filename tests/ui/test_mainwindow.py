@@ -8,7 +8,7 @@ import pytest
 
 from desktop.app import check_connection, start_session
 from desktop.ui import ops
-from desktop.ui.mainwindow import Placeholder, lazy_widget
+from desktop.ui.mainwindow import PAGES, Placeholder, lazy_widget
 from desktop.ui.qt import QApplication, QLabel, QLineEdit, Qt, QWidget
 from desktop.ui.settings_store import settings
 
@@ -34,6 +34,15 @@ def test_status_bar_and_navigation(qtbot, ui_app, ui_db, ui_mediator_desk):
     assert win.current_key() == "cases"
     search = win.pages["cases"].findChild(QLineEdit, "searchBox")
     assert QApplication.focusWidget() is search
+    ops.wait_idle()
+
+
+def test_ctrl_digit_opens_each_page_in_order(qtbot, ui_app, ui_db, ui_admin_desk):
+    win = _window(qtbot, ui_db, ui_admin_desk)
+    keys = (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4, Qt.Key.Key_5)
+    for key, page in reversed(list(zip(keys, PAGES, strict=True))):
+        qtbot.keyClick(win, key, Qt.KeyboardModifier.ControlModifier)
+        assert win.current_key() == page
     ops.wait_idle()
 
 

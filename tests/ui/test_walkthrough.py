@@ -162,7 +162,7 @@ def walk_in_to_print(qtbot, main, steps: Steps, out, *, joint: bool):
         steps.type(dialog.content, "民警介绍现场勘查情况，律师释明相邻关系法律规定，双方同意协商赔偿。")
     else:
         steps.type(dialog.content, "双方陈述漏水经过，调解员释明相邻关系法律规定，双方同意协商赔偿。")
-    steps.type(dialog.result, "双方达成一致意见。")
+    steps.type(dialog.result_text, "双方达成一致意见。")
     steps.check(dialog.agreed)
     steps.click(dialog.buttons.button(QDialogButtonBox.StandardButton.Save))
     settle(qtbot, lambda: len(win.detail.sessions) == 1)

@@ -190,6 +190,7 @@ def fill_table(table: QTableWidget, rows: Sequence[Sequence[Any]],
 
 def selected_id(table: QTableWidget) -> Any:
     row = table.currentRow()
-    if row < 0 or table.item(row, 0) is None:
+    item = table.item(row, 0) if row >= 0 else None
+    if item is None:
         return None
-    return table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+    return item.data(Qt.ItemDataRole.UserRole)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from desktop.domain.enums import DocumentForm
 from desktop.domain.errors import MediationError
@@ -22,10 +22,12 @@ from desktop.ui.qt import (
 )
 
 if TYPE_CHECKING:
+    from desktop.services import Desk
+    from desktop.services.documents import DocumentService, IssuedDocument
     from desktop.ui.case.window import CaseWindow
 
 
-def documents_service(desk: Any) -> Any:
+def documents_service(desk: Desk) -> DocumentService:
     service = getattr(desk, "documents", None)
     if service is None:
         from desktop.services.documents import DocumentService
@@ -54,7 +56,7 @@ class _Before:
     seal_image: bool
 
 
-def _before_final(service: Any, case_id: int, form: str) -> _Before:
+def _before_final(service: DocumentService, case_id: int, form: str) -> _Before:
     state = service.signing_state(case_id, form)
     missing = state.missing_text() if state is not None and not state.complete else ""
     return _Before(missing, service.missing_glyphs(case_id),
@@ -70,7 +72,7 @@ def show_document(window: CaseWindow, form: str, *, final: bool, copies: int = 1
     label = DocumentForm(form).label
     title = f"{window.detail.number or ''}{label}" if window.detail else label
 
-    def shown(issued: Any) -> None:
+    def shown(issued: IssuedDocument) -> None:
         suffix = {"final": "", "unsigned": window.tr("（待签署）")}.get(
             getattr(issued, "kind", ""), window.tr("（草稿）"))
         number = window.detail.number if window.detail else ""

@@ -7,11 +7,14 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.services.dto import AgreementInput, ObligationInput
 from desktop.ui.drafts import DraftBanner, FormDraft
 from desktop.ui.qt import QCoreApplication, QWidget
+
+if TYPE_CHECKING:
+    from desktop.services import Desk
 
 __all__ = ["DraftBanner", "FormDraft", "agreement_draft", "from_dict", "to_dict"]
 
@@ -47,7 +50,7 @@ def from_dict(data: dict[str, Any]) -> AgreementInput:
         performance_deadline=date(data.get("performance_deadline")))
 
 
-def agreement_draft(parent: QWidget, desk: Any, case_id: int,
+def agreement_draft(parent: QWidget, desk: Desk, case_id: int,
                     collect: Callable[[], AgreementInput | None],
                     apply: Callable[[AgreementInput], None], banner: DraftBanner) -> FormDraft:
     def collect_dict() -> dict[str, Any] | None:

@@ -35,6 +35,7 @@ from desktop.ui.qt import (
 )
 
 if TYPE_CHECKING:
+    from desktop.domain.enums import LabeledEnum
     from desktop.ui.case.window import CaseWindow
 
 
@@ -46,7 +47,8 @@ def pydate(d: QDate) -> dt.date:
     return dt.date(d.year(), d.month(), d.day())
 
 
-def combo(parent: QWidget, enum: type, name: str, choose: bool = False) -> QComboBox:
+def combo(parent: QWidget, enum: type[LabeledEnum], name: str, choose: bool = False
+          ) -> QComboBox:
     """A box of ``enum``'s labels; with ``choose`` it starts on "（请选择）" (no value), so the
     user has to pick one rather than accept a preset."""
     box = QComboBox(parent)

@@ -29,4 +29,5 @@ class HistoryTab(QWidget):
                    [e.id for e in ordered])
 
     def summaries(self) -> list[str]:
-        return [self.table.item(r, 2).text() for r in range(self.table.rowCount())]
+        items = (self.table.item(r, 2) for r in range(self.table.rowCount()))
+        return [item.text() if item is not None else "" for item in items]

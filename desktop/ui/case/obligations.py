@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import cast
 
 from desktop.domain.errors import ValidationError
 from desktop.domain.money import format_money, parse_money, to_chinese_upper
@@ -148,11 +149,12 @@ class ObligationsTable(QWidget):
             self.table.removeRow(row)
         self._emit()
 
+    # The cells' widgets are the ones add_row puts there.
     def _combo(self, row: int, col: int) -> QComboBox:
-        return self.table.cellWidget(row, col)  # type: ignore[return-value]
+        return cast(QComboBox, self.table.cellWidget(row, col))
 
     def _edit(self, row: int, col: int) -> QLineEdit:
-        return self.table.cellWidget(row, col)  # type: ignore[return-value]
+        return cast(QLineEdit, self.table.cellWidget(row, col))
 
     def amount_edit(self, row: int) -> QLineEdit:
         return self._edit(row, COL_AMOUNT)
@@ -216,7 +218,7 @@ class ObligationsTable(QWidget):
                 amount = parse_money(text) if text else None
             except ValidationError as exc:
                 raise ValidationError(exc.message, field=f"obligations[{row}].amount") from None
-            date = self.table.cellWidget(row, COL_DEADLINE).value()  # type: ignore[union-attr]
+            date = cast(DateField, self.table.cellWidget(row, COL_DEADLINE)).value()
             content = self._edit(row, COL_CONTENT).text().strip()
             manner = self._edit(row, COL_MANNER).text().strip()
             if not content and amount is None and not manner and date is None:

@@ -192,7 +192,7 @@ class PartiesTab(QWidget):
 
     def save_case(self) -> None:
         detail = self.detail
-        if detail is None or "edit" not in detail.allowed_actions:
+        if detail is None or self.base_version is None or "edit" not in detail.allowed_actions:
             return
         changes, cid, version = self.case_update(), detail.id, self.base_version
         desk = self.window_.desk

@@ -50,6 +50,8 @@ from desktop.ui.qt import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from desktop.ui.case.window import CaseWindow
 
 # Quick-add buttons: the kind, its default role, and what the "number" column means for it.
@@ -266,10 +268,11 @@ class SessionDialog(QDialog):
         self.participants = ParticipantsTable(self)
         self.content = text_box(self, "content", self.tr("调解过程：各方陈述、调解员释法说理……"),
                                 max_height=150)
-        self.result = text_box(self, "result", self.tr("调解结果"), max_height=80)
+        # self.result would hide QDialog.result()
+        self.result_text = text_box(self, "result", self.tr("调解结果"), max_height=80)
         self.kind.setMaximumWidth(200)
-        for edit in (self.started_at, self.ended_at):
-            edit.setMinimumWidth(200)
+        for field in (self.started_at, self.ended_at):
+            field.setMinimumWidth(200)
         self.agreed = QCheckBox(self.tr("本次达成协议"), self)
         self.recorder = QLineEdit(self)
         self.recorder.setObjectName("recorder")
@@ -286,17 +289,17 @@ class SessionDialog(QDialog):
         form.addRow(self.tr("地点"), self.place)
         form.addRow(self.tr("参加人"), self.participants)
         form.addRow(self.tr("调解过程"), self.content)
-        form.addRow(self.tr("调解结果"), self.result)
+        form.addRow(self.tr("调解结果"), self.result_text)
         form.addRow("", self.agreed)
         form.addRow(self.tr("记录人"), self.recorder)
         self.buttons = save_cancel_buttons(self, self.tr("保存记录 (Ctrl+S)"))
         QShortcut(QKeySequence.StandardKey.Save, self, self.accept)
         for line in (self.place, self.recorder):
             line.textEdited.connect(self.changed)
-        for text in (self.content, self.result):
+        for text in (self.content, self.result_text):
             text.textChanged.connect(self.changed)
-        for when in (self.started_at, self.ended_at):
-            when.dateTimeChanged.connect(self.changed)
+        for moment in (self.started_at, self.ended_at):
+            moment.dateTimeChanged.connect(self.changed)
         self.kind.currentIndexChanged.connect(self.changed)
         self.agreed.toggled.connect(self.changed)
         self.participants.changed.connect(self.changed)
@@ -314,7 +317,7 @@ class SessionDialog(QDialog):
         self.place.setText(inp.place)
         self.participants.load(inp.participants)
         self.content.setPlainText(inp.content)
-        self.result.setPlainText(inp.result)
+        self.result_text.setPlainText(inp.result)
         self.agreed.setChecked(inp.agreed)
         self.recorder.setText(inp.recorder)
 
@@ -323,7 +326,8 @@ class SessionDialog(QDialog):
             started_at=from_qdatetime(self.started_at.dateTime()),
             ended_at=from_qdatetime(self.ended_at.dateTime()),
             place=self.place.text().strip(), kind=self.kind.currentData(),
-            content=self.content.toPlainText().strip(), result=self.result.toPlainText().strip(),
+            content=self.content.toPlainText().strip(),
+            result=self.result_text.toPlainText().strip(),
             agreed=self.agreed.isChecked(), recorder=self.recorder.text().strip(),
             participants=self.participants.save())
 
@@ -452,8 +456,8 @@ class SessionsTab(QWidget):
             "人民调解委员会", "") + self.tr("人民调解室"), participants=people,
             recorder=actor.display_name)
 
-    def open_dialog(self, inp: SessionInput, save: Any, draft_key: str,
-                    offer: bool = True) -> SessionDialog:
+    def open_dialog(self, inp: SessionInput, save: Callable[[SessionInput], None],
+                    draft_key: str, offer: bool = True) -> SessionDialog:
         """The record dialog, autosaved under ``draft_key`` while it is being written (a
         session can last hours); a left-over draft is offered back when ``offer``."""
         dialog = SessionDialog(self)
@@ -518,7 +522,8 @@ class SessionsTab(QWidget):
 
         return self.open_dialog(session_input(view), save, key)
 
-    def _reopen(self, inp: SessionInput, save: Any, exc: BaseException, key: str) -> bool:
+    def _reopen(self, inp: SessionInput, save: Callable[[SessionInput], None],
+                exc: BaseException, key: str) -> bool:
         """A refused record goes back to the user with the message, nothing retyped."""
         from desktop.domain.errors import ValidationError
 

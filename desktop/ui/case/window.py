@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.services.dto import AuditView, CaseDetail
 from desktop.ui import ops, screenfit
@@ -30,6 +30,9 @@ from desktop.ui.qt import (
 )
 from desktop.ui.settings_store import settings
 
+if TYPE_CHECKING:
+    from desktop.services import Desk
+
 HEADER_ACTIONS = (
     ("accept", QT_TRANSLATE_NOOP("CaseWindow", "受理")),
     ("refuse", QT_TRANSLATE_NOOP("CaseWindow", "不予受理")),
@@ -43,7 +46,7 @@ HEADER_ACTIONS = (
 class CaseWindow(QMainWindow):
     loaded = Signal(object)  # CaseDetail, after every (re)load
 
-    def __init__(self, desk: Any, case_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, case_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from desktop.ui.case.attachments import AttachmentsTab
         from desktop.ui.case.documents import DocumentsTab

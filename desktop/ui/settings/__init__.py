@@ -10,7 +10,7 @@ in the system keyring.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.domain.enums import Role
 from desktop.ui.qt import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
@@ -20,12 +20,15 @@ from desktop.ui.settings.database import DatabaseProfile, DatabaseProfileDialog
 from desktop.ui.settings.lookups import LookupEditor
 from desktop.ui.settings.users import NewUserDialog, UsersPanel
 
+if TYPE_CHECKING:
+    from desktop.services import Desk
+
 #: The tabs' names, as messages elsewhere name them ("设置→电子印章"): tests check both ways.
 TAB_NAMES = ("调解委员会", "电子印章", "纠纷类型与来源", "用户与角色", "数据", "数据库")
 
 
 class SettingsPage(QWidget):
-    def __init__(self, desk: Any, parent: QWidget | None = None, *,
+    def __init__(self, desk: Desk, parent: QWidget | None = None, *,
                  test_connection: TestConnection | None = None) -> None:
         super().__init__(parent)
         self.desk = desk

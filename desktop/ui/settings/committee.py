@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.ui import filedialogs, ops
 from desktop.ui.qt import (
@@ -18,14 +18,18 @@ from desktop.ui.qt import (
 )
 from desktop.ui.settings.common import _primary
 
+if TYPE_CHECKING:
+    from desktop.services import Desk
+    from desktop.services.dto import CommitteeView
+
 
 class CommitteeForm(QWidget):
     """调委会信息: name, short name, numbering pattern, address, seal image."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        self.view: Any = None
+        self.view: CommitteeView | None = None
         self.seal_png: bytes | None = None
         self.name = QLineEdit(objectName="committeeName")
         self.short_name = QLineEdit(objectName="committeeShort")
@@ -90,7 +94,7 @@ class CommitteeForm(QWidget):
         ops.LatestQuery(self).submit(lambda: (desk.committees.get(), desk.committees.seal_png()),
                                      lambda pair: self.load(*pair))
 
-    def load(self, view: Any, seal_png: bytes | None = None) -> None:
+    def load(self, view: CommitteeView, seal_png: bytes | None = None) -> None:
         self.view = view
         self.name.setText(view.name)
         self.short_name.setText(view.short_name)

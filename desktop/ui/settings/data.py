@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.domain.dates import format_date, format_datetime
 from desktop.services import connection
@@ -37,6 +37,12 @@ from desktop.ui.qt import (
     QWidget,
 )
 from desktop.ui.settings.common import _primary
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from desktop.services import Desk
+    from desktop.services.backups import ArchiveInfo, BackupResult, DailyBackup, RestoreResult
 
 CONFIRM_WORD = "恢复"
 
@@ -67,7 +73,7 @@ class _Counter:
 class RestoreConfirmDialog(QDialog):
     """Says what a restore does and wants the word 恢复 typed before it goes ahead."""
 
-    def __init__(self, info: Any, target: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, info: ArchiveInfo, target: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("restoreConfirm")
         self.setWindowTitle(self.tr("确认恢复"))
@@ -97,14 +103,14 @@ class RestoreConfirmDialog(QDialog):
 
 
 class DataPage(QWidget):
-    def __init__(self, desk: Any, parent: QWidget | None = None, *,
-                 restart: Any = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None, *,
+                 restart: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.service = BackupService(desk.db, desk.actor)
         self.restart = restart or restart_app
-        self.last_result: Any = None
-        self.restored: Any = None
+        self.last_result: BackupResult | None = None
+        self.restored: RestoreResult | None = None
         self.query = ops.LatestQuery(self)  # kept: see SealPage.reload
 
         backup_box = QGroupBox(self.tr("备份"))
@@ -183,7 +189,7 @@ class DataPage(QWidget):
     def reload(self) -> None:
         self.query.submit(self.service.daily_backups, self.load_daily)
 
-    def load_daily(self, rows: list[Any]) -> None:
+    def load_daily(self, rows: list[DailyBackup]) -> None:
         self.daily.setRowCount(len(rows))
         for r, b in enumerate(rows):
             for c, text in enumerate((format_date(b.day), human_size(b.size), b.path.name)):
@@ -203,7 +209,7 @@ class DataPage(QWidget):
         if path:
             self.backup(path)
 
-    def backup(self, path: str) -> ops.Op[Any]:
+    def backup(self, path: str) -> ops.Op[BackupResult]:
         counter = _Counter()
         service = self.service
         self.backup_button.setEnabled(False)
@@ -213,7 +219,7 @@ class DataPage(QWidget):
                 .progress(counter.read).success(self._backed_up).failure(self._backup_failed)
                 .run())
 
-    def _backed_up(self, result: Any) -> None:
+    def _backed_up(self, result: BackupResult) -> None:
         self.last_result = result
         self.backup_button.setEnabled(True)
         self._say(self.backup_result, self.tr(
@@ -233,19 +239,19 @@ class DataPage(QWidget):
         if path:
             self.check_restore(path)
 
-    def check_restore(self, path: str) -> ops.Op[Any]:
+    def check_restore(self, path: str) -> ops.Op[tuple[ArchiveInfo, Path]]:
         """Check the archive first (off the UI thread), then ask for confirmation."""
         service = self.service
         self.restore_button.setEnabled(False)
 
-        def both() -> tuple[Any, Path]:
+        def both() -> tuple[ArchiveInfo, Path]:
             return service.inspect(path), service.restore_target()
 
         return (ops.Op(self, both, label=self.tr("正在检查备份文件…"))
                 .success(lambda pair: self.confirm_restore(*pair))
                 .failure(self._restore_failed).run())
 
-    def confirm_restore(self, info: Any, target: Path) -> RestoreConfirmDialog:
+    def confirm_restore(self, info: ArchiveInfo, target: Path) -> RestoreConfirmDialog:
         self.restore_button.setEnabled(True)
         dlg = RestoreConfirmDialog(info, target, self)
         dlg.accepted.connect(lambda: self.restore(str(info.path), target))
@@ -253,7 +259,7 @@ class DataPage(QWidget):
         dlg.open()
         return dlg
 
-    def restore(self, path: str, target: Path) -> ops.Op[Any]:
+    def restore(self, path: str, target: Path) -> ops.Op[RestoreResult]:
         counter = _Counter()
         service = self.service
         self.restore_button.setEnabled(False)
@@ -263,7 +269,7 @@ class DataPage(QWidget):
                 .progress(counter.read).success(self._restored)
                 .failure(self._restore_failed).run())
 
-    def _restored(self, result: Any) -> None:
+    def _restored(self, result: RestoreResult) -> None:
         self.restored = result
         connection.use_embedded_file(str(result.target))
         self._say(self.restore_result, self.tr(

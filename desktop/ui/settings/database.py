@@ -171,6 +171,10 @@ class DatabaseProfileDialog(QDialog):
         self.profile = DatabaseProfile(test_connection, self)
         self.profile.save_button.setText(self.tr("保存并重试"))
         self.profile.save_button.clicked.disconnect()
-        self.profile.save_button.clicked.connect(lambda: self.profile.save() and self.accept())
+        self.profile.save_button.clicked.connect(self._save_and_retry)
         layout = QVBoxLayout(self)
         layout.addWidget(self.profile)
+
+    def _save_and_retry(self) -> None:
+        if self.profile.save():
+            self.accept()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.ui import ops
 from desktop.ui.qt import (
@@ -17,15 +17,19 @@ from desktop.ui.qt import (
     QWidget,
 )
 
+if TYPE_CHECKING:
+    from desktop.domain.enums import LookupEntry
+    from desktop.services import Desk
+
 
 class LookupEditor(QWidget):
     """One list (纠纷类型 or 案件来源): add, rename, deactivate."""
 
-    def __init__(self, desk: Any, kind: str, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, kind: str, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.kind = kind
-        self.entries: list[Any] = []
+        self.entries: list[LookupEntry] = []
         box = QGroupBox(title)
         self.list = QListWidget(objectName=f"lookup_{kind}")
         add = QPushButton(self.tr("新增…"), objectName=f"add_{kind}")
@@ -47,7 +51,7 @@ class LookupEditor(QWidget):
     def reload(self) -> None:
         ops.LatestQuery(self).submit(lambda: self.desk.lookups.list(self.kind), self.load)
 
-    def load(self, entries: list[Any]) -> None:
+    def load(self, entries: list[LookupEntry]) -> None:
         self.entries = list(entries)
         self.list.clear()
         for e in self.entries:

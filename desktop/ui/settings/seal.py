@@ -7,7 +7,7 @@ the image, changes the seal password. A renewal keeps the old certificate for ve
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.domain.dates import format_date
 from desktop.services.seal import NO_KEYRING
@@ -35,9 +35,17 @@ from desktop.ui.seal import (
 )
 from desktop.ui.settings.common import _primary
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from desktop.services import Desk
+    from desktop.services.seal import SealInfo, SealService
+
 
 class _ErrorDialog(InlineErrors, QDialog):
     """A small seal form; its service errors show in its own red label."""
+
+    info: SealInfo | None
 
     def _build(self, body: QWidget, ok_text: str) -> None:
         self.error = error_label()
@@ -47,13 +55,13 @@ class _ErrorDialog(InlineErrors, QDialog):
         cancel.clicked.connect(self.reject)
         dialog_layout(self, [body, self.error], [cancel, self.ok])
 
-    def run(self, fn: Any, label: str) -> None:
+    def run(self, fn: Callable[[], SealInfo], label: str) -> None:
         self.ok.setEnabled(False)
         self.error.hide()
         (ops.Op(self, fn, label=label).changes(ops.ChangeKind.COMMITTEE)
          .success(self.finish).failure(self.failed).run())
 
-    def finish(self, info: Any) -> None:
+    def finish(self, info: SealInfo) -> None:
         self.info = info
         self.accept()
 
@@ -61,12 +69,12 @@ class _ErrorDialog(InlineErrors, QDialog):
 class SealKeyDialog(_ErrorDialog):
     """Generate / renew (``mode="generate"``) or import a replacement (``"import"``)."""
 
-    def __init__(self, service: Any, mode: str, parent: QWidget | None = None, *,
+    def __init__(self, service: SealService, mode: str, parent: QWidget | None = None, *,
                  renew: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("sealKeyDialog")
         self.service = service
-        self.info: Any = None
+        self.info: SealInfo | None = None
         titles = {"generate": self.tr("更新电子印章证书") if renew else self.tr("生成电子印章证书"),
                   "import": self.tr("导入电子印章证书")}
         self.setWindowTitle(titles[mode])
@@ -90,12 +98,12 @@ class SealKeyDialog(_ErrorDialog):
 
 
 class SealPasswordChangeDialog(_ErrorDialog):
-    def __init__(self, service: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, service: SealService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sealPasswordChange")
         self.setWindowTitle(self.tr("修改印章密码"))
         self.setMinimumWidth(460)
-        self.info: Any = None
+        self.info: SealInfo | None = None
         self.service = service
         self.old = QLineEdit(objectName="oldSealPassword")
         self.new1 = QLineEdit(objectName="newSealPassword1")
@@ -128,10 +136,10 @@ class SealPasswordChangeDialog(_ErrorDialog):
 
 
 class SealPage(QWidget):
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        self.info: Any = None
+        self.info: SealInfo | None = None
         self.service = seal_service(desk)
         self.query = ops.LatestQuery(self)
         hint = QLabel(self.tr(
@@ -208,7 +216,7 @@ class SealPage(QWidget):
         # worker thread (a crash)
         self.query.submit(self.service.info, self.load)
 
-    def load(self, info: Any) -> None:
+    def load(self, info: SealInfo) -> None:
         self.info = info
         seal_preview(self.preview, info.seal_png, 128)
         self.password_button.setEnabled(info.configured)
@@ -285,7 +293,7 @@ class SealPage(QWidget):
 
         service = self.service
 
-        def run() -> Any:
+        def run() -> SealInfo:
             try:
                 with open(path, "rb") as fh:
                     data = fh.read()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.domain.enums import Role
 from desktop.ui import ops
@@ -25,14 +25,18 @@ from desktop.ui.qt import (
 )
 from desktop.ui.settings.common import _primary
 
+if TYPE_CHECKING:
+    from desktop.services import Desk
+    from desktop.services.dto import UserView
+
 
 class UsersPanel(QWidget):
     """Users and roles; only administrators see it (the service refuses others anyway)."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        self.users: list[Any] = []
+        self.users: list[UserView] = []
         self.table = QTableWidget(0, 5, objectName="usersTable")
         self.table.setHorizontalHeaderLabels(
             [self.tr("用户名"), self.tr("姓名"), self.tr("角色"), self.tr("所属调委会"),
@@ -63,7 +67,7 @@ class UsersPanel(QWidget):
     def reload(self) -> None:
         ops.LatestQuery(self).submit(self.desk.users.list, self.load)
 
-    def load(self, users: list[Any]) -> None:
+    def load(self, users: list[UserView]) -> None:
         self.users = list(users)
         self.table.setRowCount(len(self.users))
         for r, u in enumerate(self.users):
@@ -75,7 +79,7 @@ class UsersPanel(QWidget):
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
 
-    def selected(self) -> Any:
+    def selected(self) -> UserView | None:
         row = self.table.currentRow()
         return self.users[row] if 0 <= row < len(self.users) else None
 
@@ -111,7 +115,7 @@ class UsersPanel(QWidget):
         if ok and label != user.role_label:
             self.set_role(user, roles[labels.index(label)].value)
 
-    def set_role(self, user: Any, role: str) -> None:
+    def set_role(self, user: UserView, role: str) -> None:
         (ops.Op(self, lambda: self.desk.users.update(user.id, user.version, role=role))
          .changes(ops.ChangeKind.USER, [user.id]).success(lambda _r: self.reload())
          .conflict(reload=self.reload).run())
