@@ -30,7 +30,8 @@ if _REPO not in sys.path:
     sys.path.insert(0, _REPO)
 
 # Shared fixtures: the template SQLite database and the throwaway PostgreSQL server.
-pytest_plugins = ["tests.helpers.db", "tests.helpers.pg", "tests.helpers.keyring"]
+pytest_plugins = ["tests.helpers.db", "tests.helpers.pg", "tests.helpers.keyring",
+                  "tests.helpers.pg_replica"]
 
 
 # Python's cycle collector runs in whichever thread happens to allocate. A cycle holding a Qt
