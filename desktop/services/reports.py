@@ -114,7 +114,7 @@ class ReportService(ServiceBase):
         self._check_role()
         if not isinstance(period, Period):
             raise ValidationError("统计期间无效，请选择月份、季度、年度或起止日期。", field="period")
-        with self._read() as s:
+        with self._read(shared=True) as s:
             ids, label = self._scope(s, committee_ids)
             agg = stats.aggregate_rows(s, period, ids)
             months = period.trend_months(12)
@@ -215,7 +215,7 @@ class ReportService(ServiceBase):
         self._check_role()
         if not isinstance(period, Period):
             raise ValidationError("统计期间无效，请选择月份、季度、年度或起止日期。", field="period")
-        with self._read() as s:
+        with self._read(shared=True) as s:
             ids, label = self._scope(s, committee_ids)
             agg = stats.aggregate_rows(s, period, ids)
             sweeps = stats.sweep_official(s, period, ids)
@@ -299,7 +299,7 @@ class ReportService(ServiceBase):
         self._check_role()
         if metric not in stats.METRIC_KEYS:
             raise ValidationError(f"该数字（{metric}）没有对应的案件清单。", field="metric")
-        with self._read() as s:
+        with self._read(shared=True) as s:
             ids, _label = self._scope(s, committee_ids)
             conds: list[Any] = []
             if breakdown and breakdown != "total":
