@@ -228,6 +228,23 @@ def open_lan_database(url: str | None) -> Any:
     return db
 
 
+def use_replica(db: Any) -> None:
+    """Reports, search and the dashboard read the LAN profile's read replica when it names
+    one (desktop.store.replica). A bad replica setting never keeps the desk from starting:
+    reads then simply stay on the primary."""
+    if os.environ.get("MEDIATIONDESK_DB") or db.is_sqlite:
+        return
+    from desktop.domain.errors import MediationError
+    from desktop.services.connection import to_profile
+    from desktop.store import replica
+    from desktop.ui.settings_store import settings
+
+    try:
+        replica.attach_profile(db, to_profile(settings().database_profile()))
+    except (MediationError, ValueError) as err:
+        logging.getLogger(__name__).warning("只读副本设置无效，统计和查询从主服务器读取：%s", err)
+
+
 def _ask_lan_password(profile: dict[str, Any]) -> str | None:
     from desktop.ui.qt import QInputDialog, QLineEdit, translate
 
@@ -245,6 +262,7 @@ def _open_for_login(url: str | None) -> tuple[Any, bool]:
     from desktop.services import SYSTEM, Desk, auth
 
     db = open_database(url)
+    use_replica(db)
     needs_setup = bool(auth.bootstrap_needed(db))
     Desk(db, SYSTEM)  # imports every service module now rather than after the password
     import desktop

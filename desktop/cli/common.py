@@ -18,7 +18,19 @@ DEMO_LOGIN_KEY = "demo_login"
 
 
 def open_db(args: argparse.Namespace, *, migrate: bool = True) -> Database:
-    return Database.open(getattr(args, "db", None), migrate=migrate)
+    db = Database.open(getattr(args, "db", None), migrate=migrate)
+    spec = getattr(args, "replica", None) or os.environ.get("MEDIATIONDESK_REPLICA")
+    if spec and not db.is_sqlite:
+        from desktop.store import replica
+
+        max_lag = getattr(args, "replica_max_lag", None) or os.environ.get(
+            "MEDIATIONDESK_REPLICA_MAX_LAG") or replica.DEFAULT_MAX_LAG
+        try:
+            replica.attach(db, spec, max_lag=replica.check_max_lag(max_lag))
+        except BaseException:
+            db.close()
+            raise
+    return db
 
 
 def login_desk(args: argparse.Namespace, db: Database) -> Desk:

@@ -4,7 +4,8 @@
     ok, message = test_connection(settings().database_profile(), password)
 
 The profile is the ini's ``[db]`` section as a dict (mode, sqlite_path, host, port, name, user,
-optional sslmode); the message is one Chinese sentence to show beside the "测试连接" button.
+optional sslmode, replica, replica_max_lag); the message is one Chinese sentence to show beside
+the "测试连接" button.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ def to_profile(data: dict[str, Any]) -> profiles.Profile:
         mode=str(data.get("mode") or default.mode), sqlite_path=str(data.get("sqlite_path") or ""),
         host=str(data.get("host") or ""), port=int(data.get("port") or default.port),
         name=str(data.get("name") or default.name), user=str(data.get("user") or default.user),
-        sslmode=str(data.get("sslmode") or default.sslmode))
+        sslmode=str(data.get("sslmode") or default.sslmode),
+        replica=str(data.get("replica") or ""),
+        replica_max_lag=int(data.get("replica_max_lag") or default.replica_max_lag))
 
 
 def test_connection(data: dict[str, Any], password: str | None = None) -> tuple[bool, str]:

@@ -59,6 +59,8 @@ class Profile:
     name: str = "mediationdesk"  # database name
     user: str = "mediationdesk"
     sslmode: str = "prefer"
+    replica: str = ""  # read-only streaming replica "host[:port]" (desktop.store.replica)
+    replica_max_lag: int = 30  # seconds behind the primary past which reads use the primary
 
     @property
     def is_lan(self) -> bool:
@@ -76,6 +78,10 @@ class Profile:
                 raise MediationError("请填写数据库名和数据库用户名。")
             if self.sslmode not in SSL_MODES:
                 raise MediationError("加密连接（TLS）方式无效。")
+            if self.replica.strip():
+                from desktop.store.replica import check_profile
+
+                check_profile(self)
 
     @property
     def account(self) -> str:
@@ -124,13 +130,18 @@ def load_profile(path: Path | None = None) -> Profile:
         port = int(str(sec.get("port", str(default.port))).strip('"'))
     except ValueError:
         port = default.port
+    try:
+        max_lag = int(str(sec.get("replica_max_lag", str(default.replica_max_lag))).strip('"'))
+    except ValueError:
+        max_lag = default.replica_max_lag
 
     def get(key: str, dflt: str) -> str:
         return str(sec.get(key, dflt)).strip('"')  # QSettings may quote a value
 
     return Profile(mode=get("mode", default.mode), sqlite_path=get("sqlite_path", ""),
                    host=get("host", ""), port=port, name=get("name", default.name),
-                   user=get("user", default.user), sslmode=get("sslmode", default.sslmode))
+                   user=get("user", default.user), sslmode=get("sslmode", default.sslmode),
+                   replica=get("replica", ""), replica_max_lag=max_lag)
 
 
 def save_profile(profile: Profile, path: Path | None = None) -> Path:

@@ -34,15 +34,18 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from desktop.domain.errors import DatabaseError, MediationError
+from desktop.domain.errors import DatabaseError, MediationError, ValidationError
 from desktop.store.db import Database
+
+if TYPE_CHECKING:
+    from desktop.store.profiles import Profile
 
 log = logging.getLogger(__name__)
 
@@ -97,26 +100,62 @@ def _lsn(value: str) -> int:
     return (int(hi, 16) << 32) | int(lo, 16)
 
 
-def replica_url(primary_url: str, replica: str) -> str:
-    """The primary's URL (same database, role and password: a physical replica has them all)
-    with the host and port of ``replica`` (``host``, ``host:port`` or ``[v6addr]:port``)."""
-    spec = replica.strip()
-    host, port = spec, None
+def parse_spec(spec: str) -> tuple[str, int | None]:
+    """``host``, ``host:port`` or ``[v6addr]:port`` → (host, port or None)."""
+    spec = spec.strip()
+    host, port = spec, ""
     if spec.startswith("["):
         host, _, rest = spec[1:].partition("]")
-        port = rest.lstrip(":") or None
+        port = rest.lstrip(":")
     elif spec.count(":") == 1:
         host, _, port = spec.partition(":")
-    if not host:
-        raise MediationError("只读副本的地址为空，请填写“服务器地址”或“服务器地址:端口”。")
+    if not host.strip() or any(c.isspace() or c in "/@?#" for c in host):
+        raise ValidationError(f"只读副本地址“{spec}”无效，请写成“服务器地址”或“服务器地址:端口”"
+                              "（例如 192.168.1.11:5432）。", field="replica")
     try:
         port_no = int(port) if port else None
     except ValueError as err:
-        raise MediationError(f"只读副本的端口“{port}”不是数字，请写成“服务器地址:端口”。") from err
+        raise ValidationError(f"只读副本的端口“{port}”不是数字，请写成“服务器地址:端口”。",
+                              field="replica") from err
     if port_no is not None and not 1 <= port_no <= 65535:
-        raise MediationError("只读副本的端口应在 1 到 65535 之间。")
-    url = make_url(primary_url).set(host=host, port=port_no or make_url(primary_url).port)
-    return url.render_as_string(hide_password=False)
+        raise ValidationError("只读副本的端口应在 1 到 65535 之间。", field="replica")
+    return host.strip(), port_no
+
+
+def check_max_lag(value: float) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError) as err:
+        raise ValidationError("只读副本最大延迟应是秒数（1 到 86400）。",
+                              field="replica_max_lag") from err
+    if not 1 <= seconds <= 86400:
+        raise ValidationError("只读副本最大延迟应在 1 秒到 86400 秒（一天）之间。",
+                              field="replica_max_lag")
+    return seconds
+
+
+def check_profile(profile: Profile) -> None:
+    """The profile's replica fields (called by ``Profile.validate``)."""
+    host, port = parse_spec(profile.replica)
+    check_max_lag(profile.replica_max_lag)
+    if host == profile.host and (port or 5432) == int(profile.port):
+        raise ValidationError("只读副本不能与主服务器是同一地址和端口。", field="replica")
+
+
+def replica_url(primary_url: str, replica: str) -> str:
+    """The primary's URL (same database, role and password: a physical replica has them all)
+    with the host and port of ``replica``."""
+    host, port = parse_spec(replica)
+    primary = make_url(primary_url)
+    return primary.set(host=host, port=port or primary.port).render_as_string(hide_password=False)
+
+
+def attach_profile(primary: Database, profile: Profile) -> ReplicaRouter | None:
+    """Attach the replica a LAN profile names (none: reads stay on the primary)."""
+    if not profile.is_lan or not profile.replica.strip() or primary.is_sqlite:
+        detach(primary)
+        return None
+    return attach(primary, profile.replica, max_lag=profile.replica_max_lag)
 
 
 class ReplicaRouter:
@@ -126,10 +165,8 @@ class ReplicaRouter:
                  probe_every: float = PROBE_EVERY, retry_after: float = RETRY_AFTER) -> None:
         if primary.is_sqlite:
             raise MediationError("只读副本只用于局域网（PostgreSQL）数据库。")
-        if not 0 < float(max_lag) <= 86400:
-            raise MediationError("只读副本的最大延迟应在 1 秒到 86400 秒（一天）之间。")
         self.primary = primary
-        self.max_lag = float(max_lag)
+        self.max_lag = check_max_lag(max_lag)
         self.probe_every = probe_every
         self.retry_after = retry_after
         url = replica_url(primary.url, replica) if "://" not in replica else replica
@@ -278,5 +315,6 @@ def last_source(primary: Database) -> ReadSource:
     return router.last if router is not None else ReadSource(False)
 
 
-__all__ = ["DEFAULT_MAX_LAG", "ReadSource", "ReplicaRouter", "attach", "detach",
-           "last_source", "replica_url", "router_of", "shared_read"]
+__all__ = ["DEFAULT_MAX_LAG", "ReadSource", "ReplicaRouter", "attach", "attach_profile",
+           "check_profile", "detach", "last_source", "parse_spec", "replica_url", "router_of",
+           "shared_read"]

@@ -206,3 +206,48 @@ def test_a_stopped_replica_sends_reads_to_the_primary_and_comes_back(
     time.sleep(0.6)
     assert case_id in found(director, "东方停机")
     assert replica.last_source(primary).replica
+
+
+def test_the_reports_screen_and_the_status_bar_show_the_note(
+        qtbot, pg_pair: ReplicaPair, primary: Database, other_desk: Desk,  # type: ignore[no-untyped-def]
+        tmp_path) -> None:
+    from desktop.ui import ops
+    from desktop.ui.reports import ReportsPage
+
+    replica.attach(primary, pg_pair.replica_spec(), max_lag=1, probe_every=0)
+    pg_pair.wait_replayed()
+    page = ReportsPage(Desks(primary)["zhuren"])
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.report is not None, timeout=20000)
+    ops.wait_idle(10000)
+    assert page.read_note.isVisibleTo(page)
+    assert page.read_note.text() == "数据来自只读副本，与主服务器同步（延迟不到 1 秒）"
+    pg_pair.pause_replay()
+    accepted_case(other_desk, "慕容屏幕")
+    time.sleep(1.5)
+    with qtbot.waitSignal(page.report_shown, timeout=20000):
+        page.refresh()
+    assert "超过设定的 1 秒，本次数据改从主服务器读取" in page.read_note.text()
+    assert "#9a5b00" in page.read_note.styleSheet()  # amber: the figures are the primary's
+    page.resize(1366, 768)
+    page.grab().save(str(tmp_path / "reports-replica-note.png"))
+
+
+def test_the_report_command_reads_the_replica_and_says_so(
+        pg_pair: ReplicaPair, primary: Database, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop.cli import main
+    from tests.helpers.db import PASSWORDS
+
+    pg_pair.wait_replayed()
+    monkeypatch.setenv("MEDIATIONDESK_PASSWORD", PASSWORDS["zhuren"])
+    code = main(["report", "monthly", "--month", month().slug, "--db", url(pg_pair.primary),
+                 "--replica", pg_pair.replica_spec(), "--replica-max-lag", "60",
+                 "--user", "zhuren"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "（数据来自只读副本" in out
+    code = main(["report", "monthly", "--month", month().slug, "--db", url(pg_pair.primary),
+                 "--replica", "127.0.0.1:1", "--user", "zhuren"])
+    out = capsys.readouterr().out
+    assert code == 0 and "（只读副本无法连接，本次数据改从主服务器读取）" in out
