@@ -25,7 +25,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -115,41 +114,6 @@ def bench_router(primary_url: str, replica_spec: str, replica_url: str, n: int) 
 
 
 # -- 2. PgBouncer ---------------------------------------------------------------------------------
-def start_pgbouncer(folder: Path, pg_port: int, password: str, pool: int, run_as: str | None
-                    ) -> tuple[subprocess.Popen[bytes], int]:
-    from tests.helpers.pg import _free_port
-
-    exe = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
-    if not Path(exe).exists():
-        raise SystemExit("pgbouncer is not installed (apt-get install pgbouncer)")
-    port = _free_port()
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "userlist.txt").write_text(f'"postgres" "{password}"\n')
-    (folder / "pgbouncer.ini").write_text(f"""[databases]
-md = host=127.0.0.1 port={pg_port} dbname=md
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = {port}
-unix_socket_dir =
-auth_type = scram-sha-256
-auth_file = {folder / 'userlist.txt'}
-pool_mode = transaction
-default_pool_size = {pool}
-max_client_conn = 2000
-logfile = {folder / 'pgbouncer.log'}
-""")
-    if run_as:
-        for p in (folder, *folder.iterdir()):
-            shutil.chown(p, run_as)
-    cmd = [exe, str(folder / "pgbouncer.ini")]
-    proc = subprocess.Popen(["runuser", "-u", run_as, "--", *cmd] if run_as else cmd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    time.sleep(1.0)
-    if proc.poll() is not None:
-        raise SystemExit(f"pgbouncer did not start: {proc.stderr.read() if proc.stderr else ''}")
-    return proc, port
-
-
 async def desks(conninfo: str, clients: int, seconds: float, think: float,
                 prepare_threshold: int | None, backends_of: str) -> dict[str, object]:
     import psycopg
@@ -208,9 +172,10 @@ def bench_pgbouncer(server, password: str, clients: int, seconds: float, think: 
     server.psql("CREATE TABLE IF NOT EXISTS bench_counter (id int PRIMARY KEY, n int)", "md")
     server.psql(f"INSERT INTO bench_counter SELECT g, 0 FROM generate_series(0, {clients}) g "
                 "ON CONFLICT DO NOTHING", "md")
+    from tests.helpers.pgbouncer import start_pgbouncer
+
     direct = f"host=127.0.0.1 port={server.port} dbname=md user=postgres password={password}"
-    proc, port = start_pgbouncer(folder / "pgbouncer", server.port, password, pool,
-                                 server.run_as)
+    proc, port = start_pgbouncer(server, folder / "pgbouncer", pool=pool, password=password)
     bounced = f"host=127.0.0.1 port={port} dbname=md user=postgres password={password}"
     print(f"2. {clients} desks, one short read-write transaction every {think * 1000:.0f} ms each, "
           f"{seconds:.0f} s per run")

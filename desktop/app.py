@@ -229,9 +229,10 @@ def open_lan_database(url: str | None) -> Any:
 
 
 def use_replica(db: Any) -> None:
-    """Reports, search and the dashboard read the LAN profile's read replica when it names
-    one (desktop.store.replica). A bad replica setting never keeps the desk from starting:
-    reads then simply stay on the primary."""
+    """The LAN profile's connection options: PgBouncer in transaction mode (no server-side
+    prepared statements, desktop.store.pooler) and the read replica that reports, search and
+    the dashboard read when it names one (desktop.store.replica). A bad replica setting never
+    keeps the desk from starting: reads then simply stay on the primary."""
     if os.environ.get("MEDIATIONDESK_DB") or db.is_sqlite:
         return
     from desktop.domain.errors import MediationError
@@ -240,7 +241,12 @@ def use_replica(db: Any) -> None:
     from desktop.ui.settings_store import settings
 
     try:
-        replica.attach_profile(db, to_profile(settings().database_profile()))
+        profile = to_profile(settings().database_profile())
+        if profile.pgbouncer:
+            from desktop.store.pooler import through_pgbouncer
+
+            through_pgbouncer(db)
+        replica.attach_profile(db, profile)
     except (MediationError, ValueError) as err:
         logging.getLogger(__name__).warning("只读副本设置无效，统计和查询从主服务器读取：%s", err)
 

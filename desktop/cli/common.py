@@ -19,6 +19,11 @@ DEMO_LOGIN_KEY = "demo_login"
 
 def open_db(args: argparse.Namespace, *, migrate: bool = True) -> Database:
     db = Database.open(getattr(args, "db", None), migrate=migrate)
+    from desktop.store import pooler
+
+    bouncer = pooler.wanted(os.environ.get("MEDIATIONDESK_PGBOUNCER"))
+    if bouncer:
+        pooler.through_pgbouncer(db)
     spec = getattr(args, "replica", None) or os.environ.get("MEDIATIONDESK_REPLICA")
     if spec and not db.is_sqlite:
         from desktop.store import replica
@@ -26,7 +31,7 @@ def open_db(args: argparse.Namespace, *, migrate: bool = True) -> Database:
         max_lag = getattr(args, "replica_max_lag", None) or os.environ.get(
             "MEDIATIONDESK_REPLICA_MAX_LAG") or replica.DEFAULT_MAX_LAG
         try:
-            replica.attach(db, spec, max_lag=replica.check_max_lag(max_lag))
+            replica.attach(db, spec, max_lag=replica.check_max_lag(max_lag), pgbouncer=bouncer)
         except BaseException:
             db.close()
             raise

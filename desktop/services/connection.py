@@ -4,7 +4,7 @@
     ok, message = test_connection(settings().database_profile(), password)
 
 The profile is the ini's ``[db]`` section as a dict (mode, sqlite_path, host, port, name, user,
-optional sslmode, replica, replica_max_lag); the message is one Chinese sentence to show beside
+optional sslmode, replica, replica_max_lag, pgbouncer); the message is one Chinese sentence to show beside
 the "测试连接" button.
 """
 
@@ -23,7 +23,8 @@ def to_profile(data: dict[str, Any]) -> profiles.Profile:
         name=str(data.get("name") or default.name), user=str(data.get("user") or default.user),
         sslmode=str(data.get("sslmode") or default.sslmode),
         replica=str(data.get("replica") or ""),
-        replica_max_lag=int(data.get("replica_max_lag") or default.replica_max_lag))
+        replica_max_lag=int(data.get("replica_max_lag") or default.replica_max_lag),
+        pgbouncer=str(data.get("pgbouncer") or "").lower() in ("1", "yes", "true", "on"))
 
 
 def test_connection(data: dict[str, Any], password: str | None = None) -> tuple[bool, str]:

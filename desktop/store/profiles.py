@@ -61,6 +61,7 @@ class Profile:
     sslmode: str = "prefer"
     replica: str = ""  # read-only streaming replica "host[:port]" (desktop.store.replica)
     replica_max_lag: int = 30  # seconds behind the primary past which reads use the primary
+    pgbouncer: bool = False  # the host is PgBouncer in transaction mode (desktop.store.pooler)
 
     @property
     def is_lan(self) -> bool:
@@ -141,7 +142,8 @@ def load_profile(path: Path | None = None) -> Profile:
     return Profile(mode=get("mode", default.mode), sqlite_path=get("sqlite_path", ""),
                    host=get("host", ""), port=port, name=get("name", default.name),
                    user=get("user", default.user), sslmode=get("sslmode", default.sslmode),
-                   replica=get("replica", ""), replica_max_lag=max_lag)
+                   replica=get("replica", ""), replica_max_lag=max_lag,
+                   pgbouncer=get("pgbouncer", "").lower() in ("1", "yes", "true", "on"))
 
 
 def save_profile(profile: Profile, path: Path | None = None) -> Path:

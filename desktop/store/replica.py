@@ -155,14 +155,16 @@ def attach_profile(primary: Database, profile: Profile) -> ReplicaRouter | None:
     if not profile.is_lan or not profile.replica.strip() or primary.is_sqlite:
         detach(primary)
         return None
-    return attach(primary, profile.replica, max_lag=profile.replica_max_lag)
+    return attach(primary, profile.replica, max_lag=profile.replica_max_lag,
+                  pgbouncer=profile.pgbouncer)
 
 
 class ReplicaRouter:
     """Chooses, per read, between the replica and the primary (thread-safe)."""
 
     def __init__(self, primary: Database, replica: str, *, max_lag: float = DEFAULT_MAX_LAG,
-                 probe_every: float = PROBE_EVERY, retry_after: float = RETRY_AFTER) -> None:
+                 probe_every: float = PROBE_EVERY, retry_after: float = RETRY_AFTER,
+                 pgbouncer: bool = False) -> None:
         if primary.is_sqlite:
             raise MediationError("只读副本只用于局域网（PostgreSQL）数据库。")
         self.primary = primary
@@ -170,11 +172,16 @@ class ReplicaRouter:
         self.probe_every = probe_every
         self.retry_after = retry_after
         url = replica_url(primary.url, replica) if "://" not in replica else replica
-        engine = create_engine(
-            url, pool_pre_ping=True, pool_size=5, max_overflow=5,
-            connect_args={"connect_timeout": CONNECT_TIMEOUT,
-                          "application_name": "mediationdesk-reader",
-                          "options": "-c default_transaction_read_only=on"})
+        connect_args: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT,
+                                        "application_name": "mediationdesk-reader"}
+        if not pgbouncer:  # PgBouncer refuses the "options" startup parameter
+            connect_args["options"] = "-c default_transaction_read_only=on"
+        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                               connect_args=connect_args)
+        if pgbouncer:
+            from desktop.store.pooler import no_server_prepare
+
+            no_server_prepare(engine)
         self._replica_engine = engine
         # Not ``postgresql_readonly`` here: resetting it leaves psycopg's read_only False,
         # i.e. an explicit BEGIN READ WRITE, which a standby refuses. A standby is read-only

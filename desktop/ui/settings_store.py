@@ -56,6 +56,7 @@ SETTINGS: dict[str, Setting] = _declare(
     Setting("db/user", str, "mediationdesk", QT_TRANSLATE_NOOP("settings", "数据库用户名")),
     Setting("db/replica", str, "", QT_TRANSLATE_NOOP("settings", "只读副本（服务器地址:端口，空 = 不用）")),
     Setting("db/replica_max_lag", int, 30, QT_TRANSLATE_NOOP("settings", "只读副本最大延迟（秒）")),
+    Setting("db/pgbouncer", bool, False, QT_TRANSLATE_NOOP("settings", "经 PgBouncer（事务模式）连接")),
     Setting("login/last_user", str, "", QT_TRANSLATE_NOOP("settings", "上次登录的用户名")),
     Setting("ui/geometry", bytes, b"", QT_TRANSLATE_NOOP("settings", "主窗口位置和大小")),
     Setting("ui/state", bytes, b"", QT_TRANSLATE_NOOP("settings", "主窗口工具栏状态")),
