@@ -939,6 +939,26 @@
         <translation>例如 192.168.1.10</translation>
     </message>
     <message>
+        <source>可不填；例如 192.168.1.11:5432</source>
+        <translation>可不填；例如 192.168.1.11:5432</translation>
+    </message>
+    <message>
+        <source> 秒</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>只读副本落后主服务器超过这个时间时，统计和查询改从主服务器读取。</source>
+        <translation>只读副本落后主服务器超过这个时间时，统计和查询改从主服务器读取。</translation>
+    </message>
+    <message>
+        <source>经 PgBouncer（事务模式）连接</source>
+        <translation>经 PgBouncer（事务模式）连接</translation>
+    </message>
+    <message>
+        <source>服务器地址填的是 PgBouncer 时勾选（100 台以上工作台时使用，见管理员手册）。</source>
+        <translation>服务器地址填的是 PgBouncer 时勾选（100 台以上工作台时使用，见管理员手册）。</translation>
+    </message>
+    <message>
         <source>测试连接</source>
         <translation>测试连接</translation>
     </message>
@@ -969,6 +989,14 @@
     <message>
         <source>密码</source>
         <translation>密码</translation>
+    </message>
+    <message>
+        <source>只读副本</source>
+        <translation>只读副本</translation>
+    </message>
+    <message>
+        <source>副本最大延迟</source>
+        <translation>副本最大延迟</translation>
     </message>
     <message>
         <source>本机数据库</source>
@@ -3728,6 +3756,18 @@
     <message>
         <source>数据库用户名</source>
         <translation>数据库用户名</translation>
+    </message>
+    <message>
+        <source>只读副本（服务器地址:端口，空 = 不用）</source>
+        <translation>只读副本（服务器地址:端口，空 = 不用）</translation>
+    </message>
+    <message>
+        <source>只读副本最大延迟（秒）</source>
+        <translation>只读副本最大延迟（秒）</translation>
+    </message>
+    <message>
+        <source>经 PgBouncer（事务模式）连接</source>
+        <translation>经 PgBouncer（事务模式）连接</translation>
     </message>
     <message>
         <source>上次登录的用户名</source>
