@@ -10,8 +10,8 @@ seconds old) how far the replica is behind:
   every commit acknowledged before the probe is visible on the replica: lag 0. This is exact,
   and it is why we do not use the replay timestamp alone: on an idle primary
   ``now() - pg_last_xact_replay_timestamp()`` grows for ever though nothing is missing.
-* **How far** (only when behind, after one short re-check so a record still in flight on the
-  LAN is not counted): ``now() - pg_last_xact_replay_timestamp()`` on the replica. The replica
+* **How far** (only when behind, after short re-checks while replay moves forward, so records
+  still in flight on the LAN are not counted): ``now() - pg_last_xact_replay_timestamp()`` on the replica. The replica
   holds every commit up to that moment, so the figure is an upper bound on how old the
   missing data can be: an over-estimate only ever sends a read to the primary.
 
@@ -54,6 +54,7 @@ PROBE_EVERY = 1.0  # seconds a lag measurement is reused (search probes at most 
 RETRY_AFTER = 30.0  # seconds an unreachable replica is left alone
 CONNECT_TIMEOUT = 3  # seconds: a switched-off replica must not stall every report for long
 RECHECK_PAUSE = 0.1  # seconds before re-checking a replica found just behind
+RECHECKS = 5  # re-checks at most, and only while its replay position moves
 
 
 @dataclass(frozen=True)
@@ -214,9 +215,13 @@ class ReplicaRouter:
         try:
             with self._replica_engine.connect() as conn:
                 state = self._replica_state(conn)
-                if state[0] and state[1] < primary_lsn:
-                    time.sleep(RECHECK_PAUSE)  # a record may still be on its way
-                    state = self._replica_state(conn)
+                for _ in range(RECHECKS):  # records may still be on their way: wait while
+                    if not state[0] or state[1] >= primary_lsn:  # replay moves forward
+                        break
+                    time.sleep(RECHECK_PAUSE)
+                    before, state = state[1], self._replica_state(conn)
+                    if state[1] == before:  # not moving (paused, or cut off from the primary)
+                        break
         except Exception as err:  # noqa: BLE001 - any fault: the replica is not usable now
             log.warning("read replica unreachable: %s", err)
             self._down_until = time.monotonic() + self.retry_after
