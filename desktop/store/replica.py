@@ -270,11 +270,15 @@ class ReplicaRouter:
             with db.read() as session:
                 yield session
         except DatabaseError as err:
-            # the replica's connection failed mid-read: the next read goes to the primary
+            # the replica's connection failed mid-read, or the standby cancelled the query to
+            # replay WAL (max_standby_streaming_delay): the next reads go to the primary
             if source.replica and isinstance(err.__cause__, OperationalError):
                 with self._lock:
                     self._down_until = time.monotonic() + self.retry_after
                     self.last = ReadSource(False, None, "unreachable", self.max_lag)
+                if "conflict with recovery" in str(err.__cause__):
+                    raise DatabaseError("只读副本正在同步数据，中断了这次统计或查询。请再试一次："
+                                        "接下来将改从主服务器读取。") from err
             raise
 
     def close(self) -> None:

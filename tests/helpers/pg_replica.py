@@ -53,7 +53,8 @@ class ReplicaPair:
         self.replica.psql("SELECT pg_wal_replay_pause()")
 
     def resume_replay(self) -> None:
-        self.replica.psql("SELECT pg_wal_replay_resume()")
+        if self.replica.psql("SELECT pg_is_in_recovery()").strip() == "t":  # not if promoted
+            self.replica.psql("SELECT pg_wal_replay_resume()")
 
 
 def start_replica(primary: PgServer, base: Path) -> PgServer:

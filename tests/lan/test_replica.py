@@ -254,3 +254,47 @@ def test_the_report_command_reads_the_replica_and_says_so(
                  "--replica", "127.0.0.1:1", "--user", "zhuren"])
     out = capsys.readouterr().out
     assert code == 0 and "（只读副本无法连接，本次数据改从主服务器读取）" in out
+
+
+def test_a_query_the_standby_cancels_is_explained_and_the_next_read_uses_the_primary(
+        pg_pair: ReplicaPair, primary: Database) -> None:
+    director = Desks(primary)["zhuren"]
+    router = replica.attach(primary, pg_pair.replica_spec(), max_lag=30, probe_every=0)
+    pg_pair.primary.psql("CREATE TABLE conflict_probe (n int); INSERT INTO conflict_probe VALUES (1)",
+                         "md")
+    pg_pair.replica.psql("ALTER SYSTEM SET max_standby_streaming_delay = '100ms'")
+    pg_pair.replica.psql("SELECT pg_reload_conf()")
+    pg_pair.wait_replayed()
+    try:
+        with pytest.raises(DatabaseError) as err, replica.shared_read(primary) as s:
+            assert router.last.replica
+            s.execute(text("SELECT n FROM conflict_probe")).all()  # holds its lock
+            pg_pair.primary.psql("DROP TABLE conflict_probe", "md")  # replay needs that lock
+            time.sleep(2)
+            s.execute(text("SELECT 1")).all()
+        assert err.value.message.startswith("只读副本正在同步数据，中断了这次统计或查询")
+        director.cases.count(CaseQuery())
+        assert replica.last_source(primary).reason == "unreachable"  # left alone for a while
+    finally:
+        pg_pair.replica.psql("ALTER SYSTEM RESET max_standby_streaming_delay")
+        pg_pair.replica.psql("SELECT pg_reload_conf()")
+
+
+def test_a_promoted_replica_is_no_longer_read(pg_pair: ReplicaPair, primary: Database) -> None:
+    """After a failover the old replica is a primary of its own that no longer follows ours:
+    its figures would drift, so reads stay on the profile's primary. (Last in the module: the
+    pair is not a pair afterwards.)"""
+    import subprocess
+
+    director = Desks(primary)["zhuren"]
+    replica.attach(primary, pg_pair.replica_spec(), max_lag=30, probe_every=0)
+    pg_pair.wait_replayed()
+    director.cases.count(CaseQuery())
+    assert replica.last_source(primary).replica
+    subprocess.run(pg_pair.replica._cmd(str(pg_pair.replica.bindir / "pg_ctl"), "-D",
+                                        str(pg_pair.replica.datadir), "-w", "promote"),
+                   check=True, capture_output=True)
+    director.cases.count(CaseQuery())
+    source = replica.last_source(primary)
+    assert not source.replica and source.reason == "promoted"
+    assert "已被提升为主服务器" in director.read_note()
