@@ -187,6 +187,28 @@ def open_database(url: str | None) -> Database:
     return connection.open_for_desk(url)
 
 
+def use_replica(db: Database) -> None:
+    """The LAN profile's connection options: PgBouncer in transaction mode (no server-side
+    prepared statements, desktop.store.pooler) and the read replica that reports, search and
+    the dashboard read when it names one (desktop.store.replica). A bad replica setting never
+    keeps the desk from starting: reads then simply stay on the primary."""
+    if os.environ.get("MEDIATIONDESK_DB") or db.is_sqlite:
+        return
+    from desktop.domain.errors import MediationError
+    from desktop.services.connection import load_profile, to_profile
+    from desktop.store import replica
+
+    try:
+        profile = to_profile(load_profile())
+        if profile.pgbouncer:
+            from desktop.store.pooler import through_pgbouncer
+
+            through_pgbouncer(db)
+        replica.attach_profile(db, profile)
+    except (MediationError, ValueError) as err:
+        logging.getLogger(__name__).warning("只读副本设置无效，统计和查询从主服务器读取：%s", err)
+
+
 def _ask_lan_password(profile: dict[str, Any]) -> str | None:
     from desktop.ui.qt import QInputDialog, QLineEdit, translate
 
@@ -204,6 +226,7 @@ def _open_for_login(url: str | None) -> tuple[Database, bool]:
     from desktop.services import SYSTEM, Desk, auth
 
     db = open_database(url)
+    use_replica(db)
     needs_setup = bool(auth.bootstrap_needed(db))
     Desk(db, SYSTEM)  # imports every service module now rather than after the password
     import desktop

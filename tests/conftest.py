@@ -32,7 +32,7 @@ if _REPO not in sys.path:
 # Shared fixtures: the template SQLite database and the throwaway PostgreSQL server.
 # tests.helpers.markers marks every Qt test `gui` and every PostgreSQL test `postgres`.
 pytest_plugins = ["tests.helpers.db", "tests.helpers.pg", "tests.helpers.keyring",
-                  "tests.helpers.markers", "pytester"]
+                  "tests.helpers.pg_replica", "tests.helpers.markers", "pytester"]
 
 
 # Python's cycle collector runs in whichever thread happens to allocate. A cycle holding a Qt

@@ -74,6 +74,19 @@ def build_parser() -> argparse.ArgumentParser:
         "否则使用本机用户数据目录中的内嵌数据库",
     )
     common.add_argument(
+        "--replica",
+        metavar="HOST[:PORT]",
+        help="局域网只读副本（PostgreSQL 流复制备库）；统计、查询从副本读取，写入仍到主服务器。"
+        "默认读取环境变量 MEDIATIONDESK_REPLICA",
+    )
+    common.add_argument(
+        "--replica-max-lag",
+        metavar="秒",
+        type=float,
+        default=None,
+        help="副本落后超过这个秒数时改从主服务器读取（默认 30；环境变量 MEDIATIONDESK_REPLICA_MAX_LAG）",
+    )
+    common.add_argument(
         "--user",
         metavar="USERNAME",
         help="以该用户身份操作；密码从环境变量 MEDIATIONDESK_PASSWORD 读取，否则提示输入",

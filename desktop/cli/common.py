@@ -37,7 +37,24 @@ def new_password(env: str, prompt: str) -> str:
 def open_db(args: argparse.Namespace, *, migrate: bool = True) -> Database:
     from desktop.store.opening import open_database  # Alembic only when a command opens
 
-    return open_database(getattr(args, "db", None), migrate=migrate)
+    db = open_database(getattr(args, "db", None), migrate=migrate)
+    from desktop.store import pooler
+
+    bouncer = pooler.wanted(os.environ.get("MEDIATIONDESK_PGBOUNCER"))
+    if bouncer:
+        pooler.through_pgbouncer(db)
+    spec = getattr(args, "replica", None) or os.environ.get("MEDIATIONDESK_REPLICA")
+    if spec and not db.is_sqlite:
+        from desktop.store import replica
+
+        max_lag = getattr(args, "replica_max_lag", None) or os.environ.get(
+            "MEDIATIONDESK_REPLICA_MAX_LAG") or replica.DEFAULT_MAX_LAG
+        try:
+            replica.attach(db, spec, max_lag=replica.check_max_lag(max_lag), pgbouncer=bouncer)
+        except BaseException:
+            db.close()
+            raise
+    return db
 
 
 def login_desk(args: argparse.Namespace, db: Database) -> Desk:

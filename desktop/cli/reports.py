@@ -95,6 +95,8 @@ def run_report(args: argparse.Namespace) -> int:
                 [6, 6, 8, 6, 6, 6, 14])
     for rate in (report.success_rate, report.resolve_rate):
         print(f"{rate.label}：{rate.numerator} ÷ {rate.denominator} = {rate.text}")
+    if desk.read_note():
+        print(f"（{desk.read_note()}）")
     if args.out:
         path = svc.export(report, fmt, args.out)
         print(f"已导出：{path}")

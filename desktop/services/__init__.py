@@ -59,6 +59,13 @@ class Desk:
 
         return ReportService(self.db, self.actor)
 
+    def read_note(self) -> str:
+        """Where the last report, search or dashboard read came from, as one Chinese note
+        ("数据来自只读副本，延迟约 2 秒"); "" when the profile names no read replica."""
+        from desktop.store.replica import last_source
+
+        return last_source(self.db).note
+
     # shorthands the GUI uses for workflow buttons
     def archive(self, case_id: int, reason: str = "") -> None:
         self.outcomes.archive(case_id, reason)

@@ -119,9 +119,15 @@ class ServiceBase:
                 obj.updated_by = self.actor.user_id or None
 
     @contextlib.contextmanager
-    def _read(self) -> Iterator[Session]:
+    def _read(self, *, shared: bool = False) -> Iterator[Session]:
+        """A read-only transaction. ``shared``: reports, search and the dashboard, which may
+        be served by the LAN profile's read replica when it is fresh enough
+        (``desktop.store.replica``); everything else reads the primary."""
+        from desktop.store import replica
+
         self._require_password_changed()
-        with _ids_in_range(), self.db.read() as session:
+        source = replica.shared_read(self.db) if shared else self.db.read()
+        with _ids_in_range(), source as session:
             try:
                 yield session
             except OverflowError as err:  # as above; PostgreSQL simply finds no row

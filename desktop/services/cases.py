@@ -155,7 +155,7 @@ class CaseService(ServiceBase):
         today = self.today()
         limits.check_offset(q.offset, "offset")
         limit = max(1, min(limits.check_int(q.limit, "limit"), 1000))
-        with self._read() as s:
+        with self._read(shared=True) as s:
             term_match = self._term_match(q)
             walk = term_match is not None and self._is_broad(s, term_match)
             stmt = self._filtered(self._base(), q, today, walk=walk)
@@ -174,7 +174,7 @@ class CaseService(ServiceBase):
                                 limit)
 
     def count(self, q: dto.CaseQuery) -> int:
-        with self._read() as s:
+        with self._read(shared=True) as s:
             stmt = self._filtered(select(func.count(Case.id)), q, self.today())
             if not self.actor.spans_deployment:
                 stmt = stmt.where(Case.committee_id == self.actor.committee_id)
@@ -186,7 +186,7 @@ class CaseService(ServiceBase):
         if not ids:
             return {}
         today = self.today()
-        with self._read() as s:
+        with self._read(shared=True) as s:
             labels = self._labels(s)
             rows = s.execute(self._base().where(Case.id.in_(list(ids)))).all()
             return {r[0]: self._row(r, labels, today) for r in rows}
@@ -367,7 +367,7 @@ class CaseService(ServiceBase):
         today = self.today()
         soon = today + dt.timedelta(days=deadlines.DUE_SOON_DAYS)
         open_values = [st.value for st in OPEN_STATUSES]
-        with self._read() as s:
+        with self._read(shared=True) as s:
             labels = self._labels(s)
             base = self._base()
 

@@ -6,8 +6,9 @@
     ok, message = connection.test_connection(profile, password)
 
 The profile dict has the keys of ``store.profiles.Profile`` (mode, sqlite_path, host, port,
-name, user, sslmode). ``store.profiles`` is the only writer of the ini's ``[db]`` section and
-``store.secrets`` the only reader and writer of the keyring.
+name, user, sslmode, replica, replica_max_lag, pgbouncer). ``store.profiles`` is the only
+writer of the ini's ``[db]`` section and ``store.secrets`` the only reader and writer of the
+keyring.
 """
 
 from __future__ import annotations

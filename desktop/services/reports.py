@@ -118,7 +118,7 @@ class ReportService(ServiceBase):
     def report(self, period: Period, committee_ids: Sequence[int] | None = None, *,
                trend: bool = True) -> Report:
         self._check_request(period)
-        with self._read() as s:
+        with self._read(shared=True) as s:
             ids, label = self._scope(s, committee_ids)
             agg = stats.aggregate_rows(s, period, ids)
             months = period.trend_months(12)
@@ -217,7 +217,7 @@ class ReportService(ServiceBase):
                        ) -> OfficialTable:
         """人民调解工作统计月报表: one row per active dispute type and 合计."""
         self._check_request(period)
-        with self._read() as s:
+        with self._read(shared=True) as s:
             ids, label = self._scope(s, committee_ids)
             agg = stats.aggregate_rows(s, period, ids)
             sweeps = stats.sweep_official(s, period, ids)
@@ -301,7 +301,7 @@ class ReportService(ServiceBase):
         self._check_role()
         if metric not in stats.METRIC_KEYS:
             raise ValidationError(f"该数字（{metric}）没有对应的案件清单。", field="metric")
-        with self._read() as s:
+        with self._read(shared=True) as s:
             ids, _label = self._scope(s, committee_ids)
             conds: list[Any] = []
             if breakdown and breakdown != "total":

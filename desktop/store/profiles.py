@@ -58,6 +58,9 @@ class Profile:
     name: str = "mediationdesk"  # database name
     user: str = "mediationdesk"
     sslmode: str = "prefer"
+    replica: str = ""  # read-only streaming replica "host[:port]" (desktop.store.replica)
+    replica_max_lag: int = 30  # seconds behind the primary past which reads use the primary
+    pgbouncer: bool = False  # the host is PgBouncer in transaction mode (desktop.store.pooler)
 
     @property
     def is_lan(self) -> bool:
@@ -75,6 +78,10 @@ class Profile:
                 raise MediationError("请填写数据库名和数据库用户名。")
             if self.sslmode not in SSL_MODES:
                 raise MediationError("加密连接（TLS）方式无效。")
+            if self.replica.strip():
+                from desktop.store.replica import check_profile
+
+                check_profile(self)
 
     @property
     def account(self) -> str:
@@ -91,7 +98,10 @@ class Profile:
             host=str(data.get("host") or ""), port=int(data.get("port") or default.port),
             name=str(data.get("name") or default.name),
             user=str(data.get("user") or default.user),
-            sslmode=str(data.get("sslmode") or default.sslmode))
+            sslmode=str(data.get("sslmode") or default.sslmode),
+            replica=str(data.get("replica") or ""),
+            replica_max_lag=int(data.get("replica_max_lag") or default.replica_max_lag),
+            pgbouncer=str(data.get("pgbouncer") or "").lower() in ("1", "yes", "true", "on"))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -127,10 +137,16 @@ def load_profile(path: Path | None = None) -> Profile:
         port = int(get("port", str(default.port)))
     except ValueError:
         port = default.port
+    try:
+        max_lag = int(str(sec.get("replica_max_lag", str(default.replica_max_lag))).strip('"'))
+    except ValueError:
+        max_lag = default.replica_max_lag
 
     return Profile(mode=get("mode", default.mode), sqlite_path=get("sqlite_path", ""),
                    host=get("host", ""), port=port, name=get("name", default.name),
-                   user=get("user", default.user), sslmode=get("sslmode", default.sslmode))
+                   user=get("user", default.user), sslmode=get("sslmode", default.sslmode),
+                   replica=get("replica", ""), replica_max_lag=max_lag,
+                   pgbouncer=get("pgbouncer", "").lower() in ("1", "yes", "true", "on"))
 
 
 def save_profile(profile: Profile, path: Path | None = None) -> Path:

@@ -182,12 +182,19 @@ class MainWindow(QMainWindow):
             self.tr("当前用户：") + f"{getattr(actor, 'display_name', '')}（{role_label(actor)}）",
             objectName="userStatus")
         self.busy_status = QLabel("", objectName="busyStatus")
+        # LAN with a read replica: where the last report/search/dashboard read came from
+        self.read_status = QLabel("", objectName="readStatus")
         bar.addWidget(self.db_status, 1)
+        bar.addPermanentWidget(self.read_status)
         bar.addPermanentWidget(self.busy_status)
         bar.addPermanentWidget(self.user_status)
 
     def _busy(self, running: int) -> None:
         self.busy_status.setText(self.tr("正在处理…") if running else "")
+        if not running:  # a read has just finished: say where it came from
+            note = getattr(self.desk, "read_note", lambda: "")()
+            self.read_status.setText(note)
+            self.read_status.setToolTip(note)
 
     def _shortcuts(self) -> None:
         def add(seq: QKeySequence | QKeySequence.StandardKey | str,

@@ -221,10 +221,13 @@ class ReportsPage(QWidget):
         self.subtitle = QLabel(objectName="reportSubtitle")
         self.rates = QLabel(objectName="reportRates")
         self.rates.setTextFormat(Qt.TextFormat.RichText)
+        # where the figures were read: a read replica (and how far behind) or the primary
+        self.read_note = QLabel(objectName="readNote")
+        self.read_note.setVisible(False)
         head = QFrame()
         hl = QVBoxLayout(head)
         hl.setContentsMargins(0, 0, 0, 0)
-        for heading in (self.title, self.subtitle, self.rates):
+        for heading in (self.title, self.subtitle, self.read_note, self.rates):
             hl.addWidget(heading)
         lay.addWidget(head)
 
@@ -342,6 +345,7 @@ class ReportsPage(QWidget):
         self.report = report
         self.title.setText(report.title)
         self.subtitle.setText(report.range_text)
+        self.show_read_note(self.desk.read_note())
         sr, rr = report.success_rate, report.resolve_rate
         self.rates.setText(
             self.tr("<b>{a}</b>：{an} ÷ {ad} = <b>{av}</b>　　<b>{b}</b>：{bn} ÷ {bd} = <b>{bv}</b>")
@@ -361,6 +365,13 @@ class ReportsPage(QWidget):
             self.tabs.setCurrentIndex(current)
         self._draw_chart(report)
         self.report_shown.emit()
+
+    def show_read_note(self, note: str) -> None:
+        """The replica note ("数据来自只读副本，延迟约 2 秒"); amber when the read fell back."""
+        self.read_note.setText(note)
+        self.read_note.setVisible(bool(note))
+        fallback = bool(note) and not note.startswith("数据来自只读副本")
+        self.read_note.setStyleSheet("color: #9a5b00;" if fallback else "color: #555;")
 
     def _add_table(self, key: str, title: str, table: Table, breakdown: str) -> None:
         w = QTableWidget(objectName=f"table_{key}")

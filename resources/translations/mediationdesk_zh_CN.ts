@@ -939,6 +939,26 @@
         <translation>例如 192.168.1.10</translation>
     </message>
     <message>
+        <source>可不填；例如 192.168.1.11:5432</source>
+        <translation>可不填；例如 192.168.1.11:5432</translation>
+    </message>
+    <message>
+        <source> 秒</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>只读副本落后主服务器超过这个时间时，统计和查询改从主服务器读取。</source>
+        <translation>只读副本落后主服务器超过这个时间时，统计和查询改从主服务器读取。</translation>
+    </message>
+    <message>
+        <source>经 PgBouncer（事务模式）连接</source>
+        <translation>经 PgBouncer（事务模式）连接</translation>
+    </message>
+    <message>
+        <source>服务器地址填的是 PgBouncer 时勾选（100 台以上工作台时使用，见管理员手册）。</source>
+        <translation>服务器地址填的是 PgBouncer 时勾选（100 台以上工作台时使用，见管理员手册）。</translation>
+    </message>
+    <message>
         <source>测试连接</source>
         <translation>测试连接</translation>
     </message>
@@ -969,6 +989,14 @@
     <message>
         <source>密码</source>
         <translation>密码</translation>
+    </message>
+    <message>
+        <source>只读副本</source>
+        <translation>只读副本</translation>
+    </message>
+    <message>
+        <source>副本最大延迟</source>
+        <translation>副本最大延迟</translation>
     </message>
     <message>
         <source>本机数据库</source>
@@ -3704,30 +3732,6 @@
 <context>
     <name>settings</name>
     <message>
-        <source>数据库类型（embedded 本机 / lan 局域网）</source>
-        <translation>数据库类型（embedded 本机 / lan 局域网）</translation>
-    </message>
-    <message>
-        <source>本机数据库文件（空 = 默认位置）</source>
-        <translation>本机数据库文件（空 = 默认位置）</translation>
-    </message>
-    <message>
-        <source>服务器地址</source>
-        <translation>服务器地址</translation>
-    </message>
-    <message>
-        <source>端口</source>
-        <translation>端口</translation>
-    </message>
-    <message>
-        <source>数据库名</source>
-        <translation>数据库名</translation>
-    </message>
-    <message>
-        <source>数据库用户名</source>
-        <translation>数据库用户名</translation>
-    </message>
-    <message>
         <source>上次登录的用户名</source>
         <translation>上次登录的用户名</translation>
     </message>
@@ -3770,14 +3774,6 @@
     <message>
         <source>各类文件上次使用的文件夹</source>
         <translation>各类文件上次使用的文件夹</translation>
-    </message>
-    <message>
-        <source>本机没有可用的系统密钥环（如 GNOME 密钥环、KWallet 或 Windows 凭据管理器），数据库密码无法安全保存。每次启动时将询问密码；密码不会以明文写入配置文件。</source>
-        <translation>本机没有可用的系统密钥环（如 GNOME 密钥环、KWallet 或 Windows 凭据管理器），数据库密码无法安全保存。每次启动时将询问密码；密码不会以明文写入配置文件。</translation>
-    </message>
-    <message>
-        <source>无法写入系统密钥环：</source>
-        <translation>无法写入系统密钥环：</translation>
     </message>
 </context>
 <context>

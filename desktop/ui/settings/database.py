@@ -8,6 +8,7 @@ from desktop.services import connection
 from desktop.ui import ops
 from desktop.ui.qt import (
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -47,6 +48,16 @@ class DatabaseProfile(QWidget):
         self.user = QLineEdit(objectName="dbUser")
         self.password = QLineEdit(objectName="dbPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        # reports, search and the dashboard may read a streaming replica (docs/lan.md)
+        self.replica = QLineEdit(objectName="dbReplica")
+        self.replica.setPlaceholderText(self.tr("可不填；例如 192.168.1.11:5432"))
+        self.replica_max_lag = QSpinBox(objectName="dbReplicaMaxLag")
+        self.replica_max_lag.setRange(1, 86400)
+        self.replica_max_lag.setSuffix(self.tr(" 秒"))
+        self.replica_max_lag.setFixedWidth(140)
+        self.replica_max_lag.setToolTip(self.tr("只读副本落后主服务器超过这个时间时，统计和查询改从主服务器读取。"))
+        self.pgbouncer = QCheckBox(self.tr("经 PgBouncer（事务模式）连接"), objectName="dbPgbouncer")
+        self.pgbouncer.setToolTip(self.tr("服务器地址填的是 PgBouncer 时勾选（100 台以上工作台时使用，见管理员手册）。"))
         self.keyring_note = QLabel(objectName="pageHint")
         self.keyring_note.setWordWrap(True)
         self.result = QLabel(objectName="okLabel")
@@ -63,6 +74,9 @@ class DatabaseProfile(QWidget):
         lan_form.addRow(self.tr("数据库名"), self.name)
         lan_form.addRow(self.tr("用户名"), self.user)
         lan_form.addRow(self.tr("密码"), self.password)
+        lan_form.addRow(self.tr("只读副本"), self.replica)
+        lan_form.addRow(self.tr("副本最大延迟"), self.replica_max_lag)
+        lan_form.addRow("", self.pgbouncer)
         lan_form.addRow("", self.keyring_note)
         self.lan_box = lan_box
         local_box = QGroupBox(self.tr("本机数据库"))
@@ -95,6 +109,9 @@ class DatabaseProfile(QWidget):
         self.port.setValue(int(profile["port"]))
         self.name.setText(profile["name"])
         self.user.setText(profile["user"])
+        self.replica.setText(profile.get("replica", ""))
+        self.replica_max_lag.setValue(int(profile.get("replica_max_lag", 30)))
+        self.pgbouncer.setChecked(bool(profile.get("pgbouncer", False)))
         if connection.keyring_available():
             self.keyring_note.setText(self.tr("密码保存在系统密钥环中，不写入配置文件。"))
             self.password.setText(connection.stored_password(profile) or "")
@@ -107,7 +124,9 @@ class DatabaseProfile(QWidget):
         return {**self.loaded, "mode": "lan" if self.lan.isChecked() else "embedded",
                 "sqlite_path": self.path.text().strip(), "host": self.host.text().strip(),
                 "port": self.port.value(), "name": self.name.text().strip(),
-                "user": self.user.text().strip()}
+                "user": self.user.text().strip(), "replica": self.replica.text().strip(),
+                "replica_max_lag": self.replica_max_lag.value(),
+                "pgbouncer": self.pgbouncer.isChecked()}
 
     def url(self) -> str:
         p = self.profile()
