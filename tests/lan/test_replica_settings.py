@@ -74,6 +74,7 @@ def test_the_notes() -> None:
 
 
 def test_an_embedded_database_has_no_replica(tmp_path: Path) -> None:
+    from desktop.store.opening import open_database
 
     db = open_database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
     try:
