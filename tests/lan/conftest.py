@@ -35,19 +35,23 @@ def spawn_desk(url: str, user: str, log: Path, *, seconds: float = 5, go: Path |
 
 
 def desk_argv(url: str, user: str, log: Path, *, seconds: float, go: Path, seed: int,
-              think: float = 0.02) -> list[str]:
+              think: float = 0.02, min_steps: int = 0, until_after: Path | None = None
+              ) -> list[str]:
     return ["--url", url, "--user", user, "--seconds", str(seconds), "--go", str(go),
-            "--log", str(log), "--seed", str(seed), "--think", str(think)]
+            "--log", str(log), "--seed", str(seed), "--think", str(think),
+            "--min-steps", str(min_steps), "--until-after", str(until_after or "")]
 
 
 def start_desks(url: str, users: list[str], folder: Path, seconds: float,
-                prefix: str = "desk") -> tuple[subprocess.Popen[str], list[Path]]:
+                prefix: str = "desk", min_steps: int = 0, until_after: Path | None = None
+                ) -> tuple[subprocess.Popen[str], list[Path]]:
     """One process per desk (forked after the imports by a launcher); when all are connected
     and warm, they go at the same instant."""
     go = folder / f"{prefix}-go"
     logs = [folder / f"{prefix}{i:02d}.jsonl" for i in range(len(users))]
     spec = folder / f"{prefix}-spec.json"
-    spec.write_text(json.dumps([desk_argv(url, u, log, seconds=seconds, go=go, seed=i)
+    spec.write_text(json.dumps([desk_argv(url, u, log, seconds=seconds, go=go, seed=i,
+                                          min_steps=min_steps, until_after=until_after)
                                 for i, (u, log) in enumerate(zip(users, logs))]))
     launcher = subprocess.Popen([sys.executable, "-m", "tests.lan.desk", "--spawn", str(spec)],
                                 cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -64,14 +68,19 @@ def start_desks(url: str, users: list[str], folder: Path, seconds: float,
     return launcher, logs
 
 
-def wait_desks(launcher: subprocess.Popen[str], seconds: float) -> None:
-    _, err = launcher.communicate(timeout=seconds + 120)
+def wait_desks(launcher: subprocess.Popen[str], seconds: float, min_steps: int = 0,
+               *, open_ended: bool = False) -> None:
+    """``open_ended``: the desks may work past ``seconds`` (``min_steps``, ``until_after``)."""
+    _, err = launcher.communicate(timeout=seconds + 120 + (600 if min_steps or open_ended else 0))
     assert launcher.returncode == 0, f"a desk crashed:\n{err[-3000:]}"
 
 
-def run_desks(url: str, users: list[str], folder: Path, seconds: float) -> list[Path]:
-    procs, logs = start_desks(url, users, folder, seconds)
-    wait_desks(procs, seconds)
+def run_desks(url: str, users: list[str], folder: Path, seconds: float,
+              min_steps: int = 0) -> list[Path]:
+    """The desks work for ``seconds`` and, on a machine too loaded to get far in that time,
+    on until each has done ``min_steps`` steps: the checks below need enough work done."""
+    procs, logs = start_desks(url, users, folder, seconds, min_steps=min_steps)
+    wait_desks(procs, seconds, min_steps)
     return logs
 
 

@@ -55,11 +55,16 @@ OPEN = ["accepted", "mediating"]
 
 
 class Log:
+    WORK = ("register", "accept", "update", "session")
+
     def __init__(self, path: Path) -> None:
         self.fh = path.open("a", encoding="utf-8")
+        self.last_work = 0.0  # when this desk last saved something
 
     def write(self, **rec: object) -> None:
         rec["t"] = time.time()
+        if rec.get("op") in self.WORK:
+            self.last_work = float(rec["t"])  # type: ignore[arg-type]
         rec["pid"] = os.getpid()
         self.fh.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
         self.fh.flush()
@@ -219,6 +224,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--think", type=float, default=0.02)
     ap.add_argument("--hold", action="store_true")
+    ap.add_argument("--min-steps", type=int, default=0,
+                    help="go on past --seconds until this many steps are done (a slow machine "
+                         "then takes longer instead of testing less)")
+    ap.add_argument("--until-after", default="",
+                    help="go on past --seconds until a save more than 1 s after this file "
+                         "appeared (the test's kill or restart)")
     args = ap.parse_args(argv)
     db = Database.connect(args.url)
     desk = desk_for(db, args.user)
@@ -241,7 +252,21 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.02)
     log.write(op="start")
     deadline = time.time() + args.seconds
-    while time.time() < deadline:
+    give_up = deadline + 600  # a hang guard for --min-steps, not a speed limit
+    steps = 0
+    def more_wanted() -> bool:
+        if steps < args.min_steps:
+            return True
+        if args.until_after:
+            try:
+                mark = os.path.getmtime(args.until_after)
+            except OSError:
+                return True  # the test has not killed or restarted anything yet
+            return log.last_work <= mark + 1
+        return False
+
+    while time.time() < deadline or (more_wanted() and time.time() < give_up):
+        steps += 1
         try:
             worker.step()
         except DatabaseError as err:

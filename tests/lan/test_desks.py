@@ -31,7 +31,7 @@ DESK_USERS = ["zhuren"] * 10 + ["wang"] * 3 + ["li"] * 3 + ["admin"] * 2 + ["zha
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_twenty_desks_on_postgresql(pg_url: str, tmp_path: Path) -> None:
-    logs = run_desks(pg_url, DESK_USERS, tmp_path, desk_seconds(15))
+    logs = run_desks(pg_url, DESK_USERS, tmp_path, desk_seconds(15), min_steps=8)
     acks = Acks.read(logs)
     db = Database.connect(pg_url)
     try:
@@ -47,7 +47,8 @@ def test_twenty_desks_on_postgresql(pg_url: str, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_four_desks_on_one_sqlite_file(db_file: Path, tmp_path: Path) -> None:
     url = f"sqlite:///{db_file}"
-    logs = run_desks(url, ["zhuren", "zhuren", "wang", "admin"], tmp_path, desk_seconds(10))
+    logs = run_desks(url, ["zhuren", "zhuren", "wang", "admin"], tmp_path, desk_seconds(10),
+                     min_steps=8)
     acks = Acks.read(logs)
     db = Database.connect(url)
     try:
@@ -66,12 +67,15 @@ def _sigkill_mid_transaction(url: str, tmp_path: Path, seconds: float) -> None:
     line = holder.stdout.readline()
     assert line.startswith("HOLDING"), holder.stderr.read() if holder.stderr else line
     held_case = int(line.split()[1])
-    desks, logs = start_desks(url, ["zhuren", "wang", "admin"], tmp_path, seconds)
+    mark = tmp_path / "killed"
+    desks, logs = start_desks(url, ["zhuren", "wang", "admin"], tmp_path, seconds,
+                              until_after=mark)
     time.sleep(1.5)  # the desks are working; those needing the held rows wait
     holder.send_signal(signal.SIGKILL)
     holder.wait(timeout=10)
     killed_at = time.time()
-    wait_desks(desks, seconds)
+    mark.touch()  # each desk works on until it has saved after this (however loaded the box)
+    wait_desks(desks, seconds, open_ended=True)
     acks = Acks.read(logs)
     db = Database.connect(url)
     try:
@@ -110,10 +114,13 @@ def test_postgresql_restart_mid_session(pg_server, pg_url: str, tmp_path: Path) 
     db = Database.connect(pg_url)
     desk = Desks(db)["zhuren"]
     ref = desk.intake.register(draft(random.Random(7)))
-    desks, logs = start_desks(pg_url, ["zhuren", "zhuren", "wang", "zhao"], tmp_path, seconds)
+    mark = tmp_path / "restarted"
+    desks, logs = start_desks(pg_url, ["zhuren", "zhuren", "wang", "zhao"], tmp_path, seconds,
+                              until_after=mark)
     time.sleep(seconds / 3)
     pg_server.restart()
     restarted_at = time.time()
+    mark.touch()  # each desk works on until it has saved a second after this
     # the first call after the restart may fail, in Chinese; the next one must work
     try:
         after_ref = desk.intake.register(draft(random.Random(8)))
@@ -122,7 +129,7 @@ def test_postgresql_restart_mid_session(pg_server, pg_url: str, tmp_path: Path) 
         after_ref = desk.intake.register(draft(random.Random(8)))
     assert desk.cases.get(after_ref.id).version == after_ref.version
     assert desk.cases.get(ref.id).id == ref.id  # committed before the restart: still there
-    wait_desks(desks, seconds)
+    wait_desks(desks, seconds, open_ended=True)
     acks = Acks.read(logs)
     try:
         check_history(db, acks, exact=False)
