@@ -58,6 +58,14 @@ def qapp(qapp):
     return qapp
 
 
+@pytest.fixture
+def ui_app(qapp):
+    """The QApplication set up as the real app does (translators, font, theme)."""
+    from desktop.app import create_application
+
+    return create_application()
+
+
 # The app reads a few MEDIATIONDESK_* variables (the seal password above all). A suite that
 # sets one for its module must put it back: a leaked seal password made every later test that
 # expects an unsigned or keyring-held key sign with the wrong password (CI failure, 2026-11-30).

@@ -23,6 +23,7 @@ from desktop.ui.qt import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFontMetrics,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -30,6 +31,7 @@ from desktop.ui.qt import (
     QMenu,
     QPainter,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     Qt,
     QTableWidget,
@@ -241,7 +243,13 @@ class ReportsPage(QWidget):
         self.chart_holder = QWidget(objectName="chartHolder")
         self.chart_layout = QHBoxLayout(self.chart_holder)
         self.chart_layout.setContentsMargins(0, 0, 0, 0)
-        self.views.addTab(self.chart_holder, self.tr("统计图"))
+        # The type chart needs a readable line per dispute type: on a short screen with the
+        # app's font the charts scroll rather than squeeze the bars into unlabeled slivers.
+        self.chart_scroll = QScrollArea(objectName="chartScroll")
+        self.chart_scroll.setWidgetResizable(True)
+        self.chart_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.chart_scroll.setWidget(self.chart_holder)
+        self.views.addTab(self.chart_scroll, self.tr("统计图"))
         lay.addWidget(self.views, 1)
         self.hint = QLabel(self.tr("提示：双击表格中的数字，可查看其对应的案件清单。"))
         self.hint.setStyleSheet("color: #666;")
@@ -421,6 +429,9 @@ class ReportsPage(QWidget):
         view = charts.QChartView(chart)
         view.setObjectName("typeChart")
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # one and a half lines per type, plus the title, the count axis and the legend
+        line = QFontMetrics(cats.labelsFont()).height()
+        view.setMinimumHeight(int(max(len(rows), 1) * line * 1.5 + 9 * line))
         lay.addWidget(view, 3)
         if report.trend:
             lay.addWidget(self._trend_chart(report, charts), 2)

@@ -53,7 +53,7 @@ def main() -> int:
     page.tabs.setCurrentIndex(2)  # 按纠纷类型
     settle()
     page.grab().save(str(out / "reports.png"))
-    page.views.setCurrentWidget(page.chart_holder)
+    page.views.setCurrentWidget(page.chart_scroll)
     settle()
     for _ in range(30):
         app.processEvents()

@@ -174,9 +174,11 @@ def test_refreshes_when_data_changes(page_for, qtbot) -> None:  # type: ignore[n
         ops.notify(ops.ChangeKind.CASE, [1])  # hidden pages do not recompute
 
 
-def test_charts_read_with_all_15_types_at_1366x768(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_charts_read_with_all_15_types_at_1366x768(qtbot, ui_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """With the 15 real dispute types no category label is elided and the count axes show
-    numbers (they showed "婚…/生…" and "…" when the chart sat under the tables)."""
+    numbers (they showed "婚…/生…" and "…" when the chart sat under the tables). With the
+    app's own font and theme (ui_app): without them the test passed alone and failed after
+    any test that had set them up, which is what a user sees."""
     import datetime as dt
 
     from desktop.services import auth
@@ -196,7 +198,7 @@ def test_charts_read_with_all_15_types_at_1366x768(qtbot, tmp_path) -> None:  # 
         ops.wait_idle(10000)
         qtbot.waitUntil(lambda: page.report is not None, timeout=20000)
         show(qtbot, page, Period.parse("2026-10"))
-        page.views.setCurrentWidget(page.chart_holder)
+        page.views.setCurrentWidget(page.chart_scroll)
         qtbot.waitUntil(lambda: page.chart.plotArea().height() > 0, timeout=5000)
         cats = page.chart.axes(Qt.Orientation.Vertical)[0]
         labels = list(cats.categories())

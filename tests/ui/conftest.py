@@ -83,9 +83,3 @@ def ui_mediator_desk(ui_db, ui_actors):
     return Desk(ui_db, ui_actors["mediator"])
 
 
-@pytest.fixture
-def ui_app(qapp):
-    """The QApplication set up as the real app does (translators, font, theme)."""
-    from desktop.app import create_application
-
-    return create_application()
