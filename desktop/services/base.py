@@ -91,11 +91,13 @@ class ServiceBase:
     # -- transactions ----------------------------------------------------------------------
     @contextlib.contextmanager
     def _write(self, *, password_change: bool = False) -> Iterator[Tx]:
+        from desktop.reports.aggregate import kept_in_step
         from desktop.services.audit import append_entries
 
         if not password_change:
             self._require_password_changed()
-        with _ids_in_range(), self.db.write() as session:
+        # kept_in_step: the report aggregates move in this same transaction (issue 17)
+        with _ids_in_range(), self.db.write() as session, kept_in_step(session):
             tx = Tx(session, self.actor)
             event.listen(session, "before_flush", self._stamp_writer)
             try:
