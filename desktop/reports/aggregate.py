@@ -373,29 +373,14 @@ def serves(p: Period) -> bool:
     return flavour(p) is not None
 
 
-def _conditional_sums(f: str) -> list[Any]:
-    """The ``stats.COLS`` sums for months ``:m1``..``:m2`` (distinct counts of flavour ``f``)
-    over rows of month 0 and months from ``:m1``."""
-    inside = T.c.month.between(bindparam("m1"), bindparam("m2"))
+LEVELS = {"open": "open_delta", "overdue": "overdue_open_delta"}
 
-    def s_(col: str) -> Any:
-        return func.sum(case((inside, T.c[col]), else_=0))
 
-    def level(col: str) -> Any:  # the deltas up to the end of m2
-        return func.sum(case((T.c.month == 0, T.c[col]),
-                             (T.c.month > bindparam("m2"), -T.c[col]), else_=0))
-
-    out = []
-    for c in stats.COLS:
-        if c == "open":
-            out.append(level("open_delta"))
-        elif c == "overdue":
-            out.append(level("overdue_open_delta") + s_("overdue_closed"))
-        elif c in DISTINCT:
-            out.append(s_(f"{c}_{f}"))
-        else:
-            out.append(s_(c))
-    return out
+def _source_column(c: str, f: str) -> str:
+    """The table column summed for ``stats.COLS`` entry ``c`` (distinct counts: flavour f)."""
+    if c in DISTINCT:
+        return f"{c}_{f}"
+    return "overdue_closed" if c == "overdue" else c
 
 
 def _typed(name: str, value: Any) -> Any:
@@ -408,16 +393,39 @@ def _typed(name: str, value: Any) -> Any:
 
 @functools.cache
 def _dimension_statement(f: str, scoped: bool) -> Any:
-    """Built once per flavour (a report is called often; building the CASE columns costs
-    more than running the statement on a small table)."""
+    """Four plain GROUP BYs in one statement (built once per flavour): the period's months
+    summed per dimension value and per committee, and the open levels (month 0 minus the
+    deltas after the period) per dimension value and per committee. Plain sums, no CASE per
+    figure: PostgreSQL plans it in a fraction of the time of one conditional aggregate."""
     scope = [T.c.committee_id.in_(bindparam("ids", expanding=True))] if scoped else []
-    where = [or_(T.c.month == 0, T.c.month >= bindparam("m1")), *scope]
-    sums = _conditional_sums(f)
-    per_value = select(T.c.dim, T.c.value, *sums).where(*where).group_by(T.c.dim, T.c.value)
-    per_committee = (select(literal("committee_id").label("dim"),
-                            cast(T.c.committee_id, String).label("value"), *sums)
-                     .where(*where, T.c.dim == "dispute_type").group_by(T.c.committee_id))
-    return union_all(per_value, per_committee)
+    inside = [T.c.month.between(bindparam("m1"), bindparam("m2")), *scope]
+    after = [or_(T.c.month == 0, T.c.month > bindparam("m2")), *scope]
+    flows = [c for c in stats.COLS if c not in LEVELS or c == "overdue"]
+    sums = [func.sum(T.c[_source_column(c, f)]) for c in flows]
+    zeros_flow = [literal(0) for _c in flows]
+    levels = [func.sum(case((T.c.month == 0, T.c[col]), else_=-T.c[col]))
+              for col in LEVELS.values()]
+    zeros_level = [literal(0) for _c in LEVELS]
+    committee = [literal("committee_id").label("dim"), cast(T.c.committee_id, String)]
+    return union_all(
+        select(T.c.dim, T.c.value, *sums, *zeros_level).where(*inside)
+        .group_by(T.c.dim, T.c.value),
+        select(*committee, *sums, *zeros_level).where(*inside, T.c.dim == "dispute_type")
+        .group_by(T.c.committee_id),
+        select(T.c.dim, T.c.value, *zeros_flow, *levels).where(*after)
+        .group_by(T.c.dim, T.c.value),
+        select(*committee, *zeros_flow, *levels).where(*after, T.c.dim == "dispute_type")
+        .group_by(T.c.committee_id))
+
+
+@functools.cache
+def _column_order() -> tuple[list[int], list[int]]:
+    """Where each ``stats.COLS`` entry sits in a statement row: (flow index, level index)."""
+    flows = [c for c in stats.COLS if c not in LEVELS or c == "overdue"]
+    nf = len(flows)
+    flow_at = [flows.index(c) if c in flows else -1 for c in stats.COLS]
+    level_at = [nf + list(LEVELS).index(c) if c in LEVELS else -1 for c in stats.COLS]
+    return flow_at, level_at
 
 
 def dimension_sums(s: Session, p: Period, committee_ids: Sequence[int] | None
@@ -430,11 +438,25 @@ def dimension_sums(s: Session, p: Period, committee_ids: Sequence[int] | None
     params: dict[str, Any] = {"m1": _m(p.start), "m2": _m(p.end)}
     if committee_ids is not None:
         params["ids"] = list(committee_ids)
+    flow_at, level_at = _column_order()
+    width = len(stats.COLS)
     out: dict[str, dict[Any, list[int]]] = {d: {} for d in DIM_COLS}
     for row in s.execute(_dimension_statement(f, committee_ids is not None), params).all():
         vals = [int(x or 0) for x in row[2:]]
-        if any(vals):
-            out[row[0]][_typed(row[0], row[1])] = vals
+        if not any(vals):
+            continue
+        key = _typed(row[0], row[1])
+        acc = out[row[0]].get(key)
+        if acc is None:
+            acc = out[row[0]][key] = [0] * width
+        for i in range(width):
+            if flow_at[i] >= 0:
+                acc[i] += vals[flow_at[i]]
+            if level_at[i] >= 0:
+                acc[i] += vals[level_at[i]]
+    for values in out.values():  # a value whose figures cancel out is absent, as on the raw path
+        for k in [k for k, v in values.items() if not any(v)]:
+            del values[k]
     return out
 
 

@@ -32,6 +32,7 @@ from desktop.services.audit import append_entries
 from desktop.services.base import SYSTEM
 from desktop.services.intake import party_names
 from desktop.services.terms import case_terms
+from desktop.store.bulk import bulk_insert
 from desktop.store.db import Database
 from desktop.store.models import (
     Agreement,
@@ -414,31 +415,6 @@ def _insert_batch(s: Any, db: Database, rng: random.Random, days: list[dt.date],
 class _P:
     name: str
     side: str
-
-
-def bulk_insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Rows with the same keys into ``table`` in the connection's transaction, by the fastest
-    path of each backend: PostgreSQL ``COPY … FROM STDIN`` (psycopg 3 ``cursor.copy``), SQLite
-    one prepared statement run by ``executemany`` (Core: no ORM unit of work)."""
-    if not rows:
-        return
-    if conn.dialect.name != "postgresql":
-        conn.execute(table.insert(), rows)
-        return
-    cols = list(rows[0])
-    # COPY applies only server defaults: give it the Python-side ones Core would have added
-    extra = {}
-    for c in table.columns:
-        d = c.default
-        if c.name in rows[0] or d is None or not (d.is_scalar or d.is_callable):
-            continue
-        extra[c.name] = d.arg if d.is_scalar else d.arg(None)
-    tail = list(extra.values())
-    raw = conn.connection.driver_connection  # the psycopg connection of this transaction
-    names = ", ".join(f'"{c}"' for c in [*cols, *extra])
-    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for r in rows:
-            copy.write_row([*(r[c] for c in cols), *tail])
 
 
 def _uniform(table: Any, data: list[dict[str, Any]]) -> list[dict[str, Any]]:

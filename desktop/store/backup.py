@@ -37,6 +37,7 @@ from sqlalchemy.types import Boolean, Date, DateTime, Integer, LargeBinary, Nume
 
 from desktop import __version__
 from desktop.domain.errors import DatabaseError, ValidationError
+from desktop.store.bulk import bulk_insert
 from desktop.store.db import Database, sqlite_backup
 from desktop.store.models import Base
 
@@ -395,10 +396,10 @@ def restore_archive(db: Database, archive: Path,
                         batch.append({c.name: _decode(c, data.get(c.name))
                                       for c in table.columns})
                         if len(batch) >= _BATCH:
-                            conn.execute(table.insert(), batch)
+                            bulk_insert(conn, table, batch)
                             batch = []
                 if batch:
-                    conn.execute(table.insert(), batch)
+                    bulk_insert(conn, table, batch)
                 if not db.is_sqlite:
                     _resequence(conn, table)
     after = checksums(db)
