@@ -118,6 +118,47 @@ def load_pg(sqlite_path: str, pg_url: str) -> None:
         pg.execute("VACUUM ANALYZE")
 
 
+def replicate(sqlite_path: str, times: int) -> None:
+    """Grow a demo database ``times``-fold for the report benchmark when a demo load of that
+    size would take hours on this machine: the cases the reports read (and their follow-ups,
+    confirmations and risk flags) copied with offset ids and case numbers, same dates, so each
+    month holds ``times`` × its cases; then report_month rebuilt (timed). Parties, sessions and
+    documents are not copied (no report reads them)."""
+    from desktop.reports.aggregate import rebuild_connection
+
+    con = sqlite3.connect(sqlite_path)
+    (n, top), = con.execute("SELECT count(*), max(id) FROM mediation_case")
+    t = time.perf_counter()
+    for k in range(1, times):
+        for table in ("mediation_case", "follow_up", "judicial_confirmation", "risk_flag"):
+            cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})")]
+            off = con.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+            exprs = []
+            for c in cols:
+                if c == "id":
+                    exprs.append(f"id + {off}" if table != "mediation_case" else f"id + {k * top}")
+                elif c == "case_id":
+                    exprs.append(f"case_id + {k * top}")
+                elif c == "number_seq":
+                    exprs.append(f"number_seq + {k * 1000000}")
+                else:
+                    exprs.append(c)
+            src = "id <= :top" if table == "mediation_case" else "case_id <= :top"
+            con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(exprs)} "
+                        f"FROM {table} WHERE {src}", {"top": top})
+        con.commit()
+        print(f"  copy {k}/{times - 1}: {n * (k + 1):,} cases, "
+              f"{time.perf_counter() - t:.0f} s", flush=True)
+    con.close()
+    db = Database.open(f"sqlite:///{Path(sqlite_path).resolve()}", backup=False)
+    t = time.perf_counter()
+    with db.write() as s:
+        rows = rebuild_connection(s.connection())
+    print(f"  report_month rebuilt from {n * times:,} cases: {rows:,} rows in "
+          f"{time.perf_counter() - t:.0f} s", flush=True)
+    db.close()
+
+
 def ledger_file(rows: int) -> Path:
     from openpyxl import Workbook
 
@@ -174,7 +215,22 @@ def bench_backend(label: str, url: str, period: Period | None, n: int, ledger_ro
         "cases:     official monthly form": lambda: svc.official_table(period,
                                                                      from_cases=True),
     }
-    res = {k: timed(fn, n) for k, fn in runs.items()}
+    # each run beside a baseline run just before it: on a shared machine the load moves
+    # between runs, so the ratio of each pair is the figure to read (median over n pairs)
+    res, ratio = {}, {}
+    for k, fn in runs.items():
+        fn()
+        times, pairs = [], []
+        for _ in range(n):
+            r_t = time.perf_counter()
+            raw()
+            t0 = time.perf_counter()
+            result = fn()
+            t1 = time.perf_counter()
+            times.append(t1 - t0)
+            pairs.append((t1 - t0) / (t0 - r_t))
+        res[k] = (min(times), statistics.median(times), result)
+        ratio[k] = statistics.median(pairs)
     r2_best, _r2_med, _rows = timed(raw, n)  # the baseline again: did the machine's load move?
     full = res["aggregate: month report + trend"][2]
     accepted = sum(c for _t, c in rows)
@@ -189,9 +245,9 @@ def bench_backend(label: str, url: str, period: Period | None, n: int, ledger_ro
     for what, (best, med, _r) in res.items():
         goal = targets.get(what)
         mark = "" if goal is None else (f"   target ≤ {goal:.0f}×: "
-                                        f"{'met' if best / r_best <= goal else 'NOT met'}")
+                                        f"{'met' if ratio[what] <= goal else 'NOT met'}")
         print(f"  {what:<36} best {best * 1000:8.1f} ms   median {med * 1000:8.1f} ms"
-              f"   ratio {best / r_best:6.2f}× (median {med / r_med:6.2f}×){mark}")
+              f"   best/best {best / r_best:6.2f}×, paired median {ratio[what]:6.2f}×{mark}")
 
     def figs(r: Any) -> Any:
         return (r.total.counts, [(b.key, [(x.key, x.counts) for x in b.rows])
@@ -240,8 +296,12 @@ def main() -> int:
     ap.add_argument("--month", help="month to report, e.g. 2026-10 (default: last complete)")
     ap.add_argument("-n", type=int, default=5, help="timed repetitions (after one warm-up)")
     ap.add_argument("--ledger-rows", type=int, default=10000)
+    ap.add_argument("--replicate", type=int, default=0,
+                    help="first grow the SQLite demo this many times (see replicate())")
     args = ap.parse_args()
     (REPO / "bench" / "out").mkdir(parents=True, exist_ok=True)  # results and the ledger file
+    if args.replicate > 1:
+        replicate(args.sqlite, args.replicate)
     if args.load_pg:
         load_pg(args.sqlite, args.pg)
     period = Period.parse(args.month) if args.month else None

@@ -87,10 +87,11 @@ class ReportService(ServiceBase):
                 stmt = stmt.where(Committee.id == self.actor.committee_id)
             return [(i, n) for i, n in s.execute(stmt)]
 
-    def _scope(self, s: Session, committee_ids: Sequence[int] | None
-               ) -> tuple[list[int] | None, str]:
+    def _scope(self, s: Session, committee_ids: Sequence[int] | None,
+               names: dict[int, str] | None = None) -> tuple[list[int] | None, str]:
         """Validated committee ids (None = all, unfiltered) and the label for the title."""
-        names = {i: n for i, n in s.execute(select(Committee.id, Committee.name))}
+        if names is None:
+            names = {i: n for i, n in s.execute(select(Committee.id, Committee.name))}
         if not self.actor.spans_deployment:
             own = self.actor.committee_id
             if own is None or (committee_ids and set(committee_ids) != {own}):
@@ -133,7 +134,8 @@ class ReportService(ServiceBase):
         if not isinstance(period, Period):
             raise ValidationError("统计期间无效，请选择月份、季度、年度或起止日期。", field="period")
         with self._read() as s:
-            ids, label = self._scope(s, committee_ids)
+            committees = {i: n for i, n in s.execute(select(Committee.id, Committee.name))}
+            ids, label = self._scope(s, committee_ids, committees)
             by_dim = self._by_dimension(s, period, ids, from_cases)
             months = period.trend_months(12)
             trend_of = stats.trend_rows if from_cases else aggregate.trend_rows
@@ -141,11 +143,12 @@ class ReportService(ServiceBase):
                              zip(months, trend_of(s, months, ids), strict=True)]
                             if trend else [])
             sweep = stats.sweep_rows(s, period, ids)
-            lookups = {(k, c): (n, g, o) for k, c, n, g, o in s.execute(
-                select(Lookup.kind, Lookup.code, Lookup.name, Lookup.grp, Lookup.sort_order))}
-            active = [(k, c) for k, c in s.execute(
-                select(Lookup.kind, Lookup.code).where(Lookup.active.is_(True)))]
-            committees = {i: n for i, n in s.execute(select(Committee.id, Committee.name))}
+            # one round trip for the dictionaries (a report from the aggregates is a handful
+            # of small statements: each one saved is a visible share of its time)
+            lookup_rows = s.execute(select(Lookup.kind, Lookup.code, Lookup.name, Lookup.grp,
+                                           Lookup.sort_order, Lookup.active)).all()
+            lookups = {(k, c): (n, g, o) for k, c, n, g, o, _a in lookup_rows}
+            active = [(k, c) for k, c, _n, _g, _o, a in lookup_rows if a]
             mediator_ids = {m for m in by_dim["mediator_id"] if m is not None}
             mediators = {i: n for i, n in s.execute(select(User.id, User.display_name)
                                                            .where(User.id.in_(mediator_ids)))} \
