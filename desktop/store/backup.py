@@ -402,6 +402,8 @@ def restore_archive(db: Database, archive: Path,
                     bulk_insert(conn, table, batch)
                 if not db.is_sqlite:
                     _resequence(conn, table)
+            if progress is not None:
+                progress(len(live), len(live))
     after = checksums(db)
     bad = [n for n, s in man.tables.items()
            if (after.tables[n].count, after.tables[n].sha256) != (s.count, s.sha256)]
@@ -410,7 +412,8 @@ def restore_archive(db: Database, archive: Path,
     return man
 
 
-def migrate_data(src_url: str, dest_url: str, workdir: Path | None = None) -> Manifest:
+def migrate_data(src_url: str, dest_url: str, workdir: Path | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> Manifest:
     """Move every row from one database to another (e.g. embedded → LAN server and back)."""
     import tempfile
 
@@ -426,7 +429,7 @@ def migrate_data(src_url: str, dest_url: str, workdir: Path | None = None) -> Ma
     finally:
         src.close()
     try:
-        return restore_to(dest_url, archive)
+        return restore_to(dest_url, archive, progress)
     finally:
         archive.unlink(missing_ok=True)
         folder.rmdir()
