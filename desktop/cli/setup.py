@@ -106,7 +106,7 @@ def run_user_passwd(args: argparse.Namespace) -> int:
 
 
 class ProgressLine:
-    """``已提交 120,000/1,000,000 件 (12%)  3,210 件/秒  预计还需 4分34秒``: one line
+    """``已提交 120000/1000000 件（12%）  3,210 件/秒  预计还需 4分34秒``: one line
     rewritten in place on a terminal, one line per call when the output is a file or pipe."""
 
     def __init__(self, what: str, unit: str) -> None:
@@ -123,7 +123,7 @@ class ProgressLine:
         rate = done / elapsed
         left = (total - done) / rate if rate else 0.0
         pct = f"{100 * done // total}%" if total else "100%"
-        line = (f"{self.what} {done:,}/{total:,} {self.unit}（{pct}）  {rate:,.0f} {self.unit}/秒  "
+        line = (f"{self.what} {done}/{total} {self.unit}（{pct}）  {rate:,.0f} {self.unit}/秒  "
                 f"预计还需 {_duration(left)}")
         if self.tty:
             print("\r" + line + "\x1b[K", end="" if done < total else "\n", flush=True)
