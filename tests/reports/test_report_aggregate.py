@@ -245,3 +245,46 @@ def test_service_operations_keep_the_aggregate_exact(
     svc = ReportService(desks.db, desks.actor("admin"))
     assert svc.verify_aggregates() == []
     assert_equals_rebuild(desks.db)
+
+
+def test_two_desks_at_once_keep_the_aggregate_exact(seeded: tuple[Desks, dict[str, int]]
+                                                    ) -> None:
+    """Two desks writing follow-ups and risks on the same cases at the same moment: each
+    service locks the case before counting it, so the distinct counts never double."""
+    import threading
+
+    desks, _ids = seeded
+    zhuren, admin, wang = desks["zhuren"], desks["admin"], desks["wang"]
+    targets = []
+    for _ in range(2):  # two cases concluded today (follow-ups need 调解成功)
+        cid = wang.intake.accept(wang.intake.register(draft()).id).id
+        zhuren.outcomes.record_oral(cid, OralAgreementInput("当场赔偿", amount=Decimal(100)))
+        targets.append(cid)
+    go = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def work(desk: Any, kind: str) -> None:
+        try:
+            go.wait(timeout=30)
+            for i in range(4):
+                cid = targets[i % 2]
+                desk.followups.add(cid, FollowUpInput(dt.date.today(), "visit", "full",
+                                                      "satisfied"))
+                rid = desk.risks.flag(cid, RiskInput(kind, people=i + 1))
+                desk.risks.resolve(rid, prevented=True)
+        except BaseException as err:  # noqa: BLE001 - reported by the main thread
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, args=(zhuren, "suicide")),
+               threading.Thread(target=work, args=(admin, "suicide"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    assert_equals_rebuild(desks.db)
+    svc = ReportService(desks.db, desks.actor("admin"))
+    month = Period.month(dt.date.today().year, dt.date.today().month)
+    t = svc.report(month, trend=False).total.counts
+    assert t["suicide_people"] >= 2 * (1 + 2 + 3 + 4)  # both desks' flags, summed
+    assert svc.verify_aggregates([month]) == []
