@@ -234,13 +234,15 @@ def test_an_unannounced_core_write_is_refused(desks: Desks) -> None:
         tx.session.execute(update(Case).values(people_involved=3))
 
 
-@settings(max_examples=10, deadline=None, derandomize=True,
+@settings(max_examples=6, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(OPS), st.integers(0, 40), st.integers(1, 900)),
                 min_size=1, max_size=10))
 def test_service_operations_keep_the_aggregate_exact(
-        seeded_sqlite: tuple[Desks, dict[str, int]], ops: list[tuple[str, int, int]]) -> None:
-    desks, ids = seeded_sqlite
+        seeded: tuple[Desks, dict[str, int]], ops: list[tuple[str, int, int]]) -> None:
+    """Random sequences on both backends (the fixture's database is shared by the examples
+    of one backend, so the operations pile up)."""
+    desks, ids = seeded
     apply_ops(desks, ids, ops)
     svc = ReportService(desks.db, desks.actor("admin"))
     assert svc.verify_aggregates() == []
