@@ -41,10 +41,14 @@ def upgrade() -> None:
                                 name="pk_report_month"),
         sqlite_with_rowid=False,
     )
-    # existing cases: fill the table in this migration's transaction
+    # existing cases: fill the table in this migration's transaction. The rebuild writes the
+    # app's current columns; once a later migration adds columns, that migration rebuilds
+    # (this one then leaves the table empty rather than write columns not there yet).
     from desktop.reports.aggregate import rebuild_connection
+    from desktop.store.models import REPORT_AGG_COLS
 
-    rebuild_connection(op.get_bind())
+    if tuple(REPORT_AGG_COLS) == COLS:
+        rebuild_connection(op.get_bind())
 
 
 def downgrade() -> None:
