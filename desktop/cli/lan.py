@@ -319,7 +319,9 @@ def run_restore(args: argparse.Namespace) -> int:
     url = resolve_url(_with_env_password(args.db) if args.db else None)
     if url.startswith("postgresql"):
         ensure_database(url)
-    man = restore_to(url, Path(args.file))
+    from desktop.cli.setup import ProgressLine
+
+    man = restore_to(url, Path(args.file), ProgressLine("正在恢复", "张表"))
     rows = sum(t.count for t in man.tables.values())
     print(f"已恢复 {rows} 条记录；各表条数与校验值核对一致（结构版本 {man.revision}，"
           "已升级到本程序的版本）。")
@@ -332,7 +334,10 @@ def run_migrate_data(args: argparse.Namespace) -> int:
     dest = _with_env_password(args.dest)
     if dest.startswith("postgresql"):
         ensure_database(dest)
-    man = migrate_data(_with_env_password(args.src), dest)
+    from desktop.cli.setup import ProgressLine
+
+    man = migrate_data(_with_env_password(args.src), dest,
+                       progress=ProgressLine("正在写入目标数据库", "张表"))
     rows = sum(t.count for t in man.tables.values())
     print(f"已搬移 {rows} 条记录；目标数据库各表条数与校验值核对一致。")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from desktop.cli.common import (
@@ -42,6 +43,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
                    help="导出“人民调解工作统计月报表”（按纠纷类型一张表，xlsx 或 pdf）")
     p.set_defaults(func=run_report)
 
+    p = report.add_parser("rebuild", parents=[common], help="由案件重新计算统计汇总表（管理员）")
+    p.set_defaults(func=run_rebuild)
+    p = report.add_parser("verify", parents=[common],
+                          help="核对统计汇总表与按案件计算的结果（有差异时退出码为 1）")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--month", help="月份，如 2026-11（默认：有数据的全部月、季度、年）")
+    when.add_argument("--quarter", help="季度，如 2026Q4")
+    when.add_argument("--year", help="年度，如 2026")
+    p.set_defaults(func=run_verify, date_from=None, date_to=None)
+
     p = sub.add_parser("import-ledger", parents=[common], help="导入矛盾纠纷排查台账（.xlsx/.csv）")
     p.add_argument("file", help="台账文件（.xlsx 或 .csv）")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
@@ -66,6 +77,27 @@ def period_from_args(args: argparse.Namespace, today: object = None) -> Period:
     first = (today if isinstance(today, dt.date) else dt.date.today()).replace(day=1)
     last_month = first - dt.timedelta(days=1)
     return Period.month(last_month.year, last_month.month)
+
+
+def run_rebuild(args: argparse.Namespace) -> int:
+    desk = login_desk(args, open_db(args))
+    n = ReportService(desk.db, desk.actor).rebuild_aggregates()
+    print(f"统计汇总表已重建：{n} 行。")
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    desk = login_desk(args, open_db(args))
+    periods = ([period_from_args(args)] if (args.month or args.quarter or args.year) else None)
+    diffs = ReportService(desk.db, desk.actor).verify_aggregates(periods)
+    for line in diffs:
+        print(line)
+    if diffs:
+        print(f"统计汇总表与案件不一致：{len(diffs)} 处差异。请运行 mediationdesk report rebuild。",
+              file=sys.stderr)
+        return 1
+    print("统计汇总表与按案件计算的结果一致。")
+    return 0
 
 
 def run_report(args: argparse.Namespace) -> int:

@@ -94,6 +94,41 @@ def run_user_passwd(args: argparse.Namespace) -> int:
     return 0
 
 
+class ProgressLine:
+    """``已提交 120000/1000000 件（12%）  3,210 件/秒  预计还需 4分34秒``: one line
+    rewritten in place on a terminal, one line per call when the output is a file or pipe."""
+
+    def __init__(self, what: str, unit: str) -> None:
+        import time
+
+        self.what, self.unit = what, unit
+        self.t0 = time.perf_counter()
+        self.tty = sys.stdout.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        elapsed = max(time.perf_counter() - self.t0, 1e-6)
+        rate = done / elapsed
+        left = (total - done) / rate if rate else 0.0
+        pct = f"{100 * done // total}%" if total else "100%"
+        line = (f"{self.what} {done}/{total} {self.unit}（{pct}）  {rate:,.0f} {self.unit}/秒  "
+                f"预计还需 {_duration(left)}")
+        if self.tty:
+            print("\r" + line + "\x1b[K", end="" if done < total else "\n", flush=True)
+        else:
+            print(line, flush=True)
+
+
+def _duration(seconds: float) -> str:
+    s = int(seconds + 0.5)
+    if s >= 3600:
+        return f"{s // 3600}小时{s % 3600 // 60}分"
+    if s >= 60:
+        return f"{s // 60}分{s % 60}秒"
+    return f"{s}秒"
+
+
 def run_demo(args: argparse.Namespace) -> int:
     from desktop.services import demo
 
@@ -106,8 +141,7 @@ def run_demo(args: argparse.Namespace) -> int:
         from desktop.domain.enums import Role
 
         desk.users._require_role(Role.ADMIN, what="生成演示数据")
-    def progress(done: int, total: int) -> None:
-        print(f"已提交 {done}/{total} 件", flush=True)
+    progress = ProgressLine("已提交", "件")
 
     stats = demo.generate(db, args.cases, seed=args.seed, months=args.months,
                           batch=args.batch, progress=progress)

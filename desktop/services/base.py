@@ -92,12 +92,14 @@ class ServiceBase:
     # -- transactions ----------------------------------------------------------------------
     @contextlib.contextmanager
     def _write(self, *, password_change: bool = False) -> Iterator[Tx]:
+        from desktop.reports.aggregate import kept_in_step
         from desktop.services.anchor import append_entries
 
         if not password_change:
             self._require_password_changed()
         load_pinyin()  # search terms need it; its first load must not happen inside the lock
-        with _ids_in_range(), self.db.write() as session:
+        # kept_in_step: the report aggregates move in this same transaction as the cases
+        with _ids_in_range(), self.db.write() as session, kept_in_step(session):
             tx = Tx(session, self.actor)
             event.listen(session, "before_flush", self._stamp_writer)
             try:

@@ -28,10 +28,12 @@ from desktop.domain.enums import (
 )
 from desktop.domain.numbering import DEFAULT_PATTERN, format_case_number
 from desktop.domain.validators import credit_code_check_char, resident_id_check_char
+from desktop.reports import aggregate
 from desktop.services.anchor import append_entries
 from desktop.services.base import SYSTEM
 from desktop.services.intake import party_names
 from desktop.services.terms import case_terms
+from desktop.store.bulk import bulk_insert
 from desktop.store.db import Database
 from desktop.store.models import (
     Agreement,
@@ -169,8 +171,11 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
     while done < n:
         chunk = days[done:done + batch]
         with target.write() as s:
+            first_id = _next_id(s, Case)
             _insert_batch(s, db, rng, chunk, committees, mediators, types, type_weights, sources,
                           source_weights, today, stats)
+            # the batch's report aggregates, in the batch's transaction
+            aggregate.add_range(s.connection(), first_id, _next_id(s, Case) - 1)
             append_entries(s, SYSTEM, [dict(action="demo_load", entity="case", entity_id=None,
                                              case_id=None, detail={},
                                              summary=f"载入演示案件 {len(chunk)} 件")])
@@ -395,12 +400,12 @@ def _insert_batch(s: Any, db: Database, rng: random.Random, days: list[dt.date],
              ("agreement", Agreement), ("obligation", Obligation), ("oral", OralAgreement),
              ("termination", Termination), ("followup", FollowUp),
              ("confirmation", JudicialConfirmation), ("risk", RiskFlag)]
-    conn = s.connection()  # Core executemany: one statement per table, not the ORM bulk path
+    conn = s.connection()
     for key, model in order:
         data = rows[key]
         if data:
             core = _table(model)
-            conn.execute(core.insert(), _uniform(core, data))
+            bulk_insert(conn, core, _uniform(core, data))
     for (cid, year), seq in counters.items():
         updated = s.execute(_table(NumberCounter).update().where(
             NumberCounter.committee_id == cid, NumberCounter.year == year).values(last_seq=seq))

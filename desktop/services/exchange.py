@@ -41,6 +41,7 @@ from desktop.domain.enums import (
 )
 from desktop.domain.errors import PermissionDenied, ValidationError
 from desktop.domain.masking import mask_id_number, mask_phone
+from desktop.reports import aggregate
 from desktop.services.base import ServiceBase
 from desktop.store.backup import _decode as decode_value
 from desktop.store.backup import _encode as encode_value
@@ -361,6 +362,8 @@ class ExchangeService(ServiceBase):
                                                    Case.number == number))
         first_party = (rows.get("party") or [{}])[0].get("name", "")
         if existing is not None:
+            # Core deletes and updates below: the report aggregates learn of them here
+            aggregate.announce(s, [existing.id])
             same = (encode_value(Case.__table__.c.registered_at, existing.registered_at)
                     == case_row.get("registered_at")
                     and existing.party_names.split("、")[0].split(" ")[0] in (first_party or "~"))
@@ -379,6 +382,7 @@ class ExchangeService(ServiceBase):
             case_id = existing.id
         else:
             case_id = None
+            aggregate.announce(s, [])
         ids: dict[str, dict[int, int]] = {}
         for name in ("mediation_case", *CASE_TABLES):
             t = _table(name)
@@ -413,6 +417,7 @@ class ExchangeService(ServiceBase):
                 if old_id is not None:
                     ids.setdefault(name, {})[old_id] = new_id
         case = s.get(Case, ids["mediation_case"][rows["mediation_case"][0]["id"]])
+        aggregate.created(s, [case.id])  # a new case counted nothing before
         s.refresh(case)
         from desktop.services.intake import refresh_terms
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.enums import JointKind, Role, SourceGroup
 from desktop.domain.errors import PermissionDenied, ValidationError
-from desktop.reports import stats
+from desktop.reports import aggregate, stats
 from desktop.reports.figures import Breakdown, Report, Row, SweepRow, TrendPoint, empty_counts
 from desktop.reports.official import COLUMN_KEYS as OFFICIAL_KEYS
 from desktop.reports.official import OfficialRow, OfficialTable
@@ -44,6 +44,16 @@ BREAKDOWNS = (
 )
 FORMATS = ("xlsx", "pdf", "csv")
 UNASSIGNED = "未分配"
+DIM_TITLES = {"committee_id": "调委会", "dispute_type": "纠纷类型", "source": "案件来源",
+              "joint_mask": "联合调解", "mediator_id": "调解员", "type_source": "纠纷类型|来源"}
+# the case dimension each breakdown rolls up
+DIM_OF = {"committee": "committee_id", "dispute_type": "dispute_type", "source": "source",
+          "source_group": "source", "mediator": "mediator_id", "joint": "joint_mask"}
+COL_LABELS = dict(zip(stats.COLS, (
+    "受理", "书面协议", "口头协议", "终止", "未结", "超期", "协议金额（分）", "申请司法确认",
+    "确认有效", "回访", "已履行", "防止民转刑（件）", "防止民转刑（人）", "防止群体性上访（件）",
+    "防止群体性上访（人）", "涉及人数", "防止自杀（件）", "防止自杀（人）", "制止群体性械斗（件）",
+    "制止群体性械斗（人）"), strict=True))
 
 
 @dataclass
@@ -83,10 +93,11 @@ class ReportService(ServiceBase):
                 stmt = stmt.where(Committee.id == self.actor.committee_id)
             return [(i, n) for i, n in s.execute(stmt)]
 
-    def _scope(self, s: Session, committee_ids: Sequence[int] | None
-               ) -> tuple[list[int] | None, str]:
+    def _scope(self, s: Session, committee_ids: Sequence[int] | None,
+               names: dict[int, str] | None = None) -> tuple[list[int] | None, str]:
         """Validated committee ids (None = all, unfiltered) and the label for the title."""
-        names = {i: n for i, n in s.execute(select(Committee.id, Committee.name))}
+        if names is None:
+            names = {i: n for i, n in s.execute(select(Committee.id, Committee.name))}
         if not self.actor.spans_deployment:
             own = self.actor.committee_id
             if own is None or (committee_ids and set(committee_ids) != {own}):
@@ -115,31 +126,42 @@ class ReportService(ServiceBase):
         return out
 
     # -- the report ------------------------------------------------------------------------
+    def _by_dimension(self, s: Session, period: Period, ids: list[int] | None,
+                      from_cases: bool) -> dict[str, dict[Any, list[int]]]:
+        """Sums per value of each dimension: from the summary table for whole months,
+        quarters and years; other ranges and ``from_cases=True`` compute from the cases."""
+        if not from_cases and aggregate.serves(period):
+            return aggregate.dimension_sums(s, period, ids)
+        return aggregate.by_dimension(stats.aggregate_rows(s, period, ids))
+
     def report(self, period: Period, committee_ids: Sequence[int] | None = None, *,
-               trend: bool = True) -> Report:
+               trend: bool = True, from_cases: bool = False) -> Report:
         self._check_request(period)
         with self._read(shared=True) as s:
-            ids, label = self._scope(s, committee_ids)
-            agg = stats.aggregate_rows(s, period, ids)
+            committees = {i: n for i, n in s.execute(select(Committee.id, Committee.name))}
+            ids, label = self._scope(s, committee_ids, committees)
+            by_dim = self._by_dimension(s, period, ids, from_cases)
             months = period.trend_months(12)
+            trend_of = stats.trend_rows if from_cases else aggregate.trend_rows
             trend_points = ([TrendPoint(m, *t) for m, t in
-                             zip(months, stats.trend_rows(s, months, ids), strict=True)]
+                             zip(months, trend_of(s, months, ids), strict=True)]
                             if trend else [])
             sweep = stats.sweep_rows(s, period, ids)
-            lookups = {(k, c): (n, g, o) for k, c, n, g, o in s.execute(
-                select(Lookup.kind, Lookup.code, Lookup.name, Lookup.grp, Lookup.sort_order))}
-            active = [(k, c) for k, c in s.execute(
-                select(Lookup.kind, Lookup.code).where(Lookup.active.is_(True)))]
-            committees = {i: n for i, n in s.execute(select(Committee.id, Committee.name))}
-            mediator_ids = {r[0][4] for r in agg if r[0][4] is not None}
+            # one round trip for the dictionaries (a report from the aggregates is a handful
+            # of small statements: each one saved is a visible share of its time)
+            lookup_rows = s.execute(select(Lookup.kind, Lookup.code, Lookup.name, Lookup.grp,
+                                           Lookup.sort_order, Lookup.active)).all()
+            lookups = {(k, c): (n, g, o) for k, c, n, g, o, _a in lookup_rows}
+            active = [(k, c) for k, c, _n, _g, _o, a in lookup_rows if a]
+            mediator_ids = {m for m in by_dim["mediator_id"] if m is not None}
             mediators = {i: n for i, n in s.execute(select(User.id, User.display_name)
                                                            .where(User.id.in_(mediator_ids)))} \
                 if mediator_ids else {}
         total_raw = [0] * len(stats.COLS)
-        for _dims, raw in agg:
+        for raw in by_dim["committee_id"].values():
             _add(total_raw, raw)
         total = Row("", "合计", stats.counts_of(total_raw))
-        breakdowns = self._rollups(agg, ids, committees, lookups, active, mediators)
+        breakdowns = self._rollups(by_dim, ids, committees, lookups, active, mediators)
         sweep_rows = []
         for code, found, resolved in sorted(
                 sweep, key=lambda r: lookups.get(("dispute_type", r[0]), ("", "", 999))[2]):
@@ -151,22 +173,16 @@ class ReportService(ServiceBase):
                       dt.datetime.now().replace(microsecond=0), total, breakdowns, trend_points,
                       sweep_total, sweep_rows)
 
-    def _rollups(self, agg: list[Any], ids: list[int] | None, committees: dict[int, str],
+    def _rollups(self, by_dim: dict[str, dict[Any, list[int]]], ids: list[int] | None,
+                 committees: dict[int, str],
                  lookups: dict[tuple[str, str], tuple[str, str, int]],
                  active: list[tuple[str, str]], mediators: dict[int, str]) -> list[Breakdown]:
-        def key_of(which: str, dims: tuple[Any, ...]) -> str:
-            cid, dtype, source, mask, med = dims
-            if which == "committee":
-                return str(cid)
-            if which == "dispute_type":
-                return str(dtype)
-            if which == "source":
-                return str(source)
+        def key_of(which: str, value: Any) -> str:
             if which == "source_group":
-                return lookups.get(("source", source), ("", "", 0))[1] or "other"
+                return lookups.get(("source", value), ("", "", 0))[1] or "other"
             if which == "mediator":
-                return "" if med is None else str(med)
-            return str(mask)
+                return "" if value is None else str(value)
+            return str(value)
 
         def label_of(which: str, key: str) -> str:
             if which == "committee":
@@ -198,8 +214,8 @@ class ReportService(ServiceBase):
             if which == "committee" and ids is not None and len(ids) == 1:
                 continue
             sums: dict[str, list[int]] = {k: [0] * len(stats.COLS) for k in preset(which)}
-            for dims, raw in agg:
-                k = key_of(which, dims)
+            for value, raw in by_dim[DIM_OF[which]].items():
+                k = key_of(which, value)
                 acc = sums.get(k)
                 if acc is None:
                     acc = sums[k] = [0] * len(stats.COLS)
@@ -213,13 +229,13 @@ class ReportService(ServiceBase):
         return out
 
     # -- the official monthly form ------------------------------------------------------------
-    def official_table(self, period: Period, committee_ids: Sequence[int] | None = None
-                       ) -> OfficialTable:
+    def official_table(self, period: Period, committee_ids: Sequence[int] | None = None, *,
+                       from_cases: bool = False) -> OfficialTable:
         """人民调解工作统计月报表: one row per active dispute type and 合计."""
         self._check_request(period)
         with self._read(shared=True) as s:
             ids, label = self._scope(s, committee_ids)
-            agg = stats.aggregate_rows(s, period, ids)
+            by_dim = self._by_dimension(s, period, ids, from_cases)
             sweeps = stats.sweep_official(s, period, ids)
             types = [(c, n) for c, n in s.execute(
                 select(Lookup.code, Lookup.name).where(Lookup.kind == "dispute_type",
@@ -232,11 +248,12 @@ class ReportService(ServiceBase):
         raw: dict[str, list[int]] = {c: [0] * len(stats.COLS) for c, _n in types}
         split: dict[str, dict[str, int]] = {}
         accepted = stats.COLS.index("accepted")
-        for dims, values in agg:
-            dtype = str(dims[1])
-            _add(raw.setdefault(dtype, [0] * len(stats.COLS)), values)
+        for dtype, values in by_dim["dispute_type"].items():
+            _add(raw.setdefault(str(dtype), [0] * len(stats.COLS)), values)
+        for pair, values in by_dim["type_source"].items():
+            dtype, _bar, source = str(pair).partition("|")
             g = split.setdefault(dtype, {})
-            grp = groups.get(dims[2]) or "other"
+            grp = groups.get(source) or "other"
             g[grp] = g.get(grp, 0) + values[accepted]
         days: dict[str, set[tuple[int, dt.date]]] = {}
         found: dict[str, list[int]] = {}
@@ -292,6 +309,72 @@ class ReportService(ServiceBase):
                      f"导出人民调解工作统计月报表 {table.period.label}（{table.committee_label}，"
                      f"{fmt.upper()}）", period=table.period.slug, format=fmt, official=True)
         return path
+
+    # -- the summary table -----------------------------------------------------------------
+    def rebuild_aggregates(self) -> int:
+        """Recompute ``report_month`` from the cases (administrators); returns its row count."""
+        self._require_role(Role.ADMIN, what="重建统计汇总表")
+        with self._write() as tx:
+            n = aggregate.rebuild_connection(tx.session.connection())
+            tx.audit("rebuild_report", "report", None, f"重建统计汇总表（{n} 行）")
+        return n
+
+    def verify_aggregates(self, periods: Sequence[Period] | None = None) -> list[str]:
+        """Compare the summary table with the computation from the cases, for ``periods`` or
+        every month, quarter and year with data; one Chinese line per difference."""
+        self._check_role()
+        out: list[str] = []
+        with self._read() as s:
+            ids, _label = self._scope(s, None)
+            if periods is None:
+                periods = self._periods_with_data(s)
+            for p in periods:
+                if not aggregate.serves(p):
+                    continue
+                fast = aggregate.dimension_sums(s, p, ids)
+                slow = aggregate.by_dimension(stats.aggregate_rows(s, p, ids))
+                zero = [0] * len(stats.COLS)
+                for dim, title in DIM_TITLES.items():
+                    for v in sorted(set(fast[dim]) | set(slow[dim]), key=repr):
+                        a, b = fast[dim].get(v, zero), slow[dim].get(v, zero)
+                        for col, x, y in zip(stats.COLS, a, b, strict=True):
+                            if x != y:
+                                name = UNASSIGNED if v is None else v
+                                out.append(f"{p.label} {title} {name}："
+                                           f"{COL_LABELS[col]} 汇总表 {x}，按案件计算 {y}")
+                if p.kind == "month":
+                    got = aggregate.trend_rows(s, [p], ids)
+                    want = stats.trend_rows(s, [p], ids)
+                    if got != want:
+                        out.append(f"{p.label} 趋势（受理、调解成功、调结）：汇总表 {got[0]}，"
+                                   f"按案件计算 {want[0]}")
+        return out
+
+    @staticmethod
+    def _periods_with_data(s: Session) -> list[Period]:
+        """Every month, quarter and year from the first acceptance to the last date any
+        counted event can carry (closing, visit, ruling, risk resolution)."""
+        from sqlalchemy import func
+
+        from desktop.store.models import FollowUp, JudicialConfirmation, RiskFlag
+
+        first = s.scalar(select(func.min(Case.accepted_on)))
+        if first is None:
+            return []
+        lasts = [s.scalar(select(func.max(c))) for c in (
+            Case.accepted_on, Case.closed_on, FollowUp.visited_on, JudicialConfirmation.filed_on,
+            JudicialConfirmation.ruling_on, RiskFlag.resolved_on)]
+        last = max(d for d in lasts if d is not None)
+        out: list[Period] = []
+        y, m = first.year, first.month
+        while (y, m) <= (last.year, last.month):
+            out.append(Period.month(y, m))
+            if m % 3 == 0 or (y, m) == (last.year, last.month):
+                out.append(Period.quarter(y, (m - 1) // 3 + 1))
+            if m == 12 or (y, m) == (last.year, last.month):
+                out.append(Period.year(y))
+            y, m = (y, m + 1) if m < 12 else (y + 1, 1)
+        return out
 
     # -- drill-down ------------------------------------------------------------------------
     def cases_behind(self, period: Period, committee_ids: Sequence[int] | None, metric: str,

@@ -38,6 +38,7 @@ from sqlalchemy.types import Boolean, Date, DateTime, Integer, LargeBinary, Nume
 from desktop import __version__
 from desktop.domain.errors import DatabaseError, ValidationError
 from desktop.store import ini
+from desktop.store.bulk import bulk_insert
 from desktop.store.db import Database, sqlite_backup
 from desktop.store.models import Base
 
@@ -394,12 +395,14 @@ def restore_archive(db: Database, archive: Path,
                         batch.append({c.name: _decode(c, data.get(c.name))
                                       for c in table.columns})
                         if len(batch) >= _BATCH:
-                            conn.execute(table.insert(), batch)
+                            bulk_insert(conn, table, batch)
                             batch = []
                 if batch:
-                    conn.execute(table.insert(), batch)
+                    bulk_insert(conn, table, batch)
                 if not db.is_sqlite:
                     _resequence(conn, table)
+            if progress is not None:
+                progress(len(live), len(live))
     after = checksums(db)
     bad = [n for n, s in man.tables.items()
            if (after.tables[n].count, after.tables[n].sha256) != (s.count, s.sha256)]
@@ -408,7 +411,8 @@ def restore_archive(db: Database, archive: Path,
     return man
 
 
-def migrate_data(src_url: str, dest_url: str, workdir: Path | None = None) -> Manifest:
+def migrate_data(src_url: str, dest_url: str, workdir: Path | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> Manifest:
     """Move every row from one database to another (e.g. embedded → LAN server and back)."""
     import tempfile
 
@@ -424,7 +428,7 @@ def migrate_data(src_url: str, dest_url: str, workdir: Path | None = None) -> Ma
     finally:
         src.close()
     try:
-        return restore_to(dest_url, archive)
+        return restore_to(dest_url, archive, progress)
     finally:
         archive.unlink(missing_ok=True)
         folder.rmdir()

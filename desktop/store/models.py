@@ -590,3 +590,63 @@ class ExportMark(Versioned, Base):
     last_audit_id: Mapped[int] = mapped_column(BigInteger, default=0)
     cases: Mapped[int] = mapped_column(Integer, default=0)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+
+
+# -- report aggregates (issue 17; desktop/reports/aggregate.py) ---------------------------------
+REPORT_AGG_COLS = (
+    "accepted", "people", "written", "oral", "terminated", "overdue_closed", "amount_cents",
+    "open_delta", "overdue_open_delta", "conf_applied", "conf_confirmed", "followed_m",
+    "followed_q", "followed_y", "performed_m", "performed_q", "performed_y", "criminal_cases_m",
+    "criminal_cases_q", "criminal_cases_y", "criminal_people", "petition_cases_m",
+    "petition_cases_q", "petition_cases_y", "petition_people", "suicide_cases_m",
+    "suicide_cases_q", "suicide_cases_y", "suicide_people", "fight_cases_m", "fight_cases_q",
+    "fight_cases_y", "fight_people")
+
+
+class ReportMonth(Base):
+    """Report counters per month × committee × one value of one case dimension (dispute type,
+    source, joint mask, mediator, or dispute type|source for the official form's split: the
+    breakdowns are one-dimensional), kept in step with the cases by every service write.
+    ``month`` is yyyymm; month 0 holds the all-time sum of the open deltas, so 未结 at a month
+    end is that sum minus the deltas of later months. Mediator value "" = 未分配."""
+
+    __tablename__ = "report_month"
+    # clustered by month on SQLite (no rowid): a month's rows are neighbours on disk
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    committee_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dim: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(90), primary_key=True)
+    accepted: Mapped[int] = mapped_column(BigInteger, default=0)
+    people: Mapped[int] = mapped_column(BigInteger, default=0)
+    written: Mapped[int] = mapped_column(BigInteger, default=0)
+    oral: Mapped[int] = mapped_column(BigInteger, default=0)
+    terminated: Mapped[int] = mapped_column(BigInteger, default=0)
+    overdue_closed: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    open_delta: Mapped[int] = mapped_column(BigInteger, default=0)
+    overdue_open_delta: Mapped[int] = mapped_column(BigInteger, default=0)
+    conf_applied: Mapped[int] = mapped_column(BigInteger, default=0)
+    conf_confirmed: Mapped[int] = mapped_column(BigInteger, default=0)
+    followed_m: Mapped[int] = mapped_column(BigInteger, default=0)
+    followed_q: Mapped[int] = mapped_column(BigInteger, default=0)
+    followed_y: Mapped[int] = mapped_column(BigInteger, default=0)
+    performed_m: Mapped[int] = mapped_column(BigInteger, default=0)
+    performed_q: Mapped[int] = mapped_column(BigInteger, default=0)
+    performed_y: Mapped[int] = mapped_column(BigInteger, default=0)
+    criminal_cases_m: Mapped[int] = mapped_column(BigInteger, default=0)
+    criminal_cases_q: Mapped[int] = mapped_column(BigInteger, default=0)
+    criminal_cases_y: Mapped[int] = mapped_column(BigInteger, default=0)
+    criminal_people: Mapped[int] = mapped_column(BigInteger, default=0)
+    petition_cases_m: Mapped[int] = mapped_column(BigInteger, default=0)
+    petition_cases_q: Mapped[int] = mapped_column(BigInteger, default=0)
+    petition_cases_y: Mapped[int] = mapped_column(BigInteger, default=0)
+    petition_people: Mapped[int] = mapped_column(BigInteger, default=0)
+    suicide_cases_m: Mapped[int] = mapped_column(BigInteger, default=0)
+    suicide_cases_q: Mapped[int] = mapped_column(BigInteger, default=0)
+    suicide_cases_y: Mapped[int] = mapped_column(BigInteger, default=0)
+    suicide_people: Mapped[int] = mapped_column(BigInteger, default=0)
+    fight_cases_m: Mapped[int] = mapped_column(BigInteger, default=0)
+    fight_cases_q: Mapped[int] = mapped_column(BigInteger, default=0)
+    fight_cases_y: Mapped[int] = mapped_column(BigInteger, default=0)
+    fight_people: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from desktop.reports.aggregate import rebuild_connection
 from desktop.store.db import Database
 from desktop.store.models import (
     Case,
@@ -120,5 +121,9 @@ def seed(db: Database) -> dict[str, int]:
             s.add(SweepRecord(committee_id=comm[c], fingerprint=f"seed-{i}", found_on=found,
                               parties="某甲、某乙", dispute_type=typ, resolved=resolved,
                               resolved_on=resolved_on))
+        # rows written past the services: recompute the report aggregates from them, as
+        # ``mediationdesk report rebuild`` does
+        s.flush()
+        rebuild_connection(s.connection())
     ids.update(comm)
     return ids

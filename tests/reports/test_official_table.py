@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 
 from desktop.domain.errors import ValidationError
+from desktop.reports.aggregate import rebuild_connection
 from desktop.reports.official import COLUMN_KEYS
 from desktop.reports.period import Period
 from desktop.services.reports import ReportService
@@ -43,6 +44,8 @@ def extend(db, ids) -> None:  # type: ignore[no-untyped-def]
                           case_id=ids["c3"]))
         s.add(SweepRecord(committee_id=ids["A"], fingerprint="x-2", found_on=D(2026, 11, 10),
                           dispute_type="neighbor", resolved=True, resolved_on=D(2026, 11, 11)))
+        s.flush()  # rows written past the services: recount the report aggregates
+        rebuild_connection(s.connection())
 
 
 def row(**kw: object) -> dict[str, object]:

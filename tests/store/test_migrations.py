@@ -127,4 +127,12 @@ def test_upgrading_a_database_with_cases_keeps_every_row_and_trigger(tmp_path: P
             "select name from sqlite_master where type = 'trigger'"))}
     assert {"limits_mediation_case_insert", "limits_party_insert",
             "limits_document_insert"} <= triggers
+    # 0015 counted the existing cases in the report aggregates
+    with db.engine.connect() as conn:
+        accepted = conn.execute(text("select sum(accepted) from report_month "
+                                     "where dim = 'dispute_type'")).scalar_one()
+    assert accepted == 3
+    from desktop.services.reports import ReportService
+
+    assert ReportService(db, admin).verify_aggregates() == []
     db.close()
