@@ -149,16 +149,10 @@ class DocumentService(ServiceBase):
             raise ValidationError(f"保存到系统密钥环失败：{err.__cause__}") from None
 
     def _save_key(self, committee_id: int, keys: CommitteeKeys) -> None:
+        from desktop.services.seal import record_key
+
         with self._write() as tx:
-            for old in tx.session.scalars(select(CommitteeKey).where(
-                    CommitteeKey.committee_id == committee_id, CommitteeKey.active)):
-                old.active = False
-            row = CommitteeKey(committee_id=committee_id, pkcs12=keys.pkcs12,
-                               ca_cert_pem=keys.ca_cert_pem, cert_pem=keys.cert_pem,
-                               subject=keys.subject, not_after=keys.not_after, active=True)
-            tx.session.add(row)
-            tx.session.flush()
-            tx.audit("seal_key", "committee_key", row.id, f"设置电子印章证书：{keys.subject}")
+            record_key(tx, committee_id, keys, f"设置电子印章证书：{keys.subject}")
 
     def trusted_certs(self) -> list[bytes]:
         """CA certificates of every committee key ever used here (old seals stay verifiable)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -22,7 +23,7 @@ from desktop.domain.dates import format_date
 from desktop.domain.enums import Role
 from desktop.domain.errors import ValidationError
 from desktop.services import seal_password as pw
-from desktop.services.base import ServiceBase
+from desktop.services.base import ServiceBase, Tx
 from desktop.services.seal_password import (
     NO_KEYRING,
     PASSWORD_ENV,
@@ -32,6 +33,9 @@ from desktop.services.seal_password import (
     password_for,
 )
 from desktop.store.models import Committee, CommitteeKey
+
+if TYPE_CHECKING:
+    from desktop.documents.seal import CommitteeKeys
 
 WARN_DAYS = 90
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -105,6 +109,20 @@ def _fingerprint(cert_pem: bytes) -> tuple[str, str, dt.date]:
     return (":".join(digest[i:i + 2] for i in range(0, len(digest), 2)),
             str(issuer[0].value) if issuer else cert.issuer.rfc4514_string(),
             cert.not_valid_before_utc.date())
+
+
+def record_key(tx: Tx, committee_id: int, keys: CommitteeKeys, summary: str) -> None:
+    """Make ``keys`` the committee's active seal key inside ``tx``. Older keys stay, inactive:
+    the documents they sealed must still verify."""
+    for old in tx.session.scalars(select(CommitteeKey).where(
+            CommitteeKey.committee_id == committee_id, CommitteeKey.active)):
+        old.active = False
+    row = CommitteeKey(committee_id=committee_id, pkcs12=keys.pkcs12,
+                       ca_cert_pem=keys.ca_cert_pem, cert_pem=keys.cert_pem,
+                       subject=keys.subject, not_after=keys.not_after, active=True)
+    tx.session.add(row)
+    tx.session.flush()
+    tx.audit("seal_key", "committee_key", row.id, summary)
 
 
 class SealService(ServiceBase):
@@ -211,15 +229,7 @@ class SealService(ServiceBase):
         elif keyring_available():
             pw.forget_stored(cid)  # an old key's password must not linger there
         with self._write() as tx:
-            for old in tx.session.scalars(select(CommitteeKey).where(
-                    CommitteeKey.committee_id == cid, CommitteeKey.active)):
-                old.active = False
-            row = CommitteeKey(committee_id=cid, pkcs12=keys.pkcs12,
-                               ca_cert_pem=keys.ca_cert_pem, cert_pem=keys.cert_pem,
-                               subject=keys.subject, not_after=keys.not_after, active=True)
-            tx.session.add(row)
-            tx.session.flush()
-            tx.audit("seal_key", "committee_key", row.id, summary)
+            record_key(tx, cid, keys, summary)
         pw.remember(cid, keys.pkcs12, password)
 
     def change_password(self, old: str, new: str, confirm: str | None = None, *,
