@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
@@ -11,21 +12,23 @@ import platformdirs
 APP_DIR_NAME = "MediationDesk"
 
 
-def data_dir() -> Path:
-    """User data directory: the embedded database, backups, drafts of exports."""
-    override = os.environ.get("MEDIATIONDESK_DATA_DIR")
-    path = Path(override) if override else Path(
-        platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
+def _made(override: str, platform_default: Callable[..., str]) -> Path:
+    """The folder named by the environment variable ``override`` (tests, portable installs)
+    or the platform's usual one, created if missing."""
+    named = os.environ.get(override)
+    path = Path(named) if named else Path(platform_default(APP_DIR_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def data_dir() -> Path:
+    """User data directory: the embedded database, backups, drafts of exports."""
+    return _made("MEDIATIONDESK_DATA_DIR", platformdirs.user_data_dir)
 
 
 def config_dir() -> Path:
-    override = os.environ.get("MEDIATIONDESK_CONFIG_DIR")
-    path = Path(override) if override else Path(
-        platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """User settings directory: the ini file with the database profile and the GUI's settings."""
+    return _made("MEDIATIONDESK_CONFIG_DIR", platformdirs.user_config_dir)
 
 
 def backup_dir() -> Path:

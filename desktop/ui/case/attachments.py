@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.domain.enums import AttachmentCategory
+from desktop.services.backups import human_size
 from desktop.services.dto import AttachmentView, CaseDetail
 from desktop.ui import filedialogs
 from desktop.ui.case.common import fill_table, fmt_date, make_table, selected_id, side_by_side
@@ -33,14 +34,6 @@ if TYPE_CHECKING:
 FILTER = QT_TRANSLATE_NOOP(
     "AttachmentsTab",
     "扫描件或照片 (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.gif *.webp);;所有文件 (*)")
-
-
-def human_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
 
 
 class ImagePreview(QLabel):
