@@ -5,7 +5,7 @@ drill-downs, search and the dashboard then read from it; everything else, and ev
 uses the primary. Before a read the router knows (from a probe at most ``probe_every``
 seconds old) how far the replica is behind:
 
-* **Whether** it is behind: the primary's ``pg_current_wal_lsn()`` against the replica's
+* **Whether** it is behind: the primary's ``pg_current_wal_insert_lsn()`` against the replica's
   ``pg_last_wal_replay_lsn()`` (primary read first). Replay at or past that position means
   every commit acknowledged before the probe is visible on the replica: lag 0. This is exact,
   and it is why we do not use the replay timestamp alone: on an idle primary
@@ -208,7 +208,11 @@ class ReplicaRouter:
         write since the last probe; until the replica has replayed it, reads use the primary."""
         try:
             with self.primary.engine.connect() as conn:
-                primary_lsn = _lsn(conn.execute(text("SELECT pg_current_wal_lsn()")).scalar_one())
+                # the insert position, not pg_current_wal_lsn() (the write position): with
+                # synchronous_commit=off a committed transaction's record may not be written
+                # yet, and the replica would look caught up without it (seen in the tests)
+                primary_lsn = _lsn(conn.execute(
+                    text("SELECT pg_current_wal_insert_lsn()")).scalar_one())
         except Exception as err:  # noqa: BLE001 - the primary's own read reports the fault
             log.info("primary WAL position unavailable: %s", err)
             return ReadSource(False, None, "unreachable", self.max_lag)
@@ -272,11 +276,15 @@ class ReplicaRouter:
         except DatabaseError as err:
             # the replica's connection failed mid-read, or the standby cancelled the query to
             # replay WAL (max_standby_streaming_delay): the next reads go to the primary
-            if source.replica and isinstance(err.__cause__, OperationalError):
+            cause = err.__cause__
+            recovery = "conflict with recovery" in str(cause)
+            if source.replica and (isinstance(cause, OperationalError) or recovery):
                 with self._lock:
                     self._down_until = time.monotonic() + self.retry_after
                     self.last = ReadSource(False, None, "unreachable", self.max_lag)
-                if "conflict with recovery" in str(err.__cause__):
+                # a running query is cancelled; a session idle in its transaction is cut off
+                # instead, and the driver may report that only as a closed connection
+                if recovery or getattr(cause, "connection_invalidated", False):
                     raise DatabaseError("只读副本正在同步数据，中断了这次统计或查询。请再试一次："
                                         "接下来将改从主服务器读取。") from err
             raise
