@@ -46,23 +46,31 @@ class WriterLock:
             # A folder we cannot create files in (read-only share): SQLite's own lock remains.
             self._fd = None
             return self
-        while True:
-            if _try_lock(fd):
-                self._fd = fd
-                return self
-            if time.monotonic() >= deadline:
-                os.close(fd)
-                self._threads.release()
-                raise DatabaseError(BUSY_MESSAGE)
-            time.sleep(POLL_SECONDS)
+        try:
+            while not _try_lock(fd):
+                if time.monotonic() >= deadline:
+                    raise DatabaseError(BUSY_MESSAGE)
+                time.sleep(POLL_SECONDS)
+        except OSError:
+            # No locking on this file system (some network shares): SQLite's own lock remains.
+            os.close(fd)
+            return self
+        except BaseException:
+            os.close(fd)
+            self._threads.release()
+            raise
+        self._fd = fd
+        return self
 
     def __exit__(self, kind: type[BaseException] | None, err: BaseException | None,
                  tb: TracebackType | None) -> None:
         fd, self._fd = self._fd, None
         try:
             if fd is not None:
-                _unlock(fd)
-                os.close(fd)
+                try:
+                    _unlock(fd)
+                finally:
+                    os.close(fd)  # closing drops the lock too, should unlocking have failed
         finally:
             self._threads.release()
 
