@@ -323,6 +323,11 @@ class ReportService(ServiceBase):
         """Compare the summary table with the computation from the cases, for ``periods`` or
         every month, quarter and year with data; one Chinese line per difference."""
         self._check_role()
+        if periods is not None:
+            if isinstance(periods, (str, bytes)) or not isinstance(periods, Sequence):
+                raise ValidationError("统计期间无效，请选择月份、季度或年度。", field="periods")
+            for p in periods:
+                self._check_request(p)
         out: list[str] = []
         with self._read() as s:
             ids, _label = self._scope(s, None)
