@@ -13,7 +13,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from desktop.domain.enums import Role
-from desktop.ui.qt import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from desktop.ui.qt import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 from desktop.ui.settings.committee import CommitteeForm
 from desktop.ui.settings.common import TestConnection
 from desktop.ui.settings.database import DatabaseProfile, DatabaseProfileDialog
@@ -62,7 +70,13 @@ class SettingsPage(QWidget):
         if current:
             self.database.path.setPlaceholderText(
                 self.tr("留空使用默认位置（当前使用：{path}）").format(path=current))
-        self.tabs.addTab(self.database, self.tr("数据库"))
+        # the LAN profile (server, replica, PgBouncer) is the tallest tab: it scrolls on a
+        # 1366×768 screen rather than push the page past the screen's bottom edge
+        database_scroll = QScrollArea(objectName="databaseScroll")
+        database_scroll.setWidgetResizable(True)
+        database_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        database_scroll.setWidget(self.database)
+        self.tabs.addTab(database_scroll, self.tr("数据库"))
         layout = QVBoxLayout(self)
         # tighter than the other pages: with its tallest tab the page must still fit
         # 1280×720 (1920×1080 at 150 %)
