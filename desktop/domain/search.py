@@ -40,7 +40,6 @@ def load_pinyin() -> None:
     """Load pypinyin's tables now. Writers call this before they take the database's write
     lock: the first conversion in a process costs half a second on an idle PC and several
     seconds on a loaded one, and other desks' saves must not wait for it."""
-    _initial.cache_clear()
     _initial("中")
 
 
