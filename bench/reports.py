@@ -119,44 +119,64 @@ def load_pg(sqlite_path: str, pg_url: str) -> None:
         pg.execute("VACUUM ANALYZE")
 
 
-def replicate(sqlite_path: str, times: int) -> None:
+def replicate(url: str, times: int, with_terms: bool = False, start: int = 1) -> None:
     """Grow a demo database ``times``-fold for the report benchmark when a demo load of that
     size would take hours on this machine: the cases the reports read (and their follow-ups,
     confirmations and risk flags) copied with offset ids and case numbers, same dates, so each
     month holds ``times`` × its cases; then report_month rebuilt (timed). Parties, sessions and
-    documents are not copied (no report reads them)."""
+    documents are not copied (no report reads them). ``with_terms`` copies the search terms
+    too (for ``bench/ui_list.py``): every name then matches ``times`` × its cases. ``start``:
+    the database already holds that many copies (grow 10× → 100× without starting again).
+    Works on SQLite and PostgreSQL alike (one INSERT … SELECT per table and copy)."""
+    from sqlalchemy import inspect
+
     from desktop.reports.aggregate import rebuild_connection
 
-    con = sqlite3.connect(sqlite_path)
-    (n, top), = con.execute("SELECT count(*), max(id) FROM mediation_case")
+    db = open_database(url, backup=False)
+    tables = ["mediation_case", "follow_up", "judicial_confirmation", "risk_flag"]
+    tables += ["search_term"] if with_terms else []
+    cols = {t: [c["name"] for c in inspect(db.engine).get_columns(t)] for t in tables}
+    with db.read() as s:
+        n, top = s.execute(text("SELECT count(*), max(id) FROM mediation_case")).one()
+    n, top = n // start, top // start  # the original load: ids 1..top
     t = time.perf_counter()
-    for k in range(1, times):
-        for table in ("mediation_case", "follow_up", "judicial_confirmation", "risk_flag"):
-            cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})")]
-            off = con.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
-            exprs = []
-            for c in cols:
-                if c == "id":
-                    exprs.append(f"id + {off}" if table != "mediation_case" else f"id + {k * top}")
-                elif c == "case_id":
-                    exprs.append(f"case_id + {k * top}")
-                elif c == "number_seq":
-                    exprs.append(f"number_seq + {k * 1000000}")
-                else:
-                    exprs.append(c)
-            src = "id <= :top" if table == "mediation_case" else "case_id <= :top"
-            con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(exprs)} "
-                        f"FROM {table} WHERE {src}", {"top": top})
-        con.commit()
+    for k in range(start, times):
+        with db.engine.begin() as con:
+            for table in tables:
+                off = con.execute(text(f"SELECT max(id) FROM {table}")).scalar() or 0
+                exprs = []
+                for c in cols[table]:
+                    if c == "id":
+                        exprs.append(f"id + {off}" if table != "mediation_case" else f"id + {k * top}")
+                    elif c == "case_id":
+                        exprs.append(f"case_id + {k * top}")
+                    elif c == "number_seq":
+                        exprs.append(f"number_seq + {k * 1000000}")
+                    else:
+                        exprs.append(c)
+                src = "id <= :top" if table == "mediation_case" else "case_id <= :top"
+                con.execute(text(f"INSERT INTO {table} ({', '.join(cols[table])}) "
+                                 f"SELECT {', '.join(exprs)} FROM {table} WHERE {src}"),
+                            {"top": top})
         print(f"  copy {k}/{times - 1}: {n * (k + 1):,} cases, "
               f"{time.perf_counter() - t:.0f} s", flush=True)
-    con.close()
-    db = open_database(f"sqlite:///{Path(sqlite_path).resolve()}", backup=False)
+    if db.is_sqlite:
+        with db.engine.begin() as con:
+            con.execute(text("ANALYZE"))
+    else:
+        for table in tables:
+            con_ = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            con_.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                              f"(SELECT max(id) FROM {table}))"))
+            con_.close()
     t = time.perf_counter()
     with db.write() as s:
         rows = rebuild_connection(s.connection())
     print(f"  report_month rebuilt from {n * times:,} cases: {rows:,} rows in "
           f"{time.perf_counter() - t:.0f} s", flush=True)
+    if not db.is_sqlite:  # loaded pages are not all-visible until a vacuum (index-only scans)
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as con:
+            con.execute(text("VACUUM ANALYZE"))
     db.close()
 
 
@@ -299,10 +319,17 @@ def main() -> int:
     ap.add_argument("--ledger-rows", type=int, default=10000)
     ap.add_argument("--replicate", type=int, default=0,
                     help="first grow the SQLite demo this many times (see replicate())")
+    ap.add_argument("--replicate-from", type=int, default=1,
+                    help="the database already holds this many copies")
+    ap.add_argument("--with-terms", action="store_true",
+                    help="--replicate copies the search terms too (for bench/ui_list.py)")
     args = ap.parse_args()
     (REPO / "bench" / "out").mkdir(parents=True, exist_ok=True)  # results and the ledger file
     if args.replicate > 1:
-        replicate(args.sqlite, args.replicate)
+        urls = ([f"sqlite:///{Path(args.sqlite).resolve()}"] if args.sqlite else []) + (
+            [args.pg] if args.pg and not args.load_pg else [])
+        for url in urls:  # each backend grown on its own (PostgreSQL server-side)
+            replicate(url, args.replicate, args.with_terms, args.replicate_from)
     if args.load_pg:
         load_pg(args.sqlite, args.pg)
     period = Period.parse(args.month) if args.month else None

@@ -8,15 +8,16 @@ characters (𠮷 䶮 堃 赟 昇) and minority names with ·; ID numbers and cre
 from __future__ import annotations
 
 import datetime as dt
+import queue
 import random
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, select, text
-from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from desktop.domain import deadlines
 from desktop.domain.enums import (
@@ -26,6 +27,7 @@ from desktop.domain.enums import (
     JointKind,
     Role,
 )
+from desktop.domain.errors import DatabaseError
 from desktop.domain.numbering import DEFAULT_PATTERN, format_case_number
 from desktop.domain.validators import credit_code_check_char, resident_id_check_char
 from desktop.reports import aggregate
@@ -147,6 +149,12 @@ def ensure_demo_accounts(db: Database) -> tuple[str, str] | None:
 def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: int = 5000,
              today: dt.date | None = None,
              progress: Callable[[int, int], None] | None = None) -> DemoStats:
+    """Load ``n`` demo cases in batches of ``batch``, one transaction each.
+
+    A producer thread makes the rows of the next batch while this thread writes the current
+    one: the database's work (COPY, index upkeep, commit) and Python's run side by side. The
+    producer assigns the ids itself from the next free ids read at the start; each batch checks
+    in its transaction that nobody else has written cases meanwhile."""
     rng = random.Random(seed)
     today = today or dt.date.today()
     start_day = today - dt.timedelta(days=int(months * 30.4))
@@ -159,33 +167,114 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
         for u in s.scalars(select(User).where(User.role.in_(["mediator", "director"]))):
             if u.committee_id:
                 mediators.setdefault(u.committee_id, []).append((u.id, u.display_name))
+        ids = {key: _next_id(s, model) for key, model in _ID_MODELS.items()}
+        counters = {(c, y): seq for c, y, seq in s.execute(
+            select(NumberCounter.committee_id, NumberCounter.year, NumberCounter.last_seq))}
     committees = [c for c in committees if c[0] in mediators] or committees
-    types = [e.code for e in DEFAULT_DISPUTE_TYPES]
-    type_weights = [14, 22, 8, 9, 4, 10, 8, 2, 9, 6, 2, 3, 1, 3, 2]
-    sources = [e.code for e in DEFAULT_SOURCES]
-    source_weights = [40, 10, 10, 12, 8, 6, 3, 4, 5, 2]
-    # registration days sorted, so numbers rise with acceptance dates
-    days = sorted(start_day + dt.timedelta(days=rng.randrange(span + 1)) for _ in range(n))
+    # registration days in order, so numbers rise with acceptance dates (a count per day
+    # rather than a sorted list of n dates: the same draws, little memory at ten million)
+    per_day = [0] * (span + 1)
+    for _ in range(n):
+        per_day[rng.randrange(span + 1)] += 1
+    plan = _Plan(rng, committees, mediators, today, ids, counters, stats)
     target = _bulk_database(db)
     done = 0
-    while done < n:
-        chunk = days[done:done + batch]
-        with target.write() as s:
-            first_id = _next_id(s, Case)
-            _insert_batch(s, db, rng, chunk, committees, mediators, types, type_weights, sources,
-                          source_weights, today, stats)
-            # the batch's report aggregates, in the batch's transaction
-            aggregate.add_range(s.connection(), first_id, _next_id(s, Case) - 1)
-            append_entries(s, SYSTEM, [dict(action="demo_load", entity="case", entity_id=None,
-                                             case_id=None, detail={},
-                                             summary=f"载入演示案件 {len(chunk)} 件")])
-        done += len(chunk)
-        if progress:
-            progress(done, n)
-    if target is not db:
-        target.close()
+    try:
+        for item in _produced(plan, _chunks(per_day, start_day, batch)):
+            with target.write() as s:
+                _write_batch(s, db, item)
+                # the batch's report aggregates, in the batch's transaction
+                aggregate.add_range(s.connection(), item.first["case"], item.last_case)
+                append_entries(s, SYSTEM, [dict(action="demo_load", entity="case", entity_id=None,
+                                                 case_id=None, detail={},
+                                                 summary=f"载入演示案件 {item.cases} 件")])
+            done += item.cases
+            if progress:
+                progress(done, n)
+    finally:
+        if target is not db:
+            target.close()
     stats.seconds = time.perf_counter() - t0
     return stats
+
+
+_ID_MODELS: dict[str, Any] = {"case": Case, "party": Party, "session": MediationSession,
+                              "agreement": Agreement}
+
+
+def _chunks(per_day: list[int], start_day: dt.date, batch: int) -> Iterator[list[dt.date]]:
+    chunk: list[dt.date] = []
+    for offset, count in enumerate(per_day):
+        day = start_day + dt.timedelta(days=offset)
+        for _ in range(count):
+            chunk.append(day)
+            if len(chunk) == batch:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+@dataclass
+class _Plan:
+    """What the producer needs and keeps: the random source, the desk's committees and
+    mediators, and the next ids and case-number counters it hands out."""
+
+    rng: random.Random
+    committees: list[tuple[int, str, str]]
+    mediators: dict[int, list[tuple[int, str]]]
+    today: dt.date
+    ids: dict[str, int]
+    counters: dict[tuple[int, int], int]
+    stats: DemoStats
+
+
+@dataclass
+class _Batch:
+    rows: dict[str, list[dict[str, Any]]]
+    counters: dict[tuple[int, int], int]  # the counters this batch moved, at their new values
+    first: dict[str, int]  # the ids this batch starts at (checked against the database)
+    last_case: int
+    cases: int
+
+
+def _produced(plan: _Plan, chunks: Iterator[list[dt.date]]) -> Iterator[_Batch]:
+    """The batches of ``chunks``, each made on a producer thread while the caller writes the
+    one before. An error in the producer is raised here; leaving early stops the producer."""
+    out: queue.Queue[_Batch | BaseException | None] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def put(item: _Batch | BaseException | None) -> None:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def produce() -> None:
+        try:
+            for days in chunks:
+                if stop.is_set():
+                    return
+                put(_make_batch(plan, days))
+            put(None)
+        except BaseException as err:  # noqa: BLE001 - handed to the consumer, raised there
+            put(err)
+
+    worker = threading.Thread(target=produce, name="demo-producer", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = out.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def _bulk_database(db: Database) -> Database:
@@ -211,15 +300,22 @@ def _next_id(s: Any, model: Any) -> int:
     return int(s.scalar(select(func.max(model.id))) or 0) + 1
 
 
-def _insert_batch(s: Any, db: Database, rng: random.Random, days: list[dt.date],
-                  committees: list[tuple[int, str, str]],
-                  mediators: dict[int, list[tuple[int, str]]], types: list[str],
-                  type_weights: list[int], sources: list[str], source_weights: list[int],
-                  today: dt.date, stats: DemoStats) -> None:
-    case_id, party_id = _next_id(s, Case), _next_id(s, Party)
-    session_id, agreement_id = _next_id(s, MediationSession), _next_id(s, Agreement)
-    counters = {(c, y): seq for c, y, seq in s.execute(
-        select(NumberCounter.committee_id, NumberCounter.year, NumberCounter.last_seq))}
+TYPES = [e.code for e in DEFAULT_DISPUTE_TYPES]
+TYPE_WEIGHTS = [14, 22, 8, 9, 4, 10, 8, 2, 9, 6, 2, 3, 1, 3, 2]
+SOURCES = [e.code for e in DEFAULT_SOURCES]
+SOURCE_WEIGHTS = [40, 10, 10, 12, 8, 6, 3, 4, 5, 2]
+
+
+def _make_batch(plan: _Plan, days: list[dt.date]) -> _Batch:
+    """The rows of one batch of cases (no database access: runs on the producer thread)."""
+    rng, committees, mediators, today, stats = (plan.rng, plan.committees, plan.mediators,
+                                                plan.today, plan.stats)
+    types, type_weights, sources, source_weights = TYPES, TYPE_WEIGHTS, SOURCES, SOURCE_WEIGHTS
+    first = dict(plan.ids)
+    case_id, party_id = plan.ids["case"], plan.ids["party"]
+    session_id, agreement_id = plan.ids["session"], plan.ids["agreement"]
+    counters = plan.counters
+    moved: set[tuple[int, int]] = set()
     rows: dict[str, list[dict[str, Any]]] = {k: [] for k in (
         "case", "party", "term", "session", "participant", "agreement", "obligation", "oral",
         "termination", "followup", "confirmation", "risk")}
@@ -275,6 +371,7 @@ def _insert_batch(s: Any, db: Database, rng: random.Random, days: list[dt.date],
             year = accepted_on.year
             seq = counters.get((cid, year), 0) + 1
             counters[(cid, year)] = seq
+            moved.add((cid, year))
             number = format_case_number(pattern, year=year, short=short, seq=seq)
             deadline = deadlines.mediation_deadline(accepted_on)
         if status in ("succeeded", "terminated", "referred", "refused"):
@@ -395,6 +492,17 @@ def _insert_batch(s: Any, db: Database, rng: random.Random, days: list[dt.date],
         stats.parties += nparties
         stats.cases += 1
         case_id += 1
+    plan.ids.update(case=case_id, party=party_id, session=session_id, agreement=agreement_id)
+    return _Batch(rows, {k: counters[k] for k in moved}, first, case_id - 1, len(days))
+
+
+def _write_batch(s: Any, db: Database, batch: _Batch) -> None:
+    """One batch into the database, in the caller's transaction."""
+    for key, model in _ID_MODELS.items():
+        if _next_id(s, model) != batch.first[key]:
+            raise DatabaseError("载入演示数据期间有其他工作台在这个数据库里保存了记录，已停止载入"
+                                "（已提交的批次都保留）。请在没有人使用时再载入演示数据。")
+    rows = batch.rows
     order = [("case", Case), ("party", Party), ("term", SearchTerm),
              ("session", MediationSession), ("participant", SessionParticipant),
              ("agreement", Agreement), ("obligation", Obligation), ("oral", OralAgreement),
@@ -405,8 +513,8 @@ def _insert_batch(s: Any, db: Database, rng: random.Random, days: list[dt.date],
         data = rows[key]
         if data:
             core = _table(model)
-            bulk_insert(conn, core, _uniform(core, data))
-    for (cid, year), seq in counters.items():
+            bulk_insert(conn, core, data)
+    for (cid, year), seq in batch.counters.items():
         updated = s.execute(_table(NumberCounter).update().where(
             NumberCounter.committee_id == cid, NumberCounter.year == year).values(last_seq=seq))
         if updated.rowcount == 0:
@@ -426,16 +534,3 @@ class _P:
 def _table(model: type[Base]) -> Table:
     """The Core table of a model (declarative maps every model here to one ``Table``)."""
     return cast(Table, model.__table__)
-
-
-def _uniform(table: Table, data: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """executemany needs the same keys in every row; a missing key takes the column's
-    Python-side scalar default (Core does not apply defaults to keys that are present)."""
-    keys: set[str] = set()
-    for d in data:
-        keys.update(d)
-    defaults: dict[str, Any] = {}
-    for k in keys:
-        default = table.c[k].default
-        defaults[k] = default.arg if isinstance(default, ScalarElementColumnDefault) else None
-    return [{k: d.get(k, defaults[k]) for k in keys} for d in data]

@@ -4,6 +4,7 @@ test (which also proves the migrations run), with two committees and a user of e
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,3 +101,22 @@ def desks(db: Database) -> Desks:
 def desk(desks: Desks) -> Desk:
     """The administrator's desk."""
     return desks["admin"]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def url_db(request: pytest.FixtureRequest) -> Iterator[tuple[str, Database]]:
+    """The fixture users' database on each backend, with its URL (PostgreSQL from
+    tests/helpers/pg.py)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{request.getfixturevalue('db_file')}"
+    else:
+        url = request.getfixturevalue("pg_url")
+    database = open_database(url)
+    yield url, database
+    database.close()
+
+
+@pytest.fixture
+def any_db(url_db: tuple[str, Database]) -> Database:
+    """The fixture users' database on each backend."""
+    return url_db[1]

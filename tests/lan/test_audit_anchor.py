@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,15 +26,10 @@ COLS = ("id, at, user_id, username, action, entity, entity_id, case_id, summary,
         "prev_hash, hash, state_digest")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def any_db(request: pytest.FixtureRequest, memory_keyring) -> Iterator[tuple[str, Database]]:  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        url = f"sqlite:///{request.getfixturevalue('db_file')}"
-    else:
-        url = request.getfixturevalue("pg_url")
-    db = Database.connect(url)
-    yield url, db
-    db.close()
+@pytest.fixture
+def any_db(url_db: tuple[str, Database], memory_keyring) -> tuple[str, Database]:  # type: ignore[no-untyped-def]
+    """Both backends (tests/helpers/db.py), with the seal password in a memory keyring."""
+    return url_db
 
 
 def _work(db: Database, *, seal: bool = True) -> list[int]:

@@ -5,7 +5,6 @@ read-only accounts, and conflicts naming the last writer (not the last viewer)."
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select, update
@@ -14,21 +13,9 @@ from desktop.cli import main as cli
 from desktop.domain.errors import AuthError, ConflictError, PermissionDenied
 from desktop.services import Desk, auth
 from desktop.services.dto import CaseQuery, CaseUpdate
-from desktop.store.db import Database
 from desktop.store.models import User
 from tests.helpers.db import PASSWORDS, Desks
 from tests.lan.desk import draft
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url_db(request: pytest.FixtureRequest) -> Iterator[tuple[str, Database]]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{request.getfixturevalue('db_file')}"
-    else:
-        url = request.getfixturevalue("pg_url")
-    db = Database.connect(url)
-    yield url, db
-    db.close()
 
 
 # -- unmasking -----------------------------------------------------------------------------
