@@ -41,11 +41,12 @@ def pct(values: list[float], p: float) -> float:
 
 
 # -- workers ---------------------------------------------------------------------------------
-def app_worker(url: str, user: str, seconds: float, go: str, out: str, seed: int) -> None:
+def app_worker(url: str, user: str, seconds: float, go: str, out: str, seed: int,
+               pace: float) -> None:
     from desktop.domain.errors import ConflictError, DatabaseError, InvalidTransition
     from desktop.services.dto import CaseQuery, CaseUpdate
     from desktop.store.db import Database
-    from tests.lan.desk import desk_for, session_input
+    from tests.lan.desk import desk_for, draft, session_input
 
     rng = random.Random(seed)
     db = Database.connect(url)
@@ -54,11 +55,25 @@ def app_worker(url: str, user: str, seconds: float, go: str, out: str, seed: int
     print("READY", flush=True)
     while not os.path.exists(go):
         time.sleep(0.01)
-    res: dict[str, list[float]] = {"search": [], "open": [], "save": []}
+    res: dict[str, list[float]] = {"search": [], "open": [], "save": [], "accept": []}
+    updates: list[tuple[int, int, int, str]] = []  # acknowledged: case, version before/after, token
+    numbers: list[str] = []  # case numbers handed out by acknowledged acceptances
     conflicts = errors = 0
     cpu0 = time.process_time()
     deadline = time.time() + seconds
     while time.time() < deadline:
+        if pace:  # the person between two saves (both phases wait alike)
+            time.sleep(rng.uniform(0.5 * pace, 1.5 * pace))
+        if rng.random() < 0.1:  # a walk-in registered and accepted: a case number is taken
+            try:
+                ref = desk.intake.register(draft(rng))
+                t0 = time.perf_counter()
+                ref = desk.intake.accept(ref.id, ref.version)
+                res["accept"].append(time.perf_counter() - t0)
+                numbers.append(str(ref.number))
+            except DatabaseError:
+                errors += 1
+            continue
         t0 = time.perf_counter()
         page = desk.cases.search(CaseQuery(text=rng.choice(SURNAMES), limit=50,
                                            statuses=["accepted", "mediating"], with_total=False))
@@ -74,8 +89,9 @@ def app_worker(url: str, user: str, seconds: float, go: str, out: str, seed: int
         t0 = time.perf_counter()
         try:
             if rng.random() < 0.6:
-                desk.intake.update_case(row.id, detail.version,
-                                        CaseUpdate(requests=f"请求{rng.randrange(10**6)}"))
+                token = f"请求{seed}-{len(updates)}-{rng.randrange(10**6)}"
+                ref = desk.intake.update_case(row.id, detail.version, CaseUpdate(requests=token))
+                updates.append((row.id, detail.version, ref.version, token))
             else:
                 desk.sessions.add(row.id, session_input(desk, rng))
             res["save"].append(time.perf_counter() - t0)
@@ -86,10 +102,11 @@ def app_worker(url: str, user: str, seconds: float, go: str, out: str, seed: int
     cpu = time.process_time() - cpu0
     db.close()
     Path(out).write_text(json.dumps({"lat": res, "conflicts": conflicts, "errors": errors,
-                                     "cpu": cpu}))
+                                     "cpu": cpu, "updates": updates, "numbers": numbers}))
 
 
-def raw_worker(url: str, user_id: int, seconds: float, go: str, out: str, seed: int) -> None:
+def raw_worker(url: str, user_id: int, seconds: float, go: str, out: str, seed: int,
+               pace: float) -> None:
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -110,6 +127,8 @@ def raw_worker(url: str, user_id: int, seconds: float, go: str, out: str, seed: 
     deadline = time.time() + seconds
     now = dt.datetime.now().replace(microsecond=0)
     while time.time() < deadline:
+        if pace:
+            time.sleep(rng.uniform(0.5 * pace, 1.5 * pace))
         cid = rng.choice(case_ids[:50])
         t0 = time.perf_counter()
         with conn.transaction():
@@ -150,7 +169,7 @@ def raw_worker(url: str, user_id: int, seconds: float, go: str, out: str, seed: 
 
 # -- driver ----------------------------------------------------------------------------------
 def run_phase(kind: str, url: str, desks: int, seconds: float, folder: Path,
-              users: list[tuple[str, int]]) -> dict[str, object]:
+              users: list[tuple[str, int]], pace: float) -> dict[str, object]:
     go = folder / f"{kind}-go"
     procs, outs = [], []
     for i in range(desks):
@@ -160,7 +179,8 @@ def run_phase(kind: str, url: str, desks: int, seconds: float, folder: Path,
         ident = user if kind == "app" else str(uid)
         procs.append(subprocess.Popen(
             [sys.executable, __file__, "--worker", kind, "--url", url, "--ident", ident,
-             "--seconds", str(seconds), "--go", str(go), "--out", str(out), "--seed", str(i)],
+             "--seconds", str(seconds), "--go", str(go), "--out", str(out), "--seed", str(i),
+             "--pace", str(pace)],
             stdout=subprocess.PIPE, text=True, cwd=REPO))
     for p in procs:
         assert p.stdout is not None and p.stdout.readline().startswith("READY")
@@ -172,6 +192,8 @@ def run_phase(kind: str, url: str, desks: int, seconds: float, folder: Path,
     lat: dict[str, list[float]] = {}
     conflicts = errors = 0
     cpu = 0.0
+    updates: list[list[object]] = []
+    numbers: list[str] = []
     for out in outs:
         data = json.loads(out.read_text())
         for k, v in data["lat"].items():
@@ -179,8 +201,46 @@ def run_phase(kind: str, url: str, desks: int, seconds: float, folder: Path,
         conflicts += data["conflicts"]
         errors += data["errors"]
         cpu += data["cpu"]
+        updates += data.get("updates", [])
+        numbers += data.get("numbers", [])
     return {"kind": kind, "wall": wall, "lat": lat, "conflicts": conflicts, "errors": errors,
-            "cpu": cpu}
+            "cpu": cpu, "updates": updates, "numbers": numbers}
+
+
+def check_app_phase(url: str, result: dict[str, object]) -> tuple[int, int]:
+    """Lost updates and duplicate case numbers after the app phase, from the database.
+
+    A lost update: two acknowledged saves of one case from the same version (the second
+    overwrote the first without a conflict), or a case whose stored 请求 is not the token of
+    its last acknowledged save. A duplicate number: two cases of one committee with one
+    number, or an acknowledged acceptance whose number no case has."""
+    from sqlalchemy import create_engine, text
+
+    updates = result["updates"]
+    numbers = result["numbers"]
+    assert isinstance(updates, list) and isinstance(numbers, list)
+    lost = 0
+    seen: set[tuple[object, object]] = set()
+    last: dict[int, tuple[int, str]] = {}
+    for case_id, before, after, token in updates:
+        if (case_id, before) in seen:
+            lost += 1
+        seen.add((case_id, before))
+        if case_id not in last or after > last[case_id][0]:
+            last[case_id] = (after, token)
+    engine = create_engine(url)
+    with engine.connect() as con:
+        stored = dict(con.execute(text("SELECT id, requests FROM mediation_case WHERE id = ANY(:ids)"),
+                                  {"ids": list(last)}).all()) if last else {}
+        lost += sum(1 for cid, (_v, token) in last.items() if stored.get(cid) != token)
+        dup = con.execute(text("SELECT count(*) FROM (SELECT committee_id, number FROM "
+                               "mediation_case WHERE number IS NOT NULL GROUP BY committee_id, "
+                               "number HAVING count(*) > 1) d")).scalar() or 0
+        have = {r[0] for r in con.execute(text(
+            "SELECT number FROM mediation_case WHERE number = ANY(:n)"), {"n": numbers})}
+    engine.dispose()
+    dup += len(numbers) - len(set(numbers)) + sum(1 for n in set(numbers) if n not in have)
+    return lost, int(dup)
 
 
 def main() -> int:
@@ -189,6 +249,9 @@ def main() -> int:
     ap.add_argument("--desks", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--cases", type=int, default=3000, help="demo cases loaded first")
+    ap.add_argument("--pace", type=float, default=0.0,
+                    help="seconds a desk waits between operations, on average (both phases; "
+                         "default 0: every desk saves as fast as it can)")
     ap.add_argument("--worker", choices=["app", "raw"], help=argparse.SUPPRESS)
     ap.add_argument("--ident", help=argparse.SUPPRESS)
     ap.add_argument("--go", help=argparse.SUPPRESS)
@@ -196,10 +259,12 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker == "app":
-        app_worker(args.url, args.ident, args.seconds, args.go, args.out, args.seed)
+        app_worker(args.url, args.ident, args.seconds, args.go, args.out, args.seed,
+                   args.pace)
         return 0
     if args.worker == "raw":
-        raw_worker(args.url, int(args.ident), args.seconds, args.go, args.out, args.seed)
+        raw_worker(args.url, int(args.ident), args.seconds, args.go, args.out, args.seed,
+                   args.pace)
         return 0
 
     from sqlalchemy import select
@@ -228,8 +293,10 @@ def main() -> int:
             users = [(u.username, u.id) for u in s.scalars(select(User).where(
                 User.role.in_(["director", "admin"])))]
         db.close()
-        results = [run_phase("app", url, args.desks, args.seconds, folder, users),
-                   run_phase("raw", url, args.desks, args.seconds, folder, users)]
+        app_result = run_phase("app", url, args.desks, args.seconds, folder, users, args.pace)
+        lost, dup = check_app_phase(url, app_result)
+        results = [app_result,
+                   run_phase("raw", url, args.desks, args.seconds, folder, users, args.pace)]
     finally:
         if server is not None:
             server.stop("immediate")
@@ -255,7 +322,16 @@ def main() -> int:
     print(f"服务层保存吞吐为裸 SQL 的 {a / b:.0%}（含搜索和打开案件的时间）；"
           f"保存中位延迟 {statistics.median(app['lat']['save']) * 1000:.1f} ms 对 "  # type: ignore[index]
           f"{statistics.median(raw['lat']['save']) * 1000:.1f} ms。")  # type: ignore[index]
-    return 0
+    p95_app = pct(app["lat"]["save"], 95)  # type: ignore[index,arg-type]
+    p95_raw = pct(raw["lat"]["save"], 95)  # type: ignore[index,arg-type]
+    ratio = p95_app / p95_raw
+    accepts = app["lat"]["accept"]  # type: ignore[index]
+    print(f"保存 p95：{p95_app * 1000:.1f} ms 对裸 psycopg {p95_raw * 1000:.1f} ms，"
+          f"{ratio:.2f} 倍（目标 ≤ 3 倍：{'达到' if ratio <= 3 else '未达到'}）；"
+          f"受理取号 {len(accepts)} 次，p95 {pct(accepts, 95) * 1000:.1f} ms")  # type: ignore[arg-type]
+    print(f"丢失的更新 {lost} 处，重复的案号 {dup} 个（都应为 0）；"
+          f"确认保存的编辑 {len(app['updates'])} 次、取号 {len(app['numbers'])} 个均已核对")  # type: ignore[arg-type]
+    return 0 if lost == 0 and dup == 0 else 1
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -81,6 +82,20 @@ COUNTED_TABLES = frozenset(m.__tablename__ for m in (Case, FollowUp, JudicialCon
                                                      RiskFlag))
 
 Contribution = dict[tuple[Any, ...], list[int]]
+# the columns ``contributions`` reads, per table: a flush that changes none of them on an
+# existing row moves no figure, so the write hook leaves that row's case alone
+CASE_COLS = ("id", "committee_id", "dispute_type", "source", "joint_mask", "mediator_id",
+             "accepted_on", "deadline", "closed_on", "outcome", "agreed_amount", "people_involved")
+CONFIRMATION_COLS = ("case_id", "filed_on", "ruling", "ruling_on")
+FOLLOW_UP_COLS = ("case_id", "visited_on", "performance")
+RISK_COLS = ("case_id", "kind", "people", "resolved_on")
+RISK_FILTER_COLS = ("prevented",)
+COUNTED_COLS: dict[type, frozenset[str]] = {
+    Case: frozenset(CASE_COLS),
+    JudicialConfirmation: frozenset(CONFIRMATION_COLS),
+    FollowUp: frozenset(FOLLOW_UP_COLS),
+    RiskFlag: frozenset(RISK_COLS + RISK_FILTER_COLS),
+}
 
 
 def _m(d: dt.date) -> int:
@@ -116,10 +131,7 @@ def contributions(conn: Any, case_ids: Iterable[int] | None = None,
     out: Contribution = defaultdict(lambda: [0] * N)
     dims: dict[int, tuple[Any, ...]] = {}
     for (cid, com, typ, src, mask, med, acc, deadline, closed, outcome, amount,
-         people) in conn.execute(select(
-            ct.c.id, ct.c.committee_id, ct.c.dispute_type, ct.c.source, ct.c.joint_mask,
-            ct.c.mediator_id, ct.c.accepted_on, ct.c.deadline, ct.c.closed_on, ct.c.outcome,
-            ct.c.agreed_amount, ct.c.people_involved).where(scope(ct.c.id))):
+         people) in conn.execute(select(*(ct.c[c] for c in CASE_COLS)).where(scope(ct.c.id))):
         d = dims[cid] = (com, typ, src, int(mask or 0), med or 0)
         if acc is not None:
             row = out[(_m(acc), *d)]
@@ -141,8 +153,7 @@ def contributions(conn: Any, case_ids: Iterable[int] | None = None,
         return out
     jt = JudicialConfirmation.__table__
     for cid, filed, ruling, ruling_on in conn.execute(
-            select(jt.c.case_id, jt.c.filed_on, jt.c.ruling, jt.c.ruling_on)
-            .where(scope(jt.c.case_id))):
+            select(*(jt.c[c] for c in CONFIRMATION_COLS)).where(scope(jt.c.case_id))):
         if filed is not None:
             out[(_m(filed), *dims[cid])][IDX["conf_applied"]] += 1
         if ruling == CONFIRMED and ruling_on is not None:
@@ -159,7 +170,7 @@ def contributions(conn: Any, case_ids: Iterable[int] | None = None,
 
     ft = FollowUp.__table__
     for cid, visited, perf in conn.execute(
-            select(ft.c.case_id, ft.c.visited_on, ft.c.performance).where(scope(ft.c.case_id))):
+            select(*(ft.c[c] for c in FOLLOW_UP_COLS)).where(scope(ft.c.case_id))):
         if visited is None:
             continue
         once(cid, "followed", visited)
@@ -167,7 +178,7 @@ def contributions(conn: Any, case_ids: Iterable[int] | None = None,
             once(cid, "performed", visited)
     rt = RiskFlag.__table__
     for cid, kind, people, resolved in conn.execute(
-            select(rt.c.case_id, rt.c.kind, rt.c.people, rt.c.resolved_on)
+            select(*(rt.c[c] for c in RISK_COLS))
             .where(scope(rt.c.case_id), rt.c.prevented.is_(True),
                    rt.c.kind.in_(list(RISK_NAME)), rt.c.resolved_on.is_not(None))):
         name = RISK_NAME[kind]
@@ -324,6 +335,23 @@ def created(session: Session, case_ids: Iterable[int]) -> None:
         tracker.ids.update(case_ids)
 
 
+def _moved(obj: Any) -> bool:
+    """Whether a pending change of this existing row touches a column the figures read
+    (history still holds the change in both before_flush and after_flush)."""
+    state = sa_inspect(obj)
+    for name in COUNTED_COLS[type(obj)]:
+        if state.attrs[name].history.has_changes():
+            return True
+    return False
+
+
+def _flushed_case_ids(session: Session) -> set[int]:
+    """The cases whose figures this flush may move: new and deleted counted rows, and existing
+    ones with a counted column changed (an edit of 请求事项 moves nothing)."""
+    return _case_ids([*session.new, *session.deleted,
+                      *(o for o in session.dirty if type(o) in COUNTED_COLS and _moved(o))])
+
+
 def _case_ids(objs: Iterable[Any]) -> set[int]:
     out = set()
     for obj in objs:
@@ -343,7 +371,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     tracker = session.info.get(Tracker.KEY)
     if tracker is not None:
         # the database still holds the rows as they were before this flush
-        tracker.touch(_case_ids([*session.new, *session.dirty, *session.deleted]))
+        tracker.touch(_flushed_case_ids(session))
 
 
 @event.listens_for(Session, "after_flush")
@@ -351,7 +379,7 @@ def _after_flush(session: Session, _ctx: Any) -> None:
     tracker = session.info.get(Tracker.KEY)
     if tracker is not None:
         # new cases got their ids in this flush: they contributed nothing before it
-        for cid in _case_ids([*session.new, *session.dirty, *session.deleted]):
+        for cid in _flushed_case_ids(session):
             tracker.ids.add(cid)
 
 

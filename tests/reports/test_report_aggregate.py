@@ -290,3 +290,34 @@ def test_two_desks_at_once_keep_the_aggregate_exact(seeded: tuple[Desks, dict[st
     t = svc.report(month, trend=False).total.counts
     assert t["suicide_people"] >= 2 * (1 + 2 + 3 + 4)  # both desks' flags, summed
     assert svc.verify_aggregates([month]) == []
+
+
+def test_an_edit_that_moves_no_figure_skips_the_count(seeded: tuple[Desks, dict[str, int]]
+                                                      ) -> None:
+    """Editing 请求事项 or adding an ordinary session reads none of the counted tables (the
+    write hook skips cases whose counted columns did not change: eight round trips fewer per
+    save on a LAN); changing the dispute type still counts, and the table stays exact."""
+    from sqlalchemy import event
+
+    desks, _ids = seeded
+    zhuren = desks["zhuren"]
+    cid = zhuren.intake.accept(zhuren.intake.register(draft()).id).id
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    def counted_reads(change: CaseUpdate) -> int:
+        version = zhuren.cases.get(cid).version
+        seen.clear()
+        zhuren.intake.update_case(cid, version, change)
+        return sum("FROM follow_up" in s or "FROM risk_flag" in s for s in seen)
+
+    event.listen(desks.db.engine, "before_cursor_execute", record)
+    try:
+        assert counted_reads(CaseUpdate(requests="要求对方赔偿漏水损失三千元")) == 0
+        # follow-ups and risk flags, each read before and after the change
+        assert counted_reads(CaseUpdate(dispute_type="labor")) == 4
+    finally:
+        event.remove(desks.db.engine, "before_cursor_execute", record)
+    assert_equals_rebuild(desks.db)
