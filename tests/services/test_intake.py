@@ -15,6 +15,7 @@ from desktop.domain.errors import (
     ValidationError,
 )
 from desktop.services.dto import CaseQuery, CaseUpdate, PartyInput
+from desktop.store.db import Database
 from desktop.store.models import Case
 from tests.helpers.cases import VALID_ID, draft
 from tests.helpers.db import Desks
@@ -136,27 +137,34 @@ def test_extend_and_refer(desks: Desks) -> None:
     assert wang.cases.get(other.id).status == "referred"
 
 
-def test_search_by_number_name_pinyin_id_tail_and_phone(desks: Desks) -> None:
-    wang = desks["wang"]
+def test_search_by_number_name_pinyin_id_tail_and_phone(any_db: Database,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On both backends, by both plans (collected cases; cases walked in list order)."""
+    from desktop.services import cases as cases_mod
+
+    wang = Desks(any_db)["wang"]
     ref = wang.intake.accept(wang.intake.register(draft(parties=[
         PartyInput("张三丰", id_number=VALID_ID, phone="13812345678"),
         PartyInput("李四", side="respondent")])).id)
     wang.intake.register(draft(parties=[PartyInput("王五", phone="13900000000"),
                                         PartyInput("赵六", side="respondent")]))
-    for text in ["张三丰", "张三", "zsf", "zhangsanfeng", "002X", "1231002x", "13812345678",
-                 "0001", ref.number]:
-        rows = wang.cases.search(CaseQuery(text=text)).rows
-        assert [r.id for r in rows] == [ref.id], text
+    for probe in (cases_mod.BROAD_PROBE, 1):  # 1: every text counts as broad
+        monkeypatch.setattr(cases_mod, "BROAD_PROBE", probe)
+        for text in ["张三丰", "张三", "zsf", "zhangsanfeng", "002X", "1231002x", "13812345678",
+                     "0001", ref.number]:
+            rows = wang.cases.search(CaseQuery(text=text)).rows
+            assert [r.id for r in rows] == [ref.id], (text, probe)
     assert wang.cases.search(CaseQuery()).total == 2
     assert wang.cases.search(CaseQuery(statuses=["accepted"])).total == 1
     assert wang.cases.search(CaseQuery(text="不存在的人")).total == 0
 
 
-def test_broad_and_narrow_searches_agree(desks: Desks, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broad_and_narrow_searches_agree(any_db: Database,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """The IN-list plan and the walk-in-list-order plan return the same cases."""
     from desktop.services import cases as cases_mod
 
-    wang = desks["wang"]
+    wang = Desks(any_db)["wang"]
     for surname in "张张张王":
         wang.intake.register(draft(parties=[PartyInput(surname + "某", phone="13800000000"),
                                             PartyInput("李四", side="respondent")]))
