@@ -1,7 +1,7 @@
 """案件 (case list): a table model paged in SQL through ``desk.cases.search``.
 
-Nothing here holds the whole table: the model asks for ``PAGE`` rows at a time
-(``canFetchMore``/``fetchMore`` as the view scrolls), stops at ``MAX_ROWS`` and asks the user
+Nothing here holds the whole table: the model asks for ``FIRST_PAGE`` rows, then ``PAGE`` at
+a time (``canFetchMore``/``fetchMore`` as the view scrolls), stops at ``MAX_ROWS`` and asks the user
 to narrow the search instead. Filtering, sorting and the search itself run in SQL, in a
 worker thread (``ops.LatestQuery``), so a keystroke costs the UI thread only a timer restart;
 a result that arrives after a newer query was issued is dropped. The total ("共 N 件") is
@@ -58,6 +58,9 @@ if TYPE_CHECKING:
                     list[CommitteeView]]
 
 PAGE = 200
+# a screen and a half at 1366×768: a broad search's first page costs in proportion to the
+# rows it asks for (its cases are walked in list order until the page is full)
+FIRST_PAGE = 50
 MAX_ROWS = 20_000
 
 # (CaseRow attribute, header, service sort key or None when the column cannot be sorted, width)
@@ -193,7 +196,8 @@ class CaseTableModel(QAbstractTableModel):
         self.set_query(self.query)
 
     def _load(self, offset: int) -> None:
-        q = dataclasses.replace(self.query, offset=offset)
+        q = dataclasses.replace(self.query, offset=offset,
+                                limit=FIRST_PAGE if offset == 0 else PAGE)
         self._set_loading(True)
         search = self.desk.cases.search
 
@@ -221,7 +225,7 @@ class CaseTableModel(QAbstractTableModel):
             self.rows.extend(rows)
             self.display.extend(texts)
             self.endInsertRows()
-        self.exhausted = len(rows) < self.query.limit
+        self.exhausted = len(rows) < page.limit
         if self.exhausted and self.total is None:
             self._counted(len(self.rows))
         self.page_loaded.emit(len(self.rows))

@@ -74,14 +74,23 @@ def test_sort_by_number(qtbot, page):
 
 
 def test_pages_are_fetched_as_the_view_scrolls(qtbot, page, monkeypatch):
+    monkeypatch.setattr(caselist, "FIRST_PAGE", 1)
     monkeypatch.setattr(caselist, "PAGE", 2)
+    asked: list[tuple[int, int]] = []
+    search = page.desk.cases.search
+
+    def recording(q):  # the real search, noting the page asked for
+        asked.append((q.offset, q.limit))
+        return search(q)
+
+    monkeypatch.setattr(page.desk.cases, "search", recording)
     page.apply_now()
-    qtbot.waitUntil(lambda: not page.model.loading and page.model.rowCount() >= 2, timeout=10000)
-    assert page.model.query.limit == 2
+    qtbot.waitUntil(lambda: not page.model.loading and page.model.rowCount() >= 1, timeout=10000)
     while page.model.canFetchMore():
         page.model.fetchMore()
         qtbot.waitUntil(lambda: not page.model.loading, timeout=10000)
     assert page.model.rowCount() == 5 and page.model.exhausted
+    assert asked == [(0, 1), (1, 2), (3, 2), (5, 2)]  # the first page is the smaller one
 
 
 def test_stale_results_are_dropped(qtbot, page):
