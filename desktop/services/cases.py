@@ -4,6 +4,7 @@ the actions the user may take; the case's history in plain Chinese."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -60,7 +61,8 @@ from desktop.store.models import (
     User,
 )
 
-BROAD_PROBE = 10_000
+BROAD_PROBE = 50_000  # the most term entries a search collects before it walks instead
+MIN_PROBE = 2_000
 
 SORT_COLUMNS = {
     "registered_at": Case.registered_at,
@@ -114,17 +116,21 @@ class CaseService(ServiceBase):
         return or_(*[and_(SearchTerm.term >= lo, SearchTerm.term < hi) for lo, hi in ranges])
 
     @staticmethod
-    def _probe(s: Session, term_match: Any) -> list[int] | None:
+    def _probe(s: Session, term_match: Any, limit: int) -> list[int] | None:
         """The cases a search text matches, or None when it matches so many terms that
         walking the cases in list order is cheaper.
 
         A narrow text (an ID number, a full name) matches a few terms: collect their cases.
         A broad one ('zh', '王') matches hundreds of thousands: walk the cases in the list's
-        order through its index and check each until the page is full. Probing costs one
-        index range scan of at most BROAD_PROBE entries.
+        order through its index and check each until the page is full. Collecting m matches
+        costs m lookups; walking costs about limit × N / m checks (N cases): they cost the
+        same at m = √(limit × N), where the probe stops. Probing costs one index range scan
+        of at most that many entries.
         """
-        ids = s.scalars(select(SearchTerm.case_id).where(term_match).limit(BROAD_PROBE)).all()
-        return None if len(ids) >= BROAD_PROBE else list(set(ids))
+        cases = s.scalar(select(func.max(Case.id))) or 0  # ≈ N, one index lookup
+        probe = min(BROAD_PROBE, max(MIN_PROBE, math.isqrt(limit * cases)))
+        ids = s.scalars(select(SearchTerm.case_id).where(term_match).limit(probe)).all()
+        return None if len(ids) >= probe else list(set(ids))
 
     def _filtered(self, stmt: RowSelect, q: dto.CaseQuery, today: dt.date,
                   walk: bool = False, ids: list[int] | None = None, pg: bool = False
@@ -190,7 +196,8 @@ class CaseService(ServiceBase):
         limit = max(1, min(limits.check_int(q.limit, "limit"), 1000))
         with self._read(shared=True) as s:
             term_match = self._term_match(q)
-            ids = self._probe(s, term_match) if term_match is not None else None
+            ids = (self._probe(s, term_match, q.offset + limit) if term_match is not None
+                   else None)
             walk = term_match is not None and ids is None
             pg = s.get_bind().dialect.name == "postgresql"
             stmt = self._filtered(self._base(), q, today, walk=walk, ids=ids if pg else None,
