@@ -200,6 +200,12 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
 
 _ID_MODELS: dict[str, Any] = {"case": Case, "party": Party, "session": MediationSession,
                               "agreement": Agreement}
+# the tables of a batch, parents first
+_ORDER: list[tuple[str, Any]] = [
+    ("case", Case), ("party", Party), ("term", SearchTerm), ("session", MediationSession),
+    ("participant", SessionParticipant), ("agreement", Agreement), ("obligation", Obligation),
+    ("oral", OralAgreement), ("termination", Termination), ("followup", FollowUp),
+    ("confirmation", JudicialConfirmation), ("risk", RiskFlag)]
 
 
 def _chunks(per_day: list[int], start_day: dt.date, batch: int) -> Iterator[list[dt.date]]:
@@ -503,13 +509,9 @@ def _write_batch(s: Any, db: Database, batch: _Batch) -> None:
             raise DatabaseError("载入演示数据期间有其他工作台在这个数据库里保存了记录，已停止载入"
                                 "（已提交的批次都保留）。请在没有人使用时再载入演示数据。")
     rows = batch.rows
-    order = [("case", Case), ("party", Party), ("term", SearchTerm),
-             ("session", MediationSession), ("participant", SessionParticipant),
-             ("agreement", Agreement), ("obligation", Obligation), ("oral", OralAgreement),
-             ("termination", Termination), ("followup", FollowUp),
-             ("confirmation", JudicialConfirmation), ("risk", RiskFlag)]
+
     conn = s.connection()
-    for key, model in order:
+    for key, model in _ORDER:
         data = rows[key]
         if data:
             core = _table(model)

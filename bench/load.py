@@ -1,0 +1,141 @@
+"""Loading at scale: the demo load (what `demo`, and by the same bulk path `restore` and
+`migrate-data`, do) against its two floors measured in the same run.
+
+    .venv/bin/python bench/load.py --cases 100000                       # SQLite file in bench/out
+    .venv/bin/python bench/load.py --cases 100000 --pg postgresql+psycopg://…/empty_db
+
+Printed, each as cases/s and rows/s:
+* the load: ``demo.generate`` into a fresh migrated database (rows made on a producer thread
+  while the previous batch is written; report aggregates and the audit entry per batch);
+* floor 1, Python alone: the same rows made with no database (``_make_batch``);
+* floor 2, the database alone: those rows written again into a second fresh database by the
+  same bulk path (COPY / executemany), with no generation, aggregates or audit.
+The load cannot beat the slower floor; on one machine both floors share its cores. The
+extrapolation to 10,000,000 cases is printed beside the issue's 15-minute target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from sqlalchemy import func, select, text
+
+from desktop.services import demo
+from desktop.store.bulk import bulk_insert
+from desktop.store.db import Database
+from desktop.store.opening import open_database
+
+TODAY = dt.date(2026, 11, 30)
+
+
+def fresh(url_or_path: str, tag: str) -> tuple[str, Database]:
+    if url_or_path.startswith("postgresql"):
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        u = make_url(url_or_path)
+        name = f"{u.database}_{tag}"
+        admin = create_engine(u.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as con:
+            con.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            con.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = u.set(database=name).render_as_string(hide_password=False)
+    else:
+        path = Path(url_or_path).with_name(f"{Path(url_or_path).stem}-{tag}.sqlite3")
+        for p in path.parent.glob(path.name + "*"):
+            p.unlink()
+        url = f"sqlite:///{path}"
+    db = open_database(url, backup=False)
+    demo.ensure_demo_accounts(db)
+    return url, db
+
+
+def rows_of(batch: demo._Batch) -> int:
+    return sum(len(v) for v in batch.rows.values())
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cases", type=int, default=100_000)
+    ap.add_argument("--batch", type=int, default=5000)
+    ap.add_argument("--pg", help="PostgreSQL URL; databases <name>_load and <name>_floor are "
+                                 "created beside it (default: SQLite files in bench/out)")
+    args = ap.parse_args()
+    out = REPO / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    target = args.pg or str(out / "load.sqlite3")
+
+    # the load itself
+    _url, db = fresh(target, "load")
+    t0, c0 = time.perf_counter(), time.process_time()
+    stats = demo.generate(db, args.cases, seed=3, batch=args.batch, today=TODAY)
+    load_s, load_cpu = time.perf_counter() - t0, time.process_time() - c0
+    with db.read() as s:
+        cases = s.scalar(select(func.count()).select_from(text("mediation_case")))
+    db.close()
+
+    # floor 1: the same rows made with no database
+    _u2, floor_db = fresh(target, "floor")
+    with floor_db.read() as s:
+        from desktop.store.models import Committee, User
+
+        committees = [(c.id, c.short_name, c.number_pattern) for c in s.scalars(select(Committee))]
+        mediators: dict[int, list[tuple[int, str]]] = {}
+        for u in s.scalars(select(User).where(User.role.in_(["mediator", "director"]))):
+            if u.committee_id:
+                mediators.setdefault(u.committee_id, []).append((u.id, u.display_name))
+    rng = random.Random(3)
+    plan = demo._Plan(rng, committees, mediators, TODAY,
+                      {"case": 1, "party": 1, "session": 1, "agreement": 1}, {},
+                      demo.DemoStats())
+    start_day = TODAY - dt.timedelta(days=int(24 * 30.4))
+    per_day = [0] * ((TODAY - start_day).days + 1)
+    for _ in range(args.cases):
+        per_day[rng.randrange(len(per_day))] += 1
+    t0 = time.perf_counter()
+    batches = [demo._make_batch(plan, days)
+               for days in demo._chunks(per_day, start_day, args.batch)]
+    gen_s = time.perf_counter() - t0
+    n_rows = sum(rows_of(b) for b in batches)
+
+    # floor 2: those rows written by the same bulk path, nothing else
+    t0 = time.perf_counter()
+    for b in batches:
+        with floor_db.write() as s:
+            conn = s.connection()
+            for key, model in demo._ORDER:
+                if b.rows[key]:
+                    bulk_insert(conn, demo._table(model), b.rows[key])
+    write_s = time.perf_counter() - t0
+    floor_db.close()
+
+    kind = "PostgreSQL (COPY)" if args.pg else "SQLite (executemany)"
+    print(f"\n{kind}: {args.cases:,} demo cases, {n_rows:,} rows "
+          f"({n_rows / args.cases:.1f} per case), batches of {args.batch:,}; "
+          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the end")
+    for what, secs in (("the load (demo.generate)", load_s),
+                       ("floor 1: Python makes the rows, no database", gen_s),
+                       ("floor 2: the database takes them, nothing else", write_s)):
+        print(f"  {what:<48} {secs:8.1f} s   {args.cases / secs:8,.0f} cases/s   "
+              f"{n_rows / secs:10,.0f} rows/s")
+    print(f"  the load's own CPU: {load_cpu:.1f} s ({load_cpu / load_s:.0%} of its wall time); "
+          f"cases in the database: {cases:,} (stats: {stats.cases:,})")
+    rate = args.cases / load_s
+    print(f"  10,000,000 cases at this rate: {10_000_000 / rate / 60:,.0f} min "
+          f"(target 15 min needs {10_000_000 / 900:,.0f} cases/s: "
+          f"{'met' if rate >= 10_000_000 / 900 else 'NOT met'})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
