@@ -61,7 +61,7 @@ from desktop.store.models import (
     User,
 )
 
-BROAD_PROBE = 50_000  # the most term entries a search collects before it walks instead
+BROAD_PROBE = 30_000  # the most term entries a search collects before it walks instead
 MIN_PROBE = 2_000
 
 SORT_COLUMNS = {
@@ -123,12 +123,15 @@ class CaseService(ServiceBase):
         A narrow text (an ID number, a full name) matches a few terms: collect their cases.
         A broad one ('zh', '王') matches hundreds of thousands: walk the cases in the list's
         order through its index and check each until the page is full. Collecting m matches
-        costs m lookups; walking costs about limit × N / m checks (N cases): they cost the
-        same at m = √(limit × N), where the probe stops. Probing costs one index range scan
-        of at most that many entries.
+        costs m lookups, whatever they are; walking costs about limit × N / m checks (N
+        cases) only when the matches are spread evenly over time — a text whose matches
+        cluster in a few months (case numbers 9000–9099 of each year, for '90') walked
+        millions of cases. So the probe collects up to 4 × √(limit × N) (even matches cost the
+        same both ways at √(limit × N)), at most BROAD_PROBE, and walks only past that: the
+        collecting side's cost is bounded, and a text that common is common all year.
         """
         cases = s.scalar(select(func.max(Case.id))) or 0  # ≈ N, one index lookup
-        probe = min(BROAD_PROBE, max(MIN_PROBE, math.isqrt(limit * cases)))
+        probe = min(BROAD_PROBE, max(MIN_PROBE, 4 * math.isqrt(limit * cases)))
         ids = s.scalars(select(SearchTerm.case_id).where(term_match).limit(probe)).all()
         return None if len(ids) >= probe else list(set(ids))
 
@@ -136,7 +139,7 @@ class CaseService(ServiceBase):
                   walk: bool = False, ids: list[int] | None = None, pg: bool = False
                   ) -> RowSelect:
         """``walk``: check each case for the text (a broad text, cases walked in list order);
-        ``ids``: the cases the text matched, already collected (PostgreSQL, a narrow text).
+        ``ids``: the cases the text matched, already collected (a narrow text).
 
         PostgreSQL's estimate of a term range is far off both ways (112 rows for '陈', which
         has 34,000), so its planner walked a million cases for a rare prefix and hashed every
@@ -147,8 +150,11 @@ class CaseService(ServiceBase):
         conds: list[ColumnElement[bool]] = []
         term_match = self._term_match(q)
         if term_match is not None:
-            if ids is not None:
+            if ids is not None and pg:
                 conds.append(Case.id == any_(bindparam("case_ids", ids, type_=ARRAY(Integer))))
+            elif ids is not None:  # SQLite: a literal list (no parameter limit), looked up by rowid
+                conds.append(Case.id.in_(bindparam("case_ids", ids, expanding=True,
+                                                   literal_execute=True)))
             elif walk and pg:
                 # per case, through the case_id index: `term || ''` keeps the planner off the
                 # term index (it would scan the whole range once per case)
@@ -200,8 +206,7 @@ class CaseService(ServiceBase):
                    else None)
             walk = term_match is not None and ids is None
             pg = s.get_bind().dialect.name == "postgresql"
-            stmt = self._filtered(self._base(), q, today, walk=walk, ids=ids if pg else None,
-                                  pg=pg)
+            stmt = self._filtered(self._base(), q, today, walk=walk, ids=ids, pg=pg)
             col = SORT_COLUMNS.get(q.sort_key, Case.registered_at)
             order = [col.desc() if q.sort_desc else col.asc(),
                      Case.id.desc() if q.sort_desc else Case.id.asc()]

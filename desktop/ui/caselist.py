@@ -89,9 +89,12 @@ _ROOT = QModelIndex()
 def search_text(typed: str) -> str:
     """What is sent to the search: a single Latin letter or digit matches nearly every phone
     number or pinyin key, so ASCII queries start at two characters (a surname like 王 is
-    already a useful search on its own)."""
+    already a useful search on its own), and digits at three (two digits match a slice of
+    every phone number and case number; people search phone and ID tails of four)."""
     text = typed.strip()
-    return "" if len(text) < 2 and text.isascii() else text
+    if text.isascii() and len(text) < (3 if text.isdigit() else 2):
+        return ""
+    return text
 
 
 def display_row(row: CaseRow) -> tuple[str, ...]:
