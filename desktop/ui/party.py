@@ -514,6 +514,15 @@ class PartyList(QWidget):
     def save(self) -> list[PartyInput]:
         return [e.save() for e in self.editors]
 
+    def check_dates(self) -> None:
+        """Raise for the first 出生日期 whose text is not a date (field
+        ``parties.<i>.birth_date``): it must not be saved as the date held before."""
+        for i, editor in enumerate(self.editors):
+            try:
+                editor.birth_date.check(self.tr("第 {n} 位当事人的出生日期").format(n=i + 1))
+            except ValidationError as exc:
+                raise ValidationError(exc.message, field=f"parties.{i}.birth_date") from None
+
     def errors(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for i, editor in enumerate(self.editors):

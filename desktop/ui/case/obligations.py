@@ -233,10 +233,24 @@ class ObligationsTable(QWidget):
             ))
         return out
 
+    def check_dates(self) -> None:
+        """Raise for the first 履行期限 whose text is not a date (field
+        ``obligations[row].deadline``)."""
+        for row in range(self.table.rowCount()):
+            field = cast(DateField, self.table.cellWidget(row, COL_DEADLINE))
+            try:
+                field.check(self.tr("第 {n} 项义务的履行期限").format(n=row + 1))
+            except ValidationError as exc:
+                raise ValidationError(exc.message,
+                                      field=f"obligations[{row}].deadline") from None
+
     def focus_field(self, name: str) -> bool:
         if name.startswith("obligations[") and "]" in name:
             row = int(name[len("obligations["):name.index("]")])
             if row < self.table.rowCount():
-                self.amount_edit(row).setFocus()
+                if name.endswith(".deadline"):
+                    cast(DateField, self.table.cellWidget(row, COL_DEADLINE)).edit.setFocus()
+                else:
+                    self.amount_edit(row).setFocus()
                 return True
         return False
