@@ -233,3 +233,40 @@ def test_intake_starts_in_the_first_name(qtbot, desks):
 
 # -- one-line fields and the first run --------------------------------------------------------
 
+def fresh_first_run(qtbot, tmp_path):
+    from desktop.store.opening import open_database
+    from desktop.ui.login import FirstRunDialog
+
+    db = open_database(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    dlg = FirstRunDialog(db)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    return db, dlg
+
+
+def paste(qtbot, edit, text: str) -> None:
+    QApplication.clipboard().setText(text)
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_pasted_line_breaks_do_not_hide_in_one_line_fields(qtbot, ui_app, tmp_path):
+    db, dlg = fresh_first_run(qtbot, tmp_path)
+    try:
+        paste(qtbot, dlg.committee, "青山街道\n人民调解委员会\r\n")
+        assert dlg.committee.text() == "青山街道人民调解委员会"
+        paste(qtbot, dlg.display, "Li\nXiulan")
+        assert dlg.display.text() == "Li Xiulan"
+        paste(qtbot, dlg.pw1, "Admin#2026\n")
+        assert dlg.pw1.text() == "Admin#2026"
+        type_text(dlg.short_name, "青")
+        type_text(dlg.pw2, "Admin#2026")
+        dlg.ok.click()
+        qtbot.waitUntil(lambda: dlg.steps.currentIndex() == 1, timeout=10000)
+        assert dlg.actor is not None
+    finally:
+        ops.wait_idle()
+        db.close()
+
+
