@@ -87,6 +87,11 @@ class InlineErrors:
         self.ok.setEnabled(True)
         if isinstance(err, MediationError):
             self.show_error(err.message)
+            # the field the message names gets the cursor (as ops.show_error does)
+            focus = getattr(self, "focus_field", None)
+            field = getattr(err, "field", None)
+            if field and callable(focus):
+                focus(field)
             return True
         return False  # unexpected: ops shows it with the details
 

@@ -8,6 +8,7 @@ overlapping where no keyring exists."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -270,3 +271,47 @@ def test_pasted_line_breaks_do_not_hide_in_one_line_fields(qtbot, ui_app, tmp_pa
         db.close()
 
 
+def test_first_run_seal_rows_do_not_overlap_without_a_keyring(qtbot, ui_app, tmp_path,
+                                                              no_keyring):
+    db, dlg = fresh_first_run(qtbot, tmp_path)
+    try:
+        type_text(dlg.committee, "青山街道人民调解委员会")
+        type_text(dlg.short_name, "青")
+        type_text(dlg.pw1, "Admin#2026")
+        type_text(dlg.pw2, "Admin#2026")
+        dlg.ok.click()
+        qtbot.waitUntil(lambda: dlg.steps.currentIndex() == 1, timeout=10000)
+        form = dlg.seal_form
+        assert form.keyring_note.isVisible()
+        dlg.show_error("两次输入的印章密码不一致。")  # the error line takes room too
+        qtbot.wait(50)
+
+        def box(w: QWidget) -> tuple[int, int]:
+            top = w.mapTo(dlg, w.rect().topLeft()).y()
+            return top, top + w.height()
+
+        rows = [form.preview, form.pw1, form.pw2, form.rule, form.keyring_note, dlg.error]
+        for upper, lower in itertools.pairwise(rows):
+            assert box(upper)[1] <= box(lower)[0], (upper.objectName(), lower.objectName())
+    finally:
+        ops.wait_idle()
+        db.close()
+
+
+def test_first_run_refusal_puts_the_cursor_in_the_field_it_names(qtbot, ui_app, tmp_path):
+    db, dlg = fresh_first_run(qtbot, tmp_path)
+    try:
+        type_text(dlg.committee, "青山街道人民调解委员会")
+        type_text(dlg.short_name, "青")
+        type_text(dlg.pw1, "abc")
+        type_text(dlg.pw2, "abc")
+        dlg.committee.setFocus()
+        dlg.activateWindow()
+        qtbot.waitUntil(dlg.committee.hasFocus, timeout=2000)
+        dlg.ok.click()
+        qtbot.waitUntil(dlg.error.isVisible, timeout=10000)
+        assert dlg.error.text() == "密码至少 8 位。"
+        assert dlg.pw1.hasFocus()
+    finally:
+        ops.wait_idle()
+        db.close()
