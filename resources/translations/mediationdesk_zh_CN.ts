@@ -1405,6 +1405,10 @@
         <source>请选择满意度</source>
         <translation>请选择满意度</translation>
     </message>
+    <message>
+        <source>下次回访日期</source>
+        <translation>下次回访日期</translation>
+    </message>
 </context>
 <context>
     <name>FollowUpTab</name>
@@ -1684,6 +1688,18 @@
     <message>
         <source>登记 (Ctrl+S)</source>
         <translation>登记 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>清空登记表</source>
+        <translation>清空登记表</translation>
+    </message>
+    <message>
+        <source>清空后，已填写的当事人、纠纷情况和自动保存的草稿都会删除，不能恢复。确定要清空吗？</source>
+        <translation>清空后，已填写的当事人、纠纷情况和自动保存的草稿都会删除，不能恢复。确定要清空吗？</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>取消</translation>
     </message>
     <message>
         <source>导入工单…</source>
@@ -2031,6 +2047,10 @@
         <source>合计 {figures}（{upper}）</source>
         <translation>合计 {figures}（{upper}）</translation>
     </message>
+    <message>
+        <source>第 {n} 项义务的履行期限</source>
+        <translation>第 {n} 项义务的履行期限</translation>
+    </message>
 </context>
 <context>
     <name>OralEditor</name>
@@ -2278,6 +2298,10 @@
         <source>新当事人</source>
         <translation>新当事人</translation>
     </message>
+    <message>
+        <source>出生日期</source>
+        <translation>出生日期</translation>
+    </message>
 </context>
 <context>
     <name>PartyEditor</name>
@@ -2495,6 +2519,10 @@
     <message>
         <source>＋ 添加单位</source>
         <translation>＋ 添加单位</translation>
+    </message>
+    <message>
+        <source>第 {n} 位当事人的出生日期</source>
+        <translation>第 {n} 位当事人的出生日期</translation>
     </message>
 </context>
 <context>
@@ -3192,6 +3220,12 @@
         <translation>在本机系统密钥环中记住印章密码（盖章时不再询问）</translation>
     </message>
     <message>
+        <source>本机没有系统密钥环，印章密码不会保存，
+每次启动后首次盖章时需输入。</source>
+        <translation>本机没有系统密钥环，印章密码不会保存，
+每次启动后首次盖章时需输入。</translation>
+    </message>
+    <message>
         <source>印章证书</source>
         <translation>印章证书</translation>
     </message>
@@ -3285,6 +3319,14 @@
     <message>
         <source>保存记录 (Ctrl+S)</source>
         <translation>保存记录 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>开始时间</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>结束时间</source>
+        <translation>结束时间</translation>
     </message>
 </context>
 <context>
