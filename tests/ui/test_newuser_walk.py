@@ -315,3 +315,13 @@ def test_first_run_refusal_puts_the_cursor_in_the_field_it_names(qtbot, ui_app, 
     finally:
         ops.wait_idle()
         db.close()
+
+
+def test_intake_needs_no_sideways_scrolling_in_the_default_window(qtbot, ui_app, desks):
+    """On a 1366×768 screen the main window opens at 90 %: 1229×691, leaving the page
+    1033×667 beside the sidebar. The form scrolled sideways there by a few pixels."""
+    page = make_intake(qtbot, desks["wang"])
+    page.resize(1033, 667)
+    qtbot.wait(50)
+    assert page.form_scroll.verticalScrollBar().isVisible()  # the form is taller: it scrolls
+    assert page.form_scroll.horizontalScrollBar().maximum() == 0
