@@ -325,3 +325,30 @@ def test_intake_needs_no_sideways_scrolling_in_the_default_window(qtbot, ui_app,
     qtbot.wait(50)
     assert page.form_scroll.verticalScrollBar().isVisible()  # the form is taller: it scrolls
     assert page.form_scroll.horizontalScrollBar().maximum() == 0
+
+
+def test_a_refused_new_user_is_corrected_in_the_open_dialog(qtbot, ui_app, ui_admin_desk):
+    """新增用户 closed first and refused after: the message came over the settings page and
+    everything typed (name, password) had to be typed again."""
+    from desktop.ui.settings import SettingsPage
+
+    page = SettingsPage(ui_admin_desk)
+    qtbot.addWidget(page)
+    users = page.users
+    qtbot.waitUntil(lambda: users.table.rowCount() == 2, timeout=10000)
+    dlg = users.add()
+    qtbot.waitExposed(dlg)
+    type_text(dlg.username, "zhang san")
+    type_text(dlg.display, "张三")
+    type_text(dlg.password, "Tiaojie#2026")
+    dlg.ok.click()
+    qtbot.waitUntil(dlg.error.isVisible, timeout=10000)
+    assert dlg.isVisible() and dlg.error.text() == "用户名为 2–40 位字母、数字或 _ . -。"
+    assert dlg.display.text() == "张三" and dlg.password.text() == "Tiaojie#2026"
+    assert not open_boxes("errorBox")
+    dlg.username.clear()
+    type_text(dlg.username, "zhangsan")
+    with qtbot.waitSignal(dlg.accepted, timeout=10000):
+        dlg.ok.click()
+    qtbot.waitUntil(lambda: users.table.rowCount() == 3, timeout=10000)
+    assert "zhangsan" in [u.username for u in ui_admin_desk.users.list()]
