@@ -352,3 +352,30 @@ def test_a_refused_new_user_is_corrected_in_the_open_dialog(qtbot, ui_app, ui_ad
         dlg.ok.click()
     qtbot.waitUntil(lambda: users.table.rowCount() == 3, timeout=10000)
     assert "zhangsan" in [u.username for u in ui_admin_desk.users.list()]
+
+
+def test_an_obligation_deadline_is_shown_whole(qtbot, ui_app):
+    """履行期限 in the obligations table showed "026年12月27日": the clear button of the
+    optional field took the room of the first digit."""
+    from desktop.ui.case.obligations import ObligationsTable
+    from desktop.ui.qt import QPoint, QToolButton
+
+    table = ObligationsTable()
+    qtbot.addWidget(table)
+    table.set_parties([(1, "王𠮷祥"), (2, "李四")])
+    table.resize(1130, 300)  # as wide as in the case window at 1366×768
+    table.show()
+    qtbot.waitExposed(table)
+    table.add_row()
+    field = table.table.cellWidget(0, 5)
+    field.setValue(dt.date(2026, 12, 27))
+    edit = field.edit
+    edit.setFocus()
+    edit.setCursorPosition(len(edit.text()))
+    qtbot.wait(20)
+    clear = [b for b in edit.findChildren(QToolButton) if b.isVisible()]
+    assert clear  # an optional date with a value offers to clear it
+    # room to spare between the date's end and the button: on the X server the text sat a
+    # few pixels further right than offscreen, and its first digit was scrolled out of view
+    assert clear[0].x() - edit.cursorRect().right() >= 16
+    assert edit.cursorPositionAt(QPoint(8, edit.height() // 2)) == 0  # the start is not cut

@@ -50,8 +50,12 @@ class ObligationsTable(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_CONTENT, QHeaderView.ResizeMode.Stretch)
+        # the deadline column as wide as its date field needs (with its clear button)
+        probe = DateField(self, optional=True)
+        deadline_width = max(165, probe.minimumSizeHint().width() + 4)
+        probe.deleteLater()
         for col, width in ((COL_PAYER, 120), (COL_PAYEE, 120), (COL_AMOUNT, 130),
-                           (COL_MANNER, 140), (COL_DEADLINE, 165)):
+                           (COL_MANNER, 140), (COL_DEADLINE, deadline_width)):
             self.table.setColumnWidth(col, width)
         self.table.verticalHeader().setDefaultSectionSize(36)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
