@@ -379,3 +379,53 @@ def test_an_obligation_deadline_is_shown_whole(qtbot, ui_app):
     # few pixels further right than offscreen, and its first digit was scrolled out of view
     assert clear[0].x() - edit.cursorRect().right() >= 16
     assert edit.cursorPositionAt(QPoint(8, edit.height() // 2)) == 0  # the start is not cut
+
+
+SEAL_PASSWORD = "seal-newuser-2026"
+
+
+def test_an_agreement_the_director_mediated_and_signed_prints_sealed(qtbot, ui_app, desks,
+                                                                      monkeypatch):
+    """A director (or the first administrator) registers a walk-in, writes the agreement and
+    everyone signs on the pad: the agreement took effect, but with no mediator assigned and
+    no session recorded the print stayed the 待签署 text for ever."""
+    from desktop.documents.sample import seal_png
+    from desktop.ui.case import CaseWindow
+    from desktop.ui.case.documents import documents_service
+    from tests.helpers.strokes import sign
+
+    desk = desks["zhuren"]
+    monkeypatch.setenv("MEDIATIONDESK_SEAL_PASSWORD", SEAL_PASSWORD)
+    documents_service(desk).create_seal_key(password=SEAL_PASSWORD)
+    committee = desk.committees.get()
+    desk.committees.update(committee.id, committee.version, seal_png=seal_png())
+    ref = desk.intake.register(CaseDraft(
+        parties=[PartyInput("赵大妈"), PartyInput("钱师傅", side="respondent")],
+        dispute_type="marriage", source="party_apply", facts="赡养纠纷。"))
+    desk.intake.accept(ref.id, ref.version)
+    a, b = desk.cases.get(ref.id).parties
+    desk.outcomes.save_agreement(ref.id, AgreementInput(
+        facts="赡养纠纷。", disputed_matters="赡养费数额。", obligations=[
+            ObligationInput("支付赡养费", b.id, a.id, Decimal(800))]))
+    assert desk.cases.get(ref.id).mediator_name == ""
+
+    win = CaseWindow(desk, ref.id)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: win.detail is not None, timeout=5000)
+    win.tabs.setCurrentWidget(win.outcome_tab)
+    editor = win.outcome_tab.agreement
+    editor.sign_all()
+    pad = editor.sign_dialog
+    qtbot.waitExposed(pad)
+    ok = pad.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    for _ in range(3):  # 赵大妈, 钱师傅, then the director as the mediator
+        sign(pad.pad, "mouse")
+        ok.click()
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and win.preview is not None
+                    and win.preview.isVisible(), timeout=20000)
+    assert win.detail.status == "succeeded"
+    assert "待签署" not in win.preview.windowTitle()
+    state = documents_service(desk).signing_state(ref.id, "agreement")
+    assert state is not None and state.complete
