@@ -179,10 +179,8 @@ class DateField(QWidget):
             sc = QShortcut(QKeySequence(keys), self.edit)
             sc.setContext(Qt.ShortcutContext.WidgetShortcut)
             sc.activated.connect(self.show_popup)
-        # width for "2026年12月28日" and the frame, plus the clear button of an optional
-        # field (without it the 履行期限 column showed "026年12月27日" on an X server)
-        self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("2026年12月28日")
-                                  + 40 + (24 if optional else 0))
+        # width for "2026年12月18日" plus the clear button
+        self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("2026年12月28日") + 40)
 
     # -- value -------------------------------------------------------------------------------
     def value(self) -> dt.date | None:

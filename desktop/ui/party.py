@@ -200,7 +200,9 @@ class PartyEditor(QFrame):
              ("id_number", self.tr("证件号码"), self.id_number)],
             [("sex", self.tr("性别"), self.sex), ("birth_date", self.tr("出生日期"), self.birth_date),
              ("ethnicity", self.tr("民族"), self.ethnicity)],
-            [("credit_code", self.tr("统一社会信用代码"), self.credit_code),
+            # on two lines: as the widest label of the first column it took ~60 px from every
+            # field, and the card scrolled sideways in the default window on a 1366×768 screen
+            [("credit_code", self.tr("统一社会\n信用代码"), self.credit_code),
              ("legal_rep", self.tr("法定代表人"), self.legal_rep),
              ("legal_rep_title", self.tr("职务"), self.legal_rep_title)],
             [("phone", self.tr("联系电话"), self.phone),
@@ -231,7 +233,9 @@ class PartyEditor(QFrame):
             combo.setMinimumContentsLength(5)
         for _row in rows:
             for _key, _label, widget in _row:
-                widget.setMinimumWidth(120)
+                # never below what the field itself needs: the 出生日期 field squeezed to
+                # 120 px cut its date under its own calendar button
+                widget.setMinimumWidth(max(120, widget.minimumSizeHint().width()))
         # Tab follows the grid row by row, after the card's header.
         order: list[QWidget] = [self.side, self.person_radio, self.org_radio]
         order += [widget for row in rows for _key, _label, widget in row]

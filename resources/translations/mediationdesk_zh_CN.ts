@@ -1983,6 +1983,10 @@
         <source>初始密码</source>
         <translation>初始密码</translation>
     </message>
+    <message>
+        <source>正在创建用户…</source>
+        <translation>正在创建用户…</translation>
+    </message>
 </context>
 <context>
     <name>ObligationsTable</name>
@@ -2460,6 +2464,12 @@
     <message>
         <source>出生日期</source>
         <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>统一社会
+信用代码</source>
+        <translation>统一社会
+信用代码</translation>
     </message>
     <message>
         <source>代理人</source>
@@ -3640,10 +3650,6 @@
     <message>
         <source>（全县）</source>
         <translation>（全县）</translation>
-    </message>
-    <message>
-        <source>正在创建用户…</source>
-        <translation>正在创建用户…</translation>
     </message>
     <message>
         <source>重置密码</source>

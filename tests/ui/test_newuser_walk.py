@@ -325,6 +325,10 @@ def test_intake_needs_no_sideways_scrolling_in_the_default_window(qtbot, ui_app,
     qtbot.wait(50)
     assert page.form_scroll.verticalScrollBar().isVisible()  # the form is taller: it scrolls
     assert page.form_scroll.horizontalScrollBar().maximum() == 0
+    # and no field is squeezed below what it needs (出生日期 was cut under its own button)
+    for editor in page.parties.editors:
+        for field in (editor.birth_date, editor.name, editor.id_number, editor.id_type):
+            assert field.width() >= field.minimumSizeHint().width(), field.objectName()
 
 
 def test_a_refused_new_user_is_corrected_in_the_open_dialog(qtbot, ui_app, ui_admin_desk):

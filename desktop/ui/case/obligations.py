@@ -50,9 +50,10 @@ class ObligationsTable(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_CONTENT, QHeaderView.ResizeMode.Stretch)
-        # the deadline column as wide as its date field needs (with its clear button)
+        # the deadline column as wide as its date field needs, and room for the clear button
+        # a set date shows (at 165 px it showed "026年12月27日" on an X server)
         probe = DateField(self, optional=True)
-        deadline_width = max(165, probe.minimumSizeHint().width() + 4)
+        deadline_width = max(165, probe.minimumSizeHint().width() + 28)
         probe.deleteLater()
         for col, width in ((COL_PAYER, 120), (COL_PAYEE, 120), (COL_AMOUNT, 130),
                            (COL_MANNER, 140), (COL_DEADLINE, deadline_width)):
