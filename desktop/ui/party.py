@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from desktop.domain import validators
 from desktop.domain.enums import IdType, PartyKind, PartySide, Sex
@@ -25,11 +25,14 @@ from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
     QButtonGroup,
     QComboBox,
+    QEvent,
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QKeyEvent,
     QLabel,
     QLineEdit,
+    QObject,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -236,12 +239,23 @@ class PartyEditor(QFrame):
                 # never below what the field itself needs: the 出生日期 field squeezed to
                 # 120 px cut its date under its own calendar button
                 widget.setMinimumWidth(max(120, widget.minimumSizeHint().width()))
-        # Tab follows the grid row by row, after the card's header.
+        # Tab follows the grid row by row, after the card's header. A compound field is
+        # ordered by the widget that takes its focus: given the 出生日期 field itself, Tab
+        # went from 性别 straight to 民族.
         order: list[QWidget] = [self.side, self.person_radio, self.org_radio]
         order += [widget for row in rows for _key, _label, widget in row]
         order.append(self.remove_button)
+        order = [w.focusProxy() or w for w in order]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
+        # Enter moves on from the choices and the date too, not only from the text fields
+        # (on 证件类型 it did nothing, and the keyboard flow stopped there)
+        for combo in (self.sex, self.id_type):
+            combo.installEventFilter(self)
+        self.birth_date.edit.returnPressed.connect(self.focusNextChild)
+        ethnicity_edit = self.ethnicity.lineEdit()
+        if ethnicity_edit is not None:
+            ethnicity_edit.returnPressed.connect(self.focusNextChild)
 
         layout = QVBoxLayout(self)
         layout.addLayout(head)
@@ -284,6 +298,17 @@ class PartyEditor(QFrame):
         # Enter moves on to the next field, as Tab does (keyboard flow through intake).
         edit.returnPressed.connect(self.focusNextChild)
         return edit
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter on 性别 / 证件类型 (popup closed) moves on, as Tab does."""
+        if (event.type() == QEvent.Type.KeyPress and isinstance(watched, QComboBox)
+                and not watched.view().isVisible()
+                and cast(QKeyEvent, event).key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and cast(QKeyEvent, event).modifiers() in (
+                    Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)):
+            self.focusNextChild()
+            return True
+        return super().eventFilter(watched, event)
 
     # ---- checks (the validators decide; the widget shows) ------------------------------
     def _check_name(self, text: str) -> str | None:

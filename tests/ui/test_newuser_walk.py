@@ -433,3 +433,25 @@ def test_an_agreement_the_director_mediated_and_signed_prints_sealed(qtbot, ui_a
     assert "待签署" not in win.preview.windowTitle()
     state = documents_service(desk).signing_state(ref.id, "agreement")
     assert state is not None and state.complete
+
+
+def test_enter_and_tab_walk_the_party_card_without_skipping(qtbot, ui_app, desks):
+    """Tab went from 性别 straight to 民族 (出生日期 skipped), and Enter, which moves on from
+    a text field, stopped dead on 证件类型."""
+    page = make_intake(qtbot, desks["wang"])
+    page.activateWindow()
+    card = page.parties.editors[0]
+    want = [card.name, card.id_type, card.id_number, card.sex, card.birth_date.edit,
+            card.ethnicity]
+    for key in (Qt.Key.Key_Tab, Qt.Key.Key_Return):
+        card.name.setFocus()
+        qtbot.waitUntil(card.name.hasFocus, timeout=2000)
+        seen = []
+        for _ in want:
+            widget = QApplication.focusWidget()
+            seen.append(widget)
+            qtbot.keyClick(widget, key)
+        assert [w.objectName() or type(w).__name__ for w in seen] == [
+            w.objectName() or type(w).__name__ for w in want]
+        assert all(a is b or (b is card.ethnicity and a is card.ethnicity.lineEdit())
+                   for a, b in zip(seen, want, strict=True)), key
