@@ -21,7 +21,7 @@ from desktop.domain.errors import MediationError, ValidationError
 from desktop.domain.money import parse_money
 from desktop.services.dto import CaseDraft, DuplicateHit
 from desktop.ui import ops
-from desktop.ui.dialogs import text_box
+from desktop.ui.dialogs import enter_moves_on, text_box
 from desktop.ui.drafts import FormDraft
 from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.party import PartyList, party_from_dict, party_to_dict
@@ -246,6 +246,8 @@ class IntakePage(QWidget):
         for line in (self.referring_unit, self.referral_ref, self.title_edit, self.amount):
             line.textChanged.connect(self._edited)
             line.returnPressed.connect(self.focusNextChild)  # Enter moves on, like Tab
+        # and from the choices too (Enter on 纠纷类型 did nothing)
+        enter_moves_on(self, self.dispute_type, self.source, self.people)
         for memo in (self.facts, self.requests):
             memo.textChanged.connect(self._edited)
         self.dispute_type.currentIndexChanged.connect(self._edited)

@@ -13,26 +13,24 @@ import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from desktop.domain import validators
 from desktop.domain.enums import IdType, PartyKind, PartySide, Sex
 from desktop.domain.errors import ValidationError
 from desktop.services.dto import PartyInput
 from desktop.ui.datefield import DateField
+from desktop.ui.dialogs import enter_moves_on
 from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
     QButtonGroup,
     QComboBox,
-    QEvent,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QKeyEvent,
     QLabel,
     QLineEdit,
-    QObject,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -250,8 +248,7 @@ class PartyEditor(QFrame):
             QWidget.setTabOrder(first, second)
         # Enter moves on from the choices and the date too, not only from the text fields
         # (on 证件类型 it did nothing, and the keyboard flow stopped there)
-        for combo in (self.sex, self.id_type):
-            combo.installEventFilter(self)
+        enter_moves_on(self, self.sex, self.id_type)
         self.birth_date.edit.returnPressed.connect(self.focusNextChild)
         ethnicity_edit = self.ethnicity.lineEdit()
         if ethnicity_edit is not None:
@@ -298,17 +295,6 @@ class PartyEditor(QFrame):
         # Enter moves on to the next field, as Tab does (keyboard flow through intake).
         edit.returnPressed.connect(self.focusNextChild)
         return edit
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Enter on 性别 / 证件类型 (popup closed) moves on, as Tab does."""
-        if (event.type() == QEvent.Type.KeyPress and isinstance(watched, QComboBox)
-                and not watched.view().isVisible()
-                and cast(QKeyEvent, event).key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and cast(QKeyEvent, event).modifiers() in (
-                    Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)):
-            self.focusNextChild()
-            return True
-        return super().eventFilter(watched, event)
 
     # ---- checks (the validators decide; the widget shows) ------------------------------
     def _check_name(self, text: str) -> str | None:

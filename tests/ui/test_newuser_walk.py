@@ -455,3 +455,18 @@ def test_enter_and_tab_walk_the_party_card_without_skipping(qtbot, ui_app, desks
             w.objectName() or type(w).__name__ for w in want]
         assert all(a is b or (b is card.ethnicity and a is card.ethnicity.lineEdit())
                    for a, b in zip(seen, want, strict=True)), key
+
+
+def test_enter_moves_on_from_the_case_choices(qtbot, ui_app, desks):
+    page = make_intake(qtbot, desks["wang"])
+    page.activateWindow()
+    page.dispute_type.setFocus()
+    qtbot.waitUntil(page.dispute_type.hasFocus, timeout=2000)
+    qtbot.keyClick(page.dispute_type, Qt.Key.Key_Return)
+    assert page.source.hasFocus()
+    page.people.setFocus()
+    page.people.lineEdit().selectAll()
+    qtbot.keyClicks(page.people, "12")
+    qtbot.keyClick(page.people, Qt.Key.Key_Return)
+    assert page.people.value() == 12  # what was typed counts
+    assert page.facts.hasFocus()
