@@ -20,6 +20,7 @@ from desktop.services.dto import (
     CaseQuery,
     FollowUpInput,
     ObligationInput,
+    ParticipantInput,
     PartyInput,
     SessionInput,
 )
@@ -470,3 +471,33 @@ def test_enter_moves_on_from_the_case_choices(qtbot, ui_app, desks):
     qtbot.keyClick(page.people, Qt.Key.Key_Return)
     assert page.people.value() == 12  # what was typed counts
     assert page.facts.hasFocus()
+
+
+def test_the_history_writes_dates_as_people_do(qtbot, ui_app, desks):
+    """操作记录 said "调解期限至 2026-12-31" and "第 1 次调解（2026-12-01 01:25，…": the
+    machine's date format, not 2026年12月31日."""
+    import re
+
+    from desktop.domain.dates import format_date
+    from desktop.ui.case import CaseWindow
+
+    desk = desks["wang"]
+    ref = desk.intake.register(CaseDraft(
+        parties=[PartyInput("王𠮷祥"), PartyInput("李四", side="respondent")],
+        dispute_type="neighbor", source="party_apply", facts="楼上漏水。"))
+    ref = desk.intake.accept(ref.id, ref.version)
+    desk.sessions.add(ref.id, SessionInput(
+        started_at=dt.datetime(2026, 11, 27, 9, 30), place="调解室",
+        participants=[ParticipantInput("mediator", desk.actor.display_name, "host")]))
+    desk.intake.extend(ref.id, 15, "当事人外出务工，需延期。")
+    deadline = desk.cases.get(ref.id).deadline
+    win = CaseWindow(desk, ref.id)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: win.detail is not None, timeout=5000)
+    qtbot.waitUntil(lambda: len(win.history_tab.summaries()) >= 4, timeout=5000)
+    lines = win.history_tab.summaries()
+    assert any(f"调解期限延长 15 天至 {format_date(deadline)}" in x for x in lines), lines
+    assert any("第 1 次调解（2026年11月27日 09:30，调解室）" in x for x in lines), lines
+    assert not [x for x in lines if re.search(r"\d{4}-\d{2}-\d{2}", x)], lines
