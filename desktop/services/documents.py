@@ -435,6 +435,12 @@ def to_document_data(detail: dto.CaseDetail, committee: dto.CommitteeView,
         for x in s.participants:
             if x.kind == ParticipantKind.MEDIATOR and x.name not in mediators:
                 mediators.append(x.name)
+    # Whoever signed as the mediator is one (the outcome service took the signature): a
+    # director or administrator who registered and mediated a case without a session record
+    # has no other trace, and the agreement in effect still printed as 待签署 for ever.
+    for g in detail.signatures:
+        if g.signer_kind == "mediator" and g.signer_name and g.signer_name not in mediators:
+            mediators.append(g.signer_name)
     ag = detail.agreement
     agreement = None
     if ag is not None:

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop.domain import deadlines, limits, workflow
+from desktop.domain.dates import format_date
 from desktop.domain.enums import (
     OPEN_STATUSES,
     REFERRAL_SOURCES,
@@ -340,7 +341,7 @@ class IntakeService(CaseEditingService):
                 case.mediator_id = self.actor.user_id
             s.flush()
             refresh_terms(s, case)
-            tx.audit("accept", "case", case.id, f"受理，案号 {case.number}，调解期限至 {case.deadline}",
+            tx.audit("accept", "case", case.id, f"受理，案号 {case.number}，调解期限至 {format_date(case.deadline)}",
                      case_id=case.id, number=case.number)
             s.flush()
             return CaseRef(case.id, case.version, case.number, case.status)
@@ -468,7 +469,7 @@ class IntakeService(CaseEditingService):
             case.deadline = old + dt.timedelta(days=days)
             s.add(Extension(case_id=case.id, days=days, reason=reason.strip(), old_deadline=old,
                             new_deadline=case.deadline, user_id=self.actor.user_id or None))
-            tx.audit("extend", "case", case.id, f"调解期限延长 {days} 天至 {case.deadline}：{reason.strip()}",
+            tx.audit("extend", "case", case.id, f"调解期限延长 {days} 天至 {format_date(case.deadline)}：{reason.strip()}",
                      case_id=case.id)
             s.flush()
             return CaseRef(case.id, case.version, case.number, case.status)

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain import validators, workflow
+from desktop.domain.dates import format_datetime
 from desktop.domain.enums import (
     PARTICIPANT_JOINT_FLAG,
     CaseStatus,
@@ -90,7 +91,7 @@ class SessionService(CaseEditingService):
             invited = [f"{p.unit}{ParticipantKind(p.kind).label}{p.name}" for p in inp.participants
                        if ParticipantKind(p.kind) in INVITED]
             tx.audit("add_session", "session", m.id,
-                     f"第 {seq} 次{SessionKind(inp.kind).label}（{inp.started_at:%Y-%m-%d %H:%M}，"
+                     f"第 {seq} 次{SessionKind(inp.kind).label}（{format_datetime(inp.started_at)}，"
                      f"{inp.place.strip()}）" + (f"，参加人：{'、'.join(invited)}" if invited else ""),
                      case_id=case.id)
             return m.id

@@ -184,7 +184,22 @@ class DateField(QWidget):
 
     # -- value -------------------------------------------------------------------------------
     def value(self) -> dt.date | None:
+        """The last date accepted. Text still being typed, or text that is not a date, is
+        not in it: a form calls ``check()`` before saving."""
         return self._value
+
+    def check(self, label: str = "") -> dt.date | None:
+        """Accept the text as typed so far (a Ctrl+S pressed inside the field comes before
+        ``editingFinished``) and return the date, or raise a ValidationError naming the
+        field (``label``, else "日期") when the text is not a date: a
+        mistyped date is never saved as the date the field held before."""
+        if self.edit.text() != format_date(self._value) and not self.error():
+            self._commit_text()
+        value = self._value
+        if self.error():
+            raise ValidationError(f"{label or self.tr('日期')}：{self.error()}",
+                                  field=self.objectName())
+        return value
 
     def setValue(self, value: dt.date | None) -> None:
         value = to_pydate(value)

@@ -6,16 +6,24 @@ dialog's own error line instead of the app-wide box."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from desktop.domain.errors import MediationError
 from desktop.ui.qt import (
+    QAbstractSpinBox,
+    QApplication,
     QBoxLayout,
+    QComboBox,
     QDialog,
+    QEvent,
     QHBoxLayout,
+    QKeyEvent,
     QLabel,
     QLayout,
+    QObject,
     QPlainTextEdit,
     QPushButton,
+    Qt,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +42,36 @@ def text_box(parent: QWidget, name: str, placeholder: str = "", *, min_height: i
     if max_height:
         edit.setMaximumHeight(max_height)
     return edit
+
+
+class EnterMovesOn(QObject):
+    """Installed on choice fields (combo and spin boxes) of a form: Enter moves on to the
+    next field, as it does from the form's text fields (``returnPressed`` →
+    ``focusNextChild``), instead of doing nothing. A combo box with its list open keeps
+    Enter for picking the item."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
+            return False
+        key = cast(QKeyEvent, event)
+        if key.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or key.modifiers() not in (
+                Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            return False
+        if isinstance(watched, QComboBox) and watched.view().isVisible():
+            return False
+        if isinstance(watched, QAbstractSpinBox):
+            watched.interpretText()  # what was typed counts before moving on
+        # a Tab press: the same way on, through the form's own tab order
+        tab = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(watched, tab)
+        return True
+
+
+def enter_moves_on(owner: QObject, *fields: QWidget) -> None:
+    """Enter on each of ``fields`` moves on (one filter, owned by ``owner``)."""
+    mover = EnterMovesOn(owner)
+    for field in fields:
+        field.installEventFilter(mover)
 
 
 def primary_button(text: str, name: str) -> QPushButton:
@@ -87,6 +125,11 @@ class InlineErrors:
         self.ok.setEnabled(True)
         if isinstance(err, MediationError):
             self.show_error(err.message)
+            # the field the message names gets the cursor (as ops.show_error does)
+            focus = getattr(self, "focus_field", None)
+            field = getattr(err, "field", None)
+            if field and callable(focus):
+                focus(field)
             return True
         return False  # unexpected: ops shows it with the details
 

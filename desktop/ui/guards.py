@@ -9,21 +9,31 @@ without each remembering to opt in; the hook also puts the
 window fit guard (desktop.ui.screenfit) on every window.
 An unfocused widget's wheel event goes on to its parent instead, so the surrounding scroll area
 still scrolls. Guarded widgets also get ``StrongFocus`` (tab and click, never the wheel).
+
+``OneLineValidator``: a single-line field (``QLineEdit``) keeps whatever is pasted or dropped
+into it on one line. Qt lets a pasted line break into a QLineEdit, where it shows as a space;
+the services then refuse the value ("不能换行…") and the person cannot see what to delete.
+Line breaks between two Chinese characters are dropped (text copied from a document or a chat
+is broken anywhere), other runs become one space, and in a password field they are dropped.
+The same polish hook puts it on every line edit that has no validator of its own.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from desktop.ui.qt import (
     QAbstractSpinBox,
     QComboBox,
     QEvent,
+    QLineEdit,
     QObject,
     QProxyStyle,
     QScrollBar,
     QSlider,
     Qt,
+    QValidator,
     QWidget,
 )
 
@@ -49,6 +59,41 @@ class WheelGuard(QObject):
         # the parent widget (positions mapped), up the chain until a scroll area takes it.
         event.ignore()
         return True
+
+
+_BREAK = "\r\n\t\v\f\u0085\u2028\u2029"
+_BREAKS = re.compile(f"[{_BREAK}]+")
+# CJK ideographs (BMP and the supplementary planes) and full-width punctuation
+_HAN = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
+_HAN_BREAK = re.compile(f"(?<=[{_HAN}])[{_BREAK}]+(?=[{_HAN}])")
+
+
+def one_line(text: str, *, secret: bool = False) -> str:
+    """``text`` without line breaks (see OneLineValidator)."""
+    if secret:
+        return _BREAKS.sub("", text)
+    text = _HAN_BREAK.sub("", text.strip(_BREAK))
+    return _BREAKS.sub(" ", text)
+
+
+class OneLineValidator(QValidator):
+    """Installed on line edits: pasted or dropped line breaks never reach the text."""
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        if not _BREAKS.search(text):
+            return QValidator.State.Acceptable, text, pos
+        edit = self.parent()
+        secret = isinstance(edit, QLineEdit) and (
+            edit.echoMode() != QLineEdit.EchoMode.Normal)
+        fixed = one_line(text, secret=secret)
+        return (QValidator.State.Acceptable, fixed,
+                min(len(fixed), len(one_line(text[:pos], secret=secret))))
+
+
+def wants_one_line(widget: QWidget) -> bool:
+    """A plain line edit without a validator (spin boxes and combo boxes check their own)."""
+    return (isinstance(widget, QLineEdit) and widget.validator() is None
+            and not isinstance(widget.parent(), (QAbstractSpinBox, QComboBox)))
 
 
 class GuardStyle(QProxyStyle):
@@ -77,6 +122,8 @@ class GuardStyle(QProxyStyle):
             widget.installEventFilter(self._wheel)
         if widget.isWindow():
             widget.installEventFilter(self._fit)
+        if isinstance(widget, QLineEdit) and wants_one_line(widget):
+            widget.setValidator(OneLineValidator(widget))
 
 
 STYLE_NAME = "mediationdeskGuardStyle"

@@ -11,6 +11,7 @@ The service validates and decides; its per-field messages are put next to the fi
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -20,11 +21,12 @@ from desktop.domain.errors import MediationError, ValidationError
 from desktop.domain.money import parse_money
 from desktop.services.dto import CaseDraft, DuplicateHit
 from desktop.ui import ops
-from desktop.ui.dialogs import text_box
+from desktop.ui.dialogs import enter_moves_on, text_box
 from desktop.ui.drafts import FormDraft
 from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.party import PartyList, party_from_dict, party_to_dict
 from desktop.ui.qt import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -41,6 +43,7 @@ from desktop.ui.qt import (
     QPushButton,
     QScrollArea,
     QShortcut,
+    QShowEvent,
     QSpinBox,
     Qt,
     QTimer,
@@ -168,6 +171,7 @@ class IntakePage(QWidget):
         form_layout.addWidget(case_box)
         form_layout.addStretch(1)
         scroll = QScrollArea(self)
+        self.form_scroll = scroll
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(form_widget)
@@ -175,7 +179,9 @@ class IntakePage(QWidget):
         # Duplicate check, beside the form.
         dup_box = QGroupBox(self.tr("重复登记检查"), self)
         dup_box.setObjectName("duplicateBox")
-        dup_box.setFixedWidth(270)
+        # 250, not 270: at the default window on a 1366×768 screen (1229 wide) the form
+        # beside it was 12 px too narrow and scrolled sideways
+        dup_box.setFixedWidth(250)
         self.duplicate_status = QLabel(self.tr("输入当事人后自动检查"), dup_box)
         self.duplicate_status.setObjectName("duplicateStatus")
         self.duplicate_status.setWordWrap(True)
@@ -240,6 +246,8 @@ class IntakePage(QWidget):
         for line in (self.referring_unit, self.referral_ref, self.title_edit, self.amount):
             line.textChanged.connect(self._edited)
             line.returnPressed.connect(self.focusNextChild)  # Enter moves on, like Tab
+        # and from the choices too (Enter on 纠纷类型 did nothing)
+        enter_moves_on(self, self.dispute_type, self.source, self.people)
         for memo in (self.facts, self.requests):
             memo.textChanged.connect(self._edited)
         self.dispute_type.currentIndexChanged.connect(self._edited)
@@ -387,6 +395,19 @@ class IntakePage(QWidget):
         self.flush_draft()
         super().hideEvent(event)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Ctrl+N or the sidebar: typing starts in the first party's name, not in the sidebar
+        if self.is_blank():
+            QTimer.singleShot(0, self._focus_first_field)
+
+    def _focus_first_field(self) -> None:
+        focus = QApplication.focusWidget()
+        if focus is not None and self.isAncestorOf(focus):
+            return  # the person is already in the form
+        if self.parties.editors and self.isVisible():
+            self.parties.editors[0].name.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def find_drafts(self) -> None:
         def fetch() -> list[Any]:
             return [d for d in self.desk.drafts.list() if _key(d).startswith(DRAFT_PREFIX)
@@ -503,9 +524,12 @@ class IntakePage(QWidget):
     def register(self) -> None:
         self.clear_messages()
         try:
+            self.parties.check_dates()
             draft = self.draft()
         except ValidationError as exc:
+            # said as the service's refusals are: on the field, in a box, the field in view
             self.show_errors(exc)
+            ops.show_error(self, exc)
             return
         accept = self.accept_on_save.isChecked()
         intake = self.desk.intake
@@ -567,6 +591,25 @@ class IntakePage(QWidget):
         self.clear_messages()
 
     def clear_form(self) -> None:
+        """清空: asks first when something was typed, since the autosaved draft goes too
+        and nothing brings the form back."""
+        if self.is_blank():
+            self._clear_now()
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("清空登记表"),
+                          self.tr("清空后，已填写的当事人、纠纷情况和自动保存的草稿都会删除，"
+                                  "不能恢复。确定要清空吗？"),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("clearConfirm")
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        yes.setText(self.tr("清空"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("取消"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.buttonClicked.connect(lambda button: self._clear_now() if button is yes else None)
+        self.clear_confirm = box
+        box.open()
+
+    def _clear_now(self) -> None:
         self.autosave.clear()
         self.reset()
 
@@ -586,16 +629,30 @@ class IntakePage(QWidget):
                     editor = self.parties.editors[index]
                     label = editor.messages.get(key or "name")
                     if label is not None:
-                        label.show_message(message)
+                        # under that party's own field: "第 2 位当事人：" only crowds the
+                        # one line out ("第 2 位当事人：请…")
+                        label.show_message(_PARTY_PREFIX.sub("", message, count=1))
 
     def focus_field(self, name: str) -> None:
+        """Focus the field an error names and scroll it into view (the form is taller than
+        the window: a field below the fold would otherwise be refused out of sight)."""
         index, key = _party_field(name)
+        widget: QWidget | None = None
         if index is not None:
             self.parties.focus_field(f"parties[{index}].{key}")
-            return
-        widget = self.findChild(QWidget, name)
-        if widget is not None:
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            if index < len(self.parties.editors):
+                found = getattr(self.parties.editors[index], key or "name", None)
+                widget = found if isinstance(found, QWidget) else None
+        else:
+            widget = self.findChild(QWidget, name)
+            if widget is not None:
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        form = self.form_scroll.widget()
+        if widget is not None and form is not None and form.isAncestorOf(widget):
+            self.form_scroll.ensureWidgetVisible(widget, 40, 60)
+
+
+_PARTY_PREFIX = re.compile(r"^第\s*\d+\s*位当事人[：:]\s*")
 
 
 def _party_field(name: str) -> tuple[int | None, str]:

@@ -20,6 +20,7 @@ from desktop.domain.enums import IdType, PartyKind, PartySide, Sex
 from desktop.domain.errors import ValidationError
 from desktop.services.dto import PartyInput
 from desktop.ui.datefield import DateField
+from desktop.ui.dialogs import enter_moves_on
 from desktop.ui.fieldmessage import FieldMessage
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
@@ -200,7 +201,9 @@ class PartyEditor(QFrame):
              ("id_number", self.tr("证件号码"), self.id_number)],
             [("sex", self.tr("性别"), self.sex), ("birth_date", self.tr("出生日期"), self.birth_date),
              ("ethnicity", self.tr("民族"), self.ethnicity)],
-            [("credit_code", self.tr("统一社会信用代码"), self.credit_code),
+            # on two lines: as the widest label of the first column it took ~60 px from every
+            # field, and the card scrolled sideways in the default window on a 1366×768 screen
+            [("credit_code", self.tr("统一社会\n信用代码"), self.credit_code),
              ("legal_rep", self.tr("法定代表人"), self.legal_rep),
              ("legal_rep_title", self.tr("职务"), self.legal_rep_title)],
             [("phone", self.tr("联系电话"), self.phone),
@@ -231,13 +234,25 @@ class PartyEditor(QFrame):
             combo.setMinimumContentsLength(5)
         for _row in rows:
             for _key, _label, widget in _row:
-                widget.setMinimumWidth(120)
-        # Tab follows the grid row by row, after the card's header.
+                # never below what the field itself needs: the 出生日期 field squeezed to
+                # 120 px cut its date under its own calendar button
+                widget.setMinimumWidth(max(120, widget.minimumSizeHint().width()))
+        # Tab follows the grid row by row, after the card's header. A compound field is
+        # ordered by the widget that takes its focus: given the 出生日期 field itself, Tab
+        # went from 性别 straight to 民族.
         order: list[QWidget] = [self.side, self.person_radio, self.org_radio]
         order += [widget for row in rows for _key, _label, widget in row]
         order.append(self.remove_button)
+        order = [w.focusProxy() or w for w in order]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
+        # Enter moves on from the choices and the date too, not only from the text fields
+        # (on 证件类型 it did nothing, and the keyboard flow stopped there)
+        enter_moves_on(self, self.sex, self.id_type)
+        self.birth_date.edit.returnPressed.connect(self.focusNextChild)
+        ethnicity_edit = self.ethnicity.lineEdit()
+        if ethnicity_edit is not None:
+            ethnicity_edit.returnPressed.connect(self.focusNextChild)
 
         layout = QVBoxLayout(self)
         layout.addLayout(head)
@@ -513,6 +528,15 @@ class PartyList(QWidget):
 
     def save(self) -> list[PartyInput]:
         return [e.save() for e in self.editors]
+
+    def check_dates(self) -> None:
+        """Raise for the first 出生日期 whose text is not a date (field
+        ``parties.<i>.birth_date``): it must not be saved as the date held before."""
+        for i, editor in enumerate(self.editors):
+            try:
+                editor.birth_date.check(self.tr("第 {n} 位当事人的出生日期").format(n=i + 1))
+            except ValidationError as exc:
+                raise ValidationError(exc.message, field=f"parties.{i}.birth_date") from None
 
     def errors(self) -> dict[str, str]:
         out: dict[str, str] = {}

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.services.seal import NO_KEYRING, SealPasswordNeeded, keyring_available
+from desktop.services.seal import SealPasswordNeeded, keyring_available
 from desktop.ui import filedialogs, ops
 from desktop.ui.dialogs import InlineErrors, dialog_layout, error_label, primary_button
 from desktop.ui.qt import (
@@ -102,8 +102,10 @@ class SealSetupForm(QWidget):
         self.rule = QLabel(self.tr(RULE), objectName="pageHint")
         self.remember = QCheckBox(self.tr("在本机系统密钥环中记住印章密码（盖章时不再询问）"),
                                   objectName="sealRemember")
+        # explicit line breaks, no word wrap: a word-wrapped label in a form row under-reports
+        # its height, and in the first-run dialog the seal image row then overlapped the
+        # password rows (seen on a machine without a keyring, where this note shows)
         self.keyring_note = QLabel(objectName="pageHint")
-        self.keyring_note.setWordWrap(True)
         if keyring_available():
             self.remember.setChecked(True)
             self.keyring_note.hide()
@@ -111,7 +113,8 @@ class SealSetupForm(QWidget):
             self.remember.setChecked(False)
             self.remember.setEnabled(False)
             self.remember.hide()
-            self.keyring_note.setText(self.tr(NO_KEYRING))
+            self.keyring_note.setText(self.tr(
+                "本机没有系统密钥环，印章密码不会保存，\n每次启动后首次盖章时需输入。"))
 
         form = QFormLayout()
         form.setSpacing(10)

@@ -1405,6 +1405,10 @@
         <source>请选择满意度</source>
         <translation>请选择满意度</translation>
     </message>
+    <message>
+        <source>下次回访日期</source>
+        <translation>下次回访日期</translation>
+    </message>
 </context>
 <context>
     <name>FollowUpTab</name>
@@ -1684,6 +1688,18 @@
     <message>
         <source>登记 (Ctrl+S)</source>
         <translation>登记 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>清空登记表</source>
+        <translation>清空登记表</translation>
+    </message>
+    <message>
+        <source>清空后，已填写的当事人、纠纷情况和自动保存的草稿都会删除，不能恢复。确定要清空吗？</source>
+        <translation>清空后，已填写的当事人、纠纷情况和自动保存的草稿都会删除，不能恢复。确定要清空吗？</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>取消</translation>
     </message>
     <message>
         <source>导入工单…</source>
@@ -1967,6 +1983,10 @@
         <source>初始密码</source>
         <translation>初始密码</translation>
     </message>
+    <message>
+        <source>正在创建用户…</source>
+        <translation>正在创建用户…</translation>
+    </message>
 </context>
 <context>
     <name>ObligationsTable</name>
@@ -2030,6 +2050,10 @@
     <message>
         <source>合计 {figures}（{upper}）</source>
         <translation>合计 {figures}（{upper}）</translation>
+    </message>
+    <message>
+        <source>第 {n} 项义务的履行期限</source>
+        <translation>第 {n} 项义务的履行期限</translation>
     </message>
 </context>
 <context>
@@ -2278,6 +2302,10 @@
         <source>新当事人</source>
         <translation>新当事人</translation>
     </message>
+    <message>
+        <source>出生日期</source>
+        <translation>出生日期</translation>
+    </message>
 </context>
 <context>
     <name>PartyEditor</name>
@@ -2438,6 +2466,12 @@
         <translation>出生日期</translation>
     </message>
     <message>
+        <source>统一社会
+信用代码</source>
+        <translation>统一社会
+信用代码</translation>
+    </message>
+    <message>
         <source>代理人</source>
         <translation>代理人</translation>
     </message>
@@ -2495,6 +2529,10 @@
     <message>
         <source>＋ 添加单位</source>
         <translation>＋ 添加单位</translation>
+    </message>
+    <message>
+        <source>第 {n} 位当事人的出生日期</source>
+        <translation>第 {n} 位当事人的出生日期</translation>
     </message>
 </context>
 <context>
@@ -3192,6 +3230,12 @@
         <translation>在本机系统密钥环中记住印章密码（盖章时不再询问）</translation>
     </message>
     <message>
+        <source>本机没有系统密钥环，印章密码不会保存，
+每次启动后首次盖章时需输入。</source>
+        <translation>本机没有系统密钥环，印章密码不会保存，
+每次启动后首次盖章时需输入。</translation>
+    </message>
+    <message>
         <source>印章证书</source>
         <translation>印章证书</translation>
     </message>
@@ -3285,6 +3329,14 @@
     <message>
         <source>保存记录 (Ctrl+S)</source>
         <translation>保存记录 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>开始时间</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>结束时间</source>
+        <translation>结束时间</translation>
     </message>
 </context>
 <context>
@@ -3598,10 +3650,6 @@
     <message>
         <source>（全县）</source>
         <translation>（全县）</translation>
-    </message>
-    <message>
-        <source>正在创建用户…</source>
-        <translation>正在创建用户…</translation>
     </message>
     <message>
         <source>重置密码</source>

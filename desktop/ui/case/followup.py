@@ -7,7 +7,9 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from desktop.domain.enums import ConfirmationRuling, FollowUpMethod, Performance, Satisfaction
+from desktop.domain.errors import ValidationError
 from desktop.services.dto import CaseDetail, FollowUpInput
+from desktop.ui import ops
 from desktop.ui.case.common import (
     fill_table,
     fmt_date,
@@ -135,7 +137,24 @@ class FollowUpDialog(QDialog):
         if empty:
             getattr(self, empty[0]).setFocus()
             return
+        if not self._dates_ok():
+            return
         self.accept()
+
+    def _dates_ok(self) -> bool:
+        """A mistyped date is said and kept for correcting, never saved as the date the
+        field held before it was typed."""
+        fields = [(self.visited_on, self.tr("回访日期"))]
+        if self.has_next.isChecked():
+            fields.append((self.next_due, self.tr("下次回访日期")))
+        for field, label in fields:
+            try:
+                field.check(label)
+            except ValidationError as exc:
+                field.edit.setFocus()
+                ops.show_error(self, exc)
+                return False
+        return True
 
     def load(self, inp: FollowUpInput) -> None:
         self.visited_on.setDate(qdate(inp.visited_on))
@@ -278,6 +297,11 @@ class FollowUpTab(QWidget):
     def apply(self) -> None:
         cid = self.window_.case_id
         desk = self.window_.desk
+        try:
+            self.filed_on.check(self.tr("申请日期"))
+        except ValidationError as exc:
+            ops.show_error(self, exc)
+            return
         court, filed = self.court.text(), pydate(self.filed_on.date())
         self.window_.run(lambda: desk.confirmations.apply(cid, court, filed),
                          self.tr("正在登记…"))
@@ -287,6 +311,11 @@ class FollowUpTab(QWidget):
         if detail is None or detail.confirmation is None:
             return
         cid, version = detail.id, detail.confirmation.version
+        try:
+            self.ruling_on.check(self.tr("裁定日期"))
+        except ValidationError as exc:
+            ops.show_error(self, exc)
+            return
         ruling, on = self.ruling.currentData(), pydate(self.ruling_on.date())
         number = self.ruling_number.text()
         desk = self.window_.desk

@@ -50,8 +50,13 @@ class ObligationsTable(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_CONTENT, QHeaderView.ResizeMode.Stretch)
+        # the deadline column as wide as its date field needs, and room for the clear button
+        # a set date shows (at 165 px it showed "026年12月27日" on an X server)
+        probe = DateField(self, optional=True)
+        deadline_width = max(165, probe.minimumSizeHint().width() + 28)
+        probe.deleteLater()
         for col, width in ((COL_PAYER, 120), (COL_PAYEE, 120), (COL_AMOUNT, 130),
-                           (COL_MANNER, 140), (COL_DEADLINE, 165)):
+                           (COL_MANNER, 140), (COL_DEADLINE, deadline_width)):
             self.table.setColumnWidth(col, width)
         self.table.verticalHeader().setDefaultSectionSize(36)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -233,10 +238,24 @@ class ObligationsTable(QWidget):
             ))
         return out
 
+    def check_dates(self) -> None:
+        """Raise for the first 履行期限 whose text is not a date (field
+        ``obligations[row].deadline``)."""
+        for row in range(self.table.rowCount()):
+            field = cast(DateField, self.table.cellWidget(row, COL_DEADLINE))
+            try:
+                field.check(self.tr("第 {n} 项义务的履行期限").format(n=row + 1))
+            except ValidationError as exc:
+                raise ValidationError(exc.message,
+                                      field=f"obligations[{row}].deadline") from None
+
     def focus_field(self, name: str) -> bool:
         if name.startswith("obligations[") and "]" in name:
             row = int(name[len("obligations["):name.index("]")])
             if row < self.table.rowCount():
-                self.amount_edit(row).setFocus()
+                if name.endswith(".deadline"):
+                    cast(DateField, self.table.cellWidget(row, COL_DEADLINE)).edit.setFocus()
+                else:
+                    self.amount_edit(row).setFocus()
                 return True
         return False

@@ -281,8 +281,13 @@ class AgreementEditor(QWidget):
         if self.save_button.isHidden():
             return
         try:
+            # a mistyped date is said, never saved as the date the field held before
+            self.deadline.check(self.tr("履行期限"))
+            self.obligations.check_dates()
             inp = self.agreement_input()
         except ValidationError as exc:
+            if exc.field == self.deadline.objectName():
+                self.deadline.edit.setFocus()
             self.obligations.focus_field(exc.field or "")
             from desktop.ui import ops
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from desktop.domain.enums import REFERRAL_SOURCES
+from desktop.domain.errors import ValidationError
 from desktop.services.dto import CaseDetail, CaseUpdate, PartyInput, PartyView
+from desktop.ui import ops
 from desktop.ui.case.common import (
     fill_table,
     fmt_date,
@@ -69,6 +71,16 @@ class PartyDialog(QDialog):
 
     def save(self) -> PartyInput:
         return self.editor.save()
+
+    def accept(self) -> None:
+        # a mistyped birth date is said here, never saved as the date held before
+        try:
+            self.editor.birth_date.check(self.tr("出生日期"))
+        except ValidationError as exc:
+            self.editor.birth_date.edit.setFocus()
+            ops.show_error(self, exc)
+            return
+        super().accept()
 
 
 class PartiesTab(QWidget):

@@ -335,6 +335,15 @@ class SessionDialog(QDialog):
         # A licence number that cannot be right is said on its line, not after closing.
         if self.participants.check_numbers(final=True):
             return
+        # A mistyped date is said here, never saved as the date the field held before.
+        for moment, label in ((self.started_at, self.tr("开始时间")),
+                              (self.ended_at, self.tr("结束时间"))):
+            try:
+                moment.date_field.check(label)
+            except ValidationError as exc:
+                self.show_error(exc.message)
+                moment.date_field.edit.setFocus()
+                return
         super().accept()
 
     def show_error(self, message: str) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from desktop.domain.enums import Role
 from desktop.ui import ops
+from desktop.ui.dialogs import InlineErrors, error_label
 from desktop.ui.qt import (
     QAbstractItemView,
     QCheckBox,
@@ -83,12 +85,15 @@ class UsersPanel(QWidget):
         row = self.table.currentRow()
         return self.users[row] if 0 <= row < len(self.users) else None
 
-    def add(self) -> None:
-        dlg = NewUserDialog(self)
-        if dlg.exec():
-            v = dlg.values()
-            (ops.Op(self, lambda: self.desk.users.add(**v), label=self.tr("正在创建用户…"))
-             .changes(ops.ChangeKind.USER).success(lambda _u: self.reload()).run())
+    def add(self) -> NewUserDialog:
+        """新增用户: the dialog stays open until the account exists, so a refusal (a user
+        name with a space, a weak password) is corrected in place instead of retyped."""
+        dlg = NewUserDialog(self, create=lambda v: self.desk.users.add(**v))
+        dlg.accepted.connect(self.reload)
+        dlg.finished.connect(lambda _r: dlg.deleteLater())
+        self.new_user_dialog = dlg
+        dlg.open()
+        return dlg
 
     def reset_password(self) -> None:
         user = self.selected()
@@ -130,9 +135,14 @@ class UsersPanel(QWidget):
          .conflict(reload=self.reload).run())
 
 
-class NewUserDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+class NewUserDialog(InlineErrors, QDialog):
+    """With ``create`` (UsersPanel.add) OK creates the account and closes only once it
+    exists; the service's refusal shows in the dialog's red line, the field it names focused."""
+
+    def __init__(self, parent: QWidget | None = None,
+                 create: Callable[[dict[str, Any]], object] | None = None) -> None:
         super().__init__(parent)
+        self.create_user = create
         self.setWindowTitle(self.tr("新增用户"))
         self.username = QLineEdit(objectName="newUsername")
         self.display = QLineEdit(objectName="newDisplayName")
@@ -154,9 +164,30 @@ class NewUserDialog(QDialog):
         self._role_changed()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.error = error_label()
+        form.addRow(self.error)
         form.addRow(buttons)
+
+    def submit(self) -> None:
+        if self.create_user is None:
+            self.accept()
+            return
+        values, create = self.values(), self.create_user
+        self.ok.setEnabled(False)
+        self.error.hide()
+        (ops.Op(self, lambda: create(values), label=self.tr("正在创建用户…"))
+         .changes(ops.ChangeKind.USER).success(lambda _u: self.accept())
+         .failure(self.failed).run())
+
+    def focus_field(self, name: str) -> None:
+        widget = {"username": self.username, "display_name": self.display,
+                  "password": self.password, "role": self.role}.get(name)
+        if widget is not None:
+            widget.setFocus()
 
     def _role_changed(self, *_args: Any) -> None:
         readonly = self.role.currentData() == Role.READONLY.value
