@@ -122,6 +122,19 @@ def test_agreement_copies_follow_party_count(case_data) -> None:  # type: ignore
         assert "本协议一式三份" in flat(pdf_text(p))
 
 
+def test_an_agreement_without_responsibilities_prints_no_empty_heading(case_data, tmp_path  # type: ignore[no-untyped-def]
+                                                                        ) -> None:
+    from dataclasses import replace
+
+    from desktop.documents.render import render
+
+    plain = replace(case_data, agreement=replace(case_data.agreement, responsibilities="  "))
+    p = tmp_path / "a.pdf"
+    p.write_bytes(render(DocumentForm.AGREEMENT, plain))
+    text = flat(pdf_text(p))
+    assert "各方责任" not in text and "争议事项" in text and "经调解，各方当事人自愿达成如下协议" in text
+
+
 def test_agreement_without_data_is_refused(case_data) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 

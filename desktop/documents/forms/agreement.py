@@ -116,7 +116,8 @@ def story(data: CaseDocumentData, opts: RenderOptions) -> list[Flowable]:
     s.append(blocks.spacer(2))
     s += [blocks.heading("纠纷主要事实："), blocks.para(ag.facts)]
     s += [blocks.heading("争议事项："), blocks.para(ag.disputed_matters)]
-    s += [blocks.heading("各方责任："), blocks.para(ag.responsibilities)]
+    if (ag.responsibilities or "").strip():  # optional: no empty heading on the signed paper
+        s += [blocks.heading("各方责任："), blocks.para(ag.responsibilities)]
     s.append(blocks.heading("经调解，各方当事人自愿达成如下协议："))
     for i, ob in enumerate(ag.obligations, start=1):
         s.append(blocks.para(obligation_text(i, ob)))
