@@ -139,7 +139,7 @@ class CaseService(ServiceBase):
                   walk: bool = False, ids: list[int] | None = None, pg: bool = False
                   ) -> RowSelect:
         """``walk``: check each case for the text (a broad text, cases walked in list order);
-        ``ids``: the cases the text matched, already collected (a narrow text).
+        ``ids``: the cases the text matched, already collected (PostgreSQL, a narrow text).
 
         PostgreSQL's estimate of a term range is far off both ways (112 rows for '陈', which
         has 34,000), so its planner walked a million cases for a rare prefix and hashed every
@@ -152,9 +152,6 @@ class CaseService(ServiceBase):
         if term_match is not None:
             if ids is not None and pg:
                 conds.append(Case.id == any_(bindparam("case_ids", ids, type_=ARRAY(Integer))))
-            elif ids is not None:  # SQLite: a literal list (no parameter limit), looked up by rowid
-                conds.append(Case.id.in_(bindparam("case_ids", ids, expanding=True,
-                                                   literal_execute=True)))
             elif walk and pg:
                 # per case, through the case_id index: `term || ''` keeps the planner off the
                 # term index (it would scan the whole range once per case)
@@ -206,7 +203,9 @@ class CaseService(ServiceBase):
                    else None)
             walk = term_match is not None and ids is None
             pg = s.get_bind().dialect.name == "postgresql"
-            stmt = self._filtered(self._base(), q, today, walk=walk, ids=ids, pg=pg)
+            # SQLite plans the IN subquery as rowid lookups on its own; PostgreSQL gets the array
+            stmt = self._filtered(self._base(), q, today, walk=walk, ids=ids if pg else None,
+                                  pg=pg)
             col = SORT_COLUMNS.get(q.sort_key, Case.registered_at)
             order = [col.desc() if q.sort_desc else col.asc(),
                      Case.id.desc() if q.sort_desc else Case.id.asc()]
