@@ -260,8 +260,20 @@ def start_session(db: Database, actor: Actor) -> MainWindow:
 
     QApplication.setApplicationVersion(desktop.__version__)
     desk = Desk(db, actor)
+    _warm_pinyin()
     return MainWindow(desk, db_label=db.describe(), is_local=bool(db.is_sqlite),
                       test_connection=check_connection)
+
+
+def _warm_pinyin() -> None:
+    """Load pypinyin's tables while the user reads the dashboard: otherwise the day's first
+    save pays for it (half a second on an idle PC, seconds on a busy old one). Plain Python on
+    a daemon thread, no Qt object: automatic garbage collection is off in the app."""
+    import threading
+
+    from desktop.domain.search import load_pinyin
+
+    threading.Thread(target=load_pinyin, name="warm-pinyin", daemon=True).start()
 
 
 def run_gui(argv: Sequence[str] | None = None) -> int:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from desktop.ui.dashboard import ALERT_ROLE, BADGE_ROLE, DashboardPage
 from desktop.ui.qt import Qt
 
@@ -104,3 +107,37 @@ def test_unaccepted_case_is_named_by_its_registration_day(qtbot, ui_app, ui_medi
     unaccepted = [s for s in subs if "未受理" in s]
     assert len(unaccepted) == 2
     assert all("#" not in s and "登记）" in s for s in unaccepted)
+
+
+def test_the_session_loads_pinyin_before_the_first_save(db_file, tmp_path):
+    """The day's first save must not pay for pypinyin's tables: the session loads them in the
+    background as soon as the main window is made (in a fresh process, where nothing loaded
+    them yet; logging in does not)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from tests.helpers.db import PASSWORDS
+
+    script = textwrap.dedent(f"""
+        import os, sys, time
+        sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from desktop.app import create_application, start_session
+        from desktop.domain.search import load_pinyin
+        from desktop.services import auth
+        from desktop.store.opening import open_database
+        app = create_application([])
+        db = open_database("sqlite:///{db_file}")
+        actor = auth.login(db, "wang", {PASSWORDS["wang"]!r})
+        before = load_pinyin.cache_info().currsize
+        win = start_session(db, actor)
+        end = time.monotonic() + 30
+        while load_pinyin.cache_info().currsize == 0 and time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.01)
+        print(before, load_pinyin.cache_info().currsize)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True,
+                         timeout=120, env=dict(os.environ, MEDIATIONDESK_DATA_DIR=str(tmp_path)))
+    assert out.stdout.split() == ["0", "1"], out.stderr[-2000:]
