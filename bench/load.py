@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import random
 import sys
 import time
 from pathlib import Path
@@ -86,25 +85,9 @@ def main() -> int:
 
     # floor 1: the same rows made with no database
     _u2, floor_db = fresh(target, "floor")
-    with floor_db.read() as s:
-        from desktop.store.models import Committee, User
-
-        committees = [(c.id, c.short_name, c.number_pattern) for c in s.scalars(select(Committee))]
-        mediators: dict[int, list[tuple[int, str]]] = {}
-        for u in s.scalars(select(User).where(User.role.in_(["mediator", "director"]))):
-            if u.committee_id:
-                mediators.setdefault(u.committee_id, []).append((u.id, u.display_name))
-    rng = random.Random(3)
-    plan = demo._Plan(rng, committees, mediators, TODAY,
-                      {"case": 1, "party": 1, "session": 1, "agreement": 1}, {},
-                      demo.DemoStats())
-    start_day = TODAY - dt.timedelta(days=int(24 * 30.4))
-    per_day = [0] * ((TODAY - start_day).days + 1)
-    for _ in range(args.cases):
-        per_day[rng.randrange(len(per_day))] += 1
+    plan, chunks = demo.make_plan(floor_db, args.cases, seed=3, batch=args.batch, today=TODAY)
     t0 = time.perf_counter()
-    batches = [demo._make_batch(plan, days)
-               for days in demo._chunks(per_day, start_day, args.batch)]
+    batches = [demo._make_batch(plan, days) for days in chunks]
     gen_s = time.perf_counter() - t0
     n_rows = sum(rows_of(b) for b in batches)
 

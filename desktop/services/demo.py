@@ -155,12 +155,38 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
     one: the database's work (COPY, index upkeep, commit) and Python's run side by side. The
     producer assigns the ids itself from the next free ids read at the start; each batch checks
     in its transaction that nobody else has written cases meanwhile."""
+    t0 = time.perf_counter()
+    plan, chunks = make_plan(db, n, seed=seed, months=months, batch=batch, today=today)
+    target = _bulk_database(db)
+    done = 0
+    try:
+        for item in _produced(plan, chunks):
+            with target.write() as s:
+                _write_batch(s, db, item)
+                # the batch's report aggregates, in the batch's transaction
+                aggregate.add_range(s.connection(), item.first["case"], item.last_case)
+                append_entries(s, SYSTEM, [dict(action="demo_load", entity="case", entity_id=None,
+                                                 case_id=None, detail={},
+                                                 summary=f"载入演示案件 {item.cases} 件")])
+            done += item.cases
+            if progress:
+                progress(done, n)
+    finally:
+        if target is not db:
+            target.close()
+    plan.stats.seconds = time.perf_counter() - t0
+    return plan.stats
+
+
+def make_plan(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: int = 5000,
+              today: dt.date | None = None) -> tuple[_Plan, Iterator[list[dt.date]]]:
+    """What a load of ``n`` cases starts from: the desk's committees and mediators, the next
+    free ids and case-number counters, and the registration days in batches (``_make_batch``
+    turns each into rows; ``bench/load.py`` does so without writing them)."""
     rng = random.Random(seed)
     today = today or dt.date.today()
     start_day = today - dt.timedelta(days=int(months * 30.4))
     span = (today - start_day).days
-    stats = DemoStats()
-    t0 = time.perf_counter()
     with db.read() as s:
         committees = [(c.id, c.short_name, c.number_pattern) for c in s.scalars(select(Committee))]
         mediators: dict[int, list[tuple[int, str]]] = {}
@@ -176,26 +202,8 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
     per_day = [0] * (span + 1)
     for _ in range(n):
         per_day[rng.randrange(span + 1)] += 1
-    plan = _Plan(rng, committees, mediators, today, ids, counters, stats)
-    target = _bulk_database(db)
-    done = 0
-    try:
-        for item in _produced(plan, _chunks(per_day, start_day, batch)):
-            with target.write() as s:
-                _write_batch(s, db, item)
-                # the batch's report aggregates, in the batch's transaction
-                aggregate.add_range(s.connection(), item.first["case"], item.last_case)
-                append_entries(s, SYSTEM, [dict(action="demo_load", entity="case", entity_id=None,
-                                                 case_id=None, detail={},
-                                                 summary=f"载入演示案件 {item.cases} 件")])
-            done += item.cases
-            if progress:
-                progress(done, n)
-    finally:
-        if target is not db:
-            target.close()
-    stats.seconds = time.perf_counter() - t0
-    return stats
+    plan = _Plan(rng, committees, mediators, today, ids, counters, DemoStats())
+    return plan, _chunks(per_day, start_day, batch)
 
 
 _ID_MODELS: dict[str, Any] = {"case": Case, "party": Party, "session": MediationSession,
