@@ -15,17 +15,16 @@ import pytest
 
 from desktop.domain.validators import resident_id_check_char
 from desktop.services.dto import (
-    AgreementInput,
     CaseDraft,
     CaseQuery,
     FollowUpInput,
-    ObligationInput,
     ParticipantInput,
     PartyInput,
     SessionInput,
 )
 from desktop.ui import ops
 from desktop.ui.qt import QApplication, QDialogButtonBox, QMessageBox, Qt, QWidget
+from tests.helpers.cases import agreed_case
 from tests.helpers.qtinput import commit_text, type_text
 
 pytestmark = pytest.mark.gui
@@ -106,15 +105,9 @@ def test_agreement_with_a_mistyped_deadline_is_not_saved(qtbot, desks):
     from desktop.ui.case import CaseWindow
 
     desk = desks["wang"]
-    ref = desk.intake.register(CaseDraft(
-        parties=[PartyInput("王𠮷"), PartyInput("李四", side="respondent")],
-        dispute_type="neighbor", source="party_apply", facts="楼上漏水。"))
-    desk.intake.accept(ref.id, ref.version)
-    a, b = desk.cases.get(ref.id).parties
-    desk.outcomes.save_agreement(ref.id, AgreementInput(
-        facts="漏水", disputed_matters="修复费", obligations=[
-            ObligationInput("赔偿修复费", b.id, a.id, Decimal("12345.50"),
-                            deadline=dt.date(2026, 12, 20))]))
+    ref = agreed_case(desk, "王𠮷", "李四", dispute_type="neighbor", facts="楼上漏水。",
+                      agreement_facts="漏水", disputed="修复费", obligation="赔偿修复费",
+                      amount=Decimal("12345.50"), deadline=dt.date(2026, 12, 20))
     win = CaseWindow(desk, ref.id)
     qtbot.addWidget(win)
     win.show()
@@ -404,14 +397,9 @@ def test_an_agreement_the_director_mediated_and_signed_prints_sealed(qtbot, ui_a
     documents_service(desk).create_seal_key(password=SEAL_PASSWORD)
     committee = desk.committees.get()
     desk.committees.update(committee.id, committee.version, seal_png=seal_png())
-    ref = desk.intake.register(CaseDraft(
-        parties=[PartyInput("赵大妈"), PartyInput("钱师傅", side="respondent")],
-        dispute_type="marriage", source="party_apply", facts="赡养纠纷。"))
-    desk.intake.accept(ref.id, ref.version)
-    a, b = desk.cases.get(ref.id).parties
-    desk.outcomes.save_agreement(ref.id, AgreementInput(
-        facts="赡养纠纷。", disputed_matters="赡养费数额。", obligations=[
-            ObligationInput("支付赡养费", b.id, a.id, Decimal(800))]))
+    ref = agreed_case(desk, "赵大妈", "钱师傅", dispute_type="marriage", facts="赡养纠纷。",
+                      agreement_facts="赡养纠纷。", disputed="赡养费数额。",
+                      obligation="支付赡养费", amount=Decimal(800))
     assert desk.cases.get(ref.id).mediator_name == ""
 
     win = CaseWindow(desk, ref.id)

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from desktop.services.dto import AgreementInput, CaseDraft, ObligationInput, PartyInput
 from desktop.ui import ops
 from desktop.ui.case import CaseWindow
 from desktop.ui.qt import QDialogButtonBox, Qt, is_alive
+from tests.helpers.cases import agreed_case
 from tests.helpers.strokes import sign
 
 pytestmark = pytest.mark.gui
@@ -23,14 +23,9 @@ def settle(qtbot, condition, timeout: int = 10000) -> None:
 
 def test_walk_resumes_after_cancel_and_printing_is_optional(qtbot, desks):
     desk = desks["wang"]
-    ref = desk.intake.register(CaseDraft(
-        parties=[PartyInput("王𠮷"), PartyInput("李四", side="respondent")],
-        dispute_type="neighbor", source="party_apply", facts="噪音。"))
-    desk.intake.accept(ref.id, ref.version)
-    a, b = desk.cases.get(ref.id).parties
-    desk.outcomes.save_agreement(ref.id, AgreementInput(
-        facts="噪音", disputed_matters="噪音",
-        obligations=[ObligationInput("支付补偿", b.id, a.id, Decimal(500))]))
+    ref = agreed_case(desk, "王𠮷", "李四", dispute_type="neighbor", facts="噪音。",
+                      agreement_facts="噪音", disputed="噪音", obligation="支付补偿",
+                      amount=Decimal(500))
     win = CaseWindow(desk, ref.id)
     qtbot.addWidget(win)
     win.show()
