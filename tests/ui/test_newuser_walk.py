@@ -25,6 +25,7 @@ from desktop.services.dto import (
 from desktop.ui import ops
 from desktop.ui.qt import QApplication, QDialogButtonBox, QMessageBox, Qt, QWidget
 from tests.helpers.cases import agreed_case
+from tests.helpers.firstrun import to_seal_step
 from tests.helpers.qtinput import commit_text, type_text
 
 pytestmark = pytest.mark.gui
@@ -269,12 +270,7 @@ def test_first_run_seal_rows_do_not_overlap_without_a_keyring(qtbot, ui_app, tmp
                                                               no_keyring):
     db, dlg = fresh_first_run(qtbot, tmp_path)
     try:
-        type_text(dlg.committee, "青山街道人民调解委员会")
-        type_text(dlg.short_name, "青")
-        type_text(dlg.pw1, "Admin#2026")
-        type_text(dlg.pw2, "Admin#2026")
-        dlg.ok.click()
-        qtbot.waitUntil(lambda: dlg.steps.currentIndex() == 1, timeout=10000)
+        to_seal_step(qtbot, dlg)
         form = dlg.seal_form
         assert form.keyring_note.isVisible()
         dlg.show_error("两次输入的印章密码不一致。")  # the error line takes room too

@@ -16,6 +16,7 @@ import pytest
 from desktop.app import start_session
 from desktop.ui import ops
 from desktop.ui.qt import QColor, QFont, QImage, QPainter, QPen, QPixmap, QRect, Qt, QWidget
+from tests.helpers.firstrun import to_seal_step
 from tests.helpers.qtinput import type_text
 from tests.helpers.uidb import ADMIN, seed
 
@@ -138,13 +139,7 @@ def test_seal_and_data_screens(qtbot, ui_app, office, tmp_path):
         first = FirstRunDialog(fresh)
         qtbot.addWidget(first)
         first.show()
-        type_text(first.committee, "青山街道人民调解委员会")
-        type_text(first.short_name, "青")
-        type_text(first.display, "赵管理")
-        type_text(first.pw1, "Admin#2026")
-        type_text(first.pw2, "Admin#2026")
-        first.ok.click()
-        qtbot.waitUntil(lambda: first.steps.currentIndex() == 1, timeout=10000)
+        to_seal_step(qtbot, first, display="赵管理")
         first.seal_form.set_image_file(str(image))
         type_text(first.seal_form.pw1, SEAL_PW)
         type_text(first.seal_form.pw2, SEAL_PW)

@@ -27,6 +27,7 @@ from desktop.services.dto import (
 from desktop.ui import ops
 from desktop.ui.login import FirstRunDialog, LoginDialog
 from desktop.ui.qt import QApplication, QColor, QImage, QPainter, Qt
+from tests.helpers.firstrun import to_seal_step
 from tests.helpers.qtinput import type_text
 
 pytestmark = pytest.mark.gui
@@ -116,14 +117,7 @@ def test_first_run_with_seal_then_a_final_agreement_seals_and_verifies(
         dlg = FirstRunDialog(db)
         qtbot.addWidget(dlg)
         dlg.show()
-        type_text(dlg.committee, "青山街道人民调解委员会")
-        type_text(dlg.short_name, "青")
-        dlg.admin.setText("wangjg")
-        type_text(dlg.display, "王建国")
-        type_text(dlg.pw1, "Admin#2026")
-        type_text(dlg.pw2, "Admin#2026")
-        dlg.ok.click()
-        qtbot.waitUntil(lambda: dlg.steps.currentIndex() == 1, timeout=10000)
+        to_seal_step(qtbot, dlg, admin="wangjg", display="王建国")
         form = dlg.seal_form
         assert "设置→电子印章" in dlg.skip_button.toolTip()
         if ring == "none":
@@ -177,12 +171,7 @@ def test_first_run_seal_step_may_be_skipped(qtbot, ui_app, tmp_path, memory_keyr
     try:
         dlg = FirstRunDialog(db)
         qtbot.addWidget(dlg)
-        type_text(dlg.committee, "青山街道人民调解委员会")
-        type_text(dlg.short_name, "青")
-        type_text(dlg.pw1, "Admin#2026")
-        type_text(dlg.pw2, "Admin#2026")
-        dlg.ok.click()
-        qtbot.waitUntil(lambda: dlg.steps.currentIndex() == 1, timeout=10000)
+        to_seal_step(qtbot, dlg)
         with qtbot.waitSignal(dlg.accepted, timeout=5000):
             dlg.skip_button.click()
         info = seal_service.SealService(db, dlg.actor).info()
