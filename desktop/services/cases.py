@@ -109,16 +109,18 @@ class CaseService(ServiceBase):
 
     # -- list ------------------------------------------------------------------------------
     @staticmethod
-    def _term_match(q: dto.CaseQuery) -> Any:
+    def _term_match(q: dto.CaseQuery, term: Any = SearchTerm.term) -> Any:
+        """The text's prefix ranges on ``term`` (the column, or an expression of it)."""
         ranges = query_ranges(q.text)
         if not ranges:
             return None
-        return or_(*[and_(SearchTerm.term >= lo, SearchTerm.term < hi) for lo, hi in ranges])
+        return or_(*[and_(term >= lo, term < hi) for lo, hi in ranges])
 
     @staticmethod
-    def _probe(s: Session, term_match: Any, limit: int) -> list[int] | None:
-        """The cases a search text matches, or None when it matches so many terms that
-        walking the cases in list order is cheaper.
+    def _probe(s: Session, term_match: Any, limit: int, *, collect: bool) -> list[int] | None:
+        """None when the text matches so many terms that walking the cases in list order is
+        cheaper; otherwise the cases it matches when ``collect`` (PostgreSQL is handed them),
+        else an empty list (SQLite plans the IN subquery well itself: only count).
 
         A narrow text (an ID number, a full name) matches a few terms: collect their cases.
         A broad one ('zh', '王') matches hundreds of thousands: walk the cases in the list's
@@ -132,7 +134,11 @@ class CaseService(ServiceBase):
         """
         cases = s.scalar(select(func.max(Case.id))) or 0  # ≈ N, one index lookup
         probe = min(BROAD_PROBE, max(MIN_PROBE, 4 * math.isqrt(limit * cases)))
-        ids = s.scalars(select(SearchTerm.case_id).where(term_match).limit(probe)).all()
+        first = select(SearchTerm.case_id).where(term_match).limit(probe)
+        if not collect:
+            found = s.scalar(select(func.count()).select_from(first.subquery())) or 0
+            return None if found >= probe else []
+        ids = s.scalars(first).all()
         return None if len(ids) >= probe else list(set(ids))
 
     def _filtered(self, stmt: RowSelect, q: dto.CaseQuery, today: dt.date,
@@ -150,14 +156,12 @@ class CaseService(ServiceBase):
         conds: list[ColumnElement[bool]] = []
         term_match = self._term_match(q)
         if term_match is not None:
-            if ids is not None and pg:
+            if ids is not None:
                 conds.append(Case.id == any_(bindparam("case_ids", ids, type_=ARRAY(Integer))))
             elif walk and pg:
                 # per case, through the case_id index: `term || ''` keeps the planner off the
                 # term index (it would scan the whole range once per case)
-                unindexed = or_(*[and_(SearchTerm.term.concat("") >= lo,
-                                       SearchTerm.term.concat("") < hi)
-                                  for lo, hi in query_ranges(q.text)])
+                unindexed = self._term_match(q, SearchTerm.term.concat(""))
                 conds.append(select(SearchTerm.id).where(SearchTerm.case_id == Case.id, unindexed)
                              .offset(0).exists())
             elif walk:
@@ -199,11 +203,10 @@ class CaseService(ServiceBase):
         limit = max(1, min(limits.check_int(q.limit, "limit"), 1000))
         with self._read(shared=True) as s:
             term_match = self._term_match(q)
-            ids = (self._probe(s, term_match, q.offset + limit) if term_match is not None
-                   else None)
-            walk = term_match is not None and ids is None
             pg = s.get_bind().dialect.name == "postgresql"
-            # SQLite plans the IN subquery as rowid lookups on its own; PostgreSQL gets the array
+            ids = (self._probe(s, term_match, q.offset + limit, collect=pg)
+                   if term_match is not None else None)
+            walk = term_match is not None and ids is None
             stmt = self._filtered(self._base(), q, today, walk=walk, ids=ids if pg else None,
                                   pg=pg)
             col = SORT_COLUMNS.get(q.sort_key, Case.registered_at)
