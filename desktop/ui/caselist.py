@@ -586,7 +586,11 @@ class CaseListPage(QWidget):
             self.model.refresh()
 
     def _show_total(self, total: int) -> None:
-        self.count_label.setText(self.tr("共 {n} 件").format(n=f"{total:,}"))
+        text = self.tr("共 {n} 件").format(n=f"{total:,}")
+        typed = self.search.text().strip()
+        if typed and not search_text(typed):  # typed, but too short to be searched yet
+            text += self.tr("（数字从第 3 位、字母从第 2 位起开始搜索）")
+        self.count_label.setText(text)
         self._show_empty(total == 0)
 
     def _show_loaded(self, loaded: int) -> None:

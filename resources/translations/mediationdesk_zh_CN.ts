@@ -376,6 +376,10 @@
         <translation>共 {n} 件</translation>
     </message>
     <message>
+        <source>（数字从第 3 位、字母从第 2 位起开始搜索）</source>
+        <translation>（数字从第 3 位、字母从第 2 位起开始搜索）</translation>
+    </message>
+    <message>
         <source>已显示前 {n} 件，请用搜索或筛选缩小范围</source>
         <translation>已显示前 {n} 件，请用搜索或筛选缩小范围</translation>
     </message>

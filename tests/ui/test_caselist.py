@@ -128,6 +128,15 @@ def test_one_latin_letter_or_digit_does_not_search(qtbot, page):
     type_text(page.search, "z")
     _settled(qtbot, page)
     assert page.model.rowCount() == 5
+    # the count says why everything is still listed, until the text is searched
+    assert "字母从第 2 位起开始搜索" in page.count_label.text()
+    page.search.clear()
+    type_text(page.search, "90")
+    _settled(qtbot, page)
+    assert page.model.rowCount() == 5 and "数字从第 3 位" in page.count_label.text()
+    type_text(page.search, "1")
+    _settled(qtbot, page)
+    assert "开始搜索" not in page.count_label.text()
 
 
 def test_keyboard_alone_finds_and_opens_a_case(qtbot, page):
