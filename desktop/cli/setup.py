@@ -132,8 +132,7 @@ def _duration(seconds: float) -> str:
 def run_demo(args: argparse.Namespace) -> int:
     from desktop.services import demo
 
-    if args.cases < 0:
-        raise ValidationError("案件数量不能为负数。", field="cases")
+    demo.check_load(args.cases, args.batch, args.months)  # before the demo accounts
     db = open_db(args)
     login = demo.ensure_demo_accounts(db)
     if login is None:  # an existing real deployment: only an administrator may add demo data

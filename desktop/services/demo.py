@@ -27,7 +27,7 @@ from desktop.domain.enums import (
     JointKind,
     Role,
 )
-from desktop.domain.errors import DatabaseError
+from desktop.domain.errors import DatabaseError, ValidationError
 from desktop.domain.numbering import DEFAULT_PATTERN, format_case_number
 from desktop.domain.validators import credit_code_check_char, resident_id_check_char
 from desktop.reports import aggregate
@@ -58,6 +58,7 @@ from desktop.store.models import (
 )
 
 DEMO_PASSWORD = "demo1234"
+MAX_DEMO_CASES = 100_000_000  # a city's decade is ten million; beyond this, a typo
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢") + ["欧阳", "司马", "诸葛", "上官"]
 GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉兰春梅海燕文斌鹏辉宇浩然欣怡子涵梓萱一诺") + ["堃", "赟", "昇", "䶮", "𠮷", "淼", "犇", "喆"]
 MINORITY = ["买买提·艾力", "阿依古丽·吐尔逊", "扎西·次仁", "巴特尔·那木吉拉", "古丽娜尔·阿不都"]
@@ -178,11 +179,23 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
     return plan.stats
 
 
+def check_load(n: int, batch: int, months: int) -> None:
+    """Refuse a load that cannot be meant, before anything is written."""
+    if not 0 <= n <= MAX_DEMO_CASES:
+        raise ValidationError(f"演示案件数量（--cases）应在 0 到 {MAX_DEMO_CASES:,} 之间。",
+                              field="cases")
+    if batch < 1:
+        raise ValidationError("每批案件数（--batch）至少为 1。", field="batch")
+    if not 1 <= months <= 600:
+        raise ValidationError("时间跨度（--months）应在 1 到 600 个月之间。", field="months")
+
+
 def make_plan(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: int = 5000,
               today: dt.date | None = None) -> tuple[_Plan, Iterator[list[dt.date]]]:
     """What a load of ``n`` cases starts from: the desk's committees and mediators, the next
     free ids and case-number counters, and the registration days in batches (``_make_batch``
     turns each into rows; ``bench/load.py`` does so without writing them)."""
+    check_load(n, batch, months)
     rng = random.Random(seed)
     today = today or dt.date.today()
     start_day = today - dt.timedelta(days=int(months * 30.4))

@@ -77,3 +77,18 @@ def test_the_same_seed_loads_the_same_cases_in_one_batch_or_many(tmp_path, db_fi
         db.close()
         assert stats.cases == 400
     assert rows[0] == rows[1] and len(rows[0][0]) == 400
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (["--cases", "-1"], "--cases"), (["--cases", "100000001"], "--cases"),
+    (["--cases", "10", "--batch", "0"], "--batch"), (["--cases", "10", "--months", "0"], "--months"),
+    (["--cases", "10", "--months", "99999999"], "--months")])
+def test_a_load_that_cannot_be_meant_is_refused_before_anything_is_written(
+        tmp_path, args, field, capsys) -> None:  # type: ignore[no-untyped-def]
+    from desktop.cli import main as cli
+
+    path = tmp_path / "empty.sqlite3"
+    assert cli(["demo", *args, "--db", f"sqlite:///{path}"]) == 1
+    assert field in capsys.readouterr().err
+    # refused before the database is opened: no file, so not even the demo accounts
+    assert not path.exists()
