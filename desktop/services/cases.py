@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
@@ -61,8 +62,14 @@ from desktop.store.models import (
     User,
 )
 
-BROAD_PROBE = 30_000  # the most term entries a search collects before it walks instead
+BROAD_PROBE = 30_000  # the most matches a search reads case rows for before it walks instead
 MIN_PROBE = 2_000
+# the most term entries the list-order path reads from the term index alone (no case rows):
+# past that the text is common enough that walking the cases in list order is cheaper
+ORDERED_PROBE = 100_000
+ORDERED_MIN_PROBE = 20_000
+FIRST_CHUNK = 200  # matches checked against the other filters by the first statement
+ID_CHUNK = 5_000  # … and at most by one statement (the chunk doubles up to this)
 
 SORT_COLUMNS = {
     "registered_at": Case.registered_at,
@@ -116,30 +123,70 @@ class CaseService(ServiceBase):
             return None
         return or_(*[and_(term >= lo, term < hi) for lo, hi in ranges])
 
+    def _term_scope(self, q: dto.CaseQuery) -> list[ColumnElement[bool]]:
+        """The list's conditions that the term rows carry themselves (migration 0016): the
+        committee (the user's scope, or the one chosen) and the registration dates."""
+        conds: list[ColumnElement[bool]] = []
+        if not self.actor.spans_deployment:
+            conds.append(SearchTerm.committee_id == self.actor.committee_id)
+        if q.committee_id is not None:
+            conds.append(SearchTerm.committee_id == q.committee_id)
+        if q.date_from:
+            conds.append(SearchTerm.registered_at >= dt.datetime.combine(q.date_from, dt.time()))
+        if q.date_to:
+            conds.append(SearchTerm.registered_at < dt.datetime.combine(
+                q.date_to + dt.timedelta(days=1), dt.time()))
+        return conds
+
     @staticmethod
-    def _probe(s: Session, term_match: Any, limit: int, *, collect: bool) -> list[int] | None:
-        """None when the text matches so many terms that walking the cases in list order is
-        cheaper; otherwise the cases it matches when ``collect`` (PostgreSQL is handed them),
-        else an empty list (SQLite plans the IN subquery well itself: only count).
+    def _row_filtered(q: dto.CaseQuery) -> bool:
+        """Whether the query has conditions only the case row can answer (status tabs, 我的,
+        dispute type, source, joint mediation, deadlines)."""
+        return bool(q.statuses or q.dispute_types or q.sources or q.mediator_id is not None
+                    or q.joint_mask is not None or q.joint_any or q.due)
+
+    @staticmethod
+    def _probe(s: Session, where: Sequence[Any], size: int) -> bool:
+        """Whether fewer than ``size`` term entries match ``where`` (read from the term
+        index alone, and at most ``size`` of them)."""
+        first = select(SearchTerm.id).where(*where).limit(size)
+        return (s.scalar(select(func.count()).select_from(first.subquery())) or 0) < size
+
+    @staticmethod
+    def _probe_sizes(s: Session, wanted: int) -> tuple[int, int]:
+        """How many matching term entries a text may have and still be collected: read in
+        list order from the term index alone (first), or with each match's case row read
+        (second: a sort key the index does not carry, or filters only the case row holds).
 
         A narrow text (an ID number, a full name) matches a few terms: collect their cases.
         A broad one ('zh', '王') matches hundreds of thousands: walk the cases in the list's
         order through its index and check each until the page is full. Collecting m matches
-        costs m lookups, whatever they are; walking costs about limit × N / m checks (N
-        cases) only when the matches are spread evenly over time — a text whose matches
-        cluster in a few months (case numbers 9000–9099 of each year, for '90') walked
-        millions of cases. So the probe collects up to 4 × √(limit × N) (even matches cost the
-        same both ways at √(limit × N)), at most BROAD_PROBE, and walks only past that: the
-        collecting side's cost is bounded, and a text that common is common all year.
-        """
+        costs m lookups; walking costs about wanted × N / m checks (N cases) only when the
+        matches are spread evenly over time — a text whose matches cluster in a few months
+        walked millions of cases. Reading case rows, both cost the same at √(wanted × N):
+        the probe collects up to 4 × that, at most BROAD_PROBE, so the collecting side's cost
+        is bounded, and a text that common is common all year. Reading the term index alone,
+        an entry costs a small fraction of a case-row lookup: 40 × that, at most
+        ORDERED_PROBE."""
         cases = s.scalar(select(func.max(Case.id))) or 0  # ≈ N, one index lookup
-        probe = min(BROAD_PROBE, max(MIN_PROBE, 4 * math.isqrt(limit * cases)))
-        first = select(SearchTerm.case_id).where(term_match).limit(probe)
-        if not collect:
-            found = s.scalar(select(func.count()).select_from(first.subquery())) or 0
-            return None if found >= probe else []
-        ids = s.scalars(first).all()
-        return None if len(ids) >= probe else list(set(ids))
+        root = math.isqrt(wanted * cases)
+        rows = min(BROAD_PROBE, max(MIN_PROBE, 4 * root))
+        ordered = min(ORDERED_PROBE, max(ORDERED_MIN_PROBE, 40 * root))
+        return ordered, rows
+
+    def _ordered_ids(self, s: Session, where: Sequence[Any], desc: bool,
+                     offset: int = 0, limit: int | None = None) -> list[int]:
+        """The matching cases' ids in list order (registered_at, then id), from the term
+        index alone: each case once, however many of its terms match."""
+        stmt = (select(SearchTerm.case_id).where(*where)
+                .group_by(SearchTerm.case_id, SearchTerm.registered_at)
+                .order_by(SearchTerm.registered_at.desc() if desc else SearchTerm.registered_at,
+                          SearchTerm.case_id.desc() if desc else SearchTerm.case_id))
+        if offset:
+            stmt = stmt.offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return list(s.scalars(stmt))
 
     def _filtered(self, stmt: RowSelect, q: dto.CaseQuery, today: dt.date,
                   walk: bool = False, ids: list[int] | None = None, pg: bool = False
@@ -202,33 +249,85 @@ class CaseService(ServiceBase):
         limits.check_offset(q.offset, "offset")
         limit = max(1, min(limits.check_int(q.limit, "limit"), 1000))
         with self._read(shared=True) as s:
-            term_match = self._term_match(q)
-            pg = s.get_bind().dialect.name == "postgresql"
-            ids = (self._probe(s, term_match, q.offset + limit, collect=pg)
-                   if term_match is not None else None)
-            walk = term_match is not None and ids is None
-            stmt = self._filtered(self._base(), q, today, walk=walk, ids=ids if pg else None,
-                                  pg=pg)
-            col = SORT_COLUMNS.get(q.sort_key, Case.registered_at)
-            order = [col.desc() if q.sort_desc else col.asc(),
-                     Case.id.desc() if q.sort_desc else Case.id.asc()]
-            rows = s.execute(stmt.order_by(*order).offset(q.offset).limit(limit)).all()
+            rows = self._search_rows(s, q, today, limit)
             labels = self._labels(s)
-            total = None
-            if q.with_total:
-                count_stmt = self._filtered(select(func.count(Case.id)), q, today)
-                if not self.actor.spans_deployment:
-                    count_stmt = count_stmt.where(Case.committee_id == self.actor.committee_id)
-                total = s.scalar(count_stmt)
+            total = self._count(s, q, today) if q.with_total else None
             return dto.CasePage([self._row(r, labels, today) for r in rows], total, q.offset,
                                 limit)
 
+    def _search_rows(self, s: Session, q: dto.CaseQuery, today: dt.date,
+                     limit: int) -> Sequence[Any]:
+        """One page of the list: ROW_COLUMNS rows, filtered and in the list's order.
+
+        With a text, the plan depends on how many term entries it matches in the user's
+        scope (``_probe_sizes``):
+        - sorted by registration time (the default), few enough: the page's ids are read in
+          list order from the term index alone, then only those case rows; with a filter only
+          the case row answers (status, 我的 …), the matches' rows are read in list order, a
+          chunk at a time, until the page is full;
+        - another sort key, few enough: the matches are collected and sorted with their rows;
+        - more: the cases are walked in list order and each is checked for the text.
+        """
+        col = SORT_COLUMNS.get(q.sort_key, Case.registered_at)
+        desc = q.sort_desc
+        order = [col.desc() if desc else col.asc(), Case.id.desc() if desc else Case.id.asc()]
+        term_match = self._term_match(q)
+        pg = s.get_bind().dialect.name == "postgresql"
+        wanted = q.offset + limit
+        if term_match is None:
+            stmt = self._filtered(self._base(), q, today)
+            return s.execute(stmt.order_by(*order).offset(q.offset).limit(limit)).all()
+        where = [term_match, *self._term_scope(q)]
+        ordered_probe, rows_probe = self._probe_sizes(s, wanted)
+        by_registration = col is Case.registered_at
+        plain = replace(q, text="")  # the other conditions, checked on the case rows
+        if by_registration and self._probe(s, where, ordered_probe):
+            if not self._row_filtered(q):
+                ids = self._ordered_ids(s, where, desc, q.offset, limit)
+                stmt = self._filtered(self._base(), plain, today).where(self._id_in(ids, pg))
+                return s.execute(stmt.order_by(*order)).all()
+            found: list[Any] = []
+            ids = self._ordered_ids(s, where, desc)
+            chunk = max(2 * wanted, FIRST_CHUNK)
+            i = 0
+            while i < len(ids) and len(found) < wanted:
+                part = ids[i:i + chunk]
+                i += len(part)
+                stmt = self._filtered(self._base(), plain, today).where(self._id_in(part, pg))
+                found += s.execute(stmt.order_by(*order)).all()
+                chunk = min(2 * chunk, ID_CHUNK)
+            return found[q.offset:wanted]
+        narrow = self._probe(s, where, rows_probe)
+        if narrow and pg:
+            # PostgreSQL's estimate of a term range is far off both ways: hand it the cases
+            ids = list(set(s.scalars(select(SearchTerm.case_id).where(*where))))
+            stmt = self._filtered(self._base(), q, today, ids=ids, pg=pg)
+        else:
+            stmt = self._filtered(self._base(), q, today, walk=not narrow, pg=pg)
+        return s.execute(stmt.order_by(*order).offset(q.offset).limit(limit)).all()
+
+    @staticmethod
+    def _id_in(ids: list[int], pg: bool) -> ColumnElement[bool]:
+        if pg:
+            return Case.id == any_(bindparam("page_ids", ids, type_=ARRAY(Integer)))
+        return Case.id.in_(ids)
+
+    def _count(self, s: Session, q: dto.CaseQuery, today: dt.date) -> int:
+        """How many cases the list holds. A text with no filter only the case row answers
+        is counted from the term index alone (each case once)."""
+        term_match = self._term_match(q)
+        if term_match is not None and not self._row_filtered(q):
+            matches = (select(SearchTerm.case_id).where(term_match, *self._term_scope(q))
+                       .distinct().subquery())
+            return int(s.scalar(select(func.count()).select_from(matches)) or 0)
+        stmt = self._filtered(select(func.count(Case.id)), q, today)
+        if not self.actor.spans_deployment:
+            stmt = stmt.where(Case.committee_id == self.actor.committee_id)
+        return int(s.scalar(stmt) or 0)
+
     def count(self, q: dto.CaseQuery) -> int:
         with self._read(shared=True) as s:
-            stmt = self._filtered(select(func.count(Case.id)), q, self.today())
-            if not self.actor.spans_deployment:
-                stmt = stmt.where(Case.committee_id == self.actor.committee_id)
-            return int(s.scalar(stmt) or 0)
+            return self._count(s, q, self.today())
 
     def rows_by_id(self, ids: Sequence[int]) -> dict[int, dto.CaseRow]:
         # an id no row can have is simply not there (PostgreSQL would refuse the parameter)

@@ -515,7 +515,8 @@ def _make_batch(plan: _Plan, days: list[dt.date]) -> _Batch:
         for t in case_terms(number, seq, year, [(p["name"], p.get("id_number", ""),
                                                    p.get("phone", ""), p.get("credit_code", ""))
                                                   for p in parties]):
-            rows["term"].append(dict(case_id=case_id, term=t))
+            rows["term"].append(dict(case_id=case_id, term=t, committee_id=cid,
+                                      registered_at=registered))
         stats.parties += nparties
         stats.cases += 1
         case_id += 1

@@ -150,6 +150,7 @@ def test_search_by_number_name_pinyin_id_tail_and_phone(any_db: Database,
                                         PartyInput("赵六", side="respondent")]))
     for probe in (cases_mod.BROAD_PROBE, 1):  # 1: every text counts as broad
         monkeypatch.setattr(cases_mod, "BROAD_PROBE", probe)
+        monkeypatch.setattr(cases_mod, "ORDERED_PROBE", probe)
         for text in ["张三丰", "张三", "zsf", "zhangsanfeng", "002X", "1231002x", "13812345678",
                      "0001", ref.number]:
             rows = wang.cases.search(CaseQuery(text=text)).rows
@@ -171,6 +172,7 @@ def test_broad_and_narrow_searches_agree(any_db: Database,
     query = CaseQuery(text="张", limit=2)
     narrow = [r.id for r in wang.cases.search(query).rows]
     monkeypatch.setattr(cases_mod, "BROAD_PROBE", 1)  # every text counts as broad
+    monkeypatch.setattr(cases_mod, "ORDERED_PROBE", 1)
     walked = wang.cases.search(query)
     assert [r.id for r in walked.rows] == narrow and len(narrow) == 2
     assert walked.total == 3
