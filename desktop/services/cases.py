@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import (
@@ -20,6 +21,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    tuple_,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, selectinload
@@ -66,7 +68,7 @@ BROAD_PROBE = 30_000  # the most matches a search reads case rows for before it 
 MIN_PROBE = 2_000
 # the most term entries the list-order path reads from the term index alone (no case rows):
 # past that the text is common enough that walking the cases in list order is cheaper
-ORDERED_PROBE = 100_000
+ORDERED_PROBE = 50_000
 ORDERED_MIN_PROBE = 20_000
 FIRST_CHUNK = 200  # matches checked against the other filters by the first statement
 ID_CHUNK = 5_000  # … and at most by one statement (the chunk doubles up to this)
@@ -174,19 +176,31 @@ class CaseService(ServiceBase):
         ordered = min(ORDERED_PROBE, max(ORDERED_MIN_PROBE, 40 * root))
         return ordered, rows
 
-    def _ordered_ids(self, s: Session, where: Sequence[Any], desc: bool,
-                     offset: int = 0, limit: int | None = None) -> list[int]:
-        """The matching cases' ids in list order (registered_at, then id), from the term
-        index alone: each case once, however many of its terms match."""
-        stmt = (select(SearchTerm.case_id).where(*where)
-                .group_by(SearchTerm.case_id, SearchTerm.registered_at)
-                .order_by(SearchTerm.registered_at.desc() if desc else SearchTerm.registered_at,
-                          SearchTerm.case_id.desc() if desc else SearchTerm.case_id))
-        if offset:
-            stmt = stmt.offset(offset)
-        if limit is not None:
-            stmt = stmt.limit(limit)
-        return list(s.scalars(stmt))
+    @staticmethod
+    def _ordered_ids(s: Session, where: Sequence[Any], desc: bool,
+                     batch: int) -> Iterator[int]:
+        """The matching cases' ids in list order (registered_at, then id), each once, read
+        from the term index alone, ``batch`` entries first, four times as many at each next
+        read (each read starts after the last entry seen). A case's entries are neighbours
+        in that order, so a case that matches several terms is skipped where it repeats.
+        A top-N sort of the entries, not a grouping of them: grouping every match costs more
+        than reading it."""
+        reg, cid = SearchTerm.registered_at, SearchTerm.case_id
+        order: list[Any] = [reg.desc(), cid.desc()] if desc else [reg.asc(), cid.asc()]
+        last: tuple[Any, int] | None = None
+        while True:
+            stmt = select(cid, reg).where(*where)
+            if last is not None:
+                after = tuple_(reg, cid) < last if desc else tuple_(reg, cid) > last
+                stmt = stmt.where(after)
+            rows = s.execute(stmt.order_by(*order).limit(batch)).all()
+            for case_id, registered_at in rows:
+                if last is None or case_id != last[1]:
+                    yield case_id
+                last = (registered_at, case_id)
+            if len(rows) < batch:
+                return
+            batch *= 4
 
     def _filtered(self, stmt: RowSelect, q: dto.CaseQuery, today: dt.date,
                   walk: bool = False, ids: list[int] | None = None, pg: bool = False
@@ -282,22 +296,25 @@ class CaseService(ServiceBase):
         by_registration = col is Case.registered_at
         plain = replace(q, text="")  # the other conditions, checked on the case rows
         if by_registration and self._probe(s, where, ordered_probe):
+            ordered = self._ordered_ids(s, where, desc, batch=2 * wanted)
             if not self._row_filtered(q):
-                ids = self._ordered_ids(s, where, desc, q.offset, limit)
+                ids = list(islice(ordered, q.offset, wanted))
                 stmt = self._filtered(self._base(), plain, today).where(self._id_in(ids, pg))
                 return s.execute(stmt.order_by(*order)).all()
             found: list[Any] = []
-            ids = self._ordered_ids(s, where, desc)
             chunk = max(2 * wanted, FIRST_CHUNK)
-            i = 0
-            while i < len(ids) and len(found) < wanted:
-                part = ids[i:i + chunk]
-                i += len(part)
+            while len(found) < wanted:
+                part = list(islice(ordered, chunk))
+                if not part:
+                    break
                 stmt = self._filtered(self._base(), plain, today).where(self._id_in(part, pg))
                 found += s.execute(stmt.order_by(*order)).all()
                 chunk = min(2 * chunk, ID_CHUNK)
             return found[q.offset:wanted]
-        narrow = self._probe(s, where, rows_probe)
+        # more entries than the list-order read takes: when the collecting below would take
+        # fewer still, the text is broad for it too (no second probe)
+        narrow = (not (by_registration and ordered_probe >= rows_probe)
+                  and self._probe(s, where, rows_probe))
         if narrow and pg:
             # PostgreSQL's estimate of a term range is far off both ways: hand it the cases
             ids = list(set(s.scalars(select(SearchTerm.case_id).where(*where))))
