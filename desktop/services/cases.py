@@ -125,14 +125,20 @@ class CaseService(ServiceBase):
             return None
         return or_(*[and_(term >= lo, term < hi) for lo, hi in ranges])
 
-    def _term_scope(self, q: dto.CaseQuery) -> list[ColumnElement[bool]]:
+    def _term_scope(self, s: Session, q: dto.CaseQuery) -> list[ColumnElement[bool]]:
         """The list's conditions that the term rows carry themselves (migration 0016): the
-        committee (the user's scope, or the one chosen) and the registration dates."""
+        committee (the user's scope, or the one chosen) and the registration dates.
+
+        The term index leads with the committee, so a desk reads only its own committee's
+        entries of a text, however many committees share the server; a deployment-wide
+        role names every committee, and each is one range of the index."""
         conds: list[ColumnElement[bool]] = []
         if not self.actor.spans_deployment:
             conds.append(SearchTerm.committee_id == self.actor.committee_id)
         if q.committee_id is not None:
             conds.append(SearchTerm.committee_id == q.committee_id)
+        if not conds:
+            conds.append(SearchTerm.committee_id.in_(list(s.scalars(select(Committee.id)))))
         if q.date_from:
             conds.append(SearchTerm.registered_at >= dt.datetime.combine(q.date_from, dt.time()))
         if q.date_to:
@@ -203,8 +209,8 @@ class CaseService(ServiceBase):
             batch *= 4
 
     def _filtered(self, stmt: RowSelect, q: dto.CaseQuery, today: dt.date,
-                  walk: bool = False, ids: list[int] | None = None, pg: bool = False
-                  ) -> RowSelect:
+                  walk: bool = False, ids: list[int] | None = None, pg: bool = False,
+                  scope: Sequence[ColumnElement[bool]] = ()) -> RowSelect:
         """``walk``: check each case for the text (a broad text, cases walked in list order);
         ``ids``: the cases the text matched, already collected (PostgreSQL, a narrow text).
 
@@ -213,7 +219,8 @@ class CaseService(ServiceBase):
         match of a common one. There the plan is made explicit: a narrow text's cases are
         fetched first and passed as an array; a broad text's check is kept per case (OFFSET 0
         stops PostgreSQL from turning the EXISTS into a join) and made through the case_id
-        index."""
+        index. ``scope``: ``_term_scope``'s conditions, for the term index's leading column
+        where the matches are collected in a subquery (SQLite)."""
         conds: list[ColumnElement[bool]] = []
         term_match = self._term_match(q)
         if term_match is not None:
@@ -229,7 +236,7 @@ class CaseService(ServiceBase):
                 conds.append(select(SearchTerm.id).where(
                     SearchTerm.case_id == Case.id, term_match).exists())
             else:
-                conds.append(Case.id.in_(select(SearchTerm.case_id).where(term_match)))
+                conds.append(Case.id.in_(select(SearchTerm.case_id).where(term_match, *scope)))
         if q.statuses:
             conds.append(Case.status.in_(q.statuses))
         if q.dispute_types:
@@ -291,7 +298,7 @@ class CaseService(ServiceBase):
         if term_match is None:
             stmt = self._filtered(self._base(), q, today)
             return s.execute(stmt.order_by(*order).offset(q.offset).limit(limit)).all()
-        where = [term_match, *self._term_scope(q)]
+        where = [term_match, *self._term_scope(s, q)]
         ordered_probe, rows_probe = self._probe_sizes(s, wanted)
         by_registration = col is Case.registered_at
         plain = replace(q, text="")  # the other conditions, checked on the case rows
@@ -320,7 +327,7 @@ class CaseService(ServiceBase):
             ids = list(set(s.scalars(select(SearchTerm.case_id).where(*where))))
             stmt = self._filtered(self._base(), q, today, ids=ids, pg=pg)
         else:
-            stmt = self._filtered(self._base(), q, today, walk=not narrow, pg=pg)
+            stmt = self._filtered(self._base(), q, today, walk=not narrow, pg=pg, scope=where[1:])
         return s.execute(stmt.order_by(*order).offset(q.offset).limit(limit)).all()
 
     @staticmethod
@@ -333,11 +340,12 @@ class CaseService(ServiceBase):
         """How many cases the list holds. A text with no filter only the case row answers
         is counted from the term index alone (each case once)."""
         term_match = self._term_match(q)
+        scope = self._term_scope(s, q) if term_match is not None else []
         if term_match is not None and not self._row_filtered(q):
-            matches = (select(SearchTerm.case_id).where(term_match, *self._term_scope(q))
+            matches = (select(SearchTerm.case_id).where(term_match, *scope)
                        .distinct().subquery())
             return int(s.scalar(select(func.count()).select_from(matches)) or 0)
-        stmt = self._filtered(select(func.count(Case.id)), q, today)
+        stmt = self._filtered(select(func.count(Case.id)), q, today, scope=scope)
         if not self.actor.spans_deployment:
             stmt = stmt.where(Case.committee_id == self.actor.committee_id)
         return int(s.scalar(stmt) or 0)

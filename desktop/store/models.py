@@ -215,14 +215,14 @@ class SearchTerm(Base):
 
     Each row also carries its case's committee and registration time (the list's scope and
     its default order), so that the first page of a search is read in list order from the
-    index ``(term, committee_id, registered_at, case_id)`` alone, without visiting the cases
+    index ``(committee_id, term, registered_at, case_id)`` alone, without visiting the cases
     (migration 0016). Writers fill them (``desktop.services.terms.term_rows``); triggers
     keep them in step when a case's committee or registration time changes, and fill a row
     inserted without them.
     """
 
     __tablename__ = "search_term"
-    __table_args__ = (Index("ix_search_term_list", "term", "committee_id", "registered_at",
+    __table_args__ = (Index("ix_search_term_list", "committee_id", "term", "registered_at",
                             "case_id"),)
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
                                     primary_key=True)

@@ -7,8 +7,9 @@ The case list shows one committee's cases (or all, for a deployment-wide role) n
 The term index (term, case_id) did not carry that scope nor that order, so the first page of a
 search with thousands of matches read thousands of case rows one by one to sort them. Now
 each term row carries ``committee_id`` and ``registered_at`` and the index is
-(term, committee_id, registered_at, case_id): the first page is read in list order from the
-index alone.
+(committee_id, term, registered_at, case_id): the first page is read in list order from the
+index alone, and a desk reads only its own committee's entries of a text, however many
+committees share the server (a deployment-wide role reads one range per committee).
 
 Kept in step by the database itself, whatever path writes:
 - the app fills both columns when it writes terms (registration, party edits, acceptance,
@@ -99,7 +100,7 @@ def upgrade() -> None:
         for sql in SQLITE_TRIGGERS:
             op.execute(sql)
     op.create_index("ix_search_term_list", "search_term",
-                    ["term", "committee_id", "registered_at", "case_id"])
+                    ["committee_id", "term", "registered_at", "case_id"])
 
 
 def downgrade() -> None:
