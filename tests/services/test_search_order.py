@@ -199,3 +199,28 @@ def test_the_page_is_read_from_the_term_index(world: World) -> None:
                 "AND term < 'zh\uffff' AND committee_id = 1 GROUP BY case_id, registered_at "
                 "ORDER BY registered_at DESC, case_id DESC LIMIT 50")))
             assert "Index Only Scan using ix_search_term_list" in plan, plan
+
+
+def test_migration_0016_fills_the_existing_terms(world: World) -> None:
+    """Back to 0015 (the columns and triggers gone) and up again: every existing term row gets
+    its case's committee and registration time, and the search still agrees with the scan."""
+    from alembic import command
+
+    from desktop.store import migrate
+
+    cfg = migrate.alembic_config(world.db)
+    with world.db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0015")
+    with world.db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    with world.db.read() as s:
+        rows = s.execute(text(
+            "SELECT count(*), sum(CASE WHEN t.committee_id = c.committee_id "
+            "AND t.registered_at = c.registered_at THEN 1 ELSE 0 END) "
+            "FROM search_term t JOIN mediation_case c ON c.id = t.case_id")).one()
+    assert rows[0] > 36 * 5 and rows[1] == rows[0]
+    q = CaseQuery(text="zh", with_total=True)
+    page = world.desks["wang"].cases.search(q)
+    assert [r.id for r in page.rows] == _plain_scan(world, "wang", q)[:q.limit]
