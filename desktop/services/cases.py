@@ -127,7 +127,8 @@ class CaseService(ServiceBase):
 
     def _term_scope(self, s: Session, q: dto.CaseQuery) -> list[ColumnElement[bool]]:
         """The list's conditions that the term rows carry themselves (migration 0016): the
-        committee (the user's scope, or the one chosen) and the registration dates.
+        committee (the user's scope, or the one chosen), the registration dates and the
+        status (the list's tabs).
 
         The term index leads with the committee, so a desk reads only its own committee's
         entries of a text, however many committees share the server; a deployment-wide
@@ -139,6 +140,8 @@ class CaseService(ServiceBase):
             conds.append(SearchTerm.committee_id == q.committee_id)
         if not conds:
             conds.append(SearchTerm.committee_id.in_(list(s.scalars(select(Committee.id)))))
+        if q.statuses:
+            conds.append(SearchTerm.status.in_(q.statuses))
         if q.date_from:
             conds.append(SearchTerm.registered_at >= dt.datetime.combine(q.date_from, dt.time()))
         if q.date_to:
@@ -148,9 +151,9 @@ class CaseService(ServiceBase):
 
     @staticmethod
     def _row_filtered(q: dto.CaseQuery) -> bool:
-        """Whether the query has conditions only the case row can answer (status tabs, 我的,
-        dispute type, source, joint mediation, deadlines)."""
-        return bool(q.statuses or q.dispute_types or q.sources or q.mediator_id is not None
+        """Whether the query has conditions only the case row can answer (我的, dispute type,
+        source, joint mediation, deadlines; the status is in the term rows)."""
+        return bool(q.dispute_types or q.sources or q.mediator_id is not None
                     or q.joint_mask is not None or q.joint_any or q.due)
 
     @staticmethod
@@ -284,7 +287,7 @@ class CaseService(ServiceBase):
         scope (``_probe_sizes``):
         - sorted by registration time (the default), few enough: the page's ids are read in
           list order from the term index alone, then only those case rows; with a filter only
-          the case row answers (status, 我的 …), the matches' rows are read in list order, a
+          the case row answers (我的, dispute type …), the matches' rows are read in list order, a
           chunk at a time, until the page is full;
         - another sort key, few enough: the matches are collected and sorted with their rows;
         - more: the cases are walked in list order and each is checked for the text.

@@ -335,7 +335,8 @@ class ReferralService(ServiceBase):
                     tx, case, c.draft,
                     f"从{label}导入登记：{c.draft.parties[0].name}等（工单号 {c.ref}）")
                 terms += [{"case_id": case.id, "term": t, "committee_id": case.committee_id,
-                           "registered_at": case.registered_at} for t in sorted(case_terms(
+                           "registered_at": case.registered_at, "status": case.status}
+                          for t in sorted(case_terms(
                     None, None, None, [(p.name, p.id_number, p.phone, p.credit_code)
                                        for p in c.draft.parties]))]
                 refs_rows.append({"source": source, "ref": c.ref, "case_id": case.id,

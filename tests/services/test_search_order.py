@@ -1,8 +1,9 @@
 """The case search returns exactly what a plain scan returns, in the list's order, whichever
 plan it takes (the page read in list order from the term index alone; the matches' rows read
 a chunk at a time against the other filters; collected and sorted; walked in list order) —
-also after cases move between committees and their registration times change (the term rows
-carry both since migration 0016, kept in step by triggers). Both backends."""
+also after cases move between committees and their registration times and statuses change
+(the term rows carry all three since migration 0016, kept in step by triggers). Both
+backends."""
 
 from __future__ import annotations
 
@@ -61,9 +62,9 @@ def _register(desk: Desk, rng: random.Random) -> int:
 
 
 def _move(db: Database, rng: random.Random, committees: list[int]) -> None:
-    """Edits the list's order and scope depend on, as any write would make them: new
-    registration times (many equal, so the id breaks ties) and cases moved between
-    committees. The database's triggers carry them to the term rows."""
+    """Edits the list's order, scope and tabs depend on, as any write would make them: new
+    registration times (many equal, so the id breaks ties), cases moved between committees,
+    statuses changed. The database's triggers carry them to the term rows."""
     base = dt.datetime(2026, 3, 1, 9, 0)
     with db.write() as s:
         ids = list(s.scalars(select(Case.id)))
@@ -74,6 +75,8 @@ def _move(db: Database, rng: random.Random, committees: list[int]) -> None:
             if rng.random() < 0.3:
                 values["committee_id"] = rng.choice(committees)
                 values["number_seq"] = Case.number_seq + 1000 * case_id  # 案号 stays unique
+            if rng.random() < 0.3:
+                values["status"] = rng.choice(["registered", "accepted", "refused"])
             if values:
                 s.execute(update(Case).where(Case.id == case_id).values(**values))
 
@@ -139,7 +142,7 @@ def _texts() -> st.SearchStrategy[str]:
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=_texts(), user=st.sampled_from(["wang", "zhao", "admin"]),
-       desc=st.booleans(), status=st.sampled_from([None, "registered", "accepted"]),
+       desc=st.booleans(), status=st.sampled_from([None, "registered", "accepted", "refused"]),
        mine=st.booleans(), dates=st.booleans(), committee=st.integers(-1, 1),
        offset=st.sampled_from([0, 1, 3]), limit=st.sampled_from([1, 2, 5, 50]))
 def test_search_equals_a_plain_scan_on_every_plan(
@@ -167,16 +170,17 @@ def test_search_equals_a_plain_scan_on_every_plan(
 
 
 def test_term_rows_follow_their_case(world: World) -> None:
-    """Every term row carries its case's committee and registration time after the moves;
-    a term row written without them (an old path, a copy) is filled from its case."""
+    """Every term row carries its case's committee, registration time and status after the
+    moves; a term row written without them (an old path, a copy) is filled from its case."""
     with world.db.write() as s:
         case_id = s.scalars(select(Case.id).order_by(Case.id)).first()
         s.add(SearchTerm(case_id=case_id, term="补填测试"))
     with world.db.read() as s:
         stale = s.execute(text(
             "SELECT count(*) FROM search_term t JOIN mediation_case c ON c.id = t.case_id "
-            "WHERE t.committee_id IS NULL OR t.registered_at IS NULL "
-            "OR t.committee_id <> c.committee_id OR t.registered_at <> c.registered_at"
+            "WHERE t.committee_id IS NULL OR t.registered_at IS NULL OR t.status IS NULL "
+            "OR t.committee_id <> c.committee_id OR t.registered_at <> c.registered_at "
+            "OR t.status <> c.status"
         )).scalar_one()
         total = s.execute(text("SELECT count(*) FROM search_term")).scalar_one()
     assert total > 36 * 5 and stale == 0
@@ -203,7 +207,8 @@ def test_the_page_is_read_from_the_term_index(world: World) -> None:
 
 def test_migration_0016_fills_the_existing_terms(world: World) -> None:
     """Back to 0015 (the columns and triggers gone) and up again: every existing term row gets
-    its case's committee and registration time, and the search still agrees with the scan."""
+    its case's committee, registration time and status, and the search still agrees with the
+    scan."""
     from alembic import command
 
     from desktop.store import migrate
@@ -218,7 +223,7 @@ def test_migration_0016_fills_the_existing_terms(world: World) -> None:
     with world.db.read() as s:
         rows = s.execute(text(
             "SELECT count(*), sum(CASE WHEN t.committee_id = c.committee_id "
-            "AND t.registered_at = c.registered_at THEN 1 ELSE 0 END) "
+            "AND t.registered_at = c.registered_at AND t.status = c.status THEN 1 ELSE 0 END) "
             "FROM search_term t JOIN mediation_case c ON c.id = t.case_id")).one()
     assert rows[0] > 36 * 5 and rows[1] == rows[0]
     q = CaseQuery(text="zh", with_total=True)
