@@ -127,8 +127,8 @@ class CaseService(ServiceBase):
 
     def _term_scope(self, s: Session, q: dto.CaseQuery) -> list[ColumnElement[bool]]:
         """The list's conditions that the term rows carry themselves (migration 0016): the
-        committee (the user's scope, or the one chosen), the registration dates and the
-        status (the list's tabs).
+        committee (the user's scope, or the one chosen), the registration dates, the status
+        (the list's tabs) and the mediator (我的).
 
         The term index leads with the committee, so a desk reads only its own committee's
         entries of a text, however many committees share the server; a deployment-wide
@@ -142,6 +142,8 @@ class CaseService(ServiceBase):
             conds.append(SearchTerm.committee_id.in_(list(s.scalars(select(Committee.id)))))
         if q.statuses:
             conds.append(SearchTerm.status.in_(q.statuses))
+        if q.mediator_id is not None:
+            conds.append(SearchTerm.mediator_id == q.mediator_id)
         if q.date_from:
             conds.append(SearchTerm.registered_at >= dt.datetime.combine(q.date_from, dt.time()))
         if q.date_to:
@@ -151,10 +153,10 @@ class CaseService(ServiceBase):
 
     @staticmethod
     def _row_filtered(q: dto.CaseQuery) -> bool:
-        """Whether the query has conditions only the case row can answer (我的, dispute type,
-        source, joint mediation, deadlines; the status is in the term rows)."""
-        return bool(q.dispute_types or q.sources or q.mediator_id is not None
-                    or q.joint_mask is not None or q.joint_any or q.due)
+        """Whether the query has conditions only the case row can answer (dispute type,
+        source, joint mediation, deadlines; status and mediator are in the term rows)."""
+        return bool(q.dispute_types or q.sources or q.joint_mask is not None or q.joint_any
+                    or q.due)
 
     @staticmethod
     def _probe(s: Session, where: Sequence[Any], size: int) -> bool:
@@ -287,7 +289,7 @@ class CaseService(ServiceBase):
         scope (``_probe_sizes``):
         - sorted by registration time (the default), few enough: the page's ids are read in
           list order from the term index alone, then only those case rows; with a filter only
-          the case row answers (我的, dispute type …), the matches' rows are read in list order, a
+          the case row answers (dispute type, source …), the matches' rows are read in list order, a
           chunk at a time, until the page is full;
         - another sort key, few enough: the matches are collected and sorted with their rows;
         - more: the cases are walked in list order and each is checked for the text.

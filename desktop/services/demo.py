@@ -516,7 +516,8 @@ def _make_batch(plan: _Plan, days: list[dt.date]) -> _Batch:
                                                    p.get("phone", ""), p.get("credit_code", ""))
                                                   for p in parties]):
             rows["term"].append(dict(case_id=case_id, term=t, committee_id=cid,
-                                      registered_at=registered, status=status_final))
+                                      registered_at=registered, status=status_final,
+                                      mediator_id=med_id))
         stats.parties += nparties
         stats.cases += 1
         case_id += 1

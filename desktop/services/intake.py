@@ -161,10 +161,11 @@ def refresh_terms(session: Session, case: Case) -> None:
     session.execute(delete(SearchTerm).where(SearchTerm.case_id == case.id))
     terms = case_terms(case.number, case.number_seq, case.number_year,
                        [(p.name, p.id_number, p.phone, p.credit_code) for p in case.parties])
-    # with the case's committee, registration time and status: the list reads its page in
+    # with the case's committee, registration time, status, mediator: the list reads its page
     # order from the term index alone (migration 0016)
     session.add_all(SearchTerm(case_id=case.id, term=t, committee_id=case.committee_id,
-                               registered_at=case.registered_at, status=case.status)
+                               registered_at=case.registered_at, status=case.status,
+                               mediator_id=case.mediator_id)
                     for t in sorted(terms))
 
 

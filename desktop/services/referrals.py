@@ -335,7 +335,8 @@ class ReferralService(ServiceBase):
                     tx, case, c.draft,
                     f"从{label}导入登记：{c.draft.parties[0].name}等（工单号 {c.ref}）")
                 terms += [{"case_id": case.id, "term": t, "committee_id": case.committee_id,
-                           "registered_at": case.registered_at, "status": case.status}
+                           "registered_at": case.registered_at, "status": case.status,
+                           "mediator_id": case.mediator_id}
                           for t in sorted(case_terms(
                     None, None, None, [(p.name, p.id_number, p.phone, p.credit_code)
                                        for p in c.draft.parties]))]

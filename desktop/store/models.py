@@ -213,18 +213,18 @@ class SearchTerm(Base):
     stored so that the query is an index range scan ``term >= q AND term < q || U+FFFF``.
     Suffix searches (last digits of an ID number or phone) use the reversed string.
 
-    Each row also carries its case's committee, registration time and status (the list's
-    scope, its default order and its status tabs), so that the first page of a search is read
-    in list order from the index ``(committee_id, term, registered_at, case_id, status)``
-    alone, without visiting the cases (migration 0016). Writers fill them
+    Each row also carries its case's committee, registration time, status and mediator (the
+    list's scope, its default order, its status tabs and 我的), so that the first page of a
+    search is read in list order from the index ``(committee_id, term, registered_at, case_id,
+    status, mediator_id)`` alone, without visiting the cases (migration 0016). Writers fill them
     (``intake.refresh_terms``, the referral import, the demo); triggers keep them in step when
-    a case's committee, registration time or status changes, and fill a row inserted without
+    a case's committee, registration time, status or mediator changes, and fill a row inserted without
     them.
     """
 
     __tablename__ = "search_term"
     __table_args__ = (Index("ix_search_term_list", "committee_id", "term", "registered_at",
-                            "case_id", "status"),)
+                            "case_id", "status", "mediator_id"),)
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
                                     primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"),
@@ -234,6 +234,7 @@ class SearchTerm(Base):
     committee_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     registered_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    mediator_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # NULL: unassigned
 
 
 class MediationSession(Versioned, Base):

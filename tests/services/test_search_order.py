@@ -1,9 +1,9 @@
 """The case search returns exactly what a plain scan returns, in the list's order, whichever
 plan it takes (the page read in list order from the term index alone; the matches' rows read
 a chunk at a time against the other filters; collected and sorted; walked in list order) —
-also after cases move between committees and their registration times and statuses change
-(the term rows carry all three since migration 0016, kept in step by triggers). Both
-backends."""
+also after cases move between committees and their registration times, statuses and
+mediators change (the term rows carry all four since migration 0016, kept in step by
+triggers). Both backends."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ SURNAMES = "张王李赵陈"
 GIVEN = ["伟", "芳", "伟明", "秀英", "三", "敏"]
 PHONES = ["13812345678", "13812340000", "13900001234", "15612341566", "18600009999"]
 # (BROAD_PROBE, ORDERED_PROBE, FIRST_CHUNK, ID_CHUNK): the defaults; the list-order path with
-# the other filters checked two ids at a time; collected and sorted; walked
+# a case-row filter checked two ids at a time; collected and sorted; walked
 PLANS = {
     "ordered": (cases_mod.BROAD_PROBE, cases_mod.ORDERED_PROBE, cases_mod.FIRST_CHUNK,
                 cases_mod.ID_CHUNK),
@@ -55,16 +55,18 @@ def _register(desk: Desk, rng: random.Random) -> int:
     for side in ("applicant", "respondent"):
         name = rng.choice(SURNAMES) + rng.choice(GIVEN)
         parties.append(PartyInput(name, side=side, phone=rng.choice(PHONES + [""])))
-    ref = desk.intake.register(draft(parties=parties))
+    ref = desk.intake.register(draft(parties=parties,
+                                     dispute_type=rng.choice(["neighbor", "contract"])))
     if rng.random() < 0.5:
         desk.intake.accept(ref.id)
     return ref.id
 
 
-def _move(db: Database, rng: random.Random, committees: list[int]) -> None:
+def _move(db: Database, rng: random.Random, committees: list[int],
+          mediators: list[int]) -> None:
     """Edits the list's order, scope and tabs depend on, as any write would make them: new
     registration times (many equal, so the id breaks ties), cases moved between committees,
-    statuses changed. The database's triggers carry them to the term rows."""
+    statuses changed, mediators assigned and taken off. The database's triggers carry them to the term rows."""
     base = dt.datetime(2026, 3, 1, 9, 0)
     with db.write() as s:
         ids = list(s.scalars(select(Case.id)))
@@ -77,6 +79,8 @@ def _move(db: Database, rng: random.Random, committees: list[int]) -> None:
                 values["number_seq"] = Case.number_seq + 1000 * case_id  # 案号 stays unique
             if rng.random() < 0.3:
                 values["status"] = rng.choice(["registered", "accepted", "refused"])
+            if rng.random() < 0.3:
+                values["mediator_id"] = rng.choice([*mediators, None])
             if values:
                 s.execute(update(Case).where(Case.id == case_id).values(**values))
 
@@ -90,8 +94,8 @@ def world(any_db: Database) -> Iterator[World]:
     for _ in range(12):
         _register(desks["zhao"], rng)
     committees = sorted({desks.actor(u).committee_id or 0 for u in ("wang", "zhao")})
-    _move(any_db, rng, committees)
     mediators = [desks.actor(u).user_id for u in ("wang", "li", "zhao")]
+    _move(any_db, rng, committees, mediators)
     yield World(any_db, desks, committees, mediators)
 
 
@@ -102,13 +106,13 @@ def _plain_scan(world: World, username: str, q: CaseQuery) -> list[int]:
     actor = world.desks.actor(username)
     with world.db.read() as s:
         cases = s.execute(select(Case.id, Case.committee_id, Case.registered_at, Case.status,
-                                 Case.mediator_id)).all()
+                                 Case.mediator_id, Case.dispute_type)).all()
         terms: dict[int, list[str]] = {}
         for case_id, term in s.execute(select(SearchTerm.case_id, SearchTerm.term)):
             terms.setdefault(case_id, []).append(term)
     ranges = query_ranges(q.text)
     out = []
-    for case_id, committee_id, registered_at, status, mediator_id in cases:
+    for case_id, committee_id, registered_at, status, mediator_id, dispute in cases:
         if not actor.spans_deployment and committee_id != actor.committee_id:
             continue
         if q.committee_id is not None and committee_id != q.committee_id:
@@ -119,6 +123,8 @@ def _plain_scan(world: World, username: str, q: CaseQuery) -> list[int]:
         if q.statuses and status not in q.statuses:
             continue
         if q.mediator_id is not None and mediator_id != q.mediator_id:
+            continue
+        if q.dispute_types and dispute not in q.dispute_types:
             continue
         if q.date_from and registered_at < dt.datetime.combine(q.date_from, dt.time()):
             continue
@@ -143,16 +149,17 @@ def _texts() -> st.SearchStrategy[str]:
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=_texts(), user=st.sampled_from(["wang", "zhao", "admin"]),
        desc=st.booleans(), status=st.sampled_from([None, "registered", "accepted", "refused"]),
-       mine=st.booleans(), dates=st.booleans(), committee=st.integers(-1, 1),
+       mine=st.booleans(), neighbour=st.booleans(), dates=st.booleans(), committee=st.integers(-1, 1),
        offset=st.sampled_from([0, 1, 3]), limit=st.sampled_from([1, 2, 5, 50]))
 def test_search_equals_a_plain_scan_on_every_plan(
         world: World, monkeypatch: pytest.MonkeyPatch, text: str, user: str, desc: bool,
-        status: str | None, mine: bool, dates: bool, committee: int, offset: int,
+        status: str | None, mine: bool, neighbour: bool, dates: bool, committee: int, offset: int,
         limit: int) -> None:
     desk = world.desks[user]
     q = CaseQuery(
         text=text, sort_desc=desc, statuses=[status] if status else [],
         mediator_id=world.mediators[0] if mine else None,
+        dispute_types=["neighbor"] if neighbour else [],
         date_from=dt.date(2026, 3, 2) if dates else None,
         date_to=dt.date(2026, 3, 4) if dates else None,
         committee_id=world.committees[committee] if committee >= 0 else None,
@@ -170,8 +177,8 @@ def test_search_equals_a_plain_scan_on_every_plan(
 
 
 def test_term_rows_follow_their_case(world: World) -> None:
-    """Every term row carries its case's committee, registration time and status after the
-    moves; a term row written without them (an old path, a copy) is filled from its case."""
+    """Every term row carries its case's committee, registration time, status and mediator
+    after the moves; a term row written without them (an old path, a copy) is filled from its case."""
     with world.db.write() as s:
         case_id = s.scalars(select(Case.id).order_by(Case.id)).first()
         s.add(SearchTerm(case_id=case_id, term="补填测试"))
@@ -180,7 +187,8 @@ def test_term_rows_follow_their_case(world: World) -> None:
             "SELECT count(*) FROM search_term t JOIN mediation_case c ON c.id = t.case_id "
             "WHERE t.committee_id IS NULL OR t.registered_at IS NULL OR t.status IS NULL "
             "OR t.committee_id <> c.committee_id OR t.registered_at <> c.registered_at "
-            "OR t.status <> c.status"
+            "OR t.status <> c.status "
+            "OR coalesce(t.mediator_id, 0) <> coalesce(c.mediator_id, 0)"
         )).scalar_one()
         total = s.execute(text("SELECT count(*) FROM search_term")).scalar_one()
     assert total > 36 * 5 and stale == 0
@@ -207,7 +215,7 @@ def test_the_page_is_read_from_the_term_index(world: World) -> None:
 
 def test_migration_0016_fills_the_existing_terms(world: World) -> None:
     """Back to 0015 (the columns and triggers gone) and up again: every existing term row gets
-    its case's committee, registration time and status, and the search still agrees with the
+    its case's committee, registration time, status and mediator, and the search still agrees with the
     scan."""
     from alembic import command
 
@@ -223,7 +231,8 @@ def test_migration_0016_fills_the_existing_terms(world: World) -> None:
     with world.db.read() as s:
         rows = s.execute(text(
             "SELECT count(*), sum(CASE WHEN t.committee_id = c.committee_id "
-            "AND t.registered_at = c.registered_at AND t.status = c.status THEN 1 ELSE 0 END) "
+            "AND t.registered_at = c.registered_at AND t.status = c.status "
+            "AND coalesce(t.mediator_id, 0) = coalesce(c.mediator_id, 0) THEN 1 ELSE 0 END) "
             "FROM search_term t JOIN mediation_case c ON c.id = t.case_id")).one()
     assert rows[0] > 36 * 5 and rows[1] == rows[0]
     q = CaseQuery(text="zh", with_total=True)
