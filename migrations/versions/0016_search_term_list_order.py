@@ -18,7 +18,9 @@ Kept in step by the database itself, whatever path writes:
   import, demo, referral import);
 - a trigger copies a case's new committee / registration time / status / mediator to its
   terms when one changes (any UPDATE of mediation_case, ORM or not: about 20 term rows per change);
-- a trigger fills a term row inserted without them (a path that forgets, an old copy).
+- a trigger fills a term row inserted without them (a path that forgets, an old copy; it
+  keys on the committee, registration time and status, since a NULL mediator is an
+  unassigned case).
 
 Existing rows are filled here in batches of case ids (each an UPDATE … FROM over at most
 BATCH cases and their terms, found through both tables' id indexes), after dropping the old
