@@ -177,6 +177,8 @@ class CaseService(ServiceBase):
             conds.append(Case.source.in_(q.sources))
         if q.mediator_id is not None:
             conds.append(Case.mediator_id == q.mediator_id)
+        if q.unassigned:
+            conds.append(Case.mediator_id.is_(None))
         if q.joint_mask is not None:
             conds.append(Case.joint_mask == q.joint_mask)
         if q.joint_any:

@@ -1,0 +1,172 @@
+"""What the first new-user walk (tests/ui/test_newuser_walk.py) left over, each driven through
+the real widgets on a real database: a case a director or an administrator registered had no
+mediator and nothing said so, the 证件号码 field cut an 18-character ID at 1366×768, 报表 had
+no title, the keyring note showed in local mode, 重置密码 refused after its dialog closed, an
+empty 调解过程 was saved, and a name with a character pypinyin cannot read (𠮷)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from desktop.domain.errors import PermissionDenied, ValidationError
+from desktop.domain.validators import resident_id_check_char
+from desktop.services.dto import CaseDraft, PartyInput
+from desktop.ui import ops
+from desktop.ui.qt import (
+    QApplication,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPoint,
+    QPushButton,
+    Qt,
+    QWidget,
+)
+from tests.helpers.qtinput import commit_text, type_text
+
+pytestmark = pytest.mark.gui
+
+ID17 = "33010619850312001"
+WANG_ID = ID17 + resident_id_check_char(ID17)
+
+
+def open_boxes(name: str, parent: QWidget | None = None) -> list[QMessageBox]:
+    return [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.objectName() == name and w.isVisible()
+            and (parent is None or w.parentWidget() is parent)]
+
+
+def make_intake(qtbot, desk, size=(1000, 620)):
+    from desktop.ui.intake import IntakePage
+
+    page = IntakePage(desk)
+    qtbot.addWidget(page)
+    page.resize(*size)
+    page.show()
+    qtbot.waitExposed(page)
+    ops.wait_idle()
+    return page
+
+
+def fill(page, first: str = "王𠮷祥") -> None:
+    a, b = page.parties.editors
+    commit_text(a.name, first)
+    commit_text(b.name, "李四")
+    page.dispute_type.setCurrentIndex(page.dispute_type.findData("neighbor"))
+    commit_text(page.facts, "楼上漏水，损坏楼下天花板。")
+
+
+def register_through(qtbot, page) -> int:
+    registered: list[int] = []
+    page.registered.connect(registered.append)
+    page.register()
+    qtbot.waitUntil(lambda: bool(registered), timeout=10000)
+    assert ops.wait_idle()
+    return registered[0]
+
+
+def open_case(qtbot, desk, case_id: int):
+    from desktop.ui.case import CaseWindow
+
+    win = CaseWindow(desk, case_id)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: win.detail is not None, timeout=5000)
+    return win
+
+
+# -- 1. 承办调解员 ------------------------------------------------------------------------------
+
+def test_a_director_registers_as_the_mediator_unless_they_choose_another(qtbot, desks):
+    """A director's walk-in had no mediator: not on their own 我的未结案件, the case window
+    silent about it. Now 新建登记 asks, defaulting to the director."""
+    desk = desks["zhuren"]
+    page = make_intake(qtbot, desk)
+    qtbot.waitUntil(lambda: page.mediator.count() > 1, timeout=5000)
+    assert page.mediator.isVisible()
+    assert page.mediator.currentText() == "周主任"
+    fill(page)
+    case_id = register_through(qtbot, page)
+    assert desk.cases.get(case_id).mediator_name == "周主任"
+    assert case_id in [r.id for r in desk.cases.dashboard().my_open]
+
+    # another mediator of the committee, picked in the form
+    fill(page, "赵大妈")
+    page.mediator.setCurrentIndex(page.mediator.findText("李秀英"))
+    other = register_through(qtbot, page)
+    assert desk.cases.get(other).mediator_name == "李秀英"
+    assert other in [r.id for r in desks["li"].cases.dashboard().my_open]
+
+
+def test_an_administrator_picks_the_mediator_or_leaves_it_visible_and_assignable(qtbot,
+                                                                                desks):
+    desk = desks["admin"]
+    page = make_intake(qtbot, desk)
+    qtbot.waitUntil(lambda: page.mediator.count() > 1, timeout=5000)
+    # an administrator is no mediator: nobody is preset, and 县 mediators are not offered
+    assert page.mediator.currentData() is None
+    names = [page.mediator.itemText(i) for i in range(page.mediator.count())]
+    assert names == ["（暂不指定，以后分配）", "周主任", "王建国", "李秀英"]
+    fill(page)
+    case_id = register_through(qtbot, page)
+    assert desk.cases.get(case_id).mediator_id is None
+
+    win = open_case(qtbot, desk, case_id)
+    assert "调解员：未分配" in win.meta_label.text()
+    button = win.action_buttons["assign"]
+    assert button.isVisible() and button.text() == "分配调解员"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(win, "mediator_dialog", None) is not None
+                    and win.mediator_dialog.isVisible(), timeout=5000)
+    dialog = win.mediator_dialog
+    dialog.combo.setCurrentIndex(dialog.combo.findText("王建国"))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: "调解员：王建国" in win.meta_label.text(), timeout=10000)
+    assert case_id in [r.id for r in desks["wang"].cases.dashboard().my_open]
+
+
+def test_the_case_list_names_and_finds_the_cases_nobody_mediates(qtbot, ui_app, desks):
+    from desktop.ui.caselist import COLUMNS, CaseListPage
+
+    admin = desks["admin"]
+    drafts = [CaseDraft([PartyInput(a), PartyInput(b, side="respondent")], "neighbor",
+                        "party_apply", facts="噪音。") for a, b in (("甲一", "乙一"), ("甲二", "乙二"))]
+    nobody = admin.intake.register(drafts[0])
+    drafts[1].mediator_id = desks.actor("wang").user_id
+    admin.intake.register(drafts[1])
+    page = CaseListPage(desks["zhuren"])
+    qtbot.addWidget(page)
+    page.resize(1033, 667)
+    page.show()
+    qtbot.waitUntil(lambda: page.lookups_ready and not page.model.loading
+                    and page.model.rowCount() == 2, timeout=10000)
+    column = [c[0] for c in COLUMNS].index("mediator_name")
+    shown = {page.model.index(r, 1).data(): page.model.index(r, column).data()
+             for r in range(2)}
+    assert shown == {"甲一 与 乙一": "未分配", "甲二 与 乙二": "王建国"}
+    page.mediator.setCurrentIndex(page.mediator.findText("未分配"))
+    qtbot.waitUntil(lambda: not page.debounce.isActive() and ops.running() == 0
+                    and not page.model.loading and page.model.rowCount() == 1, timeout=10000)
+    assert page.model.index(0, 0).data(Qt.ItemDataRole.UserRole) == nobody.id
+
+
+def test_a_mediator_is_not_asked_and_may_not_name_another(qtbot, desks):
+    desk = desks["wang"]
+    page = make_intake(qtbot, desk)
+    assert not page.mediator.isVisible()
+    fill(page)
+    case_id = register_through(qtbot, page)
+    assert desk.cases.get(case_id).mediator_name == "王建国"
+    draft = CaseDraft([PartyInput("甲"), PartyInput("乙", side="respondent")], "neighbor",
+                      "party_apply", facts="噪音", mediator_id=desks.actor("li").user_id)
+    with pytest.raises(PermissionDenied):
+        desk.intake.register(draft)
+    # nor may a director name someone who cannot mediate here (another committee's mediator)
+    draft.mediator_id = desks.actor("zhao").user_id
+    with pytest.raises(ValidationError) as refused:
+        desks["zhuren"].intake.register(draft)
+    assert refused.value.field == "mediator_id" and "承办调解员" in refused.value.message
