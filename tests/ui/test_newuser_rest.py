@@ -170,3 +170,26 @@ def test_a_mediator_is_not_asked_and_may_not_name_another(qtbot, desks):
     with pytest.raises(ValidationError) as refused:
         desks["zhuren"].intake.register(draft)
     assert refused.value.field == "mediator_id" and "承办调解员" in refused.value.message
+
+
+# -- 2. 证件号码 at 1366×768 ---------------------------------------------------------------------
+
+def test_an_18_character_id_shows_whole_while_it_is_typed(qtbot, ui_app, desks):
+    """At the default window on a 1366×768 screen the field was 130 px: the first digits of
+    an ID scrolled out of view, and the text jumped sideways at every key."""
+    page = make_intake(qtbot, desks["wang"], (1033, 667))
+    card = page.parties.editors[0]
+    edit = card.id_number
+    edit.setFocus()
+    for i, ch in enumerate(WANG_ID, 1):
+        qtbot.keyClick(edit, ch)
+        # the first character stays at the field's left edge: nothing scrolled sideways
+        assert edit.cursorPositionAt(QPoint(1, edit.height() // 2)) == 0, i
+    contents = edit.contentsRect().adjusted(0, 0, -1, 0)
+    assert edit.cursorRect().right() <= contents.right()  # the cursor after the X is in view
+    assert page.form_scroll.horizontalScrollBar().maximum() == 0  # and the form still fits
+    # the credit code is as long, and sits in the same column
+    assert card.credit_code.minimumWidth() == edit.minimumWidth()
+    grid = card._grid
+    assert grid.getItemPosition(grid.indexOf(card.credit_code))[1] == \
+        grid.getItemPosition(grid.indexOf(edit))[1]
