@@ -193,3 +193,27 @@ def test_an_18_character_id_shows_whole_while_it_is_typed(qtbot, ui_app, desks):
     grid = card._grid
     assert grid.getItemPosition(grid.indexOf(card.credit_code))[1] == \
         grid.getItemPosition(grid.indexOf(edit))[1]
+
+
+# -- 3. 报表 has a title ------------------------------------------------------------------------
+
+def test_the_reports_page_is_titled_like_the_others(qtbot, ui_app, desks):
+    from desktop.ui.mainwindow import MainWindow
+
+    win = MainWindow(desks["zhuren"], db_label="本机数据", is_local=True)
+    qtbot.addWidget(win)
+    win.resize(1229, 691)
+    win.show()
+    qtbot.waitExposed(win)
+    for key, text in (("dashboard", "工作台"), ("cases", "案件"), ("intake", "新建登记"),
+                      ("reports", "报表"), ("settings", "设置")):
+        page = win.show_page(key)
+        qtbot.waitUntil(page.isVisible, timeout=5000)
+        titles = [w for w in page.findChildren(QLabel, "pageTitle") if w.isVisible()]
+        assert [t.text() for t in titles] == [text], key
+    reports = win.show_page("reports")
+    title = reports.findChild(QLabel, "pageTitle")
+    period = reports.kind  # the period picker is below the title, not beside it
+    assert title.mapTo(reports, title.rect().bottomLeft()).y() <= \
+        period.mapTo(reports, period.rect().topLeft()).y()
+    ops.wait_idle()
