@@ -217,3 +217,23 @@ def test_the_reports_page_is_titled_like_the_others(qtbot, ui_app, desks):
     assert title.mapTo(reports, title.rect().bottomLeft()).y() <= \
         period.mapTo(reports, period.rect().topLeft()).y()
     ops.wait_idle()
+
+
+# -- 4. the keyring note only where it applies -----------------------------------------------
+
+def test_the_keyring_note_shows_only_for_a_lan_server(qtbot, ui_app, no_keyring):
+    """In local mode a red "no keyring" warning about a server password sat on the 数据库
+    tab of a new user who has no server."""
+    from desktop.ui.settings import DatabaseProfile
+
+    prof = DatabaseProfile()
+    qtbot.addWidget(prof)
+    prof.show()
+    qtbot.waitExposed(prof)
+    assert prof.embedded.isChecked()
+    assert not prof.keyring_note.isVisible()
+    qtbot.mouseClick(prof.lan, Qt.MouseButton.LeftButton)
+    assert prof.lan.isChecked()
+    assert prof.keyring_note.isVisible() and "密钥环" in prof.keyring_note.text()
+    qtbot.mouseClick(prof.embedded, Qt.MouseButton.LeftButton)
+    assert not prof.keyring_note.isVisible()
