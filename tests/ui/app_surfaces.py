@@ -78,6 +78,9 @@ def _factories() -> dict[str, Callable[[Any, QWidget], QWidget]]:
         "desktop.ui.login.ChangePasswordDialog":
             lambda desk, parent: import_("desktop.ui.login.ChangePasswordDialog")(desk, parent),
         "desktop.ui.settings.users.NewUserDialog": plain("desktop.ui.settings.users.NewUserDialog"),
+        "desktop.ui.settings.users.ResetPasswordDialog":
+            lambda desk, parent: import_("desktop.ui.settings.users.ResetPasswordDialog")(
+                "王丽", "wangli", parent),
         "desktop.ui.settings.database.DatabaseProfileDialog":
             lambda desk, parent: import_("desktop.ui.settings.database.DatabaseProfileDialog")(
                 parent=parent),
