@@ -311,3 +311,46 @@ def test_reset_password_with_the_offered_one_time_password(qtbot, ui_app, ui_adm
     assert offered in dlg.done_label.text() and dlg.password.isReadOnly()
     assert ops.wait_idle()
     assert auth.login(ui_admin_desk.db, "wangli", offered).username == "wangli"
+
+
+# -- 6. 调解过程 is required --------------------------------------------------------------------
+
+def test_a_session_record_without_its_process_is_refused_in_the_open_dialog(qtbot, ui_app,
+                                                                            desks):
+    """人民调解记录 records the course of the mediation (DOMAIN.md, Art. 27): an empty 调解过程
+    was saved as a record with nothing in it."""
+    desk = desks["wang"]
+    ref = desk.intake.register(CaseDraft(
+        parties=[PartyInput("王𠮷祥"), PartyInput("李四", side="respondent")],
+        dispute_type="neighbor", source="party_apply", facts="楼上漏水。"))
+    desk.intake.accept(ref.id, ref.version)
+    win = open_case(qtbot, desk, ref.id)
+    win.tabs.setCurrentWidget(win.sessions_tab)
+    dialog = win.sessions_tab.add_session()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()  # the focus assertion below needs the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=2000)
+    dialog.place.setText("调解室")
+    commit_text(dialog.content, "   ")  # blanks only
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.message.full_text().startswith("请填写调解过程")
+    assert dialog.content.hasFocus()
+    assert ops.wait_idle()
+    assert desk.cases.get(ref.id).sessions == []
+
+    dialog.content.clear()
+    commit_text(dialog.content, "双方各自陈述，调解员释明相邻关系的法律规定。")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ops.wait_idle(50) and len(win.detail.sessions) == 1, timeout=10000)
+    assert win.detail.sessions[0].content == "双方各自陈述，调解员释明相邻关系的法律规定。"
+
+    # the service holds the same rule for every caller (the CLI, an import, another desk)
+    from desktop.services.dto import ParticipantInput, SessionInput
+
+    with pytest.raises(ValidationError) as refused:
+        desk.sessions.add(ref.id, SessionInput(
+            started_at=dt.datetime(2026, 11, 30, 9, 30), place="调解室", kind="investigation",
+            participants=[ParticipantInput("mediator", "王建国", "host")]))
+    assert refused.value.field == "content" and "调查" in refused.value.message
