@@ -354,3 +354,46 @@ def test_a_session_record_without_its_process_is_refused_in_the_open_dialog(qtbo
             started_at=dt.datetime(2026, 11, 30, 9, 30), place="调解室", kind="investigation",
             participants=[ParticipantInput("mediator", "王建国", "host")]))
     assert refused.value.field == "content" and "调查" in refused.value.message
+
+
+# -- 7. a name pypinyin cannot read ------------------------------------------------------------
+
+def test_a_name_with_a_character_outside_the_bmp_is_found_and_sorted(qtbot, ui_app, desks):
+    """Searching 王 did not find 王𠮷祥: the search range ended at 王 + U+FFFF, below 𠮷
+    (U+20BB7). Its pinyin keys were "wx"/"wangxiang" (𠮷 dropped): "wjx" missed it."""
+    from desktop.ui.caselist import CaseListPage
+
+    desk = desks["wang"]
+    for a, b in (("王𠮷祥", "李四"), ("𠮷", "赵六"), ("王祥", "钱七")):
+        desk.intake.register(CaseDraft([PartyInput(a), PartyInput(b, side="respondent")],
+                                       "neighbor", "party_apply", facts="楼上漏水。"))
+    page = CaseListPage(desk)
+    qtbot.addWidget(page)
+    page.resize(1033, 667)
+    page.show()
+    qtbot.waitUntil(lambda: page.lookups_ready and not page.model.loading
+                    and page.model.rowCount() == 3, timeout=10000)
+
+    def found(text: str) -> list[str]:
+        page.search.clear()
+        type_text(page.search, text)
+        page.apply_now()
+        qtbot.waitUntil(lambda: not page.debounce.isActive() and ops.running() == 0
+                        and not page.model.loading, timeout=10000)
+        return sorted(page.model.index(r, 1).data() for r in range(page.model.rowCount()))
+
+    assert found("王") == ["王祥 与 钱七", "王𠮷祥 与 李四"]
+    assert found("王𠮷祥") == ["王𠮷祥 与 李四"]
+    assert found("𠮷") == ["王𠮷祥 与 李四", "𠮷 与 赵六"]
+    assert found("wjx") == ["王𠮷祥 与 李四"]
+    assert found("wx") == ["王祥 与 钱七"]  # no longer the initials of 王𠮷祥
+    assert found("wangji") == ["王𠮷祥 与 李四"]
+
+    page.search.clear()
+    page.apply_now()
+    party_column = next(c for c in range(page.model.columnCount())
+                        if page.model.headerData(c, Qt.Orientation.Horizontal) == "当事人")
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        page.view.sortByColumn(party_column, order)
+        qtbot.waitUntil(lambda: ops.running() == 0 and not page.model.loading, timeout=10000)
+        assert page.model.rowCount() == 3  # sorted, nothing dropped
