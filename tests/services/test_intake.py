@@ -179,6 +179,16 @@ def test_a_name_outside_the_bmp_is_found_by_its_surname(any_db: Database,
             assert wang.cases.count(CaseQuery(text=text)) == len(want), (text, probe)
 
 
+def test_an_id_no_row_can_have_finds_nothing_on_both_backends(any_db: Database) -> None:
+    """The fuzz test's CaseQuery(mediator_id=2147483648): PostgreSQL refused the INTEGER
+    parameter (找不到该记录) where SQLite found nothing."""
+    admin = Desks(any_db)["admin"]
+    admin.intake.register(draft())
+    for q in (CaseQuery(mediator_id=2**31), CaseQuery(committee_id=2**31),
+              CaseQuery(mediator_id=0), CaseQuery(committee_id=-1)):
+        assert admin.cases.search(q).rows == [] and admin.cases.count(q) == 0, q
+
+
 def test_broad_and_narrow_searches_agree(any_db: Database,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The IN-list plan and the walk-in-list-order plan return the same cases."""
