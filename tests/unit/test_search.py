@@ -14,7 +14,11 @@ from desktop.domain.search import name_initials, name_pinyin, normalize_query
         ("张A", "za", "zhanga"),
         ("John Smith", "johnsmith", "johnsmith"),
         ("李４", "l4", "li4"),
-        ("\U00020bb7大明", "dm", "daming"),  # 𠮷 unknown to pypinyin: dropped
+        ("\U00020bb7大明", "jdm", "jidaming"),  # 𠮷: pypinyin has none, RARE_READINGS has
+        ("王\U00020bb7祥", "wjx", "wangjixiang"),
+        # a character nobody has a reading for ends the keys: "wx" would be a wrong prefix
+        ("王\U0002a6d6祥", "w", "wang"),
+        ("\U0002a6d6大明", "", ""),
         ("", "", ""),
     ],
 )
