@@ -7,6 +7,7 @@ polyphonic character always gets pypinyin's single-character reading (单 → "d
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from desktop.domain.validators import is_han
@@ -14,25 +15,50 @@ from desktop.domain.validators import is_han
 _FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
-@lru_cache(maxsize=65536)
-def _initial(ch: str) -> str:
-    if is_han(ch):
-        # Imported here: pypinyin loads its phrase dictionary (~0.5 s) and the GUI's first
-        # screen and every search query (normalize_query) never need it.
-        from pypinyin import Style, lazy_pinyin
-
-        # errors="ignore": rare characters pypinyin does not know are dropped.
-        return "".join(lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="ignore"))
-    return _other(ch)
+# Name characters pypinyin 0.55 has no reading for (it knows 䶮, 堃, 赟 and the 通用规范汉字表's
+# extension characters): 王𠮷祥 was indexed as "wx" / "wangxiang", so "wjx" missed it and
+# "wx" found it. Readings from the 汉语大字典.
+RARE_READINGS = {
+    "𠮷": "ji",  # U+20BB7, the 吉 with 土 on top (a common surname variant)
+    "𡘙": "tai",  # U+21619, 𡘙 (tǎi), in given names
+}
 
 
 @lru_cache(maxsize=65536)
-def _syllable(ch: str) -> str:
-    if is_han(ch):
-        from pypinyin import Style, lazy_pinyin
+def _syllable_or_none(ch: str) -> str | None:
+    """The pinyin of one Han character without tone, or None when no reading is known."""
+    if ch in RARE_READINGS:
+        return RARE_READINGS[ch]
+    # Imported here: pypinyin loads its phrase dictionary (~0.5 s) and the GUI's first
+    # screen and every search query (normalize_query) never need it.
+    from pypinyin import Style, lazy_pinyin
 
-        return "".join(lazy_pinyin(ch, style=Style.NORMAL, errors="ignore"))
+    reading = "".join(lazy_pinyin(ch, style=Style.NORMAL, errors="ignore"))
+    return reading or None
+
+
+def _initial(ch: str) -> str | None:
+    if is_han(ch):
+        reading = _syllable_or_none(ch)
+        return reading[0] if reading else None
     return _other(ch)
+
+
+def _syllable(ch: str) -> str | None:
+    if is_han(ch):
+        return _syllable_or_none(ch)
+    return _other(ch)
+
+
+def _readable_prefix(parts: Iterable[str | None]) -> str:
+    """The keys up to the first character without a reading: what follows an unreadable
+    character is not a prefix of the name as people spell it (王?祥 is "w…", never "wx")."""
+    out: list[str] = []
+    for part in parts:
+        if part is None:
+            break
+        out.append(part)
+    return "".join(out)
 
 
 @lru_cache(maxsize=1)
@@ -50,13 +76,15 @@ def _other(ch: str) -> str:
 
 
 def name_initials(text: str) -> str:
-    """"张三丰" → "zsf"; "买买提·艾力" → "mmtal"; "张A" → "za"."""
-    return "".join(map(_initial, text))
+    """"张三丰" → "zsf"; "买买提·艾力" → "mmtal"; "张A" → "za"; "王𠮷祥" → "wjx"; a
+    character with no known reading ends it ("王\U0002A6D6祥" → "w")."""
+    return _readable_prefix(map(_initial, text))
 
 
 def name_pinyin(text: str) -> str:
-    """"张三丰" → "zhangsanfeng" (no tones)."""
-    return "".join(map(_syllable, text))
+    """"张三丰" → "zhangsanfeng" (no tones); ends, as the initials do, at a character with
+    no known reading."""
+    return _readable_prefix(map(_syllable, text))
 
 
 def normalize_query(text: str) -> str:

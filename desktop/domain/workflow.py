@@ -55,6 +55,10 @@ TRANSITIONS: dict[str, Transition] = {
         _t("sign", "签名", {S.ACCEPTED, S.MEDIATING, S.SUCCEEDED}, None, WORKERS),
         _t("attach", "添加材料", {S.REGISTERED, S.ACCEPTED, S.MEDIATING, S.SUCCEEDED,
                               S.TERMINATED, S.REFUSED, S.REFERRED}, None, WORKERS),
+        # 承办调解员: a case registered by a director or an administrator may have none yet.
+        # The button is offered on open cases; IntakeService.assign checks the role only (it
+        # also moves a closed case's follow-up to another mediator).
+        _t("assign", "分配调解员", {S.REGISTERED, S.ACCEPTED, S.MEDIATING}, None, MANAGERS),
         _t("archive", "归档", {S.SUCCEEDED, S.TERMINATED, S.REFUSED, S.REFERRED}, S.ARCHIVED,
            MANAGERS),
     )

@@ -26,6 +26,25 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+# no 0/O, 1/l/I: a one-time password is read out or copied by hand
+_READABLE_LETTERS = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+_READABLE_DIGITS = "23456789"
+
+
+def one_time_password() -> str:
+    """A password an administrator hands on after a reset (the user must change it at the
+    next login): ten readable characters, letters and digits, e.g. ``Kp7m-x3Rq9``."""
+    import secrets
+
+    chars = _READABLE_LETTERS + _READABLE_DIGITS
+    while True:
+        raw = "".join(secrets.choice(chars) for _ in range(9))
+        word = f"{raw[:4]}-{raw[4:]}"
+        if any(c in _READABLE_DIGITS for c in raw) and any(c.isalpha() for c in raw):
+            check_password_strength(word)
+            return word
+
+
 def check_password_strength(password: str, field: str = "password") -> None:
     if len(password) < 8:
         raise ValidationError("密码至少 8 位。", field=field)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    false,
     func,
     or_,
     select,
@@ -24,7 +25,7 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from desktop.domain import deadlines, limits, workflow
 from desktop.domain.enums import (
@@ -63,6 +64,17 @@ from desktop.store.models import (
     Termination,
     User,
 )
+
+
+def _id_is(column: InstrumentedAttribute[int] | InstrumentedAttribute[int | None],
+           value: int) -> ColumnElement[bool]:
+    """``column = value``, or nothing for an id no row can have: PostgreSQL refused one past
+    INTEGER as a parameter (the fuzz test's mediator_id 2147483648 became 找不到), where SQLite
+    simply found nothing."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limits.MAX_ID:
+        return false()
+    return column == value
+
 
 BROAD_PROBE = 30_000  # the most matches a search reads case rows for before it walks instead
 MIN_PROBE = 2_000
@@ -137,13 +149,15 @@ class CaseService(ServiceBase):
         if not self.actor.spans_deployment:
             conds.append(SearchTerm.committee_id == self.actor.committee_id)
         if q.committee_id is not None:
-            conds.append(SearchTerm.committee_id == q.committee_id)
+            conds.append(_id_is(SearchTerm.committee_id, q.committee_id))
         if not conds:
             conds.append(SearchTerm.committee_id.in_(list(s.scalars(select(Committee.id)))))
         if q.statuses:
             conds.append(SearchTerm.status.in_(q.statuses))
         if q.mediator_id is not None:
-            conds.append(SearchTerm.mediator_id == q.mediator_id)
+            conds.append(_id_is(SearchTerm.mediator_id, q.mediator_id))
+        if q.unassigned:
+            conds.append(SearchTerm.mediator_id.is_(None))
         if q.date_from:
             conds.append(SearchTerm.registered_at >= dt.datetime.combine(q.date_from, dt.time()))
         if q.date_to:
@@ -249,7 +263,9 @@ class CaseService(ServiceBase):
         if q.sources:
             conds.append(Case.source.in_(q.sources))
         if q.mediator_id is not None:
-            conds.append(Case.mediator_id == q.mediator_id)
+            conds.append(_id_is(Case.mediator_id, q.mediator_id))
+        if q.unassigned:
+            conds.append(Case.mediator_id.is_(None))
         if q.joint_mask is not None:
             conds.append(Case.joint_mask == q.joint_mask)
         if q.joint_any:
@@ -260,7 +276,7 @@ class CaseService(ServiceBase):
             conds.append(Case.registered_at < dt.datetime.combine(
                 q.date_to + dt.timedelta(days=1), dt.time()))
         if q.committee_id is not None:
-            conds.append(Case.committee_id == q.committee_id)
+            conds.append(_id_is(Case.committee_id, q.committee_id))
         if q.due:
             open_ = Case.status.in_([s.value for s in OPEN_STATUSES])
             if q.due == "overdue":

@@ -155,6 +155,7 @@ class CaseQuery:
     dispute_types: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     mediator_id: int | None = None
+    unassigned: bool = False  # only cases with no mediator (承办调解员) yet
     joint_mask: int | None = None  # exact mask; 0 = no joint mediation
     joint_any: int | None = None  # any of these bits
     date_from: dt.date | None = None  # registered on/after

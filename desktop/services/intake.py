@@ -175,6 +175,17 @@ def _check_lookup(session: Session, kind: str, code: str, field: str, what: str)
         raise ValidationError(f"请选择{what}。", field=field)
 
 
+def _check_mediator(session: Session, user_id: int, committee_id: int) -> None:
+    """The user may be named the case's mediator (承办调解员): an active mediator or director
+    of the committee that handles the case."""
+    user = session.get(User, user_id)
+    if user is None or not user.active or user.role not in (Role.MEDIATOR.value,
+                                                            Role.DIRECTOR.value) \
+            or user.committee_id != committee_id:
+        raise ValidationError("承办调解员：所选人员不是本调委会可用的调解员，请重新选择。",
+                              field="mediator_id")
+
+
 def next_case_number(session: Session, committee: Committee, year: int, *, postgres: bool) -> int:
     """Take the next sequence number for (committee, year), locking the counter row.
 
@@ -256,6 +267,14 @@ class IntakeService(CaseEditingService):
         mediator_id = draft.mediator_id
         if mediator_id is None and self.actor.role == Role.MEDIATOR:
             mediator_id = self.actor.user_id
+        elif mediator_id is not None and mediator_id != self.actor.user_id:
+            # naming another mediator is assigning the case: the director's (or an
+            # administrator's) decision, as in assign()
+            if self.actor.role not in (Role.DIRECTOR, Role.ADMIN):
+                raise PermissionDenied("只有主任或管理员可以指定其他承办调解员。")
+            _check_mediator(s, mediator_id, committee_id)
+        elif mediator_id is not None:
+            _check_mediator(s, mediator_id, committee_id)
         case = Case(
             committee_id=committee_id, status=CaseStatus.REGISTERED.value,
             title=draft.title.strip() or f"{party_names(draft.parties)}纠纷"[:200],

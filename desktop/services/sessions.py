@@ -24,6 +24,13 @@ INVITED = {ParticipantKind.POLICE, ParticipantKind.JUDICIAL, ParticipantKind.LAW
            ParticipantKind.JUDGE, ParticipantKind.INVITED}
 
 
+def content_missing(kind: str) -> str:
+    """The refusal of a record without its 调解过程 (for an investigation: what was found)."""
+    if kind == SessionKind.INVESTIGATION:
+        return "请填写调解过程：本次调查了解到的情况（调查记录必须载明）。"
+    return "请填写调解过程：各方陈述、调解员释法说理等经过（调解记录必须载明）。"
+
+
 def validate_session(inp: SessionInput) -> None:
     errors: dict[str, str] = {}
     try:
@@ -54,6 +61,10 @@ def validate_session(inp: SessionInput) -> None:
     if inp.kind == SessionKind.MEDIATION and not any(
             p.kind == ParticipantKind.MEDIATOR for p in inp.participants):
         errors["participants"] = "调解记录至少要有一名调解员参加。"
+    # 人民调解记录 and 调查记录 both record what happened (人民调解法 Art. 27; the Ministry's
+    # forms: "调解过程" / "调查内容"): a record without it is an empty form with signatures
+    if not inp.content.strip():
+        errors["content"] = content_missing(inp.kind)
     if errors:
         raise ValidationError(next(iter(errors.values())), field=next(iter(errors)), errors=errors)
 

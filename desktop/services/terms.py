@@ -42,15 +42,22 @@ def case_terms(number: str | None, seq: int | None, year: int | None,
     return {t[:MAX_TERM] for t in terms if t}
 
 
+# Above every character, U+FFFF was not: "王" + U+FFFF sorts before "王𠮷祥" (its second
+# character is outside the BMP: UTF-8 F0… against EF…, code point 0x20BB7 against 0xFFFF),
+# and searching 王 did not find 王𠮷祥. Both backends compare terms by code point (SQLite's
+# BINARY on UTF-8, PostgreSQL's C.UTF-8).
+TOP = "\U0010ffff"
+
+
 def query_ranges(text: str) -> list[tuple[str, str]]:
     """(low, high) index ranges that a search text matches; a case matches if any term does."""
     q = normalize_query(text).replace(" ", "")
     if not q:
         return []
-    ranges = [(q, q + "\uffff")]
+    ranges = [(q, q + TOP)]
     digits = q.replace("-", "")
     id_like = digits.isdigit() or (digits[:-1].isdigit() and digits[-1:] == "x")
     if id_like and len(digits) >= 4:
         rev = "~" + digits[::-1]
-        ranges.append((rev, rev + "\uffff"))
+        ranges.append((rev, rev + TOP))
     return ranges

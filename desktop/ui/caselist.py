@@ -97,12 +97,17 @@ def search_text(typed: str) -> str:
     return text
 
 
+UNASSIGNED_FILTER = "unassigned"  # the mediator filter's data for 未分配
+
+
 def display_row(row: CaseRow) -> tuple[str, ...]:
     out = []
     for attr, _h, _s, _w in COLUMNS:
         value = getattr(row, attr)
         if attr == "number":
             out.append(value or unaccepted_label(row))
+        elif attr == "mediator_name":
+            out.append(value or translate("caselist", "未分配"))  # no 承办调解员 yet
         elif isinstance(value, (dt.date, dt.datetime)):
             out.append(format_date(value))
         else:
@@ -462,6 +467,8 @@ class CaseListPage(QWidget):
             self.mediator.hide()
         else:
             self.mediator.blockSignals(True)
+            # the cases nobody mediates yet, for the director to assign
+            self.mediator.addItem(self.tr("未分配"), UNASSIGNED_FILTER)
             for u in users:
                 if getattr(u, "active", True):
                     self.mediator.addItem(u.display_name, u.id)
@@ -523,6 +530,7 @@ class CaseListPage(QWidget):
                 any_ = bits
             else:
                 mask = bits
+        mediator = self.mediator.currentData()
         header = self.view.horizontalHeader()
         sort_col = header.sortIndicatorSection()
         sort_key = COLUMNS[sort_col][2] if 0 <= sort_col < len(COLUMNS) else None
@@ -531,7 +539,8 @@ class CaseListPage(QWidget):
             statuses=list(self.status.currentData() or []),
             dispute_types=list(self.dispute.currentData() or []),
             sources=list(self.source.currentData() or []),
-            mediator_id=self.mediator.currentData(),
+            mediator_id=(None if mediator == UNASSIGNED_FILTER else mediator),
+            unassigned=mediator == UNASSIGNED_FILTER,
             committee_id=self.committee.currentData(),
             joint_mask=mask,
             joint_any=any_,

@@ -74,7 +74,8 @@ def unaccepted_label(row: CaseRow) -> str:
 def case_line(row: CaseRow) -> Line:
     number = row.number or unaccepted_label(row)
     main = "  ·  ".join(p for p in (row.party_names or row.title, row.dispute_type_label) if p)
-    sub = "  ·  ".join(p for p in (number, row.status_label, row.mediator_name) if p)
+    mediator = row.mediator_name or translate("dashboard", "调解员未分配")
+    sub = "  ·  ".join(p for p in (number, row.status_label, mediator) if p)
     badge, alert = "", False
     if row.deadline is not None and row.due_state in ("overdue", "due_soon"):
         days = (row.deadline - dt.date.today()).days

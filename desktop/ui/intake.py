@@ -130,6 +130,13 @@ class IntakePage(QWidget):
         # 0 = not given: the service counts the parties (月报表“涉及人数”)
         self.people.setSpecialValueText(self.tr("按当事人人数"))
         self.people.setToolTip(self.tr("纠纷涉及的总人数（含未列为当事人的家属、群众等），用于月报表“涉及人数”"))
+        # 承办调解员: a mediator registers for themself (the service's default); a director
+        # or an administrator is asked, the director defaulting to themself. Without it a case
+        # they registered had no mediator: on nobody's 我的未结案件, the header silent.
+        self.mediator = QComboBox(self)
+        self.mediator.setObjectName("mediator_id")
+        self.mediator.setToolTip(self.tr("承办本案的调解员；可以以后在案件窗口中“分配调解员”"))
+        self.mediator.addItem(self.tr("（暂不指定，以后分配）"), None)
         self.facts = text_box(self, "facts", self.tr("纠纷发生的时间、地点、经过"), min_height=90)
         self.requests = text_box(self, "requests", self.tr("各方当事人的请求"), min_height=90)
 
@@ -143,6 +150,7 @@ class IntakePage(QWidget):
             ("source", self.tr("案件来源"), self.source),
             ("referring_unit", self.tr("移送单位"), self.referring_unit),
             ("referral_ref", self.tr("移送文号"), self.referral_ref),
+            ("mediator_id", self.tr("承办调解员"), self.mediator),
             ("title", self.tr("案由"), self.title_edit),
             ("amount_claimed", self.tr("涉及金额"), self.amount),
             ("people_involved", self.tr("涉及人数"), self.people),
@@ -163,6 +171,10 @@ class IntakePage(QWidget):
             form.addRow(label, holder)
             if key in ("referring_unit", "referral_ref"):
                 self.referral_labels += [label, holder]
+            if key == "mediator_id":
+                self.mediator_row = [label, holder]
+        for widget in self.mediator_row:
+            widget.setVisible(self._chooses_mediator())
 
         form_widget = QWidget(self)
         form_layout = QVBoxLayout(form_widget)
@@ -247,7 +259,8 @@ class IntakePage(QWidget):
             line.textChanged.connect(self._edited)
             line.returnPressed.connect(self.focusNextChild)  # Enter moves on, like Tab
         # and from the choices too (Enter on 纠纷类型 did nothing)
-        enter_moves_on(self, self.dispute_type, self.source, self.people)
+        enter_moves_on(self, self.dispute_type, self.source, self.mediator, self.people)
+        self.mediator.currentIndexChanged.connect(self._edited)
         for memo in (self.facts, self.requests):
             memo.textChanged.connect(self._edited)
         self.dispute_type.currentIndexChanged.connect(self._edited)
@@ -280,23 +293,51 @@ class IntakePage(QWidget):
         combo.setCurrentIndex(max(0, combo.findData(current)))
         combo.blockSignals(False)
 
+    def _chooses_mediator(self) -> bool:
+        """Directors and administrators name the case's mediator; a mediator is it."""
+        role = getattr(getattr(self.desk, "actor", None), "role", None)
+        return getattr(role, "value", role) in ("director", "admin")
+
     def _load_lookups(self) -> None:
         lookups = getattr(self.desk, "lookups", None)
         if lookups is None:
             return
+        chooses = self._chooses_mediator()
+        committee = getattr(self.desk.actor, "committee_id", None)
 
-        def fetch() -> tuple[list[Any], list[Any]]:
-            return lookups.list("dispute_type"), lookups.list("source")
+        def fetch() -> tuple[list[Any], list[Any], list[tuple[int, str]]]:
+            people = ([(u.id, u.display_name) for u in self.desk.users.mediators()
+                       if u.committee_id == committee] if chooses else [])
+            return lookups.list("dispute_type"), lookups.list("source"), people
 
-        def done(result: tuple[list[Any], list[Any]]) -> None:
-            types, sources = result
+        def done(result: tuple[list[Any], list[Any], list[tuple[int, str]]]) -> None:
+            types, sources, people = result
             if types:
                 self._fill(self.dispute_type, [(e.code, e.name) for e in types])
             if sources:
                 self._fill(self.source, [(e.code, e.name) for e in sources])
+            self._fill_mediators(people)
             self._source_changed()
 
         self.lookup_query.submit(fetch, done)
+
+    def _fill_mediators(self, people: list[tuple[int, str]]) -> None:
+        chosen = self.mediator.currentData()
+        untouched = self.mediator.currentIndex() <= 0
+        self.mediator.blockSignals(True)
+        while self.mediator.count() > 1:
+            self.mediator.removeItem(1)
+        for user_id, name in people:
+            self.mediator.addItem(name, user_id)
+        self.mediator.setCurrentIndex(max(0, self.mediator.findData(chosen)))
+        self.mediator.blockSignals(False)
+        if untouched:
+            self._default_mediator()
+
+    def _default_mediator(self) -> None:
+        """The registering user when they may mediate (a director), else nobody yet."""
+        me = self.mediator.findData(getattr(self.desk.actor, "user_id", None))
+        self.mediator.setCurrentIndex(max(0, me))
 
     # ---- editing -----------------------------------------------------------------------
     def _source_changed(self, *_args: object) -> None:
@@ -335,6 +376,7 @@ class IntakePage(QWidget):
             "title": self.title_edit.text(),
             "amount_claimed": self.amount.text(),
             "people_involved": self.people.value(),
+            "mediator_id": self.mediator.currentData(),
             "facts": self.facts.toPlainText(),
             "requests": self.requests.toPlainText(),
             "saved_at": dt.datetime.now().isoformat(timespec="seconds"),
@@ -355,6 +397,9 @@ class IntakePage(QWidget):
             self.title_edit.setText(data.get("title", ""))
             self.amount.setText(data.get("amount_claimed", ""))
             self.people.setValue(int(data.get("people_involved", 0) or 0))
+            if "mediator_id" in data:
+                self.mediator.setCurrentIndex(max(0, self.mediator.findData(
+                    data["mediator_id"])))
             self.facts.setPlainText(data.get("facts", ""))
             self.requests.setPlainText(data.get("requests", ""))
         finally:
@@ -501,6 +546,7 @@ class IntakePage(QWidget):
             referral_ref=self.referral_ref.text().strip() if referral else "",
             amount_claimed=amount,
             people_involved=self.people.value(),
+            mediator_id=self.mediator.currentData() if self._chooses_mediator() else None,
         )
 
     def submit(self) -> None:
@@ -583,6 +629,7 @@ class IntakePage(QWidget):
         self.requests.clear()
         self.people.setValue(0)
         self.dispute_type.setCurrentIndex(0)
+        self._default_mediator()
         self._loading = False
         self.autosave.settle()
         self.autosave.key = DRAFT_PREFIX + uuid.uuid4().hex

@@ -26,6 +26,7 @@ from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
     QButtonGroup,
     QComboBox,
+    QEvent,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -34,6 +35,8 @@ from desktop.ui.qt import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QStyle,
+    QStyleOptionFrame,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -81,6 +84,23 @@ def party_from_dict(data: dict[str, Any]) -> PartyInput:
         values["birth_date"] = dt.date.fromisoformat(values["birth_date"])
     values.setdefault("name", "")
     return PartyInput(**values)
+
+
+FIELD_MIN = 110  # px: a name, a phone number, a short choice
+WIDEST_CODE = "88888888888888888X"  # 18 characters, as wide as an ID number or credit code gets
+
+
+def code_width(edit: QLineEdit) -> int:
+    """The width ``edit`` needs to show an 18-character code whole, the cursor after it."""
+    edit.ensurePolished()  # the style sheet's font and padding, not the defaults
+    opt = QStyleOptionFrame()
+    edit.initStyleOption(opt)
+    inner = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, opt, edit)
+    frame = edit.width() - inner.width()  # the style's frame and padding, both sides
+    margins = edit.textMargins()
+    text = edit.fontMetrics().horizontalAdvance(WIDEST_CODE)
+    # QLineEdit keeps 2 px inside the contents on each side, and the cursor is 1 px wide
+    return text + frame + margins.left() + margins.right() + 2 * 2 + 2
 
 
 class FieldCheck:
@@ -186,12 +206,15 @@ class PartyEditor(QFrame):
         self.legal_rep = self._line("legal_rep", self.tr("法定代表人"))
         self.legal_rep_title = self._line("legal_rep_title", self.tr("职务"))
         self.agent_name = self._line("agent_name", self.tr("代理人（可不填）"))
+        self.agent_name.setPlaceholderText(self.tr("可不填"))  # the label says 代理人
         self.agent_phone = self._line("agent_phone", self.tr("代理人电话"))
         self.agent_relation = self._line("agent_relation", self.tr("与当事人关系"))
 
         self.messages: dict[str, FieldMessage] = {}
         grid = QGridLayout()
-        grid.setHorizontalSpacing(10)
+        # 8, not 10: the room the third column needs for a whole 18-character ID number at
+        # the default window on a 1366×768 screen
+        grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(2)
         self._grid = grid
         self._labels: dict[str, QLabel] = {}
@@ -203,9 +226,11 @@ class PartyEditor(QFrame):
              ("ethnicity", self.tr("民族"), self.ethnicity)],
             # on two lines: as the widest label of the first column it took ~60 px from every
             # field, and the card scrolled sideways in the default window on a 1366×768 screen
-            [("credit_code", self.tr("统一社会\n信用代码"), self.credit_code),
-             ("legal_rep", self.tr("法定代表人"), self.legal_rep),
-             ("legal_rep_title", self.tr("职务"), self.legal_rep_title)],
+            # the 18-character code under the 18-character ID number: the third column is
+            # the one sized for a whole identity number (see _fit_codes)
+            [("legal_rep", self.tr("法定\n代表人"), self.legal_rep),
+             ("legal_rep_title", self.tr("职务"), self.legal_rep_title),
+             ("credit_code", self.tr("统一社会\n信用代码"), self.credit_code)],
             [("phone", self.tr("联系电话"), self.phone),
              ("occupation", self.tr("职业"), self.occupation),
              ("address", self.tr("住址"), self.address)],
@@ -232,11 +257,13 @@ class PartyEditor(QFrame):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(5)
+        self.sex.setMinimumContentsLength(4)  # （未填）: its column gives the ID number room
         for _row in rows:
             for _key, _label, widget in _row:
                 # never below what the field itself needs: the 出生日期 field squeezed to
                 # 120 px cut its date under its own calendar button
-                widget.setMinimumWidth(max(120, widget.minimumSizeHint().width()))
+                widget.setMinimumWidth(max(FIELD_MIN, widget.minimumSizeHint().width()))
+        self._fit_codes()
         # Tab follows the grid row by row, after the card's header. A compound field is
         # ordered by the widget that takes its focus: given the 出生日期 field itself, Tab
         # went from 性别 straight to 民族.
@@ -286,6 +313,18 @@ class PartyEditor(QFrame):
         self.ethnicity.currentTextChanged.connect(self._emit_changed)
         self.birth_date.dateChanged.connect(self._emit_changed)
         self._kind_changed()
+
+    def _fit_codes(self) -> None:
+        """The ID number and the credit code show all 18 characters, with the cursor after
+        the last: at 1366×768 the field was 130 px and an ID scrolled its first three digits
+        out of view as it was typed (the text jumped sideways at every key)."""
+        for edit in (self.id_number, self.credit_code):
+            edit.setMinimumWidth(max(edit.minimumWidth(), code_width(edit)))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_codes()
 
     def _line(self, key: str, placeholder: str) -> QLineEdit:
         edit = QLineEdit(self)

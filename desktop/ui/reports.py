@@ -165,6 +165,13 @@ class ReportsPage(QWidget):
     # -- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
         lay = QVBoxLayout(self)
+        # the same margins and title as 设置 (the other tall page): the page had no title and
+        # was the only one that did not say where the user was
+        lay.setContentsMargins(28, 14, 28, 10)
+        page_title = QLabel(self.tr("报表"), objectName="pageTitle")
+        title_row = QHBoxLayout()
+        title_row.addWidget(page_title)
+        title_row.addStretch(1)
         bar = QHBoxLayout()
         self.kind = QComboBox(objectName="periodKind")
         for key, label in zip(KINDS, (self.tr("月度"), self.tr("季度"), self.tr("年度"),
@@ -198,11 +205,11 @@ class ReportsPage(QWidget):
         bar.addWidget(self.committee_button)
         bar.addWidget(self.run_button)
         bar.addStretch(1)
-        # exports on a row of their own: in one row the page needed 1150 px and did not fit
-        # 1920×1080 at 150 % (1280 logical pixels less the sidebar)
-        lay.addLayout(bar)
-        bar = QHBoxLayout()
-        bar.addStretch(1)
+        # exports on a row of their own, beside the page's title: in one row with the period
+        # the page needed 1150 px and did not fit 1920×1080 at 150 % (1280 logical pixels
+        # less the sidebar)
+        period_bar = bar
+        bar = title_row
         self.export_buttons: dict[str, QPushButton] = {}
         for fmt in ("xlsx", "pdf", "csv"):
             b = QPushButton(self.tr("导出 {fmt}").format(fmt=fmt.upper()), objectName=f"export_{fmt}")
@@ -216,7 +223,8 @@ class ReportsPage(QWidget):
         self.ledger_button = QPushButton(self.tr("导入排查台账…"), objectName="importLedger")
         self.ledger_button.clicked.connect(self.open_ledger_wizard)
         bar.addWidget(self.ledger_button)
-        lay.addLayout(bar)
+        lay.addLayout(title_row)
+        lay.addLayout(period_bar)
 
         self.title = QLabel(objectName="reportTitle")
         self.title.setStyleSheet("font-size: 16px; font-weight: bold;")

@@ -16,6 +16,22 @@
         <translation>请填写原因。</translation>
     </message>
     <message>
+        <source>分配调解员</source>
+        <translation>分配调解员</translation>
+    </message>
+    <message>
+        <source>本调委会还没有可分配的调解员：请管理员在“设置 → 用户与角色”中添加调解员或主任。</source>
+        <translation>本调委会还没有可分配的调解员：请管理员在“设置 → 用户与角色”中添加调解员或主任。</translation>
+    </message>
+    <message>
+        <source>承办调解员</source>
+        <translation>承办调解员</translation>
+    </message>
+    <message>
+        <source>分配</source>
+        <translation>分配</translation>
+    </message>
+    <message>
         <source>保存</source>
         <translation>保存</translation>
     </message>
@@ -320,6 +336,10 @@
         <translation>正在查询…</translation>
     </message>
     <message>
+        <source>未分配</source>
+        <translation>未分配</translation>
+    </message>
+    <message>
         <source>范围：全部调委会（{n} 个）</source>
         <translation>范围：全部调委会（{n} 个）</translation>
     </message>
@@ -443,6 +463,10 @@
         <translation>调解员：{n}</translation>
     </message>
     <message>
+        <source>未分配</source>
+        <translation>未分配</translation>
+    </message>
+    <message>
         <source>联合调解：{k}</source>
         <translation>联合调解：{k}</translation>
     </message>
@@ -489,6 +513,10 @@
     <message>
         <source>延长期限</source>
         <translation>延长期限</translation>
+    </message>
+    <message>
+        <source>分配调解员</source>
+        <translation>分配调解员</translation>
     </message>
     <message>
         <source> 天</source>
@@ -549,6 +577,10 @@
     <message>
         <source>归档</source>
         <translation>归档</translation>
+    </message>
+    <message>
+        <source>正在分配调解员…</source>
+        <translation>正在分配调解员…</translation>
     </message>
     <message>
         <source>卷宗缺少必备材料：{m}。
@@ -1618,6 +1650,14 @@
         <translation>纠纷涉及的总人数（含未列为当事人的家属、群众等），用于月报表“涉及人数”</translation>
     </message>
     <message>
+        <source>承办本案的调解员；可以以后在案件窗口中“分配调解员”</source>
+        <translation>承办本案的调解员；可以以后在案件窗口中“分配调解员”</translation>
+    </message>
+    <message>
+        <source>（暂不指定，以后分配）</source>
+        <translation>（暂不指定，以后分配）</translation>
+    </message>
+    <message>
         <source>纠纷发生的时间、地点、经过</source>
         <translation>纠纷发生的时间、地点、经过</translation>
     </message>
@@ -1644,6 +1684,10 @@
     <message>
         <source>移送文号</source>
         <translation>移送文号</translation>
+    </message>
+    <message>
+        <source>承办调解员</source>
+        <translation>承办调解员</translation>
     </message>
     <message>
         <source>案由</source>
@@ -2466,8 +2510,18 @@
         <translation>畲族</translation>
     </message>
     <message>
+        <source>可不填</source>
+        <translation>可不填</translation>
+    </message>
+    <message>
         <source>出生日期</source>
         <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>法定
+代表人</source>
+        <translation>法定
+代表人</translation>
     </message>
     <message>
         <source>统一社会
@@ -2654,6 +2708,10 @@
 <context>
     <name>ReportsPage</name>
     <message>
+        <source>报表</source>
+        <translation>报表</translation>
+    </message>
+    <message>
         <source>月度</source>
         <translation>月度</translation>
     </message>
@@ -2816,6 +2874,53 @@
     <message>
         <source>正在导出月报表…</source>
         <translation>正在导出月报表…</translation>
+    </message>
+</context>
+<context>
+    <name>ResetPasswordDialog</name>
+    <message>
+        <source>重置密码</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <source>为 {name}（{username}）设置一次性密码。请当面或电话告知本人，对方下次登录时须改为自己的密码。</source>
+        <translation>为 {name}（{username}）设置一次性密码。请当面或电话告知本人，对方下次登录时须改为自己的密码。</translation>
+    </message>
+    <message>
+        <source>重新生成</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>复制</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>新密码</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>可以改成自己设定的密码：至少 8 位，含字母、数字、符号中的两类。</source>
+        <translation>可以改成自己设定的密码：至少 8 位，含字母、数字、符号中的两类。</translation>
+    </message>
+    <message>
+        <source>重置</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>正在重置密码…</source>
+        <translation>正在重置密码…</translation>
+    </message>
+    <message>
+        <source>已重置。请把一次性密码 {pw} 告知 {name}；账号如被锁定，也已解锁。</source>
+        <translation>已重置。请把一次性密码 {pw} 告知 {name}；账号如被锁定，也已解锁。</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
@@ -3656,12 +3761,8 @@
         <translation>（全县）</translation>
     </message>
     <message>
-        <source>重置密码</source>
-        <translation>重置密码</translation>
-    </message>
-    <message>
-        <source>为 {name} 设置新密码（下次登录时须修改）：</source>
-        <translation>为 {name} 设置新密码（下次登录时须修改）：</translation>
+        <source>请先在表格中选中要重置密码的用户。</source>
+        <translation>请先在表格中选中要重置密码的用户。</translation>
     </message>
     <message>
         <source>修改角色</source>
@@ -3729,6 +3830,10 @@
         <source>联合调解</source>
         <translation>联合调解</translation>
     </message>
+    <message>
+        <source>未分配</source>
+        <translation>未分配</translation>
+    </message>
 </context>
 <context>
     <name>dashboard</name>
@@ -3740,6 +3845,10 @@
     <message>
         <source>未受理（{day}登记）</source>
         <translation>未受理（{day}登记）</translation>
+    </message>
+    <message>
+        <source>调解员未分配</source>
+        <translation>调解员未分配</translation>
     </message>
     <message>
         <source>超期 {n} 天</source>

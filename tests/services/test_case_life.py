@@ -141,7 +141,7 @@ def test_terminate_reopen_and_archive(desks: Desks) -> None:
     zhuren.outcomes.archive(cid)
     assert wang.cases.get(cid).status == "archived"
     with pytest.raises(InvalidTransition):
-        wang.sessions.add(cid, SessionInput(dt.datetime.now(), "调解室",
+        wang.sessions.add(cid, SessionInput(dt.datetime.now(), "调解室", content="回访",
                                             participants=[ParticipantInput("mediator", "王")]))
 
 

@@ -160,6 +160,36 @@ def test_search_by_number_name_pinyin_id_tail_and_phone(any_db: Database,
     assert wang.cases.search(CaseQuery(text="不存在的人")).total == 0
 
 
+def test_a_name_outside_the_bmp_is_found_by_its_surname(any_db: Database,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """王𠮷祥 (𠮷 is U+20BB7): the range for 王 ended at 王 + U+FFFF, below it, on both
+    backends; its pinyin keys dropped 𠮷."""
+    from desktop.services import cases as cases_mod
+
+    wang = Desks(any_db)["wang"]
+    ref = wang.intake.register(draft(parties=[PartyInput("王𠮷祥"),
+                                              PartyInput("李四", side="respondent")]))
+    other = wang.intake.register(draft(parties=[PartyInput("王祥"),
+                                                PartyInput("赵六", side="respondent")]))
+    for probe in (cases_mod.BROAD_PROBE, 1):
+        monkeypatch.setattr(cases_mod, "BROAD_PROBE", probe)
+        for text, want in (("王", {ref.id, other.id}), ("王𠮷祥", {ref.id}), ("𠮷祥", {ref.id}),
+                           ("wjx", {ref.id}), ("wangjixiang", {ref.id}), ("wx", {other.id})):
+            rows = wang.cases.search(CaseQuery(text=text)).rows
+            assert {r.id for r in rows} == want, (text, probe)
+            assert wang.cases.count(CaseQuery(text=text)) == len(want), (text, probe)
+
+
+def test_an_id_no_row_can_have_finds_nothing_on_both_backends(any_db: Database) -> None:
+    """The fuzz test's CaseQuery(mediator_id=2147483648): PostgreSQL refused the INTEGER
+    parameter (找不到该记录) where SQLite found nothing."""
+    admin = Desks(any_db)["admin"]
+    admin.intake.register(draft())
+    for q in (CaseQuery(mediator_id=2**31), CaseQuery(committee_id=2**31),
+              CaseQuery(mediator_id=0), CaseQuery(committee_id=-1)):
+        assert admin.cases.search(q).rows == [] and admin.cases.count(q) == 0, q
+
+
 def test_broad_and_narrow_searches_agree(any_db: Database,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The IN-list plan and the walk-in-list-order plan return the same cases."""

@@ -124,6 +124,8 @@ def _plain_scan(world: World, username: str, q: CaseQuery) -> list[int]:
             continue
         if q.mediator_id is not None and mediator_id != q.mediator_id:
             continue
+        if q.unassigned and mediator_id is not None:
+            continue
         if q.dispute_types and dispute not in q.dispute_types:
             continue
         if q.date_from and registered_at < dt.datetime.combine(q.date_from, dt.time()):
@@ -149,16 +151,17 @@ def _texts() -> st.SearchStrategy[str]:
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=_texts(), user=st.sampled_from(["wang", "zhao", "admin"]),
        desc=st.booleans(), status=st.sampled_from([None, "registered", "accepted", "refused"]),
-       mine=st.booleans(), neighbour=st.booleans(), dates=st.booleans(), committee=st.integers(-1, 1),
+       who=st.sampled_from(["any", "mine", "unassigned"]), neighbour=st.booleans(), dates=st.booleans(), committee=st.integers(-1, 1),
        offset=st.sampled_from([0, 1, 3]), limit=st.sampled_from([1, 2, 5, 50]))
 def test_search_equals_a_plain_scan_on_every_plan(
         world: World, monkeypatch: pytest.MonkeyPatch, text: str, user: str, desc: bool,
-        status: str | None, mine: bool, neighbour: bool, dates: bool, committee: int, offset: int,
+        status: str | None, who: str, neighbour: bool, dates: bool, committee: int, offset: int,
         limit: int) -> None:
     desk = world.desks[user]
     q = CaseQuery(
         text=text, sort_desc=desc, statuses=[status] if status else [],
-        mediator_id=world.mediators[0] if mine else None,
+        mediator_id=world.mediators[0] if who == "mine" else None,
+        unassigned=who == "unassigned",
         dispute_types=["neighbor"] if neighbour else [],
         date_from=dt.date(2026, 3, 2) if dates else None,
         date_to=dt.date(2026, 3, 4) if dates else None,

@@ -78,6 +78,9 @@ def _factories() -> dict[str, Callable[[Any, QWidget], QWidget]]:
         "desktop.ui.login.ChangePasswordDialog":
             lambda desk, parent: import_("desktop.ui.login.ChangePasswordDialog")(desk, parent),
         "desktop.ui.settings.users.NewUserDialog": plain("desktop.ui.settings.users.NewUserDialog"),
+        "desktop.ui.settings.users.ResetPasswordDialog":
+            lambda desk, parent: import_("desktop.ui.settings.users.ResetPasswordDialog")(
+                "王丽", "wangli", parent),
         "desktop.ui.settings.database.DatabaseProfileDialog":
             lambda desk, parent: import_("desktop.ui.settings.database.DatabaseProfileDialog")(
                 parent=parent),
@@ -94,6 +97,9 @@ def _factories() -> dict[str, Callable[[Any, QWidget], QWidget]]:
         "desktop.ui.case.common.ReasonDialog":
             lambda desk, parent: import_("desktop.ui.case.common.ReasonDialog")(
                 parent, "撤回", "理由："),
+        "desktop.ui.case.common.MediatorDialog":
+            lambda desk, parent: import_("desktop.ui.case.common.MediatorDialog")(
+                parent, [(1, "王建国"), (2, "李秀英")], 2),
         "desktop.ui.case.sessions.SessionDialog": plain("desktop.ui.case.sessions.SessionDialog"),
         "desktop.ui.case.risks.RiskDialog": plain("desktop.ui.case.risks.RiskDialog"),
         "desktop.ui.case.followup.FollowUpDialog": plain("desktop.ui.case.followup.FollowUpDialog"),

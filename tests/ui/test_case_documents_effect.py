@@ -23,7 +23,7 @@ def agreed_case(desk) -> int:  # type: ignore[no-untyped-def]
     ref = register(desk)
     ref = desk.intake.accept(ref.id, ref.version)
     desk.sessions.add(ref.id, SessionInput(
-        started_at=dt.datetime(2026, 11, 27, 9, 30), place="调解室",
+        started_at=dt.datetime(2026, 11, 27, 9, 30), place="调解室", content="双方陈述。",
         participants=[ParticipantInput("mediator", desk.actor.display_name, "host")]))
     a, b = desk.cases.get(ref.id).parties
     desk.outcomes.save_agreement(ref.id, AgreementInput(

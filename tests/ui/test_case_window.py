@@ -37,7 +37,7 @@ def succeeded_case(desk) -> int:
     ref = desk.intake.accept(ref.id, ref.version)
     detail = desk.cases.get(ref.id)
     desk.sessions.add(ref.id, SessionInput(
-        started_at=dt.datetime(2026, 11, 27, 9, 30), place="调解室",
+        started_at=dt.datetime(2026, 11, 27, 9, 30), place="调解室", content="双方陈述。",
         participants=[ParticipantInput("mediator", desk.actor.display_name, "host")]))
     a, b = detail.parties
     desk.outcomes.save_agreement(ref.id, AgreementInput(

@@ -164,6 +164,7 @@ def test_lawyer_licence_is_checked_as_typed(qtbot, desks):
     qtbot.keyClicks(number, "10123456")
     assert people.message.full_text() == "" and number.property("invalid") is False
     commit_text(people.cell(row, 3), "青山律师事务所")
+    commit_text(dialog.content, "律师释明相邻关系的法律规定。")  # 调解过程 is required
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
                      Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: ops.wait_idle(50) and len(win.detail.sessions) == 1, timeout=5000)

@@ -84,7 +84,8 @@ def test_session_keeps_the_date_typed_just_before_ctrl_s(qtbot, ui_app):
 
     dlg = SessionDialog()
     qtbot.addWidget(dlg)
-    dlg.load(SessionInput(started_at=dt.datetime(2026, 11, 30, 9, 30), place="调解室"))
+    dlg.load(SessionInput(started_at=dt.datetime(2026, 11, 30, 9, 30), place="调解室",
+                          content="双方陈述。"))
     dlg.show()
     qtbot.waitExposed(dlg)
     dlg.activateWindow()  # Ctrl+S is the dialog's shortcut: it needs the active window
@@ -471,7 +472,7 @@ def test_the_history_writes_dates_as_people_do(qtbot, ui_app, desks):
         dispute_type="neighbor", source="party_apply", facts="楼上漏水。"))
     ref = desk.intake.accept(ref.id, ref.version)
     desk.sessions.add(ref.id, SessionInput(
-        started_at=dt.datetime(2026, 11, 27, 9, 30), place="调解室",
+        started_at=dt.datetime(2026, 11, 27, 9, 30), place="调解室", content="双方陈述。",
         participants=[ParticipantInput("mediator", desk.actor.display_name, "host")]))
     desk.intake.extend(ref.id, 15, "当事人外出务工，需延期。")
     deadline = desk.cases.get(ref.id).deadline

@@ -149,3 +149,37 @@ def test_unexpected_error_is_logged_and_shown(qtbot, caplog):
     assert "意外错误" in box.text() and "KeyError" in box.detailedText()
     assert "boom" in caplog.text
     box.accept()
+
+
+def test_wait_idle_waits_for_a_job_that_starts_while_it_processes_events(qtbot):
+    """A debounce timer that falls due inside wait_idle starts a job there (the intake's
+    duplicate check did): wait_idle must wait for it and deliver its answer, not report
+    "still running" at once."""
+    from desktop.ui.qt import QTimer
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    answers: list[int] = []
+    query = ops.LatestQuery(parent)
+    assert ops.running() == 0
+    QTimer.singleShot(0, lambda: query.submit(lambda: 6 * 7, answers.append))
+    assert ops.wait_idle()
+    assert answers == [42] and ops.running() == 0
+
+
+def test_wait_idle_names_what_is_still_running(qtbot, caplog):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    release = threading.Event()
+    query = ops.LatestQuery(parent)
+
+    def held_open() -> str:
+        release.wait(30)
+        return "done"
+
+    query.submit(held_open, lambda _r: None)
+    assert not ops.wait_idle(200)
+    assert "LatestQuery(test_wait_idle_names_what_is_still_running.<locals>.held_open)" in caplog.text
+    assert "running for" in caplog.text or "queued" in caplog.text
+    release.set()
+    assert ops.wait_idle()

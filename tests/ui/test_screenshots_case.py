@@ -50,13 +50,16 @@ def shots(tmp_path) -> Path:
 @pytest.fixture
 def app(qapp):
     from desktop.app import apply_theme, choose_font
+    from desktop.ui import guards
 
     font, sheet = qapp.font(), qapp.styleSheet()
     choose_font(qapp)
-    apply_theme(qapp)
+    apply_theme(qapp)  # sets the Fusion style, which drops the guards' style wrapper…
+    guards.install(qapp)  # …so put it back, in the app's own order (desktop.app.main)
     yield qapp
     qapp.setStyleSheet(sheet)  # the next tests see the bare application again
     qapp.setFont(font)
+    guards.install(qapp)  # and its guards: test_screen_fit once saw a window wider than the screen
 
 
 def save(widget: QWidget, folder: Path, name: str) -> Path:

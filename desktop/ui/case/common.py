@@ -9,6 +9,7 @@ from typing import Any
 from desktop.domain.dates import format_date
 from desktop.ui.qt import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -93,6 +94,41 @@ class ReasonDialog(QDialog):
 
     def reason(self) -> str:
         return self.text.toPlainText().strip()
+
+
+class MediatorDialog(QDialog):
+    """分配调解员: pick the case's mediator (承办调解员) from the committee's mediators and
+    directors. Opened with ``open()``; ``mediator_id()`` is the choice once accepted."""
+
+    def __init__(self, parent: QWidget | None, choices: Sequence[tuple[int, str]],
+                 current: int | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mediatorDialog")
+        self.setWindowTitle(tr("分配调解员"))
+        self.combo = QComboBox(self)
+        self.combo.setObjectName("mediator_id")
+        for user_id, name in choices:
+            self.combo.addItem(name, user_id)
+        if current is not None and self.combo.findData(current) >= 0:
+            self.combo.setCurrentIndex(self.combo.findData(current))
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        if not choices:
+            self.note.setText(tr("本调委会还没有可分配的调解员：请管理员在“设置 → 用户与角色”"
+                                 "中添加调解员或主任。"))
+        form = QFormLayout()
+        form.addRow(tr("承办调解员"), self.combo)
+        self.buttons = save_cancel_buttons(self, tr("分配"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(bool(choices))
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        layout.addWidget(self.buttons)
+        self.combo.setFocus()
+
+    def mediator_id(self) -> int | None:
+        data = self.combo.currentData()
+        return int(data) if data is not None else None
 
 
 def set_read_only(widgets: Sequence[Any], read_only: bool) -> None:

@@ -13,6 +13,7 @@ from desktop.domain import validators
 from desktop.domain.enums import ParticipantKind, ParticipationRole, SessionKind
 from desktop.domain.errors import ValidationError
 from desktop.services.dto import CaseDetail, ParticipantInput, SessionInput, SessionView
+from desktop.services.sessions import content_missing
 from desktop.ui.case.common import (
     fill_table,
     fmt_date,
@@ -344,6 +345,11 @@ class SessionDialog(QDialog):
                 self.show_error(exc.message)
                 moment.date_field.edit.setFocus()
                 return
+        # An empty 调解过程 is refused here, the dialog open, not after it closed
+        if not self.content.toPlainText().strip():
+            self.show_error(content_missing(self.kind.currentData()))
+            self.content.setFocus()
+            return
         super().accept()
 
     def show_error(self, message: str) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.services.dto import AuditView, CaseDetail
 from desktop.ui import ops, screenfit
-from desktop.ui.case.common import ReasonDialog, ask_reason, fmt_date
+from desktop.ui.case.common import MediatorDialog, ReasonDialog, ask_reason, fmt_date
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
     QCloseEvent,
@@ -39,6 +39,7 @@ HEADER_ACTIONS = (
     ("extend", QT_TRANSLATE_NOOP("CaseWindow", "延长期限")),
     ("reopen", QT_TRANSLATE_NOOP("CaseWindow", "恢复调解")),
     ("refer", QT_TRANSLATE_NOOP("CaseWindow", "移送/转办")),
+    ("assign", QT_TRANSLATE_NOOP("CaseWindow", "分配调解员")),
     ("archive", QT_TRANSLATE_NOOP("CaseWindow", "归档")),
 )
 
@@ -168,8 +169,10 @@ class CaseWindow(QMainWindow):
         self.title_label.setText(detail.title)
         meta = [detail.dispute_type_label, detail.source_label,
                 self.tr("登记于 {d}").format(d=fmt_date(detail.registered_at.date()))]
-        if detail.mediator_name:
-            meta.append(self.tr("调解员：{n}").format(n=detail.mediator_name))
+        # said also when nobody is assigned yet (a case a director or an administrator
+        # registered): the line was silent, and nothing told that the case was nobody's
+        meta.append(self.tr("调解员：{n}").format(
+            n=detail.mediator_name or self.tr("未分配")))
         if detail.joint_mask:
             meta.append(self.tr("联合调解：{k}").format(k=detail.joint_label))
         self.meta_label.setText("　·　".join(meta))
@@ -282,6 +285,36 @@ class CaseWindow(QMainWindow):
             ask_reason(self, self.tr("恢复调解"), self.tr("请填写恢复调解的原因："), reopen)
         elif action == "archive":
             self.archive()
+        elif action == "assign":
+            self.assign()
+
+    def assign(self) -> None:
+        """分配调解员: the committee's mediators and directors (read off the UI thread), the
+        current one chosen; the dialog is kept as ``mediator_dialog``."""
+        detail = self.detail
+        if detail is None:
+            return
+        committee = detail.committee_id
+        self.fetch(lambda: [(u.id, u.display_name) for u in self.desk.users.mediators()
+                            if u.committee_id == committee],
+                   lambda choices: self._ask_mediator(detail, choices))
+
+    def _ask_mediator(self, detail: CaseDetail, choices: list[tuple[int, str]]) -> None:
+        cid, co = detail.id, list(detail.co_mediator_ids)
+        dialog = MediatorDialog(self, choices, detail.mediator_id)
+        self.mediator_dialog = dialog
+
+        def chosen() -> None:
+            uid = dialog.mediator_id()
+            if uid is None:
+                return
+            others = [x for x in co if x != uid]
+            self.run(lambda: self.desk.intake.assign(cid, uid, others),
+                     self.tr("正在分配调解员…"))
+
+        dialog.accepted.connect(chosen)
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.open()
 
     def archive(self) -> None:
         cid = self.case_id

@@ -79,6 +79,7 @@ class DatabaseProfile(QWidget):
         lan_form.addRow("", self.pgbouncer)
         lan_form.addRow("", self.keyring_note)
         self.lan_box = lan_box
+        self.lan_form = lan_form
         local_box = QGroupBox(self.tr("本机数据库"))
         local_form = QFormLayout(local_box)
         local_form.addRow(self.tr("数据库文件"), self.path)
@@ -138,6 +139,9 @@ class DatabaseProfile(QWidget):
         lan = self.lan.isChecked()
         self.lan_box.setEnabled(lan)
         self.local_box.setEnabled(not lan)
+        # the note is about the server's password: in local mode there is none, and a red
+        # "no keyring" warning there alarmed a new user for nothing
+        self.lan_form.setRowVisible(self.keyring_note, lan)
 
     def test(self) -> None:
         if self.test_connection is None:

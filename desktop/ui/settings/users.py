@@ -6,10 +6,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from desktop.domain.enums import Role
+from desktop.services.auth import one_time_password
 from desktop.ui import ops
-from desktop.ui.dialogs import InlineErrors, error_label
+from desktop.ui.dialogs import InlineErrors, dialog_layout, error_label
 from desktop.ui.qt import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -18,12 +20,15 @@ from desktop.ui.qt import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QPushButton,
+    Qt,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
 from desktop.ui.settings.common import _primary
 
@@ -61,9 +66,12 @@ class UsersPanel(QWidget):
         row.addWidget(reset)
         row.addWidget(toggle)
         row.addStretch(1)
+        self.hint = QLabel(objectName="pageHint")
+        self.hint.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addLayout(row)
+        layout.addWidget(self.hint)
         self.reload()
 
     def reload(self) -> None:
@@ -95,17 +103,26 @@ class UsersPanel(QWidget):
         dlg.open()
         return dlg
 
-    def reset_password(self) -> None:
+    def reset_password(self) -> ResetPasswordDialog | None:
+        """重置密码: a one-time password is offered (or typed), shown in clear so it can be
+        handed on, and the dialog stays open until the service has taken it. It used to be a
+        blind one-line prompt that closed first: a refused password (too weak) came as a
+        message box over the page, with what was typed gone, and a typo set a password
+        nobody knew."""
         user = self.selected()
         if user is None:
-            return
-        pw, ok = QInputDialog.getText(
-            self, self.tr("重置密码"),
-            self.tr("为 {name} 设置新密码（下次登录时须修改）：").format(name=user.display_name),
-            QLineEdit.EchoMode.Password)
-        if ok and pw:
-            (ops.Op(self, lambda: self.desk.users.reset_password(user.id, pw))
-             .changes(ops.ChangeKind.USER, [user.id]).success(lambda _r: self.reload()).run())
+            self.hint.setText(self.tr("请先在表格中选中要重置密码的用户。"))
+            self.hint.show()
+            return None
+        self.hint.hide()
+        dlg = ResetPasswordDialog(
+            user.display_name, user.username, self,
+            reset=lambda pw: self.desk.users.reset_password(user.id, pw), user_id=user.id)
+        dlg.done_reset.connect(self.reload)
+        dlg.finished.connect(lambda _r: dlg.deleteLater())
+        self.reset_dialog = dlg
+        dlg.open()
+        return dlg
 
     def change_role(self) -> None:
         user = self.selected()
@@ -133,6 +150,95 @@ class UsersPanel(QWidget):
                                                      active=not user.active))
          .changes(ops.ChangeKind.USER, [user.id]).success(lambda _r: self.reload())
          .conflict(reload=self.reload).run())
+
+
+class ResetPasswordDialog(InlineErrors, QDialog):
+    """重置密码 for one user: a generated one-time password, shown in clear (it is handed on,
+    and the user must change it at the next login), or one the administrator types. OK
+    resets and the dialog stays open with the password to pass on; a refusal shows in the red
+    line with what was typed kept."""
+
+    done_reset = Signal()
+
+    def __init__(self, name: str, username: str, parent: QWidget | None = None,
+                 reset: Callable[[str], object] | None = None, user_id: int = 0) -> None:
+        super().__init__(parent)
+        self.setObjectName("resetPasswordDialog")
+        self.setWindowTitle(self.tr("重置密码"))
+        self.reset_user = reset
+        self.user_id = user_id
+        self.name = name
+        self.prompt = QLabel(self.tr(
+            "为 {name}（{username}）设置一次性密码。请当面或电话告知本人，"
+            "对方下次登录时须改为自己的密码。").format(name=name, username=username))
+        self.prompt.setWordWrap(True)
+        self.password = QLineEdit(objectName="resetNewPassword")
+        self.password.setText(one_time_password())
+        # bigger and in clear: it is read out or copied, not hidden from the administrator
+        font = self.password.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.password.setFont(font)
+        self.password.setMinimumWidth(260)
+        self.again = QPushButton(self.tr("重新生成"), objectName="regeneratePassword")
+        self.again.clicked.connect(lambda: self.password.setText(one_time_password()))
+        self.copy = QPushButton(self.tr("复制"), objectName="copyPassword")
+        self.copy.clicked.connect(
+            lambda: QApplication.clipboard().setText(self.password.text()))
+        line = QHBoxLayout()
+        line.addWidget(self.password, 1)
+        line.addWidget(self.again)
+        line.addWidget(self.copy)
+        form = QFormLayout()
+        form.addRow(self.tr("新密码"), line)
+        self.rule = QLabel(self.tr("可以改成自己设定的密码：至少 8 位，含字母、数字、符号中的两类。"),
+                           objectName="pageHint")
+        self.rule.setWordWrap(True)
+        self.error = error_label()
+        self.done_label = QLabel(objectName="okLabel")
+        self.done_label.setWordWrap(True)
+        self.done_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.done_label.hide()
+        self.ok = _primary(self.tr("重置"), "resetOk")
+        self.ok.setDefault(True)
+        self.cancel = QPushButton(self.tr("取消"), objectName="resetCancel")
+        self.ok.clicked.connect(self.submit)
+        self.cancel.clicked.connect(self.reject)
+        dialog_layout(self, [self.prompt, form, self.rule, self.error, self.done_label],
+                      [self.cancel, self.ok])
+        self.password.setFocus()
+        self.password.selectAll()
+
+    def submit(self) -> None:
+        if self.reset_user is None:
+            self.accept()
+            return
+        password, reset = self.password.text().strip(), self.reset_user
+        self.password.setText(password)
+        self.ok.setEnabled(False)
+        self.error.hide()
+        (ops.Op(self, lambda: reset(password), label=self.tr("正在重置密码…"))
+         .changes(ops.ChangeKind.USER, [self.user_id] if self.user_id else [])
+         .success(lambda _r: self._done(password)).failure(self.failed).run())
+
+    def _done(self, password: str) -> None:
+        """Reset: the password stays on screen to be handed on; 关闭 ends the dialog."""
+        self.password.setReadOnly(True)
+        self.again.setEnabled(False)
+        self.rule.hide()
+        self.done_label.setText(self.tr(
+            "已重置。请把一次性密码 {pw} 告知 {name}；账号如被锁定，也已解锁。").format(
+                pw=password, name=self.name))
+        self.done_label.show()
+        self.ok.hide()
+        self.cancel.setText(self.tr("关闭"))
+        self.cancel.setDefault(True)
+        self.cancel.setFocus()
+        self.done_reset.emit()
+
+    def focus_field(self, name: str) -> None:
+        if name == "password":
+            self.password.setFocus()
+            self.password.selectAll()
 
 
 class NewUserDialog(InlineErrors, QDialog):
