@@ -15,13 +15,13 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop.store import audit_anchor as anchor
-from desktop.store.audit_anchor import SigningKeyFinder
+from desktop.store.audit_anchor import SigningKey, SigningKeyFinder
 from desktop.store.models import AuditCheckpoint, AuditEntry, AuditHead, Case, CommitteeKey
 
 GENESIS = "0" * 64
@@ -59,51 +59,146 @@ def append_entries(session: Session, actor: Author, entries: list[dict[str, Any]
                    signing_key: SigningKeyFinder | None = None) -> None:
     """Append ``entries`` to the chain; then take a checkpoint when one is asked for
     (``checkpoint`` = its reason) or when this is the day's first audited write, signed with
-    ``signing_key(session, actor.committee_id)`` when that finds a key."""
+    ``signing_key(session, actor.committee_id)`` when that finds a key.
+
+    ``prepare_entries`` followed by ``write_entries``: a caller with work to do between the
+    two (``ServiceBase._write`` moves the report aggregates there) calls them itself."""
+    pending = prepare_entries(session, actor, entries, checkpoint, signing_key=signing_key)
+    if pending is not None:
+        write_entries(session, pending)
+
+
+@dataclass
+class Pending:
+    """Entries made ready for the chain, everything but their links (``prepare_entries``)."""
+
+    actor: Author
+    entries: list[dict[str, Any]]  # summary cut, detail as JSON, state_digest filled in
+    checkpoint: str | None  # a checkpoint asked for, with this reason
+    day: dt.date  # the day ``daily_known`` is about
+    daily_known: bool  # a checkpoint of that day is known to exist (no daily one is due)
+    signing_key: SigningKeyFinder | None
+    key: SigningKey | None = None
+    key_looked_up: bool = False
+
+
+def prepare_entries(session: Session, actor: Author, entries: list[dict[str, Any]],
+                    checkpoint: str | None = None, *,
+                    signing_key: SigningKeyFinder | None = None) -> Pending | None:
+    """Everything an append needs that can be done before the chain is locked.
+
+    The chain's lock (the ``audit_head`` row) serialises every audited write of every desk
+    until its COMMIT, so nothing is done under it that can be done before: the state digests
+    of the entries' cases, the JSON of their details, whether today's checkpoint exists, and
+    opening the seal key a checkpoint may need are all done here; ``write_entries`` then
+    only links, inserts and moves the head.
+
+    Why the digests may be read before the lock: the digest of case C must be C's state as
+    of this entry's place in the chain, i.e. nobody may commit a change to C's rows (case,
+    parties, agreement) between this read and this transaction's COMMIT, and every change
+    this transaction makes to them must be in it. The second holds because the session is
+    flushed first (a service's last change is always flushed before its audit is appended:
+    ``ServiceBase._write`` flushes, and the report-aggregate hook that runs next writes only
+    ``report_month``). The first holds because the read of the case rows locks them
+    (``FOR NO KEY UPDATE``, in id order) until COMMIT, and every transaction that changes a
+    case's rows appends an entry naming that case, so reaches this same lock before its
+    COMMIT: a rival that changed C first has committed before our read returns (the lock
+    waits for it, and the case row comes back as it left it; the party and agreement reads
+    that follow are new statements that see its commit), and a rival that changes C after
+    our read cannot commit before us, since its own append waits for our lock. Usually the
+    lock is already held: every service change of a case takes it with ``_load_case(...,
+    for_update=True)`` first, a new case is this transaction's own row, and
+    ``aggregate.announce`` locks the cases an exchange import rewrites. For an entry on a case
+    this transaction only read (查看完整个人信息, a document) the lock is taken here, briefly;
+    it is taken before the aggregates move and before the chain's lock, in the order every
+    other path takes them (cases, then report rows, then the chain), so it adds no deadlock.
+    On SQLite the whole transaction holds the database's write lock and nothing can change.
+    """
     if not entries and not checkpoint:
-        return
-    head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
-    at = dt.datetime.now().replace(microsecond=0)
+        return None
+    session.flush()
     digests = anchor.case_digests(session, sorted({int(e["case_id"]) for e in entries
-                                                   if e.get("case_id")}))
-    _chain(session, head, actor, at, [dict(e, state_digest=digests.get(e.get("case_id") or 0, ""))
-                                      for e in entries])
-    reason = checkpoint or ("daily" if anchor.checkpoint_due_today(session, at) else None)
-    if reason is None:
-        return
-    key = signing_key(session, actor.committee_id) if signing_key is not None else None
-    cp = anchor.make_checkpoint(session, last_id=head.last_id, head_hash=head.last_hash,
-                                reason=reason, at=at, key=key)
-    signed = "已签名" if cp.signature else "未签名（未配置可用的印章证书）"
-    _chain(session, head, actor, at, [dict(
-        action="checkpoint", entity="audit_checkpoint", entity_id=cp.id, case_id=None,
-        summary=f"审计检查点（{anchor.REASONS.get(reason, reason)}，{signed}）：共 "
-                f"{cp.entry_count} 条，链头 {cp.head_hash[:12]}…",
-        detail={"head": cp.head_hash, "count": cp.entry_count, "last_id": cp.last_id,
-                "signature": hashlib.sha256(cp.signature or b"").hexdigest()},
-        state_digest="")])
+                                                   if e.get("case_id")}), lock=True)
+    ready = [dict(action=e["action"], entity=e["entity"], entity_id=e["entity_id"],
+                  case_id=e.get("case_id"), summary=e["summary"][:400], detail=_json(e["detail"]),
+                  state_digest=digests.get(e.get("case_id") or 0, ""))
+             for e in entries]
+    day = dt.date.today()
+    pending = Pending(actor, ready, checkpoint, day, anchor.checkpoint_known(session, day),
+                      signing_key)
+    if checkpoint or not pending.daily_known:  # opening a PKCS#12 takes a while: not under the lock
+        _look_up_key(session, pending)
+    return pending
 
 
-def _chain(session: Session, head: AuditHead, actor: Author, at: dt.datetime,
-           entries: list[dict[str, Any]]) -> None:
+def write_entries(session: Session, pending: Pending) -> None:
+    """Lock the chain, link the prepared entries to it and move the head: on PostgreSQL the
+    lock (SELECT … FOR UPDATE), one statement that inserts the entries and moves the head,
+    then the caller's COMMIT — the chain is held for three round trips. A checkpoint, when
+    one is due, is taken under the same lock (once a day, and at backups and reports)."""
+    head = session.execute(select(AuditHead.last_id, AuditHead.last_hash)
+                           .where(AuditHead.id == 1).with_for_update()).one()
+    at = dt.datetime.now().replace(microsecond=0)
+    last_id, last_hash = _chain(session, pending.actor, at, head.last_hash, pending.entries)
+    if last_id is None:
+        last_id = head.last_id
+    reason = pending.checkpoint
+    if reason is None and not (pending.daily_known and pending.day == at.date()):
+        # not known before the lock: another desk may have taken it meanwhile
+        reason = "daily" if anchor.checkpoint_due_today(session, at) else None
+    if reason is not None:
+        _look_up_key(session, pending)
+        cp = anchor.make_checkpoint(session, last_id=last_id, head_hash=last_hash,
+                                    reason=reason, at=at, key=pending.key)
+        signed = "已签名" if cp.signature else "未签名（未配置可用的印章证书）"
+        _chain(session, pending.actor, at, last_hash, [dict(
+            action="checkpoint", entity="audit_checkpoint", entity_id=cp.id, case_id=None,
+            summary=f"审计检查点（{anchor.REASONS.get(reason, reason)}，{signed}）：共 "
+                    f"{cp.entry_count} 条，链头 {cp.head_hash[:12]}…",
+            detail=_json({"head": cp.head_hash, "count": cp.entry_count, "last_id": cp.last_id,
+                          "signature": hashlib.sha256(cp.signature or b"").hexdigest()}),
+            state_digest="")])
+    # a head this session loaded as an object before (audit verify, a test) is stale now
+    stale = session.identity_map.get(session.identity_key(AuditHead, 1))
+    if stale is not None:
+        session.expire(stale)
+
+
+def _look_up_key(session: Session, pending: Pending) -> None:
+    if not pending.key_looked_up and pending.signing_key is not None:
+        pending.key = pending.signing_key(session, pending.actor.committee_id)
+    pending.key_looked_up = True
+
+
+def _chain(session: Session, actor: Author, at: dt.datetime, prev: str,
+           entries: list[dict[str, Any]]) -> tuple[int | None, str]:
+    """Link ``entries`` after ``prev``, insert them and move the head (the caller holds its
+    lock); the new head's (last id, hash), or (None, prev) when there is nothing to add."""
     if not entries:
-        return
-    prev = head.last_hash
+        return None, prev
+    rows = []
     for e in entries:
-        detail = _json(e["detail"])
-        summary = e["summary"][:400]
         h = entry_hash(prev, at, actor.user_id or None, actor.username, e["action"], e["entity"],
-                       e["entity_id"], e.get("case_id"), summary, detail, e["state_digest"])
-        row = AuditEntry(at=at, user_id=actor.user_id or None, username=actor.username,
-                         action=e["action"], entity=e["entity"], entity_id=e["entity_id"],
-                         case_id=e.get("case_id"), summary=summary, detail=detail,
-                         prev_hash=prev, hash=h, state_digest=e["state_digest"])
-        session.add(row)
+                       e["entity_id"], e["case_id"], e["summary"], e["detail"],
+                       e["state_digest"])
+        rows.append(dict(e, at=at, user_id=actor.user_id or None, username=actor.username,
+                         prev_hash=prev, hash=h))
         prev = h
-    session.flush()
-    head.last_hash = prev
-    head.last_id = row.id
-    session.flush()
+    log, head = cast(Table, AuditEntry.__table__), cast(Table, AuditHead.__table__)
+    if session.get_bind().dialect.name == "postgresql":
+        # one round trip: the entries (one multi-row INSERT; their ids come from the sequence
+        # in VALUES order, which is the chain's order) and the head, moved to the last of them
+        new = insert(log).values(rows).returning(log.c.id).cte("new_entries")
+        last_id = session.execute(
+            update(head).where(head.c.id == 1)
+            .values(last_id=select(func.max(new.c.id)).scalar_subquery(), last_hash=prev)
+            .returning(head.c.last_id)).scalar_one()
+    else:  # SQLite: no round trips to save, and no INSERT inside WITH
+        session.execute(insert(log), rows)
+        last_id = session.execute(select(func.max(log.c.id))).scalar_one()
+        session.execute(update(head).where(head.c.id == 1)
+                        .values(last_id=last_id, last_hash=prev))
+    return int(last_id), prev
 
 
 @dataclass(frozen=True)
