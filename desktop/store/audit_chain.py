@@ -17,7 +17,18 @@ import json
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from desktop.store import audit_anchor as anchor
@@ -45,13 +56,23 @@ def _json(detail: dict[str, Any]) -> str:
 def entry_hash(prev_hash: str, at: dt.datetime, user_id: int | None, username: str, action: str,
                entity: str, entity_id: int | None, case_id: int | None, summary: str,
                detail: str, state_digest: str = "") -> str:
+    tail = _tail(at, user_id, username, action, entity, entity_id, case_id, summary, detail,
+                 state_digest)
+    return hashlib.sha256((prev_hash + tail).encode("utf-8")).hexdigest()
+
+
+def _tail(at: dt.datetime, user_id: int | None, username: str, action: str, entity: str,
+          entity_id: int | None, case_id: int | None, summary: str, detail: str,
+          state_digest: str = "") -> str:
+    """What an entry's hash covers after the previous entry's hash (``_APPEND`` prepends
+    that on the server)."""
     parts = [
-        prev_hash, at.isoformat(timespec="seconds"), str(user_id or ""), username, action, entity,
+        "", at.isoformat(timespec="seconds"), str(user_id or ""), username, action, entity,
         str(entity_id or ""), str(case_id or ""), summary, detail,
     ]
     if state_digest:  # entries written before migration 0009 hash as they always did
         parts.append(state_digest)
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return "\x1f".join(parts)
 
 
 def append_entries(session: Session, actor: Author, entries: list[dict[str, Any]],
@@ -132,16 +153,19 @@ def prepare_entries(session: Session, actor: Author, entries: list[dict[str, Any
 
 
 def write_entries(session: Session, pending: Pending) -> None:
-    """Lock the chain, link the prepared entries to it and move the head: on PostgreSQL the
-    lock (SELECT … FOR UPDATE), one statement that inserts the entries and moves the head,
-    then the caller's COMMIT — the chain is held for three round trips. A checkpoint, when
-    one is due, is taken under the same lock (once a day, and at backups and reports)."""
-    head = session.execute(select(AuditHead.last_id, AuditHead.last_hash)
-                           .where(AuditHead.id == 1).with_for_update()).one()
+    """Lock the chain, link the prepared entries to it and move the head; then take a
+    checkpoint when one is due (once a day, and at backups and reports) under the same lock.
+
+    On PostgreSQL the lock, the links and the head are one statement (``_APPEND``): the chain
+    is held from that statement until the caller's COMMIT, one round trip later, and this
+    desk runs no Python in between but reading the answer."""
     at = dt.datetime.now().replace(microsecond=0)
-    last_id, last_hash = _chain(session, pending.actor, at, head.last_hash, pending.entries)
-    if last_id is None:
-        last_id = head.last_id
+    if pending.entries:
+        last_id, last_hash = _append(session, pending.actor, at, pending.entries)
+    else:  # a checkpoint alone (AuditService.checkpoint)
+        head = session.execute(select(AuditHead.last_id, AuditHead.last_hash)
+                               .where(AuditHead.id == 1).with_for_update()).one()
+        last_id, last_hash = head.last_id, head.last_hash
     reason = pending.checkpoint
     if reason is None and not (pending.daily_known and pending.day == at.date()):
         # not known before the lock: another desk may have taken it meanwhile
@@ -151,7 +175,7 @@ def write_entries(session: Session, pending: Pending) -> None:
         cp = anchor.make_checkpoint(session, last_id=last_id, head_hash=last_hash,
                                     reason=reason, at=at, key=pending.key)
         signed = "已签名" if cp.signature else "未签名（未配置可用的印章证书）"
-        _chain(session, pending.actor, at, last_hash, [dict(
+        _append(session, pending.actor, at, [dict(
             action="checkpoint", entity="audit_checkpoint", entity_id=cp.id, case_id=None,
             summary=f"审计检查点（{anchor.REASONS.get(reason, reason)}，{signed}）：共 "
                     f"{cp.entry_count} 条，链头 {cp.head_hash[:12]}…",
@@ -170,35 +194,81 @@ def _look_up_key(session: Session, pending: Pending) -> None:
     pending.key_looked_up = True
 
 
-def _chain(session: Session, actor: Author, at: dt.datetime, prev: str,
-           entries: list[dict[str, Any]]) -> tuple[int | None, str]:
-    """Link ``entries`` after ``prev``, insert them and move the head (the caller holds its
-    lock); the new head's (last id, hash), or (None, prev) when there is nothing to add."""
-    if not entries:
-        return None, prev
+# PostgreSQL, up to IN_ONE_STATEMENT entries (every service call but an import): lock the
+# head, link the entries after it, insert them and move the head to the last of them, in one
+# statement (the recursive link walks the entries once per entry: 1,000 took 0.1 s). The hash of an entry is ``entry_hash``: SHA-256 over its
+# previous entry's hash followed by ``_tail`` (everything else, built by Python before the
+# statement is sent), so the server adds only the previous hash; ``verify_chain``
+# recomputes every hash in Python. The head row is read FOR UPDATE in ``head``: a desk that
+# has to wait there gets the head as the desk before it left it (READ COMMITTED re-reads a
+# row it waited for), and the UPDATE below then moves that same, now locked, row. Entries
+# are inserted in chain order (ORDER BY k), so the sequence gives them their ids in that
+# order, the order ``verify_chain`` walks.
+IN_ONE_STATEMENT = 50
+_APPEND = text("""
+WITH RECURSIVE head AS (
+    SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE
+), e AS (
+    SELECT * FROM unnest(CAST(:action AS text[]), CAST(:entity AS text[]),
+                         CAST(:entity_id AS bigint[]), CAST(:case_id AS bigint[]),
+                         CAST(:summary AS text[]), CAST(:detail AS text[]),
+                         CAST(:state_digest AS text[]), CAST(:tail AS text[]))
+        WITH ORDINALITY AS e(action, entity, entity_id, case_id, summary, detail, state_digest,
+                             tail, k)
+), link(k, prev_hash, hash) AS (
+    SELECT e.k, CAST(head.last_hash AS text),
+           encode(sha256(convert_to(head.last_hash || e.tail, 'UTF8')), 'hex')
+    FROM head JOIN e ON e.k = 1
+    UNION ALL
+    SELECT e.k, link.hash, encode(sha256(convert_to(link.hash || e.tail, 'UTF8')), 'hex')
+    FROM link JOIN e ON e.k = link.k + 1
+), added AS (
+    INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, case_id, summary,
+                           detail, prev_hash, hash, state_digest)
+    SELECT :at, :user_id, :username, e.action, e.entity, e.entity_id, e.case_id, e.summary,
+           e.detail, link.prev_hash, link.hash, e.state_digest
+    FROM link JOIN e ON e.k = link.k
+    ORDER BY e.k
+    RETURNING id, hash
+)
+UPDATE audit_head SET (last_id, last_hash) = (SELECT id, hash FROM added ORDER BY id DESC LIMIT 1)
+WHERE id = 1
+RETURNING last_id, last_hash
+""").bindparams(bindparam("at", type_=DateTime()), bindparam("user_id", type_=Integer()),
+                bindparam("username", type_=String()))
+
+
+def _append(session: Session, actor: Author, at: dt.datetime,
+            entries: list[dict[str, Any]]) -> tuple[int, str]:
+    """Link ``entries`` (at least one) after the chain's head, insert them and move the head
+    to the last of them, holding the head's lock until COMMIT; the new head (id, hash)."""
+    user_id = actor.user_id or None
+    tails = [_tail(at, user_id, actor.username, e["action"], e["entity"], e["entity_id"],
+                   e["case_id"], e["summary"], e["detail"], e["state_digest"])
+             for e in entries]
+    if session.get_bind().dialect.name == "postgresql" and len(entries) <= IN_ONE_STATEMENT:
+        row = session.execute(_APPEND, {
+            "at": at, "user_id": user_id, "username": actor.username, "tail": tails,
+            **{k: [e[k] for e in entries] for k in (
+                "action", "entity", "entity_id", "case_id", "summary", "detail",
+                "state_digest")}}).one()
+        return int(row.last_id), str(row.last_hash)
+    # SQLite (the write transaction already holds the database), or many entries at once (an
+    # exchange import): lock, link here, insert them in batches, move the head
+    prev = session.execute(select(AuditHead.last_hash).where(AuditHead.id == 1)
+                           .with_for_update()).scalar_one()
     rows = []
-    for e in entries:
-        h = entry_hash(prev, at, actor.user_id or None, actor.username, e["action"], e["entity"],
-                       e["entity_id"], e["case_id"], e["summary"], e["detail"],
-                       e["state_digest"])
-        rows.append(dict(e, at=at, user_id=actor.user_id or None, username=actor.username,
-                         prev_hash=prev, hash=h))
+    for e, tail in zip(entries, tails, strict=True):
+        h = hashlib.sha256((prev + tail).encode("utf-8")).hexdigest()
+        rows.append(dict(e, at=at, user_id=user_id, username=actor.username, prev_hash=prev,
+                         hash=h))
         prev = h
-    log, head = cast(Table, AuditEntry.__table__), cast(Table, AuditHead.__table__)
-    if session.get_bind().dialect.name == "postgresql":
-        # one round trip: the entries (one multi-row INSERT; their ids come from the sequence
-        # in VALUES order, which is the chain's order) and the head, moved to the last of them
-        new = insert(log).values(rows).returning(log.c.id).cte("new_entries")
-        last_id = session.execute(
-            update(head).where(head.c.id == 1)
-            .values(last_id=select(func.max(new.c.id)).scalar_subquery(), last_hash=prev)
-            .returning(head.c.last_id)).scalar_one()
-    else:  # SQLite: no round trips to save, and no INSERT inside WITH
-        session.execute(insert(log), rows)
-        last_id = session.execute(select(func.max(log.c.id))).scalar_one()
-        session.execute(update(head).where(head.c.id == 1)
-                        .values(last_id=last_id, last_hash=prev))
-    return int(last_id), prev
+    log = cast(Table, AuditEntry.__table__)
+    session.execute(insert(log), rows)
+    last_id = int(session.execute(select(func.max(log.c.id))).scalar_one())
+    session.execute(update(cast(Table, AuditHead.__table__)).where(AuditHead.id == 1)
+                    .values(last_id=last_id, last_hash=prev))
+    return last_id, prev
 
 
 @dataclass(frozen=True)

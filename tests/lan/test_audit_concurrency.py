@@ -25,7 +25,14 @@ from desktop.domain.errors import ConflictError
 from desktop.services.anchor import prepare_entries
 from desktop.services.dto import CaseUpdate, PartyInput
 from desktop.store.audit_anchor import case_digests
-from desktop.store.audit_chain import GENESIS, verify_chain, write_entries
+from desktop.store.audit_chain import (
+    GENESIS,
+    IN_ONE_STATEMENT,
+    append_entries,
+    entry_hash,
+    verify_chain,
+    write_entries,
+)
 from desktop.store.db import Database
 from desktop.store.models import AuditCheckpoint, AuditEntry, AuditHead, Party
 from tests.helpers.db import Desks
@@ -91,14 +98,15 @@ class Saver(threading.Thread):
             elif r < 0.8:  # an audited look that writes nothing
                 desk.cases.get(case_id, unmask=True)
                 self.acked["unmask"] += 1
-            elif r < 0.9:  # one save, several entries on several cases
-                summaries = [f"批量{self.seed}-{i}-{k}" for k in range(3)]
+            elif r < 0.9:  # one save, several entries on several cases (an import: many)
+                n = 3 if rng.random() < 0.7 else IN_ONE_STATEMENT + 5
+                summaries = [f"批量{self.seed}-{i}-{k}" for k in range(n)]
                 with desk.intake._write() as tx:
                     for k, summary in enumerate(summaries):
                         tx.audit("batch", "case", self.cases[k % len(self.cases)], summary,
                                  case_id=self.cases[k % len(self.cases)])
                 self.batches.append(summaries)
-                self.acked["batch"] += 3
+                self.acked["batch"] += n
             else:
                 ref = desk.intake.register(draft(rng))
                 self.acked["register"] += 1
@@ -219,14 +227,7 @@ def test_an_audited_look_waits_for_the_save_that_holds_the_case(pg_url: str) -> 
                 summary="修改当事人电话", detail={})])
             assert pending is not None
             thread.start()
-            with db.engine.connect() as watch:
-                while True:  # until the look waits on a lock, or has finished without waiting
-                    waiting = watch.execute(text(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                        " AND wait_event_type = 'Lock'")).scalar()
-                    if waiting or done:
-                        break
-                    watch.rollback()
+            _wait_for_a_lock_wait(db, done)
             assert not done, "the audited look did not wait for the save holding the case"
             write_entries(s, pending)
         thread.join()
@@ -238,6 +239,54 @@ def test_an_audited_look_waits_for_the_save_that_holds_the_case(pg_url: str) -> 
             now = case_digests(s, [case_id])[case_id]
             assert verify_chain(s, deep=True).ok
         assert saved.state_digest == looked.state_digest == now
+    finally:
+        db.close()
+
+
+def _wait_for_a_lock_wait(db: Database, done: list[Any]) -> None:
+    """Until another backend waits on a lock, or the thread that should has finished."""
+    with db.engine.connect() as watch:
+        while not done and not watch.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock'")).scalar():
+            watch.rollback()
+
+
+@pytest.mark.postgres
+def test_a_save_that_waited_for_the_chain_links_to_the_entry_it_waited_for(pg_url: str) -> None:
+    """The append statement locks the head inside itself: a desk that had to wait there links
+    its entry to the one the desk before it added, and moves the head past it."""
+    db = Database.connect(pg_url)
+    try:
+        (case_id,) = _shared_cases(db, 1)
+        desks = Desks(db)
+        other = desks["admin"]
+        done: list[BaseException | None] = []
+
+        def save() -> None:
+            try:
+                other.cases.get(case_id, unmask=True)
+                done.append(None)
+            except BaseException as err:  # noqa: BLE001 - reported below
+                done.append(err)
+
+        thread = threading.Thread(target=save)
+        with db.write() as s:
+            append_entries(s, desks.actor("zhuren"), [dict(
+                action="note", entity="case", entity_id=None, case_id=None, summary="先到",
+                detail={})])
+            thread.start()
+            _wait_for_a_lock_wait(db, done)
+            assert not done, "the second save did not wait for the chain"
+        thread.join()
+        assert done == [None]
+        first, second = _entries(db)[-2:]
+        assert (first.summary, second.action) == ("先到", "unmask")
+        assert second.prev_hash == first.hash
+        with db.read() as s:
+            head = s.execute(select(AuditHead.last_id, AuditHead.last_hash)).one()
+            assert verify_chain(s).ok
+        assert (head.last_id, head.last_hash) == (second.id, second.hash)
     finally:
         db.close()
 
@@ -304,3 +353,27 @@ def test_the_days_first_saves_at_once_take_one_daily_checkpoint(
               if e.action == "checkpoint" and e.entity_id == taken[0].id)
     assert entries[at - 1].action == "register"
     assert (taken[0].last_id, taken[0].head_hash) == (entries[at - 1].id, entries[at - 1].hash)
+
+
+def test_any_text_hashes_alike_on_both_backends(url_db: tuple[str, Database]) -> None:
+    """PostgreSQL links the entries on the server (SHA-256 over the previous hash and what
+    Python built); ``verify_chain`` recomputes every hash in Python."""
+    _url, db = url_db
+    actor = Desks(db).actor("zhuren")
+    odd = ["", "\x1f分隔\x1f", "引号'\"\\反斜杠", "😀 表情 e\u0301", "\t换\n行\r", "长" * 400,
+           "%(name)s :param ? $1"]
+    entries = [dict(action="note", entity="case", entity_id=i or None, case_id=None, summary=s,
+                    detail={"文本": s, "嵌套": [s, {"k": i}]}) for i, s in enumerate(odd)]
+    with db.write() as s:
+        append_entries(s, actor, entries)
+    rows = _entries(db)[-len(odd):]
+    assert [r.summary for r in rows] == [x[:400] for x in odd]
+    with db.read() as s:
+        report = verify_chain(s)
+        assert report.ok, report.message
+        full = s.scalars(select(AuditEntry).where(AuditEntry.id >= rows[0].id)
+                         .order_by(AuditEntry.id)).all()
+        for e in full:
+            assert e.hash == entry_hash(e.prev_hash, e.at, e.user_id, e.username, e.action,
+                                        e.entity, e.entity_id, e.case_id, e.summary, e.detail,
+                                        e.state_digest)
