@@ -3,7 +3,9 @@
 Each entry stores the previous entry's hash and its own hash over its content, so editing,
 deleting or reordering any entry breaks the chain at that point (``verify_chain``). Appending
 locks the single ``audit_head`` row, which serialises writers on PostgreSQL (on SQLite the
-write transaction already holds the database's write lock).
+write transaction already holds the database's write lock). That lock is held until COMMIT,
+so an append is done in two steps: ``prepare_entries`` (digests, checks, the seal key)
+before it, ``write_entries`` (one statement on PostgreSQL) as the last thing before COMMIT.
 
 Checkpoints and the digests of audited rows are ``audit_anchor``; the services append through
 ``services.anchor.append_entries``, which passes the committee's seal key for checkpoints.
@@ -130,9 +132,12 @@ def prepare_entries(session: Session, actor: Author, entries: list[dict[str, Any
     lock is already held: every service change of a case takes it with ``_load_case(...,
     for_update=True)`` first, a new case is this transaction's own row, and
     ``aggregate.announce`` locks the cases an exchange import rewrites. For an entry on a case
-    this transaction only read (查看完整个人信息, a document) the lock is taken here, briefly;
-    it is taken before the aggregates move and before the chain's lock, in the order every
-    other path takes them (cases, then report rows, then the chain), so it adds no deadlock.
+    this transaction only read (查看完整个人信息, a document) the lock is taken here, briefly,
+    before the report aggregates move and before the chain's lock: the order every path
+    takes them in (cases, then report rows, then the chain). Cases named but not yet held
+    are locked in id order; a wait here that could close a ring needs two transactions that
+    each hold a case the other names without having locked it first, and no service does
+    that (an exchange import locks the cases it rewrites through ``aggregate.announce``).
     On SQLite the whole transaction holds the database's write lock and nothing can change.
     """
     if not entries and not checkpoint:
@@ -158,7 +163,10 @@ def write_entries(session: Session, pending: Pending) -> None:
 
     On PostgreSQL the lock, the links and the head are one statement (``_APPEND``): the chain
     is held from that statement until the caller's COMMIT, one round trip later, and this
-    desk runs no Python in between but reading the answer."""
+    desk runs no Python in between but reading the answer. The entries' time is therefore
+    taken just before the lock, not after it: after a wait for the chain an entry can carry a
+    time a little before the one linked ahead of it (desks' clocks differ more than that
+    anyway; the chain's order is its ids)."""
     at = dt.datetime.now().replace(microsecond=0)
     if pending.entries:
         last_id, last_hash = _append(session, pending.actor, at, pending.entries)
