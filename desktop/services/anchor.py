@@ -1,5 +1,6 @@
 """The services' side of anchoring the audit chain: the committee's seal key that signs a
-checkpoint, and ``append_entries`` with that key (what every audited write calls).
+checkpoint, and ``append_entries`` with that key (what every audited write calls; a service
+transaction calls its two halves, ``prepare_entries`` and ``audit_chain.write_entries``).
 
 The chain itself is ``desktop.store.audit_chain``; checkpoints and row digests are
 ``desktop.store.audit_anchor``. The key is opened here because its password comes from the
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from desktop.store import audit_chain
 from desktop.store.audit_anchor import SigningKey
-from desktop.store.audit_chain import Author
+from desktop.store.audit_chain import Author, Pending
 from desktop.store.models import CommitteeKey
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,14 @@ def append_entries(session: Session, author: Author, entries: list[dict[str, Any
     """``audit_chain.append_entries``, its checkpoints signed with a committee's seal key."""
     audit_chain.append_entries(session, author, entries, checkpoint,
                                signing_key=committee_signing_key)
+
+
+def prepare_entries(session: Session, author: Author, entries: list[dict[str, Any]],
+                    checkpoint: str | None = None) -> Pending | None:
+    """``audit_chain.prepare_entries`` (the part of an append done before the chain is
+    locked), with the seal key for checkpoints; finish with ``audit_chain.write_entries``."""
+    return audit_chain.prepare_entries(session, author, entries, checkpoint,
+                                       signing_key=committee_signing_key)
 
 
 def committee_signing_key(session: Session, prefer: int | None) -> SigningKey | None:

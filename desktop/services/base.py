@@ -93,23 +93,31 @@ class ServiceBase:
     @contextlib.contextmanager
     def _write(self, *, password_change: bool = False) -> Iterator[Tx]:
         from desktop.reports.aggregate import kept_in_step
-        from desktop.services.anchor import append_entries
+        from desktop.services.anchor import prepare_entries
+        from desktop.store.audit_chain import write_entries
 
         if not password_change:
             self._require_password_changed()
         load_pinyin()  # search terms need it; its first load must not happen inside the lock
-        # kept_in_step: the report aggregates move in this same transaction as the cases
-        with _ids_in_range(), self.db.write() as session, kept_in_step(session):
+        with _ids_in_range(), self.db.write() as session:
             tx = Tx(session, self.actor)
-            event.listen(session, "before_flush", self._stamp_writer)
-            try:
-                yield tx
-                session.flush()
-            except StaleDataError as err:
-                raise ConflictError(entity="", changed_by="") from err
-            except OverflowError as err:  # SQLite: an id beyond 64 bits matches nothing
-                raise NotFound(OUT_OF_RANGE) from err
-            append_entries(session, self.actor, tx.entries, checkpoint=tx.checkpoint)
+            # kept_in_step: the report aggregates move in this same transaction as the cases
+            with kept_in_step(session):
+                event.listen(session, "before_flush", self._stamp_writer)
+                try:
+                    yield tx
+                    session.flush()
+                except StaleDataError as err:
+                    raise ConflictError(entity="", changed_by="") from err
+                except OverflowError as err:  # SQLite: an id beyond 64 bits matches nothing
+                    raise NotFound(OUT_OF_RANGE) from err
+                # the audit's digests and checks, before the aggregates (cases are locked
+                # before report rows on every path) and before the chain's lock
+                pending = prepare_entries(session, self.actor, tx.entries, tx.checkpoint)
+            # last: the chain's lock serialises every desk's audited writes until COMMIT,
+            # which follows at once (three round trips on PostgreSQL)
+            if pending is not None:
+                write_entries(session, pending)
 
     def _stamp_writer(self, session: Session, _ctx: Any, _instances: Any) -> None:
         """Remember who last wrote each case (the conflict message names them)."""

@@ -396,8 +396,9 @@ class IntakeService(CaseEditingService):
             if errors:
                 raise ValidationError(next(iter(errors.values())), field=next(iter(errors)),
                                       errors=errors)
-            last = self._last_editor(s, case.id)
-            self._check_version(case, version, "case", "该案件", mine, CASE_LABELS, last)
+            if case.version != version:  # who saved meanwhile: asked only when someone did
+                self._check_version(case, version, "case", "该案件", mine, CASE_LABELS,
+                                    self._last_editor(s, case.id))
             if "dispute_type" in mine:
                 _check_lookup(s, "dispute_type", mine["dispute_type"], "dispute_type", "纠纷类型")
             if "source" in mine:

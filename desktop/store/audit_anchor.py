@@ -23,12 +23,13 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from desktop.store.models import Agreement, AuditCheckpoint, AuditEntry, Case, Party
@@ -102,10 +103,37 @@ def ca_fingerprint(pem: bytes) -> str:
 
 
 # -- taking a checkpoint -------------------------------------------------------------------
+# Per database (engine), the last day a checkpoint was seen to exist. Checkpoints are never
+# deleted (append-only, like the log), so once one of a day is seen no audited write of this
+# process needs to look again that day; the ``at >= midnight`` query then runs once per
+# process and day instead of in every save, under the chain's lock.
+_SEEN: weakref.WeakKeyDictionary[Engine, dt.date] = weakref.WeakKeyDictionary()
+_MADE = "audit_checkpoints_made"  # session.info: ids of checkpoints this transaction took
+
+
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def checkpoint_known(session: Session, day: dt.date) -> bool:
+    """Whether a checkpoint of ``day`` exists, from this process's memory or the database
+    (no lock needed: a False answer is asked again under the chain's lock)."""
+    engine = _engine(session)
+    if _SEEN.get(engine) == day:
+        return True
+    return not checkpoint_due_today(session, dt.datetime.combine(day, dt.time()))
+
+
 def checkpoint_due_today(session: Session, now: dt.datetime) -> bool:
     start = dt.datetime.combine(now.date(), dt.time())
-    return session.scalar(select(AuditCheckpoint.id).where(AuditCheckpoint.at >= start)
-                          .limit(1)) is None
+    found = session.scalar(select(AuditCheckpoint.id).where(AuditCheckpoint.at >= start)
+                           .limit(1))
+    if found is None:
+        return True
+    if found not in session.info.get(_MADE, ()):  # committed (ours could still roll back)
+        _SEEN[_engine(session)] = now.date()
+    return False
 
 
 def make_checkpoint(session: Session, *, last_id: int, head_hash: str, reason: str,
@@ -121,6 +149,7 @@ def make_checkpoint(session: Session, *, last_id: int, head_hash: str, reason: s
         cp.cert_pem = key.cert_pem
     session.add(cp)
     session.flush()
+    session.info.setdefault(_MADE, set()).add(cp.id)
     return cp
 
 
@@ -143,9 +172,10 @@ def _canon(value: Any) -> Any:
 
 
 @functools.cache
-def _statements() -> tuple[Any, Any, Any, int, int, int]:
+def _statements(lock: bool) -> tuple[Any, Any, Any, int, int, int]:
     """The three selects (built once: a save runs them in its transaction), with the position
-    of the id / case_id column in each row (columns in name order)."""
+    of the id / case_id column in each row (columns in name order). ``lock``: the case select
+    locks the cases (FOR NO KEY UPDATE on PostgreSQL, in id order; nothing on SQLite)."""
     from sqlalchemy import BindParameter, Select, bindparam
 
     ids: BindParameter[Any] = bindparam("ids", expanding=True)
@@ -156,6 +186,8 @@ def _statements() -> tuple[Any, Any, Any, int, int, int]:
         cols = sorted(table.c, key=lambda c: c.name)
         out.append(select(*cols).where(table.c[key].in_(ids)).order_by(table.c.id))
         keys.append([c.name for c in cols].index(key))
+    if lock:
+        out[0] = out[0].with_for_update(key_share=True)
     return out[0], out[1], out[2], keys[0], keys[1], keys[2]
 
 
@@ -163,12 +195,16 @@ def _rows(session: Session, stmt: Any, ids: list[int]) -> list[list[Any]]:
     return [[_canon(v) for v in row] for row in session.execute(stmt, {"ids": ids})]
 
 
-def case_digests(session: Session, case_ids: list[int]) -> dict[int, str]:
-    """SHA-256 of each case row with its parties and agreement ("" for a missing case)."""
+def case_digests(session: Session, case_ids: list[int], *, lock: bool = False
+                 ) -> dict[int, str]:
+    """SHA-256 of each case row with its parties and agreement ("" for a missing case).
+
+    ``lock``: the case rows are read FOR NO KEY UPDATE, so no other transaction can change
+    them until this one ends (why an append needs that: ``audit_chain.prepare_entries``)."""
     out: dict[int, str] = {}
     if not case_ids:
         return out
-    case_stmt, party_stmt, agreement_stmt, c_id, p_case, a_case = _statements()
+    case_stmt, party_stmt, agreement_stmt, c_id, p_case, a_case = _statements(lock)
     for chunk in (case_ids[i:i + 500] for i in range(0, len(case_ids), 500)):
         cases = {r[c_id]: r for r in _rows(session, case_stmt, chunk)}
         parties: dict[int, list[Any]] = {}
