@@ -118,9 +118,16 @@ def check_people(value: Any, field: str = "people_involved") -> int:
     return check_int(value, field, 1, MAX_PEOPLE)
 
 
+def is_id(value: Any) -> bool:
+    """Whether ``value`` is an internal number (case, party, user…) some row could have: a
+    positive integer both databases can hold (PostgreSQL refuses one past INTEGER as a
+    parameter, where SQLite simply finds nothing)."""
+    return not isinstance(value, bool) and isinstance(value, int) and 1 <= value <= MAX_ID
+
+
 def check_id(value: Any, field: str = "id") -> int:
     """An internal number (case, party, user…): a positive integer the databases can hold."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+    if not is_id(value):
         from desktop.domain.errors import NotFound
 
         raise NotFound("找不到该记录：编号超出范围。")
@@ -173,5 +180,5 @@ def check_order(earlier: Any, later: Any, field: str, what: str) -> None:
 
 __all__ = ["EARLIEST", "LABELS", "MAX_AMOUNT", "MAX_ID", "MAX_INT", "MAX_OFFSET", "MAX_PEOPLE",
            "MIN_AMOUNT", "check_amount", "check_date", "check_id", "check_int", "check_offset",
-           "check_order", "check_people", "check_text", "label", "latest", "parse_id",
+           "check_order", "check_people", "check_text", "is_id", "label", "latest", "parse_id",
            "require_text"]

@@ -68,12 +68,9 @@ from desktop.store.models import (
 
 def _id_is(column: InstrumentedAttribute[int] | InstrumentedAttribute[int | None],
            value: int) -> ColumnElement[bool]:
-    """``column = value``, or nothing for an id no row can have: PostgreSQL refused one past
-    INTEGER as a parameter (the fuzz test's mediator_id 2147483648 became 找不到), where SQLite
-    simply found nothing."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limits.MAX_ID:
-        return false()
-    return column == value
+    """``column = value``, or nothing for an id no row can have (``limits.is_id``): the fuzz
+    test's mediator_id 2147483648 became 找不到 on PostgreSQL, where SQLite found nothing."""
+    return column == value if limits.is_id(value) else false()
 
 
 BROAD_PROBE = 30_000  # the most matches a search reads case rows for before it walks instead

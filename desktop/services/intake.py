@@ -267,13 +267,12 @@ class IntakeService(CaseEditingService):
         mediator_id = draft.mediator_id
         if mediator_id is None and self.actor.role == Role.MEDIATOR:
             mediator_id = self.actor.user_id
-        elif mediator_id is not None and mediator_id != self.actor.user_id:
+        elif mediator_id is not None:
             # naming another mediator is assigning the case: the director's (or an
             # administrator's) decision, as in assign()
-            if self.actor.role not in (Role.DIRECTOR, Role.ADMIN):
+            if mediator_id != self.actor.user_id and self.actor.role not in (Role.DIRECTOR,
+                                                                             Role.ADMIN):
                 raise PermissionDenied("只有主任或管理员可以指定其他承办调解员。")
-            _check_mediator(s, mediator_id, committee_id)
-        elif mediator_id is not None:
             _check_mediator(s, mediator_id, committee_id)
         case = Case(
             committee_id=committee_id, status=CaseStatus.REGISTERED.value,
