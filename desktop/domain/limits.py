@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeGuard
 
 from desktop.domain.errors import ValidationError
 
@@ -118,7 +118,7 @@ def check_people(value: Any, field: str = "people_involved") -> int:
     return check_int(value, field, 1, MAX_PEOPLE)
 
 
-def is_id(value: Any) -> bool:
+def is_id(value: Any) -> TypeGuard[int]:
     """Whether ``value`` is an internal number (case, party, user…) some row could have: a
     positive integer both databases can hold (PostgreSQL refuses one past INTEGER as a
     parameter, where SQLite simply finds nothing)."""
