@@ -177,8 +177,9 @@ def _check_lookup(session: Session, kind: str, code: str, field: str, what: str)
 
 def _check_mediator(session: Session, user_id: int, committee_id: int) -> None:
     """The user may be named the case's mediator (承办调解员): an active mediator or director
-    of the committee that handles the case."""
-    user = session.get(User, user_id)
+    of the committee that handles the case. An id no user can have is refused the same way
+    on both backends (PostgreSQL would refuse the parameter itself, as 找不到该记录)."""
+    user = session.get(User, user_id) if limits.is_id(user_id) else None
     if user is None or not user.active or user.role not in (Role.MEDIATOR.value,
                                                             Role.DIRECTOR.value) \
             or user.committee_id != committee_id:

@@ -190,6 +190,24 @@ def test_an_id_no_row_can_have_finds_nothing_on_both_backends(any_db: Database) 
         assert admin.cases.search(q).rows == [] and admin.cases.count(q) == 0, q
 
 
+def test_a_mediator_id_no_user_can_have_is_refused_alike_on_both_backends(
+        any_db: Database) -> None:
+    """Registering with 承办调解员 2**31 was 找不到该记录 on PostgreSQL (the INTEGER parameter
+    refused) and the mediator message on SQLite; both now name the field, and write nothing."""
+    import dataclasses
+
+    zhuren = Desks(any_db)["zhuren"]
+    with any_db.read() as s:
+        before = s.query(Case).count()
+    for bad in (2**31, 2**40, 0, -1):
+        with pytest.raises(ValidationError) as refused:
+            zhuren.intake.register(dataclasses.replace(draft(), mediator_id=bad))
+        assert refused.value.field == "mediator_id", bad
+        assert refused.value.message.startswith("承办调解员："), bad
+    with any_db.read() as s:
+        assert s.query(Case).count() == before
+
+
 def test_broad_and_narrow_searches_agree(any_db: Database,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The IN-list plan and the walk-in-list-order plan return the same cases."""
