@@ -145,20 +145,29 @@ class CaseService(ServiceBase):
         conds: list[ColumnElement[bool]] = []
         if not self.actor.spans_deployment:
             conds.append(SearchTerm.committee_id == self.actor.committee_id)
-        if q.committee_id is not None:
-            conds.append(_id_is(SearchTerm.committee_id, q.committee_id))
-        if not conds:
+        elif q.committee_id is None:
             conds.append(SearchTerm.committee_id.in_(list(s.scalars(select(Committee.id)))))
+        return conds + self._carried(q, SearchTerm)
+
+    @staticmethod
+    def _carried(q: dto.CaseQuery,
+                 entity: type[Case | SearchTerm]) -> list[ColumnElement[bool]]:
+        """The query's conditions on what a case row and its term rows both hold (committee,
+        status, mediator, registration time), on either: one list, so the two plans cannot
+        disagree (未分配 was once missing from the term rows' side)."""
+        conds: list[ColumnElement[bool]] = []
+        if q.committee_id is not None:
+            conds.append(_id_is(entity.committee_id, q.committee_id))
         if q.statuses:
-            conds.append(SearchTerm.status.in_(q.statuses))
+            conds.append(entity.status.in_(q.statuses))
         if q.mediator_id is not None:
-            conds.append(_id_is(SearchTerm.mediator_id, q.mediator_id))
+            conds.append(_id_is(entity.mediator_id, q.mediator_id))
         if q.unassigned:
-            conds.append(SearchTerm.mediator_id.is_(None))
+            conds.append(entity.mediator_id.is_(None))
         if q.date_from:
-            conds.append(SearchTerm.registered_at >= dt.datetime.combine(q.date_from, dt.time()))
+            conds.append(entity.registered_at >= dt.datetime.combine(q.date_from, dt.time()))
         if q.date_to:
-            conds.append(SearchTerm.registered_at < dt.datetime.combine(
+            conds.append(entity.registered_at < dt.datetime.combine(
                 q.date_to + dt.timedelta(days=1), dt.time()))
         return conds
 
@@ -253,27 +262,15 @@ class CaseService(ServiceBase):
                     SearchTerm.case_id == Case.id, term_match).exists())
             else:
                 conds.append(Case.id.in_(select(SearchTerm.case_id).where(term_match, *scope)))
-        if q.statuses:
-            conds.append(Case.status.in_(q.statuses))
+        conds += self._carried(q, Case)
         if q.dispute_types:
             conds.append(Case.dispute_type.in_(q.dispute_types))
         if q.sources:
             conds.append(Case.source.in_(q.sources))
-        if q.mediator_id is not None:
-            conds.append(_id_is(Case.mediator_id, q.mediator_id))
-        if q.unassigned:
-            conds.append(Case.mediator_id.is_(None))
         if q.joint_mask is not None:
             conds.append(Case.joint_mask == q.joint_mask)
         if q.joint_any:
             conds.append(Case.joint_mask.op("&")(q.joint_any) != 0)
-        if q.date_from:
-            conds.append(Case.registered_at >= dt.datetime.combine(q.date_from, dt.time()))
-        if q.date_to:
-            conds.append(Case.registered_at < dt.datetime.combine(
-                q.date_to + dt.timedelta(days=1), dt.time()))
-        if q.committee_id is not None:
-            conds.append(_id_is(Case.committee_id, q.committee_id))
         if q.due:
             open_ = Case.status.in_([s.value for s in OPEN_STATUSES])
             if q.due == "overdue":
