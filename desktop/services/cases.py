@@ -234,24 +234,21 @@ class CaseService(ServiceBase):
             batch *= 4
 
     def _filtered(self, stmt: RowSelect, q: dto.CaseQuery, today: dt.date,
-                  walk: bool = False, ids: list[int] | None = None, pg: bool = False,
+                  walk: bool = False, pg: bool = False,
                   scope: Sequence[ColumnElement[bool]] = ()) -> RowSelect:
-        """``walk``: check each case for the text (a broad text, cases walked in list order);
-        ``ids``: the cases the text matched, already collected (PostgreSQL, a narrow text).
+        """``walk``: check each case for the text (a broad text, cases walked in list order).
 
         PostgreSQL's estimate of a term range is far off both ways (112 rows for '陈', which
         has 34,000), so its planner walked a million cases for a rare prefix and hashed every
         match of a common one. There the plan is made explicit: a narrow text's cases are
-        fetched first and passed as an array; a broad text's check is kept per case (OFFSET 0
-        stops PostgreSQL from turning the EXISTS into a join) and made through the case_id
-        index. ``scope``: ``_term_scope``'s conditions, for the term index's leading column
+        fetched first and passed as an array (``_search_rows``, through ``_id_in``); a broad
+        text's check is kept per case (OFFSET 0 stops PostgreSQL from turning the EXISTS into
+        a join) and made through the case_id index. ``scope``: ``_term_scope``'s conditions, for the term index's leading column
         where the matches are collected in a subquery (SQLite)."""
         conds: list[ColumnElement[bool]] = []
         term_match = self._term_match(q)
         if term_match is not None:
-            if ids is not None:
-                conds.append(Case.id == any_(bindparam("case_ids", ids, type_=ARRAY(Integer))))
-            elif walk and pg:
+            if walk and pg:
                 # per case, through the case_id index: `term || ''` keeps the planner off the
                 # term index (it would scan the whole range once per case)
                 unindexed = self._term_match(q, SearchTerm.term.concat(""))
@@ -340,7 +337,7 @@ class CaseService(ServiceBase):
         if narrow and pg:
             # PostgreSQL's estimate of a term range is far off both ways: hand it the cases
             ids = list(set(s.scalars(select(SearchTerm.case_id).where(*where))))
-            stmt = self._filtered(self._base(), q, today, ids=ids, pg=pg)
+            stmt = self._filtered(self._base(), plain, today).where(self._id_in(ids, pg))
         else:
             stmt = self._filtered(self._base(), q, today, walk=not narrow, pg=pg, scope=where[1:])
         return s.execute(stmt.order_by(*order).offset(q.offset).limit(limit)).all()
