@@ -21,6 +21,7 @@ from desktop.ui import ops
 from desktop.ui.case import CaseWindow
 from desktop.ui.qt import QApplication, QMessageBox, QPushButton, Qt, QWidget
 from tests.helpers.qtinput import commit_text
+from tests.helpers.windows import open_case_window
 
 pytestmark = pytest.mark.gui
 
@@ -52,15 +53,6 @@ def succeeded_case(desk) -> int:
     return ref.id
 
 
-def open_window(qtbot, desk, case_id) -> CaseWindow:
-    win = CaseWindow(desk, case_id)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.detail is not None, timeout=5000)
-    return win
-
-
 def append(edit, text: str) -> None:
     """Type at the end of a text box, by input method."""
     edit.setFocus()
@@ -88,7 +80,7 @@ def visible_actions(win: CaseWindow) -> set[str]:
 def test_registered_case_offers_accept_and_refuse_only(qtbot, desks):
     mediator = desks["wang"]
     ref = register(mediator)
-    win = open_window(qtbot, mediator, ref.id)
+    win = open_case_window(qtbot, mediator, ref.id)
     assert visible_actions(win) == {"accept", "refuse", "refer"}
     assert win.sessions_tab.add_button.isHidden()  # no session before acceptance
     assert win.number_label.text() == "（未受理）"
@@ -96,7 +88,7 @@ def test_registered_case_offers_accept_and_refuse_only(qtbot, desks):
 
 def test_archive_is_for_the_director_and_the_service_refuses_the_mediator(qtbot, desks):
     case_id = succeeded_case(desks["wang"])
-    mediator_win = open_window(qtbot, desks["wang"], case_id)
+    mediator_win = open_case_window(qtbot, desks["wang"], case_id)
     assert "archive" not in visible_actions(mediator_win)
     outcome = mediator_win.outcome_tab.agreement
     assert outcome.save_button.isHidden()  # signed: read-only now
@@ -113,13 +105,13 @@ def test_archive_is_for_the_director_and_the_service_refuses_the_mediator(qtbot,
     assert "只有主任或管理员可以归档" in boxes("errorBox")[0].text()
     assert desks["wang"].cases.get(case_id).status == "succeeded"
 
-    director_win = open_window(qtbot, desks["zhuren"], case_id)
+    director_win = open_case_window(qtbot, desks["zhuren"], case_id)
     assert visible_actions(director_win) == {"archive"}
 
 
 def test_readonly_user_sees_the_case_but_no_action(qtbot, desks):
     case_id = succeeded_case(desks["wang"])
-    win = open_window(qtbot, desks["ducha"], case_id)
+    win = open_case_window(qtbot, desks["ducha"], case_id)
     assert visible_actions(win) == set()
     hidden = [win.sessions_tab.add_button, win.followup_tab.add_button,
               win.risks_tab.flag_button, win.attachments_tab.add_button,
@@ -131,7 +123,7 @@ def test_readonly_user_sees_the_case_but_no_action(qtbot, desks):
 
 def test_archive_without_identity_asks_for_a_reason(qtbot, desks):
     case_id = succeeded_case(desks["wang"])
-    win = open_window(qtbot, desks["zhuren"], case_id)
+    win = open_case_window(qtbot, desks["zhuren"], case_id)
     QPushButton.click(win.action_buttons["archive"])
     qtbot.waitUntil(lambda: _reason_dialog(win) is not None, timeout=5000)
     dialog = _reason_dialog(win)
@@ -154,8 +146,8 @@ def test_concurrent_edit_shows_the_conflict_and_keeps_my_text(qtbot, desks):
     ref = register(desks["wang"])
     # Two desks of the same mediator (two PCs on the LAN): separate Desk objects.
     desk_a, desk_b = desks["wang"], desks["wang"]
-    win_a = open_window(qtbot, desk_a, ref.id)
-    win_b = open_window(qtbot, desk_b, ref.id)
+    win_a = open_case_window(qtbot, desk_a, ref.id)
+    win_b = open_case_window(qtbot, desk_b, ref.id)
     tab_a, tab_b = win_a.parties_tab, win_b.parties_tab
 
     append(tab_b.facts, "（B 补充：噪音持续三个月）")
@@ -179,8 +171,8 @@ def test_concurrent_edit_shows_the_conflict_and_keeps_my_text(qtbot, desks):
 
 def test_conflict_reload_discards_mine(qtbot, desks):
     ref = register(desks["wang"])
-    win_a = open_window(qtbot, desks["wang"], ref.id)
-    win_b = open_window(qtbot, desks["wang"], ref.id)
+    win_a = open_case_window(qtbot, desks["wang"], ref.id)
+    win_b = open_case_window(qtbot, desks["wang"], ref.id)
     append(win_b.parties_tab.requests, "B 的修改")
     append(win_a.parties_tab.requests, "A 的修改")
     qtbot.mouseClick(win_a.parties_tab.save_button, Qt.MouseButton.LeftButton)
@@ -197,7 +189,7 @@ def test_drop_a_scan_onto_the_attachments_tab_and_preview_it(qtbot, desks, tmp_p
     from desktop.ui.qt import QDragEnterEvent, QDropEvent, QImage, QMimeData, QPointF, QUrl
 
     ref = register(desks["wang"])
-    win = open_window(qtbot, desks["wang"], ref.id)
+    win = open_case_window(qtbot, desks["wang"], ref.id)
     win.tabs.setCurrentWidget(win.attachments_tab)
     photo = tmp_path / "现场照片.png"
     image = QImage(320, 200, QImage.Format.Format_RGB32)
@@ -226,7 +218,7 @@ def test_drop_a_scan_onto_the_attachments_tab_and_preview_it(qtbot, desks, tmp_p
 
 def test_judicial_confirmation_deadline_and_application(qtbot, desks):
     case_id = succeeded_case(desks["wang"])
-    win = open_window(qtbot, desks["wang"], case_id)
+    win = open_case_window(qtbot, desks["wang"], case_id)
     tab = win.followup_tab
     last = dt.date.today() + dt.timedelta(days=30)
     assert tab.deadline_label.text() == (
@@ -243,7 +235,7 @@ def test_judicial_confirmation_deadline_and_application(qtbot, desks):
 def test_terminate_with_reason_then_refer(qtbot, desks):
     ref = register(desks["wang"])
     desks["wang"].intake.accept(ref.id, ref.version)
-    win = open_window(qtbot, desks["wang"], ref.id)
+    win = open_case_window(qtbot, desks["wang"], ref.id)
     win.tabs.setCurrentWidget(win.outcome_tab)
     termination = win.outcome_tab.termination
     win.outcome_tab.inner.setCurrentWidget(termination)
@@ -270,7 +262,7 @@ def test_terminate_with_reason_then_refer(qtbot, desks):
 
 def test_flag_and_resolve_a_risk(qtbot, desks):
     ref = register(desks["wang"])
-    win = open_window(qtbot, desks["wang"], ref.id)
+    win = open_case_window(qtbot, desks["wang"], ref.id)
     win.tabs.setCurrentWidget(win.risks_tab)
     qtbot.mouseClick(win.risks_tab.flag_button, Qt.MouseButton.LeftButton)
     dialog = win.risks_tab.dialog
@@ -297,7 +289,7 @@ def test_generate_a_form_and_see_its_sha256(qtbot, desks):
     import hashlib
 
     ref = register(desks["wang"])
-    win = open_window(qtbot, desks["wang"], ref.id)
+    win = open_case_window(qtbot, desks["wang"], ref.id)
     tab = win.documents_tab
     win.tabs.setCurrentWidget(tab)
     tab.form.setCurrentIndex(tab.form.findData("registration"))
@@ -319,7 +311,7 @@ def test_generate_a_form_and_see_its_sha256(qtbot, desks):
 def test_oral_agreement(qtbot, desks):
     ref = register(desks["wang"])
     desks["wang"].intake.accept(ref.id, ref.version)
-    win = open_window(qtbot, desks["wang"], ref.id)
+    win = open_case_window(qtbot, desks["wang"], ref.id)
     oral = win.outcome_tab.oral
     win.tabs.setCurrentWidget(win.outcome_tab)
     win.outcome_tab.inner.setCurrentWidget(oral)
@@ -343,7 +335,7 @@ def test_edit_a_party_sees_full_numbers_and_saves(qtbot, desks):
     ref = desks["wang"].intake.register(CaseDraft(
         parties=[PartyInput("王𠮷", phone="13800138000"), PartyInput("李四", side="respondent")],
         dispute_type="neighbor", source="party_apply", facts="噪音"))
-    win = open_window(qtbot, desks["wang"], ref.id)
+    win = open_case_window(qtbot, desks["wang"], ref.id)
     tab = win.parties_tab
     assert tab.table.item(0, 3).text() == "138****8000"  # masked in the list
     tab.table.selectRow(0)
@@ -370,8 +362,8 @@ def test_agreement_edited_on_two_desks_reports_the_conflict(qtbot, desks):
     desk_a, desk_b = desks["wang"], desks["wang"]
     desk_a.outcomes.save_agreement(ref.id, AgreementInput(
         facts="噪音", disputed_matters="夜间噪音", other_terms="初稿"))
-    win_a = open_window(qtbot, desk_a, ref.id)
-    win_b = open_window(qtbot, desk_b, ref.id)
+    win_a = open_case_window(qtbot, desk_a, ref.id)
+    win_b = open_case_window(qtbot, desk_b, ref.id)
     ed_a, ed_b = win_a.outcome_tab.agreement, win_b.outcome_tab.agreement
     append(ed_b.responsibilities, "B：双方各自承担一半责任。")
     append(ed_a.responsibilities, "A：李四承担全部责任。")
@@ -394,7 +386,7 @@ def test_signed_on_paper_with_the_scan_attached(qtbot, desks, tmp_path):
     desk.outcomes.save_agreement(ref.id, AgreementInput(
         facts="噪音", disputed_matters="噪音", obligations=[
             ObligationInput("赔礼道歉", b.id, a.id)]))
-    win = open_window(qtbot, desk, ref.id)
+    win = open_case_window(qtbot, desk, ref.id)
     win.tabs.setCurrentWidget(win.outcome_tab)
     editor = win.outcome_tab.agreement
     scan = tmp_path / "协议书签字页.pdf"
@@ -424,7 +416,7 @@ def test_missing_glyph_is_named_before_the_final_document(qtbot, desks, monkeypa
     monkeypatch.setenv("MEDIATIONDESK_SEAL_PASSWORD", "seal-test-2026")
     documents_service(desks["zhuren"]).create_seal_key(password="seal-test-2026")
     ref = register(desks["wang"], names=("王\U0002EBF0", "李四"))  # CJK Ext. I: no font has it
-    win = open_window(qtbot, desks["wang"], ref.id)
+    win = open_case_window(qtbot, desks["wang"], ref.id)
     win.tabs.setCurrentWidget(win.documents_tab)
     win.documents_tab.form.setCurrentIndex(win.documents_tab.form.findData("registration"))
     qtbot.mouseClick(win.documents_tab.final_button, Qt.MouseButton.LeftButton)
@@ -448,7 +440,7 @@ def test_missing_glyph_is_named_before_the_final_document(qtbot, desks, monkeypa
 def test_keyboard_tabs_and_escape(qtbot, desks):
     ref = register(desks["wang"])
     desks["wang"].intake.accept(ref.id, ref.version)
-    win = open_window(qtbot, desks["wang"], ref.id)
+    win = open_case_window(qtbot, desks["wang"], ref.id)
     win.windowHandle().requestActivate()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
     qtbot.keyClick(win, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
@@ -466,7 +458,7 @@ def test_unsaved_agreement_survives_the_window_and_is_offered_back(qtbot, desks)
     ref = register(desks["wang"])
     desk = desks["wang"]
     desk.intake.accept(ref.id, ref.version)
-    win = open_window(qtbot, desk, ref.id)
+    win = open_case_window(qtbot, desk, ref.id)
     editor = win.outcome_tab.agreement
     append(editor.responsibilities, "李四承担全部责任。")
     editor.obligations.add_row()
@@ -479,7 +471,7 @@ def test_unsaved_agreement_survives_the_window_and_is_offered_back(qtbot, desks)
     assert saved["other_terms"] == "双方再无争议。"
     assert saved["obligations"][0]["amount"] == "300.00"
 
-    again = open_window(qtbot, desk, ref.id)
+    again = open_case_window(qtbot, desk, ref.id)
     editor = again.outcome_tab.agreement
     qtbot.waitUntil(lambda: not editor.banner.isHidden(), timeout=5000)
     qtbot.mouseClick(editor.banner.restore_button, Qt.MouseButton.LeftButton)
@@ -498,7 +490,7 @@ def test_a_session_record_being_written_is_never_lost(qtbot, desks):
     ref = register(desks["wang"])
     desk = desks["wang"]
     desk.intake.accept(ref.id, ref.version)
-    win = open_window(qtbot, desk, ref.id)
+    win = open_case_window(qtbot, desk, ref.id)
     win.tabs.setCurrentWidget(win.sessions_tab)
     dialog = win.sessions_tab.add_session()
     qtbot.waitExposed(dialog)
@@ -525,11 +517,11 @@ def _background(widget) -> tuple[int, int, int]:
 
 def test_read_only_text_of_a_signed_agreement_does_not_look_editable(qtbot, ui_app, desks):
     ref = register(desks["wang"])
-    editable_win = open_window(qtbot, desks["wang"],
+    editable_win = open_case_window(qtbot, desks["wang"],
                                desks["wang"].intake.accept(ref.id, ref.version).id)
     editable = editable_win.parties_tab.facts
     assert not editable.isReadOnly() and _background(editable) == (255, 255, 255)
-    win = open_window(qtbot, desks["wang"], succeeded_case(desks["wang"]))
+    win = open_case_window(qtbot, desks["wang"], succeeded_case(desks["wang"]))
     win.tabs.setCurrentWidget(win.outcome_tab)
     facts = win.outcome_tab.agreement.facts
     qtbot.waitUntil(facts.isVisible, timeout=5000)

@@ -19,10 +19,10 @@ from desktop.services.dto import (
     PartyInput,
 )
 from desktop.ui import ops
-from desktop.ui.case import CaseWindow
 from desktop.ui.qt import QDialogButtonBox, Qt
 from tests.helpers.qtinput import commit_text
 from tests.helpers.strokes import sign
+from tests.helpers.windows import open_case_window
 
 pytestmark = pytest.mark.gui
 
@@ -47,15 +47,6 @@ def with_agreement(desk) -> int:
     return cid
 
 
-def open_window(qtbot, desk, case_id) -> CaseWindow:
-    win = CaseWindow(desk, case_id)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.detail is not None, timeout=5000)
-    return win
-
-
 def settle(qtbot, condition, timeout: int = 10000) -> None:
     qtbot.waitUntil(lambda: ops.wait_idle(50) and condition(), timeout=timeout)
 
@@ -74,7 +65,7 @@ def test_follow_up_starts_empty_and_must_be_chosen(qtbot, desks):
     desk.outcomes.sign(cid, signer_kind="mediator", signer_name="王建国", png=b"\x89PNG",
                        user_id=desk.actor.user_id)
     desk.outcomes.conclude_written(cid)
-    win = open_window(qtbot, desk, cid)
+    win = open_case_window(qtbot, desk, cid)
     win.tabs.setCurrentWidget(win.followup_tab)
     qtbot.mouseClick(win.followup_tab.add_button, Qt.MouseButton.LeftButton)
     dialog = win.followup_tab.dialog
@@ -119,7 +110,7 @@ def test_the_service_refuses_a_follow_up_without_outcome_or_satisfaction(desks):
 def test_history_shows_display_names(qtbot, desks):
     desk = desks["wang"]
     cid = register(desk)
-    win = open_window(qtbot, desk, cid)
+    win = open_case_window(qtbot, desk, cid)
     win.tabs.setCurrentWidget(win.history_tab)
     table = win.history_tab.table
     people = {table.item(r, 1).text() for r in range(table.rowCount())}
@@ -130,7 +121,7 @@ def test_history_shows_display_names(qtbot, desks):
 def test_unmask_is_recorded_only_when_clicked(qtbot, desks):
     desk = desks["wang"]
     cid = with_agreement(desk)
-    win = open_window(qtbot, desk, cid)
+    win = open_case_window(qtbot, desk, cid)
     # Loading the window, previewing and printing the agreement show full particulars on
     # paper; they are recorded as documents, not as the user asking to see them.
     win.tabs.setCurrentWidget(win.outcome_tab)
@@ -151,7 +142,7 @@ def test_unmask_is_recorded_only_when_clicked(qtbot, desks):
 def test_history_names_the_signature_kind_used(qtbot, desks, tmp_path):
     desk = desks["wang"]
     cid = with_agreement(desk)
-    win = open_window(qtbot, desk, cid)
+    win = open_case_window(qtbot, desk, cid)
     win.tabs.setCurrentWidget(win.outcome_tab)
     editor = win.outcome_tab.agreement
     scan = tmp_path / "李四签字页.pdf"

@@ -9,8 +9,9 @@ from desktop.domain.validators import resident_id_check_char
 from desktop.services.dto import CaseDraft, CaseQuery, PartyInput
 from desktop.ui import ops
 from desktop.ui.intake import IntakePage
-from desktop.ui.qt import QApplication, QMessageBox, Qt
+from desktop.ui.qt import QMessageBox, Qt
 from tests.helpers.qtinput import commit_text
+from tests.helpers.windows import open_boxes
 
 pytestmark = pytest.mark.gui
 
@@ -43,11 +44,6 @@ def fill(qtbot, page: IntakePage, first: str = "王𠮷", second: str = "李四"
     page.dispute_type.setCurrentIndex(page.dispute_type.findData("neighbor"))
     commit_text(page.facts, "楼上漏水，损坏楼下天花板。")
     commit_text(page.requests, "赔偿维修费。")
-
-
-def open_boxes(name: str) -> list[QMessageBox]:
-    return [w for w in QApplication.topLevelWidgets()
-            if isinstance(w, QMessageBox) and w.objectName() == name and w.isVisible()]
 
 
 def test_service_messages_appear_next_to_the_fields(qtbot, mediator):

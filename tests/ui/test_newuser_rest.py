@@ -19,44 +19,17 @@ from desktop.ui.qt import (
     QDialogButtonBox,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPoint,
     QPushButton,
     Qt,
-    QWidget,
 )
 from tests.helpers.qtinput import commit_text, type_text
+from tests.helpers.windows import fill_intake, make_intake, open_boxes, open_case_window
 
 pytestmark = pytest.mark.gui
 
 ID17 = "33010619850312001"
 WANG_ID = ID17 + resident_id_check_char(ID17)
-
-
-def open_boxes(name: str, parent: QWidget | None = None) -> list[QMessageBox]:
-    return [w for w in QApplication.topLevelWidgets()
-            if isinstance(w, QMessageBox) and w.objectName() == name and w.isVisible()
-            and (parent is None or w.parentWidget() is parent)]
-
-
-def make_intake(qtbot, desk, size=(1000, 620)):
-    from desktop.ui.intake import IntakePage
-
-    page = IntakePage(desk)
-    qtbot.addWidget(page)
-    page.resize(*size)
-    page.show()
-    qtbot.waitExposed(page)
-    ops.wait_idle()
-    return page
-
-
-def fill(page, first: str = "王𠮷祥") -> None:
-    a, b = page.parties.editors
-    commit_text(a.name, first)
-    commit_text(b.name, "李四")
-    page.dispute_type.setCurrentIndex(page.dispute_type.findData("neighbor"))
-    commit_text(page.facts, "楼上漏水，损坏楼下天花板。")
 
 
 def register_through(qtbot, page) -> int:
@@ -66,17 +39,6 @@ def register_through(qtbot, page) -> int:
     qtbot.waitUntil(lambda: bool(registered), timeout=10000)
     assert ops.wait_idle()
     return registered[0]
-
-
-def open_case(qtbot, desk, case_id: int):
-    from desktop.ui.case import CaseWindow
-
-    win = CaseWindow(desk, case_id)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.detail is not None, timeout=5000)
-    return win
 
 
 # -- 1. 承办调解员 ------------------------------------------------------------------------------
@@ -89,13 +51,13 @@ def test_a_director_registers_as_the_mediator_unless_they_choose_another(qtbot, 
     qtbot.waitUntil(lambda: page.mediator.count() > 1, timeout=5000)
     assert page.mediator.isVisible()
     assert page.mediator.currentText() == "周主任"
-    fill(page)
+    fill_intake(page)
     case_id = register_through(qtbot, page)
     assert desk.cases.get(case_id).mediator_name == "周主任"
     assert case_id in [r.id for r in desk.cases.dashboard().my_open]
 
     # another mediator of the committee, picked in the form
-    fill(page, "赵大妈")
+    fill_intake(page, "赵大妈")
     page.mediator.setCurrentIndex(page.mediator.findText("李秀英"))
     other = register_through(qtbot, page)
     assert desk.cases.get(other).mediator_name == "李秀英"
@@ -111,11 +73,11 @@ def test_an_administrator_picks_the_mediator_or_leaves_it_visible_and_assignable
     assert page.mediator.currentData() is None
     names = [page.mediator.itemText(i) for i in range(page.mediator.count())]
     assert names == ["（暂不指定，以后分配）", "周主任", "王建国", "李秀英"]
-    fill(page)
+    fill_intake(page)
     case_id = register_through(qtbot, page)
     assert desk.cases.get(case_id).mediator_id is None
 
-    win = open_case(qtbot, desk, case_id)
+    win = open_case_window(qtbot, desk, case_id)
     assert "调解员：未分配" in win.meta_label.text()
     button = win.action_buttons["assign"]
     assert button.isVisible() and button.text() == "分配调解员"
@@ -158,7 +120,7 @@ def test_a_mediator_is_not_asked_and_may_not_name_another(qtbot, desks):
     desk = desks["wang"]
     page = make_intake(qtbot, desk)
     assert not page.mediator.isVisible()
-    fill(page)
+    fill_intake(page)
     case_id = register_through(qtbot, page)
     assert desk.cases.get(case_id).mediator_name == "王建国"
     draft = CaseDraft([PartyInput("甲"), PartyInput("乙", side="respondent")], "neighbor",
@@ -324,7 +286,7 @@ def test_a_session_record_without_its_process_is_refused_in_the_open_dialog(qtbo
         parties=[PartyInput("王𠮷祥"), PartyInput("李四", side="respondent")],
         dispute_type="neighbor", source="party_apply", facts="楼上漏水。"))
     desk.intake.accept(ref.id, ref.version)
-    win = open_case(qtbot, desk, ref.id)
+    win = open_case_window(qtbot, desk, ref.id)
     win.tabs.setCurrentWidget(win.sessions_tab)
     dialog = win.sessions_tab.add_session()
     qtbot.waitExposed(dialog)

@@ -27,20 +27,13 @@ from desktop.ui.qt import QApplication, QDialogButtonBox, QMessageBox, Qt, QWidg
 from tests.helpers.cases import agreed_case
 from tests.helpers.firstrun import to_seal_step
 from tests.helpers.qtinput import commit_text, type_text
+from tests.helpers.windows import fill_intake, make_intake, open_boxes
 
 pytestmark = pytest.mark.gui
 
 ID17 = "33010619850312001"
 WANG_ID = ID17 + resident_id_check_char(ID17)
 LEFT = Qt.MouseButton.LeftButton
-
-
-def open_boxes(name: str, parent: QWidget | None = None) -> list[QMessageBox]:
-    """Open message boxes of that name (over ``parent`` when given: an earlier test's box
-    may still be about)."""
-    return [w for w in QApplication.topLevelWidgets()
-            if isinstance(w, QMessageBox) and w.objectName() == name and w.isVisible()
-            and (parent is None or w.parentWidget() is parent)]
 
 
 def retype(qtbot, edit, text: str) -> None:
@@ -129,30 +122,10 @@ def test_agreement_with_a_mistyped_deadline_is_not_saved(qtbot, desks):
 
 # -- 新建登记 ---------------------------------------------------------------------------------
 
-def make_intake(qtbot, desk):
-    from desktop.ui.intake import IntakePage
-
-    page = IntakePage(desk)
-    qtbot.addWidget(page)
-    page.resize(1000, 620)  # the page in a 1366×768 window: the form scrolls
-    page.show()
-    qtbot.waitExposed(page)
-    ops.wait_idle()
-    return page
-
-
-def fill(page) -> None:
-    a, b = page.parties.editors
-    commit_text(a.name, "王𠮷祥")
-    commit_text(b.name, "李四")
-    page.dispute_type.setCurrentIndex(page.dispute_type.findData("neighbor"))
-    commit_text(page.facts, "楼上漏水，损坏楼下天花板。")
-
-
 def test_a_refused_amount_is_said_and_scrolled_into_view(qtbot, desks):
     desk = desks["wang"]
     page = make_intake(qtbot, desk)
-    fill(page)
+    fill_intake(page)
     type_text(page.amount, "999999999999999")
     page.form_scroll.verticalScrollBar().setValue(0)
     first = page.parties.editors[0].name
@@ -170,7 +143,7 @@ def test_a_refused_amount_is_said_and_scrolled_into_view(qtbot, desks):
 def test_a_mistyped_birth_date_is_refused_at_intake(qtbot, desks):
     desk = desks["wang"]
     page = make_intake(qtbot, desk)
-    fill(page)
+    fill_intake(page)
     retype(qtbot, page.parties.editors[1].birth_date.edit, "19900231")
     page.register()
     box = open_boxes("errorBox", page)[0]
@@ -184,7 +157,7 @@ def test_party_messages_under_their_field_leave_out_the_party_number(qtbot, desk
 
     desk = desks["wang"]
     page = make_intake(qtbot, desk)
-    fill(page)
+    fill_intake(page)
     name = page.parties.editors[1].name
     name.clear()
     commit_text(name, "张三丰" * 40)  # a whole paragraph pasted into 姓名
@@ -200,7 +173,7 @@ def test_party_messages_under_their_field_leave_out_the_party_number(qtbot, desk
 def test_clear_asks_before_the_form_and_its_draft_go(qtbot, desks):
     desk = desks["wang"]
     page = make_intake(qtbot, desk)
-    fill(page)
+    fill_intake(page)
     page.autosave.flush()
     key = page.draft_key
     assert desk.drafts.load(key)
