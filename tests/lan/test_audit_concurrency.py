@@ -209,15 +209,7 @@ def test_an_audited_look_waits_for_the_save_that_holds_the_case(pg_url: str) -> 
         actor = desks.actor("zhuren")
         looker = desks["admin"]
         done: list[BaseException | None] = []
-
-        def look() -> None:
-            try:
-                looker.cases.get(case_id, unmask=True)
-                done.append(None)
-            except BaseException as err:  # noqa: BLE001 - reported below
-                done.append(err)
-
-        thread = threading.Thread(target=look)
+        thread = _unmask_in_thread(looker, case_id, done)
         with db.write() as s:
             party = s.scalars(select(Party).where(Party.case_id == case_id)).first()
             assert party is not None
@@ -243,6 +235,21 @@ def test_an_audited_look_waits_for_the_save_that_holds_the_case(pg_url: str) -> 
         db.close()
 
 
+def _unmask_in_thread(desk: Any, case_id: int, done: list[BaseException | None]
+                      ) -> threading.Thread:
+    """A thread (not yet started) in which ``desk`` opens the case with full particulars — an
+    audited look, so a save of its own — and records in ``done`` None or what it raised."""
+
+    def look() -> None:
+        try:
+            desk.cases.get(case_id, unmask=True)
+            done.append(None)
+        except BaseException as err:  # noqa: BLE001 - reported by the test
+            done.append(err)
+
+    return threading.Thread(target=look)
+
+
 def _wait_for_a_lock_wait(db: Database, done: list[Any]) -> None:
     """Until another backend waits on a lock, or the thread that should has finished."""
     with db.engine.connect() as watch:
@@ -262,15 +269,7 @@ def test_a_save_that_waited_for_the_chain_links_to_the_entry_it_waited_for(pg_ur
         desks = Desks(db)
         other = desks["admin"]
         done: list[BaseException | None] = []
-
-        def save() -> None:
-            try:
-                other.cases.get(case_id, unmask=True)
-                done.append(None)
-            except BaseException as err:  # noqa: BLE001 - reported below
-                done.append(err)
-
-        thread = threading.Thread(target=save)
+        thread = _unmask_in_thread(other, case_id, done)
         with db.write() as s:
             append_entries(s, desks.actor("zhuren"), [dict(
                 action="note", entity="case", entity_id=None, case_id=None, summary="先到",
