@@ -115,7 +115,7 @@ class ServiceBase:
                 # before report rows on every path) and before the chain's lock
                 pending = prepare_entries(session, self.actor, tx.entries, tx.checkpoint)
             # last: the chain's lock serialises every desk's audited writes until COMMIT,
-            # which follows at once (three round trips on PostgreSQL)
+            # which follows at once (on PostgreSQL the append is one statement, then COMMIT)
             if pending is not None:
                 write_entries(session, pending)
 

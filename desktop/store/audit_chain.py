@@ -58,8 +58,13 @@ def _json(detail: dict[str, Any]) -> str:
 def entry_hash(prev_hash: str, at: dt.datetime, user_id: int | None, username: str, action: str,
                entity: str, entity_id: int | None, case_id: int | None, summary: str,
                detail: str, state_digest: str = "") -> str:
-    tail = _tail(at, user_id, username, action, entity, entity_id, case_id, summary, detail,
-                 state_digest)
+    return _link(prev_hash, _tail(at, user_id, username, action, entity, entity_id, case_id,
+                                  summary, detail, state_digest))
+
+
+def _link(prev_hash: str, tail: str) -> str:
+    """An entry's hash: SHA-256 over the previous entry's hash followed by its ``_tail``
+    (what ``_APPEND`` computes on the server)."""
     return hashlib.sha256((prev_hash + tail).encode("utf-8")).hexdigest()
 
 
@@ -267,7 +272,7 @@ def _append(session: Session, actor: Author, at: dt.datetime,
                            .with_for_update()).scalar_one()
     rows = []
     for e, tail in zip(entries, tails, strict=True):
-        h = hashlib.sha256((prev + tail).encode("utf-8")).hexdigest()
+        h = _link(prev, tail)
         rows.append(dict(e, at=at, user_id=user_id, username=actor.username, prev_hash=prev,
                          hash=h))
         prev = h
