@@ -160,8 +160,8 @@ class ResetPasswordDialog(InlineErrors, QDialog):
 
     done_reset = Signal()
 
-    def __init__(self, name: str, username: str, parent: QWidget | None = None,
-                 reset: Callable[[str], object] | None = None, user_id: int = 0) -> None:
+    def __init__(self, name: str, username: str, parent: QWidget | None, *,
+                 reset: Callable[[str], object], user_id: int) -> None:
         super().__init__(parent)
         self.setObjectName("resetPasswordDialog")
         self.setWindowTitle(self.tr("重置密码"))
@@ -209,15 +209,12 @@ class ResetPasswordDialog(InlineErrors, QDialog):
         self.password.selectAll()
 
     def submit(self) -> None:
-        if self.reset_user is None:
-            self.accept()
-            return
         password, reset = self.password.text().strip(), self.reset_user
         self.password.setText(password)
         self.ok.setEnabled(False)
         self.error.hide()
         (ops.Op(self, lambda: reset(password), label=self.tr("正在重置密码…"))
-         .changes(ops.ChangeKind.USER, [self.user_id] if self.user_id else [])
+         .changes(ops.ChangeKind.USER, [self.user_id])
          .success(lambda _r: self._done(password)).failure(self.failed).run())
 
     def _done(self, password: str) -> None:
