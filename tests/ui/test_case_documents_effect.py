@@ -13,7 +13,8 @@ from desktop.services.dto import AgreementInput, ObligationInput, ParticipantInp
 from desktop.ui import ops
 from desktop.ui.case.documents import documents_service
 from desktop.ui.qt import Qt
-from tests.ui.test_case_window import open_window, register
+from tests.helpers.windows import open_case_window
+from tests.ui.test_case_window import register
 
 pytestmark = pytest.mark.gui
 SEAL_PASSWORD = "seal-effect-2026"
@@ -41,7 +42,7 @@ def test_print_gives_the_unsigned_version_then_the_sealed_final(qtbot, desks, mo
     desks["zhuren"].committees.update(committee.id, committee.version, seal_png=seal_png())
     desk = desks["wang"]
     cid = agreed_case(desk)
-    win = open_window(qtbot, desk, cid)
+    win = open_case_window(qtbot, desk, cid)
     tab = win.documents_tab
     win.tabs.setCurrentWidget(tab)
     tab.form.setCurrentIndex(tab.form.findData("agreement"))
