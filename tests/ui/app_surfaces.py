@@ -80,7 +80,8 @@ def _factories() -> dict[str, Callable[[Any, QWidget], QWidget]]:
         "desktop.ui.settings.users.NewUserDialog": plain("desktop.ui.settings.users.NewUserDialog"),
         "desktop.ui.settings.users.ResetPasswordDialog":
             lambda desk, parent: import_("desktop.ui.settings.users.ResetPasswordDialog")(
-                "王丽", "wangli", parent),
+                "王丽", "wangli", parent, user_id=desk.actor.user_id,
+                reset=lambda pw: desk.users.reset_password(desk.actor.user_id, pw)),
         "desktop.ui.settings.database.DatabaseProfileDialog":
             lambda desk, parent: import_("desktop.ui.settings.database.DatabaseProfileDialog")(
                 parent=parent),
