@@ -339,8 +339,9 @@ def _moved(obj: Any) -> bool:
     """Whether a pending change of this existing row touches a column the figures read
     (history still holds the change in both before_flush and after_flush)."""
     state = sa_inspect(obj)
+    touched = state.committed_state  # the attributes set since load (no others changed)
     for name in COUNTED_COLS[type(obj)]:
-        if state.attrs[name].history.has_changes():
+        if name in touched and state.attrs[name].history.has_changes():
             return True
     return False
 

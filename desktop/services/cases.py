@@ -4,9 +4,10 @@ the actions the user may take; the case's history in plain Chinese."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
 
@@ -102,10 +103,53 @@ ROW_COLUMNS = (Case.id, Case.number, Case.status, Case.title, Case.party_names,
 RowSelect = Select[*tuple[Any, ...]]  # a SELECT of ROW_COLUMNS, filtered and ordered
 
 
+_LABELS = select(Lookup.kind, Lookup.code, Lookup.name)
+
+
+@dataclass(frozen=True)
+class _DetailStatements:
+    """The reads of one case's detail, built once (building a statement cost about as much
+    CPU as running it), each with the case id as the parameter ``case_id``."""
+
+    probe: RowSelect  # committee name, mediator name, then one EXISTS per ``has``
+    has: tuple[type[Any], ...]
+    sessions: Select[MediationSession]
+    agreement: Select[Agreement]
+    oral: Select[OralAgreement]
+    confirmation: Select[JudicialConfirmation]
+    by_case: dict[type[Any], RowSelect]  # the lists, each in its order
+
+
+@functools.cache
+def _detail_statements() -> _DetailStatements:
+    cid = bindparam("case_id", type_=Integer)
+    lists: dict[type[Any], Any] = {
+        Termination: Termination.id, Referral: Referral.id, Extension: Extension.id,
+        RiskFlag: RiskFlag.id, FollowUp: FollowUp.visited_on, Attachment: Attachment.id,
+        Signature: Signature.id, Document: Document.id}
+    has: tuple[type[Any], ...] = (MediationSession, Agreement, OralAgreement,
+                                  JudicialConfirmation, *lists)
+    probe: RowSelect = select(
+        select(Committee.name).where(Committee.id == bindparam("committee_id", type_=Integer))
+        .scalar_subquery(),
+        select(User.display_name).where(User.id == bindparam("mediator_id", type_=Integer))
+        .scalar_subquery(),
+        *(select(m.id).where(m.case_id == cid).exists() for m in has))
+    return _DetailStatements(
+        probe, has,
+        select(MediationSession).where(MediationSession.case_id == cid)
+        .options(selectinload(MediationSession.participants)).order_by(MediationSession.seq),
+        select(Agreement).where(Agreement.case_id == cid)
+        .options(selectinload(Agreement.obligations)),
+        select(OralAgreement).where(OralAgreement.case_id == cid),
+        select(JudicialConfirmation).where(JudicialConfirmation.case_id == cid),
+        {m: select(m).where(m.case_id == cid).order_by(order) for m, order in lists.items()})
+
+
 class CaseService(ServiceBase):
     # -- labels ----------------------------------------------------------------------------
     def _labels(self, s: Session) -> dict[tuple[str, str], str]:
-        return {(k, c): n for k, c, n in s.execute(select(Lookup.kind, Lookup.code, Lookup.name))}
+        return {(k, c): n for k, c, n in s.execute(_LABELS)}
 
     def _row(self, r: Any, labels: dict[tuple[str, str], str], today: dt.date) -> dto.CaseRow:
         status = CaseStatus(r[2])
@@ -431,6 +475,7 @@ class CaseService(ServiceBase):
             return self._detail(s, case, masked=not unmask)
 
     def _detail(self, s: Session, case: Case, *, masked: bool) -> dto.CaseDetail:
+        st = _detail_statements()
         labels = self._labels(s)
         today = self.today()
         parties = list(case.parties)
@@ -447,9 +492,19 @@ class CaseService(ServiceBase):
                 p.legal_rep_title, p.agent_name,
                 mask_phone(p.agent_phone) if mask else p.agent_phone, p.agent_relation, mask)
 
-        sessions = s.scalars(select(MediationSession).where(MediationSession.case_id == case.id)
-                             .options(selectinload(MediationSession.participants))
-                             .order_by(MediationSession.seq)).all()
+        # the committee's and the mediator's names and which of the case's other records
+        # exist, in one statement: most cases have no termination, referral, extension,
+        # risk, follow-up, attachment, signature or document, and a read of each cost more
+        # than the rest of the page (19 statements an open before)
+        key = {"case_id": case.id}
+        committee_name, mediator_name, *flags = s.execute(st.probe, {
+            **key, "committee_id": case.committee_id, "mediator_id": case.mediator_id}).one()
+        has = dict(zip(st.has, flags, strict=True))
+
+        def by_case(model: Any) -> list[Any]:
+            return list(s.scalars(st.by_case[model], key)) if has[model] else []
+
+        sessions = s.scalars(st.sessions, key).all() if has[MediationSession] else []
         session_views = [dto.SessionView(
             m.id, m.version, m.seq, m.kind, m.started_at, m.ended_at, m.place, m.content,
             m.result, m.agreed, m.recorder, m.interviewee,
@@ -457,8 +512,7 @@ class CaseService(ServiceBase):
                                  ParticipationRole(x.role).label, x.name, x.unit, x.title,
                                  x.number, x.user_id, x.party_id) for x in m.participants])
             for m in sessions]
-        agreement = s.scalars(select(Agreement).where(Agreement.case_id == case.id)
-                              .options(selectinload(Agreement.obligations))).first()
+        agreement = s.scalars(st.agreement, key).first() if has[Agreement] else None
         agreement_view = None
         if agreement is not None:
             agreement_view = dto.AgreementView(
@@ -470,24 +524,19 @@ class CaseService(ServiceBase):
                                     names.get(o.payer_party_id or 0, ""), o.payee_party_id,
                                     names.get(o.payee_party_id or 0, ""), o.amount, o.manner,
                                     o.deadline) for o in agreement.obligations])
-        oral = s.scalars(select(OralAgreement).where(OralAgreement.case_id == case.id)).first()
+        oral = s.scalars(st.oral, key).first() if has[OralAgreement] else None
         oral_view = (dto.OralAgreementView(oral.id, oral.version, oral.facts, oral.content,
                                            oral.performance, oral.amount, oral.reached_on)
                      if oral else None)
-        conf = s.scalars(select(JudicialConfirmation)
-                         .where(JudicialConfirmation.case_id == case.id)).first()
+        conf = (s.scalars(st.confirmation, key).first() if has[JudicialConfirmation]
+                else None)
         effective = (agreement.effective_on if agreement else None) or (
             oral.reached_on if oral else None)
-        mediator = s.get(User, case.mediator_id) if case.mediator_id else None
-        committee = s.get(Committee, case.committee_id)
-
-        def by_case(model: Any, order: Any) -> list[Any]:
-            return list(s.scalars(select(model).where(model.case_id == case.id).order_by(order)))
 
         status = CaseStatus(case.status)
         return dto.CaseDetail(
             id=case.id, version=case.version, committee_id=case.committee_id,
-            committee_name=committee.name if committee else "", number=case.number,
+            committee_name=committee_name or "", number=case.number,
             status=case.status, status_label=status.label, title=case.title,
             dispute_type=case.dispute_type,
             dispute_type_label=labels.get(("dispute_type", case.dispute_type), case.dispute_type),
@@ -500,38 +549,38 @@ class CaseService(ServiceBase):
             closed_on=case.closed_on, archived_on=case.archived_on, outcome=case.outcome,
             refuse_reason=case.refuse_reason, joint_mask=case.joint_mask,
             joint_label=JointKind(case.joint_mask).label, mediator_id=case.mediator_id,
-            mediator_name=mediator.display_name if mediator else "",
+            mediator_name=mediator_name or "",
             co_mediator_ids=[int(x) for x in case.co_mediator_ids.split(",") if x],
             agreed_amount=case.agreed_amount,
             confirmation_deadline=deadlines.confirmation_deadline(effective) if effective else None,
             parties=[party_view(p) for p in parties], sessions=session_views,
             agreement=agreement_view, oral_agreement=oral_view,
             terminations=[dto.TerminationView(t.id, t.reason, t.remedies, t.terminated_on)
-                          for t in by_case(Termination, Termination.id)],
+                          for t in by_case(Termination)],
             referrals=[dto.ReferralView(r.id, r.to_body, r.reason, r.referred_on)
-                       for r in by_case(Referral, Referral.id)],
+                       for r in by_case(Referral)],
             extensions=[dto.ExtensionView(e.id, e.days, e.reason, e.old_deadline, e.new_deadline)
-                        for e in by_case(Extension, Extension.id)],
+                        for e in by_case(Extension)],
             risks=[dto.RiskView(r.id, r.version, r.kind, RiskKind(r.kind).label, r.level,
                                 r.description, r.people, r.measures, r.reported_to_police,
                                 r.flagged_on, r.resolved_on, r.prevented)
-                   for r in by_case(RiskFlag, RiskFlag.id)],
+                   for r in by_case(RiskFlag)],
             follow_ups=[dto.FollowUpView(f.id, f.visited_on, f.method, f.performance,
                                          f.satisfaction, f.lawsuit, f.escalation_risk,
                                          f.findings, f.action, f.visitor, f.next_due)
-                        for f in by_case(FollowUp, FollowUp.visited_on)],
+                        for f in by_case(FollowUp)],
             confirmation=(dto.ConfirmationView(conf.id, conf.version, conf.court, conf.filed_on,
                                                conf.ruling, conf.ruling_on, conf.ruling_number,
                                                conf.notes) if conf else None),
             attachments=[dto.AttachmentView(a.id, a.category, a.filename, a.mime, a.size,
                                             a.sha256, a.note, a.added_at)
-                         for a in by_case(Attachment, Attachment.id)],
+                         for a in by_case(Attachment)],
             signatures=[dto.SignatureView(g.id, g.form, g.signer_kind, g.signer_name, g.party_id,
                                           g.user_id, g.png_sha256, g.on_paper, g.signed_at)
-                        for g in by_case(Signature, Signature.id)],
+                        for g in by_case(Signature)],
             documents=[dto.DocumentView(d.id, d.form, d.final, d.sha256, d.verification_code,
                                         d.pages, d.created_at, d.kind)
-                       for d in by_case(Document, Document.id)],
+                       for d in by_case(Document)],
             allowed_actions=self._allowed(case), masked=masked)
 
     def history(self, case_id: int) -> list[dto.AuditView]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain import validators, workflow
@@ -19,6 +19,12 @@ from desktop.domain.errors import ValidationError
 from desktop.services.dto import SessionInput
 from desktop.services.editing import CaseEditingService
 from desktop.store.models import Case, MediationSession, SessionParticipant
+
+# built once (building a statement cost about as much CPU as running it)
+_LAST_SEQ = select(func.max(MediationSession.seq)).where(
+    MediationSession.case_id == bindparam("case_id", type_=Integer))
+_PARTICIPANT_KINDS = select(SessionParticipant.kind).join(MediationSession).where(
+    MediationSession.case_id == bindparam("case_id", type_=Integer))
 
 INVITED = {ParticipantKind.POLICE, ParticipantKind.JUDICIAL, ParticipantKind.LAWYER,
            ParticipantKind.JUDGE, ParticipantKind.INVITED}
@@ -82,8 +88,7 @@ class SessionService(CaseEditingService):
         with self._write() as tx:
             s = tx.session
             case = self._edit_case(s, case_id, "add_session")
-            seq = (s.scalar(select(func.max(MediationSession.seq))
-                            .where(MediationSession.case_id == case.id)) or 0) + 1
+            seq = (s.scalar(_LAST_SEQ, {"case_id": case.id}) or 0) + 1
             m = MediationSession(
                 case_id=case.id, seq=seq, kind=inp.kind, started_at=inp.started_at,
                 ended_at=inp.ended_at, place=inp.place.strip(), content=inp.content.strip(),
@@ -128,8 +133,7 @@ class SessionService(CaseEditingService):
 
     def _refresh_joint(self, case: Case) -> None:
         s = self._session_of(case)
-        kinds = list(s.scalars(select(SessionParticipant.kind).join(MediationSession).where(
-            MediationSession.case_id == case.id)))
+        kinds = list(s.scalars(_PARTICIPANT_KINDS, {"case_id": case.id}))
         case.joint_mask = joint_mask_of(kinds)
 
     @staticmethod

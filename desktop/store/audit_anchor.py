@@ -156,8 +156,8 @@ def make_checkpoint(session: Session, *, last_id: int, head_hash: str, reason: s
 # -- digests of audited rows ---------------------------------------------------------------
 def _canon(value: Any) -> Any:
     """Backend-neutral text for a column value (SQLite and PostgreSQL give the same)."""
-    if value is None:
-        return None
+    if value is None or type(value) is str or type(value) is int:  # most of them, as they are
+        return value
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, Decimal):
@@ -172,26 +172,29 @@ def _canon(value: Any) -> Any:
 
 
 @functools.cache
-def _statements(lock: bool) -> tuple[Any, Any, Any, int, int, int]:
+def _statements(lock: bool, one: bool = False) -> tuple[Any, Any, Any, int, int, int]:
     """The three selects (built once: a save runs them in its transaction), with the position
     of the id / case_id column in each row (columns in name order). ``lock``: the case select
-    locks the cases (FOR NO KEY UPDATE on PostgreSQL, in id order; nothing on SQLite)."""
+    locks the cases (FOR NO KEY UPDATE on PostgreSQL, in id order; nothing on SQLite).
+    ``one``: for a single case, ``= :ids`` instead of ``IN (:ids)`` (a save's usual case: an
+    expanding IN is rendered anew at every execution, which cost more than the read)."""
     from sqlalchemy import BindParameter, Select, bindparam
 
-    ids: BindParameter[Any] = bindparam("ids", expanding=True)
+    ids: BindParameter[Any] = bindparam("ids", expanding=not one)
     out: list[Select[Any]] = []
     keys: list[int] = []
     for table, key in ((Case.__table__, "id"), (Party.__table__, "case_id"),
                        (Agreement.__table__, "case_id")):
         cols = sorted(table.c, key=lambda c: c.name)
-        out.append(select(*cols).where(table.c[key].in_(ids)).order_by(table.c.id))
+        match = table.c[key] == ids if one else table.c[key].in_(ids)
+        out.append(select(*cols).where(match).order_by(table.c.id))
         keys.append([c.name for c in cols].index(key))
     if lock:
         out[0] = out[0].with_for_update(key_share=True)
     return out[0], out[1], out[2], keys[0], keys[1], keys[2]
 
 
-def _rows(session: Session, stmt: Any, ids: list[int]) -> list[list[Any]]:
+def _rows(session: Session, stmt: Any, ids: list[int] | int) -> list[list[Any]]:
     return [[_canon(v) for v in row] for row in session.execute(stmt, {"ids": ids})]
 
 
@@ -204,14 +207,16 @@ def case_digests(session: Session, case_ids: list[int], *, lock: bool = False
     out: dict[int, str] = {}
     if not case_ids:
         return out
-    case_stmt, party_stmt, agreement_stmt, c_id, p_case, a_case = _statements(lock)
+    one = len(case_ids) == 1
+    case_stmt, party_stmt, agreement_stmt, c_id, p_case, a_case = _statements(lock, one)
     for chunk in (case_ids[i:i + 500] for i in range(0, len(case_ids), 500)):
-        cases = {r[c_id]: r for r in _rows(session, case_stmt, chunk)}
+        param: list[int] | int = chunk[0] if one else chunk
+        cases = {r[c_id]: r for r in _rows(session, case_stmt, param)}
         parties: dict[int, list[Any]] = {}
-        for r in _rows(session, party_stmt, chunk):
+        for r in _rows(session, party_stmt, param):
             parties.setdefault(r[p_case], []).append(r)
         agreements: dict[int, list[Any]] = {}
-        for r in _rows(session, agreement_stmt, chunk):
+        for r in _rows(session, agreement_stmt, param):
             agreements.setdefault(r[a_case], []).append(r)
         for cid in chunk:
             if cid not in cases:

@@ -80,7 +80,14 @@ def _check_object(obj: Any, *, changed_only: bool) -> None:
     table = state.mapper.local_table
     if not isinstance(table, Table) or table.name in EXEMPT_TABLES:
         return
+    # an attribute set since the row was loaded has its old value here; one that is not
+    # here has no change (asking every column for its history cost more than the check)
+    touched = state.committed_state
+    if changed_only and not touched:
+        return
     for attr in state.mapper.column_attrs:
+        if changed_only and attr.key not in touched:
+            continue
         column = attr.columns[0]
         if not isinstance(column.table, Table) or column.table is not table:
             continue
@@ -94,7 +101,9 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     for obj in session.new:
         _check_object(obj, changed_only=False)
     for obj in session.dirty:
-        if session.is_modified(obj, include_collections=False):
+        # an object whose attributes nobody set is not modified: skip is_modified's walk
+        if inspect(obj).committed_state and session.is_modified(
+                obj, include_collections=False):
             _check_object(obj, changed_only=True)
 
 
