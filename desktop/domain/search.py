@@ -17,7 +17,9 @@ _FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 # Name characters pypinyin 0.55 has no reading for (it knows 䶮, 堃, 赟 and the 通用规范汉字表's
 # extension characters): 王𠮷祥 was indexed as "wx" / "wangxiang", so "wjx" missed it and
-# "wx" found it. Readings from the 汉语大字典.
+# "wx" found it. Readings from the 汉语大字典. A character added here changes the keys of
+# names already saved: add a revision like migrations/versions/0017_rare_name_terms.py,
+# which recomputes the terms of the cases whose names hold one of these characters.
 RARE_READINGS = {
     "𠮷": "ji",  # U+20BB7, the 吉 with 土 on top (a common surname variant)
     "𡘙": "tai",  # U+21619, 𡘙 (tǎi), in given names

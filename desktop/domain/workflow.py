@@ -56,8 +56,8 @@ TRANSITIONS: dict[str, Transition] = {
         _t("attach", "添加材料", {S.REGISTERED, S.ACCEPTED, S.MEDIATING, S.SUCCEEDED,
                               S.TERMINATED, S.REFUSED, S.REFERRED}, None, WORKERS),
         # 承办调解员: a case registered by a director or an administrator may have none yet.
-        # The button is offered on open cases; IntakeService.assign checks the role only (it
-        # also moves a closed case's follow-up to another mediator).
+        # Open cases only, in the GUI and in IntakeService.assign alike: a closed case keeps
+        # the mediator it was closed with (the report counts its outcome by them).
         _t("assign", "分配调解员", {S.REGISTERED, S.ACCEPTED, S.MEDIATING}, None, MANAGERS),
         _t("archive", "归档", {S.SUCCEEDED, S.TERMINATED, S.REFUSED, S.REFERRED}, S.ARCHIVED,
            MANAGERS),

@@ -24,7 +24,7 @@ from desktop.domain.enums import (
     Role,
     Sex,
 )
-from desktop.domain.errors import NotFound, PermissionDenied, ValidationError
+from desktop.domain.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from desktop.domain.masking import mask_id_number, mask_phone
 from desktop.domain.numbering import format_case_number
 from desktop.domain.validators import (
@@ -466,13 +466,21 @@ class IntakeService(CaseEditingService):
             tx.audit("remove_party", "party", party_id, f"删除当事人 {row.name}", case_id=case.id)
 
     def assign(self, case_id: int, mediator_id: int, co_mediator_ids: Sequence[int] = ()) -> None:
-        """Directors assign (or reassign) the case's mediators."""
+        """Directors assign (or reassign) the mediators of an open case (登记, 已受理, 调解中:
+        the workflow's ``assign`` sources). A closed case keeps the mediator it was closed
+        with: the report counts its outcome by that mediator, and its follow-up is done by
+        them or by the director."""
         self._require_role(Role.DIRECTOR, Role.ADMIN, what="分配调解员")
         with self._write() as tx:
             s = tx.session
             case = self._load_case(s, case_id, for_update=True)
             if self.actor.role != Role.ADMIN and case.committee_id != self.actor.committee_id:
                 raise PermissionDenied("不能分配其他调委会的案件。")
+            status = CaseStatus(case.status)
+            if status not in workflow.TRANSITIONS["assign"].sources:
+                # before anything is written: the refused call leaves no row and no audit entry
+                raise InvalidTransition(f"案件当前状态为“{status.label}”，不能分配调解员。"
+                                        + ASSIGN_CLOSED_HINTS.get(status, ""))
             names = []
             for uid in [mediator_id, *co_mediator_ids]:
                 user = s.get(User, uid)
@@ -527,6 +535,17 @@ class IntakeService(CaseEditingService):
         return session.scalar(select(AuditEntry.username).where(
             AuditEntry.case_id == case_id, AuditEntry.action.not_in(READ_ONLY_AUDIT_ACTIONS))
             .order_by(AuditEntry.id.desc()).limit(1)) or ""
+
+
+# What to do instead, after "案件当前状态为…，不能分配调解员。"
+ASSIGN_CLOSED_HINTS = {
+    CaseStatus.SUCCEEDED: "调解成功的案件按结案时的承办调解员统计；回访、司法确认由原承办调解员"
+                          "或主任办理。",
+    CaseStatus.TERMINATED: "如需继续调解，请主任或管理员先“恢复调解”，再分配调解员。",
+    CaseStatus.REFUSED: "不予受理的案件不再调解；当事人再次申请的，请登记新案件。",
+    CaseStatus.REFERRED: "案件已移送其他单位办理。",
+    CaseStatus.ARCHIVED: "已归档的案件只读。",
+}
 
 
 # audited acts that leave the case row as it was

@@ -14,9 +14,9 @@ from desktop.domain.errors import (
     PermissionDenied,
     ValidationError,
 )
-from desktop.services.dto import CaseQuery, CaseUpdate, PartyInput
+from desktop.services.dto import CaseQuery, CaseUpdate, OralAgreementInput, PartyInput
 from desktop.store.db import Database
-from desktop.store.models import Case
+from desktop.store.models import AuditEntry, Case
 from tests.helpers.cases import VALID_ID, draft
 from tests.helpers.db import Desks
 
@@ -120,6 +120,62 @@ def test_mediator_limits(desks: Desks) -> None:
         desks["wang"].intake.assign(ref.id, desks.actor("li").user_id)
     desks["zhuren"].intake.assign(ref.id, desks.actor("li").user_id)
     assert desks["li"].intake.accept(ref.id).status == "accepted"
+
+
+def test_a_closed_case_keeps_its_mediator_on_both_backends(any_db: Database) -> None:
+    """assign() checked the role only: a director (or a stale window) could move a concluded,
+    terminated, refused, referred or archived case to another mediator. Now it is refused
+    before anything is written (no row changes, no audit entry); reopened, it may be assigned."""
+    desks = Desks(any_db)
+    zhuren, admin = desks["zhuren"], desks["admin"]
+    li, wang = desks.actor("li").user_id, desks.actor("wang").user_id
+
+    def case(status: str) -> int:
+        ref = zhuren.intake.register(draft(mediator_id=wang))
+        if status in ("refused", "referred"):
+            zhuren.intake.refuse(ref.id, None, "不属于调解范围")
+            if status == "referred":
+                zhuren.intake.refer(ref.id, "青山区劳动人事争议仲裁委员会", "属于劳动仲裁范围")
+            return ref.id
+        zhuren.intake.accept(ref.id)
+        if status == "terminated":
+            zhuren.outcomes.terminate(ref.id, "双方分歧过大")
+        elif status in ("succeeded", "archived"):
+            zhuren.outcomes.record_oral(ref.id, OralAgreementInput(content="赔偿500元"))
+            if status == "archived":
+                zhuren.outcomes.archive(ref.id, "测试用案件，材料从略")
+        return ref.id
+
+    def state(cid: int) -> tuple[object, ...]:
+        with any_db.read() as s:
+            row = s.get(Case, cid)
+            assert row is not None
+            audits = s.query(AuditEntry).filter(AuditEntry.case_id == cid).count()
+            return row.status, row.mediator_id, row.co_mediator_ids, row.version, audits
+
+    hints = {"succeeded": "回访", "terminated": "恢复调解", "refused": "登记新案件",
+             "referred": "移送", "archived": "只读"}
+    labels = {"succeeded": "调解成功", "terminated": "调解终止", "refused": "不予受理",
+              "referred": "已移送", "archived": "已归档"}
+    for status, hint in hints.items():
+        cid = case(status)
+        before = state(cid)
+        assert before[:2] == (status, wang)
+        for desk in (zhuren, admin):
+            with pytest.raises(InvalidTransition) as refused:
+                desk.intake.assign(cid, li, [wang])
+            message = refused.value.message
+            assert message.startswith(f"案件当前状态为“{labels[status]}”，不能分配调解员。")
+            assert hint in message, message
+            assert state(cid) == before
+
+    terminated = case("terminated")
+    zhuren.outcomes.reopen(terminated, "当事人同意继续调解")
+    zhuren.intake.assign(terminated, li)
+    assert state(terminated)[:2] == ("mediating", li)
+    accepted = case("accepted")
+    zhuren.intake.assign(accepted, li)
+    assert state(accepted)[:2] == ("accepted", li)
 
 
 def test_extend_and_refer(desks: Desks) -> None:
