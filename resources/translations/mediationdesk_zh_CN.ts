@@ -2542,8 +2542,8 @@
         <translation>请填写单位名称。</translation>
     </message>
     <message>
-        <source>出生日期 {date}，{sex}</source>
-        <translation>出生日期 {date}，{sex}</translation>
+        <source>{sex}，{date}生</source>
+        <translation>{sex}，{date}生</translation>
     </message>
     <message>
         <source>已输入 {n}/{total} 位</source>

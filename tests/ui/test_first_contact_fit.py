@@ -7,12 +7,81 @@ of these on purpose and sees the checker say so."""
 
 from __future__ import annotations
 
-from desktop.ui.fieldmessage import FieldMessage
-from desktop.ui.qt import QComboBox, QListWidget, QScrollArea, QVBoxLayout, QWidget
-from tests.helpers import screens
+import pytest
 
+from desktop.app import start_session
+from desktop.domain.validators import resident_id_check_char
+from desktop.services import Desk
+from desktop.services.dto import CaseDraft, PartyInput
+from desktop.ui import ops
+from desktop.ui.fieldmessage import FieldMessage
+from desktop.ui.qt import (
+    QComboBox,
+    QListWidget,
+    QScrollArea,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from tests.helpers import screens
+from tests.helpers.qtinput import commit_text
+
+# the window: opened on a 1366×768 screen (90 % of it), maximised there, on 1280×800, larger
+SIZES = [(1229, 691), (1366, 768), (1280, 800), (1700, 950)]
 LONG_COMMITTEE = "杭州市西湖区北山街道人民调解委员会"
+ID17 = "11010519881228002"  # born 28 December: the longest date a check line can show
+ID = ID17 + resident_id_check_char(ID17)
+HITS = 8
 LONG_TITLE = "楼上卫生间长期漏水致楼下天花板和墙面受损赔偿纠纷"
+
+
+def settle(qtbot) -> None:
+    ops.wait_idle(10000)
+    qtbot.wait(60)
+    ops.wait_idle(10000)
+
+
+def main_window(qtbot, ui_db, actor):  # type: ignore[no-untyped-def]
+    win = start_session(ui_db, actor)
+    qtbot.addWidget(win)
+    win.setWindowState(Qt.WindowState.WindowNoState)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def at(qtbot, win, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    win.resize(*size)
+    settle(qtbot)
+    assert (win.width(), win.height()) == size
+
+
+@pytest.mark.slow
+def test_the_id_line_and_the_duplicates_read_whole(qtbot, ui_app, ui_db, ui_actors):
+    desk = Desk(ui_db, ui_actors["admin"])
+    for _ in range(HITS):  # enough for the list to need its vertical scroll bar
+        desk.intake.register(CaseDraft(
+            parties=[PartyInput("王𠮷祥", id_number=ID, phone="13800138000"),
+                     PartyInput("青山物业服务有限公司第二分公司", side="respondent",
+                                kind="organization", legal_rep="张三")],
+            dispute_type="neighbor", source="party_apply", title=LONG_TITLE,
+            facts="此前登记的纠纷"))
+    win = main_window(qtbot, ui_db, ui_actors["admin"])
+    page = win.show_page("intake")
+    settle(qtbot)
+    card = page.parties.editors[0]
+    commit_text(card.name, "王𠮷祥")
+    qtbot.keyClicks(card.id_number, ID)
+    qtbot.waitUntil(lambda: page.duplicate_list.count() == HITS, timeout=10000)
+    line = card.messages["id_number"]
+    for size in SIZES:
+        at(qtbot, win, size)
+        page.form_scroll.verticalScrollBar().setValue(0)
+        assert screens.layout_problems(win) == [], size
+        assert line.text() == line.full_text()
+        # the vertical scroll bar narrows the list: its entries wrap narrower
+        assert page.duplicate_list.verticalScrollBar().isVisible(), size
+    assert line.full_text() == "✓ 女，1988年12月28日生"  # as a judgment introduces a party
 
 
 def test_the_checks_see_a_cut_choice_an_elided_line_and_a_sideways_list(qtbot, ui_app):
