@@ -280,6 +280,10 @@
         <translation>全部调委会</translation>
     </message>
     <message>
+        <source>范围：</source>
+        <translation>范围：</translation>
+    </message>
+    <message>
         <source>无联合调解</source>
         <translation>无联合调解</translation>
     </message>
@@ -346,6 +350,10 @@
     <message>
         <source>范围：{name}</source>
         <translation>范围：{name}</translation>
+    </message>
+    <message>
+        <source>全部调委会（{n} 个）</source>
+        <translation>全部调委会（{n} 个）</translation>
     </message>
     <message>
         <source>状态</source>
