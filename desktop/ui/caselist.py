@@ -36,9 +36,14 @@ from desktop.ui.qt import (
     QLineEdit,
     QModelIndex,
     QObject,
+    QPaintEvent,
     QPersistentModelIndex,
     QPushButton,
+    QRect,
     QStackedWidget,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     Qt,
     QTableView,
     QTimer,
@@ -263,6 +268,44 @@ def _combo(name: str, items: list[tuple[str, Any]]) -> QComboBox:
     return box
 
 
+class ScopeBox(QComboBox):
+    """The committee choice of a deployment-wide user, beside 范围： in the page's head: as wide
+    as its longest committee name, up to ``MAX_CHARS`` characters' worth; a longer name is
+    elided, whole in the tooltip (Qt itself would cut it off mid-character)."""
+
+    MAX_CHARS = 26
+
+    def fit(self) -> None:
+        """Width for the longest entry: the text plus what the style draws around it."""
+        fm = self.fontMetrics()
+        longest = max((fm.horizontalAdvance(self.itemText(i)) for i in range(self.count())),
+                      default=0)
+        cap = fm.horizontalAdvance("调") * self.MAX_CHARS
+        self.setMinimumWidth(min(longest, cap) + self.chrome() + 2)
+        self.setToolTip(self.currentText())
+
+    def chrome(self) -> int:
+        """Frame, padding and arrow: the box's width less its text field (as the style sheet
+        lays them out, which AdjustToContents does not count)."""
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        opt.rect = QRect(0, 0, 400, max(self.height(), 30))
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self)
+        return 400 - field.width()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QStylePainter(self)
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self)
+        opt.currentText = self.fontMetrics().elidedText(
+            opt.currentText, Qt.TextElideMode.ElideRight, field.width())
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)
+
+
 class CaseListPage(QWidget):
     open_case = Signal(int)
 
@@ -299,10 +342,22 @@ class CaseListPage(QWidget):
         self.source = _combo("sourceFilter", [(self.tr("全部来源"), [])])
         self.mediator = _combo("mediatorFilter", [(self.tr("全部调解员"), None)])
         # Deployment-wide users (county administrators) pick a committee; their own by default,
-        # which is also what the (committee, date) index serves fastest.
-        self.committee = _combo("committeeFilter", [(self.tr("全部调委会"), None)])
-        self.committee.setVisible(bool(getattr(desk.actor, "spans_deployment", False)))
-        self.committee.setMinimumWidth(self.committee.minimumWidth() + 90)
+        # which is also what the (committee, date) index serves fastest. The choice is the
+        # scope, so it stands where the others read 范围：… (in the head, which has room for a
+        # whole committee name: in the filter row its name was cut off at 1366×768, and at
+        # 1280×800 it overlapped the next filter).
+        spans = bool(getattr(desk.actor, "spans_deployment", False))
+        self.committee = ScopeBox()
+        self.committee.setObjectName("committeeFilter")
+        self.committee.addItem(self.tr("全部调委会"), None)
+        self.committee.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.committee.fit()
+        self.committee.setVisible(spans)
+        self.scope_prefix = QLabel(self.tr("范围："), objectName="scopePrefix")
+        self.scope_prefix.setBuddy(self.committee)
+        self.scope_prefix.setVisible(spans)
+        self.scope_label.setVisible(not spans)
         self.joint = _combo("jointFilter", [
             (self.tr("联合调解"), None), (self.tr("无联合调解"), ("mask", 0)),
             (self.tr("含公安"), ("any", 1)), (self.tr("含司法"), ("any", 2)),
@@ -383,6 +438,8 @@ class CaseListPage(QWidget):
         head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
         head.addSpacing(12)
         head.addWidget(self.scope_label, 0, Qt.AlignmentFlag.AlignBottom)
+        head.addWidget(self.scope_prefix)
+        head.addWidget(self.committee)
         head.addStretch(1)
         head.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignBottom)
         self.referral_button = QPushButton(self.tr("导入工单…"), objectName="importReferrals")
@@ -400,8 +457,7 @@ class CaseListPage(QWidget):
             search_row.addWidget(widget)
         filters = QHBoxLayout()
         filters.setSpacing(8)
-        for w in (self.committee, self.status, self.dispute, self.source, self.mediator,
-                  self.joint):
+        for w in (self.status, self.dispute, self.source, self.mediator, self.joint):
             filters.addWidget(w)
         filters.addStretch(1)
         filters.addWidget(clear)
@@ -488,6 +544,11 @@ class CaseListPage(QWidget):
 
     def _show_scope(self, *_args: Any) -> None:
         self.scope_label.setText(self.scope_text())
+        if not self.committee.isHidden():
+            # 全部调委会 says how many, as the scope line does for the others
+            self.committee.setItemText(0, self.tr("全部调委会（{n} 个）").format(
+                n=self.committee.count() - 1))
+            self.committee.fit()
 
     def active_filters(self) -> list[str]:
         """The conditions narrowing the list now, as the user would name them."""

@@ -37,7 +37,6 @@ from desktop.ui.qt import (
     QKeySequence,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPushButton,
@@ -51,6 +50,7 @@ from desktop.ui.qt import (
     QWidget,
     Signal,
 )
+from desktop.ui.wraplist import WrappingList
 
 if TYPE_CHECKING:
     from desktop.services import Desk
@@ -197,9 +197,9 @@ class IntakePage(QWidget):
         self.duplicate_status = QLabel(self.tr("输入当事人后自动检查"), dup_box)
         self.duplicate_status.setObjectName("duplicateStatus")
         self.duplicate_status.setWordWrap(True)
-        self.duplicate_list = QListWidget(dup_box)
+        # entries wrapped to the list's width: read without scrolling sideways
+        self.duplicate_list = WrappingList(dup_box)
         self.duplicate_list.setObjectName("duplicateList")
-        self.duplicate_list.setWordWrap(True)
         self.duplicate_list.itemActivated.connect(
             lambda item: self.open_case.emit(int(item.data(Qt.ItemDataRole.UserRole))))
         dup_layout = QVBoxLayout(dup_box)

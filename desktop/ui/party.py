@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from desktop.domain import validators
+from desktop.domain.dates import format_date
 from desktop.domain.enums import IdType, PartyKind, PartySide, Sex
 from desktop.domain.errors import ValidationError
 from desktop.services.dto import PartyInput
@@ -103,6 +104,9 @@ def code_width(edit: QLineEdit) -> int:
     return text + frame + margins.left() + margins.right() + 2 * 2 + 2
 
 
+OK_MARK = "✓ "  # before a field's confirmation line
+
+
 class FieldCheck:
     """A line edit, the message label under it, and when to show what."""
 
@@ -139,7 +143,7 @@ class FieldCheck:
 
     def _show(self, text: str, state: str) -> None:
         # The line under the field is reserved: showing a message never moves the card.
-        self.message.show_message(("✓ " + text) if state == "ok" and text else text, state)
+        self.message.show_message((OK_MARK + text) if state == "ok" and text else text, state)
 
 
 class PartyEditor(QFrame):
@@ -317,9 +321,16 @@ class PartyEditor(QFrame):
     def _fit_codes(self) -> None:
         """The ID number and the credit code show all 18 characters, with the cursor after
         the last: at 1366×768 the field was 130 px and an ID scrolled its first three digits
-        out of view as it was typed (the text jumped sideways at every key)."""
+        out of view as it was typed (the text jumped sideways at every key). The line under
+        the ID number reads whole too: the field is never narrower than the longest thing a
+        valid ID makes it say."""
         for edit in (self.id_number, self.credit_code):
             edit.setMinimumWidth(max(edit.minimumWidth(), code_width(edit)))
+        message = self.messages["id_number"]
+        message.ensurePolished()  # its own (smaller) font, from the style sheet
+        longest = OK_MARK + self._id_confirmation(dt.date(1988, 12, 28), Sex.FEMALE)
+        self.id_number.setMinimumWidth(max(self.id_number.minimumWidth(),
+                                           message.fontMetrics().horizontalAdvance(longest)))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -362,9 +373,13 @@ class PartyEditor(QFrame):
             return None
         rid = validators.validate_resident_id(text)
         self._apply_resident_id(rid)
-        return self.tr("出生日期 {date}，{sex}").format(
-            date=f"{rid.birth_date.year}年{rid.birth_date.month}月{rid.birth_date.day}日",
-            sex=self.tr(rid.sex.label))
+        return self._id_confirmation(rid.birth_date, rid.sex)
+
+    def _id_confirmation(self, birth: dt.date, sex: Sex) -> str:
+        """What a valid resident ID says, the way a judgment introduces a party (男，1985年3月12日生).
+        Short enough for the ID field's width: "出生日期 1985年3月12日，男" was cut off under it in
+        the default window on a 1366×768 screen."""
+        return self.tr("{sex}，{date}生").format(sex=self.tr(sex.label), date=format_date(birth))
 
     def _id_progress(self, text: str) -> str | None:
         if self.id_type.currentData() != IdType.RESIDENT.value:

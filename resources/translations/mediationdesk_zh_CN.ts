@@ -280,6 +280,10 @@
         <translation>全部调委会</translation>
     </message>
     <message>
+        <source>范围：</source>
+        <translation>范围：</translation>
+    </message>
+    <message>
         <source>无联合调解</source>
         <translation>无联合调解</translation>
     </message>
@@ -346,6 +350,10 @@
     <message>
         <source>范围：{name}</source>
         <translation>范围：{name}</translation>
+    </message>
+    <message>
+        <source>全部调委会（{n} 个）</source>
+        <translation>全部调委会（{n} 个）</translation>
     </message>
     <message>
         <source>状态</source>
@@ -2542,8 +2550,8 @@
         <translation>请填写单位名称。</translation>
     </message>
     <message>
-        <source>出生日期 {date}，{sex}</source>
-        <translation>出生日期 {date}，{sex}</translation>
+        <source>{sex}，{date}生</source>
+        <translation>{sex}，{date}生</translation>
     </message>
     <message>
         <source>已输入 {n}/{total} 位</source>

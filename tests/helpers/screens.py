@@ -14,7 +14,10 @@
 2. **By what is drawn** (``layout_problems``): every visible widget lies inside the window and
    inside its parents (scrolled content excepted), no two controls overlap, a label's text fits
    its width (or its height, when it wraps), a button's and a tab's text fits, an input is tall
-   enough for its text.
+   enough for its text, a drop-down list shows its current choice whole, a label that elides
+   (``FieldMessage``: it has a ``full_text()``) shows all of it, and a list's entries fit its
+   width (a list that scrolls sideways has to be scrolled to be read). The text checks apply
+   to scrolled content too (a form in a scroll area).
 
 Refresh the references (after a deliberate change of a screen; look at every PNG before
 committing): ``MEDIATIONDESK_SCREENSHOTS=1 .venv/bin/python -m pytest tests/ui/test_screenshots.py``.
@@ -39,8 +42,11 @@ from desktop.ui.qt import (
     QImage,
     QLabel,
     QLineEdit,
+    QListView,
     QPoint,
     QRect,
+    QStyle,
+    QStyleOptionComboBox,
     Qt,
     QTabBar,
     QWidget,
@@ -160,7 +166,7 @@ def shown(window: QWidget) -> list[QWidget]:
 
 def _describe(w: QWidget) -> str:
     text = ""
-    for attr in ("text", "title", "placeholderText"):
+    for attr in ("text", "currentText", "title", "placeholderText"):
         getter = getattr(w, attr, None)
         if callable(getter):
             value = getter()
@@ -183,6 +189,12 @@ def layout_problems(window: QWidget) -> list[str]:
             problems.append(f"{_describe(w)} cut off by its parent {_describe(parent)}")
             continue
         problems += _text_problems(w)
+    # Scrolled content (a form in a scroll area): where it lies is the scroll area's business,
+    # but its texts must fit all the same: the line under a field is read where it is.
+    for w in window.findChildren(QWidget):
+        if (w.isVisible() and w.window() is window and w.width() > 0 and w.height() > 0
+                and _scrolled(w, window)):
+            problems += _text_problems(w)
     problems += _overlaps([w for w in shown(window) if isinstance(w, CONTROLS)], window)
     return problems
 
@@ -220,6 +232,9 @@ def _text_problems(w: QWidget) -> list[str]:
         ink = max(fm.tightBoundingRect(line).height() for line in w.text().split("\n"))
         if not w.wordWrap() and ink > room.height():
             return [f"{_describe(w)} is {room.height()} px high, its text {ink}"]
+        full = getattr(w, "full_text", None)  # a label that elides what does not fit
+        if callable(full) and full() and w.text() != full():
+            return [f"{_describe(w)} shows {w.text()!r} of {full()!r}"]
     elif isinstance(w, QAbstractButton) and w.text():
         # its size hint is text + icon + the style's padding: less than that cuts the text
         need = w.sizeHint().width()
@@ -229,10 +244,43 @@ def _text_problems(w: QWidget) -> list[str]:
         ink = fm.tightBoundingRect("调解台Ag").height()
         if w.height() < ink + 4:
             return [f"{_describe(w)} is {w.height()} px high, its text {ink}"]
+        if isinstance(w, QComboBox) and not w.isEditable() and w.currentText():
+            return _combo_problems(w)
+    elif isinstance(w, QListView) and w.viewMode() == QListView.ViewMode.ListMode:
+        return _list_problems(w)
     elif isinstance(w, QTabBar):
         need = sum(w.tabSizeHint(i).width() for i in range(w.count()) if w.isTabVisible(i))
         if need > w.width() + 1:
             return [f"{_describe(w)} needs {need} px for all its tabs, has {w.width()}"]
+    return []
+
+
+def _combo_problems(box: QComboBox) -> list[str]:
+    """The current choice is drawn in the box's edit field (the box less its frame, padding
+    and arrow, as the style sheet lays them out): wider text is cut off there."""
+    opt = QStyleOptionComboBox()
+    box.initStyleOption(opt)
+    field = box.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                       QStyle.SubControl.SC_ComboBoxEditField, box)
+    need = box.fontMetrics().horizontalAdvance(box.currentText())
+    if not box.itemIcon(box.currentIndex()).isNull():
+        need += box.iconSize().width() + 4
+    if need > field.width() + 1:
+        return [f"{_describe(box)} needs {need} px for its text, has {field.width()}"]
+    return []
+
+
+def _list_problems(view: QListView) -> list[str]:
+    """A list whose entries are wider than it scrolls sideways (or cuts them, when its
+    scroll bar is off): each entry must fit the list's width."""
+    if view.horizontalScrollBar().maximum() > 0:
+        return [f"{_describe(view)} scrolls sideways by {view.horizontalScrollBar().maximum()} px"]
+    model = view.model()
+    width = view.viewport().width()
+    for row in range(min(model.rowCount(view.rootIndex()) if model else 0, 200)):
+        rect = view.visualRect(model.index(row, view.modelColumn(), view.rootIndex()))
+        if rect.right() >= width:
+            return [f"{_describe(view)} entry {row} is {rect.right() + 1} px wide, has {width}"]
     return []
 
 

@@ -152,8 +152,12 @@ def test_keyboard_alone_finds_and_opens_a_case(qtbot, page):
 # -- scope: which committees the list covers, and an empty result that says why ------------
 
 def test_scope_is_named(page):
-    assert page.scope_label.text() == "范围：青山街道人民调解委员会"
-    assert not page.committee.isHidden()  # an administrator may choose 全部调委会
+    assert page.scope_text() == "范围：青山街道人民调解委员会"
+    # an administrator may choose 全部调委会: the choice stands beside 范围： instead of the line
+    assert not page.committee.isHidden() and not page.scope_prefix.isHidden()
+    assert page.scope_prefix.text() == "范围：" and page.scope_label.isHidden()
+    assert page.committee.currentText() == "青山街道人民调解委员会"
+    assert page.committee.itemText(0) == "全部调委会（1 个）"
 
 
 def test_empty_result_says_why_and_widens_to_all_committees(qtbot, page):
@@ -178,7 +182,8 @@ def test_empty_result_says_why_and_widens_to_all_committees(qtbot, page):
     _settled(qtbot, page)
     qtbot.waitUntil(lambda: page.model.total == 1, timeout=10000)
     assert page.stack.currentIndex() == 0
-    assert page.scope_label.text() == "范围：全部调委会（2 个）"
+    assert page.scope_text() == "范围：全部调委会（2 个）"
+    assert page.committee.currentText() == "全部调委会（2 个）"
     assert "杨兰" in page.model.index(0, 1).data()
 
 
@@ -189,6 +194,7 @@ def test_empty_result_without_filters_offers_no_clearing(qtbot, ui_app, ui_media
     qtbot.waitUntil(lambda: p.lookups_ready and p.model.total is not None, timeout=10000)
     assert p.committee.isHidden()  # a mediator works in their own committee only
     assert p.scope_label.text() == "范围：青山街道人民调解委员会"
+    assert not p.scope_label.isHidden() and p.scope_prefix.isHidden()
     p.status.setCurrentIndex(p.status.findText("已归档"))
     _settled(qtbot, p)
     qtbot.waitUntil(lambda: p.model.total == 0, timeout=10000)

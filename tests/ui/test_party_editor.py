@@ -46,7 +46,7 @@ def test_resident_id_progress_error_and_derived_birth_date(qtbot, card):
     assert card.id_number.property("invalid") is True
     card.id_number.clear()
     qtbot.keyClicks(card.id_number, GOOD_ID)
-    assert message(card, "id_number") == "✓ 出生日期 1949年12月31日，女"
+    assert message(card, "id_number") == "✓ 女，1949年12月31日生"
     assert card.id_number.property("invalid") is False
     saved = card.save()
     assert saved.birth_date == dt.date(1949, 12, 31) and saved.sex == "female"

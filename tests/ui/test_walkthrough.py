@@ -115,7 +115,7 @@ def walk_in_to_print(qtbot, main, steps: Steps, out, *, joint: bool):
     a, b = page.parties.editors
     steps.type(a.name, "王𠮷")
     steps.type(a.id_number, WANG_ID)
-    assert a.messages["id_number"].full_text() == "✓ 出生日期 1985年3月12日，男"
+    assert a.messages["id_number"].full_text() == "✓ 男，1985年3月12日生"
     steps.type(a.phone, "13800138000")
     steps.type(a.address, "青山街道幸福小区3栋402室")
     steps.type(b.name, "刘䶮")
