@@ -169,8 +169,9 @@ def replicate(url: str, times: int, with_terms: bool = False, start: int = 1) ->
                             {"top": top})
         print(f"  copy {k}/{times - 1}: {n * (k + 1):,} cases, "
               f"{time.perf_counter() - t:.0f} s", flush=True)
-    if db.is_sqlite:
+    if db.is_sqlite:  # sampled, as the app gathers them (store/opening.refresh_statistics)
         with db.engine.begin() as con:
+            con.exec_driver_sql("PRAGMA analysis_limit=1000")
             con.execute(text("ANALYZE"))
     else:
         for table in tables:
@@ -212,6 +213,9 @@ def _replicate_sqlite_bulk(path: str, tables: list[str], cols: dict[str, list[st
     (the copies point at copied cases). The search-term fill trigger's WHEN clause is false
     for the copied rows, which carry their case's columns."""
     con = sqlite3.connect(path, isolation_level=None)
+    # a rollback journal holds only the few pages the copy changes; WAL would hold every
+    # page it writes (tens of GB at 10M), then copy them again at the checkpoint
+    con.execute("PRAGMA journal_mode = DELETE")
     con.execute("PRAGMA foreign_keys = OFF")
     con.execute("PRAGMA cache_size = -4000000")
     con.execute("PRAGMA temp_store = FILE")
@@ -237,6 +241,7 @@ def _replicate_sqlite_bulk(path: str, tables: list[str], cols: dict[str, list[st
         con.execute("COMMIT")
         print(f"  {table}: {times - 1} copies in {t1 - t0:.0f} s, {len(idx)} indexes "
               f"rebuilt in {time.perf_counter() - t1:.0f} s", flush=True)
+    con.execute("PRAGMA journal_mode = WAL")  # the app's mode
     con.close()
 
 
