@@ -143,6 +143,7 @@ def replicate(url: str, times: int, with_terms: bool = False, start: int = 1) ->
     t = time.perf_counter()
     if start == 1:
         if db.is_sqlite:
+            db.engine.dispose()  # the journal mode changes only with no other connection
             _replicate_sqlite_bulk(str(db.engine.url.database), tables, cols, top, times)
         else:
             _replicate_pg_bulk(db, tables, cols, top, times)
