@@ -62,6 +62,10 @@ def main() -> int:
     ap.add_argument("--url", help="a database URL instead of --db (PostgreSQL: a loaded demo)")
     ap.add_argument("--cases", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--after-dashboard", action="store_true",
+                    help="show 工作台 first, as the app does at login, so that the first page "
+                         "is timed as a user meets it (the process's first widget, fonts and "
+                         "style are then paid for); without it, in a cold process")
     ap.add_argument("--user", default="mediator1",
                     help="demo account to use (default mediator1: one committee's cases, as "
                          "at a desk; 'demo' is the deployment-wide administrator)")
@@ -111,6 +115,14 @@ def main() -> int:
             queries.append(id_number[-4:])
     queries += ["王", "张伟", "zhang"]
 
+    if args.after_dashboard:  # what the window shows at login, before 案件 is clicked
+        from desktop.ui.dashboard import DashboardPage
+
+        board = DashboardPage(desk)
+        board.resize(1200, 760)
+        board.show()
+        ops.wait_idle(60000)
+        board.hide()
     t0 = time.perf_counter()
     page = CaseListPage(desk)
     page.resize(1200, 760)
@@ -127,7 +139,9 @@ def main() -> int:
         t = time.perf_counter()
         s.execute(text("SELECT id FROM mediation_case ORDER BY id DESC LIMIT 50")).all()
         first_base = (time.perf_counter() - t) * 1000
-    print(f"first visible page: {first_page:.0f} ms ({page.model.rowCount()} rows; target ≤ 100 ms); "
+    when = "after 工作台" if args.after_dashboard else "cold process"
+    print(f"first visible page ({when}): {first_page:.0f} ms ({page.model.rowCount()} rows; "
+          f"target ≤ 100 ms); "
           f"total '{page.count_label.text()}' known after {total_ms:.0f} ms; baseline, the "
           f"newest 50 case ids by raw SQL: {first_base:.1f} ms")
 
