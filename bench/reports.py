@@ -23,12 +23,13 @@ backends must give identical figures. Exit 1 when any figure differs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sqlite3
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -207,12 +208,38 @@ def _copy_exprs(table: str, cols: list[str], top: int, big: int) -> str:
     return ", ".join(exprs)
 
 
+def _bulk_copies(con: Any, begin: Callable[[], Any], index_sql: str, series: str, ph: str,
+                 tables: list[str], cols: dict[str, list[str]], top: int, times: int) -> None:
+    """Both backends' copy loop: per table, in one transaction, the secondary indexes
+    (``index_sql``: their names and DDL, parameter ``t``) dropped, all copies made by one
+    INSERT … SELECT joined with ``series`` (the copy numbers k as a table ``g``), the indexes
+    built again. ``con``: a DB-API connection with ``execute`` (sqlite3, psycopg); ``begin``:
+    its transaction; ``ph``: its parameter placeholder."""
+    for table in tables:
+        t0 = time.perf_counter()
+        big = con.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+        if big == 0:
+            continue
+        src = f"id <= {ph}" if table == "mediation_case" else f"case_id <= {ph}"
+        with begin():
+            idx = con.execute(index_sql, {"t": table}).fetchall()
+            for name, _ in idx:
+                con.execute(f'DROP INDEX "{name}"')
+            con.execute(f"INSERT INTO {table} ({', '.join(cols[table])}) "
+                        f"SELECT {_copy_exprs(table, cols[table], top, big)} FROM {table} "
+                        f"CROSS JOIN {series} WHERE {src}", (top,))
+            t1 = time.perf_counter()
+            for _, ddl in idx:
+                con.execute(ddl)
+        print(f"  {table}: {times - 1} copies in {t1 - t0:.0f} s, {len(idx)} indexes "
+              f"rebuilt in {time.perf_counter() - t1:.0f} s", flush=True)
+
+
 def _replicate_sqlite_bulk(path: str, tables: list[str], cols: dict[str, list[str]], top: int,
                            times: int) -> None:
-    """SQLite's side of _replicate_pg_bulk: the copies in one INSERT … SELECT per table over a
-    recursive series, the secondary indexes dropped and built again after, foreign keys off
-    (the copies point at copied cases). The search-term fill trigger's WHEN clause is false
-    for the copied rows, which carry their case's columns."""
+    """SQLite's side of _replicate_pg_bulk: the copy numbers from a recursive series, foreign
+    keys off (the copies point at copied cases). The search-term fill trigger's WHEN clause is
+    false for the copied rows, which carry their case's columns."""
     con = sqlite3.connect(path, isolation_level=None)
     # a rollback journal holds only the few pages the copy changes; WAL would hold every
     # page it writes (tens of GB at 10M), then copy them again at the checkpoint
@@ -220,28 +247,23 @@ def _replicate_sqlite_bulk(path: str, tables: list[str], cols: dict[str, list[st
     con.execute("PRAGMA foreign_keys = OFF")
     con.execute("PRAGMA cache_size = -4000000")
     con.execute("PRAGMA temp_store = FILE")
-    for table in tables:
-        t0 = time.perf_counter()
-        big = con.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
-        if big == 0:
-            continue
-        idx = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                          "AND tbl_name = ? AND sql IS NOT NULL", (table,)).fetchall()
-        src = "id <= ?" if table == "mediation_case" else "case_id <= ?"
+
+    @contextlib.contextmanager
+    def begin() -> Iterator[None]:
         con.execute("BEGIN")
-        for name, _ in idx:
-            con.execute(f'DROP INDEX "{name}"')
-        con.execute(f"INSERT INTO {table} ({', '.join(cols[table])}) "
-                    f"WITH RECURSIVE g(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM g "
-                    f"WHERE k < {times - 1}) "
-                    f"SELECT {_copy_exprs(table, cols[table], top, big)} FROM {table} "
-                    f"CROSS JOIN g WHERE {src}", (top,))
-        t1 = time.perf_counter()
-        for _, ddl in idx:
-            con.execute(ddl)
+        try:
+            yield
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
         con.execute("COMMIT")
-        print(f"  {table}: {times - 1} copies in {t1 - t0:.0f} s, {len(idx)} indexes "
-              f"rebuilt in {time.perf_counter() - t1:.0f} s", flush=True)
+
+    _bulk_copies(con, begin,
+                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                 "AND tbl_name = :t AND sql IS NOT NULL",
+                 f"(WITH RECURSIVE g(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM g "
+                 f"WHERE k < {times - 1}) SELECT k FROM g) AS g", "?",
+                 tables, cols, top, times)
     con.execute("PRAGMA journal_mode = WAL")  # the app's mode
     con.close()
 
@@ -259,31 +281,20 @@ def _replicate_pg_bulk(db: Database, tables: list[str], cols: dict[str, list[str
 
     url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(url, autocommit=True) as con:
-        for table in tables:
-            t0 = time.perf_counter()
-            big = con.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
-            if big == 0:
-                continue
-            idx = con.execute(
-                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                "JOIN pg_class c ON c.oid = i.indexrelid "
-                "WHERE i.indrelid = %(t)s::regclass AND i.indexrelid NOT IN "
-                "(SELECT conindid FROM pg_constraint WHERE conrelid = %(t)s::regclass)",
-                {"t": table}).fetchall()
-            src = "id <= %s" if table == "mediation_case" else "case_id <= %s"
+
+        @contextlib.contextmanager
+        def begin() -> Iterator[None]:
             with con.transaction():
                 con.execute("SET LOCAL session_replication_role = replica")
-                for name, _ in idx:
-                    con.execute(f'DROP INDEX "{name}"')
-                con.execute(
-                    f"INSERT INTO {table} ({', '.join(cols[table])}) "
-                    f"SELECT {_copy_exprs(table, cols[table], top, big)} FROM {table} "
-                    f"CROSS JOIN generate_series(1, {times - 1}) AS k WHERE {src}", (top,))
-            t1 = time.perf_counter()
-            for _, ddl in idx:
-                con.execute(ddl)
-            print(f"  {table}: {times - 1} copies in {t1 - t0:.0f} s, {len(idx)} indexes "
-                  f"rebuilt in {time.perf_counter() - t1:.0f} s", flush=True)
+                yield
+
+        _bulk_copies(con, begin,
+                     "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                     "JOIN pg_class c ON c.oid = i.indexrelid "
+                     "WHERE i.indrelid = %(t)s::regclass AND i.indexrelid NOT IN "
+                     "(SELECT conindid FROM pg_constraint WHERE conrelid = %(t)s::regclass)",
+                     f"generate_series(1, {times - 1}) AS g(k)", "%s",
+                     tables, cols, top, times)
 
 
 def ledger_file(rows: int) -> Path:
