@@ -284,25 +284,26 @@ class ScopeBox(QComboBox):
         self.setMinimumWidth(min(longest, cap) + self.chrome() + 2)
         self.setToolTip(self.currentText())
 
+    def _field(self, opt: QStyleOptionComboBox) -> QRect:
+        """Where the style draws the current text in a box laid out as ``opt``."""
+        return self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                           QStyle.SubControl.SC_ComboBoxEditField, self)
+
     def chrome(self) -> int:
         """Frame, padding and arrow: the box's width less its text field (as the style sheet
         lays them out, which AdjustToContents does not count)."""
         opt = QStyleOptionComboBox()
         self.initStyleOption(opt)
         opt.rect = QRect(0, 0, 400, max(self.height(), 30))
-        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
-                                            QStyle.SubControl.SC_ComboBoxEditField, self)
-        return 400 - field.width()
+        return 400 - self._field(opt).width()
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QStylePainter(self)
         opt = QStyleOptionComboBox()
         self.initStyleOption(opt)
         painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
-        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
-                                            QStyle.SubControl.SC_ComboBoxEditField, self)
         opt.currentText = self.fontMetrics().elidedText(
-            opt.currentText, Qt.TextElideMode.ElideRight, field.width())
+            opt.currentText, Qt.TextElideMode.ElideRight, self._field(opt).width())
         painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)
 
 
