@@ -131,7 +131,8 @@ def refresh_statistics(db: Database) -> bool:
                                     "AND name = 'sqlite_stat1'").first():
                 for (stat,) in conn.exec_driver_sql(
                         "SELECT stat FROM sqlite_stat1 WHERE tbl = 'mediation_case'"):
-                    known = max(known, int(str(stat).split(" ", 1)[0] or 0))
+                    rows = str(stat).split(" ", 1)[0]  # a damaged row counts as missing
+                    known = max(known, int(rows) if rows.isdigit() else 0)
             if known and cases < STATS_GROWTH * known:
                 return False
             conn.exec_driver_sql(f"PRAGMA analysis_limit={STATS_SAMPLE}")
@@ -144,7 +145,7 @@ def refresh_statistics(db: Database) -> bool:
                 conn.rollback()
                 conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             return True
-    except (DBAPIError, sqlite3.Error, ValueError) as err:
+    except (DBAPIError, sqlite3.Error) as err:
         log.warning("更新 SQLite 查询统计信息失败：%s", err)
         return False
 

@@ -87,3 +87,19 @@ def test_a_database_another_program_holds_still_opens(
         holder.close()
     assert _stats(path) == {}
     assert "统计信息" in caplog.text
+
+
+def test_damaged_statistics_are_gathered_again(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.sqlite3"
+    db = open_database(f"sqlite:///{path}", backup=False)
+    demo.ensure_demo_accounts(db)
+    demo.generate(db, STATS_MIN_CASES + 200, today=TODAY)
+    assert refresh_statistics(db) is True
+    db.close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE sqlite_stat1 SET stat = 'abc xyz' WHERE tbl = 'mediation_case'")
+    con.commit()
+    con.close()
+    db = open_database(f"sqlite:///{path}", backup=False)  # no traceback, and mended
+    db.close()
+    assert _stats(path) and min(_stats(path).values()) > 0
