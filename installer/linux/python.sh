@@ -46,7 +46,7 @@ t=$SECONDS
 log=$CACHE/python/$KEY-$ARCH.log
 mkdir -p "$CACHE/python"
 "$HERE/chroot.sh" "$ROOT" sh -c "cd $W && ./configure $(printf "'%s' " "${conf[@]}") && make -j$(nproc) && make install DESTDIR=$W/dest" >"$log" 2>&1 \
-    || { tail -40 "$log"; exit 1; }
+    || { tail -n 40 "$log" >&2; echo "python.sh: CPython $ARCH failed to build (whole log: $log)" >&2; exit 1; }
 echo "python.sh: CPython $ARCH built in $((SECONDS - t)) s"
 grep -A30 "necessary bits to build these optional modules were not found" "$log" | head -12 || true
 rm -rf "$OUT" && mkdir -p "$(dirname "$OUT")"

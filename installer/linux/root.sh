@@ -35,19 +35,31 @@ if [ -f "$ROOT/.complete" ]; then
     echo "root.sh: reusing $ROOT"
     echo "$ROOT"; exit 0
 fi
+failed() {  # failed LOG WHAT: the log's end and what failed, on stderr (callers keep stdout)
+    tail -n 20 "$1" >&2
+    echo "root.sh: $2 failed ($KIND $ARCH; whole log: $1)" >&2
+    exit 1
+}
 "$HERE/host.sh" "$ARCH"
 rm -rf "$ROOT" && mkdir -p "$CACHE/roots" "$CACHE/apt-archives/$ARCH"
 t=$SECONDS
 # The archives cache makes a second debootstrap (e.g. after this script changed) download nothing.
+# Two debootstraps of one architecture must not share it at the same time: installer/build makes
+# the test root in the background while the build root is made, and two downloads of one file
+# into the cache corrupt each other until debootstrap gives up ("Couldn't download packages").
+# The second waits here and then finds every package already downloaded.
+exec 8>"$CACHE/apt-archives/$ARCH.lock"
+flock 8
 if [ "$ARCH" = amd64 ]; then
     debootstrap --variant=minbase --cache-dir="$CACHE/apt-archives/$ARCH" --arch="$ARCH" "$SUITE" "$ROOT" "$MIRROR" >"$ROOT.log" 2>&1 \
-        || { tail -20 "$ROOT.log"; exit 1; }
+        || failed "$ROOT.log" debootstrap
 else
     debootstrap --foreign --variant=minbase --cache-dir="$CACHE/apt-archives/$ARCH" --arch="$ARCH" "$SUITE" "$ROOT" "$MIRROR" >"$ROOT.log" 2>&1 \
-        || { tail -20 "$ROOT.log"; exit 1; }
+        || failed "$ROOT.log" debootstrap
     cp /usr/bin/qemu-aarch64-static "$ROOT/usr/bin/"
-    chroot "$ROOT" /debootstrap/debootstrap --second-stage >>"$ROOT.log" 2>&1 || { tail -20 "$ROOT.log"; exit 1; }
+    chroot "$ROOT" /debootstrap/debootstrap --second-stage >>"$ROOT.log" 2>&1 || failed "$ROOT.log" "debootstrap --second-stage"
 fi
+exec 8>&-
 echo "root.sh: debootstrap $ARCH: $((SECONDS - t)) s"
 printf 'deb %s %s main\ndeb %s %s-updates main\n' "$MIRROR" "$SUITE" "$MIRROR" "$SUITE" > "$ROOT/etc/apt/sources.list"
 echo 'APT::Install-Recommends "false";' > "$ROOT/etc/apt/apt.conf.d/90norecommends"
@@ -57,7 +69,7 @@ if [ "$KIND" = build ]; then
     "$HERE/chroot.sh" "$ROOT" apt-get -q update >/dev/null
     arm=""; for p in $DEVS; do arm="$arm $p:arm64"; done
     "$HERE/chroot.sh" "$ROOT" "${APT[@]}" install $TOOLS $DEVS $arm >"$ROOT.apt.log" 2>&1 \
-        || { tail -20 "$ROOT.apt.log"; exit 1; }
+        || failed "$ROOT.apt.log" "apt-get install of the build tools"
     "$HERE/chroot.sh" "$ROOT" apt-get clean
     echo "root.sh: build tools: $((SECONDS - t)) s"
 fi
