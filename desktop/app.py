@@ -133,6 +133,20 @@ def collect_garbage_on_the_ui_thread(app: QApplication, interval_ms: int = 30_00
     timer.start(interval_ms)
 
 
+def freeze_what_lives_all_day() -> None:
+    """Collect once, then move every object still alive (the modules, the main window and its
+    pages, the services) out of the periodic collections: each of them would otherwise walk
+    them all, a pause of about 50 ms every 30 s on this machine's main window after login
+    (more on an old office PC), near the 50 ms a stall may take. After this a collection walks
+    only what was made since (`bench/gc_pause.py` prints both). Called once, when the main
+    window has been shown; a cycle among the frozen objects is never freed, so nothing that
+    comes and goes during the day (a case window, a dialog) is alive at that moment."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
     """The QApplication with everything a screen expects (also used by tests/benches)."""
     from desktop.ui.qt import QApplication, QIcon, QObject
@@ -319,6 +333,10 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
         actor = dataclasses.replace(actor, must_change_password=False)
     window = start_session(db, actor)
     window.show()
+    from desktop.ui.qt import QTimer
+
+    # once the first page has been built and painted (its loads run on workers meanwhile)
+    QTimer.singleShot(3_000, freeze_what_lives_all_day)
     try:
         return int(app.exec())
     finally:
