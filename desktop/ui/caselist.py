@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from typing import TYPE_CHECKING, Any
 
 from desktop.domain.dates import format_date
@@ -40,6 +41,7 @@ from desktop.ui.qt import (
     QPersistentModelIndex,
     QPushButton,
     QRect,
+    QShowEvent,
     QStackedWidget,
     QStyle,
     QStyleOptionComboBox,
@@ -67,6 +69,10 @@ PAGE = 200
 # rows it asks for (its cases are walked in list order until the page is full)
 FIRST_PAGE = 50
 MAX_ROWS = 20_000
+# A page built ahead of its first visit (MainWindow.prepare_pages) queried at login: shown for
+# the first time later than this, it queries again, so the first look is as fresh as it was
+# when the click built the page (colleagues' desks register cases meanwhile)
+FRESH_S = 60.0
 
 # (CaseRow attribute, header, service sort key or None when the column cannot be sorted, width)
 COLUMNS: list[tuple[str, str, str | None, int]] = [
@@ -136,6 +142,7 @@ class CaseTableModel(QAbstractTableModel):
         self.total: int | None = None
         self.exhausted = False
         self.loading = False
+        self.loaded_at: float | None = None  # time.monotonic() of the last first page
         self.pages = ops.LatestQuery(self)
         # Counting 1,000,000 rows for "王" takes longer than a page: its own thread, so it
         # never sits in front of the page the user is waiting for.
@@ -232,6 +239,8 @@ class CaseTableModel(QAbstractTableModel):
         rows = list(page.rows)
         if page.offset != len(self.rows):  # a reset happened in between: not ours
             return
+        if page.offset == 0:
+            self.loaded_at = time.monotonic()
         if rows:
             first = len(self.rows)
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
@@ -476,6 +485,7 @@ class CaseListPage(QWidget):
             lambda on: self.status_label.setText(self.tr("正在查询…") if on else ""))
         ops.changes().changed.connect(self._changed)
         self.lookups_ready = False
+        self.shown_once = False
         self.model.active = True
         self._load_lookups()
         if self.committee.isHidden():
@@ -645,6 +655,14 @@ class CaseListPage(QWidget):
         return super().eventFilter(obj, event)
 
     # -- page API used by the main window ----------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.shown_once:
+            self.shown_once = True
+            loaded = self.model.loaded_at
+            if loaded is not None and time.monotonic() - loaded > FRESH_S:
+                self.model.refresh()
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()

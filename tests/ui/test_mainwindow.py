@@ -87,3 +87,77 @@ def test_open_case_opens_one_window_per_case(qtbot, ui_app, ui_db, ui_admin_desk
 
 def test_check_connection_describes_the_database(ui_db):
     assert "本地数据库" in check_connection(ui_db.url)
+
+
+def _prepare(qtbot, win) -> None:
+    finished: list[bool] = []
+    win.prepare_pages(done=lambda: finished.append(True))
+    qtbot.waitUntil(lambda: bool(finished), timeout=10000)
+    assert ops.wait_idle()
+
+
+def test_cases_page_is_prepared_while_the_dashboard_is_read(qtbot, ui_app, ui_db,
+                                                            ui_mediator_desk):
+    """After login the app builds 案件 ahead of its first click: the click then shows a page
+    whose rows are already there, no query in between."""
+    from desktop.ui.caselist import CaseListPage
+
+    win = _window(qtbot, ui_db, ui_mediator_desk)
+    _prepare(qtbot, win)
+    page = win.pages["cases"]
+    assert isinstance(page, CaseListPage)
+    assert win.current_key() == "dashboard" and not page.isVisible()
+    rows = page.model.rowCount()
+    assert rows > 0 and page.model.loaded_at is not None
+    loaded_at = page.model.loaded_at
+    win.nav.setCurrentRow(1)
+    assert win.pages["cases"] is page and page.isVisible()
+    assert page.model.rowCount() == rows and not page.model.loading  # nothing asked again
+    assert page.model.loaded_at == loaded_at
+    # preparing again builds nothing new
+    _prepare(qtbot, win)
+    assert win.pages["cases"] is page and list(win.pages) == ["dashboard", "cases"]
+
+
+def test_a_prepared_page_first_shown_later_queries_again(qtbot, ui_app, ui_db,
+                                                         ui_mediator_desk, monkeypatch):
+    """A case registered at another desk after login is in the list the first time 案件 is
+    looked at: a page prepared longer ago than FRESH_S queries again when first shown."""
+    from desktop.services import Desk
+    from desktop.services.dto import CaseDraft, PartyInput
+    from desktop.ui import caselist
+
+    win = _window(qtbot, ui_db, ui_mediator_desk)
+    _prepare(qtbot, win)
+    page = win.pages["cases"]
+    assert isinstance(page, caselist.CaseListPage)
+    # another desk (its own Desk: no change signal reaches this window) registers a case
+    other = Desk(ui_db, ui_mediator_desk.actor)
+    new_id = other.intake.register(CaseDraft(
+        parties=[PartyInput("欧阳晚", side="applicant"), PartyInput("司马来", side="respondent")],
+        dispute_type="neighbor", source="party_apply",
+        facts="欧阳晚与司马来因排水发生纠纷。")).id
+    assert new_id not in [r.id for r in page.model.rows]
+    monkeypatch.setattr(caselist, "FRESH_S", 0.0)  # as if the click came a minute later
+    win.nav.setCurrentRow(1)
+    qtbot.waitUntil(lambda: new_id in [r.id for r in page.model.rows], timeout=10000)
+    # only the first look is refreshed: coming back keeps the rows and where the user was
+    win.nav.setCurrentRow(0)
+    loaded_at = page.model.loaded_at
+    win.nav.setCurrentRow(1)
+    assert page.model.loaded_at == loaded_at and not page.model.loading
+
+
+def test_a_failed_preparation_leaves_the_page_to_its_first_visit(qtbot, ui_app, ui_db,
+                                                                 ui_mediator_desk, monkeypatch,
+                                                                 caplog):
+    from desktop.ui import mainwindow
+
+    monkeypatch.setattr(mainwindow, "PREPARED", {"cases": "desktop.ui.no_such_module"})
+    win = _window(qtbot, ui_db, ui_mediator_desk)
+    with caplog.at_level(logging.ERROR, logger="desktop.ui.mainwindow"):
+        _prepare(qtbot, win)
+    assert "cases" not in win.pages  # stopped at the failed step, done still called
+    assert any("ahead of its first visit" in r.getMessage() for r in caplog.records)
+    win.nav.setCurrentRow(1)
+    assert win.current_key() == "cases" and win.pages["cases"].isVisible()
