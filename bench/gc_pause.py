@@ -65,6 +65,10 @@ def main() -> int:
     window = start_session(db, actor)
     window.resize(1366, 768)
     window.show()
+    prepared: list[bool] = []
+    window.prepare_pages(done=lambda: prepared.append(True))  # as the app does after login
+    while not prepared:
+        app.processEvents()
     ops.wait_idle(60000)
     app.processEvents()
     ids = [r.id for r in window.desk.cases.search(CaseQuery(limit=10)).rows]
@@ -80,13 +84,13 @@ def main() -> int:
     gc.collect()
     before = pauses(args.rounds)
     tracked = len(gc.get_objects())
-    freeze_what_lives_all_day()  # as the app does, once 工作台 is shown
+    freeze_what_lives_all_day()  # as the app does, once 工作台 is shown and 案件 prepared
     frozen = gc.get_freeze_count()
     cases_come_and_go(ids[:3])  # the day goes on: the case module loads, windows come and go
     after = pauses(args.rounds)
     grown = len(gc.get_objects())
     print(f"database: {db.describe()}  cases: {args.cases:,}; the main window after login "
-          f"with 工作台 filled")
+          f"with 工作台 filled and 案件 prepared")
     print(f"objects tracked by the collector at that moment: {tracked:,} (frozen: {frozen:,});"
           f" after 3 case windows opened and closed: {grown:,} not frozen")
     print(f"collection pause at that moment, all objects walked (baseline): median "

@@ -237,7 +237,7 @@ class MainWindow(QMainWindow):
         """Build the pages in ``PREPARED`` ahead of their first visit, one step per turn of the
         event loop: import the module, build the page (its first query starts on a worker),
         polish and lay it out at the stack's size. Events (the dashboard's results, a click)
-        are handled between steps; the longest, building 案件, holds the UI thread 35–50 ms on
+        are handled between steps; the longest, building 案件, holds the UI thread 35–60 ms on
         this machine, once, while the user reads 工作台. A page the user opens before it is
         prepared is simply built then, as before. The click on 案件 then costs showing and
         painting a page whose rows are already there: 12–16 ms instead of 51–88 ms
