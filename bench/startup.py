@@ -117,7 +117,11 @@ def child_app(data_dir: str, big_db: str | None, typing_ms: int) -> dict:
 
 
 def run_child(mode: str, *extra: str) -> dict:
-    env = dict(os.environ)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from bench.compiled import compiled_env
+
+    env = compiled_env()  # modules compiled, as installed (else each start compiles them all)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env["MD_LAUNCH"] = repr(time.time())
     proc = subprocess.run([sys.executable, __file__, "--child", mode, *extra], env=env,

@@ -41,9 +41,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MEDIATIONDESK_CONFIG_DIR", tempfile.mkdtemp(prefix="ui-list-settings-"))
-# An installed app runs compiled modules (installer/linux/bundle.sh compiles them); without
-# this a first page would also pay for compiling caselist.py, which no user does.
-PYCACHE = ROOT / "bench" / "out" / "pycache"
 MODES = {"click": "案件 built by the click",
          "prepared": "案件 prepared while 工作台 was read (the app)",
          "stale": "prepared, first shown a minute later (it queries again)"}
@@ -314,12 +311,9 @@ def main() -> int:
 def first_pages(args: argparse.Namespace) -> None:
     """Each way of meeting the first page, ``--first-page-runs`` times, alternating, each in
     a process of its own (one process's warm caches would flatter the next)."""
-    import compileall
+    from bench.compiled import compiled_env
 
-    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(PYCACHE))
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    sys.pycache_prefix = str(PYCACHE)
-    compileall.compile_dir(ROOT / "desktop", quiet=1)
+    env = compiled_env()  # as installed: a first page must not pay for compiling caselist.py
     command = [sys.executable, __file__, "--user", args.user]
     command += ["--url", args.url] if args.url else ["--db", args.db]
     runs: dict[str, list[dict[str, float]]] = {m: [] for m in MODES}
