@@ -585,7 +585,11 @@ class CaseListPage(QWidget):
         lines = [self.tr("没有找到符合条件的案件。"), self.scope_text() + self.tr("。")]
         if filters:
             lines.append(self.tr("已用的条件：{f}。").format(f="、".join(filters)))
-        narrower_scope = not self.committee.isHidden() and self.committee.currentData() is not None
+        # only where there are other committees to look in: with one committee (a new
+        # install) "其他调委会的案件…" and 在全部调委会中查找 would send the user looking for
+        # committees that do not exist
+        narrower_scope = (not self.committee.isHidden() and self.committee.currentData() is not None
+                          and self.committee.count() > 2)
         if narrower_scope:
             lines.append(self.tr("其他调委会的案件不在此范围内。"))
         self.empty_text.setText("\n".join(lines))

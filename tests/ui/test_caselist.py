@@ -160,6 +160,20 @@ def test_scope_is_named(page):
     assert page.committee.itemText(0) == "全部调委会（1 个）"
 
 
+def test_empty_result_with_one_committee_sends_nobody_to_other_committees(qtbot, page):
+    """A new install has one committee: nothing found says why, and does not offer to look
+    in 全部调委会 or speak of other committees' cases."""
+    assert page.committee.count() == 2  # 全部调委会 and the one committee
+    type_text(page.search, "欧阳不存在")
+    _settled(qtbot, page)
+    qtbot.waitUntil(lambda: page.model.total == 0 and page.stack.currentIndex() == 1,
+                    timeout=10000)
+    text = page.empty_text.text()
+    assert "没有找到符合条件的案件" in text and "搜索“欧阳不存在”" in text
+    assert "其他调委会" not in text
+    assert not page.widen_scope.isVisibleTo(page) and page.widen_filters.isVisibleTo(page)
+
+
 def test_empty_result_says_why_and_widens_to_all_committees(qtbot, page):
     from desktop.services.dto import CaseDraft, PartyInput
 
@@ -168,6 +182,8 @@ def test_empty_result_says_why_and_widens_to_all_committees(qtbot, page):
         parties=[PartyInput("杨兰", side="applicant"), PartyInput("孔明", side="respondent")],
         dispute_type="neighbor", source="party_apply", committee_id=other.id,
         facts="杨兰与孔明因排水发生纠纷。"))
+    # the combo learns of a new committee at its next load of the lookups: as that load would
+    page.committee.addItem(other.name, other.id)
     type_text(page.search, "杨兰")
     _settled(qtbot, page)
     qtbot.waitUntil(lambda: page.model.total == 0 and page.stack.currentIndex() == 1,
@@ -175,9 +191,8 @@ def test_empty_result_says_why_and_widens_to_all_committees(qtbot, page):
     text = page.empty_text.text()
     assert "没有找到符合条件的案件" in text
     assert "青山街道人民调解委员会" in text and "搜索“杨兰”" in text
+    assert "其他调委会的案件不在此范围内" in text
     assert page.widen_scope.isVisibleTo(page) and page.widen_filters.isVisibleTo(page)
-    # the combo learned of the new committee only at its next load: reload the lookups
-    page.committee.addItem(other.name, other.id)
     qtbot.mouseClick(page.widen_scope, Qt.MouseButton.LeftButton)
     _settled(qtbot, page)
     qtbot.waitUntil(lambda: page.model.total == 1, timeout=10000)
