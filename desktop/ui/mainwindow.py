@@ -3,8 +3,8 @@ QStackedWidget, status bar with the database in use and the logged-in user.
 
 Pages are built on first visit (only the dashboard at start: cold start stays small), except
 案件: once the window is up, ``prepare_pages`` builds it in short steps while the user reads
-工作台, so the first click on 案件 only shows it. Pages owned by other screens are imported lazily and replaced by a placeholder when their module
-is not installed yet:
+工作台, so the first click on 案件 only shows it. Pages owned by other screens are imported
+lazily and replaced by a placeholder when their module is not installed yet:
 
     desktop.ui.intake.IntakePage(desk, parent)      新建登记
     desktop.ui.reports.ReportsPage(desk, parent)    报表
