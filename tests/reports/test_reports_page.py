@@ -108,49 +108,6 @@ def test_committee_pick_and_mediator_scope(page_for, qtbot) -> None:  # type: ig
     assert "河西镇" in mediator.title.text()
 
 
-def _inked_runs(button) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
-    """Runs of pixel columns inside the button's frame where something is drawn (text, arrow):
-    a pixel differs clearly from the button's background at its left inner edge."""
-    img = button.grab().toImage()
-    w, h = img.width(), img.height()
-    background = img.pixelColor(3, h // 2)
-    runs: list[tuple[int, int]] = []
-    start = None
-    for x in range(3, w - 3):
-        inked = any(abs(img.pixelColor(x, y).lightness() - background.lightness()) > 40
-                    for y in range(3, h - 3))
-        if inked and start is None:
-            start = x
-        if not inked and start is not None:
-            runs.append((start, x - 1))
-            start = None
-    if start is not None:
-        runs.append((start, w - 4))
-    return runs
-
-
-def test_committee_choice_draws_its_arrow_clear_of_the_name(ui_app, page_for, qtbot) -> None:  # type: ignore[no-untyped-def]
-    """报表's committee choice is a menu button: its arrow stands apart from the committee's
-    name, as the drop-downs' arrows do (Fusion's own sat over the name's last character)."""
-    make, ids = page_for
-    for username in ("admin", "zhao"):  # several committees to choose from; a mediator's one
-        page = make(username)
-        page.resize(1033, 691)  # the window a 1366×768 screen opens with, less the sidebar
-        page.show()
-        qtbot.waitExposed(page)
-        if username == "admin":
-            page.set_committees([ids["B"]])
-        else:  # a committee with a long name, as a mediator's page names its only one
-            page._update_committee_label([(ids["B"], "杭州市西湖区北山街道人民调解委员会")])
-        button = page.committee_button
-        qtbot.wait(20)
-        runs = _inked_runs(button)
-        assert len(runs) >= 2, (button.text(), runs)
-        arrow, text_end = runs[-1], runs[-2][1]
-        assert arrow[1] - arrow[0] <= 12, (button.text(), runs)  # the arrow alone, 10 px wide
-        assert arrow[0] - text_end >= 6, (button.text(), runs)  # a clear gap before it
-
-
 def test_export_buttons_write_files(page_for, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import openpyxl
 

@@ -140,3 +140,51 @@ def test_the_checks_see_a_cut_choice_an_elided_line_and_a_sideways_list(qtbot, u
                      "QListWidget#wideEntries", "FieldMessage#scrolledLine"}, problems
     assert any("needs" in p and "for its text" in p for p in problems)
     assert any("scrolls sideways" in p for p in problems)
+
+
+def _inked_runs(button: QWidget) -> list[tuple[int, int]]:
+    """Runs of pixel columns inside the button's frame where something is drawn (text, arrow):
+    a pixel differs clearly from the button's background at its left inner edge."""
+    img = button.grab().toImage()
+    w, h = img.width(), img.height()
+    background = img.pixelColor(3, h // 2)
+    runs: list[tuple[int, int]] = []
+    start = None
+    for x in range(3, w - 3):
+        inked = any(abs(img.pixelColor(x, y).lightness() - background.lightness()) > 40
+                    for y in range(3, h - 3))
+        if inked and start is None:
+            start = x
+        if not inked and start is not None:
+            runs.append((start, x - 1))
+            start = None
+    if start is not None:
+        runs.append((start, w - 4))
+    return runs
+
+
+def test_reports_committee_choice_draws_its_arrow_clear_of_the_name(qtbot, ui_app, ui_db,
+                                                                     ui_actors) -> None:
+    """报表's committee choice is a menu button: its arrow stands apart from the committee's
+    name, as the drop-downs' arrows do (Fusion's own sat over the last character of
+    东湖街道人民调解委员会 on a fresh install at 1366×768)."""
+    from desktop.ui.reports import ReportsPage
+
+    desk = Desk(ui_db, ui_actors["admin"])
+    desk.committees.add("河西镇人民调解委员会", "河")  # two: the choice is open, 全部调委会
+    page = ReportsPage(desk)
+    qtbot.addWidget(page)
+    page.resize(1033, 691)  # the window a 1366×768 screen opens with, less the sidebar
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: page.committee_button.isEnabled(), timeout=10000)
+    for label in (None, LONG_COMMITTEE):
+        if label is not None:  # as a mediator's page names its only committee
+            page._update_committee_label([(1, label)])
+        settle(qtbot)
+        button = page.committee_button
+        runs = _inked_runs(button)
+        assert len(runs) >= 2, (button.text(), runs)
+        arrow, text_end = runs[-1], runs[-2][1]
+        assert arrow[1] - arrow[0] <= 12, (button.text(), runs)  # the arrow alone, 10 px wide
+        assert arrow[0] - text_end >= 6, (button.text(), runs)  # a clear gap before it
