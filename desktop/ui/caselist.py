@@ -319,7 +319,10 @@ class ScopeBox(QComboBox):
 class CaseListPage(QWidget):
     open_case = Signal(int)
 
-    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None, *, load: bool = True) -> None:
+        """``load=False`` builds the page without its first queries; ``start_loading`` (or the
+        page's first show) starts them. MainWindow.prepare_pages builds it so: the queries'
+        worker threads then do not compete with the construction for the interpreter."""
         super().__init__(parent)
         self.desk = desk
         self.setObjectName("page")
@@ -486,7 +489,17 @@ class CaseListPage(QWidget):
         ops.changes().changed.connect(self._changed)
         self.lookups_ready = False
         self.shown_once = False
+        self.loading_started = False
         self.model.active = True
+        if load:
+            self.start_loading()
+
+    def start_loading(self) -> None:
+        """The page's first queries: the filters' choices, and the list (for a deployment-wide
+        user, once the committee choice is filled). Once only."""
+        if self.loading_started:
+            return
+        self.loading_started = True
         self._load_lookups()
         if self.committee.isHidden():
             self.apply_now()  # deployment-wide users: first query once their committee is set
@@ -663,6 +676,9 @@ class CaseListPage(QWidget):
         super().showEvent(event)
         if not self.shown_once:
             self.shown_once = True
+            if not self.loading_started:  # built ahead, shown before its queries' step came
+                self.start_loading()
+                return
             loaded = self.model.loaded_at
             if loaded is not None and time.monotonic() - loaded > FRESH_S:
                 self.model.refresh()

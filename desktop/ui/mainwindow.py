@@ -215,7 +215,9 @@ class MainWindow(QMainWindow):
             add(f"Ctrl+{i}", functools.partial(self.show_page, key))
 
     # -- pages -------------------------------------------------------------------------------
-    def _build(self, key: str) -> QWidget:
+    def _build(self, key: str, ahead: bool = False) -> QWidget:
+        """The page ``key``; ``ahead`` (prepare_pages) builds 案件 without its first queries,
+        which a step of their own starts."""
         title = self.titles[key]
         if key == "dashboard":
             from desktop.ui.dashboard import DashboardPage
@@ -224,7 +226,7 @@ class MainWindow(QMainWindow):
         if key == "cases":
             from desktop.ui.caselist import CaseListPage
 
-            return CaseListPage(self.desk, self.stack)
+            return CaseListPage(self.desk, self.stack, load=not ahead)
         if key == "intake":
             return lazy_widget("desktop.ui.intake", "IntakePage", title, self.desk, self.stack)
         if key == "reports":
@@ -235,19 +237,21 @@ class MainWindow(QMainWindow):
 
     def prepare_pages(self, done: Callable[[], object] | None = None) -> None:
         """Build the pages in ``PREPARED`` ahead of their first visit, one step per turn of the
-        event loop: import the module, build the page (its first query starts on a worker),
-        polish and lay it out at the stack's size. Events (the dashboard's results, a click)
-        are handled between steps; the longest, building 案件, holds the UI thread 35–60 ms on
+        event loop: import the module, build the page, polish and lay it out at the stack's
+        size, start its first queries (on workers; started during the build, their threads
+        competed with it for the interpreter). Events (the dashboard's results, a click)
+        are handled between steps; the longest, building 案件, holds the UI thread 30–44 ms on
         this machine, once, while the user reads 工作台. A page the user opens before it is
         prepared is simply built then, as before. The click on 案件 then costs showing and
-        painting a page whose rows are already there: 12–16 ms instead of 51–88 ms
+        painting a page whose rows are already there: 16–20 ms instead of 78–83 ms
         (`bench/ui_list.py`). ``done`` runs after the last step, also when a step failed:
         that page is then built on its first visit, where the failure is shown as always."""
         steps: list[Callable[[], object]] = []
         for key, module in PREPARED.items():
             steps += [functools.partial(importlib.import_module, module),
-                      functools.partial(self.page, key),
-                      functools.partial(self._lay_out, key)]
+                      functools.partial(self.page, key, True),
+                      functools.partial(self._lay_out, key),
+                      functools.partial(self._start_loading, key)]
 
         def step() -> None:
             try:
@@ -262,6 +266,11 @@ class MainWindow(QMainWindow):
 
         QTimer.singleShot(0, self, step)
 
+    def _start_loading(self, key: str) -> None:
+        start = getattr(self.pages.get(key), "start_loading", None)
+        if callable(start):
+            start()
+
     def _lay_out(self, key: str) -> None:
         """What showing a page would do first: polish its widgets (the style sheet) and lay
         them out at the size the stack will give it."""
@@ -274,9 +283,9 @@ class MainWindow(QMainWindow):
         if layout is not None:
             layout.activate()
 
-    def page(self, key: str) -> QWidget:
+    def page(self, key: str, ahead: bool = False) -> QWidget:
         if key not in self.pages:
-            widget = self._build(key)
+            widget = self._build(key, ahead)
             widget.setObjectName(widget.objectName() or f"page_{key}")
             opener = getattr(widget, "open_case", None)
             if opener is not None and hasattr(opener, "connect"):

@@ -161,3 +161,20 @@ def test_a_failed_preparation_leaves_the_page_to_its_first_visit(qtbot, ui_app, 
     assert any("ahead of its first visit" in r.getMessage() for r in caplog.records)
     win.nav.setCurrentRow(1)
     assert win.current_key() == "cases" and win.pages["cases"].isVisible()
+
+
+def test_a_click_before_the_prepared_page_queried_starts_its_queries(qtbot, ui_app, ui_db,
+                                                                   ui_mediator_desk):
+    """prepare_pages builds 案件 without its queries and starts them a step later (so their
+    worker threads do not slow the build); a click in between starts them itself."""
+    win = _window(qtbot, ui_db, ui_mediator_desk)
+    assert ops.wait_idle()  # the dashboard's loads are done
+    page = win.page("cases", ahead=True)  # what the build step makes
+    assert not page.loading_started and not page.model.loading
+    assert page.model.rowCount() == 0 and ops.running() == 0  # nothing asked yet
+    win.nav.setCurrentRow(1)
+    assert win.pages["cases"] is page and page.loading_started
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not page.model.loading,
+                    timeout=10000)
+    _prepare(qtbot, win)  # its later steps change nothing
+    assert win.pages["cases"] is page and page.model.rowCount() > 0
