@@ -70,6 +70,36 @@ def pct(values: list[float], p: float) -> float:
     return values[k]
 
 
+class StallMonitor:
+    """A 5 ms timer on the UI thread recording the gaps between its ticks (ms): the longest gap
+    less 5 ms is the longest stall. ``away_ms`` tells a watchdog thread how long the UI thread
+    has not ticked."""
+
+    INTERVAL_MS = 5
+
+    def __init__(self) -> None:
+        from desktop.ui.qt import QElapsedTimer, QTimer
+
+        self.gaps: list[float] = []
+        self.clock = QElapsedTimer()
+        self.clock.start()
+        self.last = self.clock.nsecsElapsed()
+        self.timer = QTimer()
+        self.timer.setInterval(self.INTERVAL_MS)
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = self.clock.nsecsElapsed()
+        self.gaps.append((now - self.last) / 1e6)
+        self.last = now
+
+    def away_ms(self) -> float:
+        return (self.clock.nsecsElapsed() - self.last) / 1e6
+
+    def longest_stall(self) -> float:
+        return max(self.gaps) - self.INTERVAL_MS if self.gaps else 0.0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", default=str(ROOT / "bench" / "out" / "cases-1m.sqlite3"))
@@ -100,7 +130,7 @@ def main() -> int:
     from desktop.store.opening import open_database
     from desktop.ui import ops
     from desktop.ui.caselist import CaseListPage
-    from desktop.ui.qt import QElapsedTimer, QTimer, QtTest
+    from desktop.ui.qt import QtTest
 
     app = create_application()
     db = open_database(args.url or f"sqlite:///{path}", backup=False)
@@ -218,19 +248,7 @@ def main() -> int:
     print("  slowest: " + ", ".join(f"{k!r} {v:.0f} ms" for k, v in slow))
 
     # 2) debounced typing with a stall monitor on the UI thread
-    gaps: list[float] = []
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.nsecsElapsed()]
-
-    def tick() -> None:
-        now = clock.nsecsElapsed()
-        gaps.append((now - last[0]) / 1e6)
-        last[0] = now
-
-    monitor = QTimer()
-    monitor.setInterval(5)
-    monitor.timeout.connect(tick)
+    monitor = StallMonitor()
     # Watchdog: when the UI thread has not ticked for 100 ms, note where it is (Python stack).
     import collections
     import threading
@@ -243,7 +261,7 @@ def main() -> int:
     def watchdog() -> None:
         while watching[0]:
             time.sleep(0.02)
-            if (clock.nsecsElapsed() - last[0]) / 1e6 > 100:
+            if monitor.away_ms() > 100:
                 frame = sys._current_frames().get(main_ident)
                 if frame is not None:
                     stack = traceback.extract_stack(frame)[-3:]
@@ -255,7 +273,7 @@ def main() -> int:
     handle: list[float] = []
     from tests.helpers.qtinput import commit_text
 
-    monitor.start()
+    monitor.timer.start()
     for q in queries:
         page.search.setFocus()
         for ch in q:
@@ -277,12 +295,12 @@ def main() -> int:
         page.search.clear()
         page.apply_now()
         wait_for("")
-    monitor.stop()
+    monitor.timer.stop()
     watching[0] = False
-    stall = max(gaps) - 5 if gaps else 0.0
+    stall = monitor.longest_stall()
     print(f"typing (debounce {page.debounce.interval()} ms, {len(handle)} keys): key handling "
           f"median {statistics.median(handle):.2f} ms, p95 {pct(handle, 95):.2f} ms; "
-          f"longest UI-thread stall {stall:.0f} ms (p99 tick gap {pct(gaps, 99):.1f} ms)")
+          f"longest UI-thread stall {stall:.0f} ms (p99 tick gap {pct(monitor.gaps, 99):.1f} ms)")
     print(f"stale answers dropped: pages {page.model.pages.dropped}, "
           f"counts {page.model.counts.dropped}")
     if where:
@@ -348,7 +366,7 @@ def probe(args: argparse.Namespace) -> int:
     from desktop.services import auth
     from desktop.store.opening import open_database
     from desktop.ui import caselist, ops
-    from desktop.ui.qt import QElapsedTimer, QEvent, QObject, QTimer
+    from desktop.ui.qt import QEvent, QObject
 
     app = create_application()
     db = open_database(args.url or f"sqlite:///{args.db}", backup=False)
@@ -370,20 +388,8 @@ def probe(args: argparse.Namespace) -> int:
     settle(1.0)  # 工作台 shown and loaded: the user reads it
     result = {"prepare": 0.0, "stall": 0.0}
     if args.probe != "click":
-        gaps: list[float] = []
-        clock = QElapsedTimer()
-        clock.start()
-        last = [clock.nsecsElapsed()]
-
-        def tick() -> None:
-            now = clock.nsecsElapsed()
-            gaps.append((now - last[0]) / 1e6)
-            last[0] = now
-
-        monitor = QTimer()
-        monitor.setInterval(5)
-        monitor.timeout.connect(tick)
-        monitor.start()
+        monitor = StallMonitor()
+        monitor.timer.start()
         done: list[float] = []
         t = time.perf_counter()
         window.prepare_pages(done=lambda: done.append(time.perf_counter()))
@@ -391,9 +397,9 @@ def probe(args: argparse.Namespace) -> int:
             app.processEvents()
             time.sleep(0.001)
         settle(0.5)
-        monitor.stop()
+        monitor.timer.stop()
         result["prepare"] = (done[0] - t) * 1000
-        result["stall"] = max(gaps) - 5
+        result["stall"] = monitor.longest_stall()
         if args.probe == "stale":
             caselist.FRESH_S = 0.0  # as if the click came a minute later
 
