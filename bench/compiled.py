@@ -9,18 +9,18 @@ not into the source tree."""
 from __future__ import annotations
 
 import compileall
+import functools
 import os
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYCACHE = ROOT / "bench" / "out" / "pycache"
 
 
-def compiled_env() -> dict[str, str]:
-    """Compile ``desktop`` into ``PYCACHE`` (only what changed) and return ``os.environ`` with
-    the prefix set and bytecode writing allowed, for ``subprocess``."""
-    import sys
-
+@functools.cache
+def _compile() -> None:
+    """Compile ``desktop`` into ``PYCACHE`` (only what changed), once per bench run."""
     PYCACHE.mkdir(parents=True, exist_ok=True)
     before = sys.pycache_prefix
     sys.pycache_prefix = str(PYCACHE)
@@ -28,6 +28,13 @@ def compiled_env() -> dict[str, str]:
         compileall.compile_dir(ROOT / "desktop", quiet=1)
     finally:
         sys.pycache_prefix = before
+
+
+def compiled_env() -> dict[str, str]:
+    """``os.environ`` with the prefix set and bytecode writing allowed, for ``subprocess``:
+    a new dict each call (callers add their own variables), ``desktop`` compiled the first
+    time only (bench/startup.py asks once per child)."""
+    _compile()
     env = dict(os.environ, PYTHONPYCACHEPREFIX=str(PYCACHE))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
