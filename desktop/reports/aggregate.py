@@ -313,6 +313,23 @@ def kept_in_step(session: Session) -> Iterator[None]:
         session.info.pop(Tracker.KEY, None)
 
 
+@contextlib.contextmanager
+def last_steps(session: Session) -> Iterator[None]:
+    """A transaction's last steps (``Tx.at_last``), after the aggregates have moved: a change
+    there that would move a figure raises instead of going uncounted."""
+    session.info[LATE_KEY] = True
+    try:
+        yield
+        session.flush()
+    finally:
+        session.info.pop(LATE_KEY, None)
+
+
+LATE_KEY = "report_late"
+LATE = ("report aggregates: a transaction's last steps (Tx.at_last) run after the aggregates "
+        "have moved and must not change what they count")
+
+
 def announce(session: Session, case_ids: Iterable[int]) -> None:
     """Before Core writes that change these existing cases (or their follow-ups, risks,
     confirmations): remember what they count now."""
@@ -369,6 +386,8 @@ def _case_ids(objs: Iterable[Any]) -> set[int]:
 
 @event.listens_for(Session, "before_flush")
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    if session.info.get(LATE_KEY) and _flushed_case_ids(session):
+        raise RuntimeError(LATE)
     tracker = session.info.get(Tracker.KEY)
     if tracker is not None:
         # the database still holds the rows as they were before this flush
@@ -386,6 +405,10 @@ def _after_flush(session: Session, _ctx: Any) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_unannounced(state: ORMExecuteState) -> None:
+    if state.session.info.get(LATE_KEY) and (state.is_insert or state.is_update
+                                             or state.is_delete) and getattr(
+            getattr(state.statement, "table", None), "name", None) in COUNTED_TABLES:
+        raise RuntimeError(LATE)
     tracker = state.session.info.get(Tracker.KEY)
     if tracker is None or tracker.announced or not (
             state.is_insert or state.is_update or state.is_delete):

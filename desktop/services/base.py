@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +79,20 @@ class Tx:
     actor: Actor
     entries: list[dict[str, Any]] = field(default_factory=list)
     checkpoint: str | None = None  # take a signed audit checkpoint with this reason
+    # steps that take a row every desk of a committee shares (its case-number counter): run
+    # after the report aggregates, just before the audit's digests and the chain (see _write)
+    last_steps: list[Callable[[], None]] = field(default_factory=list)
+
+    def at_last(self, step: Callable[[], None]) -> None:
+        """Run ``step`` as late as the transaction allows: after the service's own changes
+        are flushed and the report aggregates have moved, just before the audit entries are
+        prepared and linked. A committee's number counter is taken there, so that an
+        acceptance holds it for a few statements rather than for the whole save.
+
+        A step may write the case rows this transaction already holds (the service loaded
+        them for update or created them) and may add audit entries; it must not move a report
+        figure (``aggregate.last_steps`` refuses that)."""
+        self.last_steps.append(step)
 
     def audit(self, action: str, entity: str, entity_id: int | None, summary: str,
               case_id: int | None = None, **detail: Any) -> None:
@@ -96,7 +110,7 @@ class ServiceBase:
     # -- transactions ----------------------------------------------------------------------
     @contextlib.contextmanager
     def _write(self, *, password_change: bool = False) -> Iterator[Tx]:
-        from desktop.reports.aggregate import kept_in_step
+        from desktop.reports.aggregate import kept_in_step, last_steps
         from desktop.services.anchor import prepare_entries
         from desktop.store.audit_chain import write_entries
 
@@ -117,6 +131,15 @@ class ServiceBase:
                     raise NotFound(OUT_OF_RANGE) from err
                 # the audit's digests and checks, before the aggregates (cases are locked
                 # before report rows on every path) and before the chain's lock
+                pending = None if tx.last_steps else prepare_entries(
+                    session, self.actor, tx.entries, tx.checkpoint)
+            if tx.last_steps:
+                # a committee's counter, after the report rows: the order every path takes
+                # them in is cases, report rows, counter, chain. The entries' cases are held
+                # already (Tx.at_last), so their digests take no new lock here.
+                with last_steps(session):
+                    for step in tx.last_steps:
+                        step()
                 pending = prepare_entries(session, self.actor, tx.entries, tx.checkpoint)
             # last: the chain's lock serialises every desk's audited writes until COMMIT,
             # which follows at once (on PostgreSQL the append is one statement, then COMMIT)

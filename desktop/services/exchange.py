@@ -53,7 +53,6 @@ from desktop.store.models import (
     Committee,
     ExportMark,
     Lookup,
-    NumberCounter,
     User,
 )
 
@@ -327,6 +326,8 @@ class ExchangeService(ServiceBase):
             raise PermissionDenied("只有主任或管理员可以导入案件。")
         payload, blobs = read_exchange(path)
         result = ImportResult()
+        from desktop.services.intake import raise_counters
+
         with self._write() as tx:
             s = tx.session
             users = dict(s.execute(select(User.username, User.id)).all())
@@ -335,14 +336,17 @@ class ExchangeService(ServiceBase):
                 if s.get(Blob, blob_hash) is None:
                     s.add(Blob(sha256=blob_hash, data=data, size=len(data)))
             s.flush()
+            floors: dict[tuple[int, int], int] = {}  # (committee, year): highest number imported
+            tx.at_last(lambda: raise_counters(s, floors, postgres=not self.db.is_sqlite))
             for i, record in enumerate(payload["cases"], start=1):
-                self._import_one(tx, record, i, users, committees, result)
+                self._import_one(tx, record, i, users, committees, result, floors)
             tx.audit("import_cases", "case", None, result.summary, file=path.name,
                      new=result.new, updated=result.updated)
         return result
 
     def _import_one(self, tx: Any, record: Mapping[str, Any], i: int, users: Mapping[str, int],
-                    committees: Mapping[str, int], result: ImportResult) -> None:
+                    committees: Mapping[str, int], result: ImportResult,
+                    floors: dict[tuple[int, int], int]) -> None:
         s = tx.session
         rows = record.get("rows")
         if not isinstance(rows, dict) or not rows.get("mediation_case"):
@@ -422,13 +426,9 @@ class ExchangeService(ServiceBase):
         from desktop.services.intake import refresh_terms
 
         refresh_terms(s, case)
-        if case.number_year and case.number_seq:
-            counter = s.get(NumberCounter, (committee_id, case.number_year))
-            if counter is None:
-                s.add(NumberCounter(committee_id=committee_id, year=case.number_year,
-                                    last_seq=case.number_seq))
-            elif counter.last_seq < case.number_seq:
-                counter.last_seq = case.number_seq
+        if case.number_year and case.number_seq:  # the counter moves past it at the end
+            key = (committee_id, case.number_year)
+            floors[key] = max(floors.get(key, 0), case.number_seq)
         label = case.number or case.title
         for h in record.get("history") or []:
             tx.audit(str(h.get("action", "history"))[:40], "case", case.id,

@@ -4,13 +4,15 @@ edit the case and its parties, assign mediators, extend the time limit, refer el
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from typing import Protocol
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol, cast
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Table, delete, or_, select, update
+from sqlalchemy import case as sql_case
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from desktop.domain import deadlines, limits, workflow
 from desktop.domain.dates import format_date
@@ -159,14 +161,22 @@ def party_names(parties: Sequence[NamedParty]) -> str:
 def refresh_terms(session: Session, case: Case) -> None:
     """Rebuild a case's search terms after its number or parties changed."""
     session.execute(delete(SearchTerm).where(SearchTerm.case_id == case.id))
-    terms = case_terms(case.number, case.number_seq, case.number_year,
-                       [(p.name, p.id_number, p.phone, p.credit_code) for p in case.parties])
+    add_terms(session, case, case_terms(case.number, case.number_seq, case.number_year,
+                                        _term_parties(case)))
+
+
+def add_terms(session: Session, case: Case, terms: set[str]) -> None:
+    """Store ``terms`` for ``case`` (none of them stored yet)."""
     # with the case's committee, registration time, status, mediator: the list reads its page
     # order from the term index alone (migration 0016)
     session.add_all(SearchTerm(case_id=case.id, term=t, committee_id=case.committee_id,
                                registered_at=case.registered_at, status=case.status,
                                mediator_id=case.mediator_id)
                     for t in sorted(terms))
+
+
+def _term_parties(case: Case) -> list[tuple[str, str, str, str]]:
+    return [(p.name, p.id_number, p.phone, p.credit_code) for p in case.parties]
 
 
 def _check_lookup(session: Session, kind: str, code: str, field: str, what: str) -> None:
@@ -190,18 +200,55 @@ def _check_mediator(session: Session, user_id: int, committee_id: int) -> None:
 def next_case_number(session: Session, committee: Committee, year: int, *, postgres: bool) -> int:
     """Take the next sequence number for (committee, year), locking the counter row.
 
-    The counter is created if missing (INSERT … ON CONFLICT DO NOTHING, safe under races),
-    then read FOR UPDATE: a second desk blocks until this transaction ends, so numbers are
-    unique and — since the counter rolls back with a failed acceptance — gapless.
+    The counter row is then held until this transaction ends: a second desk's acceptance in
+    the same committee waits for it, so numbers are unique and — since the counter rolls back
+    with a failed acceptance — gapless. Call it as late as the transaction allows
+    (``Tx.at_last``): every statement after it is time the committee's other desks wait.
+
+    On PostgreSQL one statement creates the row or moves it on and returns the number
+    (INSERT … ON CONFLICT DO UPDATE … RETURNING, safe under races); on SQLite, where the
+    transaction holds the whole database's write lock anyway, the row is created if missing
+    and then read and moved (RETURNING needs SQLite 3.35, newer than some desks' systems).
     """
-    ins = (pg_insert if postgres else sqlite_insert)(NumberCounter).values(
-        committee_id=committee.id, year=year, last_seq=0).on_conflict_do_nothing()
-    session.execute(ins)
+    if postgres:
+        ins = pg_insert(NumberCounter).values(committee_id=committee.id, year=year, last_seq=1)
+        return int(session.execute(ins.on_conflict_do_update(
+            index_elements=[NumberCounter.committee_id, NumberCounter.year],
+            set_={"last_seq": NumberCounter.last_seq + 1}).returning(NumberCounter.last_seq)
+        ).scalar_one())
+    session.execute(sqlite_insert(NumberCounter).values(
+        committee_id=committee.id, year=year, last_seq=0).on_conflict_do_nothing())
     counter = session.scalars(select(NumberCounter).where(
         NumberCounter.committee_id == committee.id, NumberCounter.year == year
     ).with_for_update()).one()
     counter.last_seq += 1
     return counter.last_seq
+
+
+def write_number(session: Session, case: Case, year: int, seq: int, number: str) -> None:
+    """Store the number of a case this transaction holds and has already saved (an acceptance's
+    last step): one UPDATE of the three columns, in place, so that the acceptance stays one
+    version of the case, as the conflict messages count them. The row is held since the
+    service loaded it for update, so nobody's save can come between."""
+    table = cast(Table, Case.__table__)  # declarative maps it to one Table
+    session.connection().execute(update(table).where(table.c.id == case.id).values(
+        number=number, number_year=year, number_seq=seq))
+    for name, value in (("number", number), ("number_year", year), ("number_seq", seq)):
+        set_committed_value(case, name, value)
+
+
+def raise_counters(session: Session, floors: Mapping[tuple[int, int], int], *,
+                   postgres: bool) -> None:
+    """Move each (committee, year) counter up to at least its floor (cases imported with
+    their numbers): the next acceptance then continues after them. Like ``next_case_number``
+    a step for the end of the transaction (``Tx.at_last``); counters in key order."""
+    for (committee_id, year), seq in sorted(floors.items()):
+        ins = (pg_insert if postgres else sqlite_insert)(NumberCounter).values(
+            committee_id=committee_id, year=year, last_seq=seq)
+        session.execute(ins.on_conflict_do_update(
+            index_elements=[NumberCounter.committee_id, NumberCounter.year],
+            set_={"last_seq": sql_case((ins.excluded.last_seq > NumberCounter.last_seq,
+                                        ins.excluded.last_seq), else_=NumberCounter.last_seq)}))
 
 
 class IntakeService(CaseEditingService):
@@ -354,21 +401,28 @@ class IntakeService(CaseEditingService):
             limits.check_order(case.registered_at, day, "accepted_on", "登记日期")
             committee = s.get(Committee, case.committee_id)
             assert committee is not None
-            seq = next_case_number(s, committee, day.year, postgres=not self.db.is_sqlite)
-            case.number_year, case.number_seq = day.year, seq
-            case.number = format_case_number(committee.number_pattern, year=day.year,
-                                             short=committee.short_name, seq=seq)
             case.status = CaseStatus.ACCEPTED.value
             case.accepted_on = day
             case.deadline = deadlines.mediation_deadline(day)
             if case.mediator_id is None and self.actor.role == Role.MEDIATOR:
                 case.mediator_id = self.actor.user_id
-            s.flush()
-            refresh_terms(s, case)
-            tx.audit("accept", "case", case.id, f"受理，案号 {case.number}，调解期限至 {format_date(case.deadline)}",
-                     case_id=case.id, number=case.number)
-            s.flush()
-            return CaseRef(case.id, case.version, case.number, case.status)
+            # the case's terms without a number (its parties'), worked out before the counter
+            had = case_terms(case.number, case.number_seq, case.number_year, _term_parties(case))
+
+            def take_number() -> None:
+                """The committee's counter is held from here to COMMIT: only the number, its
+                search terms, the audit's digests and the chain's one statement follow."""
+                seq = next_case_number(s, committee, day.year, postgres=not self.db.is_sqlite)
+                write_number(s, case, day.year, seq, format_case_number(
+                    committee.number_pattern, year=day.year, short=committee.short_name,
+                    seq=seq))
+                add_terms(s, case, case_terms(case.number, seq, day.year, []) - had)
+                tx.audit("accept", "case", case.id,
+                         f"受理，案号 {case.number}，调解期限至 {format_date(case.deadline)}",
+                         case_id=case.id, number=case.number)
+
+            tx.at_last(take_number)
+        return CaseRef(case.id, case.version, case.number, case.status)
 
     def refuse(self, case_id: int, version: int | None, reason: str) -> CaseRef:
         with self._write() as tx:
@@ -552,5 +606,5 @@ ASSIGN_CLOSED_HINTS = {
 READ_ONLY_AUDIT_ACTIONS = ("unmask", "document", "export_report", "checkpoint")
 
 
-__all__ = ["IntakeService", "Tx", "next_case_number", "party_names", "refresh_terms",
-           "validate_party"]
+__all__ = ["IntakeService", "Tx", "add_terms", "next_case_number", "party_names",
+           "raise_counters", "refresh_terms", "validate_party", "write_number"]

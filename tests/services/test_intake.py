@@ -88,6 +88,46 @@ def test_accept_numbers_per_committee_and_year(desks: Desks) -> None:
         wang.intake.accept(a.id)
 
 
+def test_an_acceptance_holds_its_committees_counter_for_its_last_statements_only(
+        any_db: Database) -> None:
+    """Every acceptance of a committee waits for the one row that numbers its cases, from
+    the moment another acceptance takes it until that one's COMMIT. It is taken after the
+    case's other changes, its search terms and the report aggregates: only the number and its
+    search terms, the audit's digests and the chain's append follow it."""
+    from sqlalchemy import event
+
+    wang = Desks(any_db)["wang"]
+    ref = wang.intake.register(draft())
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        seen.append(" ".join(statement.split()).lower())
+
+    event.listen(any_db.engine, "before_cursor_execute", record)
+    try:
+        accepted = wang.intake.accept(ref.id)
+    finally:
+        event.remove(any_db.engine, "before_cursor_execute", record)
+    taken = next(i for i, q in enumerate(seen) if "number_counter" in q)
+    before, after = seen[:taken], seen[taken:]
+    assert any("report_month" in q for q in before)  # the figures moved first
+    assert not any("report_month" in q for q in after)
+    assert any(q.startswith("update mediation_case") for q in before)  # status, deadline
+    assert not any(q.startswith("delete from search_term") for q in seen)  # terms kept
+    chain = next(i for i, q in enumerate(after) if "audit_head" in q)
+    if not any_db.is_sqlite:
+        # the counter, the number, its terms, three digest reads and the chain: seven
+        assert chain == 6, after[:chain + 1]
+    assert accepted.number is not None and accepted.number.endswith("第0001号")
+    found = wang.cases.search(CaseQuery(text=accepted.number)).rows
+    assert [r.id for r in found] == [ref.id]
+    assert [r.id for r in wang.cases.search(CaseQuery(text="李四")).rows] == [ref.id]
+    with any_db.read() as s:
+        case = s.get(Case, ref.id)
+        assert case is not None and case.number == accepted.number
+        assert case.version == accepted.version == ref.version + 1  # one save, one version
+
+
 def test_refuse_needs_reason(desks: Desks) -> None:
     ref = desks["wang"].intake.register(draft())
     with pytest.raises(ValidationError):
