@@ -143,9 +143,12 @@ def run_demo(args: argparse.Namespace) -> int:
     progress = ProgressLine("已提交", "件")
 
     stats = demo.generate(db, args.cases, seed=args.seed, months=args.months,
-                          batch=args.batch, progress=progress)
+                          batch=args.batch, progress=progress,
+                          note=lambda text: print(text, flush=True))
     print(f"完成：{stats.cases} 件案件、{stats.parties} 名当事人、{stats.sessions} 次调解记录，"
-          f"用时 {stats.seconds:.1f} 秒（{db.describe()}）")
+          f"用时 {stats.seconds:.1f} 秒"
+          + (f"，其中建立索引 {stats.rebuild_seconds:.1f} 秒" if stats.rebuild_seconds else "")
+          + f"（{db.describe()}）")
     if login:
         print(f"演示账号：用户名 {login[0]}，密码 {login[1]}（另有主任 director1、调解员 mediator1 等，密码相同）")
     return 0

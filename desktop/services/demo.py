@@ -7,6 +7,7 @@ characters (𠮷 䶮 堃 赟 昇) and minority names with ·; ID numbers and cre
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import queue
 import random
@@ -35,6 +36,7 @@ from desktop.services.anchor import append_entries
 from desktop.services.base import SYSTEM
 from desktop.services.intake import party_names
 from desktop.services.terms import case_terms
+from desktop.store import bulk
 from desktop.store.bulk import bulk_insert
 from desktop.store.db import Database
 from desktop.store.models import (
@@ -86,6 +88,7 @@ class DemoStats:
     parties: int = 0
     sessions: int = 0
     seconds: float = 0.0
+    rebuild_seconds: float = 0.0  # of ``seconds``: building what a deferring load dropped
 
 
 def _resident_id(rng: random.Random, birth: dt.date, female: bool) -> str:
@@ -149,34 +152,73 @@ def ensure_demo_accounts(db: Database) -> tuple[str, str] | None:
 
 def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: int = 5000,
              today: dt.date | None = None,
-             progress: Callable[[int, int], None] | None = None) -> DemoStats:
+             progress: Callable[[int, int], None] | None = None,
+             defer: bool | None = None, note: Callable[[str], None] | None = None) -> DemoStats:
     """Load ``n`` demo cases in batches of ``batch``, one transaction each.
 
     A producer thread makes the rows of the next batch while this thread writes the current
     one: the database's work (COPY, index upkeep, commit) and Python's run side by side. The
     producer assigns the ids itself from the next free ids read at the start; each batch checks
-    in its transaction that nobody else has written cases meanwhile."""
+    in its transaction that nobody else has written cases meanwhile.
+
+    ``defer`` (PostgreSQL): drop the loaded tables' foreign keys and their secondary indexes
+    first and build them once at the end (``desktop.store.bulk``), which ``note`` announces.
+    By default a load does so when it brings at least ``DEFER_AT`` cases and at least as many
+    as the database holds: building an index once then costs less than keeping it up row by
+    row. A load that is killed leaves the record of what it dropped, and the next
+    ``open_database`` builds it."""
     t0 = time.perf_counter()
     plan, chunks = make_plan(db, n, seed=seed, months=months, batch=batch, today=today)
     target = _bulk_database(db)
+    if db.is_sqlite:
+        defer = False
+    elif defer is None:
+        defer = n >= DEFER_AT and n >= plan.ids["case"] - 1
     done = 0
+    deferred: list[bulk.Deferred] = []
+    stack = contextlib.ExitStack()
     try:
-        for item in _produced(plan, chunks):
+        if defer:
+            stack.enter_context(bulk.loading_lock(target.engine))
             with target.write() as s:
-                _write_batch(s, db, item)
-                # the batch's report aggregates, in the batch's transaction
-                aggregate.add_range(s.connection(), item.first["case"], item.last_case)
-                append_entries(s, SYSTEM, [dict(action="demo_load", entity="case", entity_id=None,
-                                                 case_id=None, detail={},
-                                                 summary=f"载入演示案件 {item.cases} 件")])
-            done += item.cases
-            if progress:
-                progress(done, n)
+                conn = s.connection()
+                deferred = bulk.deferrable(conn, [_table(m).name for _k, m in _ORDER],
+                                           DEFERRED_INDEX_TABLES)
+                bulk.drop_deferred(conn, deferred, record=True)
+        try:
+            for item in _produced(plan, chunks):
+                with target.write() as s:
+                    _write_batch(s, db, item)
+                    # the batch's report aggregates, in the batch's transaction
+                    aggregate.add_range(s.connection(), item.first["case"], item.last_case)
+                    append_entries(s, SYSTEM, [dict(
+                        action="demo_load", entity="case", entity_id=None, case_id=None,
+                        detail={}, summary=f"载入演示案件 {item.cases} 件")])
+                done += item.cases
+                if progress:
+                    progress(done, n)
+        finally:
+            if deferred:
+                if note:
+                    note(f"正在建立 {sum(d.kind == 'index' for d in deferred)} 个索引、"
+                         f"核对 {sum(d.kind == 'fk' for d in deferred)} 项关联……")
+                t1 = time.perf_counter()
+                with target.write() as s:
+                    bulk.rebuild_deferred(s.connection(), deferred)
+                plan.stats.rebuild_seconds = time.perf_counter() - t1
     finally:
+        stack.close()
         if target is not db:
             target.close()
     plan.stats.seconds = time.perf_counter() - t0
     return plan.stats
+
+
+DEFER_AT = 10_000
+# the tables whose secondary indexes a deferring load drops: every per-batch step reads the
+# others by an index (the report aggregates read follow-ups, confirmations and risks by case)
+DEFERRED_INDEX_TABLES = ("mediation_case", "party", "search_term", "mediation_session",
+                         "session_participant", "agreement", "obligation")
 
 
 def check_load(n: int, batch: int, months: int) -> None:

@@ -37,7 +37,7 @@ from sqlalchemy.types import Boolean, Date, DateTime, Integer, LargeBinary, Nume
 
 from desktop import __version__
 from desktop.domain.errors import DatabaseError, ValidationError
-from desktop.store import ini
+from desktop.store import bulk, ini
 from desktop.store.bulk import bulk_insert
 from desktop.store.db import Database, sqlite_backup
 from desktop.store.models import Base
@@ -357,9 +357,18 @@ def _resequence(conn: Connection, table: Table) -> None:
                  {"s": seq})
 
 
+DEFER_ROWS = 300_000  # about 10,000 cases
+
+
 def restore_archive(db: Database, archive: Path,
-                    progress: Callable[[int, int], None] | None = None) -> Manifest:
-    """Restore into an empty, migrated database of the archive's revision; verify afterwards."""
+                    progress: Callable[[int, int], None] | None = None,
+                    defer: bool | None = None) -> Manifest:
+    """Restore into an empty, migrated database of the archive's revision; verify afterwards.
+
+    On PostgreSQL a restore of ``DEFER_ROWS`` rows or more (or ``defer``) drops the foreign
+    keys and the secondary indexes first and builds each once at the end
+    (``desktop.store.bulk``), in the restore's one transaction: a restore that stops leaves
+    the empty database it found."""
     from desktop.store import migrate
 
     man = verify_archive(archive)
@@ -382,6 +391,11 @@ def restore_archive(db: Database, archive: Path,
         for table in reversed(live):
             if table.name in SEEDED:
                 conn.execute(table.delete())
+        if defer is None:
+            defer = sum(s.count for s in man.tables.values()) >= DEFER_ROWS
+        deferred = bulk.deferrable(conn, list(known), list(known)) if (
+            defer and not db.is_sqlite) else []
+        bulk.drop_deferred(conn, deferred, record=False)
         with zipfile.ZipFile(archive) as zf:
             for i, table in enumerate(live):
                 if progress is not None:
@@ -401,6 +415,7 @@ def restore_archive(db: Database, archive: Path,
                     bulk_insert(conn, table, batch)
                 if not db.is_sqlite:
                     _resequence(conn, table)
+            bulk.rebuild_deferred(conn, deferred, forget=False)
             if progress is not None:
                 progress(len(live), len(live))
     after = checksums(db)

@@ -7,7 +7,13 @@ of work). Used by the demo load and by restore (so ``migrate-data`` too).
 
 from __future__ import annotations
 
+import contextlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy import text
 
 
 def _defaults(table: Any, keys: set[str]) -> dict[str, Any]:
@@ -47,3 +53,123 @@ def bulk_insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
         pairs = [(c, defaults.get(c)) for c in cols]
         for r in rows:
             copy.write_row([r.get(c, d) for c, d in pairs])
+
+
+# -- building the indexes and checking the references once, after a big load (PostgreSQL) ----
+#
+# A row COPYed into a table with its indexes goes into each of them at a random place, and a
+# row with foreign keys is checked against its parent one by one. A big load into an empty
+# database does far less work if it drops them first and builds them after: each index is then
+# one sort, each reference one join (what pg_restore does). Unique indexes and primary keys
+# stay: they are what keeps two rows from taking one identity during the load.
+
+DEFERRED_KEY = "bulk/deferred"  # app_setting: what a load dropped and has not yet rebuilt
+LOADING_LOCK = 0x6D64_6C6F  # advisory lock a deferring load holds on a connection of its own
+
+
+@dataclass(frozen=True)
+class Deferred:
+    table: str
+    name: str
+    kind: str  # "index" or "fk"
+    create: str  # the SQL that makes it again, as the server printed it
+
+
+def deferrable(conn: Any, fk_tables: Sequence[str],
+               index_tables: Sequence[str]) -> list[Deferred]:
+    """The foreign keys of ``fk_tables`` and the non-unique indexes that back no constraint on
+    ``index_tables``, in the current schema (PostgreSQL)."""
+    indexes = conn.execute(text(
+        "SELECT t.relname, c.relname, pg_get_indexdef(c.oid) FROM pg_index x "
+        "JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+        "WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ANY(:t) "
+        "AND NOT x.indisunique AND NOT x.indisprimary "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid) "
+        "ORDER BY t.relname, c.relname"), {"t": list(index_tables)}).all()
+    fks = conn.execute(text(
+        "SELECT t.relname, k.conname, 'ALTER TABLE ' || quote_ident(t.relname) || "
+        "' ADD CONSTRAINT ' || quote_ident(k.conname) || ' ' || pg_get_constraintdef(k.oid) "
+        "FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid "
+        "WHERE k.contype = 'f' AND t.relnamespace = current_schema()::regnamespace "
+        "AND t.relname = ANY(:t) ORDER BY t.relname, k.conname"), {"t": list(fk_tables)}).all()
+    return ([Deferred(t, n, "index", c) for t, n, c in indexes]
+            + [Deferred(t, n, "fk", c) for t, n, c in fks])
+
+
+def drop_deferred(conn: Any, items: Sequence[Deferred], *, record: bool) -> None:
+    """Drop ``items`` in the caller's transaction (the references first). ``record``: also
+    write them to ``app_setting`` in that transaction, so that ``rebuild_deferred`` finds them
+    after a killed load (``open_database`` runs it)."""
+    for d in sorted(items, key=lambda d: d.kind != "fk"):
+        if d.kind == "fk":
+            conn.execute(text(f"ALTER TABLE {_q(d.table)} DROP CONSTRAINT {_q(d.name)}"))
+        else:
+            conn.execute(text(f"DROP INDEX {_q(d.name)}"))
+    if record and items:
+        value = json.dumps([d.__dict__ for d in items], ensure_ascii=False)
+        conn.execute(text("INSERT INTO app_setting (key, value) VALUES (:k, :v) ON CONFLICT "
+                          "(key) DO UPDATE SET value = excluded.value"),
+                     {"k": DEFERRED_KEY, "v": value})
+
+
+def pending_deferred_query() -> Any:
+    """A query that returns a row when a load's record of what it dropped is there."""
+    return text("SELECT 1 FROM app_setting WHERE key = :k").bindparams(k=DEFERRED_KEY)
+
+
+@contextlib.contextmanager
+def loading_lock(engine: Any) -> Iterator[None]:
+    """Say, for as long as the block runs, that a load is running here: ``open_database`` then
+    leaves what it dropped to it. The lock lives on a connection of its own, which is closed
+    (not returned to the pool) at the end; the server lets go of it however the load ends."""
+    conn = engine.connect()
+    try:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": LOADING_LOCK})
+        conn.commit()
+        yield
+    finally:
+        conn.invalidate()  # closes the server connection, and the lock with it
+        conn.close()
+
+
+def load_running(conn: Any) -> bool:
+    """Whether some connection holds ``loading_lock``'s lock (in the caller's
+    transaction)."""
+    return not conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"),
+                            {"k": LOADING_LOCK}).scalar()
+
+
+def rebuild_deferred(conn: Any, items: Sequence[Deferred] | None = None, *,
+                     forget: bool = True) -> int:
+    """Build again, in the caller's transaction, what a load dropped: ``items``, or what
+    ``app_setting`` records (a load that was killed). The indexes first, each one sort, then
+    the references, each one join. Anything already there is left alone. Returns how many
+    were built. ``forget``: delete the record (a restore, whose rows are the archive's, keeps
+    it)."""
+    if items is None:
+        value = conn.execute(text("SELECT value FROM app_setting WHERE key = :k"),
+                             {"k": DEFERRED_KEY}).scalar()
+        items = [Deferred(**d) for d in json.loads(value)] if value else []
+    if not items:
+        return 0
+    conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+    built = 0
+    for d in sorted(items, key=lambda d: d.kind == "fk"):
+        if d.kind == "fk":
+            there = conn.execute(text("SELECT 1 FROM pg_constraint WHERE conname = :n AND "
+                                      "conrelid = to_regclass(:t)"),
+                                 {"n": d.name, "t": _q(d.table)}).first()
+        else:
+            there = conn.execute(text("SELECT to_regclass(:n)"), {"n": _q(d.name)}).scalar()
+        if not there:
+            conn.execute(text(d.create))
+            built += 1
+    if forget:
+        conn.execute(text("DELETE FROM app_setting WHERE key = :k"), {"k": DEFERRED_KEY})
+    for table in sorted({d.table for d in items}):
+        conn.execute(text(f"ANALYZE {_q(table)}"))
+    return built
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

@@ -69,6 +69,7 @@ def open_database(url: str | None = None, *, migrate: bool = True, backup: bool 
         if backup and db.is_sqlite:
             daily_backup(db)
         refresh_statistics(db)
+        finish_interrupted_load(db)
     except DatabaseError:
         db.close()
         raise
@@ -105,6 +106,28 @@ def migrate_to_head(db: Database, *, backup: bool = True, allow_upgrade: bool = 
 STATS_MIN_CASES = 1_000  # below this the planner does well without statistics
 STATS_GROWTH = 2  # gathered again once the cases are this many times what they were
 STATS_SAMPLE = 1_000  # PRAGMA analysis_limit: rows sampled per index (about 12 ms at 100,000)
+
+
+def finish_interrupted_load(db: Database) -> int:
+    """Build the indexes and foreign keys a big load on PostgreSQL dropped and did not get to
+    build again, because it was killed (``desktop.store.bulk``); returns how many. A load still
+    running is left to finish its own. A failure only warns: the desk works without them
+    (slower), and the next open tries again."""
+    if db.is_sqlite:
+        return 0
+    from desktop.store import bulk
+
+    try:
+        with db.engine.begin() as conn:
+            if not conn.execute(bulk.pending_deferred_query()).first():
+                return 0
+            if bulk.load_running(conn):
+                return 0
+            log.warning("上次载入数据未完成，正在补建它暂时去掉的索引和外键约束")
+            return bulk.rebuild_deferred(conn)
+    except (OperationalError, DBAPIError) as err:
+        log.warning("补建索引和外键约束未完成（下次打开时再试）：%s", err)
+        return 0
 
 
 def refresh_statistics(db: Database) -> bool:

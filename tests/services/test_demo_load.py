@@ -92,3 +92,121 @@ def test_a_load_that_cannot_be_meant_is_refused_before_anything_is_written(
     assert field in capsys.readouterr().err
     # refused before the database is opened: no file, so not even the demo accounts
     assert not path.exists()
+
+
+# -- a big load on PostgreSQL: indexes and references built once, at the end ---------------------
+def _schema(db: Database) -> tuple[set[str], set[str], bool]:
+    """The public schema's index definitions, its foreign keys, and whether a load's record
+    of what it dropped is there."""
+    from sqlalchemy import text
+
+    with db.engine.connect() as c:
+        indexes = set(c.execute(text(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'")).scalars())
+        fks = set(c.execute(text(
+            "SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f'")).scalars())
+        record = c.execute(text("SELECT 1 FROM app_setting WHERE key = 'bulk/deferred'")).first()
+    return indexes, fks, record is not None
+
+
+@pytest.mark.postgres
+def test_a_deferring_load_drops_the_indexes_and_references_and_builds_them_again(
+        pg_url: str, pg_server) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from desktop.store.opening import open_database
+    from tests.helpers.db import populate
+
+    db = open_database(pg_url)
+    before = _schema(db)
+    during: list[tuple[set[str], set[str], bool]] = []
+    notes: list[str] = []
+    day = dt.date(2026, 11, 27)
+    stats = demo.generate(db, 300, seed=5, batch=100, today=day, defer=True, note=notes.append,
+                          progress=lambda done, total: during.append(_schema(db)))
+    indexes, fks, recorded = during[0]
+    assert recorded and not before[2]  # the record, committed before the first batch
+    assert not any("ix_search_term_list" in i for i in indexes)
+    assert not any("ix_party_" in i for i in indexes)
+    assert any("pk_search_term" in i for i in indexes)  # primary and unique keys stay
+    assert not any(" search_term " in f for f in fks) and not any(" party " in f for f in fks)
+    assert len(notes) == 1 and "索引" in notes[0] and stats.rebuild_seconds > 0
+    assert _schema(db) == before
+    # the same rows as a load that kept them, and the figures agree with a rebuild
+    other = open_database(pg_server.url(pg_server.create_database()))
+    populate(other)
+    demo.generate(other, 300, seed=5, batch=100, today=day, defer=False)
+    assert _schema(other) == before
+    rows = []
+    for d in (db, other):
+        with d.read() as s:
+            rows.append((s.execute(select(Case.id, Case.number, Case.status, Case.party_names)
+                                   .order_by(Case.id)).all(),
+                         s.execute(select(SearchTerm.case_id, SearchTerm.term, SearchTerm.status)
+                                   .order_by(SearchTerm.case_id, SearchTerm.term)).all()))
+        assert ReportService(d, Desks(d).actor("admin")).verify_aggregates() == []
+    assert rows[0] == rows[1] and len(rows[0][0]) == 300
+    other.close()
+    db.close()
+
+
+@pytest.mark.postgres
+def test_a_deferring_load_that_stops_builds_what_it_dropped_before_it_returns(
+        pg_url: str) -> None:
+    from desktop.store.opening import open_database
+
+    db = open_database(pg_url)
+    before = _schema(db)
+
+    def progress(done: int, total: int) -> None:
+        if done == 200:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        demo.generate(db, 600, batch=100, defer=True, progress=progress)
+    assert _count(db, Case) == 200
+    assert _schema(db) == before
+    db.close()
+
+
+@pytest.mark.postgres
+def test_a_killed_load_leaves_what_it_dropped_to_the_next_open_unless_a_load_runs(
+        pg_url: str) -> None:
+    """The process is killed (SIGKILL) after its first batch: nothing of it runs after that.
+    The next desk to open the database builds what it dropped, but not while another load
+    says it is running."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from desktop.store import bulk
+    from desktop.store.opening import open_database
+
+    db = open_database(pg_url)
+    before = _schema(db)
+    db.close()
+    script = (
+        "import os, signal, sys\n"
+        "from desktop.services import demo\n"
+        "from desktop.store.db import Database\n"
+        "db = Database.connect(sys.argv[1])\n"
+        "demo.generate(db, 3000, batch=100, defer=True,\n"
+        "              progress=lambda d, t: os.kill(os.getpid(), signal.SIGKILL))\n")
+    done = subprocess.run([sys.executable, "-c", script, pg_url], check=False, cwd=os.getcwd(),
+                          capture_output=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr.decode()[-2000:]
+    db = Database.connect(pg_url)
+    indexes, fks, recorded = _schema(db)
+    assert recorded and indexes < before[0] and fks < before[1]
+    assert _count(db, Case) == 100
+    # another load running: an open leaves them to it
+    with bulk.loading_lock(db.engine):
+        open_database(pg_url).close()
+        assert _schema(db) == (indexes, fks, True)
+    reopened = open_database(pg_url)
+    assert _schema(reopened) == before
+    assert ReportService(reopened, Desks(reopened).actor("admin")).verify_aggregates() == []
+    reopened.close()
+    db.close()

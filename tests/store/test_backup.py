@@ -72,6 +72,47 @@ def test_backup_restore_gives_identical_tables(db: Database, tmp_path: Path) -> 
         target.close()
 
 
+@pytest.mark.postgres
+def test_a_big_restore_on_postgresql_builds_indexes_and_references_once(
+        db: Database, pg_empty_url: str, tmp_path: Path) -> None:
+    """Past ``DEFER_ROWS`` (here: asked for) a restore drops the foreign keys and secondary
+    indexes and builds them at the end of its one transaction: the same rows, the same schema
+    as a database the migrations built, nothing left behind."""
+    from sqlalchemy import event, text
+
+    def schema(d: Database) -> tuple[set[str], set[str]]:
+        with d.engine.connect() as c:
+            return (set(c.execute(text("SELECT indexdef FROM pg_indexes "
+                                       "WHERE schemaname = 'public'")).scalars()),
+                    set(c.execute(text("SELECT conname || pg_get_constraintdef(oid) "
+                                       "FROM pg_constraint")).scalars()))
+
+    fill(db)
+    before = backup.checksums(db)
+    archive = tmp_path / "desk.mdbackup"
+    backup.backup_archive(db, archive)
+    target = open_database(pg_empty_url)
+    try:
+        built = schema(target)
+        ran: list[str] = []
+        event.listen(target.engine, "before_cursor_execute",
+                     lambda _c, _k, statement, *_r: ran.append(statement))
+        backup.restore_archive(target, archive, defer=True)
+        dropped = [q for q in ran if q.startswith("DROP INDEX") or " DROP CONSTRAINT " in q]
+        made = [q for q in ran if q.startswith(("CREATE INDEX", "ALTER TABLE")) and " DROP " not in q]
+        assert any("ix_search_term_list" in q for q in dropped)
+        assert len(dropped) == len(made) > 40  # each foreign key and index, then again
+        same(before, backup.checksums(target))
+        assert schema(target) == built
+        with target.read() as s:
+            assert verify_chain(s).ok
+        desk = Desks(target)["zhuren"]
+        ref = desk.intake.register(draft(random.Random(99)))
+        desk.intake.accept(ref.id, ref.version)
+    finally:
+        target.close()
+
+
 def test_restore_refuses_a_database_in_use_and_a_damaged_archive(db: Database,
                                                                   tmp_path: Path) -> None:
     archive = tmp_path / "a.mdbackup"
