@@ -161,8 +161,8 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
     producer assigns the ids itself from the next free ids read at the start; each batch checks
     in its transaction that nobody else has written cases meanwhile.
 
-    ``defer`` (PostgreSQL): drop the loaded tables' foreign keys and their secondary indexes
-    first and build them once at the end (``desktop.store.bulk``), which ``note`` announces.
+    ``defer``: drop the loaded tables' secondary indexes (and on PostgreSQL their foreign
+    keys) first and build them once at the end (``desktop.store.bulk``), which ``note`` announces.
     By default a load does so when it brings at least ``DEFER_AT`` cases and at least as many
     as the database holds: building an index once then costs less than keeping it up row by
     row. A load that is killed leaves the record of what it dropped, and the next
@@ -170,16 +170,14 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
     t0 = time.perf_counter()
     plan, chunks = make_plan(db, n, seed=seed, months=months, batch=batch, today=today)
     target = _bulk_database(db)
-    if db.is_sqlite:
-        defer = False
-    elif defer is None:
+    if defer is None:
         defer = n >= DEFER_AT and n >= plan.ids["case"] - 1
     done = 0
     deferred: list[bulk.Deferred] = []
     stack = contextlib.ExitStack()
     try:
         if defer:
-            stack.enter_context(bulk.loading_lock(target.engine))
+            stack.enter_context(bulk.loading_lock(db.engine))
             with target.write() as s:
                 conn = s.connection()
                 deferred = bulk.deferrable(conn, [_table(m).name for _k, m in _ORDER],

@@ -365,8 +365,8 @@ def restore_archive(db: Database, archive: Path,
                     defer: bool | None = None) -> Manifest:
     """Restore into an empty, migrated database of the archive's revision; verify afterwards.
 
-    On PostgreSQL a restore of ``DEFER_ROWS`` rows or more (or ``defer``) drops the foreign
-    keys and the secondary indexes first and builds each once at the end
+    A restore of ``DEFER_ROWS`` rows or more (or ``defer``) drops the secondary indexes (on
+    PostgreSQL the foreign keys too) first and builds each once at the end
     (``desktop.store.bulk``), in the restore's one transaction: a restore that stops leaves
     the empty database it found."""
     from desktop.store import migrate
@@ -393,8 +393,7 @@ def restore_archive(db: Database, archive: Path,
                 conn.execute(table.delete())
         if defer is None:
             defer = sum(s.count for s in man.tables.values()) >= DEFER_ROWS
-        deferred = bulk.deferrable(conn, list(known), list(known)) if (
-            defer and not db.is_sqlite) else []
+        deferred = bulk.deferrable(conn, list(known), list(known)) if defer else []
         bulk.drop_deferred(conn, deferred, record=False)
         with zipfile.ZipFile(archive) as zf:
             for i, table in enumerate(live):

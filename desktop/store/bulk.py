@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import re
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
+
+from desktop.store import writelock
 
 
 def _defaults(table: Any, keys: set[str]) -> dict[str, Any]:
@@ -55,13 +60,15 @@ def bulk_insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
             copy.write_row([r.get(c, d) for c, d in pairs])
 
 
-# -- building the indexes and checking the references once, after a big load (PostgreSQL) ----
+# -- building the indexes (and checking the references) once, after a big load ---------------
 #
 # A row COPYed into a table with its indexes goes into each of them at a random place, and a
 # row with foreign keys is checked against its parent one by one. A big load into an empty
 # database does far less work if it drops them first and builds them after: each index is then
 # one sort, each reference one join (what pg_restore does). Unique indexes and primary keys
-# stay: they are what keeps two rows from taking one identity during the load.
+# stay: they are what keeps two rows from taking one identity during the load. SQLite cannot
+# drop a foreign key; there only the indexes wait (its check of a reference is one primary-key
+# lookup, and the indexes were what made its load slow).
 
 DEFERRED_KEY = "bulk/deferred"  # app_setting: what a load dropped and has not yet rebuilt
 LOADING_LOCK = 0x6D64_6C6F  # advisory lock a deferring load holds on a connection of its own
@@ -78,7 +85,14 @@ class Deferred:
 def deferrable(conn: Any, fk_tables: Sequence[str],
                index_tables: Sequence[str]) -> list[Deferred]:
     """The foreign keys of ``fk_tables`` and the non-unique indexes that back no constraint on
-    ``index_tables``, in the current schema (PostgreSQL)."""
+    ``index_tables``, in the current schema (on SQLite: the indexes only)."""
+    if conn.dialect.name == "sqlite":
+        rows = conn.execute(text(
+            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' "
+            "AND sql IS NOT NULL ORDER BY tbl_name, name")).all()
+        wanted = set(index_tables)
+        return [Deferred(t, n, "index", c) for t, n, c in rows
+                if t in wanted and not c.upper().startswith("CREATE UNIQUE")]
     indexes = conn.execute(text(
         "SELECT t.relname, c.relname, pg_get_indexdef(c.oid) FROM pg_index x "
         "JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
@@ -107,8 +121,8 @@ def drop_deferred(conn: Any, items: Sequence[Deferred], *, record: bool) -> None
             conn.execute(text(f"DROP INDEX {_q(d.name)}"))
     if record and items:
         value = json.dumps([d.__dict__ for d in items], ensure_ascii=False)
-        conn.execute(text("INSERT INTO app_setting (key, value) VALUES (:k, :v) ON CONFLICT "
-                          "(key) DO UPDATE SET value = excluded.value"),
+        conn.execute(text("DELETE FROM app_setting WHERE key = :k"), {"k": DEFERRED_KEY})
+        conn.execute(text("INSERT INTO app_setting (key, value) VALUES (:k, :v)"),
                      {"k": DEFERRED_KEY, "v": value})
 
 
@@ -120,8 +134,22 @@ def pending_deferred_query() -> Any:
 @contextlib.contextmanager
 def loading_lock(engine: Any) -> Iterator[None]:
     """Say, for as long as the block runs, that a load is running here: ``open_database`` then
-    leaves what it dropped to it. The lock lives on a connection of its own, which is closed
-    (not returned to the pool) at the end; the server lets go of it however the load ends."""
+    leaves what it dropped to it. PostgreSQL: an advisory lock on a connection of its own,
+    closed (not returned to the pool) at the end; SQLite: a lock on a file beside the database.
+    Either goes however the load ends, a killed process included."""
+    if engine.dialect.name == "sqlite":
+        fd = _loading_file(engine)
+        if fd is None:
+            yield
+            return
+        try:
+            with contextlib.suppress(OSError):  # a file system without locks: no other loader
+                while not writelock.try_lock(fd):  # another load: wait for it
+                    time.sleep(0.05)
+            yield
+        finally:
+            os.close(fd)  # closing drops the lock
+        return
     conn = engine.connect()
     try:
         conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": LOADING_LOCK})
@@ -133,10 +161,31 @@ def loading_lock(engine: Any) -> Iterator[None]:
 
 
 def load_running(conn: Any) -> bool:
-    """Whether some connection holds ``loading_lock``'s lock (in the caller's
-    transaction)."""
+    """Whether a load holds ``loading_lock`` (PostgreSQL: in the caller's transaction)."""
+    if conn.dialect.name == "sqlite":
+        fd = _loading_file(conn.engine)
+        if fd is None:
+            return False
+        try:
+            return not writelock.try_lock(fd)
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
     return not conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"),
                             {"k": LOADING_LOCK}).scalar()
+
+
+def _loading_file(engine: Any) -> int | None:
+    """The lock file of an SQLite database's loads, open; None where there is none to have
+    (in memory, or a folder that takes no new files: such a desk has no other loader)."""
+    name = engine.url.database
+    if not name or name == ":memory:":
+        return None
+    try:
+        return os.open(f"{name}-loading.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return None
 
 
 def rebuild_deferred(conn: Any, items: Sequence[Deferred] | None = None, *,
@@ -149,13 +198,18 @@ def rebuild_deferred(conn: Any, items: Sequence[Deferred] | None = None, *,
     if items is None:
         value = conn.execute(text("SELECT value FROM app_setting WHERE key = :k"),
                              {"k": DEFERRED_KEY}).scalar()
-        items = [Deferred(**d) for d in json.loads(value)] if value else []
+        items = _recorded(value)
     if not items:
         return 0
-    conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+    sqlite = conn.dialect.name == "sqlite"
+    if not sqlite:
+        conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
     built = 0
     for d in sorted(items, key=lambda d: d.kind == "fk"):
-        if d.kind == "fk":
+        if sqlite:
+            there = conn.execute(text("SELECT 1 FROM sqlite_master WHERE type = 'index' "
+                                      "AND name = :n"), {"n": d.name}).first()
+        elif d.kind == "fk":
             there = conn.execute(text("SELECT 1 FROM pg_constraint WHERE conname = :n AND "
                                       "conrelid = to_regclass(:t)"),
                                  {"n": d.name, "t": _q(d.table)}).first()
@@ -166,9 +220,39 @@ def rebuild_deferred(conn: Any, items: Sequence[Deferred] | None = None, *,
             built += 1
     if forget:
         conn.execute(text("DELETE FROM app_setting WHERE key = :k"), {"k": DEFERRED_KEY})
-    for table in sorted({d.table for d in items}):
-        conn.execute(text(f"ANALYZE {_q(table)}"))
+    if not sqlite:  # SQLite's open samples its statistics once the cases have grown
+        for table in sorted({d.table for d in items}):
+            conn.execute(text(f"ANALYZE {_q(table)}"))
     return built
+
+
+# What a record may ask to build: a plain index over columns, a plain reference. The record
+# is a row any desk account can write, and whoever opens next may own the schema: anything
+# else in it is refused, not run.
+_ID = r'"?[a-z_][a-z0-9_]*"?'
+_SAFE = re.compile(
+    rf"CREATE INDEX {_ID} ON (?:public\.)?{_ID}(?: USING btree)? ?\({_ID}(?: ?, ?{_ID})*\)"
+    rf"|ALTER TABLE {_ID} ADD CONSTRAINT {_ID} FOREIGN KEY \({_ID}(?:, {_ID})*\) "
+    rf"REFERENCES {_ID} ?\({_ID}(?:, {_ID})*\)(?: ON DELETE (?:CASCADE|SET NULL|RESTRICT))?")
+
+
+def _recorded(value: str | None) -> list[Deferred]:
+    """The record's items, or none at all if it is not one this module wrote."""
+    if not value:
+        return []
+    try:
+        items = [Deferred(**d) for d in json.loads(value)]
+    except (ValueError, TypeError) as err:
+        raise RecordRefused(f"not a list of items: {err}") from err
+    bad = [d.create for d in items if d.kind not in ("index", "fk") or not _SAFE.fullmatch(
+        d.create) or not re.fullmatch(_ID, d.name) or not re.fullmatch(_ID, d.table)]
+    if bad:
+        raise RecordRefused(f"statements this program does not write: {bad[:3]}")
+    return items
+
+
+class RecordRefused(ValueError):
+    """The record of a load holds what no load of this program wrote; nothing was built."""
 
 
 def _q(name: str) -> str:

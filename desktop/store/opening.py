@@ -109,12 +109,10 @@ STATS_SAMPLE = 1_000  # PRAGMA analysis_limit: rows sampled per index (about 12 
 
 
 def finish_interrupted_load(db: Database) -> int:
-    """Build the indexes and foreign keys a big load on PostgreSQL dropped and did not get to
-    build again, because it was killed (``desktop.store.bulk``); returns how many. A load still
+    """Build the indexes and foreign keys a big load dropped and did not get to build again,
+    because it was killed (``desktop.store.bulk``); returns how many. A load still
     running is left to finish its own. A failure only warns: the desk works without them
     (slower), and the next open tries again."""
-    if db.is_sqlite:
-        return 0
     from desktop.store import bulk
 
     try:
@@ -125,8 +123,12 @@ def finish_interrupted_load(db: Database) -> int:
                 return 0
             log.warning("上次载入数据未完成，正在补建它暂时去掉的索引和外键约束")
             return bulk.rebuild_deferred(conn)
-    except (OperationalError, DBAPIError) as err:
+    except (OperationalError, DBAPIError, sqlite3.Error) as err:
         log.warning("补建索引和外键约束未完成（下次打开时再试）：%s", err)
+        return 0
+    except bulk.RecordRefused as err:
+        log.warning("数据库里“未完成的载入”记录不是本程序写的，没有执行，请管理员检查 app_setting 表中的 "
+                    "%s：%s", bulk.DEFERRED_KEY, err)
         return 0
 
 

@@ -101,3 +101,6 @@ else:
 
     def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+try_lock = _try_lock  # for other locks on files beside the database (``bulk.loading_lock``)
