@@ -199,9 +199,11 @@ def head_revision() -> str | None:
 
 def open_for_desk(url: str | None) -> Database:
     """The GUI's open. Embedded: created or migrated when needed (backup before migrating);
-    a file already at the newest revision is opened without loading Alembic. LAN: a desk never
+    a file already at the newest revision is opened without loading Alembic; either way what a
+    killed load left unbuilt is built (``finish_interrupted_load``). LAN: a desk never
     creates or migrates a server's schema (its login role may not, and several desks must not
-    race to): anything but the current schema is explained."""
+    race to): anything but the current schema is explained, and what a killed load left is the
+    administrator's ``db init``."""
     if make_url(resolve_url(url)).get_backend_name() != "sqlite":
         return _open_lan_for_desk(url)
     head = head_revision()
@@ -216,6 +218,7 @@ def open_for_desk(url: str | None) -> Database:
             if db.is_sqlite:
                 daily_backup(db)  # what open_database does after migrating
             refresh_statistics(db)
+            finish_interrupted_load(db)
             return db
         db.close()
     return open_database(url)
