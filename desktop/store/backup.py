@@ -395,10 +395,11 @@ def restore_archive(db: Database, archive: Path,
             defer = sum(s.count for s in man.tables.values()) >= DEFER_ROWS
         deferred = bulk.deferrable(conn, list(known), list(known)) if defer else []
         bulk.drop_deferred(conn, deferred, record=False)
+        steps = len(live) + (1 if deferred else 0)
         with zipfile.ZipFile(archive) as zf:
             for i, table in enumerate(live):
                 if progress is not None:
-                    progress(i, len(live))
+                    progress(i, steps)
                 if table.name not in man.tables:
                     continue
                 batch: list[dict[str, Any]] = []
@@ -414,9 +415,12 @@ def restore_archive(db: Database, archive: Path,
                     bulk_insert(conn, table, batch)
                 if not db.is_sqlite:
                     _resequence(conn, table)
-            bulk.rebuild_deferred(conn, deferred, forget=False)
+            if deferred:  # one more step: the indexes, each one sort
+                if progress is not None:
+                    progress(len(live), steps)
+                bulk.rebuild_deferred(conn, deferred, forget=False)
             if progress is not None:
-                progress(len(live), len(live))
+                progress(steps, steps)
     after = checksums(db)
     bad = [n for n, s in man.tables.items()
            if (after.tables[n].count, after.tables[n].sha256) != (s.count, s.sha256)]

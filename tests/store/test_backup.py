@@ -102,7 +102,12 @@ def test_a_big_restore_builds_indexes_and_references_once(
         ran: list[str] = []
         event.listen(target.engine, "before_cursor_execute",
                      lambda _c, _k, statement, *_r: ran.append(statement))
-        backup.restore_archive(target, archive, defer=True)
+        calls: list[tuple[int, int]] = []
+        backup.restore_archive(target, archive, defer=True,
+                               progress=lambda i, n: calls.append((i, n)))
+        # every table, then one more step for the indexes, then done
+        steps = calls[-1][1]
+        assert calls[-2:] == [(steps - 1, steps), (steps, steps)] and calls[0] == (0, steps)
         dropped = [q for q in ran if q.startswith("DROP INDEX") or " DROP CONSTRAINT " in q]
         made = [q for q in ran if q.startswith(("CREATE INDEX", "ALTER TABLE"))
                 and " DROP " not in q]
