@@ -244,8 +244,10 @@ def _recorded(value: str | None) -> list[Deferred]:
         items = [Deferred(**d) for d in json.loads(value)]
     except (ValueError, TypeError) as err:
         raise RecordRefused(f"not a list of items: {err}") from err
-    bad = [d.create for d in items if d.kind not in ("index", "fk") or not _SAFE.fullmatch(
-        d.create) or not re.fullmatch(_ID, d.name) or not re.fullmatch(_ID, d.table)]
+    bad = [d.create for d in items
+           if not all(isinstance(v, str) for v in (d.table, d.name, d.kind, d.create))
+           or d.kind not in ("index", "fk") or not _SAFE.fullmatch(d.create)
+           or not re.fullmatch(_ID, d.name) or not re.fullmatch(_ID, d.table)]
     if bad:
         raise RecordRefused(f"statements this program does not write: {bad[:3]}")
     return items

@@ -251,9 +251,10 @@ def test_a_killed_load_leaves_what_it_dropped_to_the_next_open_unless_a_load_run
     "CREATE INDEX ix_x ON party ((length(name)))",
     ("ALTER TABLE party ADD CONSTRAINT fk_x FOREIGN KEY (case_id) REFERENCES "
      "mediation_case(id) ON DELETE CASCADE; DELETE FROM party"),
+    12345,
 ])
 def test_a_record_holding_what_no_load_wrote_is_refused_and_nothing_runs(
-        load_url: str, create: str, caplog: pytest.LogCaptureFixture) -> None:
+        load_url: str, create: object, caplog: pytest.LogCaptureFixture) -> None:
     """The record is a row any desk account can write, and the next desk to open may own the
     schema: only a plain index or reference is built from it, anything else is left alone."""
     import json
