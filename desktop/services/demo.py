@@ -198,8 +198,9 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
         finally:
             if deferred:
                 if note:
-                    note(f"正在建立 {sum(d.kind == 'index' for d in deferred)} 个索引、"
-                         f"核对 {sum(d.kind == 'fk' for d in deferred)} 项关联……")
+                    fks = sum(d.kind == "fk" for d in deferred)
+                    note(f"正在建立 {len(deferred) - fks} 个索引"
+                         + (f"、核对 {fks} 项关联……" if fks else "……"))
                 t1 = time.perf_counter()
                 with target.write() as s:
                     bulk.rebuild_deferred(s.connection(), deferred)
