@@ -182,7 +182,7 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
                 conn = s.connection()
                 deferred = bulk.deferrable(conn, [_table(m).name for _k, m in _ORDER],
                                            DEFERRED_INDEX_TABLES)
-                bulk.drop_deferred(conn, deferred, record=True)
+                deferred = bulk.drop_deferred(conn, deferred, record=True)
         try:
             for item in _produced(plan, chunks):
                 with target.write() as s:

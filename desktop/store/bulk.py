@@ -110,20 +110,32 @@ def deferrable(conn: Any, fk_tables: Sequence[str],
             + [Deferred(t, n, "fk", c) for t, n, c in fks])
 
 
-def drop_deferred(conn: Any, items: Sequence[Deferred], *, record: bool) -> None:
+def drop_deferred(conn: Any, items: Sequence[Deferred], *, record: bool) -> list[Deferred]:
     """Drop ``items`` in the caller's transaction (the references first). ``record``: also
     write them to ``app_setting`` in that transaction, so that ``rebuild_deferred`` finds them
-    after a killed load (``open_database`` runs it)."""
+    after a killed load (``open_database`` runs it), together with what an earlier killed load
+    recorded and nobody has built yet. Returns what the caller must build at its end: ``items``
+    and that earlier remainder."""
     for d in sorted(items, key=lambda d: d.kind != "fk"):
         if d.kind == "fk":
             conn.execute(text(f"ALTER TABLE {_q(d.table)} DROP CONSTRAINT {_q(d.name)}"))
         else:
             conn.execute(text(f"DROP INDEX {_q(d.name)}"))
-    if record and items:
-        value = json.dumps([d.__dict__ for d in items], ensure_ascii=False)
-        conn.execute(text("DELETE FROM app_setting WHERE key = :k"), {"k": DEFERRED_KEY})
+    if not record:
+        return list(items)
+    try:
+        earlier = _recorded(conn.execute(text("SELECT value FROM app_setting WHERE key = :k"),
+                                         {"k": DEFERRED_KEY}).scalar())
+    except RecordRefused:
+        earlier = []  # not one this program wrote: replaced by this load's own
+    names = {d.name for d in items}
+    merged = list(items) + [d for d in earlier if d.name not in names]
+    conn.execute(text("DELETE FROM app_setting WHERE key = :k"), {"k": DEFERRED_KEY})
+    if merged:
         conn.execute(text("INSERT INTO app_setting (key, value) VALUES (:k, :v)"),
-                     {"k": DEFERRED_KEY, "v": value})
+                     {"k": DEFERRED_KEY,
+                      "v": json.dumps([d.__dict__ for d in merged], ensure_ascii=False)})
+    return merged
 
 
 def pending_deferred_query() -> Any:

@@ -203,22 +203,14 @@ def test_a_deferring_load_that_stops_builds_what_it_dropped_before_it_returns(
     db.close()
 
 
-def test_a_killed_load_leaves_what_it_dropped_to_the_next_open_unless_a_load_runs(
-        load_url: str) -> None:
-    """The process is killed (SIGKILL) after its first batch: nothing of it runs after that.
-    The next desk to open the database builds what it dropped, but not while another load
-    says it is running."""
+def _load_and_get_killed(url: str) -> None:
+    """A deferring load in a process of its own, killed (SIGKILL) after its first batch:
+    nothing of it runs after that."""
     import os
     import signal
     import subprocess
     import sys
 
-    from desktop.store import bulk
-    from desktop.store.opening import open_database, open_for_desk
-
-    db = open_database(load_url)
-    before = _schema(db)
-    db.close()
     script = (
         "import os, signal, sys\n"
         "from desktop.services import demo\n"
@@ -226,9 +218,22 @@ def test_a_killed_load_leaves_what_it_dropped_to_the_next_open_unless_a_load_run
         "db = Database.connect(sys.argv[1])\n"
         "demo.generate(db, 3000, batch=100, defer=True,\n"
         "              progress=lambda d, t: os.kill(os.getpid(), signal.SIGKILL))\n")
-    done = subprocess.run([sys.executable, "-c", script, load_url], check=False, cwd=os.getcwd(),
+    done = subprocess.run([sys.executable, "-c", script, url], check=False, cwd=os.getcwd(),
                           capture_output=True, timeout=120)
     assert done.returncode == -signal.SIGKILL, done.stderr.decode()[-2000:]
+
+
+def test_a_killed_load_leaves_what_it_dropped_to_the_next_open_unless_a_load_runs(
+        load_url: str) -> None:
+    """The next desk to open the database builds what a killed load dropped, but not while
+    another load says it is running."""
+    from desktop.store import bulk
+    from desktop.store.opening import open_database, open_for_desk
+
+    db = open_database(load_url)
+    before = _schema(db)
+    db.close()
+    _load_and_get_killed(load_url)
     db = Database.connect(load_url)
     indexes, fks, recorded = _schema(db)
     assert recorded and indexes < before[0] and fks <= before[1]
@@ -242,6 +247,23 @@ def test_a_killed_load_leaves_what_it_dropped_to_the_next_open_unless_a_load_run
     assert _schema(reopened) == before
     assert ReportService(reopened, Desks(reopened).actor("admin")).verify_aggregates() == []
     reopened.close()
+    db.close()
+
+
+def test_a_load_after_a_killed_one_builds_what_both_dropped(load_url: str) -> None:
+    """A second load started without an open in between (a script on the service) takes the
+    first one's record over: at its end every index and reference is back."""
+    from desktop.store.opening import open_database
+
+    db = open_database(load_url)
+    before = _schema(db)
+    db.close()
+    _load_and_get_killed(load_url)
+    db = Database.connect(load_url)
+    assert _schema(db)[2]
+    demo.generate(db, 300, batch=100, defer=True)
+    assert _schema(db) == before
+    assert _count(db, Case) == 400
     db.close()
 
 
