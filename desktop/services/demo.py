@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, select, text
 
 from desktop.domain import deadlines
 from desktop.domain.enums import (
@@ -34,7 +34,7 @@ from desktop.domain.validators import credit_code_check_char, resident_id_check_
 from desktop.reports import aggregate
 from desktop.services.anchor import append_entries
 from desktop.services.base import SYSTEM
-from desktop.services.intake import party_names
+from desktop.services.intake import party_names, raise_counters
 from desktop.services.terms import case_terms
 from desktop.store import bulk
 from desktop.store.bulk import bulk_insert
@@ -580,11 +580,7 @@ def _write_batch(s: Any, db: Database, batch: _Batch) -> None:
         if data:
             core = _table(model)
             bulk_insert(conn, core, data)
-    for (cid, year), seq in batch.counters.items():
-        updated = s.execute(_table(NumberCounter).update().where(
-            NumberCounter.committee_id == cid, NumberCounter.year == year).values(last_seq=seq))
-        if updated.rowcount == 0:
-            s.execute(insert(NumberCounter).values(committee_id=cid, year=year, last_seq=seq))
+    raise_counters(s, batch.counters, postgres=not db.is_sqlite)
     if not db.is_sqlite:
         for table in ("mediation_case", "party", "mediation_session", "agreement"):
             s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
