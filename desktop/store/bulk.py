@@ -124,8 +124,7 @@ def drop_deferred(conn: Any, items: Sequence[Deferred], *, record: bool) -> list
     if not record:
         return list(items)
     try:
-        earlier = _recorded(conn.execute(text("SELECT value FROM app_setting WHERE key = :k"),
-                                         {"k": DEFERRED_KEY}).scalar())
+        earlier = _recorded(_record(conn))
     except RecordRefused:
         earlier = []  # not one this program wrote: replaced by this load's own
     names = {d.name for d in items}
@@ -138,9 +137,15 @@ def drop_deferred(conn: Any, items: Sequence[Deferred], *, record: bool) -> list
     return merged
 
 
-def pending_deferred_query() -> Any:
-    """A query that returns a row when a load's record of what it dropped is there."""
-    return text("SELECT 1 FROM app_setting WHERE key = :k").bindparams(k=DEFERRED_KEY)
+def has_record(conn: Any) -> bool:
+    """Whether a load's record of what it dropped is there (in the caller's transaction)."""
+    return _record(conn) is not None
+
+
+def _record(conn: Any) -> str | None:
+    value = conn.execute(text("SELECT value FROM app_setting WHERE key = :k"),
+                         {"k": DEFERRED_KEY}).scalar()
+    return None if value is None else str(value)
 
 
 @contextlib.contextmanager
@@ -208,9 +213,7 @@ def rebuild_deferred(conn: Any, items: Sequence[Deferred] | None = None, *,
     were built. ``forget``: delete the record (a restore, whose rows are the archive's, keeps
     it)."""
     if items is None:
-        value = conn.execute(text("SELECT value FROM app_setting WHERE key = :k"),
-                             {"k": DEFERRED_KEY}).scalar()
-        items = _recorded(value)
+        items = _recorded(_record(conn))
     if not items:
         return 0
     sqlite = conn.dialect.name == "sqlite"

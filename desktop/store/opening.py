@@ -117,7 +117,7 @@ def finish_interrupted_load(db: Database) -> int:
 
     try:
         with db.engine.begin() as conn:
-            if not conn.execute(bulk.pending_deferred_query()).first():
+            if not bulk.has_record(conn):
                 return 0
             if bulk.load_running(conn):
                 return 0
