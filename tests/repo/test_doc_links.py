@@ -8,12 +8,18 @@ links inside tables count, and code blocks do not; ``src``/``href`` in inline HT
 Named files count as well: a ``*.md`` named in the text (DOMAIN.md, a brief that lived
 outside the repository, was one) and a repository path in backticks (`desktop/store/db.py`)
 must exist, so a newcomer can open what the docs name. Placeholders (`<name>`, `NNNN`) and
-build output (`installer/out/`) are not files.
+output folders (`installer/out/`, `bench/out/`) are not files.
+
+"Exists" means git tracks it (a file, or a folder holding tracked files): a file that is only
+on this checkout's disk -- ignored output, an uncommitted draft -- is not in the clean clone CI
+reads, and once passed here while CI failed on it.
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -53,7 +59,34 @@ def link_targets(text: str) -> list[str]:
 TOP_DIRS = ("desktop", "tests", "scripts", "docs", "bench", "migrations", "installer", "resources")
 CODE_PATH = re.compile(r"^(?:" + "|".join(TOP_DIRS) + r")/\S*$")
 MD_NAME = re.compile(r"(?<![\w./-])([\w./-]+\.md)\b")
-NOT_FILES = re.compile(r"[<>*]|NNNN|^installer/out/")
+NOT_FILES = re.compile(r"[<>*]|NNNN|^installer/out(/|$)|^bench/out(/|$)")
+
+
+@cache
+def tracked() -> frozenset[str] | None:
+    """Every tracked file and the folders above them, relative to the repository; None when
+    this is not a git checkout (an unpacked source archive), where the disk is all there is."""
+    try:
+        out = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True,
+                             check=True).stdout.decode("utf-8")
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    names: set[str] = set()
+    for f in filter(None, out.split("\0")):
+        parts = f.split("/")
+        names.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return frozenset(names)
+
+
+def in_repository(path: Path) -> bool:
+    where = path.resolve()
+    if not where.is_relative_to(REPO):
+        return False
+    files = tracked()
+    if files is None:
+        return where.exists()
+    rel = where.relative_to(REPO).as_posix()
+    return rel == "." or rel in files
 
 
 def named_files(text: str) -> list[str]:
@@ -69,7 +102,7 @@ def named_files(text: str) -> list[str]:
 
 
 def missing_name(doc: Path, name: str) -> str | None:
-    if (doc.parent / name).exists() or (REPO / name).exists():
+    if in_repository(doc.parent / name) or in_repository(REPO / name):
         return None
     if "/" not in name and any(p.name == name for p in markdown_files()):
         return None
@@ -91,7 +124,7 @@ def problem(doc: Path, target: str) -> str | None:
     where = (doc.parent / path).resolve()
     if not where.is_relative_to(REPO):
         return f"{target}: outside the repository"
-    if not where.exists():
+    if not in_repository(where):
         return f"{target}: no such file in the repository"
     return None
 
