@@ -39,6 +39,9 @@ def _syllable_or_none(ch: str) -> str | None:
     return reading or None
 
 
+# one lookup per character: the demo load and the party index ask for the same few thousand
+# characters millions of times (is_han walks its ranges on every call)
+@lru_cache(maxsize=65536)
 def _initial(ch: str) -> str | None:
     if is_han(ch):
         reading = _syllable_or_none(ch)
@@ -46,6 +49,7 @@ def _initial(ch: str) -> str | None:
     return _other(ch)
 
 
+@lru_cache(maxsize=65536)
 def _syllable(ch: str) -> str | None:
     if is_han(ch):
         return _syllable_or_none(ch)
