@@ -396,6 +396,22 @@ def check_pdf() -> CheckResult:
     )
 
 
+def check_worker() -> CheckResult:
+    """A big load (``demo`` from 20,000 cases) makes its rows in a second process of this
+    program; start one as it does and take a few rows from it."""
+    title = "后台工作进程"
+    from desktop.services.demo import probe_producer
+
+    try:
+        rows = probe_producer()
+    except Exception as err:  # noqa: BLE001
+        return CheckResult("worker", title, FAIL,
+                           f"无法启动后台工作进程：{_one_line(err)}（大批量载入演示数据会失败）")
+    if rows <= 0:
+        return CheckResult("worker", title, FAIL, "后台工作进程没有送回数据")
+    return CheckResult("worker", title, PASS, f"已启动后台工作进程并收到 {rows} 行数据")
+
+
 def check_qt(probe_cmd: Sequence[str] | None) -> tuple[CheckResult, dict[str, object]]:
     """Start Qt in a child process (``probe_cmd``) and read its JSON answer."""
     title = "图形界面（Qt）"
@@ -495,6 +511,7 @@ def run(
         ("中文字体", check_fonts),
         ("密钥环", check_keyring),
         ("文书PDF与电子签章", check_pdf),
+        ("后台工作进程", check_worker),
     ]
     qt_info: dict[str, object] = {}
     for label, fn in timed:

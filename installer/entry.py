@@ -4,7 +4,12 @@
 installation self-test can report on Qt even if some subcommand module fails to import.
 """
 
+import multiprocessing
 import sys
+
+# A big demo load makes its rows in a second process of this executable (spawned, as always on
+# Windows): in that child this hands over to multiprocessing before the app starts.
+multiprocessing.freeze_support()
 
 if sys.argv[1:3] == ["selftest", "--qt-probe"]:
     from desktop.cli.selftest import qt_probe

@@ -8,12 +8,17 @@ characters (𠮷 䶮 堃 赟 昇) and minority names with ·; ID numbers and cre
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+import itertools
+import multiprocessing
+import os
 import queue
 import random
+import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -29,7 +34,7 @@ from desktop.domain.enums import (
     Role,
 )
 from desktop.domain.errors import DatabaseError, ValidationError
-from desktop.domain.numbering import DEFAULT_PATTERN, format_case_number
+from desktop.domain.numbering import DEFAULT_PATTERN, validate_pattern
 from desktop.domain.validators import credit_code_check_char, resident_id_check_char
 from desktop.reports import aggregate
 from desktop.services.anchor import append_entries
@@ -153,13 +158,16 @@ def ensure_demo_accounts(db: Database) -> tuple[str, str] | None:
 def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: int = 5000,
              today: dt.date | None = None,
              progress: Callable[[int, int], None] | None = None,
-             defer: bool | None = None, note: Callable[[str], None] | None = None) -> DemoStats:
+             defer: bool | None = None, note: Callable[[str], None] | None = None,
+             process: bool | None = None) -> DemoStats:
     """Load ``n`` demo cases in batches of ``batch``, one transaction each.
 
-    A producer thread makes the rows of the next batch while this thread writes the current
-    one: the database's work (COPY, index upkeep, commit) and Python's run side by side. The
+    A producer makes the rows of the next batch while this thread writes the current one:
+    the database's work (COPY, index upkeep, commit) and Python's run side by side. The
     producer assigns the ids itself from the next free ids read at the start; each batch checks
-    in its transaction that nobody else has written cases meanwhile.
+    in its transaction that nobody else has written cases meanwhile. ``process``: the producer
+    is a process of its own that also encodes the rows for the database (by default from
+    ``PROCESS_AT`` cases on a machine with more than one core); otherwise a thread of this one.
 
     ``defer``: drop the loaded tables' secondary indexes (and on PostgreSQL their foreign
     keys) first and build them once at the end (``desktop.store.bulk``), which ``note`` announces.
@@ -168,10 +176,12 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
     row. A load that is killed leaves the record of what it dropped, and the next
     ``open_database`` builds it."""
     t0 = time.perf_counter()
-    plan, chunks = make_plan(db, n, seed=seed, months=months, batch=batch, today=today)
+    plan, days = make_plan(db, n, seed=seed, months=months, batch=batch, today=today)
     target = _bulk_database(db)
     if defer is None:
         defer = n >= DEFER_AT and n >= plan.ids["case"] - 1
+    if process is None:
+        process = n >= PROCESS_AT and (os.cpu_count() or 1) > 1
     done = 0
     deferred: list[bulk.Deferred] = []
     stack = contextlib.ExitStack()
@@ -184,7 +194,9 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
                                            DEFERRED_INDEX_TABLES)
                 deferred = bulk.drop_deferred(conn, deferred, record=True)
         try:
-            for item in _produced(plan, chunks):
+            batches = (_produced_elsewhere(plan, days, "sqlite" if db.is_sqlite else "postgresql")
+                       if process else _produced(plan, days))
+            for item in batches:
                 with target.write() as s:
                     _write_batch(s, db, item)
                     # the batch's report aggregates, in the batch's transaction
@@ -193,6 +205,9 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
                         action="demo_load", entity="case", entity_id=None, case_id=None,
                         detail={}, summary=f"载入演示案件 {item.cases} 件")])
                 done += item.cases
+                if item.stats is not None:
+                    plan.stats.cases, plan.stats.parties, plan.stats.sessions = (
+                        item.stats.cases, item.stats.parties, item.stats.sessions)
                 if progress:
                     progress(done, n)
         finally:
@@ -214,6 +229,7 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
 
 
 DEFER_AT = 10_000
+PROCESS_AT = 20_000  # a load this big makes its rows in a process of its own (about 1 s to start)
 # the tables whose secondary indexes a deferring load drops: every per-batch step reads the
 # others by an index (the report aggregates read follow-ups, confirmations and risks by case)
 DEFERRED_INDEX_TABLES = ("mediation_case", "party", "search_term", "mediation_session",
@@ -232,7 +248,7 @@ def check_load(n: int, batch: int, months: int) -> None:
 
 
 def make_plan(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: int = 5000,
-              today: dt.date | None = None) -> tuple[_Plan, Iterator[list[dt.date]]]:
+              today: dt.date | None = None) -> tuple[_Plan, _Days]:
     """What a load of ``n`` cases starts from: the desk's committees and mediators, the next
     free ids and case-number counters, and the registration days in batches (``_make_batch``
     turns each into rows; ``bench/load.py`` does so without writing them)."""
@@ -242,7 +258,8 @@ def make_plan(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: i
     start_day = today - dt.timedelta(days=int(months * 30.4))
     span = (today - start_day).days
     with db.read() as s:
-        committees = [(c.id, c.short_name, c.number_pattern) for c in s.scalars(select(Committee))]
+        committees = [(c.id, c.short_name, validate_pattern(c.number_pattern))
+                      for c in s.scalars(select(Committee))]
         mediators: dict[int, list[tuple[int, str]]] = {}
         for u in s.scalars(select(User).where(User.role.in_(["mediator", "director"]))):
             if u.committee_id:
@@ -251,13 +268,12 @@ def make_plan(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: i
         counters = {(c, y): seq for c, y, seq in s.execute(
             select(NumberCounter.committee_id, NumberCounter.year, NumberCounter.last_seq))}
     committees = [c for c in committees if c[0] in mediators] or committees
-    # registration days in order, so numbers rise with acceptance dates (a count per day
-    # rather than a sorted list of n dates: the same draws, little memory at ten million)
+    # registration days in order, so numbers rise with acceptance dates
     per_day = [0] * (span + 1)
     for _ in range(n):
         per_day[rng.randrange(span + 1)] += 1
     plan = _Plan(rng, committees, mediators, today, ids, counters, DemoStats())
-    return plan, _chunks(per_day, start_day, batch)
+    return plan, _Days(per_day, start_day, batch)
 
 
 _ID_MODELS: dict[str, Any] = {"case": Case, "party": Party, "session": MediationSession,
@@ -270,17 +286,27 @@ _ORDER: list[tuple[str, Any]] = [
     ("confirmation", JudicialConfirmation), ("risk", RiskFlag)]
 
 
-def _chunks(per_day: list[int], start_day: dt.date, batch: int) -> Iterator[list[dt.date]]:
-    chunk: list[dt.date] = []
-    for offset, count in enumerate(per_day):
-        day = start_day + dt.timedelta(days=offset)
-        for _ in range(count):
-            chunk.append(day)
-            if len(chunk) == batch:
-                yield chunk
-                chunk = []
-    if chunk:
-        yield chunk
+@dataclass
+class _Days:
+    """The registration days of a load, in batches: a count per day (the same draws as a
+    sorted list of n dates, little memory at ten million), iterable any number of times and
+    picklable, so a producer process can walk it."""
+
+    per_day: list[int]
+    start_day: dt.date
+    batch: int
+
+    def __iter__(self) -> Iterator[list[dt.date]]:
+        chunk: list[dt.date] = []
+        for offset, count in enumerate(self.per_day):
+            day = self.start_day + dt.timedelta(days=offset)
+            for _ in range(count):
+                chunk.append(day)
+                if len(chunk) == self.batch:
+                    yield chunk
+                    chunk = []
+        if chunk:
+            yield chunk
 
 
 @dataclass
@@ -304,11 +330,16 @@ class _Batch:
     first: dict[str, int]  # the ids this batch starts at (checked against the database)
     last_case: int
     cases: int
+    # made in a producer process: the rows encoded there (``rows`` is then empty) and that
+    # process's totals after this batch
+    payloads: list[bulk.Payload] | None = None
+    stats: DemoStats | None = None
 
 
-def _produced(plan: _Plan, chunks: Iterator[list[dt.date]]) -> Iterator[_Batch]:
+def _produced(plan: _Plan, chunks: Iterable[list[dt.date]]) -> Iterator[_Batch]:
     """The batches of ``chunks``, each made on a producer thread while the caller writes the
-    one before. An error in the producer is raised here; leaving early stops the producer."""
+    one before. An error in the producer is raised here; leaving early stops the producer.
+    Both threads share one core (the GIL): ``_produced_elsewhere`` is what a big load uses."""
     out: queue.Queue[_Batch | BaseException | None] = queue.Queue(maxsize=2)
     stop = threading.Event()
 
@@ -345,6 +376,79 @@ def _produced(plan: _Plan, chunks: Iterator[list[dt.date]]) -> Iterator[_Batch]:
         worker.join()
 
 
+def _produced_elsewhere(plan: _Plan, days: _Days, backend: str) -> Iterator[_Batch]:
+    """The batches of ``days``, each made and encoded for ``backend`` in a producer process
+    while the caller writes the one before: making and encoding the rows is two thirds of a
+    load's Python work, and there it runs on a core of its own.
+
+    The process is spawned (a fresh interpreter, as on Windows: nothing of this process's
+    connections or threads is copied into it) and holds nothing of the database; the same
+    plan and seed give the same rows as ``_produced``. An error there is raised here; leaving
+    early, or Ctrl+C, stops it; a producer that dies stops the load with a message."""
+    ctx = multiprocessing.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    worker = ctx.Process(target=_produce, args=(plan, days, backend, send),
+                         name="demo-producer", daemon=True)
+    worker.start()
+    send.close()  # the producer holds the only writing end: its exit ends ``recv``
+    try:
+        while True:
+            try:
+                item = receive.recv()
+            except EOFError:
+                worker.join(5)
+                raise DatabaseError(
+                    f"生成演示数据的进程意外退出（代码 {worker.exitcode}），已停止载入"
+                    "（已提交的批次都保留）。请重新运行；如仍失败，请将日志交给技术人员。") from None
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        receive.close()
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
+
+
+def probe_producer(backend: str = "sqlite", cases: int = 20) -> int:
+    """Start a producer process as a big load does and make ``cases`` cases there, with no
+    database: the rows it sent back. ``selftest`` runs it, so an installation whose
+    interpreter cannot start one (a packaging fault) says so before a load needs it."""
+    today = dt.date.today()
+    plan = _Plan(random.Random(1), [(1, "检", validate_pattern(DEFAULT_PATTERN))],
+                 {1: [(1, "自检")]}, today, {"case": 1, "party": 1, "session": 1, "agreement": 1},
+                 {}, DemoStats())
+    days = _Days([cases], today - dt.timedelta(days=1), max(1, cases // 2))
+    return sum(p.rows for item in _produced_elsewhere(plan, days, backend)
+               for p in item.payloads or ())
+
+
+def _produce(plan: _Plan, days: _Days, backend: str, send: Any) -> None:
+    """The producer process: every batch of ``days`` made, encoded and sent, then None; an
+    error is sent instead (as a RuntimeError naming it when it cannot be pickled)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the loader's to handle
+    try:
+        for chunk in days:
+            item = _make_batch(plan, chunk)
+            item.payloads = [bulk.encode_rows(backend, _table(model), item.rows[key])
+                             for key, model in _ORDER if item.rows[key]]
+            item.rows = {}
+            item.stats = dataclasses.replace(plan.stats)
+            send.send(item)
+        send.send(None)
+    except (BrokenPipeError, ConnectionResetError):
+        return  # the loader stopped reading: it has stopped
+    except BaseException as err:  # noqa: BLE001 - handed to the loader, raised there
+        try:
+            send.send(err)
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            send.send(RuntimeError(f"{type(err).__name__}: {err}"))
+    finally:
+        send.close()
+
+
 def _bulk_database(db: Database) -> Database:
     """For SQLite, a separate engine with ``synchronous=NORMAL``: in WAL mode every committed
     batch still survives a killed process; only a power cut could drop the last batches of
@@ -372,13 +476,18 @@ TYPES = [e.code for e in DEFAULT_DISPUTE_TYPES]
 TYPE_WEIGHTS = [14, 22, 8, 9, 4, 10, 8, 2, 9, 6, 2, 3, 1, 3, 2]
 SOURCES = [e.code for e in DEFAULT_SOURCES]
 SOURCE_WEIGHTS = [40, 10, 10, 12, 8, 6, 3, 4, 5, 2]
+# ``choices`` with cumulative weights draws exactly what it draws with the weights, without
+# summing them again on every call
+TYPE_CUM = list(itertools.accumulate(TYPE_WEIGHTS))
+SOURCE_CUM = list(itertools.accumulate(SOURCE_WEIGHTS))
+PERFORMANCES, PERFORMANCE_CUM = ["full", "partial", "none"], list(itertools.accumulate([85, 10, 5]))
 
 
 def _make_batch(plan: _Plan, days: list[dt.date]) -> _Batch:
     """The rows of one batch of cases (no database access: runs on the producer thread)."""
     rng, committees, mediators, today, stats = (plan.rng, plan.committees, plan.mediators,
                                                 plan.today, plan.stats)
-    types, type_weights, sources, source_weights = TYPES, TYPE_WEIGHTS, SOURCES, SOURCE_WEIGHTS
+    types, type_cum, sources, source_cum = TYPES, TYPE_CUM, SOURCES, SOURCE_CUM
     first = dict(plan.ids)
     case_id, party_id = plan.ids["case"], plan.ids["party"]
     session_id, agreement_id = plan.ids["session"], plan.ids["agreement"]
@@ -390,8 +499,8 @@ def _make_batch(plan: _Plan, days: list[dt.date]) -> _Batch:
     for day in days:
         cid, short, pattern = rng.choice(committees)
         med_id, med_name = rng.choice(mediators.get(cid) or [(None, "")])
-        dtype = rng.choices(types, type_weights)[0]
-        source = rng.choices(sources, source_weights)[0]
+        dtype = rng.choices(types, cum_weights=type_cum)[0]
+        source = rng.choices(sources, cum_weights=source_cum)[0]
         registered = dt.datetime.combine(day, dt.time(rng.randrange(8, 18), rng.randrange(60)))
         age = (today - day).days
         # parties
@@ -440,7 +549,7 @@ def _make_batch(plan: _Plan, days: list[dt.date]) -> _Batch:
             seq = counters.get((cid, year), 0) + 1
             counters[(cid, year)] = seq
             moved.add((cid, year))
-            number = format_case_number(pattern, year=year, short=short, seq=seq)
+            number = pattern.format(year=year, short=short, seq=seq)  # checked by make_plan
             deadline = deadlines.mediation_deadline(accepted_on)
         if status in ("succeeded", "terminated", "referred", "refused"):
             base = accepted_on or day
@@ -514,7 +623,7 @@ def _make_batch(plan: _Plan, days: list[dt.date]) -> _Batch:
                 rows["followup"].append(dict(
                     case_id=case_id, visited_on=min(closed_on + dt.timedelta(days=14), today),
                     method=rng.choice(["phone", "visit"]),
-                    performance=rng.choices(["full", "partial", "none"], [85, 10, 5])[0],
+                    performance=rng.choices(PERFORMANCES, cum_weights=PERFORMANCE_CUM)[0],
                     satisfaction="satisfied", lawsuit=False, escalation_risk=False,
                     findings="已按协议履行", action="", visitor=med_name))
         elif status == "terminated":
@@ -575,8 +684,11 @@ def _write_batch(s: Any, db: Database, batch: _Batch) -> None:
     rows = batch.rows
 
     conn = s.connection()
+    if batch.payloads is not None:
+        for payload in batch.payloads:
+            bulk.write_payload(conn, payload)
     for key, model in _ORDER:
-        data = rows[key]
+        data = rows.get(key)
         if data:
             core = _table(model)
             bulk_insert(conn, core, data)

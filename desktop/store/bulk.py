@@ -60,6 +60,85 @@ def bulk_insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
             copy.write_row([r.get(c, d) for c, d in pairs])
 
 
+# -- rows encoded away from the connection ----------------------------------------------------
+#
+# Turning Python rows into what the database takes costs as much CPU as making them. A load
+# that makes its rows in another process (the demo load) encodes them there too, so the
+# process that holds the transaction only hands the result over.
+
+
+@dataclass(frozen=True)
+class Payload:
+    """Rows of one table, encoded for one backend by ``encode_rows`` (in any process) and
+    written by ``write_payload`` in the transaction. PostgreSQL: COPY's text format;
+    SQLite: one positional INSERT and its parameter tuples."""
+
+    table: str
+    columns: tuple[str, ...]
+    copy_text: bytes = b""
+    params: tuple[tuple[Any, ...], ...] = ()
+    rows: int = 0
+
+
+def encode_rows(backend: str, table: Any, rows: Sequence[dict[str, Any]]) -> Payload:
+    """``rows`` as ``bulk_insert`` would send them to ``backend`` ("postgresql" or "sqlite"),
+    without a connection: the same columns (a key a row lacks takes the column's default) and
+    the same values -- on PostgreSQL psycopg's own COPY text formatting, on SQLite
+    SQLAlchemy's own conversion of each column's type (dates, times, decimals, booleans)."""
+    keys: set[str] = set()
+    for r in rows:
+        keys.update(r)
+    defaults = _defaults(table, keys)
+    columns = [c for c in table.columns if c.name in keys or c.name in defaults]
+    names = tuple(c.name for c in columns)
+    if backend == "postgresql":
+        pairs = [(c, defaults.get(c)) for c in names]
+        out = bytearray()
+        fmt, tx = _copy_formatter()
+        for r in rows:
+            fmt([r.get(c, d) for c, d in pairs], tx, out)
+        return Payload(table.name, names, copy_text=bytes(out), rows=len(rows))
+    from sqlalchemy.dialects import sqlite
+
+    dialect = sqlite.dialect()
+    conv = [(c.name, defaults.get(c.name), c.type.dialect_impl(dialect).bind_processor(dialect))
+            for c in columns]
+    params = tuple(tuple(p(r.get(n, d)) if p else r.get(n, d) for n, d, p in conv)
+                   for r in rows)
+    return Payload(table.name, names, params=params, rows=len(rows))
+
+
+def write_payload(conn: Any, payload: Payload) -> None:
+    """An encoded batch of rows into its table, in the connection's transaction."""
+    if not payload.rows:
+        return
+    names = ", ".join(f'"{c}"' for c in payload.columns)
+    if conn.dialect.name != "postgresql":
+        marks = ", ".join("?" * len(payload.columns))
+        conn.exec_driver_sql(f'INSERT INTO "{payload.table}" ({names}) VALUES ({marks})',
+                             list(payload.params))
+        return
+    raw = conn.connection.driver_connection
+    # the text is UTF-8 whatever the connection's client encoding
+    sql = f'COPY "{payload.table}" ({names}) FROM STDIN WITH (ENCODING \'UTF8\')'
+    with raw.cursor() as cur, cur.copy(sql) as copy:
+        copy.write(payload.copy_text)
+
+
+def _copy_formatter() -> tuple[Any, Any]:
+    """psycopg's formatter of one row in COPY's text format (what ``copy.write_row`` runs: C
+    in psycopg-binary; psycopg keeps it in a private module, hence this one place that reaches
+    for it) and the adaptation context it takes, without a connection: the default dumpers,
+    UTF-8 -- the database's encoding, which ``db init`` creates."""
+    from psycopg.adapt import Transformer
+
+    try:
+        from psycopg._copy_base import format_row_text
+    except ImportError:  # psycopg 3.1
+        from psycopg.copy import format_row_text  # type: ignore[attr-defined,no-redef]
+    return format_row_text, Transformer()
+
+
 # -- building the indexes (and checking the references) once, after a big load ---------------
 #
 # A row COPYed into a table with its indexes goes into each of them at a random place, and a

@@ -47,8 +47,9 @@ def test_report_on_a_fresh_data_dir(tmp_path):
     out = proc.stdout
     assert "调解台（MediationDesk）自检报告" in out
     assert f"数据目录：{tmp_path / 'home' / 'data' / 'MediationDesk'}" in out
-    for title in ("目录", "程序文件", "数据库", "中文字体", "图形界面（Qt）"):
+    for title in ("目录", "程序文件", "数据库", "中文字体", "后台工作进程", "图形界面（Qt）"):
         assert line(out, title).startswith("✔"), line(out, title)
+    assert "收到" in line(out, "后台工作进程")  # a process of `-m desktop`, spawned, sent rows
     assert "生僻字 𠮷 䶮 堃 赟 昇" in line(out, "中文字体")
     assert "完整性检查通过" in line(out, "数据库")
     # The keyring line always says what happens to the LAN password.

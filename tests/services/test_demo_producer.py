@@ -1,0 +1,146 @@
+"""A big demo load makes and encodes its rows in a producer process (``demo._produced_elsewhere``):
+the database gets exactly what the producer thread gives it, and the process never outlives
+the load -- not on an error there, not when it dies, not when the load stops early."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import random
+import signal
+
+import pytest
+from sqlalchemy import text
+
+from desktop.domain.errors import DatabaseError
+from desktop.services import demo
+from desktop.services.reports import ReportService
+from desktop.store.db import Database
+from desktop.store.opening import open_database
+from tests.helpers.db import Desks
+from tests.services.test_demo_load import _count, _sqlite_copy, load_url  # noqa: F401 - fixture
+
+TODAY = dt.date(2026, 11, 27)
+# every table a load writes, and the columns that say what was written (ids the database
+# assigns, where the load gives none, are left out: they follow the insert order)
+TABLES = {
+    "mediation_case": "*", "party": "*", "search_term": "case_id, term, committee_id, "
+    "registered_at, status, mediator_id", "mediation_session": "*",
+    "session_participant": "session_id, kind, role, name, unit, title, number, user_id, party_id",
+    "agreement": "*", "obligation": "agreement_id, seq, payer_party_id, payee_party_id, content, "
+    "amount, manner, deadline", "oral_agreement": "case_id, content, amount, reached_on",
+    "termination": "case_id, reason, terminated_on", "follow_up": "case_id, visited_on, "
+    "performance", "judicial_confirmation": "case_id, filed_on, ruling, ruling_on",
+    "risk_flag": "case_id, level, flagged_on, resolved_on, prevented", "number_counter": "*",
+}
+
+
+def _contents(db: Database) -> dict[str, list[str]]:
+    with db.read() as s:
+        return {t: sorted(repr(tuple(r)) for r in s.execute(text(f"SELECT {cols} FROM {t}")))
+                for t, cols in TABLES.items()}
+
+
+def _children() -> list[str]:
+    return [p.name for p in multiprocessing.active_children()]
+
+
+def test_a_load_made_in_a_producer_process_writes_what_a_thread_writes(
+        load_url: str, request, tmp_path, template_db_file) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    seen = []
+    for process in (True, False):
+        if process:
+            db = open_database(load_url)
+        elif load_url.startswith("sqlite"):
+            db = open_database(_sqlite_copy(tmp_path, template_db_file))
+        else:
+            from tests.helpers.db import populate
+
+            server = request.node.pg_server
+            db = open_database(server.url(server.create_database()))
+            populate(db)
+        stats = demo.generate(db, 900, seed=7, batch=200, today=TODAY, process=process)
+        assert (stats.cases, _count(db, text("mediation_case"))) == (900, 900)
+        assert stats.parties == len(_contents(db)["party"]) and stats.sessions > 0
+        assert ReportService(db, Desks(db).actor("admin")).verify_aggregates() == []
+        seen.append((_contents(db), (stats.cases, stats.parties, stats.sessions)))
+        db.close()
+    assert seen[0] == seen[1]
+    assert {t: len(rows) for t, rows in seen[0][0].items() if not rows} == {}  # every table
+    assert _children() == []
+
+
+def test_the_default_makes_a_big_load_in_a_process_and_a_small_one_on_a_thread(
+        db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    used: list[str] = []
+    real_thread, real_process = demo._produced, demo._produced_elsewhere
+
+    def thread(*a):  # type: ignore[no-untyped-def]
+        used.append("thread")
+        return real_thread(*a)
+
+    def process(*a):  # type: ignore[no-untyped-def]
+        used.append("process")
+        return real_process(*a)
+
+    monkeypatch.setattr(demo, "_produced", thread)
+    monkeypatch.setattr(demo, "_produced_elsewhere", process)
+    monkeypatch.setattr(demo, "PROCESS_AT", 300)
+    demo.generate(db, 299, batch=100, today=TODAY)
+    demo.generate(db, 300, batch=100, today=TODAY)
+    expected = ["thread", "process"] if (os.cpu_count() or 1) > 1 else ["thread", "thread"]
+    assert used == expected and _count(db, text("mediation_case")) == 599
+
+
+def _plan(committees: list[tuple[int, str, str]]) -> demo._Plan:
+    return demo._Plan(random.Random(1), committees, {1: [(1, "王")]}, TODAY,
+                      {"case": 1, "party": 1, "session": 1, "agreement": 1}, {},
+                      demo.DemoStats())
+
+
+def test_an_error_in_the_producer_process_is_raised_in_the_loader() -> None:
+    days = demo._Days([50], TODAY - dt.timedelta(days=3), 10)
+    with pytest.raises(IndexError, match="empty sequence"):  # no committee to choose from
+        list(demo._produced_elsewhere(_plan([]), days, "sqlite"))
+    assert _children() == []
+
+
+def test_a_producer_process_that_dies_stops_the_load_with_a_message() -> None:
+    committees = [(1, "青", demo.DEFAULT_PATTERN)]
+    batches = demo._produced_elsewhere(_plan(committees), demo._Days([400], TODAY, 10),
+                                       "postgresql")
+    first = next(batches)
+    assert first.cases == 10 and first.payloads and not first.rows
+    (worker,) = multiprocessing.active_children()
+    os.kill(worker.pid or 0, signal.SIGKILL)
+    with pytest.raises(DatabaseError, match=r"生成演示数据的进程意外退出（代码 -9）.*已提交的批次都保留"):
+        for _ in batches:  # what was already in the pipe, then the end
+            pass
+    assert _children() == []
+
+
+def test_a_load_left_early_stops_its_producer_process(db: Database) -> None:
+    committees = [(1, "青", demo.DEFAULT_PATTERN)]
+    batches = demo._produced_elsewhere(_plan(committees), demo._Days([400], TODAY, 10),
+                                       "sqlite")
+    next(batches)
+    assert _children() == ["demo-producer"]
+    batches.close()
+    assert _children() == []
+
+    def progress(done: int, total: int) -> None:
+        if done == 200:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        demo.generate(db, 1000, batch=100, today=TODAY, progress=progress, process=True)
+    assert _count(db, text("mediation_case")) == 200 and _children() == []
+
+
+def test_the_selftest_starts_a_producer_process() -> None:
+    from desktop import selftest
+
+    result = selftest.check_worker()
+    assert result.status == selftest.PASS and "收到" in result.detail
+    assert demo.probe_producer("postgresql", cases=6) > 6  # a case is many rows
