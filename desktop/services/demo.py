@@ -198,7 +198,7 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
                        if process else _produced(plan, days))
             for item in batches:
                 with target.write() as s:
-                    _write_batch(s, db, item)
+                    _write_batch(s, db, item, owner=bool(deferred))
                     # the batch's report aggregates, in the batch's transaction
                     aggregate.add_range(s.connection(), item.first["case"], item.last_case)
                     append_entries(s, SYSTEM, [dict(
@@ -229,6 +229,7 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
 
 
 DEFER_AT = 10_000
+FILL_TRIGGER = "search_term_fill"  # migration 0016: fills a term row inserted without its case's
 PROCESS_AT = 20_000  # a load this big makes its rows in a process of its own (about 1 s to start)
 # the tables whose secondary indexes a deferring load drops: every per-batch step reads the
 # others by an index (the report aggregates read follow-ups, confirmations and risks by case)
@@ -395,7 +396,7 @@ def _produced_elsewhere(plan: _Plan, days: _Days, backend: str) -> Iterator[_Bat
         while True:
             try:
                 item = receive.recv()
-            except EOFError:
+            except (EOFError, OSError):  # OSError: it died in the middle of a batch
                 worker.join(5)
                 raise DatabaseError(
                     f"生成演示数据的进程意外退出（代码 {worker.exitcode}），已停止载入"
@@ -675,8 +676,15 @@ def _make_batch(plan: _Plan, days: list[dt.date]) -> _Batch:
     return _Batch(rows, {k: counters[k] for k in moved}, first, case_id - 1, len(days))
 
 
-def _write_batch(s: Any, db: Database, batch: _Batch) -> None:
-    """One batch into the database, in the caller's transaction."""
+def _write_batch(s: Any, db: Database, batch: _Batch, *, owner: bool = False) -> None:
+    """One batch into the database, in the caller's transaction.
+
+    ``owner``: the load owns the tables (it has dropped their indexes). On PostgreSQL the
+    search terms' fill trigger is then off for the batch's COPY, inside its transaction: it is
+    a BEFORE ROW trigger, and a table with one is copied row by row instead of in buffered
+    groups, while every term the load writes already carries what the trigger fills in (its
+    WHEN is false for each of them). A batch that stops rolls the switch back with it; the
+    lock it takes keeps other writers of search terms waiting for the batch, not readers."""
     for key, model in _ID_MODELS.items():
         if _next_id(s, model) != batch.first[key]:
             raise DatabaseError("载入演示数据期间有其他工作台在这个数据库里保存了记录，已停止载入"
@@ -684,6 +692,9 @@ def _write_batch(s: Any, db: Database, batch: _Batch) -> None:
     rows = batch.rows
 
     conn = s.connection()
+    quiet = owner and not db.is_sqlite
+    if quiet:
+        conn.exec_driver_sql(f"ALTER TABLE search_term DISABLE TRIGGER {FILL_TRIGGER}")
     if batch.payloads is not None:
         for payload in batch.payloads:
             bulk.write_payload(conn, payload)
@@ -692,6 +703,8 @@ def _write_batch(s: Any, db: Database, batch: _Batch) -> None:
         if data:
             core = _table(model)
             bulk_insert(conn, core, data)
+    if quiet:
+        conn.exec_driver_sql(f"ALTER TABLE search_term ENABLE TRIGGER {FILL_TRIGGER}")
     raise_counters(s, batch.counters, postgres=not db.is_sqlite)
     if not db.is_sqlite:
         for table in ("mediation_case", "party", "mediation_session", "agreement"):
