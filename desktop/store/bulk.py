@@ -101,11 +101,31 @@ def encode_rows(backend: str, table: Any, rows: Sequence[dict[str, Any]]) -> Pay
     from sqlalchemy.dialects import sqlite
 
     dialect = sqlite.dialect()
-    conv = [(c.name, defaults.get(c.name), c.type.dialect_impl(dialect).bind_processor(dialect))
+    conv = [(c.name, defaults.get(c.name),
+             _remembered(c.type.dialect_impl(dialect).bind_processor(dialect)))
             for c in columns]
     params = tuple(tuple(p(r.get(n, d)) if p else r.get(n, d) for n, d, p in conv)
                    for r in rows)
     return Payload(table.name, names, params=params, rows=len(rows))
+
+
+def _remembered(convert: Any) -> Any:
+    """``convert`` (a column type's conversion, e.g. a datetime to SQLite's text) run once per
+    distinct value of the column: a case's registration time is on each of its twenty terms."""
+    if convert is None:
+        return None
+    seen: dict[Any, Any] = {}
+
+    def remembered(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            out = seen[value] = convert(value)
+            return out
+        except TypeError:  # a value that cannot be a key (a JSON document)
+            return convert(value)
+
+    return remembered
 
 
 def write_payload(conn: Any, payload: Payload) -> None:
