@@ -229,7 +229,7 @@ def generate(db: Database, n: int, *, seed: int = 1, months: int = 24, batch: in
 
 
 DEFER_AT = 10_000
-FILL_TRIGGER = "search_term_fill"  # migration 0016: fills a term row inserted without its case's
+FILL_TRIGGER = "search_term_fill"  # migration 0016's: fills in a term row's case columns
 PROCESS_AT = 20_000  # a load this big makes its rows in a process of its own (about 1 s to start)
 # the tables whose secondary indexes a deferring load drops: every per-batch step reads the
 # others by an index (the report aggregates read follow-ups, confirmations and risks by case)
@@ -390,7 +390,8 @@ def _produced_elsewhere(plan: _Plan, days: _Days, backend: str) -> Iterator[_Bat
     receive, send = ctx.Pipe(duplex=False)
     worker = ctx.Process(target=_produce, args=(plan, days, backend, send),
                          name="demo-producer", daemon=True)
-    worker.start()
+    with _sigint_ignored():  # inherited through exec: Ctrl+C never reaches it, even while
+        worker.start()       # it imports (and prints no traceback there)
     send.close()  # the producer holds the only writing end: its exit ends ``recv``
     try:
         while True:
@@ -411,6 +412,20 @@ def _produced_elsewhere(plan: _Plan, days: _Days, backend: str) -> Iterator[_Bat
         if worker.is_alive():
             worker.terminate()
         worker.join()
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored while the producer starts (a process started meanwhile keeps it so);
+    only the main thread may change a signal's handler, elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def probe_producer(backend: str = "sqlite", cases: int = 20) -> int:
@@ -485,7 +500,8 @@ PERFORMANCES, PERFORMANCE_CUM = ["full", "partial", "none"], list(itertools.accu
 
 
 def _make_batch(plan: _Plan, days: list[dt.date]) -> _Batch:
-    """The rows of one batch of cases (no database access: runs on the producer thread)."""
+    """The rows of one batch of cases (no database access: runs in the producer, a thread or
+    a process)."""
     rng, committees, mediators, today, stats = (plan.rng, plan.committees, plan.mediators,
                                                 plan.today, plan.stats)
     types, type_cum, sources, source_cum = TYPES, TYPE_CUM, SOURCES, SOURCE_CUM

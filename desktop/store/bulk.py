@@ -8,6 +8,7 @@ of work). Used by the demo load and by restore (so ``migrate-data`` too).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import re
@@ -102,28 +103,33 @@ def encode_rows(backend: str, table: Any, rows: Sequence[dict[str, Any]]) -> Pay
 
     dialect = sqlite.dialect()
     conv = [(c.name, defaults.get(c.name),
-             _remembered(c.type.dialect_impl(dialect).bind_processor(dialect)))
+             _remembered(c, c.type.dialect_impl(dialect).bind_processor(dialect)))
             for c in columns]
     params = tuple(tuple(p(r.get(n, d)) if p else r.get(n, d) for n, d, p in conv)
                    for r in rows)
     return Payload(table.name, names, params=params, rows=len(rows))
 
 
-def _remembered(convert: Any) -> Any:
-    """``convert`` (a column type's conversion, e.g. a datetime to SQLite's text) run once per
-    distinct value of the column: a case's registration time is on each of its twenty terms."""
-    if convert is None:
-        return None
+def _remembered(column: Any, convert: Any) -> Any:
+    """``convert`` (a column type's conversion to SQLite's text) run once per distinct value,
+    for a date or time column: a case's registration time is on each of its twenty terms.
+    Only there: equal values of other types can be written differently (Decimal 1 and 1.0)."""
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        return convert
+    if convert is None or python_type not in (dt.date, dt.datetime):
+        return convert
     seen: dict[Any, Any] = {}
 
     def remembered(value: Any) -> Any:
+        if getattr(value, "tzinfo", None) is not None:  # equal instants, different zones
+            return convert(value)
         try:
             return seen[value]
         except KeyError:
             out = seen[value] = convert(value)
             return out
-        except TypeError:  # a value that cannot be a key (a JSON document)
-            return convert(value)
 
     return remembered
 

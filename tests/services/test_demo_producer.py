@@ -185,3 +185,42 @@ def test_the_terms_fill_trigger_is_off_only_inside_a_batch(pg_url: str, monkeypa
                                 "FROM search_term WHERE term = 'zz'")).scalar()
     assert filled is True
     db.close()
+
+
+@pytest.mark.slow
+def test_ctrl_c_on_a_big_load_at_the_terminal_stops_both_processes_with_one_line(
+        tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+C reaches every process of the terminal's foreground group: the loader says
+    已中断 and the producer goes with it, no traceback from either."""
+    import subprocess
+    import sys
+    import time
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATIONDESK")}
+    env["MEDIATIONDESK_CONFIG_DIR"] = str(tmp_path / "config")
+    path = tmp_path / "big.sqlite3"  # a new database: the demo makes its own accounts
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "desktop", "demo", "--cases", "30000", "--batch", "1000",
+         "--db", f"sqlite:///{path}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL, env=env, text=True, encoding="utf-8", start_new_session=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:  # the second committed batch: the producer is running
+        if line.startswith("已提交 2000/"):
+            break
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.strip() == "已中断。"
+    assert "正在建立" in out  # the interrupted load built the indexes it had dropped
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # nothing of the group is left
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("a process of the load outlived it")
+    db = Database.connect(f"sqlite:///{path}")
+    assert _count(db, text("mediation_case")) % 1000 == 0  # whole batches, nothing half
+    db.close()
