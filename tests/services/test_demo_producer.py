@@ -199,14 +199,21 @@ def test_ctrl_c_on_a_big_load_at_the_terminal_stops_both_processes_with_one_line
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATIONDESK")}
     env["MEDIATIONDESK_CONFIG_DIR"] = str(tmp_path / "config")
     path = tmp_path / "big.sqlite3"  # a new database: the demo makes its own accounts
+    # `python -m desktop demo …` as a terminal starts it: with Ctrl+C live. A test run started
+    # in the background of a script inherits SIGINT ignored (and `-m` would keep it so).
+    start = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler);"
+             " sys.argv[0] = 'desktop'; runpy.run_module('desktop', run_name='__main__',"
+             " alter_sys=True)")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "desktop", "demo", "--cases", "30000", "--batch", "1000",
+        [sys.executable, "-c", start, "demo", "--cases", "30000", "--batch", "1000",
          "--db", f"sqlite:///{path}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL, env=env, text=True, encoding="utf-8", start_new_session=True)
     assert proc.stdout is not None
     for line in proc.stdout:  # the second committed batch: the producer is running
         if line.startswith("已提交 2000/"):
             break
+    else:
+        raise AssertionError(f"no second batch: {proc.wait()} {proc.stderr.read()}")  # type: ignore[union-attr]
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
