@@ -42,23 +42,30 @@ def bulk_insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
     a key a row lacks takes the column's default."""
     if not rows:
         return
-    keys: set[str] = set()
-    for r in rows:
-        keys.update(r)
-    defaults = _defaults(table, keys)
+    keys, defaults, columns = _layout(table, rows)
     if conn.dialect.name != "postgresql":
         if any(len(r) != len(keys) for r in rows):
             fill = {k: defaults.get(k) for k in keys}
             rows = [{**fill, **r} for r in rows]
         conn.execute(table.insert(), rows)
         return
-    cols = [c.name for c in table.columns if c.name in keys or c.name in defaults]
     raw = conn.connection.driver_connection  # the psycopg connection of this transaction
-    names = ", ".join(f'"{c}"' for c in cols)
+    names = ", ".join(f'"{c.name}"' for c in columns)
     with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        pairs = [(c, defaults.get(c)) for c in cols]
+        pairs = [(c.name, defaults.get(c.name)) for c in columns]
         for r in rows:
             copy.write_row([r.get(c, d) for c, d in pairs])
+
+
+def _layout(table: Any, rows: Sequence[dict[str, Any]]) -> tuple[set[str], dict[str, Any],
+                                                                  list[Any]]:
+    """The keys the rows hold, each column's default (``_defaults``), and the columns a load
+    of them writes: those the rows name and those with a Python-side default."""
+    keys: set[str] = set()
+    for r in rows:
+        keys.update(r)
+    defaults = _defaults(table, keys)
+    return keys, defaults, [c for c in table.columns if c.name in keys or c.name in defaults]
 
 
 # -- rows encoded away from the connection ----------------------------------------------------
@@ -86,11 +93,7 @@ def encode_rows(backend: str, table: Any, rows: Sequence[dict[str, Any]]) -> Pay
     without a connection: the same columns (a key a row lacks takes the column's default) and
     the same values -- on PostgreSQL psycopg's own COPY text formatting, on SQLite
     SQLAlchemy's own conversion of each column's type (dates, times, decimals, booleans)."""
-    keys: set[str] = set()
-    for r in rows:
-        keys.update(r)
-    defaults = _defaults(table, keys)
-    columns = [c for c in table.columns if c.name in keys or c.name in defaults]
+    _keys, defaults, columns = _layout(table, rows)
     names = tuple(c.name for c in columns)
     if backend == "postgresql":
         pairs = [(c, defaults.get(c)) for c in names]
