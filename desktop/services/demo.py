@@ -365,16 +365,22 @@ def _produced(plan: _Plan, chunks: Iterable[list[dt.date]]) -> Iterator[_Batch]:
     worker = threading.Thread(target=produce, name="demo-producer", daemon=True)
     worker.start()
     try:
-        while True:
-            item = out.get()
-            if item is None:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+        yield from _delivered(out.get)
     finally:
         stop.set()
         worker.join()
+
+
+def _delivered(receive: Callable[[], _Batch | BaseException | None]) -> Iterator[_Batch]:
+    """The batches a producer hands over through ``receive``, up to the None that ends them;
+    an error it handed over instead is raised here."""
+    while True:
+        item = receive()
+        if item is None:
+            return
+        if isinstance(item, BaseException):
+            raise item
+        yield item
 
 
 def _produced_elsewhere(plan: _Plan, days: _Days, backend: str) -> Iterator[_Batch]:
@@ -393,20 +399,18 @@ def _produced_elsewhere(plan: _Plan, days: _Days, backend: str) -> Iterator[_Bat
     with _sigint_ignored():  # inherited through exec: Ctrl+C never reaches it, even while
         worker.start()       # it imports (and prints no traceback there)
     send.close()  # the producer holds the only writing end: its exit ends ``recv``
+
+    def recv() -> _Batch | BaseException | None:
+        try:
+            return cast("_Batch | BaseException | None", receive.recv())
+        except (EOFError, OSError):  # OSError: it died in the middle of a batch
+            worker.join(5)
+            raise DatabaseError(
+                f"生成演示数据的进程意外退出（代码 {worker.exitcode}），已停止载入"
+                "（已提交的批次都保留）。请重新运行；如仍失败，请将日志交给技术人员。") from None
+
     try:
-        while True:
-            try:
-                item = receive.recv()
-            except (EOFError, OSError):  # OSError: it died in the middle of a batch
-                worker.join(5)
-                raise DatabaseError(
-                    f"生成演示数据的进程意外退出（代码 {worker.exitcode}），已停止载入"
-                    "（已提交的批次都保留）。请重新运行；如仍失败，请将日志交给技术人员。") from None
-            if item is None:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+        yield from _delivered(recv)
     finally:
         receive.close()
         if worker.is_alive():
