@@ -4,15 +4,22 @@
     .venv/bin/python bench/lan.py --desks 10 --seconds 30 --cases 5000
     .venv/bin/python bench/lan.py --url postgresql://postgres:pw@host/db   # an existing, empty DB
 
-Each desk process first warms up, untimed: the app's desks load pypinyin and do one search,
-one open, one edit, one session and one acceptance (a process's first save compiles its
-statements); the raw desks one save of each kind.
+Each desk process first warms up, untimed: it loads pypinyin and does one search, one open,
+one edit, one session and one acceptance through the services (a process's first save
+compiles its statements); a raw desk then also saves once of each kind its own way. Then it
+collects garbage as the desk app does: automatic collection off, what lives all day frozen,
+one collection every 30 s.
 Phase 1 (app): each desk process loops: search by a surname (SQL-paged search terms), open one
 of the hits (full detail), then save — an edit of the case (optimistic version check, audit
-chain append) or a new mediation session. Lost races are counted as conflicts.
-Phase 2 (baseline): the same writes with raw psycopg from the same number of processes: the
-versioned UPDATE or the session + participant INSERTs, plus the audit row and the chain head
-update, each save one transaction — what the services cost on top of the database.
+chain append) or a new mediation session. About one loop in ten registers and accepts a
+walk-in instead (a case number taken). Lost races are counted as conflicts.
+Phase 2 (baseline): the same loop from the same number of processes, with the same searches,
+opens and walk-ins through the services, so that the server and the machine carry the same
+reads; only the save is raw psycopg: the versioned UPDATE or the session + participant
+INSERTs, plus the audit row and the chain head update, one transaction — what the services
+cost on top of the database.
+Only operations started before the phase's end are timed, and a desk that is done waits
+until all are before it closes its connection and exits.
 """
 
 from __future__ import annotations
@@ -50,8 +57,11 @@ def pct(values: list[float], p: float) -> float:
 
 
 # -- workers ---------------------------------------------------------------------------------
-def app_worker(url: str, user: str, seconds: float, go: str, out: str, seed: int,
-               pace: float) -> None:
+def desk_worker(kind: str, url: str, user: str, seconds: float, go: str, out: str, seed: int,
+                pace: float) -> None:
+    """One desk's loop. Both phases search, open and take walk-ins through the services alike,
+    so the server and the machine carry the same reads in both; only the timed save differs:
+    the services' (``kind == "app"``) or raw psycopg's (``"raw"``)."""
     from desktop.domain.errors import ConflictError, DatabaseError, InvalidTransition
     from desktop.domain.search import load_pinyin
     from desktop.services.dto import CaseQuery, CaseUpdate
@@ -61,25 +71,38 @@ def app_worker(url: str, user: str, seconds: float, go: str, out: str, seed: int
     rng = random.Random(seed)
     db = Database.connect(url)
     desk = desk_for(db, user)
+    raw = raw_connection(url) if kind == "raw" else None
+    user_id = desk.actor.user_id
+    now = dt.datetime.now().replace(microsecond=0)
     updates: list[tuple[int, int, int, str]] = []  # acknowledged: case, version before/after, token
     numbers: list[str] = []  # case numbers handed out by acknowledged acceptances
     # a desk that has been open a while: pypinyin's tables loaded (the first save of a process
     # loads them, seconds on a busy machine), and one search, one open and one real save of
     # each kind the loop times done: a process's first edit, session and acceptance compile
     # their statements and import what they import lazily, which made each desk's first timed
-    # save its slowest. Not timed; their edits and numbers are checked like the others.
+    # save its slowest. Not timed; their edits and numbers are checked like the others. A raw
+    # desk also saves once of each kind its own way.
     load_pinyin()
     warm_up(desk, rng, updates, numbers)
+    if raw is not None:
+        for edit in (True, False):
+            raw_save(raw, updates[-1][0], edit, user_id, now, rng)
+    collect_as_the_app_does()
     print("READY", flush=True)
     while not os.path.exists(go):
         time.sleep(0.01)
-    res: dict[str, list[float]] = {"search": [], "open": [], "save": [], "accept": []}
+    res: dict[str, list[float]] = {"search": [], "open": [], "save": [], "accept": [],
+                                   "edit": [], "session": [], "save_cpu": []}
+    when: list[tuple[float, float]] = []  # (seconds since GO, latency) of each timed save
     conflicts = errors = 0
     cpu0 = time.process_time()
-    deadline = time.time() + seconds
+    start = time.time()
+    deadline = start + seconds
     while time.time() < deadline:
         if pace:  # the person between two saves (both phases wait alike)
             time.sleep(rng.uniform(0.5 * pace, 1.5 * pace))
+            if time.time() >= deadline:  # nothing starts after the phase's end
+                break
         if rng.random() < 0.1:  # a walk-in registered and accepted: a case number is taken
             try:
                 ref = desk.intake.register(draft(rng))
@@ -102,23 +125,54 @@ def app_worker(url: str, user: str, seconds: float, go: str, out: str, seed: int
         detail = desk.cases.get(row.id)
         res["open"].append(time.perf_counter() - t0)
         time.sleep(rng.uniform(0, 0.02))
+        edit = rng.random() < 0.6
+        c0 = time.process_time()
         t0 = time.perf_counter()
         try:
-            if rng.random() < 0.6:
+            if raw is not None:
+                if not raw_save(raw, row.id, edit, user_id, now, rng):
+                    raise ConflictError("lost race")
+            elif edit:
                 token = f"请求{seed}-{len(updates)}-{rng.randrange(10**6)}"
                 ref = desk.intake.update_case(row.id, detail.version, CaseUpdate(requests=token))
                 updates.append((row.id, detail.version, ref.version, token))
             else:
                 desk.sessions.add(row.id, session_input(desk, rng))
-            res["save"].append(time.perf_counter() - t0)
+            took = time.perf_counter() - t0
+            res["save_cpu"].append(time.process_time() - c0)
+            res["save"].append(took)
+            res["edit" if edit else "session"].append(took)
+            when.append((time.time() - start - took, took))
         except (ConflictError, InvalidTransition):
             conflicts += 1
         except DatabaseError:
             errors += 1
     cpu = time.process_time() - cpu0
+    finish(out, {"lat": res, "conflicts": conflicts, "errors": errors, "cpu": cpu,
+                 "updates": updates, "numbers": numbers, "when": when}, go)
+    if raw is not None:
+        raw.close()
     db.close()
-    Path(out).write_text(json.dumps({"lat": res, "conflicts": conflicts, "errors": errors,
-                                     "cpu": cpu, "updates": updates, "numbers": numbers}))
+
+
+def collect_as_the_app_does(interval: float = 30.0) -> None:
+    """The desk app's garbage collection (``desktop.app``): no automatic collection, what lives
+    all day frozen out of it once the desk is up, a collection every 30 s. With Python's
+    automatic collection a save paid now and then for a walk over all of pypinyin's tables."""
+    import gc
+    import threading
+
+    from desktop.app import freeze_what_lives_all_day
+
+    gc.disable()
+    freeze_what_lives_all_day()
+
+    def collect() -> None:
+        while True:
+            time.sleep(interval)
+            gc.collect()
+
+    threading.Thread(target=collect, daemon=True).start()
 
 
 def warm_up(desk: Desk, rng: random.Random, updates: list[tuple[int, int, int, str]],
@@ -155,40 +209,23 @@ def warm_up(desk: Desk, rng: random.Random, updates: list[tuple[int, int, int, s
     raise SystemExit("预热失败：50 次都没能保存（每次都与其他工作台冲突或没有可办的案件）")
 
 
-def raw_worker(url: str, user_id: int, seconds: float, go: str, out: str, seed: int,
-               pace: float) -> None:
+def raw_connection(url: str) -> psycopg.Connection[Any]:
     import psycopg
     from sqlalchemy.engine import make_url
 
     u = make_url(url)
-    conn = psycopg.connect(host=u.host, port=u.port, user=u.username, password=u.password,
+    return psycopg.connect(host=u.host, port=u.port, user=u.username, password=u.password,
                            dbname=u.database)
-    rng = random.Random(seed)
-    case_ids = [r[0] for r in conn.execute(
-        "SELECT id FROM mediation_case WHERE status IN ('accepted','mediating') "
-        "ORDER BY id DESC LIMIT 400").fetchall()]
-    conn.commit()
-    now = dt.datetime.now().replace(microsecond=0)
-    for edit in (True, False):  # warmed up like the app's desks: one save of each kind
-        raw_save(conn, rng.choice(case_ids[:50]), edit, user_id, now, rng)
-    print("READY", flush=True)
-    while not os.path.exists(go):
-        time.sleep(0.01)
-    saves: list[float] = []
-    conflicts = 0
-    cpu0 = time.process_time()
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if pace:
-            time.sleep(rng.uniform(0.5 * pace, 1.5 * pace))
-        cid = rng.choice(case_ids[:50])
-        t0 = time.perf_counter()
-        conflicts += not raw_save(conn, cid, rng.random() < 0.6, user_id, now, rng)
-        saves.append(time.perf_counter() - t0)
-    cpu = time.process_time() - cpu0
-    conn.close()
-    Path(out).write_text(json.dumps({"lat": {"save": saves}, "conflicts": conflicts,
-                                     "errors": 0, "cpu": cpu}))
+
+
+def finish(out: str, result: dict[str, object], go: str) -> None:
+    """Write a desk's figures, say DONE, and stay until every desk of the phase is done: a
+    process that closes its connections and exits costs CPU (its server backend's too), and
+    100 of them exiting while the slower desks still saved made the phase's tail."""
+    Path(out).write_text(json.dumps(result))
+    print("DONE", flush=True)
+    while not os.path.exists(go + "-stop"):
+        time.sleep(0.05)
 
 
 def raw_save(conn: psycopg.Connection[Any], cid: int, edit: bool,
@@ -229,15 +266,25 @@ def raw_save(conn: psycopg.Connection[Any], cid: int, edit: bool,
 
 
 # -- driver ----------------------------------------------------------------------------------
+def cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine so far, from /proc/stat; (0, 0) elsewhere."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields[:8]) - idle, sum(fields[:8])
+
+
 def run_phase(kind: str, url: str, desks: int, seconds: float, folder: Path,
-              users: list[tuple[str, int]], pace: float) -> dict[str, object]:
+              users: list[str], pace: float) -> dict[str, object]:
     go = folder / f"{kind}-go"
     procs, outs = [], []
     for i in range(desks):
-        user, uid = users[i % len(users)]
+        user = users[i % len(users)]
         out = folder / f"{kind}-{i}.json"
         outs.append(out)
-        ident = user if kind == "app" else str(uid)
+        ident = user
         procs.append(subprocess.Popen(
             [sys.executable, __file__, "--worker", kind, "--url", url, "--ident", ident,
              "--seconds", str(seconds), "--go", str(go), "--out", str(out), "--seed", str(i),
@@ -246,15 +293,22 @@ def run_phase(kind: str, url: str, desks: int, seconds: float, folder: Path,
     for p in procs:
         assert p.stdout is not None and p.stdout.readline().startswith("READY")
     t0 = time.time()
+    busy0, total0 = cpu_ticks()
     go.touch()
+    for p in procs:  # every desk done (the phase's end), before any of them exits
+        assert p.stdout is not None and p.stdout.readline().startswith("DONE")
+    wall = time.time() - t0
+    busy1, total1 = cpu_ticks()
+    Path(f"{go}-stop").touch()
     for p in procs:
         p.wait()
-    wall = time.time() - t0
+    busy = (busy1 - busy0) / (total1 - total0) if total1 > total0 else float("nan")
     lat: dict[str, list[float]] = {}
     conflicts = errors = 0
     cpu = 0.0
     updates: list[list[object]] = []
     numbers: list[str] = []
+    when: list[list[float]] = []
     for out in outs:
         data = json.loads(out.read_text())
         for k, v in data["lat"].items():
@@ -264,8 +318,9 @@ def run_phase(kind: str, url: str, desks: int, seconds: float, folder: Path,
         cpu += data["cpu"]
         updates += data.get("updates", [])
         numbers += data.get("numbers", [])
+        when += data.get("when", [])
     return {"kind": kind, "wall": wall, "lat": lat, "conflicts": conflicts, "errors": errors,
-            "cpu": cpu, "updates": updates, "numbers": numbers}
+            "cpu": cpu, "updates": updates, "numbers": numbers, "busy": busy, "when": when}
 
 
 def check_app_phase(url: str, result: dict[str, object]) -> tuple[int, int]:
@@ -319,13 +374,9 @@ def main() -> int:
     ap.add_argument("--out", help=argparse.SUPPRESS)
     ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.worker == "app":
-        app_worker(args.url, args.ident, args.seconds, args.go, args.out, args.seed,
-                   args.pace)
-        return 0
-    if args.worker == "raw":
-        raw_worker(args.url, int(args.ident), args.seconds, args.go, args.out, args.seed,
-                   args.pace)
+    if args.worker:
+        desk_worker(args.worker, args.url, args.ident, args.seconds, args.go, args.out,
+                    args.seed, args.pace)
         return 0
 
     from sqlalchemy import select
@@ -351,7 +402,7 @@ def main() -> int:
         demo.generate(db, args.cases, seed=7, months=3)
         print(f"载入 {args.cases} 件演示案件：{time.time() - t0:.1f} 秒")
         with db.read() as s:
-            users = [(u.username, u.id) for u in s.scalars(select(User).where(
+            users = [u.username for u in s.scalars(select(User).where(
                 User.role.in_(["director", "admin"])))]
         db.close()
         app_result = run_phase("app", url, args.desks, args.seconds, folder, users, args.pace)
@@ -365,8 +416,8 @@ def main() -> int:
     load = os.getloadavg()[0]
     print(f"\n{args.desks} 个工作台进程，每阶段 {args.seconds:.0f} 秒，PostgreSQL 与工作台同机"
           f"（{cores} 核，结束时 1 分钟负载 {load:.1f}）；延迟单位 ms")
-    head = (f"{'阶段':<14}{'保存/秒':>8}{'保存 p50':>10}{'保存 p95':>10}{'搜索 p50':>10}"
-            f"{'打开 p50':>10}{'CPU/保存':>10}{'冲突':>6}{'错误':>6}")
+    head = (f"{'阶段（保存方式）':<14}{'保存/秒':>8}{'保存 p50':>10}{'保存 p95':>10}{'搜索 p50':>10}"
+            f"{'打开 p50':>10}{'CPU/保存':>10}{'保存 CPU':>10}{'冲突':>6}{'错误':>6}")
     print(head)
     for r in results:
         lat = r["lat"]  # type: ignore[assignment]
@@ -376,6 +427,7 @@ def main() -> int:
         print(f"{name:<14}{len(saves) / r['wall']:>8.1f}{ms(saves, 50):>10}{ms(saves, 95):>10}"  # type: ignore[operator]
               f"{ms(lat.get('search', []), 50):>10}{ms(lat.get('open', []), 50):>10}"  # type: ignore[union-attr]
               f"{r['cpu'] / max(1, len(saves)) * 1000:>10.1f}"  # type: ignore[operator]
+              f"{ms(lat.get('save_cpu', []), 50):>10}"  # type: ignore[union-attr]
               f"{r['conflicts']:>6}{r['errors']:>6}")
     app, raw = results
     a = len(app["lat"]["save"]) / app["wall"]  # type: ignore[index,operator]
@@ -390,6 +442,15 @@ def main() -> int:
     print(f"保存 p95：{p95_app * 1000:.1f} ms 对裸 psycopg {p95_raw * 1000:.1f} ms，"
           f"{ratio:.2f} 倍（目标 ≤ 3 倍：{'达到' if ratio <= 3 else '未达到'}）；"
           f"受理取号 {len(accepts)} 次，p95 {pct(accepts, 95) * 1000:.1f} ms")  # type: ignore[arg-type]
+    edits, sessions = app["lat"]["edit"], app["lat"]["session"]  # type: ignore[index]
+    print(f"其中编辑 {len(edits)} 次 p95 {pct(edits, 95) * 1000:.1f} ms，"
+          f"新增调解记录 {len(sessions)} 次 p95 {pct(sessions, 95) * 1000:.1f} ms；"
+          f"整机 CPU 忙：服务层阶段 {app['busy']:.0%}，裸 psycopg 阶段 {raw['busy']:.0%}")
+    dump = REPO / "bench" / "out" / "lan.json"
+    dump.parent.mkdir(parents=True, exist_ok=True)
+    dump.write_text(json.dumps({"app": {k: app[k] for k in ("lat", "when", "busy", "wall")},
+                                "raw": {k: raw[k] for k in ("lat", "when", "busy", "wall")}}))
+    print(f"每次保存的延迟与时刻已写入 {dump.relative_to(REPO)}")
     print(f"丢失的更新 {lost} 处，重复的案号 {dup} 个（都应为 0）；"
           f"确认保存的编辑 {len(app['updates'])} 次、取号 {len(app['numbers'])} 个均已核对")  # type: ignore[arg-type]
     return 0 if lost == 0 and dup == 0 else 1
