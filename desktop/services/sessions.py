@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, bindparam, func, select
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Integer, Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from desktop.domain import validators, workflow
@@ -18,6 +20,7 @@ from desktop.domain.enums import (
 from desktop.domain.errors import ValidationError
 from desktop.services.dto import SessionInput
 from desktop.services.editing import CaseEditingService
+from desktop.store.guard import check_row
 from desktop.store.models import Case, MediationSession, SessionParticipant
 
 # built once (building a statement cost about as much CPU as running it)
@@ -25,6 +28,13 @@ _LAST_SEQ = select(func.max(MediationSession.seq)).where(
     MediationSession.case_id == bindparam("case_id", type_=Integer))
 _PARTICIPANT_KINDS = select(SessionParticipant.kind).join(MediationSession).where(
     MediationSession.case_id == bindparam("case_id", type_=Integer))
+# a new record and its participants are written with Core, not through the ORM's unit of work
+# (half the CPU of a save went to it); the store's guard is called on each row, as its
+# before_flush hook does for ORM rows. Sessions move no report figure.
+_SESSION_TABLE = cast(Table, MediationSession.__table__)  # declarative maps each to one Table
+_PARTICIPANT_TABLE = cast(Table, SessionParticipant.__table__)
+_INSERT_SESSION = insert(_SESSION_TABLE)
+_INSERT_PARTICIPANTS = insert(_PARTICIPANT_TABLE)
 
 INVITED = {ParticipantKind.POLICE, ParticipantKind.JUDICIAL, ParticipantKind.LAWYER,
            ParticipantKind.JUDGE, ParticipantKind.INVITED}
@@ -89,28 +99,33 @@ class SessionService(CaseEditingService):
             s = tx.session
             case = self._edit_case(s, case_id, "add_session")
             seq = (s.scalar(_LAST_SEQ, {"case_id": case.id}) or 0) + 1
-            m = MediationSession(
-                case_id=case.id, seq=seq, kind=inp.kind, started_at=inp.started_at,
-                ended_at=inp.ended_at, place=inp.place.strip(), content=inp.content.strip(),
-                result=inp.result.strip(), agreed=inp.agreed, recorder=inp.recorder.strip(),
-                interviewee=inp.interviewee.strip(), created_by=self.actor.user_id or None,
-                participants=[SessionParticipant(kind=p.kind, role=p.role, name=p.name.strip(),
-                                                 unit=p.unit.strip(), title=p.title.strip(),
-                                                 number=p.number.strip(), user_id=p.user_id,
-                                                 party_id=p.party_id)
-                              for p in inp.participants])
-            s.add(m)
-            s.flush()
+            row = dict(case_id=case.id, seq=seq, kind=inp.kind, started_at=inp.started_at,
+                       ended_at=inp.ended_at, place=inp.place.strip(),
+                       interviewee=inp.interviewee.strip(), content=inp.content.strip(),
+                       result=inp.result.strip(), agreed=inp.agreed,
+                       recorder=inp.recorder.strip(), created_by=self.actor.user_id or None,
+                       version=1)
+            people = [dict(kind=p.kind, role=p.role, name=p.name.strip(), unit=p.unit.strip(),
+                           title=p.title.strip(), number=p.number.strip(), user_id=p.user_id,
+                           party_id=p.party_id) for p in inp.participants]
+            check_row(_SESSION_TABLE, row)  # every row checked before any is written
+            for person in people:
+                check_row(_PARTICIPANT_TABLE, person)
+            made = cast(CursorResult[Any], s.execute(_INSERT_SESSION, row))
+            session_id = int(made.inserted_primary_key[0])  # type: ignore[index]
+            if people:
+                s.execute(_INSERT_PARTICIPANTS, [dict(person, session_id=session_id)
+                                                 for person in people])
             self._refresh_joint(case)
             if case.status == CaseStatus.ACCEPTED.value and inp.kind == SessionKind.MEDIATION:
                 case.status = CaseStatus.MEDIATING.value
             invited = [f"{p.unit}{ParticipantKind(p.kind).label}{p.name}" for p in inp.participants
                        if ParticipantKind(p.kind) in INVITED]
-            tx.audit("add_session", "session", m.id,
+            tx.audit("add_session", "session", session_id,
                      f"第 {seq} 次{SessionKind(inp.kind).label}（{format_datetime(inp.started_at)}，"
                      f"{inp.place.strip()}）" + (f"，参加人：{'、'.join(invited)}" if invited else ""),
                      case_id=case.id)
-            return m.id
+            return session_id
 
     def update(self, session_id: int, version: int, inp: SessionInput) -> None:
         validate_session(inp)

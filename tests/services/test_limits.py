@@ -16,9 +16,19 @@ from desktop.services.dto import (
     CaseUpdate,
     ObligationInput,
     OralAgreementInput,
+    ParticipantInput,
     PartyInput,
+    SessionInput,
 )
-from desktop.store.models import AuditEntry, Case, Committee, Party
+from desktop.store.db import Database
+from desktop.store.models import (
+    AuditEntry,
+    Case,
+    Committee,
+    MediationSession,
+    Party,
+    SessionParticipant,
+)
 from tests.helpers.db import Desks
 
 
@@ -99,6 +109,38 @@ def test_oral_agreement_amount_and_date(desks: Desks) -> None:
         with pytest.raises(ValidationError):
             wang.outcomes.record_oral(ref.id, inp)
     assert written(desks) == before
+
+
+def test_session_record_rows_meet_the_column_limits(any_db: Database) -> None:
+    """A new mediation record and its participants are written with Core inserts, not the
+    ORM: every row is still held to its columns' limits, the message names the field, and a
+    refused record writes neither itself nor any participant (both backends)."""
+    desks = Desks(any_db)
+    wang = desks["wang"]
+    ref = wang.intake.register(draft())
+    wang.intake.accept(ref.id)
+
+    def record(place: str = "调解室", unit: str = "", name: str = "王调解") -> SessionInput:
+        start = dt.datetime(2026, 11, 20, 9, 0)
+        return SessionInput(started_at=start, ended_at=start + dt.timedelta(hours=1),
+                            place=place, content="双方陈述。", result="继续调解。",
+                            participants=[ParticipantInput("mediator", "王调解", role="host"),
+                                          ParticipantInput("invited", name, unit=unit)])
+
+    def rows() -> tuple[int, ...]:
+        with desks.db.read() as s:
+            return written(desks) + tuple(
+                int(s.scalar(select(func.count()).select_from(m)) or 0)
+                for m in (MediationSession, SessionParticipant))
+
+    before = rows()
+    for inp, field in ((record(place="调" * 201), "地点"), (record(unit="单" * 101), "单位"),
+                       (record(name="张\x07三"), "控制字符"), (record(name="张" * 101), "名称")):
+        with pytest.raises(ValidationError, match=field):
+            wang.sessions.add(ref.id, inp)
+        assert rows() == before
+    wang.sessions.add(ref.id, record(place="调" * 200, unit="单" * 100, name="张" * 100))
+    assert rows()[-2:] == (before[-2] + 1, before[-1] + 2)
 
 
 def test_obligation_amounts(desks: Desks) -> None:
