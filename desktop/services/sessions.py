@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Integer, Table, bindparam, func, insert, select
+from sqlalchemy import CursorResult, Integer, Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from desktop.domain import validators, workflow
@@ -24,8 +24,11 @@ from desktop.store.guard import check_row
 from desktop.store.models import Case, MediationSession, SessionParticipant
 
 # built once (building a statement cost about as much CPU as running it)
-_LAST_SEQ = select(func.max(MediationSession.seq)).where(
-    MediationSession.case_id == bindparam("case_id", type_=Integer))
+# a new record's number and the case's participants so far, in one read: its number is the
+# last one plus one, and the case's joint mask is that of all its participants, these and
+# the new record's (the case is locked, so no other record comes in between)
+_SEQS_AND_KINDS = select(MediationSession.seq, SessionParticipant.kind).outerjoin(
+    SessionParticipant).where(MediationSession.case_id == bindparam("case_id", type_=Integer))
 _PARTICIPANT_KINDS = select(SessionParticipant.kind).join(MediationSession).where(
     MediationSession.case_id == bindparam("case_id", type_=Integer))
 # a new record and its participants are written with Core, not through the ORM's unit of work
@@ -98,7 +101,8 @@ class SessionService(CaseEditingService):
         with self._write() as tx:
             s = tx.session
             case = self._edit_case(s, case_id, "add_session")
-            seq = (s.scalar(_LAST_SEQ, {"case_id": case.id}) or 0) + 1
+            so_far = s.execute(_SEQS_AND_KINDS, {"case_id": case.id}).all()
+            seq = max((r[0] for r in so_far), default=0) + 1
             row = dict(case_id=case.id, seq=seq, kind=inp.kind, started_at=inp.started_at,
                        ended_at=inp.ended_at, place=inp.place.strip(),
                        interviewee=inp.interviewee.strip(), content=inp.content.strip(),
@@ -116,7 +120,8 @@ class SessionService(CaseEditingService):
             if people:
                 s.execute(_INSERT_PARTICIPANTS, [dict(person, session_id=session_id)
                                                  for person in people])
-            self._refresh_joint(case)
+            case.joint_mask = joint_mask_of([r[1] for r in so_far if r[1] is not None]
+                                            + [p.kind for p in inp.participants])
             if case.status == CaseStatus.ACCEPTED.value and inp.kind == SessionKind.MEDIATION:
                 case.status = CaseStatus.MEDIATING.value
             invited = [f"{p.unit}{ParticipantKind(p.kind).label}{p.name}" for p in inp.participants

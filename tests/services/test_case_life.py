@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from desktop.domain.enums import JointKind
 from desktop.domain.errors import AuthError, InvalidTransition, PermissionDenied, ValidationError
 from desktop.services import Desk, auth
 from desktop.services.dto import (
@@ -55,6 +56,27 @@ def test_joint_session_sets_mediating_and_joint_kind(desks: Desks) -> None:
     assert "应为17位数字" in err.value.message
     with pytest.raises(ValidationError):
         wang.sessions.add(cid, SessionInput(dt.datetime.now(), "调解室"))  # no mediator
+
+
+def test_each_record_adds_its_participants_to_the_joint_mask(desks: Desks) -> None:
+    """A new record is numbered after the case's last one, and the case's joint mask is that
+    of every participant of every record so far (read with the numbers, before the insert)."""
+    wang = desks["wang"]
+    cid = accepted(wang)
+
+    def add(*invited: ParticipantInput) -> None:
+        wang.sessions.add(cid, SessionInput(dt.datetime(2026, 11, 20, 9), "调解室", content="陈述。",
+                                            participants=[ParticipantInput("mediator", "王建国"),
+                                                          *invited]))
+
+    add()
+    assert wang.cases.get(cid).joint_mask == 0
+    add(ParticipantInput("police", "赵警官", unit="青山派出所"))
+    add(ParticipantInput("lawyer", "孙律师", unit="青山律师事务所", number="13301201810123456"))
+    add()  # a record without invited people takes nothing away
+    c = wang.cases.get(cid)
+    assert [m.seq for m in c.sessions] == [1, 2, 3, 4]
+    assert c.joint_mask == JointKind.POLICE | JointKind.LAWYER and c.joint_label == "公安+律师"
 
 
 def test_written_agreement_signatures_and_effect(desks: Desks) -> None:
