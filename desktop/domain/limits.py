@@ -49,6 +49,11 @@ LABELS: dict[str, str] = {
     "closed_on": "结案日期", "found_on": "排查日期", "region": "辖区", "director_name": "主任姓名",
     "number_pattern": "案号格式", "filename": "文件名", "description": "说明",
     "offset": "起始位置", "limit": "每页条数",
+    # the ids a row refers to: only a caller that hands the services its own ids meets these
+    "case_id": "案件编号", "committee_id": "调解委员会编号", "user_id": "用户编号",
+    "mediator_id": "调解员编号", "party_id": "当事人编号", "payer_party_id": "义务人编号",
+    "payee_party_id": "权利人编号", "session_id": "调解记录编号", "agreement_id": "协议编号",
+    "created_by": "创建人编号", "updated_by": "修改人编号",
 }
 
 

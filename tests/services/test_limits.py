@@ -139,6 +139,12 @@ def test_session_record_rows_meet_the_column_limits(any_db: Database) -> None:
         with pytest.raises(ValidationError, match=field):
             wang.sessions.add(ref.id, inp)
         assert rows() == before
+    # an id no form sends, from a caller of the service: named in Chinese too
+    hostile = record()
+    hostile.participants[1].party_id = 2**40
+    with pytest.raises(ValidationError, match="当事人编号：须在"):
+        wang.sessions.add(ref.id, hostile)
+    assert rows() == before
     wang.sessions.add(ref.id, record(place="调" * 200, unit="单" * 100, name="张" * 100))
     assert rows()[-2:] == (before[-2] + 1, before[-1] + 2)
 
