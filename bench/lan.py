@@ -284,9 +284,8 @@ def run_phase(kind: str, url: str, desks: int, seconds: float, folder: Path,
         user = users[i % len(users)]
         out = folder / f"{kind}-{i}.json"
         outs.append(out)
-        ident = user
         procs.append(subprocess.Popen(
-            [sys.executable, __file__, "--worker", kind, "--url", url, "--ident", ident,
+            [sys.executable, __file__, "--worker", kind, "--url", url, "--ident", user,
              "--seconds", str(seconds), "--go", str(go), "--out", str(out), "--seed", str(i),
              "--pace", str(pace)],
             stdout=subprocess.PIPE, text=True, cwd=REPO))

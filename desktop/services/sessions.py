@@ -107,8 +107,7 @@ class SessionService(CaseEditingService):
                        ended_at=inp.ended_at, place=inp.place.strip(),
                        interviewee=inp.interviewee.strip(), content=inp.content.strip(),
                        result=inp.result.strip(), agreed=inp.agreed,
-                       recorder=inp.recorder.strip(), created_by=self.actor.user_id or None,
-                       version=1)
+                       recorder=inp.recorder.strip(), created_by=self.actor.user_id or None)
             people = [dict(kind=p.kind, role=p.role, name=p.name.strip(), unit=p.unit.strip(),
                            title=p.title.strip(), number=p.number.strip(), user_id=p.user_id,
                            party_id=p.party_id) for p in inp.participants]
