@@ -36,7 +36,7 @@ LABELS: dict[str, str] = {
     "name": "名称", "display_name": "姓名", "username": "用户名", "short_name": "简称",
     "address": "地址", "phone": "电话", "id_number": "证件号码", "credit_code": "统一社会信用代码",
     "legal_rep": "法定代表人", "facts": "纠纷简要情况", "requests": "当事人请求",
-    "referring_unit": "移交单位", "referral_ref": "移交文号", "reason": "理由", "content": "内容",
+    "referring_unit": "移送单位", "referral_ref": "移送文号", "reason": "理由", "content": "内容",
     "amount": "金额", "total_amount": "协议涉及金额", "amount_claimed": "涉及金额",
     "people_involved": "涉及人数", "place": "地点", "unit": "单位", "title": "标题",
     "court": "法院", "ruling": "裁定", "ruling_number": "裁定书编号", "notes": "备注",

@@ -39,6 +39,7 @@ from sqlalchemy import (
     BigInteger,
     String,
     Table,
+    Update,
     bindparam,
     case,
     cast,
@@ -90,7 +91,7 @@ CONFIRMATION_COLS = ("case_id", "filed_on", "ruling", "ruling_on")
 FOLLOW_UP_COLS = ("case_id", "visited_on", "performance")
 RISK_COLS = ("case_id", "kind", "people", "resolved_on")
 RISK_FILTER_COLS = ("prevented",)
-COUNTED_COLS: dict[type, frozenset[str]] = {
+COUNTED_COLS: dict[type[Case | JudicialConfirmation | FollowUp | RiskFlag], frozenset[str]] = {
     Case: frozenset(CASE_COLS),
     JudicialConfirmation: frozenset(CONFIRMATION_COLS),
     FollowUp: frozenset(FOLLOW_UP_COLS),
@@ -414,9 +415,25 @@ def _refuse_unannounced(state: ORMExecuteState) -> None:
             state.is_insert or state.is_update or state.is_delete):
         return
     name = getattr(getattr(state.statement, "table", None), "name", None)
-    if name in COUNTED_TABLES:
+    if name in COUNTED_TABLES and not _sets_nothing_counted(state.statement, name):
         raise RuntimeError(f"report aggregates: a Core write to {name} (not seen by the "
                            "flush hook) must call aggregate.announce/created first")
+
+
+_COUNTED_BY_TABLE = {m.__tablename__: cols for m, cols in COUNTED_COLS.items()}
+
+
+def _sets_nothing_counted(statement: Any, table: str) -> bool:
+    """Whether ``statement`` is an UPDATE whose SET names no column the figures read (an edit
+    of 请求事项 written with Core moves no figure and needs no announce). Any other write, or
+    one whose columns cannot be read off the statement, counts as moving figures."""
+    if not isinstance(statement, Update):
+        return False
+    values = getattr(statement, "_values", None)  # SQLAlchemy 2: column -> value, in order
+    if not values:
+        return False
+    names = {getattr(c, "name", c) for c in values}
+    return all(isinstance(n, str) for n in names) and not names & _COUNTED_BY_TABLE[table]
 
 
 # -- reading -------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, event, select
+from sqlalchemy import Integer, Row, bindparam, event, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -24,6 +24,7 @@ OUT_OF_RANGE = "找不到该记录：编号超出范围。"
 # about as much CPU as running it)
 _CASE = select(Case).where(Case.id == bindparam("case_id", type_=Integer))
 _CASE_LOCKED = _CASE.with_for_update()
+CASE_NOT_FOUND = "找不到该案件，或您无权查看。"
 AUDIT_SUMMARY_MAX = 400  # audit_log.summary is VARCHAR(400)
 
 
@@ -196,17 +197,17 @@ class ServiceBase:
         if self.actor.role not in roles:
             raise PermissionDenied(f"您的角色（{self.actor.role.label}）无权{what}。")
 
-    def _visible(self, case: Case) -> bool:
+    def _visible(self, case: Case | Row[Any]) -> bool:
         return self.actor.spans_deployment or case.committee_id == self.actor.committee_id
 
     def _load_case(self, session: Session, case_id: int, *, for_update: bool = False) -> Case:
         stmt = _CASE_LOCKED if for_update and not self.db.is_sqlite else _CASE
         case = session.scalars(stmt, {"case_id": case_id}).first()
         if case is None or not self._visible(case):
-            raise NotFound("找不到该案件，或您无权查看。")
+            raise NotFound(CASE_NOT_FOUND)
         return case
 
-    def _require_case_editor(self, case: Case) -> None:
+    def _require_case_editor(self, case: Case | Row[Any]) -> None:
         """Mediators edit the cases assigned to them (or not yet assigned) in their committee."""
         role = self.actor.role
         if role == Role.READONLY:

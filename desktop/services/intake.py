@@ -5,9 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol, cast
+from dataclasses import fields
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, delete, or_, select, update
+from sqlalchemy import (
+    CursorResult,
+    DateTime,
+    Integer,
+    Table,
+    bindparam,
+    delete,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy import case as sql_case
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -26,7 +37,13 @@ from desktop.domain.enums import (
     Role,
     Sex,
 )
-from desktop.domain.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from desktop.domain.errors import (
+    ConflictError,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from desktop.domain.masking import mask_id_number, mask_phone
 from desktop.domain.numbering import format_case_number
 from desktop.domain.validators import (
@@ -35,10 +52,12 @@ from desktop.domain.validators import (
     validate_person_name,
     validate_phone,
 )
+from desktop.reports import aggregate
 from desktop.services.base import Tx
 from desktop.services.dto import CaseDraft, CaseRef, CaseUpdate, DuplicateHit, PartyInput
 from desktop.services.editing import CaseEditingService
 from desktop.services.terms import case_terms
+from desktop.store.guard import check_row
 from desktop.store.models import (
     Case,
     Committee,
@@ -56,6 +75,22 @@ CASE_LABELS = {
     "referral_ref": "移送文号", "facts": "纠纷简要情况", "requests": "当事人请求",
     "amount_claimed": "涉及金额", "people_involved": "涉及人数",
 }
+
+
+# the case form's edit (``update_case``): what it reads with the case locked, and its write
+_CASE_TABLE = cast(Table, Case.__table__)
+_EDIT = select(*(_CASE_TABLE.c[name] for name in (
+    "id", "number", "committee_id", "status", "mediator_id", "co_mediator_ids", "version",
+    *(f.name for f in fields(CaseUpdate))))).where(
+    _CASE_TABLE.c.id == bindparam("case_id", type_=Integer))
+_EDIT_LOCKED = _EDIT.with_for_update()
+# the version is the one read under the lock: the row cannot have moved since
+_EDIT_WRITE = update(_CASE_TABLE).where(
+    _CASE_TABLE.c.id == bindparam("case_id", type_=Integer),
+    _CASE_TABLE.c.version == bindparam("version", type_=Integer)).values(
+    version=_CASE_TABLE.c.version + 1, updated_at=bindparam("now", type_=DateTime),
+    updated_by=bindparam("user_id", type_=Integer))
+_COUNTED = aggregate.COUNTED_COLS[Case]
 
 
 def case_value_errors(amount_claimed: object, people_involved: object) -> dict[str, str]:
@@ -439,9 +474,13 @@ class IntakeService(CaseEditingService):
 
     # -- editing ---------------------------------------------------------------------------
     def update_case(self, case_id: int, version: int, changes: CaseUpdate) -> CaseRef:
+        """Save the case form's fields. Read and written with Core, not the ORM: the edit a
+        desk makes most, and the unit of work was a third of its CPU. The row passes the store
+        guard (``check_row``) before it is written, and a change of a field the report counts
+        (纠纷类型, 来源, 涉及人数) is announced to the report aggregates first."""
         with self._write() as tx:
             s = tx.session
-            case = self._edit_case(s, case_id, "edit")
+            case = self._edit_case_row(s, _EDIT_LOCKED, _EDIT, case_id, "edit")
             mine = {k: v for k, v in vars(changes).items() if v is not None}
             errors = case_value_errors(mine.get("amount_claimed"), mine.get("people_involved"))
             for key in ("facts", "title", "dispute_type", "source"):
@@ -457,20 +496,29 @@ class IntakeService(CaseEditingService):
                 _check_lookup(s, "dispute_type", mine["dispute_type"], "dispute_type", "纠纷类型")
             if "source" in mine:
                 _check_lookup(s, "source", mine["source"], "source", "案件来源")
-            changed = {}
+            changed, values = {}, {}
             for key, value in mine.items():
                 if isinstance(value, str):
                     value = value.strip()
                 if getattr(case, key) != value:
                     changed[key] = (str(getattr(case, key)), str(value))
-                    setattr(case, key, value)
-            if changed:
-                tx.audit("update", "case", case.id,
-                         "修改" + "、".join(CASE_LABELS.get(k, k) for k in changed),
-                         case_id=case.id, changes={k: v for k, v in changed.items()
-                                                   if k not in ("facts", "requests")})
-            s.flush()
-            return CaseRef(case.id, case.version, case.number, case.status)
+                    values[key] = value
+            if not changed:
+                return CaseRef(case.id, case.version, case.number, case.status)
+            check_row(_CASE_TABLE, values)
+            if values.keys() & _COUNTED:
+                aggregate.announce(s, [case.id])
+            done = cast(CursorResult[Any], s.execute(_EDIT_WRITE.values(**values), {
+                "case_id": case.id, "version": case.version,
+                "now": dt.datetime.now().replace(microsecond=0),
+                "user_id": self.actor.user_id or None}))
+            if done.rowcount != 1:  # cannot happen while the row is held; never a silent loss
+                raise ConflictError(entity="case", entity_id=case.id)
+            tx.audit("update", "case", case.id,
+                     "修改" + "、".join(CASE_LABELS.get(k, k) for k in changed),
+                     case_id=case.id, changes={k: v for k, v in changed.items()
+                                               if k not in ("facts", "requests")})
+            return CaseRef(case.id, case.version + 1, case.number, case.status)
 
     def save_party(self, case_id: int, party: PartyInput) -> int:
         """Add a party (``party.id is None``) or edit one; returns the party id."""

@@ -27,6 +27,7 @@ from sqlalchemy.types import (
 )
 
 from desktop.domain import limits
+from desktop.domain.errors import ValidationError
 
 TEXT_MAX = 100_000  # long texts (facts, records of sessions): about 50 printed pages
 SINGLE_LINE_MAX = 100  # a String(n) this short is a name, a code or a number: one line
@@ -40,8 +41,30 @@ RANGES: dict[tuple[str, str], tuple[int, int]] = {
 }
 
 
+# where a form names a column otherwise than ``limits.LABELS`` does for every table
+COLUMN_LABELS: dict[tuple[str, str], str] = {
+    ("mediation_case", "title"): "案由",
+    ("session_participant", "name"): "姓名",
+    ("session_participant", "title"): "职务",
+    ("session_participant", "number"): "证号",
+}
+
+
 def check_value(table: str, column: Any, value: Any) -> None:
-    """Raise ``ValidationError`` unless ``value`` fits ``column`` of ``table``."""
+    """Raise ``ValidationError`` unless ``value`` fits ``column`` of ``table``; the message
+    names the field as the form does."""
+    try:
+        _check_value(table, column, value)
+    except ValidationError as err:
+        shown = COLUMN_LABELS.get((table, column.name))
+        general = f"{limits.label(column.name)}："
+        if shown is None or not str(err).startswith(general):
+            raise
+        raise ValidationError(f"{shown}：{str(err)[len(general):]}",
+                              field=column.name) from None
+
+
+def _check_value(table: str, column: Any, value: Any) -> None:
     if value is None or (table, column.name) in EXEMPT_COLUMNS:
         return
     t = column.type

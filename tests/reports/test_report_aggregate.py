@@ -232,6 +232,13 @@ def test_an_unannounced_core_write_is_refused(desks: Desks) -> None:
     svc = ServiceBase(desks.db, desks.actor("admin"))
     with pytest.raises(RuntimeError, match="aggregate.announce"), svc._write() as tx:
         tx.session.execute(update(Case).values(people_involved=3))
+    # an UPDATE that sets a counted column among others is refused as well …
+    with pytest.raises(RuntimeError, match="aggregate.announce"), svc._write() as tx:
+        tx.session.execute(update(Case).values(requests="补充请求", dispute_type="labor"))
+    # … one that sets none (the case form's edit of 请求事项) moves no figure and may go
+    with svc._write() as tx:
+        tx.session.execute(update(Case).values(requests="补充请求"))
+    assert_equals_rebuild(desks.db)
 
 
 @settings(max_examples=6, deadline=None, derandomize=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from desktop.services.dto import (
     PartyInput,
     SessionInput,
 )
+from desktop.store.audit_chain import verify_chain
 from desktop.store.db import Database
 from desktop.store.models import (
     AuditEntry,
@@ -135,7 +137,7 @@ def test_session_record_rows_meet_the_column_limits(any_db: Database) -> None:
 
     before = rows()
     for inp, field in ((record(place="调" * 201), "地点"), (record(unit="单" * 101), "单位"),
-                       (record(name="张\x07三"), "控制字符"), (record(name="张" * 101), "名称")):
+                       (record(name="张\x07三"), "控制字符"), (record(name="张" * 101), "姓名：最长 100")):
         with pytest.raises(ValidationError, match=field):
             wang.sessions.add(ref.id, inp)
         assert rows() == before
@@ -147,6 +149,45 @@ def test_session_record_rows_meet_the_column_limits(any_db: Database) -> None:
     assert rows() == before
     wang.sessions.add(ref.id, record(place="调" * 200, unit="单" * 100, name="张" * 100))
     assert rows()[-2:] == (before[-2] + 1, before[-1] + 2)
+
+
+def test_case_form_edit_meets_the_column_limits(any_db: Database) -> None:
+    """The case form's edit is a Core UPDATE, not the ORM: each field is still held to its
+    column and named as the form names it, a refused edit writes nothing, and a saved one
+    moves the version by one, names its writer and is audited (both backends)."""
+    desks = Desks(any_db)
+    wang = desks["wang"]
+    ref = wang.intake.register(draft())
+
+    def state() -> tuple[Any, ...]:
+        with desks.db.read() as s:
+            row = s.execute(select(Case.version, Case.title, Case.referring_unit,
+                                   Case.requests, Case.updated_by)
+                            .where(Case.id == ref.id)).one()
+        return (*row, *written(desks))
+
+    before = state()
+    for change, message in ((CaseUpdate(title="案" * 201), "案由：最长 200 个字"),
+                            (CaseUpdate(referring_unit="所" * 101), "移送单位：最长 100 个字"),
+                            (CaseUpdate(referral_ref="青\x07山"), "移送文号：含有不可见的控制字符"),
+                            (CaseUpdate(referral_ref="第1号\n第2号"), "移送文号：不能换行"),
+                            (CaseUpdate(title="新案由", requests="请" * 100_001),
+                             "当事人请求：最长 100,000 个字")):
+        with pytest.raises(ValidationError, match=message):
+            wang.intake.update_case(ref.id, ref.version, change)
+        assert state() == before
+    unchanged = wang.intake.update_case(ref.id, ref.version, CaseUpdate(title=before[1]))
+    assert unchanged.version == ref.version and state() == before  # nothing to save
+    saved = wang.intake.update_case(ref.id, ref.version, CaseUpdate(
+        title="案" * 200, referring_unit="所" * 100, requests="请" * 100_000))
+    assert saved.version == ref.version + 1
+    version, title, unit, requests, writer, *counts = state()
+    assert (version, title, unit, len(requests)) == (ref.version + 1, "案" * 200, "所" * 100,
+                                                     100_000)
+    assert writer == wang.actor.user_id
+    assert counts == [*before[5:7], before[7] + 1]  # one audit entry, no case or party
+    with desks.db.read() as s:
+        assert verify_chain(s).ok
 
 
 def test_obligation_amounts(desks: Desks) -> None:
