@@ -6,14 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
-from typing import Any, Protocol, cast
+from typing import Protocol, cast
 
 from sqlalchemy import (
-    CursorResult,
-    DateTime,
-    Integer,
     Table,
-    bindparam,
     delete,
     or_,
     select,
@@ -38,7 +34,6 @@ from desktop.domain.enums import (
     Sex,
 )
 from desktop.domain.errors import (
-    ConflictError,
     InvalidTransition,
     NotFound,
     PermissionDenied,
@@ -52,12 +47,10 @@ from desktop.domain.validators import (
     validate_person_name,
     validate_phone,
 )
-from desktop.reports import aggregate
 from desktop.services.base import Tx
 from desktop.services.dto import CaseDraft, CaseRef, CaseUpdate, DuplicateHit, PartyInput
-from desktop.services.editing import CaseEditingService
+from desktop.services.editing import CaseEditingService, case_row_reads
 from desktop.services.terms import case_terms
-from desktop.store.guard import check_row
 from desktop.store.models import (
     Case,
     Committee,
@@ -77,20 +70,8 @@ CASE_LABELS = {
 }
 
 
-# the case form's edit (``update_case``): what it reads with the case locked, and its write
-_CASE_TABLE = cast(Table, Case.__table__)
-_EDIT = select(*(_CASE_TABLE.c[name] for name in (
-    "id", "number", "committee_id", "status", "mediator_id", "co_mediator_ids", "version",
-    *(f.name for f in fields(CaseUpdate))))).where(
-    _CASE_TABLE.c.id == bindparam("case_id", type_=Integer))
-_EDIT_LOCKED = _EDIT.with_for_update()
-# the version is the one read under the lock: the row cannot have moved since
-_EDIT_WRITE = update(_CASE_TABLE).where(
-    _CASE_TABLE.c.id == bindparam("case_id", type_=Integer),
-    _CASE_TABLE.c.version == bindparam("version", type_=Integer)).values(
-    version=_CASE_TABLE.c.version + 1, updated_at=bindparam("now", type_=DateTime),
-    updated_by=bindparam("user_id", type_=Integer))
-_COUNTED = aggregate.COUNTED_COLS[Case]
+# the case form's edit (``update_case``): what it reads with the case locked
+_EDIT_LOCKED, _EDIT = case_row_reads("number", *(f.name for f in fields(CaseUpdate)))
 
 
 def case_value_errors(amount_claimed: object, people_involved: object) -> dict[str, str]:
@@ -505,20 +486,12 @@ class IntakeService(CaseEditingService):
                     values[key] = value
             if not changed:
                 return CaseRef(case.id, case.version, case.number, case.status)
-            check_row(_CASE_TABLE, values)
-            if values.keys() & _COUNTED:
-                aggregate.announce(s, [case.id])
-            done = cast(CursorResult[Any], s.execute(_EDIT_WRITE.values(**values), {
-                "case_id": case.id, "version": case.version,
-                "now": dt.datetime.now().replace(microsecond=0),
-                "user_id": self.actor.user_id or None}))
-            if done.rowcount != 1:  # cannot happen while the row is held; never a silent loss
-                raise ConflictError(entity="case", entity_id=case.id)
+            version = self._write_case_row(s, case, values)
             tx.audit("update", "case", case.id,
                      "修改" + "、".join(CASE_LABELS.get(k, k) for k in changed),
                      case_id=case.id, changes={k: v for k, v in changed.items()
                                                if k not in ("facts", "requests")})
-            return CaseRef(case.id, case.version + 1, case.number, case.status)
+            return CaseRef(case.id, version, case.number, case.status)
 
     def save_party(self, case_id: int, party: PartyInput) -> int:
         """Add a party (``party.id is None``) or edit one; returns the party id."""

@@ -21,8 +21,12 @@ from desktop.services.dto import (
     RiskInput,
     SessionInput,
 )
+from desktop.store.audit_chain import verify_chain
+from desktop.store.db import Database
+from desktop.store.models import Case
 from tests.helpers.cases import draft
 from tests.helpers.db import PASSWORDS, Desks
+from tests.reports.test_report_aggregate import assert_equals_rebuild
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -58,25 +62,42 @@ def test_joint_session_sets_mediating_and_joint_kind(desks: Desks) -> None:
         wang.sessions.add(cid, SessionInput(dt.datetime.now(), "调解室"))  # no mediator
 
 
-def test_each_record_adds_its_participants_to_the_joint_mask(desks: Desks) -> None:
+def test_each_record_adds_its_participants_to_the_joint_mask(any_db: Database) -> None:
     """A new record is numbered after the case's last one, and the case's joint mask is that
-    of every participant of every record so far (read with the numbers, before the insert)."""
+    of every participant of every record so far (read with the numbers, before the insert).
+    The case row is written (with Core) only when a record changes it: the first mediation
+    moves it to 调解中, a new kind of participant changes its mask (a figure the report counts:
+    the aggregates follow); each such write is one new version naming its writer (both
+    backends)."""
+    desks = Desks(any_db)
     wang = desks["wang"]
     cid = accepted(wang)
 
-    def add(*invited: ParticipantInput) -> None:
+    def add(*invited: ParticipantInput) -> tuple[int, str, int, int | None]:
         wang.sessions.add(cid, SessionInput(dt.datetime(2026, 11, 20, 9), "调解室", content="陈述。",
                                             participants=[ParticipantInput("mediator", "王建国"),
                                                           *invited]))
+        with any_db.read() as s:
+            c = s.get(Case, cid)
+            assert c is not None
+            return c.version, c.status, c.joint_mask, c.updated_by
 
-    add()
-    assert wang.cases.get(cid).joint_mask == 0
-    add(ParticipantInput("police", "赵警官", unit="青山派出所"))
-    add(ParticipantInput("lawyer", "孙律师", unit="青山律师事务所", number="13301201810123456"))
-    add()  # a record without invited people takes nothing away
+    start = wang.cases.get(cid).version
+    me = wang.actor.user_id
+    assert add() == (start + 1, "mediating", 0, me)  # 已受理 → 调解中
+    assert add(ParticipantInput("police", "赵警官", unit="青山派出所")) == (
+        start + 2, "mediating", JointKind.POLICE, me)
+    assert add(ParticipantInput("lawyer", "孙律师", unit="青山律师事务所",
+                                number="13301201810123456")) == (
+        start + 3, "mediating", JointKind.POLICE | JointKind.LAWYER, me)
+    assert add()[0] == start + 3  # a record without invited people takes nothing away
+    assert add(ParticipantInput("police", "钱警官", unit="青山派出所"))[0] == start + 3
     c = wang.cases.get(cid)
-    assert [m.seq for m in c.sessions] == [1, 2, 3, 4]
+    assert [m.seq for m in c.sessions] == [1, 2, 3, 4, 5]
     assert c.joint_mask == JointKind.POLICE | JointKind.LAWYER and c.joint_label == "公安+律师"
+    assert_equals_rebuild(any_db)
+    with any_db.read() as s:
+        assert verify_chain(s).ok
 
 
 def test_written_agreement_signatures_and_effect(desks: Desks) -> None:
