@@ -1,7 +1,7 @@
 """LAN benchmark: 20 desks on one PostgreSQL server doing a realistic mix, against raw psycopg.
 
     .venv/bin/python bench/lan.py                 # throwaway server, 20 desks, 20 s per phase
-    .venv/bin/python bench/lan.py --desks 10 --seconds 30 --cases 5000
+    .venv/bin/python bench/lan.py --desks 100 --pace 5 --seconds 80 --cases 20000
     .venv/bin/python bench/lan.py --url postgresql://postgres:pw@host/db   # an existing, empty DB
 
 Each desk process first warms up, untimed: it loads pypinyin and does one search, one open,
@@ -9,17 +9,21 @@ one edit, one session and one acceptance through the services (a process's first
 compiles its statements); a raw desk then also saves once of each kind its own way. Then it
 collects garbage as the desk app does: automatic collection off, what lives all day frozen,
 one collection every 30 s.
-Phase 1 (app): each desk process loops: search by a surname (SQL-paged search terms), open one
-of the hits (full detail), then save — an edit of the case (optimistic version check, audit
-chain append) or a new mediation session. About one loop in ten registers and accepts a
-walk-in instead (a case number taken). Lost races are counted as conflicts.
-Phase 2 (baseline): the same loop from the same number of processes, with the same searches,
-opens and walk-ins through the services, so that the server and the machine carry the same
-reads; only the save is raw psycopg: the versioned UPDATE or the session + participant
-INSERTs, plus the audit row and the chain head update, one transaction — what the services
-cost on top of the database.
-Only operations started before the phase's end are timed, and a desk that is done waits
-until all are before it closes its connection and exits.
+Each desk process loops: search by a surname (SQL-paged search terms), open one of the hits
+(full detail), then save — an edit of the case (optimistic version check, audit chain append)
+or a new mediation session. About one loop in ten registers and accepts a walk-in instead (a
+case number taken). Lost races are counted as conflicts. The save is made two ways, in turns
+of --slice seconds (default 5) that every desk takes at the same moments: the services' save,
+then the baseline, raw psycopg (the versioned UPDATE or the session + participant INSERTs,
+plus the audit row and the chain head update, one transaction — what the services cost on
+top of the database), then the services' again, and so on. Searches, opens and walk-ins go
+through the services in both turns, so the server and the machine carry the same reads, and
+whatever slows the machine for a while (a checkpoint, autovacuum, another program) falls on
+both ways alike. --separate runs the two ways one after the other instead, each for
+--seconds, as the bench did until December 2026 (then raw's p95 moved 5–11 ms from run to
+run, and with it the ratio).
+Only operations started before the end are timed, and a desk that is done waits until all
+are before it closes its connection and exits.
 """
 
 from __future__ import annotations
@@ -58,20 +62,20 @@ def pct(values: list[float], p: float) -> float:
 
 # -- workers ---------------------------------------------------------------------------------
 def desk_worker(kind: str, url: str, user: str, seconds: float, go: str, out: str, seed: int,
-                pace: float) -> None:
-    """One desk's loop. Both phases search, open and take walk-ins through the services alike,
-    so the server and the machine carry the same reads in both; only the timed save differs:
-    the services' (``kind == "app"``) or raw psycopg's (``"raw"``)."""
-    from desktop.domain.errors import ConflictError, DatabaseError, InvalidTransition
+                pace: float, slice_s: float = 0.0) -> None:
+    """One desk's loop. It searches, opens and takes walk-ins through the services whichever
+    way it saves, so the server and the machine carry the same reads for both; only the timed
+    save differs: the services' (``kind == "app"``), raw psycopg's (``"raw"``), or in turns
+    of ``slice_s`` seconds, the services' first (``"mixed"``)."""
+    from desktop.domain.errors import DatabaseError
     from desktop.domain.search import load_pinyin
-    from desktop.services.dto import CaseQuery, CaseUpdate
     from desktop.store.db import Database
-    from tests.lan.desk import desk_for, draft, session_input
+    from tests.lan.desk import desk_for
 
     rng = random.Random(seed)
     db = Database.connect(url)
     desk = desk_for(db, user)
-    raw = raw_connection(url) if kind == "raw" else None
+    raw = raw_connection(url) if kind in ("raw", "mixed") else None
     user_id = desk.actor.user_id
     now = dt.datetime.now().replace(microsecond=0)
     updates: list[tuple[int, int, int, str]] = []  # acknowledged: case, version before/after, token
@@ -85,74 +89,103 @@ def desk_worker(kind: str, url: str, user: str, seconds: float, go: str, out: st
     load_pinyin()
     warm_up(desk, rng, updates, numbers)
     if raw is not None:
+        cid = updates[-1][0]
         for edit in (True, False):
-            raw_save(raw, updates[-1][0], edit, user_id, now, rng)
+            token = f"预热-{rng.randrange(10**9)}"
+            before = raw_save(raw, cid, edit, user_id, now, token)
+            if edit and before is not None:
+                updates.append((cid, before, before + 1, token))
     collect_as_the_app_does()
     print("READY", flush=True)
     while not os.path.exists(go):
         time.sleep(0.01)
-    res: dict[str, list[float]] = {"search": [], "open": [], "save": [], "accept": [],
-                                   "edit": [], "session": [], "save_cpu": []}
-    when: list[tuple[float, float]] = []  # (seconds since GO, latency) of each timed save
-    conflicts = errors = 0
-    cpu0 = time.process_time()
+    ways = ("app", "raw") if kind == "mixed" else (kind,)
+    res = {w: {k: [] for k in ("search", "open", "save", "accept", "edit", "session",
+                               "save_cpu")} for w in ways}  # type: dict[str, dict[str, list[float]]]
+    # (seconds since GO, latency) of each timed save
+    when: dict[str, list[tuple[float, float]]] = {w: [] for w in ways}
+    conflicts = dict.fromkeys(ways, 0)
+    errors = dict.fromkeys(ways, 0)
+    cpu = dict.fromkeys(ways, 0.0)
     start = time.time()
     deadline = start + seconds
     while time.time() < deadline:
-        if pace:  # the person between two saves (both phases wait alike)
+        if pace:  # the person between two saves (both ways wait alike)
             time.sleep(rng.uniform(0.5 * pace, 1.5 * pace))
-            if time.time() >= deadline:  # nothing starts after the phase's end
+            if time.time() >= deadline:  # nothing starts after the end
                 break
-        if rng.random() < 0.1:  # a walk-in registered and accepted: a case number is taken
-            try:
-                ref = desk.intake.register(draft(rng))
-                t0 = time.perf_counter()
-                ref = desk.intake.accept(ref.id, ref.version)
-                res["accept"].append(time.perf_counter() - t0)
-                numbers.append(str(ref.number))
-            except DatabaseError:
-                errors += 1
-            continue
-        t0 = time.perf_counter()
-        page = desk.cases.search(CaseQuery(text=rng.choice(SURNAMES), limit=50,
-                                           statuses=["accepted", "mediating"], with_total=False))
-        res["search"].append(time.perf_counter() - t0)
-        if not page.rows:
-            continue
-        # any of the hits: collisions happen when two desks open the same case
-        row = rng.choice(page.rows)
-        t0 = time.perf_counter()
-        detail = desk.cases.get(row.id)
-        res["open"].append(time.perf_counter() - t0)
-        time.sleep(rng.uniform(0, 0.02))
-        edit = rng.random() < 0.6
-        c0 = time.process_time()
-        t0 = time.perf_counter()
+        way = ways[int((time.time() - start) // slice_s) % 2] if slice_s else ways[0]
+        saving_raw = way == "raw"
+        cpu0 = time.process_time()
         try:
-            if raw is not None:
-                if not raw_save(raw, row.id, edit, user_id, now, rng):
-                    raise ConflictError("lost race")
-            elif edit:
-                token = f"请求{seed}-{len(updates)}-{rng.randrange(10**6)}"
-                ref = desk.intake.update_case(row.id, detail.version, CaseUpdate(requests=token))
-                updates.append((row.id, detail.version, ref.version, token))
-            else:
-                desk.sessions.add(row.id, session_input(desk, rng))
-            took = time.perf_counter() - t0
-            res["save_cpu"].append(time.process_time() - c0)
-            res["save"].append(took)
-            res["edit" if edit else "session"].append(took)
-            when.append((time.time() - start - took, took))
-        except (ConflictError, InvalidTransition):
-            conflicts += 1
+            made = one_loop(desk, raw if saving_raw else None, rng, res[way], when[way], start,
+                            updates, numbers, user_id, now, seed)
+            if made == "conflict":
+                conflicts[way] += 1
         except DatabaseError:
-            errors += 1
-    cpu = time.process_time() - cpu0
-    finish(out, {"lat": res, "conflicts": conflicts, "errors": errors, "cpu": cpu,
-                 "updates": updates, "numbers": numbers, "when": when}, go)
+            errors[way] += 1
+        cpu[way] += time.process_time() - cpu0
+    finish(out, {"ways": {w: {"lat": res[w], "conflicts": conflicts[w], "errors": errors[w],
+                              "cpu": cpu[w], "when": when[w]} for w in ways},
+                 "updates": updates, "numbers": numbers}, go)
     if raw is not None:
         raw.close()
     db.close()
+
+
+def one_loop(desk: Desk, raw: psycopg.Connection[Any] | None, rng: random.Random,
+             res: dict[str, list[float]], when: list[tuple[float, float]], start: float,
+             updates: list[tuple[int, int, int, str]], numbers: list[str], user_id: int,
+             now: dt.datetime, seed: int) -> str:
+    """One turn of a desk: a walk-in, or a search, an open and a timed save (the services'
+    save, or raw psycopg's when ``raw`` is given). Returns "conflict" for a lost race."""
+    from desktop.domain.errors import ConflictError, InvalidTransition
+    from desktop.services.dto import CaseQuery, CaseUpdate
+    from tests.lan.desk import draft, session_input
+
+    if rng.random() < 0.1:  # a walk-in registered and accepted: a case number is taken
+        ref = desk.intake.register(draft(rng))
+        t0 = time.perf_counter()
+        ref = desk.intake.accept(ref.id, ref.version)
+        res["accept"].append(time.perf_counter() - t0)
+        numbers.append(str(ref.number))
+        return "walk-in"
+    t0 = time.perf_counter()
+    page = desk.cases.search(CaseQuery(text=rng.choice(SURNAMES), limit=50,
+                                       statuses=["accepted", "mediating"], with_total=False))
+    res["search"].append(time.perf_counter() - t0)
+    if not page.rows:
+        return "none"
+    # any of the hits: collisions happen when two desks open the same case
+    row = rng.choice(page.rows)
+    t0 = time.perf_counter()
+    detail = desk.cases.get(row.id)
+    res["open"].append(time.perf_counter() - t0)
+    time.sleep(rng.uniform(0, 0.02))
+    edit = rng.random() < 0.6
+    c0 = time.process_time()
+    t0 = time.perf_counter()
+    token = f"请求{seed}-{len(updates)}-{rng.randrange(10**6)}"
+    try:
+        if raw is not None:
+            before = raw_save(raw, row.id, edit, user_id, now, token)
+            if before is None:
+                raise ConflictError("lost race")
+            if edit:  # checked like the services' edits: both change the same rows
+                updates.append((row.id, before, before + 1, token))
+        elif edit:
+            ref = desk.intake.update_case(row.id, detail.version, CaseUpdate(requests=token))
+            updates.append((row.id, detail.version, ref.version, token))
+        else:
+            desk.sessions.add(row.id, session_input(desk, rng))
+        took = time.perf_counter() - t0
+        res["save_cpu"].append(time.process_time() - c0)
+        res["save"].append(took)
+        res["edit" if edit else "session"].append(took)
+        when.append((time.time() - start - took, took))
+    except (ConflictError, InvalidTransition):
+        return "conflict"
+    return "saved"
 
 
 def collect_as_the_app_does(interval: float = 30.0) -> None:
@@ -229,18 +262,19 @@ def finish(out: str, result: dict[str, object], go: str) -> None:
 
 
 def raw_save(conn: psycopg.Connection[Any], cid: int, edit: bool,
-             user_id: int, now: dt.datetime, rng: random.Random) -> bool:
-    """One save as raw SQL, one transaction: the versioned UPDATE (``edit``) or the session and
-    participant INSERTs, plus the audit row and the chain-head update. False: a lost race."""
-    ok = True
+             user_id: int, now: dt.datetime, token: str) -> int | None:
+    """One save as raw SQL, one transaction: the versioned UPDATE of 请求 to ``token``
+    (``edit``) or the session and participant INSERTs, plus the audit row and the chain-head
+    update. Returns the version the edit found (0 for a session); None: a lost race."""
+    found: int | None = 0
     with conn.transaction():
         if edit:
             (version,) = conn.execute("SELECT version FROM mediation_case WHERE id = %s "
                                       "FOR UPDATE", (cid,)).fetchone()  # type: ignore[misc]
             n = conn.execute("UPDATE mediation_case SET requests = %s, version = version + 1,"
                              " updated_at = %s WHERE id = %s AND version = %s",
-                             (f"请求{rng.randrange(10**6)}", now, cid, version)).rowcount
-            ok = n == 1
+                             (token, now, cid, version)).rowcount
+            found = int(version) if n == 1 else None
         else:
             conn.execute("SELECT id FROM mediation_case WHERE id = %s FOR UPDATE", (cid,))
             (seq,) = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM mediation_session "
@@ -262,7 +296,7 @@ def raw_save(conn: psycopg.Connection[Any], cid: int, edit: bool,
             (now, user_id, cid, cid, last_hash, "0" * 64)).fetchone()  # type: ignore[misc]
         conn.execute("UPDATE audit_head SET last_id = %s, last_hash = %s WHERE id = 1",
                      (aid, "0" * 64))
-    return ok
+    return found
 
 
 # -- driver ----------------------------------------------------------------------------------
@@ -277,7 +311,10 @@ def cpu_ticks() -> tuple[int, int]:
 
 
 def run_phase(kind: str, url: str, desks: int, seconds: float, folder: Path,
-              users: list[str], pace: float) -> dict[str, object]:
+              users: list[str], pace: float, slice_s: float = 0.0) -> list[dict[str, Any]]:
+    """Run the desks for ``seconds``; one result per way of saving (two for ``"mixed"``, in
+    turns of ``slice_s`` seconds), each with how busy the machine was during its turns."""
+    ways = ("app", "raw") if kind == "mixed" else (kind,)
     go = folder / f"{kind}-go"
     procs, outs = [], []
     for i in range(desks):
@@ -287,39 +324,52 @@ def run_phase(kind: str, url: str, desks: int, seconds: float, folder: Path,
         procs.append(subprocess.Popen(
             [sys.executable, __file__, "--worker", kind, "--url", url, "--ident", user,
              "--seconds", str(seconds), "--go", str(go), "--out", str(out), "--seed", str(i),
-             "--pace", str(pace)],
+             "--pace", str(pace), "--slice", str(slice_s)],
             stdout=subprocess.PIPE, text=True, cwd=REPO))
     for p in procs:
         assert p.stdout is not None and p.stdout.readline().startswith("READY")
+    ticks = {w: [0, 0] for w in ways}  # busy, total jiffies during each way's turns
+    turn = {w: 0.0 for w in ways}  # seconds of each way's turns
     t0 = time.time()
-    busy0, total0 = cpu_ticks()
+    last = cpu_ticks()
     go.touch()
-    for p in procs:  # every desk done (the phase's end), before any of them exits
+    step = slice_s if len(ways) > 1 else seconds
+    k = 0
+    while k * step < seconds:  # the turns, as the desks take them (from GO)
+        end = min((k + 1) * step, seconds)
+        time.sleep(max(0.0, t0 + end - time.time()))
+        now = cpu_ticks()
+        way = ways[k % len(ways)]
+        ticks[way][0] += now[0] - last[0]
+        ticks[way][1] += now[1] - last[1]
+        turn[way] += end - k * step
+        last, k = now, k + 1
+    for p in procs:  # every desk done (the end), before any of them exits
         assert p.stdout is not None and p.stdout.readline().startswith("DONE")
     wall = time.time() - t0
-    busy1, total1 = cpu_ticks()
     Path(f"{go}-stop").touch()
     for p in procs:
         p.wait()
-    busy = (busy1 - busy0) / (total1 - total0) if total1 > total0 else float("nan")
-    lat: dict[str, list[float]] = {}
-    conflicts = errors = 0
-    cpu = 0.0
+    results = {w: {"kind": w, "lat": {}, "conflicts": 0, "errors": 0, "cpu": 0.0, "when": [],
+                   "wall": turn[w] if len(ways) > 1 else wall,
+                   "busy": ticks[w][0] / ticks[w][1] if ticks[w][1] else float("nan")}
+               for w in ways}  # type: dict[str, dict[str, Any]]
     updates: list[list[object]] = []
     numbers: list[str] = []
-    when: list[list[float]] = []
     for out in outs:
         data = json.loads(out.read_text())
-        for k, v in data["lat"].items():
-            lat.setdefault(k, []).extend(v)
-        conflicts += data["conflicts"]
-        errors += data["errors"]
-        cpu += data["cpu"]
-        updates += data.get("updates", [])
-        numbers += data.get("numbers", [])
-        when += data.get("when", [])
-    return {"kind": kind, "wall": wall, "lat": lat, "conflicts": conflicts, "errors": errors,
-            "cpu": cpu, "updates": updates, "numbers": numbers, "busy": busy, "when": when}
+        for w, part in data["ways"].items():
+            r = results[w]
+            for key, v in part["lat"].items():
+                r["lat"].setdefault(key, []).extend(v)
+            for key in ("conflicts", "errors", "cpu"):
+                r[key] += part[key]
+            r["when"] += part["when"]
+        updates += data["updates"]
+        numbers += data["numbers"]
+    for r in results.values():  # every acknowledged edit and number, whichever way saved it
+        r["updates"], r["numbers"] = updates, numbers
+    return list(results.values())
 
 
 def check_app_phase(url: str, result: dict[str, object]) -> tuple[int, int]:
@@ -367,7 +417,12 @@ def main() -> int:
     ap.add_argument("--pace", type=float, default=0.0,
                     help="seconds a desk waits between operations, on average (both phases; "
                          "default 0: every desk saves as fast as it can)")
-    ap.add_argument("--worker", choices=["app", "raw"], help=argparse.SUPPRESS)
+    ap.add_argument("--slice", type=float, default=5.0,
+                    help="seconds of each turn of the two ways of saving (default 5)")
+    ap.add_argument("--separate", action="store_true",
+                    help="the two ways one after the other, each for --seconds (the bench "
+                         "before December 2026), instead of in turns")
+    ap.add_argument("--worker", choices=["app", "raw", "mixed"], help=argparse.SUPPRESS)
     ap.add_argument("--ident", help=argparse.SUPPRESS)
     ap.add_argument("--go", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
@@ -375,7 +430,7 @@ def main() -> int:
     args = ap.parse_args()
     if args.worker:
         desk_worker(args.worker, args.url, args.ident, args.seconds, args.go, args.out,
-                    args.seed, args.pace)
+                    args.seed, args.pace, args.slice)
         return 0
 
     from sqlalchemy import select
@@ -404,18 +459,24 @@ def main() -> int:
             users = [u.username for u in s.scalars(select(User).where(
                 User.role.in_(["director", "admin"])))]
         db.close()
-        app_result = run_phase("app", url, args.desks, args.seconds, folder, users, args.pace)
-        lost, dup = check_app_phase(url, app_result)
-        results = [app_result,
-                   run_phase("raw", url, args.desks, args.seconds, folder, users, args.pace)]
+        if args.separate:
+            results = run_phase("app", url, args.desks, args.seconds, folder, users, args.pace)
+            lost, dup = check_app_phase(url, results[0])
+            results += run_phase("raw", url, args.desks, args.seconds, folder, users, args.pace)
+        else:
+            results = run_phase("mixed", url, args.desks, args.seconds, folder, users,
+                                args.pace, args.slice)
+            lost, dup = check_app_phase(url, results[0])
     finally:
         if server is not None:
             server.stop("immediate")
     cores = os.cpu_count()
     load = os.getloadavg()[0]
-    print(f"\n{args.desks} 个工作台进程，每阶段 {args.seconds:.0f} 秒，PostgreSQL 与工作台同机"
+    how = (f"每阶段 {args.seconds:.0f} 秒" if args.separate else
+           f"共 {args.seconds:.0f} 秒，两种保存方式每 {args.slice:g} 秒轮换")
+    print(f"\n{args.desks} 个工作台进程，{how}，PostgreSQL 与工作台同机"
           f"（{cores} 核，结束时 1 分钟负载 {load:.1f}）；延迟单位 ms")
-    head = (f"{'阶段（保存方式）':<14}{'保存/秒':>8}{'保存 p50':>10}{'保存 p95':>10}{'搜索 p50':>10}"
+    head = (f"{'保存方式':<14}{'保存/秒':>8}{'保存 p50':>10}{'保存 p95':>10}{'搜索 p50':>10}"
             f"{'打开 p50':>10}{'CPU/保存':>10}{'保存 CPU':>10}{'冲突':>6}{'错误':>6}")
     print(head)
     for r in results:
@@ -444,14 +505,15 @@ def main() -> int:
     edits, sessions = app["lat"]["edit"], app["lat"]["session"]  # type: ignore[index]
     print(f"其中编辑 {len(edits)} 次 p95 {pct(edits, 95) * 1000:.1f} ms，"
           f"新增调解记录 {len(sessions)} 次 p95 {pct(sessions, 95) * 1000:.1f} ms；"
-          f"整机 CPU 忙：服务层阶段 {app['busy']:.0%}，裸 psycopg 阶段 {raw['busy']:.0%}")
+          f"整机 CPU 忙：服务层保存时 {app['busy']:.0%}，裸 psycopg 保存时 {raw['busy']:.0%}")
     dump = REPO / "bench" / "out" / "lan.json"
     dump.parent.mkdir(parents=True, exist_ok=True)
     dump.write_text(json.dumps({"app": {k: app[k] for k in ("lat", "when", "busy", "wall")},
                                 "raw": {k: raw[k] for k in ("lat", "when", "busy", "wall")}}))
     print(f"每次保存的延迟与时刻已写入 {dump.relative_to(REPO)}")
     print(f"丢失的更新 {lost} 处，重复的案号 {dup} 个（都应为 0）；"
-          f"确认保存的编辑 {len(app['updates'])} 次、取号 {len(app['numbers'])} 个均已核对")  # type: ignore[arg-type]
+          f"确认保存的编辑 {len(app['updates'])} 次、取号 {len(app['numbers'])} 个均已核对"
+          + ("" if args.separate else "（两种保存方式的都在内）"))  # type: ignore[arg-type]
     return 0 if lost == 0 and dup == 0 else 1
 
 
