@@ -527,3 +527,27 @@ def test_read_only_text_of_a_signed_agreement_does_not_look_editable(qtbot, ui_a
     qtbot.waitUntil(facts.isVisible, timeout=5000)
     assert facts.isReadOnly()
     assert _background(facts) == (0xf1, 0xf3, 0xf5)  # the style sheet's read-only grey
+
+
+def test_an_overlong_case_title_is_named_as_the_form_names_it(qtbot, desks, tmp_path):
+    """The case form's save is a Core UPDATE held to the column limits by the store guard: 205
+    characters typed into 案由 come back as one message about 案由 (the form's word, not the
+    column's), the text stays in the box, and nothing is written."""
+    desk = desks["wang"]
+    cid = register(desk).id
+    before = desk.cases.get(cid)
+    win = open_case_window(qtbot, desk, cid)
+    tab = win.parties_tab
+    win.tabs.setCurrentWidget(tab)
+    tab.title.clear()
+    commit_text(tab.title, "案" * 205)
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(boxes("errorBox")), timeout=5000)
+    (box,) = boxes("errorBox")
+    win.grab().save(str(tmp_path / "case-title-too-long.png"))
+    box.grab().save(str(tmp_path / "case-title-too-long-box.png"))
+    assert box.text() == "案由：最长 200 个字，当前为 205 个，请删减。"
+    box.accept()
+    assert tab.title.text() == "案" * 205 and tab.dirty
+    after = desk.cases.get(cid)
+    assert (after.version, after.title) == (before.version, before.title)
