@@ -40,7 +40,7 @@ _INSERT_SESSION = insert(_SESSION_TABLE)
 _INSERT_PARTICIPANTS = insert(_PARTICIPANT_TABLE)
 
 # the case as a new record reads it (locked) and may change it: its joint mask, and 已受理 →
-# 调解中 at the first mediation (the ORM's load of the whole case was a sixth of that save)
+# 调解中 at the first mediation: two columns and its scope, not the whole case as an object
 _RECORD_CASE_LOCKED, _RECORD_CASE = case_row_reads("joint_mask")
 
 INVITED = {ParticipantKind.POLICE, ParticipantKind.JUDICIAL, ParticipantKind.LAWYER,
