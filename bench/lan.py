@@ -1,14 +1,14 @@
 """LAN benchmark: 20 desks on one PostgreSQL server doing a realistic mix, against raw psycopg.
 
-    .venv/bin/python bench/lan.py                 # throwaway server, 20 desks, 20 s per phase
+    .venv/bin/python bench/lan.py                 # throwaway server, 20 desks, 20 s
     .venv/bin/python bench/lan.py --desks 100 --pace 5 --seconds 80 --cases 20000
     .venv/bin/python bench/lan.py --url postgresql://postgres:pw@host/db   # an existing, empty DB
 
 Each desk process first warms up, untimed: it loads pypinyin and does one search, one open,
 one edit, one session and one acceptance through the services (a process's first save
-compiles its statements); a raw desk then also saves once of each kind its own way. Then it
-collects garbage as the desk app does: automatic collection off, what lives all day frozen,
-one collection every 30 s.
+compiles its statements), then saves once of each kind the raw way (the edit checked like the
+others). Then it collects garbage as the desk app does: automatic collection off, what lives
+all day frozen, one collection every 30 s.
 Each desk process loops: search by a surname (SQL-paged search terms), open one of the hits
 (full detail), then save — an edit of the case (optimistic version check, audit chain append)
 or a new mediation session. About one loop in ten registers and accepts a walk-in instead (a
