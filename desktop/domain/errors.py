@@ -23,10 +23,14 @@ class ValidationError(MediationError):
     """Bad input. ``errors`` maps field names to messages when several fields are wrong."""
 
     def __init__(
-        self, message: str, *, field: str | None = None, errors: dict[str, str] | None = None
+        self, message: str, *, field: str | None = None, errors: dict[str, str] | None = None,
+        reason: str = "",
     ) -> None:
         super().__init__(message, field=field)
         self.errors: dict[str, str] = dict(errors or ({field: message} if field else {}))
+        # what is wrong without the field's name (limits' checks), for a caller that names
+        # the field otherwise
+        self.reason = reason
 
 
 class PermissionDenied(MediationError):

@@ -62,7 +62,7 @@ def label(field: str) -> str:
 
 
 def _fail(field: str, what: str) -> ValidationError:
-    return ValidationError(f"{label(field)}：{what}", field=field)
+    return ValidationError(f"{label(field)}：{what}", field=field, reason=what)
 
 
 # -- text ------------------------------------------------------------------------------------

@@ -60,9 +60,13 @@ class CaseEditingService(ServiceBase):
     def _edit_case(self, s: Session, case_id: int, action: str, reason: str = "") -> Case:
         """The case, locked for this transaction, once the actor may do ``action`` on it."""
         case = self._load_case(s, case_id, for_update=True)
+        self._may_edit(case, action, reason)
+        return case
+
+    def _may_edit(self, case: Case | Row[Any], action: str, reason: str = "") -> None:
+        """The actor may do ``action`` on this (visible, locked) case now."""
         self._require_case_editor(case)
         workflow.check_transition(action, case.status, self.actor.role, reason)
-        return case
 
     def _edit_case_row(self, s: Session, locked: Select[Any], unlocked: Select[Any],
                        case_id: int, action: str) -> Row[Any]:
@@ -74,8 +78,7 @@ class CaseEditingService(ServiceBase):
         case = s.execute(stmt, {"case_id": case_id}).first()
         if case is None or not self._visible(case):
             raise NotFound(CASE_NOT_FOUND)
-        self._require_case_editor(case)
-        workflow.check_transition(action, case.status, self.actor.role)
+        self._may_edit(case, action)
         return case
 
     def _write_case_row(self, s: Session, case: Row[Any], values: dict[str, Any]) -> int:

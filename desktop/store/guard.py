@@ -57,11 +57,10 @@ def check_value(table: str, column: Any, value: Any) -> None:
         _check_value(table, column, value)
     except ValidationError as err:
         shown = COLUMN_LABELS.get((table, column.name))
-        general = f"{limits.label(column.name)}："
-        if shown is None or not str(err).startswith(general):
+        if shown is None or not err.reason:
             raise
-        raise ValidationError(f"{shown}：{str(err)[len(general):]}",
-                              field=column.name) from None
+        raise ValidationError(f"{shown}：{err.reason}", field=column.name,
+                              reason=err.reason) from None
 
 
 def _check_value(table: str, column: Any, value: Any) -> None:
