@@ -185,8 +185,11 @@ def _term_parties(case: Case) -> list[tuple[str, str, str, str]]:
 
 
 def _check_lookup(session: Session, kind: str, code: str, field: str, what: str) -> None:
-    if not session.scalars(select(Lookup.id).where(Lookup.kind == kind, Lookup.code == code,
-                                                    Lookup.active.is_(True))).first():
+    # a code that is not text, or holds a NUL, is no code: refused before PostgreSQL refuses
+    # the parameter itself (which read as a bare database error there, 请选择… on SQLite)
+    if not isinstance(code, str) or "\x00" in code or not session.scalars(
+            select(Lookup.id).where(Lookup.kind == kind, Lookup.code == code,
+                                    Lookup.active.is_(True))).first():
         raise ValidationError(f"请选择{what}。", field=field)
 
 

@@ -190,6 +190,23 @@ def test_case_form_edit_meets_the_column_limits(any_db: Database) -> None:
         assert verify_chain(s).ok
 
 
+def test_a_lookup_code_that_is_no_code_is_refused_alike(any_db: Database) -> None:
+    """纠纷类型 or 来源 with a NUL, or not text at all, from a caller of the services: the same
+    Chinese refusal on both backends (PostgreSQL refused the NUL as a bare database error)."""
+    desks = Desks(any_db)
+    wang = desks["wang"]
+    ref = wang.intake.register(draft())
+    before = written(desks)
+    for change, message in ((CaseUpdate(dispute_type="neighbor\x00"), "请选择纠纷类型"),
+                            (CaseUpdate(source=7), "请选择案件来源")):  # type: ignore[arg-type]
+        with pytest.raises(ValidationError, match=message):
+            wang.intake.update_case(ref.id, ref.version, change)
+        assert written(desks) == before
+    with pytest.raises(ValidationError, match="请选择纠纷类型"):
+        wang.intake.register(draft(dispute_type="neighbor\x00"))
+    assert written(desks) == before
+
+
 def test_obligation_amounts(desks: Desks) -> None:
     wang = desks["wang"]
     ref = wang.intake.register(draft())
